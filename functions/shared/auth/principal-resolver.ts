@@ -1,0 +1,32 @@
+import type { Member } from '#schemas/accounts/entities';
+import { UnauthenticatedError } from '../errors';
+import type { Principal, VerifiedToken } from './principal';
+
+export interface MembershipReader {
+  getMember(userId: string): Promise<Member | null>;
+}
+
+/**
+ * Turns a verified token into a principal from the membership record, read on every request so a
+ * disabled user, a changed permission or a sign-out takes effect at once.
+ */
+export async function resolveCustomerPrincipal(
+  token: VerifiedToken,
+  memberships: MembershipReader,
+): Promise<Principal> {
+  if (token.pool !== 'customers') throw new UnauthenticatedError('This token cannot be used here.');
+  const member = await memberships.getMember(token.subject);
+  if (member?.status !== 'active') throw new UnauthenticatedError('The account is not active.');
+  // Token iat has one-second resolution, so compare whole seconds.
+  const validAfterSeconds = Math.floor(Date.parse(member.tokensValidAfter) / 1000);
+  if (Math.floor(token.issuedAt.getTime() / 1000) < validAfterSeconds) {
+    throw new UnauthenticatedError('The session has ended; sign in again.');
+  }
+  return {
+    kind: 'customer',
+    userId: member.userId,
+    orgId: member.orgId,
+    role: member.role,
+    permissions: new Set(member.permissions),
+  };
+}

@@ -1,0 +1,91 @@
+import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { UnauthenticatedError } from '../errors';
+import type { VerifiedToken } from './principal';
+
+export interface TokenVerifier {
+  /** Verifies an access token from either pool; throws UnauthenticatedError for anything else. */
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+export interface PoolTrust {
+  pool: VerifiedToken['pool'];
+  userPoolId: string;
+  clientIds: string[];
+}
+
+interface JwtVerifierLike {
+  verify(token: string): Promise<JwtPayload>;
+}
+
+function toVerifiedToken(pool: VerifiedToken['pool'], payload: JwtPayload): VerifiedToken {
+  const subject = payload.sub;
+  const clientId = payload.client_id;
+  if (typeof subject !== 'string' || typeof clientId !== 'string' || typeof payload.iat !== 'number') {
+    throw new UnauthenticatedError('The token is missing required claims.');
+  }
+  return { subject, pool, issuedAt: new Date(payload.iat * 1000), clientId };
+}
+
+/** One verifier per pool, so a token always maps back to the population it came from. */
+function fromVerifiers(
+  verifiers: { pool: VerifiedToken['pool']; verifier: JwtVerifierLike }[],
+): TokenVerifier {
+  return {
+    async verify(token) {
+      for (const { pool, verifier } of verifiers) {
+        try {
+          return toVerifiedToken(pool, await verifier.verify(token));
+        } catch (error) {
+          if (error instanceof UnauthenticatedError) throw error;
+        }
+      }
+      throw new UnauthenticatedError('The access token is not valid.');
+    },
+  };
+}
+
+/** In AWS: Cognito access tokens, checked for issuer, client id, token use, expiry and RS256 signature. */
+export function cognitoTokenVerifier(trusts: PoolTrust[]): TokenVerifier {
+  return fromVerifiers(
+    trusts.map((trust) => ({
+      pool: trust.pool,
+      verifier: CognitoJwtVerifier.create({
+        userPoolId: trust.userPoolId,
+        tokenUse: 'access',
+        clientId: trust.clientIds,
+      }),
+    })),
+  );
+}
+
+/**
+ * Locally: the Cognito stand-in issues from http://host:port/<pool>, which CognitoJwtVerifier does not
+ * accept, so the same checks run through JwtRsaVerifier with the JWKS fetched once and cached.
+ */
+export async function localCognitoTokenVerifier(
+  issuerBaseUrl: string,
+  trusts: PoolTrust[],
+): Promise<TokenVerifier> {
+  const verifiers = await Promise.all(
+    trusts.map(async (trust) => {
+      const issuer = `${issuerBaseUrl}/${trust.userPoolId}`;
+      const verifier = JwtRsaVerifier.create({
+        issuer,
+        audience: null,
+        jwksUri: `${issuer}/.well-known/jwks.json`,
+        customJwtCheck: ({ payload }) => {
+          if (payload.token_use !== 'access') throw new Error('not an access token');
+          if (typeof payload.client_id !== 'string' || !trust.clientIds.includes(payload.client_id)) {
+            throw new Error('client not allowed');
+          }
+        },
+      });
+      const response = await fetch(`${issuer}/.well-known/jwks.json`);
+      verifier.cacheJwks((await response.json()) as Jwks);
+      return { pool: trust.pool, verifier };
+    }),
+  );
+  return fromVerifiers(verifiers);
+}

@@ -1,0 +1,19 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { once } from '../once';
+
+/**
+ * One client per AWS service per process. Endpoints come from the SDK's standard
+ * AWS_ENDPOINT_URL_<SERVICE> variables, which only the local stack sets: the code path is the same.
+ */
+export const dynamoDocumentClient = once(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  }),
+);
+export const cognitoClient = once(() => new CognitoIdentityProviderClient({}));
+export const sesClient = once(() => new SESv2Client({}));
+export const sfnClient = once(() => new SFNClient({}));

@@ -1,0 +1,63 @@
+/**
+ * Domain errors: what went wrong, in the domain's words. They know nothing of HTTP;
+ * functions/shared/http/error-responses.ts maps them to status codes in one place.
+ */
+export class DomainError extends Error {
+  override readonly name: string = 'DomainError';
+}
+
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+export class InvalidInputError extends DomainError {
+  override readonly name = 'InvalidInputError';
+  constructor(
+    message: string,
+    readonly issues: InputIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidJsonError extends DomainError {
+  override readonly name = 'InvalidJsonError';
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  override readonly name = 'UnsupportedMediaTypeError';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  override readonly name = 'PayloadTooLargeError';
+}
+
+/** The caller could not be identified: missing, invalid, expired or revoked credentials. */
+export class UnauthenticatedError extends DomainError {
+  override readonly name = 'UnauthenticatedError';
+}
+
+/** The caller is known but the action is not theirs to take. */
+export class ForbiddenError extends DomainError {
+  override readonly name = 'ForbiddenError';
+}
+
+/** Missing and foreign ids both end here, so they cannot be told apart. */
+export class NotFoundError extends DomainError {
+  override readonly name = 'NotFoundError';
+}
+
+export class ConflictError extends DomainError {
+  override readonly name = 'ConflictError';
+}
+
+/** A dependency (identity provider, workflow engine, mail) failed; nothing partial was kept. */
+export class DependencyUnavailableError extends DomainError {
+  override readonly name = 'DependencyUnavailableError';
+}
+
+/** The audit record could not be written, so the request must fail closed. */
+export class AuditUnavailableError extends DomainError {
+  override readonly name = 'AuditUnavailableError';
+}

@@ -1,0 +1,50 @@
+import {
+  AuditUnavailableError,
+  ConflictError,
+  DependencyUnavailableError,
+  ForbiddenError,
+  InvalidInputError,
+  InvalidJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+} from '../errors';
+import { errorResult, type HttpResult } from './responses';
+
+/** The one place domain errors become HTTP. Unknown errors become a 500 that says nothing. */
+export function resultForError(error: unknown, requestId: string): HttpResult {
+  if (error instanceof InvalidInputError) {
+    return errorResult(400, 'invalid_request', error.message, requestId, { issues: error.issues });
+  }
+  if (error instanceof InvalidJsonError) return errorResult(400, 'invalid_json', error.message, requestId);
+  if (error instanceof UnsupportedMediaTypeError) {
+    return errorResult(415, 'unsupported_media_type', error.message, requestId);
+  }
+  if (error instanceof PayloadTooLargeError)
+    return errorResult(413, 'payload_too_large', error.message, requestId);
+  if (error instanceof UnauthenticatedError) {
+    return errorResult(401, 'unauthenticated', error.message, requestId, {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
+  }
+  if (error instanceof ForbiddenError) return errorResult(403, 'forbidden', error.message, requestId);
+  if (error instanceof NotFoundError) return errorResult(404, 'not_found', error.message, requestId);
+  if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
+  if (error instanceof DependencyUnavailableError) {
+    return errorResult(503, 'dependency_unavailable', error.message, requestId);
+  }
+  if (error instanceof AuditUnavailableError) {
+    return errorResult(
+      503,
+      'audit_unavailable',
+      'The request was refused because it could not be audited.',
+      requestId,
+    );
+  }
+  return errorResult(500, 'internal_error', 'Something went wrong on our side.', requestId);
+}
+
+export function isExpectedError(error: unknown): boolean {
+  return resultForError(error, '').statusCode < 500 || error instanceof DependencyUnavailableError;
+}

@@ -1,0 +1,209 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { AuditObject } from '#schemas/audit/audit-event';
+import { type AuditFacts, type AuditLog, buildAuditRecord } from '../../audit/core/audit-trail';
+import { authorize } from '../auth/policy';
+import type { Principal } from '../auth/principal';
+import { type MembershipReader, resolveCustomerPrincipal } from '../auth/principal-resolver';
+import type { TokenVerifier } from '../auth/token-verifier';
+import { AuditUnavailableError, UnauthenticatedError } from '../errors';
+import { logFailure, logRequest } from '../logger';
+import type { Clock, IdGenerator } from '../ports';
+import { isExpectedError, resultForError } from './error-responses';
+import { DEFAULT_MAX_BODY_BYTES, headerValue, parseJsonBody } from './json-body';
+import { type HttpResult, toApiGatewayResult } from './responses';
+import type { RouteDefinition } from './route';
+import { defaultHttpRuntime } from './runtime';
+
+/** What every HTTP handler depends on, built once per process. */
+export interface HttpRuntime {
+  tokens: TokenVerifier;
+  memberships: MembershipReader;
+  audit: AuditLog;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/** Lets a use case name the objects it touched, and the subject when there was no caller yet (sign-up). */
+export interface AuditNotes {
+  objects: AuditObject[];
+  reason: string | null;
+  subject: { orgId: string; userId: string } | null;
+}
+
+export interface HandlerInput<TBody> {
+  principal: Principal | null;
+  body: TBody;
+  params: Readonly<Record<string, string>>;
+  requestId: string;
+  audit: AuditNotes;
+}
+
+interface RequestState {
+  startedAt: number;
+  requestId: string;
+  principal: Principal | null;
+  body: unknown;
+  audit: AuditNotes;
+}
+
+type HttpRequest = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+
+const states = new WeakMap<Context, RequestState>();
+function stateOf(request: HttpRequest): RequestState {
+  const state = states.get(request.context);
+  if (!state) throw new Error('request state missing: the audit middleware must run first');
+  return state;
+}
+
+function bearerToken(event: APIGatewayProxyEvent): string {
+  const authorization = headerValue(event, 'authorization') ?? '';
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(authorization.trim());
+  if (!match?.[1]) throw new UnauthenticatedError('An access token is required.');
+  return match[1];
+}
+
+/** Outermost: records the audit event for allowed and denied requests, before the response leaves. */
+function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>): HttpMiddleware {
+  const record = async (request: HttpRequest) => {
+    const state = stateOf(request);
+    const status = request.response?.statusCode ?? 500;
+    const event =
+      status === 401 ? 'authentication-failed' : status === 403 ? 'access-denied' : (route.audit ?? null);
+    if (event) {
+      const { principal, audit } = state;
+      const facts: AuditFacts = {
+        event,
+        orgId: principal?.orgId ?? audit.subject?.orgId ?? null,
+        actor: principal
+          ? { kind: 'customer', userId: principal.userId, role: principal.role }
+          : audit.subject
+            ? { kind: 'customer', userId: audit.subject.userId, role: null }
+            : { kind: 'anonymous', userId: null, role: null },
+        source: {
+          ip: request.event.requestContext?.identity?.sourceIp ?? null,
+          userAgent: headerValue(request.event, 'user-agent')?.slice(0, 512) ?? null,
+        },
+        requestId: state.requestId,
+        route: `${route.method} ${route.path}`,
+        httpStatus: status,
+        objects: audit.objects,
+        reason: audit.reason,
+      };
+      const deps = await runtime();
+      try {
+        await deps.audit.append(buildAuditRecord(facts, deps.ids.newId(), deps.clock.now()));
+      } catch (error) {
+        logFailure('audit write failed', error, { route: route.id, requestId: state.requestId });
+        throw new AuditUnavailableError('audit write failed');
+      }
+    }
+    logRequest({
+      route: route.id,
+      status,
+      requestId: state.requestId,
+      durationMs: Date.now() - state.startedAt,
+    });
+  };
+  return {
+    before: (request: HttpRequest) => {
+      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      states.set(request.context, {
+        startedAt: Date.now(),
+        requestId,
+        principal: null,
+        body: undefined,
+        audit: { objects: [], reason: null, subject: null },
+      });
+    },
+    after: record,
+    onError: async (request: HttpRequest) => {
+      // A failed audit write has already been turned into a 503; do not try to audit that again.
+      if (request.error instanceof AuditUnavailableError) return;
+      try {
+        await record(request);
+      } catch {
+        request.response = toApiGatewayResult(
+          resultForError(new AuditUnavailableError('audit write failed'), stateOf(request).requestId),
+          stateOf(request).requestId,
+        );
+      }
+    },
+  };
+}
+
+/** Maps whatever was thrown to the response the client gets. */
+function errorResponses(route: RouteDefinition): HttpMiddleware {
+  return {
+    onError: (request: HttpRequest) => {
+      const { requestId } = stateOf(request);
+      if (!isExpectedError(request.error)) {
+        logFailure('request failed', request.error, { route: route.id, requestId });
+      }
+      request.response = toApiGatewayResult(resultForError(request.error, requestId), requestId);
+    },
+  };
+}
+
+/** Token → principal (from the membership record) → the route's access rule. Deny by default. */
+function authenticateAndAuthorize(
+  route: RouteDefinition,
+  runtime: () => Promise<HttpRuntime>,
+): HttpMiddleware {
+  return {
+    before: async (request: HttpRequest) => {
+      if (route.access.kind === 'public') return;
+      const state = stateOf(request);
+      const token = bearerToken(request.event);
+      const deps = await runtime();
+      const verified = await deps.tokens.verify(token);
+      state.principal = await resolveCustomerPrincipal(verified, deps.memberships);
+      authorize(state.principal, route.access);
+    },
+  };
+}
+
+function validateRequest(route: RouteDefinition): HttpMiddleware {
+  return {
+    before: (request: HttpRequest) => {
+      const schema = route.request?.body;
+      if (!schema) return;
+      stateOf(request).body = parseJsonBody(
+        request.event,
+        schema,
+        route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      );
+    },
+  };
+}
+
+/**
+ * The one middleware stack: audit (outermost) → error mapping → token and authorization →
+ * validation → the use case. Handlers only translate between HTTP and one use case.
+ */
+export function httpHandler<TBody = undefined>(
+  route: RouteDefinition,
+  run: (input: HandlerInput<TBody>) => Promise<HttpResult>,
+  runtime: () => Promise<HttpRuntime> = defaultHttpRuntime,
+) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(auditTrail(route, runtime))
+    .use(errorResponses(route))
+    .use(authenticateAndAuthorize(route, runtime))
+    .use(validateRequest(route))
+    .handler(async (event, context) => {
+      const state = states.get(context);
+      if (!state) throw new Error('request state missing');
+      const result = await run({
+        principal: state.principal,
+        body: state.body as TBody,
+        params: Object.fromEntries(
+          Object.entries(event.pathParameters ?? {}).filter((entry): entry is [string, string] => !!entry[1]),
+        ),
+        requestId: state.requestId,
+        audit: state.audit,
+      });
+      return toApiGatewayResult(result, state.requestId);
+    });
+}

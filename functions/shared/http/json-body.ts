@@ -1,0 +1,62 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { z } from 'zod';
+import {
+  InvalidInputError,
+  InvalidJsonError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../errors';
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value ?? undefined;
+  }
+  return undefined;
+}
+
+export function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
+  return header(event, name);
+}
+
+/**
+ * Reads a JSON body against a route's schema. Size is checked before anything is decoded or parsed;
+ * compressed bodies are refused (a small gzip body can inflate without bound).
+ */
+export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>, maxBytes: number): T {
+  const raw = event.body ?? '';
+  const encodedLimit = event.isBase64Encoded ? Math.ceil((maxBytes * 4) / 3) + 4 : maxBytes;
+  if (raw.length > encodedLimit)
+    throw new PayloadTooLargeError(`The body must not exceed ${maxBytes} bytes.`);
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    throw new PayloadTooLargeError(`The body must not exceed ${maxBytes} bytes.`);
+  }
+  const encoding = header(event, 'content-encoding');
+  if (encoding && encoding.toLowerCase() !== 'identity') {
+    throw new UnsupportedMediaTypeError('Compressed request bodies are not accepted.');
+  }
+  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    throw new UnsupportedMediaTypeError('The body must be application/json.');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidJsonError('The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      'The request body is invalid.',
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.') || '(body)',
+        message: issue.message,
+      })),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,41 @@
+import { BaseEnvSchema } from '#schemas/shared/env';
+import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
+import { DynamoAuditLog } from '../../audit/adapters/dynamo-audit-log';
+import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
+import { dynamoDocumentClient } from '../aws/clients';
+import { systemClock, uuidIds } from '../ports';
+import type { HttpRuntime } from './http-handler';
+
+let built: Promise<HttpRuntime> | undefined;
+
+/** Composition root of the HTTP stack, built on first request; a failed build is retried next time. */
+export function defaultHttpRuntime(): Promise<HttpRuntime> {
+  built ??= buildHttpRuntime().catch((error: unknown) => {
+    built = undefined;
+    throw error;
+  });
+  return built;
+}
+
+async function buildHttpRuntime(): Promise<HttpRuntime> {
+  const env = BaseEnvSchema.parse(process.env);
+  const trusts: PoolTrust[] = [
+    {
+      pool: 'customers',
+      userPoolId: env.CUSTOMER_USER_POOL_ID,
+      clientIds: env.CUSTOMER_USER_POOL_CLIENT_IDS,
+    },
+    { pool: 'support', userPoolId: env.SUPPORT_USER_POOL_ID, clientIds: env.SUPPORT_USER_POOL_CLIENT_IDS },
+  ];
+  const tokens = env.COGNITO_LOCAL_ISSUER_BASE_URL
+    ? await localCognitoTokenVerifier(env.COGNITO_LOCAL_ISSUER_BASE_URL, trusts)
+    : cognitoTokenVerifier(trusts);
+  const documents = dynamoDocumentClient();
+  return {
+    tokens,
+    memberships: new DynamoAccountsRepository(documents, env.ACCOUNTS_TABLE_NAME),
+    audit: new DynamoAuditLog(documents, env.AUDIT_TABLE_NAME),
+    clock: systemClock,
+    ids: uuidIds,
+  };
+}

@@ -1,0 +1,25 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * Operational logs carry only allow-listed, non-PHI fields (route ids, status codes, request ids,
+ * error names). Request and response bodies are never logged.
+ */
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pacscribe' });
+
+export interface SafeLogFields {
+  route?: string;
+  status?: number;
+  requestId?: string;
+  durationMs?: number;
+  errorName?: string;
+}
+
+export function logRequest(fields: SafeLogFields): void {
+  logger.info('request', { ...fields });
+}
+
+export function logFailure(message: string, error: unknown, fields: SafeLogFields = {}): void {
+  // Only the error's class and stack frames: messages can quote user input.
+  const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 8).join('\n') : undefined;
+  logger.error(message, { ...fields, errorName: error instanceof Error ? error.name : typeof error, stack });
+}

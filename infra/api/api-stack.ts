@@ -1,0 +1,65 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { RouteDefinition } from '#functions/shared/http/route';
+import type { DataStack } from '#infra/data/data-stack';
+import type { IdentityStack } from '#infra/identity/identity-stack';
+import type { MailStack } from '#infra/mail/mail-stack';
+import type { AppConfig } from '#infra/shared/app-config';
+import { LogEncryption } from '#infra/shared/log-encryption';
+import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
+import { ApiDomain } from './api-domain';
+import { ApiFirewall } from './api-firewall';
+import { RouteTableApi } from './route-table-api';
+
+export interface ApiStackProps extends StackProps {
+  config: AppConfig;
+  routes: readonly RouteDefinition[];
+  data: DataStack;
+  identity: IdentityStack;
+  workflows: WorkflowsStack;
+  mail: MailStack;
+}
+
+/** Stateless: the REST API, its functions, custom domain and WAF. Safe to replace. */
+export class ApiStack extends Stack {
+  readonly logEncryption: LogEncryption;
+  readonly routeApi: RouteTableApi;
+  readonly domain: ApiDomain;
+  readonly firewall: ApiFirewall;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, data, identity, workflows, mail } = props;
+    this.logEncryption = new LogEncryption(this, 'LogEncryption', { description: 'PACScribe API logs' });
+
+    this.routeApi = new RouteTableApi(this, 'RouteApi', {
+      routes: props.routes,
+      resources: {
+        accountsTable: data.tables.accounts,
+        auditTable: data.tables.audit,
+        customerPool: identity.customers.userPool,
+        welcomeWorkflow: workflows.welcomeMail,
+        mail: mail.sending,
+        appBaseUrl: config.appBaseUrl,
+      },
+      customers: { pool: identity.customers.userPool, clients: [identity.customers.client] },
+      support: { pool: identity.support.userPool, clients: [identity.support.client] },
+      logEncryption: this.logEncryption,
+      stageName: config.stage,
+      appVersion: config.appVersion,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+      throttle: { rateLimit: config.apiThrottleRatePerSecond, burstLimit: config.apiThrottleBurst },
+    });
+    this.domain = new ApiDomain(this, 'Domain', {
+      api: this.routeApi.api,
+      domainName: config.domainName,
+      certificateArn: config.certificateArn,
+    });
+    this.firewall = new ApiFirewall(this, 'Firewall', {
+      stage: this.routeApi.api.deploymentStage,
+      rateLimitPer5Minutes: config.wafRateLimitPer5Minutes,
+      logEncryption: this.logEncryption,
+      stageName: config.stage,
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AppConfig } from '#infra/shared/app-config';
+import { DataTables } from './data-tables';
+import { ImagingStore } from './imaging-store';
+import { type ReplicaStack, replicaImagingBucketName } from './replica-stack';
+import { TableBackups } from './table-backups';
+
+/** Stateful, primary region: tables, imaging bucket, their keys and backups. */
+export class DataStack extends Stack {
+  readonly tables: DataTables;
+  readonly imaging: ImagingStore;
+  readonly backups: TableBackups;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: StackProps & { config: AppConfig; replica: ReplicaStack },
+  ) {
+    super(scope, id, props);
+    const { config, replica } = props;
+    this.tables = new DataTables(this, 'Tables');
+    this.imaging = new ImagingStore(this, 'Imaging', {
+      replica: {
+        bucketName: replicaImagingBucketName(config),
+        keyArn: replica.imaging.key.keyArn,
+        region: replica.region,
+        account: replica.account,
+      },
+    });
+    this.backups = new TableBackups(this, 'Backups', {
+      tables: [this.tables.accounts.table, this.tables.audit.table],
+      copyVaultArn: replica.backupCopies.vault.backupVaultArn,
+      retention: Duration.days(config.backupRetentionDays),
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { TableRef } from '#infra/shared/pacs-function';
+import { accountsTable, auditTable, type KeyDefinition, type TableDefinition } from './table-definitions';
+
+const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
+  name: key.name,
+  type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
+});
+
+/** A table built from its shared definition, on its own customer-managed key, with PITR [PP-13]. */
+export class DefinedTable extends Construct implements TableRef {
+  readonly table: dynamodb.Table;
+  readonly key: kms.Key;
+  readonly indexNames: readonly string[];
+
+  constructor(scope: Construct, id: string, definition: TableDefinition) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: `PACScribe ${definition.logicalName} table`,
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: attribute(definition.partitionKey),
+      sortKey: attribute(definition.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 35 },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: definition.timeToLiveAttribute,
+      stream: definition.stream === 'NEW_IMAGE' ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
+    });
+    this.indexNames = definition.globalIndexes.map((index) => index.indexName);
+    for (const index of definition.globalIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: attribute(index.sortKey),
+      });
+    }
+  }
+}
+
+/** The accounts and audit tables. Construct ids are stable: renaming them would replace the tables. */
+export class DataTables extends Construct {
+  readonly accounts: DefinedTable;
+  readonly audit: DefinedTable;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.accounts = new DefinedTable(this, 'Accounts', accountsTable);
+    this.audit = new DefinedTable(this, 'Audit', auditTable);
+  }
+}

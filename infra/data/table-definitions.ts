@@ -1,0 +1,49 @@
+/**
+ * DynamoDB table shapes, shared by the CDK data stack and the local stack bootstrap so the two
+ * cannot drift. Plain data: no CDK or SDK imports.
+ */
+export interface KeyDefinition {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface TableDefinition {
+  /** Logical name; CDK construct ids and local table names derive from it. */
+  logicalName: 'accounts' | 'audit';
+  partitionKey: KeyDefinition;
+  sortKey: KeyDefinition;
+  globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
+  timeToLiveAttribute?: string;
+  stream?: 'NEW_IMAGE';
+}
+
+/**
+ * Accounts: organizations, memberships and unique-email claims in one table.
+ *   ORG#<orgId> / ORG                  the organization
+ *   USER#<userId> / MEMBER             a membership; gsi1 = ORG#<orgId> / USER#<userId> lists an org's users
+ *   EMAIL#<email> / EMAIL              claims an email address once across PACScribe
+ */
+export const accountsTable: TableDefinition = {
+  logicalName: 'accounts',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+/** Audit log: append-only, partitioned by organization, ordered by time within it. */
+export const auditTable: TableDefinition = {
+  logicalName: 'audit',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  stream: 'NEW_IMAGE',
+};
+
+export const tableDefinitions = [accountsTable, auditTable] as const;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * Deployment settings. infra/app.ts is the only place that reads them (CDK context, then env);
+ * everything else receives the parsed, typed config. Defaults make `cdk synth` work offline.
+ */
+const regionName = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region name such as us-east-1');
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const AppConfigSchema = z.object({
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .default('111111111111'),
+  primaryRegion: regionName.default('us-east-1'),
+  replicaRegion: regionName.default('us-west-2'),
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,15}$/, 'lowercase letters, digits and dashes')
+    .default('dev'),
+  domainName: z.string().min(3).default('api.pacscribe.example'),
+  /** An existing ACM certificate for domainName in the primary region; otherwise one is requested (DNS validation). */
+  certificateArn: z.string().startsWith('arn:').optional(),
+  mailFromAddress: z.email().default('no-reply@pacscribe.example'),
+  appBaseUrl: z.url().default('https://app.pacscribe.example'),
+  appVersion: z.string().min(1).default('dev'),
+  lambdaReservedConcurrency: integer(1, 1000).default(20),
+  /** Requests per 5 minutes from one IP before the WAF blocks it. */
+  wafRateLimitPer5Minutes: integer(100, 2_000_000_000).default(1000),
+  apiThrottleRatePerSecond: integer(1, 10_000).default(50),
+  apiThrottleBurst: integer(1, 5_000).default(100),
+  /** HIPAA §164.316(b)(2)(i): documentation of audit activity is kept six years. */
+  auditRetentionDays: integer(1, 3650).default(2190),
+  backupRetentionDays: integer(7, 3650).default(35),
+});
+
+export type AppConfig = z.infer<typeof AppConfigSchema>;
+
+/** The context keys app.ts looks up; exported so tests can pass the same names. */
+export const APP_CONFIG_KEYS = Object.keys(AppConfigSchema.shape) as (keyof AppConfig)[];

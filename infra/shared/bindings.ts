@@ -1,0 +1,69 @@
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import { BINDINGS, type Binding } from '#schemas/shared/env';
+import type { MailSenderRef, PacsFunction, StateMachineRef, TableRef } from './pacs-function';
+
+/** The deployed resources a binding can point at; a stack passes what it has. */
+export interface BindingResources {
+  accountsTable?: TableRef;
+  auditTable?: TableRef;
+  customerPool?: cognito.IUserPool;
+  welcomeWorkflow?: StateMachineRef;
+  mail?: MailSenderRef;
+  appBaseUrl?: string;
+}
+
+function required<T>(value: T | undefined, binding: Binding, what: string): T {
+  if (value === undefined)
+    throw new Error(`binding ${binding} needs ${what}, which this stack did not provide`);
+  return value;
+}
+
+/**
+ * Turns a binding from the env contract (schemas/shared/env.ts) into the grant + env var pair.
+ * Env names come from BINDINGS, so the handlers' zod env schema and the deployed env cannot disagree.
+ */
+export function applyBinding(fn: PacsFunction, binding: Binding, resources: BindingResources): void {
+  switch (binding) {
+    case 'accounts-table:read': {
+      const [tableName] = BINDINGS[binding];
+      fn.bindTable(required(resources.accountsTable, binding, 'the accounts table'), tableName, 'read');
+      return;
+    }
+    case 'accounts-table:write': {
+      const [tableName] = BINDINGS[binding];
+      fn.bindTable(required(resources.accountsTable, binding, 'the accounts table'), tableName, 'read-write');
+      return;
+    }
+    case 'audit-table:append': {
+      const [tableName] = BINDINGS[binding];
+      fn.bindAppendOnlyTable(required(resources.auditTable, binding, 'the audit table'), tableName);
+      return;
+    }
+    case 'customer-pool:admin': {
+      const [poolId] = BINDINGS[binding];
+      fn.bindUserPoolAdmin(required(resources.customerPool, binding, 'the customer user pool'), poolId);
+      return;
+    }
+    case 'welcome-workflow:start': {
+      const [workflowArn] = BINDINGS[binding];
+      fn.bindStateMachineStart(
+        required(resources.welcomeWorkflow, binding, 'the welcome workflow'),
+        workflowArn,
+      );
+      return;
+    }
+    case 'mail:send': {
+      const [fromAddressName, configurationSetName, appBaseUrlName] = BINDINGS[binding];
+      fn.bindMailSender(required(resources.mail, binding, 'the mail sender'), {
+        fromAddressName,
+        configurationSetName,
+      });
+      fn.setEnvironment(appBaseUrlName, required(resources.appBaseUrl, binding, 'the app base URL'));
+      return;
+    }
+    default: {
+      const unhandled: never = binding;
+      throw new Error(`no infrastructure for binding ${String(unhandled)}`);
+    }
+  }
+}

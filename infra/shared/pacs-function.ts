@@ -1,0 +1,274 @@
+import * as path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { LogEncryption } from './log-encryption';
+
+/** Resolved from this file, never from cwd: synth, tests and precompiled runs all find the same entries. */
+export const PROJECT_ROOT = path.join(__dirname, '../..');
+
+/** A table plus the names of its indexes, so grants can name each index instead of `index/*`. */
+export interface TableRef {
+  readonly table: dynamodb.ITable;
+  readonly indexNames: readonly string[];
+}
+
+/** A state machine and the customer-managed key its execution data is encrypted with. */
+export interface StateMachineRef {
+  readonly stateMachine: sfn.IStateMachine;
+  readonly encryptionKey: kms.IKey;
+}
+
+/** What a function needs to send mail; implemented by the mail context's construct. */
+export interface MailSenderRef {
+  readonly fromAddress: string;
+  readonly configurationSetName: string;
+  readonly identityArn: string;
+  readonly configurationSetArn: string;
+}
+
+export interface PacsFunctionProps {
+  /** Handler module relative to functions/, without extension (the route table's `handler`). */
+  handler: string;
+  description: string;
+  /** POWERTOOLS_SERVICE_NAME; groups the logs and traces of one bounded context. */
+  serviceName: string;
+  logEncryption: LogEncryption;
+  reservedConcurrency: number;
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+/** Everything that could rewrite or remove an audit record. Denied explicitly so no later grant can allow it. */
+export const AUDIT_TAMPER_ACTIONS = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:DeleteTable',
+  'dynamodb:UpdateTable',
+];
+export const USER_POOL_ADMIN_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminGetUser',
+];
+const KMS_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+const KMS_WRITE_ACTIONS = [...KMS_READ_ACTIONS, 'kms:Encrypt', 'kms:GenerateDataKey'];
+
+/**
+ * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
+ * X-Ray, reserved concurrency and a role that starts empty. Each bind* call grants least privilege
+ * AND sets the matching env var, so a permission and its configuration cannot drift apart.
+ */
+export class PacsFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  private readonly env: Record<string, string> = {};
+
+  constructor(scope: Construct, id: string, props: PacsFunctionProps) {
+    super(scope, id);
+
+    // A role of our own: the CDK default attaches the AWS managed AWSLambdaBasicExecutionRole (logs:* on *).
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.handler}`,
+    });
+    this.logGroup = props.logEncryption.createLogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, 'functions', `${props.handler}.ts`),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: lambda.Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: { POWERTOOLS_SERVICE_NAME: props.serviceName },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        format: nodejs.OutputFormat.CJS,
+        // Prefer ESM entry points so esbuild can tree-shake.
+        mainFields: ['module', 'main'],
+        // Ship the pinned AWS SDK rather than whatever the runtime carries: Lambda runs what the tests ran.
+        bundleAwsSDK: true,
+        externalModules: [],
+        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        logLevel: nodejs.LogLevel.ERROR,
+      },
+    });
+    this.env.POWERTOOLS_SERVICE_NAME = props.serviceName;
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason:
+          'The functions call only AWS APIs (DynamoDB, S3, KMS, Cognito, SES, Step Functions) over TLS with SigV4, scoped by IAM, and reach no private network resource; a VPC would add NAT or interface endpoints without narrowing what they can touch.',
+      },
+      {
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason:
+          "The inline policy is this function's own least-privilege grant set, generated by bind* calls; it is not shared and is reviewed with the code.",
+      },
+    );
+  }
+
+  setEnvironment(name: string, value: string): this {
+    if (name in this.env && this.env[name] !== value) {
+      throw new Error(`${this.node.path}: env ${name} is already bound to another value`);
+    }
+    this.env[name] = value;
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** The env vars set so far (token strings for deploy-time values). */
+  get environment(): Readonly<Record<string, string>> {
+    return { ...this.env };
+  }
+
+  /** Fails synth when the function's env does not satisfy the handler's zod env contract. */
+  assertEnvironment(schema: z.ZodType): this {
+    const result = schema.safeParse({ AWS_REGION: Stack.of(this).region, ...this.env });
+    if (!result.success) {
+      const missing = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
+      throw new Error(`${this.node.path}: env contract not met (${missing})`);
+    }
+    return this;
+  }
+
+  bindTable({ table, indexNames }: TableRef, envName: string, access: 'read' | 'read-write'): this {
+    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: actions, resources: [table.tableArn] }),
+    );
+    if (indexNames.length > 0) {
+      // Indexes are read-only in DynamoDB; naming each one avoids an index/* wildcard.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexNames.map((indexName) => `${table.tableArn}/index/${indexName}`),
+        }),
+      );
+    }
+    this.grantTableKey(table, access === 'read' ? KMS_READ_ACTIONS : KMS_WRITE_ACTIONS);
+    return this.setEnvironment(envName, table.tableName);
+  }
+
+  /** PutItem only, plus an explicit Deny on every call that could alter or remove a record. */
+  bindAppendOnlyTable({ table }: TableRef, envName: string): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AppendAuditRecords',
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAuditTampering',
+        effect: iam.Effect.DENY,
+        actions: AUDIT_TAMPER_ACTIONS,
+        resources: [table.tableArn],
+      }),
+    );
+    this.grantTableKey(table, KMS_WRITE_ACTIONS);
+    return this.setEnvironment(envName, table.tableName);
+  }
+
+  /** Token verification needs no IAM (the JWKS is public); this only publishes the ids. */
+  bindUserPoolClients(
+    pool: cognito.IUserPool,
+    clients: readonly cognito.IUserPoolClient[],
+    env: { poolIdName: string; clientIdsName: string },
+  ): this {
+    this.setEnvironment(env.poolIdName, pool.userPoolId);
+    return this.setEnvironment(env.clientIdsName, clients.map((client) => client.userPoolClientId).join(','));
+  }
+
+  bindUserPoolAdmin(pool: cognito.IUserPool, envName: string): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: USER_POOL_ADMIN_ACTIONS, resources: [pool.userPoolArn] }),
+    );
+    return this.setEnvironment(envName, pool.userPoolId);
+  }
+
+  bindStateMachineStart({ stateMachine, encryptionKey }: StateMachineRef, envName: string): this {
+    stateMachine.grantStartExecution(this.role);
+    // StartExecution encrypts the input under the state machine's key, as the caller.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey'],
+        resources: [encryptionKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachine.stateMachineArn },
+        },
+      }),
+    );
+    return this.setEnvironment(envName, stateMachine.stateMachineArn);
+  }
+
+  bindMailSender(mail: MailSenderRef, env: { fromAddressName: string; configurationSetName: string }): this {
+    // SESv2 SendEmail authorizes against both the sending identity and the configuration set.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [mail.identityArn, mail.configurationSetArn],
+        conditions: { StringEquals: { 'ses:FromAddress': mail.fromAddress } },
+      }),
+    );
+    this.setEnvironment(env.fromAddressName, mail.fromAddress);
+    return this.setEnvironment(env.configurationSetName, mail.configurationSetName);
+  }
+
+  private grantTableKey(table: dynamodb.ITable, actions: string[]): void {
+    if (!table.encryptionKey) throw new Error(`${this.node.path}: tables must be on a customer-managed key`);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions, resources: [table.encryptionKey.keyArn] }),
+    );
+  }
+}

@@ -1,0 +1,33 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DataStack } from '#infra/data/data-stack';
+import type { MailStack } from '#infra/mail/mail-stack';
+import { WelcomeMailWorkflow } from '#infra/mail/welcome-mail-workflow';
+import type { AppConfig } from '#infra/shared/app-config';
+import { LogEncryption } from '#infra/shared/log-encryption';
+
+/** Stateless: Step Functions workflows and their task functions. */
+export class WorkflowsStack extends Stack {
+  readonly logEncryption: LogEncryption;
+  readonly welcomeMail: WelcomeMailWorkflow;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: StackProps & { config: AppConfig; data: DataStack; mail: MailStack },
+  ) {
+    super(scope, id, props);
+    const { config, data, mail } = props;
+    this.logEncryption = new LogEncryption(this, 'LogEncryption', {
+      description: 'PACScribe workflows: state machine data and logs',
+    });
+    this.welcomeMail = new WelcomeMailWorkflow(this, 'WelcomeMail', {
+      accountsTable: data.tables.accounts,
+      mail: mail.sending,
+      appBaseUrl: config.appBaseUrl,
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+      stage: config.stage,
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Audit records follow DICOM PS3.15 A.5 semantics: EventID (+ EventTypeCode), action C/R/U/D/E,
+ * outcome 0/4/8/12, UTC time, the active participant and the participant objects touched.
+ * Codes in the DCM system are from PS3.16; PACScribe-only events use the 'PACScribe' system.
+ */
+const code = (system: 'DCM' | 'PACScribe', value: string, meaning: string) => ({
+  system,
+  code: value,
+  meaning,
+});
+
+export const AUDIT_EVENTS = {
+  'account-created': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'C',
+  },
+  'account-read': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'authentication-failed': {
+    eventId: code('DCM', '110114', 'User Authentication'),
+    eventType: null,
+    action: 'E',
+  },
+  'access-denied': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110132', 'Use of a restricted function'),
+    action: 'E',
+  },
+} as const;
+export type AuditEventName = keyof typeof AUDIT_EVENTS;
+export const AuditEventNameSchema = z.enum(
+  Object.keys(AUDIT_EVENTS) as [AuditEventName, ...AuditEventName[]],
+);
+
+export const AuditOutcomeSchema = z.union([z.literal(0), z.literal(4), z.literal(8), z.literal(12)]);
+export type AuditOutcome = z.infer<typeof AuditOutcomeSchema>;
+
+const CodeSchema = z.object({ system: z.enum(['DCM', 'PACScribe']), code: z.string(), meaning: z.string() });
+
+export const AuditObjectSchema = z.object({
+  type: z.enum([
+    'organization',
+    'user',
+    'patient',
+    'study',
+    'series',
+    'instance',
+    'export',
+    'share',
+    'ticket',
+  ]),
+  id: z.string().max(256),
+});
+export type AuditObject = z.infer<typeof AuditObjectSchema>;
+
+export const AuditRecordSchema = z
+  .object({
+    recordId: z.string(),
+    /** Partition: the organization the record belongs to, or 'system' before an identity is known. */
+    orgId: z.string(),
+    event: AuditEventNameSchema,
+    eventId: CodeSchema,
+    eventType: CodeSchema.nullable(),
+    action: z.enum(['C', 'R', 'U', 'D', 'E']),
+    outcome: AuditOutcomeSchema,
+    eventTime: z.iso.datetime({ offset: false }),
+    actor: z.object({
+      kind: z.enum(['customer', 'support', 'anonymous']),
+      userId: z.string().nullable(),
+      role: z.string().nullable(),
+    }),
+    source: z.object({ ip: z.string().nullable(), userAgent: z.string().max(512).nullable() }),
+    requestId: z.string(),
+    route: z.string(),
+    httpStatus: z.number().int(),
+    objects: z.array(AuditObjectSchema),
+    reason: z.string().max(1000).nullable(),
+  })
+  .meta({ id: 'AuditRecord' });
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * The environment contract of every PACScribe function, parsed once at cold start.
+ * Names say resource role + attribute. The same names are set by the CDK constructs (bind* calls)
+ * and by the local stack; locally only endpoints and credentials differ (AWS_ENDPOINT_URL_*).
+ */
+const csv = z
+  .string()
+  .min(1)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+export const BaseEnvSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  ACCOUNTS_TABLE_NAME: z.string().min(1),
+  AUDIT_TABLE_NAME: z.string().min(1),
+  CUSTOMER_USER_POOL_ID: z.string().min(1),
+  CUSTOMER_USER_POOL_CLIENT_IDS: csv,
+  SUPPORT_USER_POOL_ID: z.string().min(1),
+  SUPPORT_USER_POOL_CLIENT_IDS: csv,
+  /** Set only by the local stack: where the Cognito stand-in issues tokens from (http://host:port). */
+  COGNITO_LOCAL_ISSUER_BASE_URL: z.url().optional(),
+  APP_VERSION: z.string().default('dev'),
+});
+export type BaseEnv = z.infer<typeof BaseEnvSchema>;
+
+export const WelcomeWorkflowEnvSchema = z.object({ WELCOME_WORKFLOW_ARN: z.string().min(1) });
+
+export const MailEnvSchema = z.object({
+  MAIL_FROM_ADDRESS: z.email(),
+  MAIL_CONFIGURATION_SET_NAME: z.string().min(1),
+  APP_BASE_URL: z.url(),
+});
+
+/** Resources a route's function may be bound to; the CDK grants exactly these and sets their env vars. */
+export const BINDINGS = {
+  'accounts-table:read': ['ACCOUNTS_TABLE_NAME'],
+  'accounts-table:write': ['ACCOUNTS_TABLE_NAME'],
+  'audit-table:append': ['AUDIT_TABLE_NAME'],
+  'customer-pool:admin': ['CUSTOMER_USER_POOL_ID'],
+  'welcome-workflow:start': ['WELCOME_WORKFLOW_ARN'],
+  'mail:send': ['MAIL_FROM_ADDRESS', 'MAIL_CONFIGURATION_SET_NAME', 'APP_BASE_URL'],
+} as const;
+export type Binding = keyof typeof BINDINGS;

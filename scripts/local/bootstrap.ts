@@ -1,0 +1,144 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type TableDefinition, tableDefinitions } from '../../infra/data/table-definitions';
+import {
+  customerUserPool,
+  supportUserPool,
+  type UserPoolDefinition,
+} from '../../infra/identity/user-pool-definitions';
+
+export interface LocalResources {
+  tables: Record<TableDefinition['logicalName'], string>;
+  imagingBucket: string;
+  customerPool: { userPoolId: string; clientId: string };
+  supportPool: { userPoolId: string; clientId: string };
+}
+
+export const localTableName = (definition: TableDefinition) => `pacscribe-local-${definition.logicalName}`;
+export const LOCAL_IMAGING_BUCKET = 'pacscribe-local-imaging';
+
+/** Creates tables from the definitions CDK deploys; existing tables (a restart) are kept. */
+async function ensureTables(dynamo: DynamoDBClient): Promise<LocalResources['tables']> {
+  const existing = new Set((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []);
+  const names = {} as LocalResources['tables'];
+  for (const definition of tableDefinitions) {
+    const tableName = localTableName(definition);
+    names[definition.logicalName] = tableName;
+    if (existing.has(tableName)) continue;
+    const keys = [
+      definition.partitionKey,
+      definition.sortKey,
+      ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ];
+    const attributes = [...new Map(keys.map((key) => [key.name, key])).values()];
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributes.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+        KeySchema: [
+          { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: definition.globalIndexes.length
+          ? definition.globalIndexes.map((index) => ({
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+                { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            }))
+          : undefined,
+        StreamSpecification: definition.stream
+          ? { StreamEnabled: true, StreamViewType: definition.stream }
+          : undefined,
+      }),
+    );
+    if (definition.timeToLiveAttribute) {
+      await dynamo.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: definition.timeToLiveAttribute },
+        }),
+      );
+    }
+  }
+  return names;
+}
+
+/** Creates a pool, its app client and groups from the definition CDK deploys. */
+async function createPool(cognito: CognitoIdentityProviderClient, definition: UserPoolDefinition) {
+  const policy = definition.passwordPolicy;
+  const { UserPool } = await cognito.send(
+    new CreateUserPoolCommand({
+      PoolName: `pacscribe-local-${definition.logicalName}`,
+      UsernameAttributes: ['email'],
+      // The stand-in cannot run TOTP; the deployed pools require it (see user-pool-definitions.ts).
+      MfaConfiguration: 'OFF',
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: policy.minLength,
+          RequireLowercase: policy.requireLowercase,
+          RequireUppercase: policy.requireUppercase,
+          RequireNumbers: policy.requireDigits,
+          RequireSymbols: policy.requireSymbols,
+          TemporaryPasswordValidityDays: policy.tempPasswordValidityDays,
+        },
+      },
+    }),
+  );
+  const userPoolId = UserPool?.Id;
+  if (!userPoolId) throw new Error('local Cognito returned no pool id');
+  const { UserPoolClient } = await cognito.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: definition.clientName,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }),
+  );
+  const clientId = UserPoolClient?.ClientId;
+  if (!clientId) throw new Error('local Cognito returned no client id');
+  for (const group of definition.groups) {
+    await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
+  }
+  return { userPoolId, clientId };
+}
+
+export async function bootstrapResources(
+  dataDir: string,
+  endpoints: { dynamodb: string; cognito: string },
+): Promise<LocalResources> {
+  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb });
+  const cognito = new CognitoIdentityProviderClient({ endpoint: endpoints.cognito });
+  try {
+    const tables = await ensureTables(dynamo);
+    const poolsFile = path.join(dataDir, 'user-pools.json');
+    let pools: Pick<LocalResources, 'customerPool' | 'supportPool'>;
+    if (existsSync(poolsFile)) {
+      pools = JSON.parse(readFileSync(poolsFile, 'utf8'));
+    } else {
+      pools = {
+        customerPool: await createPool(cognito, customerUserPool),
+        supportPool: await createPool(cognito, supportUserPool),
+      };
+      writeFileSync(poolsFile, JSON.stringify(pools, null, 2));
+    }
+    return { tables, imagingBucket: LOCAL_IMAGING_BUCKET, ...pools };
+  } finally {
+    dynamo.destroy();
+    cognito.destroy();
+  }
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
+import type { RouteDefinition } from '../../functions/shared/http/route';
+import { routes } from '../../functions/shared/routes';
+import { lambdaContext, loadHandler } from './lambda-registry';
+
+/** API Gateway's payload ceiling: larger bodies never reach a function. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: RouteDefinition): CompiledRoute {
+  const names: string[] = [];
+  const segments = route.path.split('/').map((segment) => {
+    const parameter = /^\{(\w+)\}$/.exec(segment);
+    if (!parameter?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    names.push(parameter[1]);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${segments.join('/')}$`), names };
+}
+
+function gatewayError(
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId },
+    body: JSON.stringify({ error: { code, message, requestId } }),
+  };
+}
+
+/**
+ * The local stand-in for API Gateway: the same route table, the same Cognito check the authorizer
+ * makes, the same proxy event shape, and the same Lambda handlers. TLS 1.2 is the floor.
+ */
+export function createLocalApi(options: { key: string; cert: string; tokens: () => Promise<TokenVerifier> }) {
+  const compiled = (routes as readonly RouteDefinition[]).map(compile);
+
+  const dispatch = async (
+    request: IncomingMessage,
+    body: Buffer,
+    requestId: string,
+  ): Promise<APIGatewayProxyResult> => {
+    const url = new URL(request.url ?? '/', 'https://localhost');
+    const method = request.method ?? 'GET';
+    const matches = compiled
+      .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
+      .filter((candidate) => candidate.match);
+    if (matches.length === 0) return gatewayError(404, 'not_found', 'No such resource.', requestId);
+    const found = matches.find(({ entry }) => entry.route.method === method);
+    if (!found?.match) return gatewayError(405, 'method_not_allowed', 'Method not allowed.', requestId);
+    const { route, names } = found.entry;
+
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+      const name = request.rawHeaders[i] ?? '';
+      const value = request.rawHeaders[i + 1] ?? '';
+      headers[name] = value;
+      multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    }
+    if (route.access.kind !== 'public') {
+      // The authorizer step: API Gateway refuses before the function runs.
+      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      try {
+        if (!token) throw new Error('missing token');
+        await (await options.tokens()).verify(token);
+      } catch {
+        return gatewayError(401, 'unauthenticated', 'Unauthorized', requestId);
+      }
+    }
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) {
+      query[name] = value;
+      multiQuery[name] = [...(multiQuery[name] ?? []), value];
+    }
+    const isText = /^(application\/(json|.*\+json)|text\/)/i.test(request.headers['content-type'] ?? '');
+    const pathParameters = Object.fromEntries(
+      names.map((name, index) => [name, decodeURIComponent(found.match?.[index + 1] ?? '')]),
+    );
+    const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
+    const event = {
+      resource: route.path,
+      path: url.pathname,
+      httpMethod: method,
+      headers,
+      multiValueHeaders,
+      queryStringParameters: Object.keys(query).length ? query : null,
+      multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+      pathParameters: names.length ? pathParameters : null,
+      stageVariables: null,
+      body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
+      isBase64Encoded: body.length > 0 && !isText,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        httpMethod: method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        requestId,
+        requestTimeEpoch: Date.now(),
+        resourceId: route.id,
+        resourcePath: route.path,
+        stage: 'local',
+        identity: { sourceIp, userAgent: request.headers['user-agent'] ?? null },
+        authorizer: null,
+      },
+    } as unknown as APIGatewayProxyEvent;
+    const handler = await loadHandler(route.handler);
+    return (await handler(event, lambdaContext(route.id))) as APIGatewayProxyResult;
+  };
+
+  const server = createServer(
+    { key: options.key, cert: options.cert, minVersion: 'TLSv1.2' },
+    (request: IncomingMessage, response: ServerResponse) => {
+      const requestId = randomUUID();
+      const reply = (result: APIGatewayProxyResult) => {
+        if (response.headersSent) return;
+        const headers = { ...(result.headers ?? {}) } as Record<string, string>;
+        response.writeHead(result.statusCode, headers);
+        response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+      };
+      const declared = Number(request.headers['content-length'] ?? 0);
+      if (declared > MAX_REQUEST_BYTES) {
+        reply(gatewayError(413, 'payload_too_large', 'Request body too large.', requestId));
+        request.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      request.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_REQUEST_BYTES) {
+          reply(gatewayError(413, 'payload_too_large', 'Request body too large.', requestId));
+          request.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      request.on('end', () => {
+        if (size > MAX_REQUEST_BYTES) return;
+        dispatch(request, Buffer.concat(chunks), requestId)
+          .then(reply)
+          .catch((error: unknown) => {
+            console.error('local API: function failed', error instanceof Error ? error.name : error);
+            reply(gatewayError(502, 'internal_error', 'Internal server error', requestId));
+          });
+      });
+    },
+  );
+  return server;
+}

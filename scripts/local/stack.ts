@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import path from 'node:path';
+import { generate } from 'selfsigned';
+import { defaultHttpRuntime } from '../../functions/shared/http/runtime';
+import { bootstrapResources, type LocalResources } from './bootstrap';
+import { createLocalApi } from './router';
+import { type DemoUser, seedDemoData } from './seed';
+import { startCognito } from './services/cognito';
+import { startDynamoDb } from './services/dynamodb';
+import { startS3 } from './services/s3';
+import { startSes } from './services/ses';
+import { localStateMachineArn, startStepFunctions } from './services/stepfunctions';
+
+/** What `npm start` writes to <dataDir>/local.json for people and tools (DESIGN §5). */
+export interface LocalConfig {
+  apiUrl: string;
+  caCertPath: string;
+  region: string;
+  cognito: { endpoint: string; userPoolId: string; clientId: string };
+  supportCognito: { endpoint: string; userPoolId: string; clientId: string };
+  sesInboxUrl: string;
+  sesStoreUrl: string;
+  endpoints: { dynamodb: string; s3: string; ses: string; stepFunctions: string };
+  tables: LocalResources['tables'];
+  imagingBucket: string;
+  users: DemoUser[];
+}
+
+export interface LocalStackOptions {
+  dataDir: string;
+  reset?: boolean;
+  /** Fixed, memorable ports for `npm start`; tests pass false and get free ones. */
+  fixedPorts?: boolean;
+}
+
+const FIXED_PORTS = { api: 8443, dynamodb: 8100, s3: 8101, ses: 8102, cognito: 8103, stepFunctions: 8104 };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function ports(fixed: boolean): Promise<typeof FIXED_PORTS> {
+  if (fixed) return FIXED_PORTS;
+  const entries = await Promise.all(
+    Object.keys(FIXED_PORTS).map(async (name) => [name, await freePort()] as const),
+  );
+  return Object.fromEntries(entries) as typeof FIXED_PORTS;
+}
+
+/** A self-signed certificate for localhost, made on first start and kept in the data folder. */
+async function tlsMaterial(dataDir: string) {
+  const dir = path.join(dataDir, 'tls');
+  const certPath = path.join(dir, 'localhost.crt');
+  const keyPath = path.join(dir, 'localhost.key');
+  if (!existsSync(certPath) || !existsSync(keyPath)) {
+    mkdirSync(dir, { recursive: true });
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notAfterDate: new Date(Date.now() + 825 * 24 * 3600 * 1000),
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
+    });
+    writeFileSync(certPath, pems.cert);
+    writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  }
+  return { certPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+}
+
+/**
+ * Starts every local stand-in in this process (DynamoDB Local is the one Java child), creates the
+ * resources from the CDK definitions, seeds demo data and serves the API over HTTPS.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const dataDir = path.resolve(options.dataDir);
+  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const port = await ports(options.fixedPorts ?? false);
+
+  // Only endpoints and credentials differ from AWS; s3rver insists on these credentials.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopService of stops.reverse()) await stopService().catch(() => undefined);
+  };
+  try {
+    const [dynamodb, s3, ses, cognito, stepFunctions] = await Promise.all([
+      startDynamoDb(path.join(dataDir, 'dynamodb'), port.dynamodb),
+      startS3(path.join(dataDir, 's3'), port.s3, ['pacscribe-local-imaging']),
+      startSes(port.ses),
+      startCognito(path.join(dataDir, 'cognito'), port.cognito),
+      startStepFunctions(port.stepFunctions),
+    ]);
+    stops.push(dynamodb.stop, s3.stop, ses.stop, cognito.stop, stepFunctions.stop);
+
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+    });
+    const resources = await bootstrapResources(dataDir, {
+      dynamodb: dynamodb.endpoint,
+      cognito: cognito.endpoint,
+    });
+    const apiUrl = `https://localhost:${port.api}`;
+    Object.assign(process.env, {
+      ACCOUNTS_TABLE_NAME: resources.tables.accounts,
+      AUDIT_TABLE_NAME: resources.tables.audit,
+      CUSTOMER_USER_POOL_ID: resources.customerPool.userPoolId,
+      CUSTOMER_USER_POOL_CLIENT_IDS: resources.customerPool.clientId,
+      SUPPORT_USER_POOL_ID: resources.supportPool.userPoolId,
+      SUPPORT_USER_POOL_CLIENT_IDS: resources.supportPool.clientId,
+      COGNITO_LOCAL_ISSUER_BASE_URL: cognito.endpoint,
+      WELCOME_WORKFLOW_ARN: localStateMachineArn('welcome-mail'),
+      MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
+      MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
+      APP_BASE_URL: apiUrl,
+      APP_VERSION: 'local',
+    });
+
+    const users = await seedDemoData(dataDir, resources);
+    const tls = await tlsMaterial(dataDir);
+    const api = createLocalApi({
+      key: tls.key,
+      cert: tls.cert,
+      tokens: async () => (await defaultHttpRuntime()).tokens,
+    });
+    await new Promise<void>((resolve, reject) => {
+      api.once('error', reject);
+      api.listen(port.api, '127.0.0.1', resolve);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          api.closeAllConnections();
+          api.close(() => resolve());
+        }),
+    );
+
+    const config: LocalConfig = {
+      apiUrl,
+      caCertPath: tls.certPath,
+      region: 'us-east-1',
+      cognito: { endpoint: cognito.endpoint, ...resources.customerPool },
+      supportCognito: { endpoint: cognito.endpoint, ...resources.supportPool },
+      sesInboxUrl: ses.inboxUrl,
+      sesStoreUrl: `${ses.endpoint}/store`,
+      endpoints: {
+        dynamodb: dynamodb.endpoint,
+        s3: s3.endpoint,
+        ses: ses.endpoint,
+        stepFunctions: stepFunctions.endpoint,
+      },
+      tables: resources.tables,
+      imagingBucket: resources.imagingBucket,
+      users,
+    };
+    writeFileSync(path.join(dataDir, 'local.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    return { config, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,229 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { routes } from '#functions/shared/routes';
+import { ACCESS_TOKEN_SCOPE } from '#infra/api/route-table-api';
+import { AUDIT_TAMPER_ACTIONS } from '#infra/shared/pacs-function';
+import { BaseEnvSchema } from '#schemas/shared/env';
+import { propertyAt, resourcesOf, synthesizedApp, templateOf } from '../app-fixture';
+
+type Props = Record<string, unknown>;
+const api = () => synthesizedApp().stacks.api;
+const methods = () =>
+  Object.values(resourcesOf(api(), 'AWS::ApiGateway::Method')).map((method) => method.Properties as Props);
+const publicRoutes = routes.filter((route) => route.access.kind === 'public');
+
+describe('API stack', () => {
+  beforeAll(() => synthesizedApp());
+
+  describe('transport [PP-10]', () => {
+    it('[PP-10] custom domain enforces TLS 1.2', () => {
+      templateOf(api()).hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: synthesizedApp().config.domainName,
+        SecurityPolicy: 'TLS_1_2',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+      templateOf(api()).resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+    });
+
+    it('[PP-10] the default execute-api endpoint (TLS 1.0 capable) is disabled', () => {
+      templateOf(api()).hasResourceProperties('AWS::ApiGateway::RestApi', {
+        DisableExecuteApiEndpoint: true,
+      });
+    });
+  });
+
+  describe('access control [PP-18]', () => {
+    it('[PP-18] every non-public method uses the Cognito user-pool authorizer and requires an access token', () => {
+      const protectedMethods = methods().filter((method) => method.AuthorizationType !== 'NONE');
+      expect(protectedMethods.length).toBe(routes.length - publicRoutes.length);
+      for (const method of protectedMethods) {
+        expect(method).toMatchObject({
+          AuthorizationType: 'COGNITO_USER_POOLS',
+          AuthorizerId: expect.anything(),
+          AuthorizationScopes: [ACCESS_TOKEN_SCOPE],
+        });
+      }
+      templateOf(api()).hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
+    });
+
+    it('[PP-18] exactly the public routes of the route table are open (AuthorizationType NONE)', () => {
+      const open = methods()
+        .filter((method) => method.AuthorizationType === 'NONE')
+        .map((method) => method.OperationName)
+        .sort();
+      expect(open).toEqual(publicRoutes.map((route) => route.id).sort());
+    });
+
+    it('[PP-18] every route has exactly one method, named by its route id', () => {
+      const operations = methods().map((method) => method.OperationName);
+      expect(operations.sort()).toEqual(routes.map((route) => route.id).sort());
+    });
+
+    it('[PP-18] one Lambda per route on nodejs24.x / arm64 with X-Ray and reserved concurrency', () => {
+      const functions = Object.values(resourcesOf(api(), 'AWS::Lambda::Function')).map(
+        (fn) => fn.Properties as Props,
+      );
+      expect(functions).toHaveLength(routes.length);
+      for (const fn of functions) {
+        expect(fn).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          ReservedConcurrentExecutions: synthesizedApp().config.lambdaReservedConcurrency,
+          LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
+        });
+      }
+      const handlers = Object.values(synthesizedApp().stacks.api.routeApi.functions).map(
+        (fn) => fn.function.node.path,
+      );
+      expect(handlers).toHaveLength(routes.length);
+    });
+
+    it('[PP-18] every route function receives the base env contract', () => {
+      const required = Object.keys(BaseEnvSchema.shape).filter(
+        (name) =>
+          name !== 'AWS_REGION' &&
+          !BaseEnvSchema.shape[name as keyof typeof BaseEnvSchema.shape].safeParse(undefined).success,
+      );
+      for (const fn of Object.values(resourcesOf(api(), 'AWS::Lambda::Function'))) {
+        const variables = Object.keys(propertyAt<Props>(fn, 'Environment.Variables'));
+        expect(variables).toEqual(
+          expect.arrayContaining([...required, 'APP_VERSION', 'POWERTOOLS_SERVICE_NAME']),
+        );
+      }
+    });
+
+    it('[PP-18] the audit table grant is PutItem only, with an explicit Deny on update and delete', () => {
+      const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter((policy) =>
+        JSON.stringify(policy).includes('AppendAuditRecords'),
+      );
+      expect(policies).toHaveLength(routes.length);
+      for (const policy of policies) {
+        const statements = propertyAt<Props[]>(policy, 'PolicyDocument.Statement');
+        expect(statements).toContainEqual(
+          expect.objectContaining({ Sid: 'AppendAuditRecords', Effect: 'Allow', Action: 'dynamodb:PutItem' }),
+        );
+        const deny = statements.find((statement) => statement.Sid === 'DenyAuditTampering');
+        expect(deny?.Effect).toBe('Deny');
+        expect(deny?.Action).toEqual(
+          expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']),
+        );
+        expect([...((deny?.Action ?? []) as string[])].sort()).toEqual([...AUDIT_TAMPER_ACTIONS].sort());
+        expect(JSON.stringify(deny?.Resource)).toContain('AuditTable');
+      }
+    });
+
+    it('[PP-18] only routes bound to customer-pool:admin may administer users', () => {
+      const admins = routes.filter((route) =>
+        (route.bindings as readonly string[]).includes('customer-pool:admin'),
+      );
+      const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter((policy) =>
+        JSON.stringify(policy).includes('cognito-idp:AdminCreateUser'),
+      );
+      expect(policies).toHaveLength(admins.length);
+    });
+
+    it('[PP-18] only routes bound to welcome-workflow:start may start it, encrypting the input under its key', () => {
+      const starters = routes.filter((route) =>
+        (route.bindings as readonly string[]).includes('welcome-workflow:start'),
+      );
+      const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter((policy) =>
+        JSON.stringify(policy).includes('states:StartExecution'),
+      );
+      expect(policies).toHaveLength(starters.length);
+      for (const policy of policies) {
+        expect(propertyAt<Props[]>(policy, 'PolicyDocument.Statement')).toContainEqual(
+          expect.objectContaining({
+            Action: 'kms:GenerateDataKey',
+            Condition: {
+              StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': expect.anything() },
+            },
+          }),
+        );
+      }
+    });
+
+    it('[PP-18] responses are never cached (no cache cluster, caching off for every method)', () => {
+      templateOf(api()).hasResourceProperties('AWS::ApiGateway::Stage', {
+        CacheClusterEnabled: false,
+        MethodSettings: Match.arrayWith([
+          Match.objectLike({
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            CachingEnabled: false,
+            DataTraceEnabled: false,
+          }),
+        ]),
+      });
+    });
+
+    it('[PP-18] stage logs access (KMS-encrypted), logs execution errors without data trace, traces, throttles', () => {
+      const { config } = synthesizedApp();
+      templateOf(api()).hasResourceProperties('AWS::ApiGateway::Stage', {
+        TracingEnabled: true,
+        ClientCertificateId: Match.anyValue(),
+        AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"userSub"') },
+        MethodSettings: Match.arrayWith([
+          Match.objectLike({
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+            ThrottlingRateLimit: config.apiThrottleRatePerSecond,
+            ThrottlingBurstLimit: config.apiThrottleBurst,
+          }),
+        ]),
+      });
+      for (const group of Object.values(resourcesOf(api(), 'AWS::Logs::LogGroup'))) {
+        expect(group.Properties).toMatchObject({
+          KmsKeyId: expect.anything(),
+          RetentionInDays: expect.any(Number),
+        });
+      }
+    });
+
+    it('[PP-18] a request validator checks body and parameters on every method', () => {
+      templateOf(api()).hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+        ValidateRequestBody: true,
+        ValidateRequestParameters: true,
+      });
+      for (const method of methods()) expect(method.RequestValidatorId).toBeDefined();
+    });
+
+    it('[PP-18] gateway-generated 4XX/5XX answers use the API error shape', () => {
+      for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED']) {
+        templateOf(api()).hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+          ResponseType: type,
+          ResponseTemplates: {
+            'application/json': Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+          },
+        });
+      }
+    });
+  });
+
+  describe('WAF [PP-18]', () => {
+    it('[PP-18] a WAFv2 web ACL with managed rules and a per-IP rate limit guards the stage, with logging', () => {
+      const template = templateOf(api());
+      template.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Scope: 'REGIONAL',
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Statement: {
+              ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' },
+            },
+          }),
+          Match.objectLike({
+            Statement: {
+              ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+            },
+          }),
+          Match.objectLike({
+            Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) },
+          }),
+        ]),
+      });
+      template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: Match.anyValue() });
+      template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
+      });
+    });
+  });
+});

@@ -1,0 +1,57 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { type BuildAppOptions, buildApp, type PacsApp } from '#infra/app';
+
+/**
+ * The app as `cdk synth` builds it, minus esbuild bundling (the slow part, covered by `npm run synth`)
+ * and minus the registered nag plugins (the gate test runs the packs itself, per stack, to name findings).
+ * Jest gives each test file its own module registry, so this builds once per file.
+ */
+export const TEST_BUILD: BuildAppOptions = { nag: false, bundling: false };
+
+let cached: { pacs: PacsApp; templates: Map<Stack, Template> } | undefined;
+
+export function synthesizedApp(): PacsApp {
+  if (!cached) {
+    const pacs = buildApp({}, TEST_BUILD);
+    // Synthesize once: cross-stack outputs and other prepare-time constructs exist only afterwards.
+    pacs.app.synth();
+    cached = { pacs, templates: new Map() };
+  }
+  return cached.pacs;
+}
+
+export function templateOf(stack: Stack): Template {
+  synthesizedApp();
+  const templates = cached?.templates ?? new Map<Stack, Template>();
+  let template = templates.get(stack);
+  if (!template) {
+    template = Template.fromStack(stack);
+    templates.set(stack, template);
+  }
+  return template;
+}
+
+export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+type Resources = Record<string, Resource>;
+
+/** A nested property by dotted path (`Environment.Variables`); throws with context when absent. */
+export function propertyAt<T = unknown>(resource: Resource | undefined, path: string): T {
+  let value: unknown = resource?.Properties;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !(key in value)) {
+      throw new Error(`no ${path} in ${JSON.stringify(resource)?.slice(0, 300)}`);
+    }
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value as T;
+}
+
+/** Resources of one CloudFormation type, by logical id. */
+export function resourcesOf(stack: Stack, type: string): Resources {
+  return templateOf(stack).findResources(type) as Resources;
+}
+
+export function allStacks(): Stack[] {
+  return Object.values(synthesizedApp().stacks);
+}

@@ -1,0 +1,43 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+declare global {
+  var __PACSCRIBE_LOCAL_STACK__: ChildProcess | undefined;
+}
+
+/**
+ * Boots the local stack exactly as `npm start` does (same entry point), on free ports and in a fresh
+ * data folder, and tells the test workers where it is through PACSCRIBE_LOCAL_CONFIG.
+ */
+export default async function setup(): Promise<void> {
+  const root = path.resolve(__dirname, '../..');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pacscribe-it-'));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/local/start.ts', '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  globalThis.__PACSCRIBE_LOCAL_STACK__ = child;
+  const configPath = path.join(dataDir, 'local.json');
+  const deadline = Date.now() + 60_000;
+  while (!(existsSync(configPath) && output.includes('PACScribe is ready'))) {
+    if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`local stack not ready within 60 s:\n${output}`);
+    }
+    await sleep(100);
+  }
+  JSON.parse(readFileSync(configPath, 'utf8'));
+  process.env.PACSCRIBE_LOCAL_CONFIG = configPath;
+}

@@ -1,0 +1,274 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { VerifiedToken } from '../../../../functions/shared/auth/principal';
+import type { TokenVerifier } from '../../../../functions/shared/auth/token-verifier';
+import { UnauthenticatedError } from '../../../../functions/shared/errors';
+import { type HttpRuntime, httpHandler } from '../../../../functions/shared/http/http-handler';
+import { created, ok } from '../../../../functions/shared/http/responses';
+import type { RouteDefinition } from '../../../../functions/shared/http/route';
+import { routeById } from '../../../../functions/shared/routes';
+import type { Member } from '../../../../schemas/accounts/entities';
+import { loadEvent, testContext } from '../../../support/events';
+import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
+
+const NOW = '2026-11-24T12:00:00.000Z';
+const TOKEN = 'eyJraWQiOiJleGFtcGxlIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJleGFtcGxlIn0.c2lnbmF0dXJl';
+
+const member = (overrides: Partial<Member> = {}): Member => ({
+  userId: 'user-clin',
+  orgId: 'org-a',
+  email: 'clinician@a.example',
+  name: 'Casey Clinician',
+  role: 'clinician',
+  professionalRole: 'clinician',
+  permissions: ['view'],
+  status: 'active',
+  tokensValidAfter: NOW,
+  createdAt: NOW,
+  createdBy: 'user-admin',
+  ...overrides,
+});
+
+function setup(token: Partial<VerifiedToken> = {}) {
+  const accounts = new InMemoryAccounts();
+  const audit = new InMemoryAuditLog();
+  const tokens: TokenVerifier = {
+    async verify(presented) {
+      if (presented !== TOKEN) throw new UnauthenticatedError('bad token');
+      return {
+        subject: 'user-clin',
+        pool: 'customers',
+        issuedAt: new Date(NOW),
+        clientId: 'client',
+        ...token,
+      };
+    },
+  };
+  const runtime: HttpRuntime = {
+    tokens,
+    memberships: accounts,
+    audit,
+    clock: fixedClock(),
+    ids: sequentialIds('rec'),
+  };
+  return { accounts, audit, runtime: async () => runtime };
+}
+
+const run = (handler: ReturnType<typeof httpHandler>, event: APIGatewayProxyEvent) =>
+  handler(event, testContext());
+
+const body = (response: { body: string }) => JSON.parse(response.body);
+
+describe('the HTTP middleware stack', () => {
+  const getMeRoute = routeById('getMe');
+
+  it('[PP-18] refuses a request without a token with 401 and audits the attempt', async () => {
+    const { audit, runtime } = setup();
+    const event = loadEvent('accounts/apigw/get-me.valid.json');
+    delete event.headers.Authorization;
+    const handler = httpHandler(getMeRoute, async () => ok({ secret: true }), runtime);
+
+    const response = await run(handler, event);
+
+    expect(response.statusCode).toBe(401);
+    expect(body(response).error.code).toBe('unauthenticated');
+    expect(response.headers?.['www-authenticate']).toBe('Bearer');
+    expect(audit.records).toHaveLength(1);
+    expect(audit.records[0]).toMatchObject({ event: 'authentication-failed', outcome: 4, orgId: 'system' });
+  });
+
+  it('[PP-18] takes the principal and organization from the membership record, not the token or body', async () => {
+    const { accounts, audit, runtime } = setup();
+    accounts.members.set('user-clin', member());
+    const seen: unknown[] = [];
+    const handler = httpHandler(
+      getMeRoute,
+      async ({ principal }) => {
+        seen.push(principal);
+        return ok({});
+      },
+      runtime,
+    );
+
+    const response = await run(handler, loadEvent('accounts/apigw/get-me.valid.json'));
+
+    expect(response.statusCode).toBe(200);
+    expect(seen[0]).toMatchObject({
+      kind: 'customer',
+      userId: 'user-clin',
+      orgId: 'org-a',
+      role: 'clinician',
+    });
+    expect(audit.records[0]).toMatchObject({
+      event: 'account-read',
+      orgId: 'org-a',
+      outcome: 0,
+      action: 'R',
+      actor: { kind: 'customer', userId: 'user-clin', role: 'clinician' },
+      source: { ip: '198.51.100.23' },
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+      route: 'GET /v1/me',
+    });
+  });
+
+  it('[PP-06] refuses a disabled member at once, whatever their token says', async () => {
+    const { accounts, runtime } = setup();
+    accounts.members.set('user-clin', member({ status: 'disabled' }));
+    const handler = httpHandler(getMeRoute, async () => ok({}), runtime);
+
+    expect((await run(handler, loadEvent('accounts/apigw/get-me.valid.json'))).statusCode).toBe(401);
+  });
+
+  it('[PP-18] refuses a token issued before the member signed out everywhere', async () => {
+    const { accounts, runtime } = setup();
+    accounts.members.set('user-clin', member({ tokensValidAfter: '2026-11-24T12:00:05.000Z' }));
+    const handler = httpHandler(getMeRoute, async () => ok({}), runtime);
+
+    expect((await run(handler, loadEvent('accounts/apigw/get-me.valid.json'))).statusCode).toBe(401);
+  });
+
+  it('[PP-08] refuses a support-staff token on a customer route', async () => {
+    const { accounts, runtime } = setup({ pool: 'support' });
+    accounts.members.set('user-clin', member());
+    const handler = httpHandler(getMeRoute, async () => ok({}), runtime);
+
+    expect((await run(handler, loadEvent('accounts/apigw/get-me.valid.json'))).statusCode).toBe(401);
+  });
+
+  it('[PP-06] denies by default: a member without the route action gets 403 and a security alert record', async () => {
+    const { accounts, audit, runtime } = setup();
+    accounts.members.set('user-clin', member({ permissions: ['view'] }));
+    const exportRoute: RouteDefinition = {
+      ...getMeRoute,
+      id: 'probe',
+      access: { kind: 'action', action: 'export' },
+    };
+    const handler = httpHandler(exportRoute, async () => ok({ data: 'must not leave' }), runtime);
+
+    const response = await run(handler, loadEvent('accounts/apigw/get-me.valid.json'));
+
+    expect(response.statusCode).toBe(403);
+    expect(response.body).not.toContain('must not leave');
+    expect(audit.records[0]).toMatchObject({ event: 'access-denied', orgId: 'org-a', outcome: 4 });
+  });
+
+  it('[PP-18] fails closed: when the audit write fails, no data leaves and the answer is 503', async () => {
+    const { accounts, audit, runtime } = setup();
+    accounts.members.set('user-clin', member());
+    audit.failWith = new Error('table unavailable');
+    const handler = httpHandler(getMeRoute, async () => ok({ name: 'Casey Clinician' }), runtime);
+
+    const response = await run(handler, loadEvent('accounts/apigw/get-me.valid.json'));
+
+    expect(response.statusCode).toBe(503);
+    expect(body(response).error.code).toBe('audit_unavailable');
+    expect(response.body).not.toContain('Casey');
+  });
+
+  describe('request bodies', () => {
+    const signupRoute = routeById('signup');
+    const handlerFor = (runtime: () => Promise<HttpRuntime>, calls: unknown[]) =>
+      httpHandler(
+        signupRoute,
+        async ({ body: parsed }) => {
+          calls.push(parsed);
+          return created({});
+        },
+        runtime,
+      );
+
+    it('[PP-01] accepts a valid sign-up body and passes it on typed and normalised', async () => {
+      const { runtime } = setup();
+      const calls: unknown[] = [];
+      const event = loadEvent('accounts/apigw/signup.valid.json');
+      event.body = (event.body ?? '').replace(
+        'dana.reyes@northside.example',
+        '  Dana.Reyes@Northside.Example ',
+      );
+
+      const response = await run(handlerFor(runtime, calls), event);
+
+      expect(response.statusCode).toBe(201);
+      expect(calls[0]).toMatchObject({ email: 'dana.reyes@northside.example', role: 'radiologist' });
+    });
+
+    it.each([
+      ['missing fields', { name: 'Dana' }, 'invalid_request'],
+      ['an invalid email', { email: 'not-an-email' }, 'invalid_request'],
+      ['an unknown role', { role: 'surgeon' }, 'invalid_request'],
+      ['the support role', { role: 'support' }, 'invalid_request'],
+      ['a server-owned orgId', { orgId: 'org-b' }, 'invalid_request'],
+      ['granted permissions', { permissions: ['manage-users'] }, 'invalid_request'],
+      ['a prototype key', JSON.parse('{"__proto__": {"isAdmin": true}}'), 'invalid_request'],
+      ['a weak password', { password: 'password' }, 'invalid_request'],
+      ['a control character in a name', { name: 'Dana\u0007' }, 'invalid_request'],
+    ])('[PP-01] refuses %s with 400 and writes nothing', async (_label, change, code) => {
+      const { runtime } = setup();
+      const calls: unknown[] = [];
+      const event = loadEvent('accounts/apigw/signup.valid.json');
+      const valid = JSON.parse(event.body ?? '{}');
+      event.body =
+        _label === 'missing fields' ? JSON.stringify(change) : JSON.stringify({ ...valid, ...change });
+      if (_label === 'a prototype key')
+        event.body = event.body.replace('{', '{"__proto__":{"isAdmin":true},');
+
+      const response = await run(handlerFor(runtime, calls), event);
+
+      expect(response.statusCode).toBe(400);
+      expect(body(response).error.code).toBe(code);
+      expect(calls).toHaveLength(0);
+    });
+
+    it('refuses malformed JSON with 400 invalid_json', async () => {
+      const { runtime } = setup();
+      const event = loadEvent('accounts/apigw/signup.valid.json');
+      event.body = '{"name": "Dana",';
+
+      const response = await run(handlerFor(runtime, []), event);
+
+      expect(response.statusCode).toBe(400);
+      expect(body(response).error.code).toBe('invalid_json');
+    });
+
+    it('refuses a body over the route limit with 413 before parsing it', async () => {
+      const { runtime } = setup();
+      const event = loadEvent('accounts/apigw/signup.valid.json');
+      event.body = `{"name":"${'x'.repeat(1024 * 1024)}"}`;
+
+      const response = await run(handlerFor(runtime, []), event);
+
+      expect(response.statusCode).toBe(413);
+      expect(body(response).error.code).toBe('payload_too_large');
+    });
+
+    it('refuses other content types and compressed bodies with 415', async () => {
+      const { runtime } = setup();
+      const wrongType = loadEvent('accounts/apigw/signup.valid.json');
+      wrongType.headers['Content-Type'] = 'text/plain';
+      const gzipped = loadEvent('accounts/apigw/signup.valid.json');
+      gzipped.headers['Content-Encoding'] = 'gzip';
+
+      expect((await run(handlerFor(runtime, []), wrongType)).statusCode).toBe(415);
+      expect((await run(handlerFor(runtime, []), gzipped)).statusCode).toBe(415);
+    });
+  });
+
+  it('answers an unexpected failure with a 500 that reveals nothing', async () => {
+    const { accounts, runtime } = setup();
+    accounts.members.set('user-clin', member());
+    const handler = httpHandler(
+      getMeRoute,
+      async () => {
+        throw new Error(
+          'ddb table pacscribe-accounts-7f3 at arn:aws:dynamodb:us-east-1:1111:table/x exploded',
+        );
+      },
+      runtime,
+    );
+
+    const response = await run(handler, loadEvent('accounts/apigw/get-me.valid.json'));
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toMatch(/arn:|pacscribe-accounts|exploded/);
+    expect(body(response).error).toMatchObject({ code: 'internal_error', requestId: expect.any(String) });
+  });
+});

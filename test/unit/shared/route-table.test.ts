@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RouteDefinition } from '../../../functions/shared/http/route';
+import { buildOpenApiDocument } from '../../../functions/shared/openapi';
+import { routes } from '../../../functions/shared/routes';
+import { ACTIONS } from '../../../schemas/accounts/roles';
+import { AUDIT_EVENTS } from '../../../schemas/audit/audit-event';
+
+const table = routes as readonly RouteDefinition[];
+const root = path.resolve(__dirname, '../../..');
+
+describe('the route table', () => {
+  it.each(table.map((route) => [route.id, route] as const))(
+    '[PP-18] %s declares who may call it (deny by default)',
+    (_id, route) => {
+      expect(['public', 'member', 'action']).toContain(route.access.kind);
+      if (route.access.kind === 'action') expect(ACTIONS).toContain(route.access.action);
+      if (route.access.kind === 'public') expect(route.access.reason.length).toBeGreaterThan(10);
+    },
+  );
+
+  it('only the reviewed public routes skip the authorizer', () => {
+    expect(table.filter((route) => route.access.kind === 'public').map((route) => route.id)).toEqual([
+      'health',
+      'getOpenApi',
+      'signup',
+    ]);
+  });
+
+  it('[PP-18] every route that may touch customer data names its audit event', () => {
+    for (const route of table) {
+      if (route.id === 'health' || route.id === 'getOpenApi') continue;
+      expect(route.audit && route.audit in AUDIT_EVENTS).toBe(true);
+    }
+  });
+
+  it('has unique ids and unique method + path pairs, and every handler file exists', () => {
+    expect(new Set(table.map((route) => route.id)).size).toBe(table.length);
+    expect(new Set(table.map((route) => `${route.method} ${route.path}`)).size).toBe(table.length);
+    for (const route of table) {
+      expect(existsSync(path.join(root, 'functions', `${route.handler}.ts`))).toBe(true);
+    }
+  });
+
+  it('the committed docs/openapi.json matches the route table (run `npm run openapi` after changing routes)', () => {
+    const committed = JSON.parse(readFileSync(path.join(root, 'docs', 'openapi.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument('dev'))));
+  });
+});
