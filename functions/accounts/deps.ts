@@ -1,11 +1,14 @@
-import { BaseEnvSchema, WelcomeWorkflowEnvSchema } from '#schemas/shared/env';
-import { cognitoClient, dynamoDocumentClient, sfnClient } from '../shared/aws/clients';
+import { BaseEnvSchema, MailEnvSchema, WelcomeWorkflowEnvSchema } from '#schemas/shared/env';
+import { SesMailer } from '../mail/adapters/ses-mailer';
+import { MailedInvitations } from '../mail/core/invitation-mail';
+import { cognitoClient, dynamoDocumentClient, sesClient, sfnClient } from '../shared/aws/clients';
 import { once } from '../shared/once';
 import { systemClock, uuidIds } from '../shared/ports';
 import { CognitoIdentityDirectory } from './adapters/cognito-identity-directory';
 import { DynamoAccountsRepository } from './adapters/dynamo-accounts-repository';
 import { SfnWelcomeWorkflow } from './adapters/sfn-welcome-workflow';
 import type { SignupDeps } from './core/signup';
+import type { UserManagementDeps } from './core/users';
 
 /** Composition roots of the accounts context: env parsed once, adapters built on first use. */
 export const accountsRepository = once(() => {
@@ -14,14 +17,35 @@ export const accountsRepository = once(() => {
 });
 
 export const signupDeps = once((): SignupDeps => {
-  const env = BaseEnvSchema.pick({ CUSTOMER_USER_POOL_ID: true })
-    .extend(WelcomeWorkflowEnvSchema.shape)
-    .parse(process.env);
+  const env = WelcomeWorkflowEnvSchema.parse(process.env);
   return {
     accounts: accountsRepository(),
-    identities: new CognitoIdentityDirectory(cognitoClient(), env.CUSTOMER_USER_POOL_ID),
+    identities: customerIdentities(),
     welcome: new SfnWelcomeWorkflow(sfnClient(), env.WELCOME_WORKFLOW_ARN),
     clock: systemClock,
     ids: uuidIds,
+  };
+});
+
+export const customerIdentities = once(() => {
+  const env = BaseEnvSchema.pick({ CUSTOMER_USER_POOL_ID: true }).parse(process.env);
+  return new CognitoIdentityDirectory(cognitoClient(), env.CUSTOMER_USER_POOL_ID);
+});
+
+/** Profile and sign-out need the accounts table and Cognito's token API only, not mail. */
+export const selfServiceDeps = once(() => ({
+  accounts: accountsRepository(),
+  identities: customerIdentities(),
+  clock: systemClock,
+}));
+
+export const userManagementDeps = once((): UserManagementDeps => {
+  const mail = MailEnvSchema.parse(process.env);
+  return {
+    ...selfServiceDeps(),
+    invitations: new MailedInvitations(
+      new SesMailer(sesClient(), mail.MAIL_FROM_ADDRESS, mail.MAIL_CONFIGURATION_SET_NAME),
+      mail.APP_BASE_URL,
+    ),
   };
 });

@@ -15,7 +15,11 @@ import { addGatewayResponses } from './gateway-responses';
 export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /** Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does. */
-const ROUTE_BASE_BINDINGS: readonly Binding[] = ['accounts-table:read', 'audit-table:append'];
+const ROUTE_BASE_BINDINGS: readonly Binding[] = [
+  'accounts-table:read',
+  'accounts-table:accept-invitation',
+  'audit-table:append',
+];
 
 export interface UserPoolRef {
   pool: cognito.IUserPool;

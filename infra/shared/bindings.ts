@@ -34,6 +34,10 @@ export function applyBinding(fn: PacsFunction, binding: Binding, resources: Bind
       fn.bindTable(required(resources.accountsTable, binding, 'the accounts table'), tableName, 'read-write');
       return;
     }
+    case 'accounts-table:accept-invitation': {
+      fn.bindInvitationAcceptance(required(resources.accountsTable, binding, 'the accounts table'));
+      return;
+    }
     case 'audit-table:append': {
       const [tableName] = BINDINGS[binding];
       fn.bindAppendOnlyTable(required(resources.auditTable, binding, 'the audit table'), tableName);

@@ -74,6 +74,10 @@ export const USER_POOL_ADMIN_ACTIONS = [
   'cognito-idp:AdminSetUserPassword',
   'cognito-idp:AdminDeleteUser',
   'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:AdminUpdateUserAttributes',
   'cognito-idp:AdminGetUser',
 ];
@@ -197,6 +201,26 @@ export class PacsFunction extends Construct {
     }
     this.grantTableKey(table, access === 'read' ? KMS_READ_ACTIONS : KMS_WRITE_ACTIONS);
     return this.setEnvironment(envName, table.tableName);
+  }
+
+  /**
+   * The one write every route may make on the accounts table: clearing `invitationExpiresAt` when an
+   * invited user first signs in. dynamodb:Attributes pins the call to that attribute alone.
+   */
+  bindInvitationAcceptance({ table }: TableRef): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AcceptInvitation',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'invitationExpiresAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      }),
+    );
+    this.grantTableKey(table, KMS_WRITE_ACTIONS);
+    return this;
   }
 
   /** PutItem only, plus an explicit Deny on every call that could alter or remove a record. */

@@ -24,6 +24,8 @@ export const OrganizationSchema = z
     name: DisplayTextSchema,
     createdAt: z.iso.datetime(),
     createdBy: IdSchema,
+    /** Active administrators; kept in the same transactions as memberships so the last one stays. */
+    adminCount: z.number().int().nonnegative().default(0),
   })
   .meta({ id: 'Organization' });
 export type Organization = z.infer<typeof OrganizationSchema>;
@@ -46,6 +48,8 @@ export const MemberSchema = z
     tokensValidAfter: z.iso.datetime(),
     createdAt: z.iso.datetime(),
     createdBy: IdSchema,
+    /** Set while the temporary password of an invitation is unused; sign-in after it is refused. */
+    invitationExpiresAt: z.iso.datetime().optional(),
     /** When the transactional welcome mail went out; set once. */
     welcomedAt: z.iso.datetime().optional(),
   })

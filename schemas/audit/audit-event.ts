@@ -22,6 +22,56 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'R',
   },
+  'user-created': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'C',
+  },
+  'users-listed': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'user-read': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'user-access-changed': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110136', 'Security Roles Changed'),
+    action: 'U',
+  },
+  'user-disabled': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'U',
+  },
+  'user-enabled': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'U',
+  },
+  'user-removed': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'D',
+  },
+  'invitation-resent': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'U',
+  },
+  'profile-updated': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'U',
+  },
+  'signed-out': {
+    eventId: code('DCM', '110114', 'User Authentication'),
+    eventType: code('DCM', '110123', 'Logout'),
+    action: 'E',
+  },
   'authentication-failed': {
     eventId: code('DCM', '110114', 'User Authentication'),
     eventType: null,

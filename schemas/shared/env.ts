@@ -41,6 +41,8 @@ export const MailEnvSchema = z.object({
 export const BINDINGS = {
   'accounts-table:read': ['ACCOUNTS_TABLE_NAME'],
   'accounts-table:write': ['ACCOUNTS_TABLE_NAME'],
+  /** Every route: clear an invitation's expiry on first sign-in (one attribute, nothing else). */
+  'accounts-table:accept-invitation': [],
   'audit-table:append': ['AUDIT_TABLE_NAME'],
   'customer-pool:admin': ['CUSTOMER_USER_POOL_ID'],
   'welcome-workflow:start': ['WELCOME_WORKFLOW_ARN'],

@@ -1,11 +1,14 @@
+import { isActiveAdministrator } from '../../functions/accounts/core/membership-rules';
 import type {
   AccountsRepository,
   IdentityDirectory,
+  Invitation,
+  InvitationSender,
   NewIdentity,
   WelcomeWorkflow,
 } from '../../functions/accounts/core/ports';
 import type { AuditLog } from '../../functions/audit/core/audit-trail';
-import { ConflictError } from '../../functions/shared/errors';
+import { ConflictError, NotFoundError } from '../../functions/shared/errors';
 import type { Clock, IdGenerator } from '../../functions/shared/ports';
 import type { Member, Organization } from '../../schemas/accounts/entities';
 import type { AuditRecord } from '../../schemas/audit/audit-event';
@@ -18,12 +21,39 @@ export class InMemoryAccounts implements AccountsRepository {
 
   async createOrganization(organization: Organization, founder: Member) {
     if (this.emailClaims.has(founder.email)) throw new ConflictError('email claimed');
-    this.organizations.set(organization.orgId, organization);
+    this.organizations.set(organization.orgId, { ...organization });
     this.claim(founder);
   }
   async addMember(member: Member) {
+    const organization = this.organizations.get(member.orgId);
+    if (!organization) throw new NotFoundError('organization');
     if (this.emailClaims.has(member.email)) throw new ConflictError('email claimed');
+    organization.adminCount += Number(isActiveAdministrator(member));
     this.claim(member);
+  }
+  async listMembers(orgId: string) {
+    return [...this.members.values()]
+      .filter((member) => member.orgId === orgId)
+      .map((m) => structuredClone(m));
+  }
+  async replaceMember(previous: Member, next: Member) {
+    this.adjust(previous, Number(isActiveAdministrator(next)) - Number(isActiveAdministrator(previous)));
+    this.members.set(next.userId, structuredClone(next));
+  }
+  async removeMember(member: Member) {
+    this.adjust(member, -Number(isActiveAdministrator(member)));
+    this.members.delete(member.userId);
+    this.emailClaims.delete(member.email);
+  }
+  private adjust(previous: Member, delta: number) {
+    const current = this.members.get(previous.userId);
+    if (!current || current.role !== previous.role || current.status !== previous.status) {
+      throw new ConflictError('changed meanwhile');
+    }
+    const organization = this.organizations.get(previous.orgId);
+    if (!organization) throw new NotFoundError('organization');
+    if (delta < 0 && organization.adminCount <= 1) throw new ConflictError('last administrator');
+    organization.adminCount += delta;
   }
   private claim(member: Member) {
     this.emailClaims.set(member.email, member.userId);
@@ -35,10 +65,17 @@ export class InMemoryAccounts implements AccountsRepository {
     this.members.delete(founder.userId);
   }
   async getMember(userId: string) {
-    return this.members.get(userId) ?? null;
+    const member = this.members.get(userId);
+    return member ? structuredClone(member) : null;
   }
   async getOrganization(orgId: string) {
     return this.organizations.get(orgId) ?? null;
+  }
+  async acceptInvitation(userId: string) {
+    const member = this.members.get(userId);
+    if (!member?.invitationExpiresAt) return false;
+    delete member.invitationExpiresAt;
+    return true;
   }
   async markWelcomed(userId: string, at: Date) {
     const member = this.members.get(userId);
@@ -49,19 +86,60 @@ export class InMemoryAccounts implements AccountsRepository {
 }
 
 export class InMemoryIdentities implements IdentityDirectory {
-  users = new Map<string, NewIdentity & { userId: string; groups: string[] }>();
+  users = new Map<
+    string,
+    { userId: string; name: string; password: string; temporary: boolean; enabled: boolean; groups: string[] }
+  >();
+  signedOutTokens: string[] = [];
   private next = 0;
   async createUser(identity: NewIdentity) {
-    if (this.users.has(identity.email)) throw new ConflictError('exists');
+    return { userId: this.add(identity.email, identity.name, identity.password, false) };
+  }
+  async inviteUser(identity: { email: string; name: string }) {
+    const temporaryPassword = `Temp-${this.next + 1}-Password!`;
+    return { userId: this.add(identity.email, identity.name, temporaryPassword, true), temporaryPassword };
+  }
+  private add(email: string, name: string, password: string, temporary: boolean) {
+    if (this.users.has(email)) throw new ConflictError('exists');
     const userId = `user-${++this.next}`;
-    this.users.set(identity.email, { ...identity, userId, groups: [] });
-    return { userId };
+    this.users.set(email, { userId, name, password, temporary, enabled: true, groups: [] });
+    return userId;
+  }
+  async renewInvitation(email: string) {
+    const user = this.users.get(email);
+    if (!user) throw new Error('no such user');
+    user.password = `Renewed-${user.userId}-Password!`;
+    return { temporaryPassword: user.password };
   }
   async addToGroup(email: string, group: string) {
     this.users.get(email)?.groups.push(group);
   }
+  async moveToGroup(email: string, from: string, to: string) {
+    const user = this.users.get(email);
+    if (user) user.groups = [...user.groups.filter((group) => group !== from), to];
+  }
+  async disableUser(email: string) {
+    const user = this.users.get(email);
+    if (user) user.enabled = false;
+  }
+  async enableUser(email: string) {
+    const user = this.users.get(email);
+    if (user) user.enabled = true;
+  }
+  async signOutEverywhere(accessToken: string) {
+    this.signedOutTokens.push(accessToken);
+  }
   async deleteUser(email: string) {
     this.users.delete(email);
+  }
+}
+
+export class RecordingInvitations implements InvitationSender {
+  sent: Invitation[] = [];
+  failWith: Error | null = null;
+  async send(invitation: Invitation) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(invitation);
   }
 }
 

@@ -31,6 +31,7 @@ export async function signUp(deps: SignupDeps, body: SignupBody): Promise<Signup
       name: body.organizationName,
       createdAt: now,
       createdBy: userId,
+      adminCount: 1,
     };
     const founder: Member = {
       userId,

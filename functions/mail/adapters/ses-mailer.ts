@@ -1,5 +1,5 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingMail } from '../core/mailer';
+import type { Mailer, OutgoingMail } from '../../shared/mailer';
 
 /** Sends through SES v2 with the configuration set that enforces TLS and records delivery events. */
 export class SesMailer implements Mailer {

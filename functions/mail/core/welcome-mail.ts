@@ -2,8 +2,9 @@ import type { Member, Organization } from '#schemas/accounts/entities';
 import type { WelcomeMailInput, WelcomeMailResult } from '#schemas/mail/welcome-mail';
 import type { AccountsRepository } from '../../accounts/core/ports';
 import { NotFoundError } from '../../shared/errors';
+import type { Mailer, OutgoingMail } from '../../shared/mailer';
 import type { Clock } from '../../shared/ports';
-import type { Mailer, OutgoingMail } from './mailer';
+import { escapeHtml } from './html';
 
 export interface WelcomeMailDeps {
   accounts: Pick<AccountsRepository, 'getMember' | 'getOrganization' | 'markWelcomed'>;
@@ -11,8 +12,6 @@ export interface WelcomeMailDeps {
   clock: Clock;
   appBaseUrl: string;
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 export function composeWelcomeMail(
   member: Member,

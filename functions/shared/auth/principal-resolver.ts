@@ -4,6 +4,8 @@ import type { Principal, VerifiedToken } from './principal';
 
 export interface MembershipReader {
   getMember(userId: string): Promise<Member | null>;
+  /** Records that an invited user has signed in; false if the invitation was already accepted. */
+  acceptInvitation(userId: string): Promise<boolean>;
 }
 
 /**
@@ -13,6 +15,7 @@ export interface MembershipReader {
 export async function resolveCustomerPrincipal(
   token: VerifiedToken,
   memberships: MembershipReader,
+  now: Date,
 ): Promise<Principal> {
   if (token.pool !== 'customers') throw new UnauthenticatedError('This token cannot be used here.');
   const member = await memberships.getMember(token.subject);
@@ -21,6 +24,13 @@ export async function resolveCustomerPrincipal(
   const validAfterSeconds = Math.floor(Date.parse(member.tokensValidAfter) / 1000);
   if (Math.floor(token.issuedAt.getTime() / 1000) < validAfterSeconds) {
     throw new UnauthenticatedError('The session has ended; sign in again.');
+  }
+  if (member.invitationExpiresAt) {
+    // Enforced here as well as by the pool's temporary-password validity.
+    if (Date.parse(member.invitationExpiresAt) < now.getTime()) {
+      throw new UnauthenticatedError('The invitation has expired; ask an administrator to resend it.');
+    }
+    await memberships.acceptInvitation(member.userId);
   }
   return {
     kind: 'customer',

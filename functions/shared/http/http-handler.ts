@@ -33,6 +33,8 @@ export interface AuditNotes {
 
 export interface HandlerInput<TBody> {
   principal: Principal | null;
+  /** The verified bearer token, for calls made on the caller's behalf (sign-out everywhere). */
+  accessToken: string | null;
   body: TBody;
   params: Readonly<Record<string, string>>;
   requestId: string;
@@ -43,6 +45,7 @@ interface RequestState {
   startedAt: number;
   requestId: string;
   principal: Principal | null;
+  accessToken: string | null;
   body: unknown;
   audit: AuditNotes;
 }
@@ -113,6 +116,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
         startedAt: Date.now(),
         requestId,
         principal: null,
+        accessToken: null,
         body: undefined,
         audit: { objects: [], reason: null, subject: null },
       });
@@ -158,7 +162,8 @@ function authenticateAndAuthorize(
       const token = bearerToken(request.event);
       const deps = await runtime();
       const verified = await deps.tokens.verify(token);
-      state.principal = await resolveCustomerPrincipal(verified, deps.memberships);
+      state.principal = await resolveCustomerPrincipal(verified, deps.memberships, deps.clock.now());
+      state.accessToken = token;
       authorize(state.principal, route.access);
     },
   };
@@ -197,6 +202,7 @@ export function httpHandler<TBody = undefined>(
       if (!state) throw new Error('request state missing');
       const result = await run({
         principal: state.principal,
+        accessToken: state.accessToken,
         body: state.body as TBody,
         params: Object.fromEntries(
           Object.entries(event.pathParameters ?? {}).filter((entry): entry is [string, string] => !!entry[1]),

@@ -9,6 +9,7 @@ export interface HttpResult {
 
 export const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
 export const created = (body: unknown): HttpResult => ({ statusCode: 201, body });
+export const noContent = (): HttpResult => ({ statusCode: 204 });
 
 /** Sent with every response: nothing is cached, sniffed or reachable over plain HTTP. */
 const SECURITY_HEADERS = {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as AWS from 'aws-sdk';
 import { createServer } from 'cognito-local';
+import { NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors';
 import { loadConfig } from 'cognito-local/lib/server/config';
 import { Router } from 'cognito-local/lib/server/Router';
 import { DateClock, LambdaService, MessagesService, TriggersService } from 'cognito-local/lib/services';
@@ -14,6 +15,63 @@ import { otp } from 'cognito-local/lib/services/otp';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import pino from 'pino';
+
+type CognitoRouter = ReturnType<typeof Router>;
+type CognitoStore = Awaited<ReturnType<CognitoServiceFactoryImpl['create']>>;
+
+/**
+ * Cognito behaviour the stand-in lacks, added on the user records cognito-local keeps:
+ * GlobalSignOut and AdminUserGlobalSignOut (revoke every refresh token of a user), and refusing
+ * sign-in to a disabled user ("User is disabled.", as AWS answers).
+ */
+function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore): CognitoRouter {
+  const revokeAll = async (
+    ctx: Parameters<ReturnType<CognitoRouter>>[0],
+    userPoolId: string | null,
+    clientId: string | null,
+    username: string,
+  ) => {
+    const pool = userPoolId
+      ? await cognito.getUserPool(ctx, userPoolId)
+      : await cognito.getUserPoolForClientId(ctx, clientId ?? '');
+    const user = await pool.getUserByUsername(ctx, username);
+    if (!user) throw new UserNotFoundError('User does not exist.');
+    await pool.saveUser(ctx, { ...user, RefreshTokens: [] });
+    return {};
+  };
+  return (target) => {
+    if (target === 'GlobalSignOut') {
+      return async (ctx, request: { AccessToken?: string }) => {
+        const payload = JSON.parse(
+          Buffer.from((request.AccessToken ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}',
+        );
+        return revokeAll(ctx, null, payload.client_id ?? null, payload.sub ?? '');
+      };
+    }
+    if (target === 'AdminUserGlobalSignOut') {
+      return async (ctx, request: { UserPoolId?: string; Username?: string }) =>
+        revokeAll(ctx, request.UserPoolId ?? '', null, request.Username ?? '');
+    }
+    if (target === 'InitiateAuth' || target === 'AdminInitiateAuth') {
+      const route = router(target);
+      return async (
+        ctx,
+        request: { ClientId?: string; UserPoolId?: string; AuthParameters?: { USERNAME?: string } },
+      ) => {
+        const username = request.AuthParameters?.USERNAME;
+        if (username) {
+          const pool = request.UserPoolId
+            ? await cognito.getUserPool(ctx, request.UserPoolId)
+            : await cognito.getUserPoolForClientId(ctx, request.ClientId ?? '');
+          const user = await pool.getUserByUsername(ctx, username);
+          if (user && user.Enabled === false) throw new NotAuthorizedError('User is disabled.');
+        }
+        return route(ctx, request);
+      };
+    }
+    return router(target);
+  };
+}
 
 /**
  * cognito-local, assembled like its createDefaultServer but with its state under our data folder
@@ -57,7 +115,12 @@ export async function startCognito(dataDir: string, port: number) {
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const server = await createServer(Router(services), logger, config.ServerConfig, services).start();
+  const server = await createServer(
+    withAwsBehaviour(Router(services), cognito),
+    logger,
+    config.ServerConfig,
+    services,
+  ).start();
   return {
     endpoint: issuer,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

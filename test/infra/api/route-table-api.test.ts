@@ -122,6 +122,35 @@ describe('API stack', () => {
       expect(policies).toHaveLength(admins.length);
     });
 
+    it('[PP-06] only routes bound to accounts-table:write may write memberships; the rest may only accept an invitation', () => {
+      const writers = routes.filter((route) =>
+        (route.bindings as readonly string[]).includes('accounts-table:write'),
+      );
+      const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy'));
+      const accountWrites = policies.filter((policy) =>
+        propertyAt<Props[]>(policy, 'PolicyDocument.Statement').some(
+          (statement) =>
+            statement.Sid !== 'AppendAuditRecords' &&
+            JSON.stringify(statement.Action).includes('dynamodb:PutItem') &&
+            JSON.stringify(statement.Resource).includes('AccountsTable'),
+        ),
+      );
+      expect(accountWrites).toHaveLength(writers.length);
+      const acceptance = policies.flatMap((policy) =>
+        propertyAt<Props[]>(policy, 'PolicyDocument.Statement').filter(
+          (statement) => statement.Sid === 'AcceptInvitation',
+        ),
+      );
+      expect(acceptance).toHaveLength(routes.length);
+      for (const statement of acceptance) {
+        expect(statement.Action).toBe('dynamodb:UpdateItem');
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'invitationExpiresAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        });
+      }
+    });
+
     it('[PP-18] only routes bound to welcome-workflow:start may start it, encrypting the input under its key', () => {
       const starters = routes.filter((route) =>
         (route.bindings as readonly string[]).includes('welcome-workflow:start'),

@@ -111,6 +111,13 @@ describe('GET /v1/me over HTTPS', () => {
         },
       ],
       [
+        'a token that is not valid yet',
+        () => {
+          const { header, payload } = decodeJwt(valid.accessToken);
+          return signWithLocalCognitoKey(header, { ...payload, nbf: Math.floor(Date.now() / 1000) + 3600 });
+        },
+      ],
+      [
         'a wrong issuer',
         () => {
           const { header, payload } = decodeJwt(valid.accessToken);

@@ -31,7 +31,7 @@ describe('DynamoAccountsRepository', () => {
     dynamo.on(TransactWriteCommand).resolves({});
 
     await repository.createOrganization(
-      { orgId: 'org-a', name: 'Org', createdAt: now, createdBy: 'u1' },
+      { orgId: 'org-a', name: 'Org', createdAt: now, createdBy: 'u1', adminCount: 1 },
       member,
     );
 

@@ -8,7 +8,7 @@ const now = '2026-11-24T12:00:00.000Z';
 async function accountsWithMember() {
   const accounts = new InMemoryAccounts();
   await accounts.createOrganization(
-    { orgId: 'org-a', name: 'Org A', createdAt: now, createdBy: 'u1' },
+    { orgId: 'org-a', name: 'Org A', createdAt: now, createdBy: 'u1', adminCount: 1 },
     {
       userId: 'u1',
       orgId: 'org-a',

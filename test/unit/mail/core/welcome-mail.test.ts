@@ -1,6 +1,6 @@
-import type { Mailer, OutgoingMail } from '../../../../functions/mail/core/mailer';
 import { composeWelcomeMail, sendWelcomeMail } from '../../../../functions/mail/core/welcome-mail';
 import { NotFoundError } from '../../../../functions/shared/errors';
+import type { Mailer, OutgoingMail } from '../../../../functions/shared/mailer';
 import type { Member, Organization } from '../../../../schemas/accounts/entities';
 import { fixedClock, InMemoryAccounts } from '../../../support/fakes';
 
@@ -10,6 +10,7 @@ const organization: Organization = {
   name: 'Bay <Imaging> & Co',
   createdAt: now,
   createdBy: 'u1',
+  adminCount: 1,
 };
 const founder: Member = {
   userId: 'u1',

@@ -1,0 +1,49 @@
+import type { Member } from '#schemas/accounts/entities';
+import type { Action } from '#schemas/accounts/roles';
+import type { Principal } from '../../shared/auth/principal';
+import { ForbiddenError, NotFoundError } from '../../shared/errors';
+
+/**
+ * Counts toward the organization's administrators: the last one may not be demoted, disabled, removed
+ * or stripped of user management, so the organization can always manage itself.
+ */
+export const isActiveAdministrator = (member: Member) =>
+  member.role === 'administrator' &&
+  member.status === 'active' &&
+  member.permissions.includes('manage-users');
+
+/** Another organization's member answers exactly like a missing one. */
+export function memberOfCallerOrganization(member: Member | null, principal: Principal): Member {
+  if (!member || member.orgId !== principal.orgId) throw new NotFoundError('User not found.');
+  return member;
+}
+
+/** Nobody changes their own access: that is how permissions would be raised. */
+export function assertNotSelf(target: Member, principal: Principal): void {
+  if (target.userId === principal.userId) {
+    throw new ForbiddenError(
+      'You cannot change your own role, permissions or status; ask another administrator.',
+    );
+  }
+}
+
+/** Only administrators change an administrator's access; delegated user managers cannot lock them out. */
+export function assertMayManage(target: Member, principal: Principal): void {
+  assertNotSelf(target, principal);
+  if (target.role === 'administrator' && principal.role !== 'administrator') {
+    throw new ForbiddenError("Only an administrator can change another administrator's access.");
+  }
+}
+
+/** Nobody grants what they do not hold, so delegated user management cannot escalate. */
+export function assertCanGrant(permissions: readonly Action[], principal: Principal): void {
+  const missing = permissions.filter((action) => !principal.permissions.has(action));
+  if (missing.length > 0) {
+    throw new ForbiddenError(`You cannot grant permissions you do not hold: ${missing.join(', ')}.`);
+  }
+}
+
+/** Rounded up to the next whole second, because token `iat` has one-second resolution. */
+export function revocationInstant(now: Date): string {
+  return new Date(Math.ceil(now.getTime() / 1000) * 1000).toISOString();
+}
