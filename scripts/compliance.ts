@@ -59,6 +59,17 @@ for (const [id, tests] of byClause) {
     lines.push(`- ${test.status === 'passed' ? '✅' : '❌'} ${test.name} (\`${test.file}\`)`);
   lines.push('');
 }
+// How reviewers query the records behind these tests (maintained by hand next to the infrastructure).
+const queries = path.join(root, 'docs', 'audit-queries.md');
+if (existsSync(queries)) {
+  lines.push('## Querying the audit records and CloudTrail', '');
+  lines.push(
+    readFileSync(queries, 'utf8')
+      .replace(/^# .*\n/, '')
+      .trim(),
+    '',
+  );
+}
 const target = path.join(root, 'docs', 'compliance.md');
 writeFileSync(target, `${lines.join('\n').trimEnd()}\n`);
 console.log(

@@ -29,15 +29,22 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
   }
   for (const [status, description] of Object.entries(COMMON_ERRORS)) {
     if (isPublic && (status === '401' || status === '403')) continue;
-    if (!route.request?.body && (status === '413' || status === '415' || status === '400')) continue;
+    if (!route.request?.body && (status === '413' || status === '415')) continue;
+    if (!route.request?.body && !route.request?.query && status === '400') continue;
     responses[status] ??= { description, content: errorContent };
   }
   return {
     operationId: route.id,
     summary: route.summary,
     tags: [route.context],
-    security: isPublic ? [] : [{ cognito: [] }],
-    'x-pacscribe-access': route.access.kind === 'action' ? route.access.action : route.access.kind,
+    security: isPublic ? [] : route.access.kind === 'workforce' ? [{ workforce: [] }] : [{ cognito: [] }],
+    'x-pacscribe-access':
+      route.access.kind === 'action'
+        ? route.access.action
+        : route.access.kind === 'workforce'
+          ? `workforce:${route.access.group}`
+          : route.access.kind,
+    ...(route.request?.query ? { requestParams: { query: route.request.query as never } } : {}),
     ...(route.request?.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.request.body } } } }
       : {}),
@@ -68,6 +75,12 @@ export function buildOpenApiDocument(version: string) {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description: 'A Cognito access token from the customer user pool.',
+        },
+        workforce: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A Cognito access token from PACScribe's workforce (staff) pool.",
         },
       },
     },

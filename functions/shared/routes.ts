@@ -7,6 +7,11 @@ import {
   UserListSchema,
   UserViewSchema,
 } from '#schemas/accounts/users';
+import {
+  AuditEventPageSchema,
+  AuditQuerySchema,
+  WorkforceAuditQuerySchema,
+} from '#schemas/audit/audit-query';
 import { HealthResponseSchema } from '#schemas/shared/health';
 import type { RouteDefinition } from './http/route';
 
@@ -216,6 +221,42 @@ export const routes = [
       204: { description: 'Removed.' },
       404: { description: 'No such user in your organization.' },
       409: { description: 'The organization must keep an active administrator.' },
+    },
+  },
+  {
+    id: 'queryAuditEvents',
+    method: 'GET',
+    path: '/v1/audit-events',
+    context: 'audit',
+    handler: 'audit/handlers/query-audit-events',
+    summary:
+      "Your organization's audit trail, filtered by time, actor, action, outcome, patient or study; JSON pages or CSV/XLSX downloads.",
+    access: { kind: 'action', action: 'view-audit' },
+    audit: 'audit-log-used',
+    bindings: ['audit-table:read'],
+    request: { query: AuditQuerySchema },
+    responses: {
+      200: {
+        description: 'A page of events (JSON), or a CSV/XLSX file with X-Next-Cursor when more follow.',
+        schema: AuditEventPageSchema,
+      },
+    },
+  },
+  {
+    id: 'queryAuditEventsAcrossOrganizations',
+    method: 'GET',
+    path: '/v1/workforce/audit-events',
+    context: 'audit',
+    handler: 'audit/handlers/query-audit-events-across-organizations',
+    summary:
+      "PACScribe compliance staff: one organization's trail, with a stated reason that is itself audited.",
+    access: { kind: 'workforce', group: 'compliance-reviewer' },
+    audit: 'audit-log-used',
+    bindings: ['audit-table:read', 'accounts-table:read'],
+    request: { query: WorkforceAuditQuerySchema },
+    responses: {
+      200: { description: 'A page of events, or a CSV/XLSX file.', schema: AuditEventPageSchema },
+      404: { description: 'No such organization.' },
     },
   },
 ] as const satisfies readonly RouteDefinition[];

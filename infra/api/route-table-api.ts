@@ -4,22 +4,43 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import type { RouteDefinition } from '#functions/shared/http/route';
+import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
 import { applyBinding, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
-import { BaseEnvSchema, type Binding, MailEnvSchema, WelcomeWorkflowEnvSchema } from '#schemas/shared/env';
+import {
+  AuditArchiveEnvSchema,
+  BaseEnvSchema,
+  type Binding,
+  MailEnvSchema,
+  WelcomeWorkflowEnvSchema,
+} from '#schemas/shared/env';
 import { addGatewayResponses } from './gateway-responses';
 
 /** Access tokens carry this scope, ID tokens none: requiring it makes the API refuse ID tokens. */
 export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
-/** Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does. */
+/**
+ * Response types the API passes through as binary: audit CSV/XLSX downloads, which the functions return
+ * base64-encoded (isBase64Encoded). API Gateway decodes them only when the request's first Accept value
+ * is one of these; JSON stays text. No catch-all wildcard: it would also base64 every JSON request body.
+ */
+export const BINARY_MEDIA_TYPES = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+] as const;
+
+/**
+ * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
+ * Customer routes may also record a first sign-in (invitation acceptance); staff have no memberships,
+ * and workforce routes get no write on the accounts table at all [PP-08].
+ */
 const ROUTE_BASE_BINDINGS: readonly Binding[] = [
   'accounts-table:read',
   'accounts-table:accept-invitation',
   'audit-table:append',
 ];
+const WORKFORCE_BASE_BINDINGS: readonly Binding[] = ['accounts-table:read', 'audit-table:append'];
 
 export interface UserPoolRef {
   pool: cognito.IUserPool;
@@ -39,12 +60,20 @@ export interface RouteTableApiProps {
 }
 
 /**
- * The REST API generated from the route table: one Lambda per route, the Cognito authorizer as the
- * default on every method, and the table's public routes as the only explicit exceptions.
+ * The REST API generated from the route table: one Lambda per route, the customer-pool authorizer as
+ * the default on every method, the support (workforce) pool's authorizer on workforce routes, and the
+ * table's public routes as the only methods without one.
  */
 export class RouteTableApi extends Construct {
   readonly api: apigw.RestApi;
-  readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  /** Customer pool: the default for every method (member and action routes). */
+  readonly customerAuthorizer: apigw.CognitoUserPoolsAuthorizer;
+  /**
+   * Support (workforce) pool, for workforce routes only; a customer token never passes it, nor a staff
+   * token the customer one. Undefined while the table has no workforce route: CDK rejects an authorizer
+   * that no method uses.
+   */
+  readonly workforceAuthorizer?: apigw.CognitoUserPoolsAuthorizer;
   readonly accessLogGroup: logs.LogGroup;
   readonly clientCertificate: apigw.CfnClientCertificate;
   readonly requestValidator: apigw.RequestValidator;
@@ -62,11 +91,16 @@ export class RouteTableApi extends Construct {
     this.clientCertificate = new apigw.CfnClientCertificate(this, 'ClientCertificate', {
       description: 'PACScribe API to backend',
     });
-    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'CustomerAuthorizer', {
-      cognitoUserPools: [props.customers.pool],
-      identitySource: apigw.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.minutes(5),
-    });
+    const cognitoAuthorizer = (id: string, pool: cognito.IUserPool) =>
+      new apigw.CognitoUserPoolsAuthorizer(this, id, {
+        cognitoUserPools: [pool],
+        identitySource: apigw.IdentitySource.header('Authorization'),
+        resultsCacheTtl: Duration.minutes(5),
+      });
+    this.customerAuthorizer = cognitoAuthorizer('CustomerAuthorizer', props.customers.pool);
+    if (props.routes.some((route) => route.access.kind === 'workforce')) {
+      this.workforceAuthorizer = cognitoAuthorizer('WorkforceAuthorizer', props.support.pool);
+    }
 
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `pacscribe-${props.stageName}`,
@@ -76,8 +110,9 @@ export class RouteTableApi extends Construct {
       disableExecuteApiEndpoint: true,
       failOnWarnings: true,
       cloudWatchRole: true,
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
       defaultMethodOptions: {
-        authorizer: this.authorizer,
+        authorizer: this.customerAuthorizer,
         authorizationType: apigw.AuthorizationType.COGNITO,
         authorizationScopes: [ACCESS_TOKEN_SCOPE],
       },
@@ -152,7 +187,7 @@ export class RouteTableApi extends Construct {
             pathParameters.map((name) => [`method.request.path.${name}`, true]),
           ),
           requestModels: route.request?.body ? { 'application/json': jsonObjectBody } : undefined,
-          ...(route.access.kind === 'public' ? { authorizationType: apigw.AuthorizationType.NONE } : {}),
+          ...this.methodAuthorization(route.access),
         },
       );
       if (route.access.kind === 'public') {
@@ -184,6 +219,30 @@ export class RouteTableApi extends Construct {
     );
   }
 
+  /** Method options by access kind; member and action routes keep the API default (customer pool). */
+  private methodAuthorization(access: RouteAccess): apigw.MethodOptions {
+    switch (access.kind) {
+      case 'public':
+        return { authorizationType: apigw.AuthorizationType.NONE };
+      case 'member':
+      case 'action':
+        return {};
+      case 'workforce': {
+        // The group (access.group) is a claim check in the handler; API Gateway only proves the pool.
+        if (!this.workforceAuthorizer) throw new Error('workforce route without a workforce authorizer');
+        return {
+          authorizer: this.workforceAuthorizer,
+          authorizationType: apigw.AuthorizationType.COGNITO,
+          authorizationScopes: [ACCESS_TOKEN_SCOPE],
+        };
+      }
+      default: {
+        const unhandled: never = access;
+        throw new Error(`no API authorization for access ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
   private createRouteFunction(route: RouteDefinition, props: RouteTableApiProps): PacsFunction {
     const fn = new PacsFunction(this, route.id, {
       handler: route.handler,
@@ -202,7 +261,8 @@ export class RouteTableApi extends Construct {
     });
     fn.setEnvironment('APP_VERSION', props.appVersion);
 
-    const bindings = new Set<Binding>([...ROUTE_BASE_BINDINGS, ...route.bindings]);
+    const base = route.access.kind === 'workforce' ? WORKFORCE_BASE_BINDINGS : ROUTE_BASE_BINDINGS;
+    const bindings = new Set<Binding>([...base, ...route.bindings]);
     // Write includes read: one grant, one env var.
     if (bindings.has('accounts-table:write')) bindings.delete('accounts-table:read');
     for (const binding of bindings) applyBinding(fn, binding, props.resources);
@@ -212,6 +272,7 @@ export class RouteTableApi extends Construct {
         ...BaseEnvSchema.shape,
         ...(bindings.has('welcome-workflow:start') ? WelcomeWorkflowEnvSchema.shape : {}),
         ...(bindings.has('mail:send') ? MailEnvSchema.shape : {}),
+        ...(bindings.has('audit-archive:write') ? AuditArchiveEnvSchema.shape : {}),
       }),
     );
 

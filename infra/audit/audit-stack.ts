@@ -1,13 +1,20 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DataStack } from '#infra/data/data-stack';
 import { replicaImagingBucketName } from '#infra/data/replica-stack';
 import type { AppConfig } from '#infra/shared/app-config';
+import { LogEncryption } from '#infra/shared/log-encryption';
+import { AuditArchive } from './audit-archive';
 import { AuditTrail } from './audit-trail';
 
-/** Stateful: the account's CloudTrail and its write-once log bucket. */
+/**
+ * Stateful: the account's CloudTrail and its write-once log bucket, and the write-once archive of the
+ * application's audit records. It depends on the Data stack (table, stream, buckets), never the reverse.
+ */
 export class AuditStack extends Stack {
   readonly trail: AuditTrail;
+  readonly archive: AuditArchive;
+  readonly logEncryption: LogEncryption;
 
   constructor(scope: Construct, id: string, props: StackProps & { config: AppConfig; data: DataStack }) {
     super(scope, id, props);
@@ -25,6 +32,28 @@ export class AuditStack extends Stack {
       dataTables: [data.tables.accounts.table, data.tables.audit.table],
       retention: Duration.days(config.auditRetentionDays),
       objectLockMode: config.stage === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE',
+    });
+
+    this.logEncryption = new LogEncryption(this, 'LogEncryption', {
+      description: 'PACScribe audit archiver logs',
+    });
+    this.archive = new AuditArchive(this, 'Archive', {
+      table: data.tables.audit,
+      retention: Duration.days(config.auditArchiveRetentionDays),
+      accessLogsBucket: this.trail.accessLogsBucket,
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+    });
+    this.trail.addDataBucket(this.archive.bucket.bucketArn);
+
+    // Named in docs/audit-queries.md: what a reviewer points Athena at.
+    new CfnOutput(this, 'AuditArchiveBucketName', {
+      description: 'Object Lock archive of audit records: audit/org=<orgId>/seq=<seq>.json',
+      value: this.archive.bucket.bucketName,
+    });
+    new CfnOutput(this, 'TrailBucketName', {
+      description: 'CloudTrail log files: AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<MM>/<dd>/',
+      value: this.trail.bucket.bucketName,
     });
   }
 }

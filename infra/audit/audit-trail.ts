@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,7 @@ import { LogEncryption } from '#infra/shared/log-encryption';
 
 export interface AuditTrailProps {
   trailName: string;
-  /** ARNs of buckets whose object-level reads and writes are recorded (S3 data events). */
+  /** ARNs of buckets whose object-level reads and writes are recorded (S3 data events); see addDataBucket. */
   dataBucketArns: readonly string[];
   /** Tables whose item-level reads and writes are recorded (DynamoDB data events). */
   dataTables: readonly dynamodb.ITable[];
@@ -23,16 +23,20 @@ export interface AuditTrailProps {
 
 /**
  * CloudTrail for audit controls [PP-09, PP-18]: multi-region, digest-validated, KMS-encrypted, with
- * object-level events for PHI stores, delivered to a write-once (Object Lock) bucket.
+ * object-level events for PHI stores and the audit archive, delivered to a write-once (Object Lock) bucket.
  */
 export class AuditTrail extends Construct {
   readonly trail: cloudtrail.Trail;
   readonly bucket: s3.Bucket;
   readonly key: kms.Key;
   readonly logGroup: logs.LogGroup;
+  /** Server access logs of this stack's buckets (the trail bucket, and any other bucket that asks). */
+  readonly accessLogsBucket: s3.Bucket;
+  private readonly dataBucketArns: string[];
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
+    this.dataBucketArns = [...props.dataBucketArns];
     const stack = Stack.of(this);
     const trailArn = stack.formatArn({
       service: 'cloudtrail',
@@ -71,7 +75,9 @@ export class AuditTrail extends Construct {
       }),
     );
 
-    const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { retention: Duration.days(365) });
+    this.accessLogsBucket = new AccessLogsBucket(this, 'AccessLogs', {
+      retention: Duration.days(365),
+    }).bucket;
     const lockPeriod = Duration.days(props.retention.toDays());
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...BUCKET_BASELINE,
@@ -83,7 +89,7 @@ export class AuditTrail extends Construct {
         props.objectLockMode === 'COMPLIANCE'
           ? s3.ObjectLockRetention.compliance(lockPeriod)
           : s3.ObjectLockRetention.governance(lockPeriod),
-      serverAccessLogsBucket: accessLogs.bucket,
+      serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'trail/',
       lifecycleRules: [
         { expiration: props.retention.plus(Duration.days(1)), noncurrentVersionExpiration: Duration.days(1) },
@@ -113,11 +119,14 @@ export class AuditTrail extends Construct {
     cfnTrail.advancedEventSelectors = [
       { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
       {
-        name: 'Imaging object access',
+        name: 'Object access: imaging and audit archive',
         fieldSelectors: [
           { field: 'eventCategory', equalTo: ['Data'] },
           { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-          { field: 'resources.ARN', startsWith: props.dataBucketArns.map((bucketArn) => `${bucketArn}/`) },
+          {
+            field: 'resources.ARN',
+            startsWith: Lazy.list({ produce: () => this.dataBucketArns.map((bucketArn) => `${bucketArn}/`) }),
+          },
         ],
       },
       {
@@ -140,5 +149,10 @@ export class AuditTrail extends Construct {
       reason:
         "CloudTrail's delivery role for CloudWatch Logs: two actions on one log group, used by nothing else.",
     });
+  }
+
+  /** Records object-level reads and writes (S3 data events) of one more bucket. */
+  addDataBucket(bucketArn: string): void {
+    this.dataBucketArns.push(bucketArn);
   }
 }

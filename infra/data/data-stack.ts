@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '#infra/shared/app-config';
 import { DataTables } from './data-tables';
@@ -30,8 +30,14 @@ export class DataStack extends Stack {
     });
     this.backups = new TableBackups(this, 'Backups', {
       tables: [this.tables.accounts.table, this.tables.audit.table],
+      appendOnlyTables: [this.tables.audit.table],
       copyVaultArn: replica.backupCopies.vault.backupVaultArn,
       retention: Duration.days(config.backupRetentionDays),
+    });
+    // For `npm run audit -- … --table` (docs/audit-queries.md).
+    new CfnOutput(this, 'AuditTableName', {
+      description: 'Audit hash chains (one partition per organization)',
+      value: this.tables.audit.table.tableName,
     });
   }
 }

@@ -2,11 +2,18 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { AUDIT_TAMPER_ACTIONS } from '#infra/shared/pacs-function';
 
 export interface TableBackupsProps {
   tables: readonly dynamodb.ITable[];
+  /**
+   * Tables whose items no backup or restore may change (the audit log). Restores always create a new
+   * table, so denying item writes on the source costs nothing.
+   */
+  appendOnlyTables: readonly dynamodb.ITable[];
   /** ARN of the vault in the replica region that receives a copy of every recovery point. */
   copyVaultArn: string;
   retention: Duration;
@@ -56,6 +63,22 @@ export class TableBackups extends Construct {
       resources: props.tables.map((table) => backup.BackupResource.fromDynamoDbTable(table)),
       allowRestores: true,
     });
+    // AWSBackupServiceRolePolicyForRestores allows Put/Update/Delete/BatchWriteItem on every table
+    // (table/*), the audit table included; an explicit Deny keeps this role from ever altering it.
+    if (props.appendOnlyTables.length > 0) {
+      new iam.ManagedPolicy(this, 'DenyAuditTampering', {
+        description: 'AWS Backup may back up and restore the audit table, never alter or delete its records',
+        roles: [selection.grantPrincipal as iam.IRole],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'DenyAuditTampering',
+            effect: iam.Effect.DENY,
+            actions: AUDIT_TAMPER_ACTIONS,
+            resources: props.appendOnlyTables.map((table) => table.tableArn),
+          }),
+        ],
+      });
+    }
     const awsManaged = (name: string) =>
       `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
     Validations.of(selection).acknowledge(

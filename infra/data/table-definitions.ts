@@ -37,12 +37,23 @@ export const accountsTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAt',
 };
 
-/** Audit log: append-only, partitioned by organization, ordered by time within it. */
+/**
+ * Audit log: append-only, one hash chain per organization.
+ *   ORG#<orgId> / SEQ#<000000000042>     the record with that sequence number (the chain order)
+ *   gsi1 = ORG#<orgId> / <eventTime>#<seq> for time-range queries by reviewers
+ * The stream feeds the Object Lock archive.
+ */
 export const auditTable: TableDefinition = {
   logicalName: 'audit',
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
-  globalIndexes: [],
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
   stream: 'NEW_IMAGE',
 };
 

@@ -31,8 +31,10 @@ export const AppConfigSchema = z.object({
   wafRateLimitPer5Minutes: integer(100, 2_000_000_000).default(1000),
   apiThrottleRatePerSecond: integer(1, 10_000).default(50),
   apiThrottleBurst: integer(1, 5_000).default(100),
-  /** HIPAA §164.316(b)(2)(i): documentation of audit activity is kept six years. */
-  auditRetentionDays: integer(1, 3650).default(2190),
+  /** CloudTrail files. HIPAA §164.316(b)(2)(i): audit documentation is kept six years (2192 days covers leap days). */
+  auditRetentionDays: integer(1, 3650).default(2192),
+  /** Object Lock (COMPLIANCE) on the audit-record archive; never below six years, in any stage. */
+  auditArchiveRetentionDays: integer(2192, 36500).default(2192),
   backupRetentionDays: integer(7, 3650).default(35),
 });
 

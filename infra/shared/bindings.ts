@@ -1,11 +1,18 @@
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import { BINDINGS, type Binding } from '#schemas/shared/env';
-import type { MailSenderRef, PacsFunction, StateMachineRef, TableRef } from './pacs-function';
+import type {
+  AuditArchiveRef,
+  MailSenderRef,
+  PacsFunction,
+  StateMachineRef,
+  TableRef,
+} from './pacs-function';
 
 /** The deployed resources a binding can point at; a stack passes what it has. */
 export interface BindingResources {
   accountsTable?: TableRef;
   auditTable?: TableRef;
+  auditArchive?: AuditArchiveRef;
   customerPool?: cognito.IUserPool;
   welcomeWorkflow?: StateMachineRef;
   mail?: MailSenderRef;
@@ -41,6 +48,16 @@ export function applyBinding(fn: PacsFunction, binding: Binding, resources: Bind
     case 'audit-table:append': {
       const [tableName] = BINDINGS[binding];
       fn.bindAppendOnlyTable(required(resources.auditTable, binding, 'the audit table'), tableName);
+      return;
+    }
+    case 'audit-table:read': {
+      const [tableName] = BINDINGS[binding];
+      fn.bindAuditQuery(required(resources.auditTable, binding, 'the audit table'), tableName);
+      return;
+    }
+    case 'audit-archive:write': {
+      const [bucketName] = BINDINGS[binding];
+      fn.bindAuditArchiveWriter(required(resources.auditArchive, binding, 'the audit archive'), bucketName);
       return;
     }
     case 'customer-pool:admin': {

@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
@@ -25,6 +26,14 @@ export interface TableRef {
 export interface StateMachineRef {
   readonly stateMachine: sfn.IStateMachine;
   readonly encryptionKey: kms.IKey;
+}
+
+/** The write-once audit archive: its bucket, the key prefix records go under, and the bucket's key. */
+export interface AuditArchiveRef {
+  readonly bucket: s3.IBucket;
+  readonly encryptionKey: kms.IKey;
+  /** Records are written under this prefix only (e.g. `audit/`). */
+  readonly keyPrefix: string;
 }
 
 /** What a function needs to send mail; implemented by the mail context's construct. */
@@ -59,6 +68,11 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+/** What every route needs on the audit table: read the chain head, then append the next record. */
+export const AUDIT_APPEND_ACTIONS = ['dynamodb:PutItem'];
+export const AUDIT_CHAIN_HEAD_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+/** Reviewers' queries: by chain position on the table, by time on the indexes. */
+export const AUDIT_QUERY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
 /** Everything that could rewrite or remove an audit record. Denied explicitly so no later grant can allow it. */
 export const AUDIT_TAMPER_ACTIONS = [
   'dynamodb:UpdateItem',
@@ -94,6 +108,7 @@ export class PacsFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   private readonly env: Record<string, string> = {};
+  private deniesAuditTampering = false;
 
   constructor(scope: Construct, id: string, props: PacsFunctionProps) {
     super(scope, id);
@@ -223,25 +238,78 @@ export class PacsFunction extends Construct {
     return this;
   }
 
-  /** PutItem only, plus an explicit Deny on every call that could alter or remove a record. */
+  /**
+   * Append-only access to the audit hash chain: GetItem/Query on the table (to read the chain head;
+   * base table only, no index) and PutItem, plus an explicit Deny on every call that could alter or
+   * remove a record.
+   */
   bindAppendOnlyTable({ table }: TableRef, envName: string): this {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'AppendAuditRecords',
-        actions: ['dynamodb:PutItem'],
+        sid: 'ReadAuditChainHead',
+        actions: AUDIT_CHAIN_HEAD_READ_ACTIONS,
         resources: [table.tableArn],
       }),
     );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'DenyAuditTampering',
-        effect: iam.Effect.DENY,
-        actions: AUDIT_TAMPER_ACTIONS,
+        sid: 'AppendAuditRecords',
+        actions: AUDIT_APPEND_ACTIONS,
         resources: [table.tableArn],
       }),
     );
+    this.denyAuditTampering(table);
     this.grantTableKey(table, KMS_WRITE_ACTIONS);
     return this.setEnvironment(envName, table.tableName);
+  }
+
+  /**
+   * Reviewers' read access to the audit table: GetItem/Query on the table and Query on each named
+   * index (time-range queries use gsi1), decrypt only. The same explicit Deny as for appenders.
+   */
+  bindAuditQuery({ table, indexNames }: TableRef, envName: string): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'QueryAuditRecords',
+        actions: AUDIT_QUERY_ACTIONS,
+        resources: [table.tableArn],
+      }),
+    );
+    if (indexNames.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'QueryAuditRecordsByTime',
+          actions: ['dynamodb:Query'],
+          resources: indexNames.map((indexName) => `${table.tableArn}/index/${indexName}`),
+        }),
+      );
+    }
+    this.denyAuditTampering(table);
+    this.grantTableKey(table, KMS_READ_ACTIONS);
+    return this.setEnvironment(envName, table.tableName);
+  }
+
+  /**
+   * PutObject under the archive's prefix, nothing else: no read, no delete, no retention or legal-hold
+   * change. KMS use is limited to S3 acting for this function on this bucket.
+   */
+  bindAuditArchiveWriter({ bucket, encryptionKey, keyPrefix }: AuditArchiveRef, envName: string): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ArchiveAuditRecords',
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${keyPrefix}*`)],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptArchivedRecords',
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    return this.setEnvironment(envName, bucket.bucketName);
   }
 
   /** Token verification needs no IAM (the JWKS is public); this only publishes the ids. */
@@ -287,6 +355,20 @@ export class PacsFunction extends Construct {
     );
     this.setEnvironment(env.fromAddressName, mail.fromAddress);
     return this.setEnvironment(env.configurationSetName, mail.configurationSetName);
+  }
+
+  private denyAuditTampering(table: dynamodb.ITable): void {
+    // Idempotent: a function holding both audit bindings gets one Deny statement.
+    if (this.deniesAuditTampering) return;
+    this.deniesAuditTampering = true;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAuditTampering',
+        effect: iam.Effect.DENY,
+        actions: AUDIT_TAMPER_ACTIONS,
+        resources: [table.tableArn],
+      }),
+    );
   }
 
   private grantTableKey(table: dynamodb.ITable, actions: string[]): void {

@@ -72,6 +72,11 @@ export const AUDIT_EVENTS = {
     eventType: code('DCM', '110123', 'Logout'),
     action: 'E',
   },
+  'audit-log-used': {
+    eventId: code('DCM', '110101', 'Audit Log Used'),
+    eventType: null,
+    action: 'R',
+  },
   'authentication-failed': {
     eventId: code('DCM', '110114', 'User Authentication'),
     eventType: null,
@@ -134,3 +139,11 @@ export const AuditRecordSchema = z
   })
   .meta({ id: 'AuditRecord' });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
+/** A record as linked into its organization's hash chain. */
+export const ChainedAuditRecordSchema = AuditRecordSchema.extend({
+  seq: z.number().int().positive(),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+}).meta({ id: 'AuditEvent' });
+export type ChainedAuditRecordShape = z.infer<typeof ChainedAuditRecordSchema>;

@@ -31,6 +31,8 @@ export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
 export const WelcomeWorkflowEnvSchema = z.object({ WELCOME_WORKFLOW_ARN: z.string().min(1) });
 
+export const AuditArchiveEnvSchema = z.object({ AUDIT_ARCHIVE_BUCKET_NAME: z.string().min(1) });
+
 export const MailEnvSchema = z.object({
   MAIL_FROM_ADDRESS: z.email(),
   MAIL_CONFIGURATION_SET_NAME: z.string().min(1),
@@ -43,7 +45,12 @@ export const BINDINGS = {
   'accounts-table:write': ['ACCOUNTS_TABLE_NAME'],
   /** Every route: clear an invitation's expiry on first sign-in (one attribute, nothing else). */
   'accounts-table:accept-invitation': [],
+  /** Every route: read the chain head (GetItem/Query on the table) and PutItem; never update or delete. */
   'audit-table:append': ['AUDIT_TABLE_NAME'],
+  /** Reviewers' queries: Query on the table and its gsi1 index. */
+  'audit-table:read': ['AUDIT_TABLE_NAME'],
+  /** The stream archiver: PutObject into the Object Lock archive bucket only. */
+  'audit-archive:write': ['AUDIT_ARCHIVE_BUCKET_NAME'],
   'customer-pool:admin': ['CUSTOMER_USER_POOL_ID'],
   'welcome-workflow:start': ['WELCOME_WORKFLOW_ARN'],
   'mail:send': ['MAIL_FROM_ADDRESS', 'MAIL_CONFIGURATION_SET_NAME', 'APP_BASE_URL'],

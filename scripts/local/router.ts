@@ -73,9 +73,12 @@ export function createLocalApi(options: { key: string; cert: string; tokens: () 
     if (route.access.kind !== 'public') {
       // The authorizer step: API Gateway refuses before the function runs.
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      // Each route has one authorizer: the workforce pool for staff routes, the customer pool otherwise.
+      const pool = route.access.kind === 'workforce' ? 'support' : 'customers';
       try {
         if (!token) throw new Error('missing token');
-        await (await options.tokens()).verify(token);
+        const verified = await (await options.tokens()).verify(token);
+        if (verified.pool !== pool) throw new Error('token from the other pool');
       } catch {
         return gatewayError(401, 'unauthenticated', 'Unauthorized', requestId);
       }

@@ -5,7 +5,7 @@ import { CognitoIdentityDirectory } from '../../functions/accounts/adapters/cogn
 import { signUp } from '../../functions/accounts/core/signup';
 import { accountsRepository, signupDeps } from '../../functions/accounts/deps';
 import { cognitoClient } from '../../functions/shared/aws/clients';
-import type { SUPPORT_GROUPS } from '../../infra/identity/user-pool-definitions';
+import { SUPPORT_GROUPS } from '../../infra/identity/user-pool-definitions';
 import { DEFAULT_PERMISSIONS, ROLES, type Role } from '../../schemas/accounts/roles';
 import type { LocalResources } from './bootstrap';
 
@@ -75,21 +75,14 @@ export async function seedDemoData(dataDir: string, resources: LocalResources): 
       users.push({ email, password, role, orgId: admin.orgId, kind: 'customer' });
     }
   }
-  const support = new CognitoIdentityDirectory(cognitoClient(), resources.supportPool.userPoolId);
-  const supportPassword = demoPassword();
-  await support.createUser({
-    email: 'support-engineer@pacscribe.example',
-    name: 'Sam Support',
-    password: supportPassword,
-  });
-  await support.addToGroup('support-engineer@pacscribe.example', 'support-engineer');
-  users.push({
-    email: 'support-engineer@pacscribe.example',
-    password: supportPassword,
-    role: 'support-engineer',
-    orgId: null,
-    kind: 'support',
-  });
+  const workforce = new CognitoIdentityDirectory(cognitoClient(), resources.supportPool.userPoolId);
+  for (const group of SUPPORT_GROUPS) {
+    const email = `${group}@pacscribe.example`;
+    const password = demoPassword();
+    await workforce.createUser({ email, name: `Demo ${group}`, password });
+    await workforce.addToGroup(email, group);
+    users.push({ email, password, role: group, orgId: null, kind: 'support' });
+  }
   writeFileSync(seedFile, JSON.stringify(users, null, 2), { mode: 0o600 });
   return users;
 }

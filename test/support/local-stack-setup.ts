@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,13 +20,17 @@ export default async function setup(): Promise<void> {
     ['--import', 'tsx', 'scripts/local/start.ts', '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
   );
+  // Everything the stack prints (its operational logs included) is kept for the PHI canary test.
+  // Beside the data folder, not in it: --reset empties the folder at start.
+  const logPath = `${dataDir}.log`;
+  const log = createWriteStream(logPath);
   let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
+  const capture = (chunk: Buffer) => {
+    log.write(chunk);
+    if (output.length < 100_000) output += chunk;
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
   globalThis.__PACSCRIBE_LOCAL_STACK__ = child;
   const configPath = path.join(dataDir, 'local.json');
   const deadline = Date.now() + 60_000;
@@ -40,4 +44,5 @@ export default async function setup(): Promise<void> {
   }
   JSON.parse(readFileSync(configPath, 'utf8'));
   process.env.PACSCRIBE_LOCAL_CONFIG = configPath;
+  process.env.PACSCRIBE_LOCAL_LOG = logPath;
 }

@@ -1,5 +1,5 @@
 import type { MeResponse } from '#schemas/accounts/me';
-import type { Principal } from '../../shared/auth/principal';
+import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { NotFoundError } from '../../shared/errors';
 import type { AccountsRepository } from './ports';
 

@@ -1,6 +1,6 @@
 import type { Member } from '#schemas/accounts/entities';
 import type { Action } from '#schemas/accounts/roles';
-import type { Principal } from '../../shared/auth/principal';
+import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 
 /**

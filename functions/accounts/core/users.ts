@@ -8,7 +8,7 @@ import type {
   UserList,
   UserView,
 } from '#schemas/accounts/users';
-import type { Principal } from '../../shared/auth/principal';
+import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { ConflictError, DependencyUnavailableError, DomainError, NotFoundError } from '../../shared/errors';
 import {
   assertCanGrant,
@@ -26,6 +26,10 @@ export interface UserManagementDeps {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** An invitation lasts as long as the pool's temporary password. */
+const invitationExpiry = (now: Date) =>
+  new Date(now.getTime() + PASSWORD_POLICY.tempPasswordValidityDays * DAY_MS);
 
 export function toUserView(member: Member): UserView {
   return {
@@ -82,7 +86,7 @@ export async function createUser(
   const undo: (() => Promise<unknown>)[] = [() => deps.identities.deleteUser(body.email)];
   return withUndo(undo, async () => {
     const now = deps.clock.now();
-    const expiresAt = new Date(now.getTime() + PASSWORD_POLICY.tempPasswordValidityDays * DAY_MS);
+    const expiresAt = invitationExpiry(now);
     const member: Member = {
       userId,
       orgId: principal.orgId,
@@ -101,8 +105,8 @@ export async function createUser(
     undo.unshift(() => deps.accounts.removeMember(member));
     await deps.identities.addToGroup(body.email, body.role);
     await deps.invitations.send({
-      email: body.email,
-      name: body.name,
+      email: member.email,
+      name: member.name,
       organizationName: orgName,
       temporaryPassword,
       expiresAt,
@@ -191,15 +195,15 @@ export async function removeUser(
 export async function resendInvitation(deps: UserManagementDeps, principal: Principal, userId: string) {
   const target = await loadTarget(deps, principal, userId);
   if (!target.invitationExpiresAt) throw new ConflictError('This user has already signed in.');
-  const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + PASSWORD_POLICY.tempPasswordValidityDays * DAY_MS);
+  const expiresAt = invitationExpiry(deps.clock.now());
   const next: Member = { ...target, invitationExpiresAt: expiresAt.toISOString() };
   await deps.accounts.replaceMember(target, next);
   const { temporaryPassword } = await deps.identities.renewInvitation(target.email);
+  const orgName = await organizationName(deps, principal);
   await deps.invitations.send({
-    email: target.email,
-    name: target.name,
-    organizationName: await organizationName(deps, principal),
+    email: next.email,
+    name: next.name,
+    organizationName: orgName,
     temporaryPassword,
     expiresAt,
   });

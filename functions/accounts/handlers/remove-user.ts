@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { pathId, requirePrincipal } from '../../shared/http/path-parameters';
+import { pathId, requireCustomer } from '../../shared/http/path-parameters';
 import { noContent } from '../../shared/http/responses';
 import { routeById } from '../../shared/routes';
 import { removeUser } from '../core/users';
@@ -8,6 +8,6 @@ import { userManagementDeps } from '../deps';
 export const handler = httpHandler(routeById('removeUser'), async ({ principal, params, audit }) => {
   const userId = pathId(params, 'userId');
   audit.objects.push({ type: 'user', id: userId });
-  await removeUser(userManagementDeps(), requirePrincipal(principal), userId);
+  await removeUser(userManagementDeps(), requireCustomer(principal), userId);
   return noContent();
 });

@@ -1,6 +1,6 @@
 import type { UpdateUserBody } from '#schemas/accounts/users';
 import { httpHandler } from '../../shared/http/http-handler';
-import { pathId, requirePrincipal } from '../../shared/http/path-parameters';
+import { pathId, requireCustomer } from '../../shared/http/path-parameters';
 import { ok } from '../../shared/http/responses';
 import { routeById } from '../../shared/routes';
 import { updateUserAccess } from '../core/users';
@@ -11,6 +11,6 @@ export const handler = httpHandler<UpdateUserBody>(
   async ({ principal, params, body, audit }) => {
     const userId = pathId(params, 'userId');
     audit.objects.push({ type: 'user', id: userId });
-    return ok(await updateUserAccess(userManagementDeps(), requirePrincipal(principal), userId, body));
+    return ok(await updateUserAccess(userManagementDeps(), requireCustomer(principal), userId, body));
   },
 );

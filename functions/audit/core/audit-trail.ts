@@ -5,6 +5,8 @@ import {
   type AuditOutcome,
   type AuditRecord,
 } from '#schemas/audit/audit-event';
+import type { ChainedAuditRecord } from './archive';
+import { type ChainHead, chainRecord } from './hash-chain';
 
 /** Port: where audit records go. Implementations must only ever append. */
 export interface AuditLog {
@@ -49,4 +51,30 @@ export function buildAuditRecord(facts: AuditFacts, recordId: string, now: Date)
     objects: facts.objects,
     reason: facts.reason,
   };
+}
+
+/** Port: one organization's chain as stored. */
+export interface AuditChainStore {
+  head(orgId: string): Promise<ChainHead | null>;
+  /** Inserts at record.seq; 'conflict' if another writer took that position first. */
+  insert(record: ChainedAuditRecord): Promise<'inserted' | 'conflict'>;
+}
+
+const MAX_APPEND_ATTEMPTS = 8;
+
+/**
+ * Appends to the organization's hash chain. The sequence position is claimed with a conditional write,
+ * so concurrent writers cannot fork the chain; the loser re-reads the head and tries again.
+ */
+export class ChainedAuditLog implements AuditLog {
+  constructor(private readonly store: AuditChainStore) {}
+
+  async append(record: AuditRecord): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
+      const chained = chainRecord(record, await this.store.head(record.orgId));
+      if ((await this.store.insert(chained)) === 'inserted') return;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+    throw new Error(`audit chain of ${record.orgId} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`);
+  }
 }

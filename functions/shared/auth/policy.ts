@@ -14,6 +14,8 @@ export function isAllowed(principal: Principal | null, access: RouteAccess): boo
       return principal?.kind === 'customer';
     case 'action':
       return principal?.kind === 'customer' && principal.permissions.has(access.action);
+    case 'workforce':
+      return principal?.kind === 'workforce' && principal.groups.includes(access.group);
     default:
       return false;
   }

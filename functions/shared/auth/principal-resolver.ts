@@ -1,6 +1,7 @@
 import type { Member } from '#schemas/accounts/entities';
 import { UnauthenticatedError } from '../errors';
-import type { Principal, VerifiedToken } from './principal';
+import type { RouteAccess } from '../http/route';
+import type { CustomerPrincipal, Principal, VerifiedToken, WorkforcePrincipal } from './principal';
 
 export interface MembershipReader {
   getMember(userId: string): Promise<Member | null>;
@@ -16,7 +17,7 @@ export async function resolveCustomerPrincipal(
   token: VerifiedToken,
   memberships: MembershipReader,
   now: Date,
-): Promise<Principal> {
+): Promise<CustomerPrincipal> {
   if (token.pool !== 'customers') throw new UnauthenticatedError('This token cannot be used here.');
   const member = await memberships.getMember(token.subject);
   if (member?.status !== 'active') throw new UnauthenticatedError('The account is not active.');
@@ -39,4 +40,22 @@ export async function resolveCustomerPrincipal(
     role: member.role,
     permissions: new Set(member.permissions),
   };
+}
+
+/** Staff tokens only; group membership comes from the workforce pool, which PACScribe administers. */
+export function resolveWorkforcePrincipal(token: VerifiedToken): WorkforcePrincipal {
+  if (token.pool !== 'support') throw new UnauthenticatedError('This token cannot be used here.');
+  return { kind: 'workforce', staffId: token.subject, groups: token.groups };
+}
+
+/** A route's population decides which pool's tokens it takes: customers and staff never cross. */
+export function resolvePrincipal(
+  access: RouteAccess,
+  token: VerifiedToken,
+  memberships: MembershipReader,
+  now: Date,
+): Promise<Principal> | Principal {
+  return access.kind === 'workforce'
+    ? resolveWorkforcePrincipal(token)
+    : resolveCustomerPrincipal(token, memberships, now);
 }

@@ -6,6 +6,8 @@ export interface VerifiedToken {
   pool: 'customers' | 'support';
   issuedAt: Date;
   clientId: string;
+  /** cognito:groups; authoritative only for the workforce pool (customers' access comes from DynamoDB). */
+  groups: string[];
 }
 
 /** A customer acting inside their own organization; the organization comes only from here. */
@@ -17,4 +19,11 @@ export interface CustomerPrincipal {
   permissions: ReadonlySet<Action>;
 }
 
-export type Principal = CustomerPrincipal;
+/** PACScribe's own staff, from the separate workforce pool; never tied to one customer organization. */
+export interface WorkforcePrincipal {
+  kind: 'workforce';
+  staffId: string;
+  groups: readonly string[];
+}
+
+export type Principal = CustomerPrincipal | WorkforcePrincipal;

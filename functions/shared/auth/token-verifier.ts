@@ -25,7 +25,10 @@ function toVerifiedToken(pool: VerifiedToken['pool'], payload: JwtPayload): Veri
   if (typeof subject !== 'string' || typeof clientId !== 'string' || typeof payload.iat !== 'number') {
     throw new UnauthenticatedError('The token is missing required claims.');
   }
-  return { subject, pool, issuedAt: new Date(payload.iat * 1000), clientId };
+  const groups = Array.isArray(payload['cognito:groups'])
+    ? payload['cognito:groups'].filter((group): group is string => typeof group === 'string')
+    : [];
+  return { subject, pool, issuedAt: new Date(payload.iat * 1000), clientId, groups };
 }
 
 /** One verifier per pool, so a token always maps back to the population it came from. */

@@ -4,13 +4,13 @@ import type { AuditObject } from '#schemas/audit/audit-event';
 import { type AuditFacts, type AuditLog, buildAuditRecord } from '../../audit/core/audit-trail';
 import { authorize } from '../auth/policy';
 import type { Principal } from '../auth/principal';
-import { type MembershipReader, resolveCustomerPrincipal } from '../auth/principal-resolver';
+import { type MembershipReader, resolvePrincipal } from '../auth/principal-resolver';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AuditUnavailableError, UnauthenticatedError } from '../errors';
 import { logFailure, logRequest } from '../logger';
 import type { Clock, IdGenerator } from '../ports';
 import { isExpectedError, resultForError } from './error-responses';
-import { DEFAULT_MAX_BODY_BYTES, headerValue, parseJsonBody } from './json-body';
+import { DEFAULT_MAX_BODY_BYTES, headerValue, parseJsonBody, parseQuery } from './request-parsing';
 import { type HttpResult, toApiGatewayResult } from './responses';
 import type { RouteDefinition } from './route';
 import { defaultHttpRuntime } from './runtime';
@@ -24,15 +24,19 @@ export interface HttpRuntime {
   ids: IdGenerator;
 }
 
-/** Lets a use case name the objects it touched, and the subject when there was no caller yet (sign-up). */
+/**
+ * Lets a use case name the objects it touched, the reason it was given, and the organization whose trail
+ * the record belongs to when the caller has none (sign-up; PACScribe staff acting on an organization).
+ */
 export interface AuditNotes {
   objects: AuditObject[];
   reason: string | null;
-  subject: { orgId: string; userId: string } | null;
+  subject: { orgId: string; userId: string | null } | null;
 }
 
-export interface HandlerInput<TBody> {
+export interface HandlerInput<TBody, TQuery = undefined> {
   principal: Principal | null;
+  query: TQuery;
   /** The verified bearer token, for calls made on the caller's behalf (sign-out everywhere). */
   accessToken: string | null;
   body: TBody;
@@ -47,6 +51,7 @@ interface RequestState {
   principal: Principal | null;
   accessToken: string | null;
   body: unknown;
+  query: unknown;
   audit: AuditNotes;
 }
 
@@ -78,12 +83,15 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
       const { principal, audit } = state;
       const facts: AuditFacts = {
         event,
-        orgId: principal?.orgId ?? audit.subject?.orgId ?? null,
-        actor: principal
-          ? { kind: 'customer', userId: principal.userId, role: principal.role }
-          : audit.subject
-            ? { kind: 'customer', userId: audit.subject.userId, role: null }
-            : { kind: 'anonymous', userId: null, role: null },
+        orgId: principal?.kind === 'customer' ? principal.orgId : (audit.subject?.orgId ?? null),
+        actor:
+          principal?.kind === 'customer'
+            ? { kind: 'customer', userId: principal.userId, role: principal.role }
+            : principal?.kind === 'workforce'
+              ? { kind: 'support', userId: principal.staffId, role: principal.groups.join(' ') || null }
+              : audit.subject?.userId
+                ? { kind: 'customer', userId: audit.subject.userId, role: null }
+                : { kind: 'anonymous', userId: null, role: null },
         source: {
           ip: request.event.requestContext?.identity?.sourceIp ?? null,
           userAgent: headerValue(request.event, 'user-agent')?.slice(0, 512) ?? null,
@@ -118,6 +126,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
         principal: null,
         accessToken: null,
         body: undefined,
+        query: undefined,
         audit: { objects: [], reason: null, subject: null },
       });
     },
@@ -162,7 +171,7 @@ function authenticateAndAuthorize(
       const token = bearerToken(request.event);
       const deps = await runtime();
       const verified = await deps.tokens.verify(token);
-      state.principal = await resolveCustomerPrincipal(verified, deps.memberships, deps.clock.now());
+      state.principal = await resolvePrincipal(route.access, verified, deps.memberships, deps.clock.now());
       state.accessToken = token;
       authorize(state.principal, route.access);
     },
@@ -172,9 +181,11 @@ function authenticateAndAuthorize(
 function validateRequest(route: RouteDefinition): HttpMiddleware {
   return {
     before: (request: HttpRequest) => {
+      const state = stateOf(request);
+      if (route.request?.query) state.query = parseQuery(request.event, route.request.query);
       const schema = route.request?.body;
       if (!schema) return;
-      stateOf(request).body = parseJsonBody(
+      state.body = parseJsonBody(
         request.event,
         schema,
         route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -187,9 +198,9 @@ function validateRequest(route: RouteDefinition): HttpMiddleware {
  * The one middleware stack: audit (outermost) → error mapping → token and authorization →
  * validation → the use case. Handlers only translate between HTTP and one use case.
  */
-export function httpHandler<TBody = undefined>(
+export function httpHandler<TBody = undefined, TQuery = undefined>(
   route: RouteDefinition,
-  run: (input: HandlerInput<TBody>) => Promise<HttpResult>,
+  run: (input: HandlerInput<TBody, TQuery>) => Promise<HttpResult>,
   runtime: () => Promise<HttpRuntime> = defaultHttpRuntime,
 ) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
@@ -204,6 +215,7 @@ export function httpHandler<TBody = undefined>(
         principal: state.principal,
         accessToken: state.accessToken,
         body: state.body as TBody,
+        query: state.query as TQuery,
         params: Object.fromEntries(
           Object.entries(event.pathParameters ?? {}).filter((entry): entry is [string, string] => !!entry[1]),
         ),

@@ -1,5 +1,5 @@
 import { IdSchema } from '#schemas/accounts/entities';
-import type { Principal } from '../auth/principal';
+import type { CustomerPrincipal, Principal } from '../auth/principal';
 import { ForbiddenError, NotFoundError } from '../errors';
 
 /** A malformed id cannot name anything, so it answers exactly like a missing one. */
@@ -9,8 +9,8 @@ export function pathId(params: Readonly<Record<string, string>>, name: string): 
   return parsed.data;
 }
 
-/** Routes behind the authorizer always have a principal; this narrows the type and fails closed. */
-export function requirePrincipal(principal: Principal | null): Principal {
-  if (!principal) throw new ForbiddenError('A signed-in member is required.');
+/** Customer routes always have a customer principal; this narrows the type and fails closed. */
+export function requireCustomer(principal: Principal | null): CustomerPrincipal {
+  if (principal?.kind !== 'customer') throw new ForbiddenError('A signed-in member is required.');
   return principal;
 }

@@ -5,6 +5,8 @@ export interface HttpResult {
   statusCode: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A download instead of JSON: sent as is (binary as base64, as API Gateway expects). */
+  file?: { contentType: string; fileName: string; content: Buffer | string };
 }
 
 export const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
@@ -19,7 +21,34 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
+/** Filenames are chosen by the server and quoted per RFC 6266, so nothing user-typed reaches the header. */
+export const download = (
+  contentType: string,
+  fileName: string,
+  content: Buffer | string,
+  headers = {},
+): HttpResult => ({
+  statusCode: 200,
+  headers,
+  file: { contentType, fileName, content },
+});
+
 export function toApiGatewayResult(result: HttpResult, requestId: string): APIGatewayProxyResult {
+  if (result.file) {
+    const binary = Buffer.isBuffer(result.file.content);
+    return {
+      statusCode: result.statusCode,
+      headers: {
+        ...SECURITY_HEADERS,
+        'content-type': result.file.contentType,
+        'content-disposition': `attachment; filename="${result.file.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        'x-request-id': requestId,
+        ...result.headers,
+      },
+      body: binary ? (result.file.content as Buffer).toString('base64') : (result.file.content as string),
+      isBase64Encoded: binary,
+    };
+  }
   return {
     statusCode: result.statusCode,
     headers: {

@@ -21,11 +21,16 @@ export type BoundedContext =
  * - public: no token; the route carries its own checks (reviewed exception, with the reason).
  * - member: any active member of an organization, acting on their own records.
  * - action: a member holding that permission in their organization.
+ * - workforce: PACScribe staff (workforce pool) in that group; never a customer token.
  */
 export type RouteAccess =
   | { kind: 'public'; reason: string }
   | { kind: 'member' }
-  | { kind: 'action'; action: Action };
+  | { kind: 'action'; action: Action }
+  | { kind: 'workforce'; group: WorkforceGroup };
+
+/** Groups of PACScribe's own staff in the separate workforce (support) pool. */
+export type WorkforceGroup = 'support-engineer' | 'compliance-reviewer';
 
 export interface RouteResponse {
   description: string;
@@ -47,6 +52,6 @@ export interface RouteDefinition {
   audit: AuditEventName | null;
   /** Resources the function is granted, beyond the membership read and audit append every route gets. */
   bindings: readonly Binding[];
-  request?: { body?: z.ZodType; maxBodyBytes?: number };
+  request?: { body?: z.ZodType; query?: z.ZodType; maxBodyBytes?: number };
   responses: Readonly<Record<number, RouteResponse>>;
 }

@@ -1,6 +1,7 @@
 import { BaseEnvSchema } from '#schemas/shared/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
-import { DynamoAuditLog } from '../../audit/adapters/dynamo-audit-log';
+import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
+import { ChainedAuditLog } from '../../audit/core/audit-trail';
 import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
 import { dynamoDocumentClient } from '../aws/clients';
 import { systemClock, uuidIds } from '../ports';
@@ -34,7 +35,7 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
   return {
     tokens,
     memberships: new DynamoAccountsRepository(documents, env.ACCOUNTS_TABLE_NAME),
-    audit: new DynamoAuditLog(documents, env.AUDIT_TABLE_NAME),
+    audit: new ChainedAuditLog(new DynamoAuditChainStore(documents, env.AUDIT_TABLE_NAME)),
     clock: systemClock,
     ids: uuidIds,
   };

@@ -1,7 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { routes } from '#functions/shared/routes';
-import { ACCESS_TOKEN_SCOPE } from '#infra/api/route-table-api';
-import { AUDIT_TAMPER_ACTIONS } from '#infra/shared/pacs-function';
+import { ACCESS_TOKEN_SCOPE, BINARY_MEDIA_TYPES } from '#infra/api/route-table-api';
+import {
+  AUDIT_APPEND_ACTIONS,
+  AUDIT_CHAIN_HEAD_READ_ACTIONS,
+  AUDIT_QUERY_ACTIONS,
+  AUDIT_TAMPER_ACTIONS,
+} from '#infra/shared/pacs-function';
 import { BaseEnvSchema } from '#schemas/shared/env';
 import { propertyAt, resourcesOf, synthesizedApp, templateOf } from '../app-fixture';
 
@@ -10,6 +15,19 @@ const api = () => synthesizedApp().stacks.api;
 const methods = () =>
   Object.values(resourcesOf(api(), 'AWS::ApiGateway::Method')).map((method) => method.Properties as Props);
 const publicRoutes = routes.filter((route) => route.access.kind === 'public');
+const workforceRoutes = routes.filter((route) => route.access.kind === 'workforce');
+const boundTo = (binding: string) =>
+  routes.filter((route) => (route.bindings as readonly string[]).includes(binding));
+const actions = (statement: Props | undefined) => [statement?.Action ?? []].flat().sort();
+const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+  api().resolve(api().getLogicalId(construct.node.defaultChild as never)) as string;
+/** Policy statements of one route's function role. */
+function routeStatements(routeId: string): Props[] {
+  const roleId = logicalIdOf(api().routeApi.functions[routeId]?.role as never);
+  return Object.values(resourcesOf(api(), 'AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
+    .flatMap((policy) => propertyAt<Props[]>(policy, 'PolicyDocument.Statement'));
+}
 
 describe('API stack', () => {
   beforeAll(() => synthesizedApp());
@@ -22,6 +40,20 @@ describe('API stack', () => {
         EndpointConfiguration: { Types: ['REGIONAL'] },
       });
       templateOf(api()).resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+    });
+
+    it('[PP-15] CSV and XLSX downloads pass through as binary; JSON stays text', () => {
+      const [restApi] = Object.values(resourcesOf(api(), 'AWS::ApiGateway::RestApi'));
+      const types = propertyAt<string[]>(restApi, 'BinaryMediaTypes');
+      expect([...types].sort()).toEqual([...BINARY_MEDIA_TYPES].sort());
+      expect(types).toEqual(
+        expect.arrayContaining([
+          'text/csv',
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        ]),
+      );
+      // A wildcard would base64-encode JSON request bodies too and break body validation.
+      for (const type of types) expect(type).not.toMatch(/\*|json/);
     });
 
     it('[PP-10] the default execute-api endpoint (TLS 1.0 capable) is disabled', () => {
@@ -43,6 +75,41 @@ describe('API stack', () => {
         });
       }
       templateOf(api()).hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
+    });
+
+    it('[PP-08] workforce routes use the support-pool authorizer, every other protected route the customer one', () => {
+      const { customerAuthorizer, workforceAuthorizer } = api().routeApi;
+      const identity = synthesizedApp().stacks.identity;
+      const poolId = (pool: { node: { defaultChild?: unknown } }) =>
+        identity.resolve(identity.getLogicalId(pool.node.defaultChild as never)) as string;
+      const authorizers = resourcesOf(api(), 'AWS::ApiGateway::Authorizer');
+      const customerId = logicalIdOf(customerAuthorizer);
+      expect(JSON.stringify(authorizers[customerId]?.Properties?.ProviderARNs)).toContain(
+        poolId(identity.customers.userPool),
+      );
+      if (workforceRoutes.length > 0) {
+        const workforceId = logicalIdOf(workforceAuthorizer as never);
+        expect(JSON.stringify(authorizers[workforceId]?.Properties?.ProviderARNs)).toContain(
+          poolId(identity.support.userPool),
+        );
+        expect(JSON.stringify(authorizers[workforceId]?.Properties?.ProviderARNs)).not.toContain(
+          poolId(identity.customers.userPool),
+        );
+      } else {
+        // CDK refuses an authorizer no method uses, so there is none until a workforce route exists.
+        expect(workforceAuthorizer).toBeUndefined();
+      }
+      expect(Object.keys(authorizers)).toHaveLength(workforceRoutes.length > 0 ? 2 : 1);
+
+      const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
+      for (const route of routes.filter((candidate) => candidate.access.kind !== 'public')) {
+        const expected =
+          route.access.kind === 'workforce' ? logicalIdOf(workforceAuthorizer as never) : customerId;
+        expect({ route: route.id, authorizer: byOperation.get(route.id)?.AuthorizerId }).toEqual({
+          route: route.id,
+          authorizer: { Ref: expected },
+        });
+      }
     });
 
     it('[PP-18] exactly the public routes of the route table are open (AuthorizationType NONE)', () => {
@@ -92,23 +159,62 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] the audit table grant is PutItem only, with an explicit Deny on update and delete', () => {
+    it('[PP-18] every route may read the audit chain head and append (PutItem), with an explicit Deny on update and delete', () => {
       const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter((policy) =>
         JSON.stringify(policy).includes('AppendAuditRecords'),
       );
       expect(policies).toHaveLength(routes.length);
       for (const policy of policies) {
         const statements = propertyAt<Props[]>(policy, 'PolicyDocument.Statement');
-        expect(statements).toContainEqual(
-          expect.objectContaining({ Sid: 'AppendAuditRecords', Effect: 'Allow', Action: 'dynamodb:PutItem' }),
-        );
-        const deny = statements.find((statement) => statement.Sid === 'DenyAuditTampering');
+        const bySid = (sid: string) => statements.find((statement) => statement.Sid === sid);
+        expect(bySid('AppendAuditRecords')?.Effect).toBe('Allow');
+        expect(actions(bySid('AppendAuditRecords'))).toEqual([...AUDIT_APPEND_ACTIONS].sort());
+        expect(actions(bySid('AppendAuditRecords'))).toEqual(['dynamodb:PutItem']);
+        expect(bySid('ReadAuditChainHead')?.Effect).toBe('Allow');
+        expect(actions(bySid('ReadAuditChainHead'))).toEqual([...AUDIT_CHAIN_HEAD_READ_ACTIONS].sort());
+        expect(actions(bySid('ReadAuditChainHead'))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+        for (const sid of ['AppendAuditRecords', 'ReadAuditChainHead']) {
+          // The base table only: the chain head is read by key, never through an index.
+          const resource = JSON.stringify(bySid(sid)?.Resource);
+          expect(resource).toContain('AuditTable');
+          expect(resource).not.toContain('/index/');
+        }
+        const deny = bySid('DenyAuditTampering');
         expect(deny?.Effect).toBe('Deny');
         expect(deny?.Action).toEqual(
           expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']),
         );
-        expect([...((deny?.Action ?? []) as string[])].sort()).toEqual([...AUDIT_TAMPER_ACTIONS].sort());
+        expect(actions(deny)).toEqual([...AUDIT_TAMPER_ACTIONS].sort());
         expect(JSON.stringify(deny?.Resource)).toContain('AuditTable');
+      }
+    });
+
+    it('[PP-09] only routes bound to audit-table:read may query the audit table by time (gsi1), read-only', () => {
+      const readers = boundTo('audit-table:read');
+      const queryingIndex = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter((policy) =>
+        propertyAt<Props[]>(policy, 'PolicyDocument.Statement').some(
+          (statement) =>
+            JSON.stringify(statement.Resource).includes('AuditTable') &&
+            JSON.stringify(statement.Resource).includes('/index/'),
+        ),
+      );
+      expect(queryingIndex).toHaveLength(readers.length);
+      for (const route of readers) {
+        const statements = routeStatements(route.id);
+        const bySid = (sid: string) => statements.find((statement) => statement.Sid === sid);
+        expect(actions(bySid('QueryAuditRecords'))).toEqual([...AUDIT_QUERY_ACTIONS].sort());
+        expect(bySid('QueryAuditRecordsByTime')).toMatchObject({
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [expect.anything(), '/index/gsi1']] },
+        });
+        const auditKeyGrants = statements.filter(
+          (statement) =>
+            JSON.stringify(statement.Resource).includes('AuditKey') &&
+            JSON.stringify(statement.Action).includes('kms:'),
+        );
+        // Decrypt for the reader grant; Encrypt/GenerateDataKey come from the append grant every route has.
+        expect(auditKeyGrants.flatMap((statement) => actions(statement))).toContain('kms:Decrypt');
       }
     });
 
@@ -141,7 +247,17 @@ describe('API stack', () => {
           (statement) => statement.Sid === 'AcceptInvitation',
         ),
       );
-      expect(acceptance).toHaveLength(routes.length);
+      // Staff have no memberships: workforce routes get no write on the accounts table [PP-08].
+      expect(acceptance).toHaveLength(routes.length - workforceRoutes.length);
+      for (const route of workforceRoutes) {
+        const writes = routeStatements(route.id).filter(
+          (statement) =>
+            statement.Effect === 'Allow' &&
+            JSON.stringify(statement.Resource).includes('AccountsTable') &&
+            /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(JSON.stringify(statement.Action)),
+        );
+        expect({ route: route.id, writes }).toEqual({ route: route.id, writes: [] });
+      }
       for (const statement of acceptance) {
         expect(statement.Action).toBe('dynamodb:UpdateItem');
         expect(statement.Condition).toEqual({

@@ -12,6 +12,7 @@ type Statement = {
 };
 const data = () => synthesizedApp().stacks.data;
 const replica = () => synthesizedApp().stacks.replica;
+const audit = () => synthesizedApp().stacks.audit;
 
 describe('data protection', () => {
   beforeAll(() => synthesizedApp());
@@ -178,7 +179,7 @@ describe('data protection', () => {
       'AWS::S3::Bucket',
       'AWS::Backup::BackupVault',
     ]) {
-      for (const stack of [data(), replica()]) {
+      for (const stack of [data(), replica(), audit()]) {
         for (const resource of Object.values(templateOf(stack).findResources(type))) {
           expect({ type, policy: resource.DeletionPolicy }).toEqual({ type, policy: 'Retain' });
         }

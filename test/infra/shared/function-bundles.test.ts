@@ -11,7 +11,7 @@ import { buildApp } from '#infra/app';
 describe('function bundles', () => {
   const { app, stacks } = buildApp({ 'aws:cdk:enable-asset-metadata': true }, { nag: false });
   const assembly = app.synth();
-  const bundles = [stacks.api, stacks.workflows].flatMap((stack) =>
+  const bundles = [stacks.api, stacks.workflows, stacks.audit].flatMap((stack) =>
     Object.entries(
       assembly.getStackArtifact(stack.artifactId).template.Resources as Record<
         string,
@@ -25,8 +25,8 @@ describe('function bundles', () => {
       })),
   );
 
-  it('[PP-18] bundles one function per route plus the workflow task', () => {
-    expect(bundles).toHaveLength(routes.length + 1);
+  it('[PP-18] bundles one function per route plus the workflow task and the audit archiver', () => {
+    expect(bundles).toHaveLength(routes.length + 2);
   });
 
   it.each(bundles)('[PP-18] $logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {

@@ -137,7 +137,7 @@ describe('GET /v1/me over HTTPS', () => {
       [
         'a token from the support pool',
         async () => {
-          const support = localConfig().users.find((user) => user.kind === 'support');
+          const support = localConfig().users.find((user) => user.role === 'support-engineer');
           if (!support) throw new Error('no support user');
           return (await signIn(support.email, support.password, 'support')).accessToken;
         },

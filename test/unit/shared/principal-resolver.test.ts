@@ -22,6 +22,7 @@ const token = {
   pool: 'customers' as const,
   issuedAt: new Date('2026-11-25T08:00:00Z'),
   clientId: 'c',
+  groups: [],
 };
 
 async function accountsWith(m: Member) {

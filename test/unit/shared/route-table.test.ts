@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { buildOpenApiDocument } from '../../../functions/shared/openapi';
 import { routes } from '../../../functions/shared/routes';
+import { SUPPORT_GROUPS } from '../../../infra/identity/user-pool-definitions';
 import { ACTIONS } from '../../../schemas/accounts/roles';
 import { AUDIT_EVENTS } from '../../../schemas/audit/audit-event';
 
@@ -13,8 +14,9 @@ describe('the route table', () => {
   it.each(table.map((route) => [route.id, route] as const))(
     '[PP-18] %s declares who may call it (deny by default)',
     (_id, route) => {
-      expect(['public', 'member', 'action']).toContain(route.access.kind);
+      expect(['public', 'member', 'action', 'workforce']).toContain(route.access.kind);
       if (route.access.kind === 'action') expect(ACTIONS).toContain(route.access.action);
+      if (route.access.kind === 'workforce') expect(SUPPORT_GROUPS).toContain(route.access.group);
       if (route.access.kind === 'public') expect(route.access.reason.length).toBeGreaterThan(10);
     },
   );

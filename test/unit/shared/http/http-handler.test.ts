@@ -39,8 +39,9 @@ function setup(token: Partial<VerifiedToken> = {}) {
         pool: 'customers',
         issuedAt: new Date(NOW),
         clientId: 'client',
+        groups: [],
         ...token,
-      };
+      } as VerifiedToken;
     },
   };
   const runtime: HttpRuntime = {

@@ -48,15 +48,40 @@ export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<
   } catch {
     throw new InvalidJsonError('The body is not valid JSON.');
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
+  return parseOrRefuse(schema, json, 'The request body is invalid.', '(body)');
+}
+
+/** zod issues become the API's issue list: a path and a message each, never the rejected value. */
+function parseOrRefuse<T>(schema: z.ZodType<T>, input: unknown, message: string, root: string): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InvalidInputError(
+    message,
+    parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') || root,
+      message: issue.message,
+    })),
+  );
+}
+
+/**
+ * Reads query-string parameters against a route's schema. A repeated parameter is refused rather than
+ * resolved one way here and another way elsewhere (parameter pollution).
+ */
+export function parseQuery<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {}).filter(
+    ([, values]) => (values?.length ?? 0) > 1,
+  );
+  if (repeated.length > 0) {
     throw new InvalidInputError(
-      'The request body is invalid.',
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(body)',
-        message: issue.message,
-      })),
+      'A query parameter was given more than once.',
+      repeated.map(([name]) => ({ path: name, message: 'given more than once' })),
     );
   }
-  return parsed.data;
+  return parseOrRefuse(
+    schema,
+    event.queryStringParameters ?? {},
+    'The query parameters are invalid.',
+    '(query)',
+  );
 }

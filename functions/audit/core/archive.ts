@@ -1,0 +1,22 @@
+import type { ChainedAuditRecordShape } from '#schemas/audit/audit-event';
+
+/** Port: the write-once archive (S3 Object Lock in AWS). */
+export interface AuditArchive {
+  /** Stores a record under a key derived from its chain position; a second put of the same key is a no-op. */
+  put(key: string, body: string): Promise<'stored' | 'already-archived'>;
+}
+
+export type ChainedAuditRecord = ChainedAuditRecordShape;
+
+/** Archive keys come from the organization id and chain position, both server-generated. */
+export function archiveKey(record: Pick<ChainedAuditRecord, 'orgId' | 'seq'>): string {
+  return `audit/org=${record.orgId}/seq=${String(record.seq).padStart(12, '0')}.json`;
+}
+
+export async function archiveRecords(archive: AuditArchive, records: ChainedAuditRecord[]) {
+  let stored = 0;
+  for (const record of records) {
+    if ((await archive.put(archiveKey(record), JSON.stringify(record))) === 'stored') stored += 1;
+  }
+  return { stored, skipped: records.length - stored };
+}

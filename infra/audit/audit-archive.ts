@@ -1,0 +1,207 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { applyBinding } from '#infra/shared/bindings';
+import { BUCKET_BASELINE } from '#infra/shared/bucket-baseline';
+import type { LogEncryption } from '#infra/shared/log-encryption';
+import { type AuditArchiveRef, PacsFunction, type TableRef } from '#infra/shared/pacs-function';
+import { AuditArchiveEnvSchema } from '#schemas/shared/env';
+
+/** HIPAA §164.316(b)(2)(i): six years, counted generously (two leap days). */
+export const AUDIT_ARCHIVE_MIN_RETENTION_DAYS = 2192;
+/** The archiver writes `audit/org=<orgId>/seq=<12-digit seq>.json` (functions/audit/core/archive.ts). */
+export const AUDIT_ARCHIVE_PREFIX = 'audit/';
+/** Object actions that would remove, shorten or overrule a record's lock. No policy may allow them. */
+export const ARCHIVE_TAMPER_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:BypassGovernanceRetention',
+];
+
+export interface AuditArchiveProps {
+  /** The audit table; its NEW_IMAGE stream is what gets archived. */
+  table: TableRef;
+  /** Default Object Lock retention; at least AUDIT_ARCHIVE_MIN_RETENTION_DAYS. */
+  retention: Duration;
+  /** The stack's server-access-log bucket. */
+  accessLogsBucket: s3.IBucket;
+  logEncryption: LogEncryption;
+  reservedConcurrency: number;
+}
+
+/**
+ * The write-once copy of the audit trail [PP-09, PP-18]: every record inserted into the audit table is
+ * copied by a stream-triggered function into an S3 bucket under Object Lock in COMPLIANCE mode, in every
+ * stage (no principal, root included, can delete or shorten a lock before it expires). The bucket policy
+ * also refuses deletes, overwrites (If-None-Match is required) and writes by anyone but the archiver.
+ * Batches that still fail after retries are recorded, as pointers, on an encrypted SQS queue.
+ */
+export class AuditArchive extends Construct implements AuditArchiveRef {
+  readonly bucket: s3.Bucket;
+  readonly encryptionKey: kms.Key;
+  readonly keyPrefix = AUDIT_ARCHIVE_PREFIX;
+  readonly archiver: PacsFunction;
+  readonly failedBatches: sqs.Queue;
+  readonly failedBatchesKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AuditArchiveProps) {
+    super(scope, id);
+    const retentionDays = props.retention.toDays();
+    if (retentionDays < AUDIT_ARCHIVE_MIN_RETENTION_DAYS) {
+      throw new Error(
+        `audit archive retention ${retentionDays} days is below the ${AUDIT_ARCHIVE_MIN_RETENTION_DAYS}-day (six-year) minimum`,
+      );
+    }
+
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: 'PACScribe audit archive (Object Lock)',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...BUCKET_BASELINE,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      objectLockEnabled: true,
+      // COMPLIANCE in every stage, dev included: the lock is the control under test, and GOVERNANCE
+      // would let any principal holding s3:BypassGovernanceRetention delete records.
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(retentionDays)),
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'audit-archive/',
+      // No expiration: records outlive their lock until a reviewed decision removes them.
+    });
+
+    this.archiver = new PacsFunction(this, 'Archiver', {
+      handler: 'audit/handlers/archive-audit-records',
+      description: 'Copies each new audit record from the audit table stream into the Object Lock archive',
+      serviceName: 'pacscribe-audit',
+      logEncryption: props.logEncryption,
+      reservedConcurrency: props.reservedConcurrency,
+      timeout: Duration.minutes(1),
+    });
+    applyBinding(this.archiver, 'audit-archive:write', { auditArchive: this });
+    this.archiver.assertEnvironment(AuditArchiveEnvSchema);
+
+    this.denyTampering();
+
+    this.failedBatchesKey = new kms.Key(this, 'FailedBatchesKey', {
+      description: 'PACScribe audit archive: failed stream batches',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.failedBatches = new sqs.Queue(this, 'FailedBatches', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.failedBatchesKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // Least privilege for the on-failure destination (SqsDlq would grant kms:ReEncrypt* and GenerateDataKey*).
+    this.archiver.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RecordFailedBatches',
+        actions: ['sqs:SendMessage'],
+        resources: [this.failedBatches.queueArn],
+      }),
+    );
+    this.archiver.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptFailedBatches',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.failedBatchesKey.keyArn],
+      }),
+    );
+
+    this.archiver.function.addEventSource(
+      new DynamoEventSource(props.table.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // Below the stream's 24-hour retention, so an unarchivable record is reported, not silently trimmed.
+        maxRecordAge: Duration.hours(12),
+        onFailure: { bind: () => ({ destination: this.failedBatches.queueArn }) },
+      }),
+    );
+
+    Validations.of(this.archiver).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          "Invoked by a DynamoDB stream mapping, never asynchronously: failed batches go to the mapping's on-failure destination (the encrypted FailedBatches queue), which a function DLQ cannot replace.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords and dynamodb:ListStreams (which Lambda calls to read the stream) support no resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.bucket)}.Arn>/${AUDIT_ARCHIVE_PREFIX}*]`,
+        reason:
+          'Object keys are audit/org=<orgId>/seq=<seq>.json, one per record; the grant is PutObject only, under that prefix of the archive bucket.',
+      },
+    );
+    Validations.of(this.failedBatches).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the dead-letter store of the archiver's stream mapping (on-failure destination); a queue behind it would receive nothing.",
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason:
+        'The archive is the write-once copy of the audit table, which is itself backed up daily and copied to the replica region [PP-12]; replicating an Object Lock bucket adds a third copy, not a recovery path.',
+    });
+  }
+
+  /** Resource-policy guards that hold even against principals with broad IAM grants. */
+  private denyTampering(): void {
+    const everyone = new iam.AnyPrincipal();
+    const objects = this.bucket.arnForObjects('*');
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyDeletingArchivedRecords',
+        effect: iam.Effect.DENY,
+        principals: [everyone],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [objects],
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOverwritingArchivedRecords',
+        effect: iam.Effect.DENY,
+        principals: [everyone],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        // Without If-None-Match a put could stack a forged current version on a record.
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyWritesByAnyoneButTheArchiver',
+        effect: iam.Effect.DENY,
+        principals: [everyone],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        // Otherwise a pre-planted key would make the archiver skip the real record as "already archived".
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.archiver.role.roleArn } },
+      }),
+    );
+  }
+
+  private logicalIdOf(bucket: s3.Bucket): string {
+    const stack = bucket.stack;
+    return stack.resolve(stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)) as string;
+  }
+}

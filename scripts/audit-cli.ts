@@ -1,0 +1,184 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditChainStore } from '../functions/audit/adapters/dynamo-audit-log';
+import type { ChainedAuditRecord } from '../functions/audit/core/archive';
+import { auditEventsToCsv, auditEventsToXlsx } from '../functions/audit/core/audit-export';
+import { queryAuditEvents } from '../functions/audit/core/audit-query';
+import { verifyChain } from '../functions/audit/core/hash-chain';
+import { systemClock } from '../functions/shared/ports';
+import { AuditQuerySchema } from '../schemas/audit/audit-query';
+
+const USAGE = `PACScribe audit CLI, for compliance reviewers and ops.
+
+  npm run audit -- query --org ORG [--from ISO] [--to ISO] [--actor USER] [--action C|R|U|D|E]
+                         [--outcome 0|4|8|12] [--patient-id ID] [--study-uid UID]
+                         [--format json|csv|xlsx] [--out FILE]
+  npm run audit:verify -- [--org ORG]
+
+Where: --local (default; reads .pacscribe/local.json, or --data-dir DIR) or
+       --profile PROFILE --region REGION --table AUDIT_TABLE_NAME (an AWS account).
+Exit code of verify: 0 when every chain is intact, 1 otherwise.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    org: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    actor: { type: 'string' },
+    action: { type: 'string' },
+    outcome: { type: 'string' },
+    'patient-id': { type: 'string' },
+    'study-uid': { type: 'string' },
+    format: { type: 'string', default: 'json' },
+    out: { type: 'string' },
+    local: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    profile: { type: 'string' },
+    region: { type: 'string' },
+    table: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+
+function connect(): { client: DynamoDBDocumentClient; table: string; where: string } {
+  if (values.profile || values.table) {
+    if (!values.table || !values.region) throw new Error('With an AWS account, give --region and --table.');
+    const client = new DynamoDBClient({
+      region: values.region,
+      ...(values.profile ? { profile: values.profile } : {}),
+    });
+    return {
+      client: DynamoDBDocumentClient.from(client),
+      table: values.table,
+      where: `${values.region}/${values.table}`,
+    };
+  }
+  const dataDir = path.resolve(values['data-dir'] ?? path.join(__dirname, '..', '.pacscribe'));
+  const config = JSON.parse(readFileSync(path.join(dataDir, 'local.json'), 'utf8'));
+  const client = new DynamoDBClient({
+    endpoint: config.endpoints.dynamodb,
+    region: config.region,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  return { client: DynamoDBDocumentClient.from(client), table: config.tables.audit, where: 'local stack' };
+}
+
+/** Shows progress on long runs on stderr, so it never mixes into the output; once at the end when not a TTY. */
+function progress(label: string) {
+  let last = 0;
+  return (count: number, done = false) => {
+    if (process.stderr.isTTY) {
+      if (!done && Date.now() - last < 250) return;
+      last = Date.now();
+      process.stderr.write(`\r${label}: ${count}${done ? '\n' : ''}`);
+    } else if (done) {
+      process.stderr.write(`${label}: ${count}\n`);
+    }
+  };
+}
+
+async function query() {
+  if (!values.org) throw new Error('--org is required');
+  const { client, table, where } = connect();
+  const store = new DynamoAuditChainStore(client, table);
+  const filters = AuditQuerySchema.parse({
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    ...(values.actor ? { actor: values.actor } : {}),
+    ...(values.action ? { action: values.action } : {}),
+    ...(values.outcome ? { outcome: values.outcome } : {}),
+    ...(values['patient-id'] ? { patientId: values['patient-id'] } : {}),
+    ...(values['study-uid'] ? { studyUid: values['study-uid'] } : {}),
+    format: 'csv',
+    limit: '5000',
+  });
+  const show = progress(`events fetched from ${where}`);
+  const events: ChainedAuditRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queryAuditEvents({ store, clock: systemClock }, values.org, {
+      ...filters,
+      ...(cursor ? { cursor } : {}),
+    });
+    events.push(...page.events);
+    cursor = page.nextCursor ?? undefined;
+    show(events.length);
+  } while (cursor);
+  show(events.length, true);
+  const format = values.format ?? 'json';
+  const output =
+    format === 'csv'
+      ? auditEventsToCsv(events)
+      : format === 'xlsx'
+        ? await auditEventsToXlsx(events)
+        : `${JSON.stringify(events, null, 2)}\n`;
+  if (format === 'xlsx' && !values.out) throw new Error('--format xlsx needs --out FILE');
+  if (values.out) writeFileSync(values.out, output);
+  else process.stdout.write(output);
+  client.destroy();
+}
+
+async function organizationsIn(client: DynamoDBDocumentClient, table: string): Promise<string[]> {
+  const orgs = new Set<string>();
+  const pages = paginateScan({ client }, { TableName: table, ProjectionExpression: 'pk' });
+  for await (const page of pages)
+    for (const item of page.Items ?? []) orgs.add(String(item.pk).replace(/^ORG#/, ''));
+  return [...orgs].sort();
+}
+
+async function verify(): Promise<number> {
+  const { client, table, where } = connect();
+  const store = new DynamoAuditChainStore(client, table);
+  const orgs = values.org ? [values.org] : await organizationsIn(client, table);
+  let broken = 0;
+  let total = 0;
+  for (const orgId of orgs) {
+    const records: ChainedAuditRecord[] = [];
+    const show = progress(`${orgId}: records read`);
+    for await (const record of store.chain(orgId)) {
+      records.push(record);
+      show(records.length);
+    }
+    show(records.length, true);
+    const verdict = verifyChain(orgId, records);
+    total += records.length;
+    if (verdict.ok) {
+      console.log(`ok      ${orgId}: ${verdict.records} records, head seq ${verdict.head?.seq ?? 0}`);
+    } else {
+      broken += 1;
+      console.log(
+        `BROKEN  ${orgId}: ${verdict.problem} at position ${verdict.position} (seq ${verdict.seq ?? '?'}) of ${verdict.records}`,
+      );
+    }
+  }
+  console.log(`${where}: ${orgs.length} chains, ${total} records, ${broken} broken`);
+  client.destroy();
+  return broken === 0 ? 0 : 1;
+}
+
+async function main() {
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command === 'query') {
+    await query();
+    return 0;
+  }
+  if (command === 'verify') return verify();
+  console.error(`unknown command "${command}"\n\n${USAGE}`);
+  return 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

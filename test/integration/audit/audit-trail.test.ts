@@ -1,0 +1,297 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import ExcelJS from 'exceljs';
+import { DynamoAuditChainStore } from '../../../functions/audit/adapters/dynamo-audit-log';
+import type { ChainedAuditRecord } from '../../../functions/audit/core/archive';
+import { verifyChain } from '../../../functions/audit/core/hash-chain';
+import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
+import { localTables } from '../../support/local-tables';
+import { freshOrganization, type TestOrganization } from '../../support/organizations';
+
+const tables = localTables();
+let documents: DynamoDBDocumentClient;
+let org: TestOrganization;
+/** Every query adds its own record, so comparisons look at events up to a fixed instant. */
+let until = '';
+beforeAll(async () => {
+  const config = localConfig();
+  documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: config.endpoints.dynamodb,
+      region: config.region,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    }),
+  );
+  org = await freshOrganization('audit');
+});
+afterAll(() => {
+  tables.close();
+  documents.destroy();
+});
+
+const admin = () => org.users.administrator.accessToken;
+const requestIdOf = (response: ApiResponse) => String(response.headers['x-request-id']);
+
+async function chainOf(orgId: string): Promise<ChainedAuditRecord[]> {
+  const store = new DynamoAuditChainStore(documents, localConfig().tables.audit);
+  const records: ChainedAuditRecord[] = [];
+  for await (const record of store.chain(orgId)) records.push(record);
+  return records;
+}
+
+async function allPages(path: string, token: string): Promise<ChainedAuditRecord[]> {
+  const events: ChainedAuditRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const page = await callApi('GET', `${path}${cursor ? `${separator}cursor=${cursor}` : ''}`, { token });
+    expect(page.status).toBe(200);
+    events.push(...page.json().events);
+    cursor = page.json().nextCursor;
+  } while (cursor);
+  return events;
+}
+
+describe('[PP-18] the audit trail over HTTPS', () => {
+  it('records each audited action exactly once, with every required field, before answering', async () => {
+    const actions = [
+      await callApi('GET', '/v1/me', { token: org.users.clinician.accessToken }),
+      await callApi('GET', '/v1/users', { token: admin() }),
+      await callApi('GET', `/v1/users/${org.users.radiologist.userId}`, { token: admin() }),
+      await callApi('PATCH', '/v1/me', {
+        token: org.users.technologist.accessToken,
+        body: JSON.stringify({ name: 'T' }),
+      }),
+      await callApi('GET', '/v1/users', { token: org.users.clinician.accessToken }),
+      await callApi('GET', '/v1/audit-events', { token: admin() }),
+    ];
+    const chain = await chainOf(org.orgId);
+    for (const response of actions) {
+      const matching = chain.filter((record) => record.requestId === requestIdOf(response));
+      expect(matching).toHaveLength(1);
+      const [record] = matching as [ChainedAuditRecord];
+      expect(record.eventId.code).toMatch(/\S/);
+      expect(['C', 'R', 'U', 'D', 'E']).toContain(record.action);
+      expect([0, 4, 8, 12]).toContain(record.outcome);
+      expect(Date.parse(record.eventTime)).not.toBeNaN();
+      expect(record.actor).toMatchObject({
+        kind: 'customer',
+        userId: expect.any(String),
+        role: expect.any(String),
+      });
+      expect(record.source.ip).toBeTruthy();
+      expect(record.route).toMatch(/^(GET|POST|PATCH|DELETE) \//);
+      if (record.outcome === 0) expect(record.objects.length).toBeGreaterThan(0);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    until = new Date().toISOString();
+    expect(chain.find((record) => record.requestId === requestIdOf(actions[4] as ApiResponse))).toMatchObject(
+      {
+        event: 'access-denied',
+        outcome: 4,
+      },
+    );
+  });
+
+  it('keeps each organization’s records in one unbroken hash chain', async () => {
+    const chain = await chainOf(org.orgId);
+
+    expect(verifyChain(org.orgId, chain)).toMatchObject({ ok: true, records: chain.length });
+    expect(chain.length).toBeGreaterThan(10);
+  });
+
+  it('filters by actor, action and outcome, and pages without gaps or repeats', async () => {
+    const everything = await allPages(`/v1/audit-events?limit=1000&to=${until}`, admin());
+    const paged = await allPages(`/v1/audit-events?limit=3&to=${until}`, admin());
+    const byActor = await allPages(
+      `/v1/audit-events?actor=${org.users.clinician.userId}&to=${until}`,
+      admin(),
+    );
+    const creations = await allPages(`/v1/audit-events?action=C&to=${until}`, admin());
+    const denied = await allPages(`/v1/audit-events?outcome=4&to=${until}`, admin());
+
+    expect(paged.map((event) => event.seq)).toEqual(everything.map((event) => event.seq));
+    expect(new Set(paged.map((event) => event.seq)).size).toBe(paged.length);
+    expect(byActor.length).toBeGreaterThan(0);
+    expect(byActor.every((event) => event.actor.userId === org.users.clinician.userId)).toBe(true);
+    expect(byActor).toEqual(everything.filter((event) => event.actor.userId === org.users.clinician.userId));
+    expect(creations).toEqual(everything.filter((event) => event.action === 'C'));
+    expect(denied).toEqual(everything.filter((event) => event.outcome === 4));
+    expect(denied.length).toBeGreaterThan(0);
+  });
+
+  it('selects by time range, inclusively', async () => {
+    const everything = await allPages(`/v1/audit-events?limit=1000&to=${until}`, admin());
+    const middle = everything[Math.floor(everything.length / 2)] as ChainedAuditRecord;
+
+    const upToMiddle = await allPages(`/v1/audit-events?to=${middle.eventTime}&limit=1000`, admin());
+    const fromMiddle = await allPages(
+      `/v1/audit-events?from=${middle.eventTime}&to=${until}&limit=1000`,
+      admin(),
+    );
+
+    expect(upToMiddle).toEqual(everything.filter((event) => event.eventTime <= middle.eventTime));
+    expect(fromMiddle).toEqual(everything.filter((event) => event.eventTime >= middle.eventTime));
+  });
+
+  it('[PP-15] downloads exactly the matching records as CSV and as XLSX', async () => {
+    const json = await allPages(`/v1/audit-events?action=R&limit=1000&to=${until}`, admin());
+
+    const csv = await callApi('GET', `/v1/audit-events?action=R&limit=1000&to=${until}&format=csv`, {
+      token: admin(),
+    });
+    const xlsx = await callApi('GET', `/v1/audit-events?action=R&limit=1000&to=${until}&format=xlsx`, {
+      token: admin(),
+    });
+
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="audit-events.csv"');
+    const lines = csv.text.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^eventTime,seq,event,/);
+    expect(lines.slice(1).map((line) => Number(line.split(',')[1]))).toEqual(json.map((event) => event.seq));
+
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.bytes as never);
+    const sheet = workbook.worksheets[0];
+    expect(sheet?.rowCount).toBe(json.length + 1);
+    expect(sheet?.getRow(2).getCell(2).value).toBe(json[0]?.seq);
+  });
+
+  it('refuses a cursor made for another organization, and repeated parameters', async () => {
+    const other = await freshOrganization('audit-other');
+    const page = (
+      await callApi('GET', '/v1/audit-events?limit=1', { token: other.users.administrator.accessToken })
+    ).json();
+
+    const stolen = await callApi('GET', `/v1/audit-events?cursor=${page.nextCursor}`, { token: admin() });
+    const polluted = await callApi('GET', '/v1/audit-events?action=R&action=C', { token: admin() });
+
+    expect(stolen.status).toBe(400);
+    expect(polluted.status).toBe(400);
+    expect(polluted.json().error.code).toBe('invalid_request');
+  });
+});
+
+describe('[PP-09] PACScribe compliance staff', () => {
+  const staff = (role: string) => {
+    const user = localConfig().users.find((candidate) => candidate.role === role);
+    if (!user) throw new Error(`no ${role}`);
+    return signIn(user.email, user.password, 'support');
+  };
+
+  it('read an organization’s trail only with a reason, and the read is recorded in that trail', async () => {
+    const { accessToken } = await staff('compliance-reviewer');
+    const reason = 'Quarterly HIPAA access review, ticket CR-2211';
+
+    const withoutReason = await callApi('GET', `/v1/workforce/audit-events?orgId=${org.orgId}`, {
+      token: accessToken,
+    });
+    const response = await callApi(
+      'GET',
+      `/v1/workforce/audit-events?orgId=${org.orgId}&reason=${encodeURIComponent(reason)}`,
+      { token: accessToken },
+    );
+
+    expect(withoutReason.status).toBe(400);
+    expect(response.status).toBe(200);
+    expect(response.json().events.length).toBeGreaterThan(0);
+    const recorded = (await chainOf(org.orgId)).find((record) => record.requestId === requestIdOf(response));
+    expect(recorded).toMatchObject({ event: 'audit-log-used', actor: { kind: 'support' }, reason });
+  });
+
+  it('other staff groups and customer tokens are refused', async () => {
+    const engineer = await staff('support-engineer');
+    const query = `/v1/workforce/audit-events?orgId=${org.orgId}&reason=${encodeURIComponent('just looking around here')}`;
+
+    expect((await callApi('GET', query, { token: engineer.accessToken })).status).toBe(403);
+    expect((await callApi('GET', query, { token: admin() })).status).toBe(401);
+  });
+});
+
+describe('[PP-18] no PHI in operational logs', () => {
+  it('keeps synthetic names, emails and organization names pushed through every data route out of the logs', async () => {
+    const canaries = [
+      'Quillon Zebrowski-Canary',
+      'Xanthe Orchid Canary Imaging',
+      'canary.patient.7731@canary.example',
+    ];
+    const signup = await postJson('/v1/signup', {
+      name: canaries[0],
+      organizationName: canaries[1],
+      role: 'clinician',
+      email: canaries[2],
+      password: 'Canary-Passw0rd-2026!',
+    });
+    expect(signup.status).toBe(201);
+    const { accessToken } = await signIn(canaries[2] as string, 'Canary-Passw0rd-2026!');
+    await callApi('PATCH', '/v1/me', {
+      token: accessToken,
+      body: JSON.stringify({ name: `${canaries[0]} II` }),
+    });
+    await postJson(
+      '/v1/users',
+      { email: 'canary.two@canary.example', name: canaries[0], role: 'radiologist' },
+      accessToken,
+    );
+    await postJson('/v1/signup', { name: canaries[0], email: 'not-an-email', role: 'x' });
+    await callApi('GET', `/v1/audit-events?patientId=${encodeURIComponent('Zebrowski Canary PID')}`, {
+      token: accessToken,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const logs = readFileSync(String(process.env.PACSCRIBE_LOCAL_LOG), 'utf8');
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const canary of [...canaries, 'Zebrowski Canary PID', 'canary.two@canary.example']) {
+      expect(logs).not.toContain(canary);
+    }
+  });
+});
+
+describe('[PP-18] npm run audit:verify', () => {
+  const verify = (orgId: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/audit-cli.ts',
+        'verify',
+        '--org',
+        orgId,
+        '--data-dir',
+        path.dirname(String(process.env.PACSCRIBE_LOCAL_CONFIG)),
+      ],
+      {
+        cwd: path.resolve(__dirname, '../../..'),
+        encoding: 'utf8',
+        env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      },
+    );
+
+  it('reports an intact chain, and the first bad position once a stored record is altered', async () => {
+    const victim = await freshOrganization('tampered');
+    expect(verify(victim.orgId).status).toBe(0);
+    const records = await chainOf(victim.orgId);
+    const target = records[3] as ChainedAuditRecord;
+
+    // What an attacker with raw table access (not the application's role) might do.
+    await documents.send(
+      new UpdateCommand({
+        TableName: localConfig().tables.audit,
+        Key: { pk: `ORG#${victim.orgId}`, sk: `SEQ#${String(target.seq).padStart(12, '0')}` },
+        UpdateExpression: 'SET httpStatus = :status',
+        ExpressionAttributeValues: { ':status': 200 },
+      }),
+    );
+    const result = verify(victim.orgId);
+
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`BROKEN  ${victim.orgId}: altered at position 3 (seq ${target.seq})`);
+  });
+});
