@@ -96,10 +96,16 @@ export function demoUser(role: string, domain = 'riverside.example') {
   return user;
 }
 
-/** Mail the SES stand-in accepted, newest last. */
+/** Mail the SES stand-in accepted, newest last. Retried once: a reused keep-alive socket may have closed. */
 export async function sentMail(): Promise<
   { subject: string; destination: { to: string[] }; body: { text?: string } }[]
 > {
-  const response = await fetch(localConfig().sesStoreUrl);
-  return ((await response.json()) as { emails: [] }).emails;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await fetch(localConfig().sesStoreUrl);
+      return ((await response.json()) as { emails: [] }).emails;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }

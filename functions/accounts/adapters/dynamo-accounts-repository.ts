@@ -18,6 +18,7 @@ const orgKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' });
 const memberKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'MEMBER' });
 const emailKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' });
 const NOT_EXISTS = 'attribute_not_exists(pk)';
+const MAX_TRANSACTION_ATTEMPTS = 4;
 
 /** Why a transaction was cancelled, by the index of the item whose condition failed. */
 function failedIndexes(error: TransactionCanceledException): number[] {
@@ -252,12 +253,27 @@ export class DynamoAccountsRepository implements AccountsRepository {
     return new ConflictError('The user was changed by someone else meanwhile; reload and retry.');
   }
 
+  /**
+   * Runs a transaction; a cancellation caused only by another transaction in flight (TransactionConflict)
+   * is transient and retried, a failed condition is explained in domain terms.
+   */
   private async transact(items: TransactItem[], explain: (failed: number[]) => Error): Promise<void> {
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) throw explain(failedIndexes(error));
-      throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const failed = failedIndexes(error);
+        const conflicted = (error.CancellationReasons ?? []).some(
+          (reason) => reason.Code === 'TransactionConflict',
+        );
+        if (failed.length === 0 && conflicted && attempt < MAX_TRANSACTION_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 20));
+          continue;
+        }
+        throw explain(failed);
+      }
     }
   }
 }

@@ -63,6 +63,20 @@ export function cognitoTokenVerifier(trusts: PoolTrust[]): TokenVerifier {
   );
 }
 
+/** A pooled keep-alive socket the server has just closed fails once ("fetch failed"); a retry opens a new one. */
+async function fetchJwks(url: string, attempts = 3): Promise<Jwks> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+      return (await response.json()) as Jwks;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
 /**
  * Locally: the Cognito stand-in issues from http://host:port/<pool>, which CognitoJwtVerifier does not
  * accept, so the same checks run through JwtRsaVerifier with the JWKS fetched once and cached.
@@ -85,8 +99,7 @@ export async function localCognitoTokenVerifier(
           }
         },
       });
-      const response = await fetch(`${issuer}/.well-known/jwks.json`);
-      verifier.cacheJwks((await response.json()) as Jwks);
+      verifier.cacheJwks(await fetchJwks(`${issuer}/.well-known/jwks.json`));
       return { pool: trust.pool, verifier };
     }),
   );

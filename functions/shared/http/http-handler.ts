@@ -6,7 +6,7 @@ import { authorize } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { type MembershipReader, resolvePrincipal } from '../auth/principal-resolver';
 import type { TokenVerifier } from '../auth/token-verifier';
-import { AuditUnavailableError, UnauthenticatedError } from '../errors';
+import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError } from '../errors';
 import { logFailure, logRequest } from '../logger';
 import type { Clock, IdGenerator } from '../ports';
 import { isExpectedError, resultForError } from './error-responses';
@@ -169,7 +169,9 @@ function authenticateAndAuthorize(
       if (route.access.kind === 'public') return;
       const state = stateOf(request);
       const token = bearerToken(request.event);
-      const deps = await runtime();
+      const deps = await runtime().catch(() => {
+        throw new DependencyUnavailableError('Sign-in could not be checked just now; please retry.');
+      });
       const verified = await deps.tokens.verify(token);
       state.principal = await resolvePrincipal(route.access, verified, deps.memberships, deps.clock.now());
       state.accessToken = token;

@@ -61,3 +61,39 @@ describe('DynamoAccountsRepository', () => {
     });
   });
 });
+
+describe('DynamoAccountsRepository under contention', () => {
+  it('retries a transaction cancelled only by another transaction in flight', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'conflict',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+        }),
+      )
+      .resolves({});
+
+    await repository.replaceMember(member, { ...member, name: 'Renamed' });
+
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+  });
+
+  it('does not retry a failed condition: the last administrator stays', async () => {
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+
+    const administrator: Member = { ...member, permissions: ['view', 'manage-users'] };
+
+    await expect(
+      repository.replaceMember(administrator, { ...administrator, permissions: ['view'] }),
+    ).rejects.toThrow('at least one active administrator');
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+  });
+});
