@@ -1,0 +1,297 @@
+import dicomParser, { type DataSet, type Element } from 'dicom-parser';
+import { isDicomUid } from '#schemas/imaging/dicom-uid';
+import { DomainError } from '../../shared/errors';
+
+/** Limits checked before the parser allocates or walks anything they bound. */
+export const INGEST_LIMITS = {
+  maxFileBytes: 5 * 1024 * 1024,
+  maxSequenceDepth: 16,
+  maxElements: 50_000,
+  maxFrames: 10_000,
+  maxPixelBytes: 4n * 1024n * 1024n * 1024n,
+};
+export type IngestLimits = typeof INGEST_LIMITS;
+
+/** Transfer syntaxes accepted at ingest. Deflated (a decompression-bomb carrier) and big endian are not. */
+export const ACCEPTED_TRANSFER_SYNTAXES: Readonly<Record<string, string>> = {
+  '1.2.840.10008.1.2': 'Implicit VR Little Endian',
+  '1.2.840.10008.1.2.1': 'Explicit VR Little Endian',
+  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
+  '1.2.840.10008.1.2.4.57': 'JPEG Lossless, Non-Hierarchical (Process 14)',
+  '1.2.840.10008.1.2.4.70': 'JPEG Lossless, SV1',
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
+  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
+  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless Only',
+  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+  '1.2.840.10008.1.2.4.201': 'High-Throughput JPEG 2000 Lossless Only',
+  '1.2.840.10008.1.2.4.202': 'High-Throughput JPEG 2000 with RPCL Lossless Only',
+  '1.2.840.10008.1.2.4.203': 'High-Throughput JPEG 2000',
+  '1.2.840.10008.1.2.5': 'RLE Lossless',
+};
+
+export type RejectionReason =
+  | 'too-large'
+  | 'not-dicom'
+  | 'executable-preamble'
+  | 'bad-file-meta'
+  | 'transfer-syntax-not-accepted'
+  | 'malformed'
+  | 'too-deep'
+  | 'too-many-elements'
+  | 'missing-attribute'
+  | 'invalid-uid'
+  | 'inconsistent-identity'
+  | 'bad-pixel-description';
+
+/**
+ * PS3.18 STOW-RS FailureReason codes: A700 refused, out of resources (size); A900 data set does not
+ * match SOP class (missing or invalid attributes); C000 cannot understand (not parseable).
+ */
+const FAILURE_REASON: Record<RejectionReason, number> = {
+  'too-large': 0xa700,
+  'not-dicom': 0xc000,
+  'executable-preamble': 0xc000,
+  'bad-file-meta': 0xc000,
+  'transfer-syntax-not-accepted': 0xc000,
+  malformed: 0xc000,
+  'too-deep': 0xc000,
+  'too-many-elements': 0xa700,
+  'missing-attribute': 0xa900,
+  'invalid-uid': 0xa900,
+  'inconsistent-identity': 0xa900,
+  'bad-pixel-description': 0xa900,
+};
+
+export class DicomRejectedError extends DomainError {
+  override readonly name = 'DicomRejectedError';
+  readonly failureReason: number;
+  constructor(
+    readonly reason: RejectionReason,
+    message: string,
+  ) {
+    super(message);
+    this.failureReason = FAILURE_REASON[reason];
+  }
+}
+
+export interface ParsedInstance {
+  transferSyntaxUid: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  /** Attributes QIDO matches on; absent ones are null. */
+  attributes: {
+    patientId: string | null;
+    patientName: string | null;
+    studyDate: string | null;
+    studyTime: string | null;
+    accessionNumber: string | null;
+    modality: string | null;
+    referringPhysicianName: string | null;
+    studyDescription: string | null;
+    studyId: string | null;
+    seriesNumber: number | null;
+    instanceNumber: number | null;
+  };
+  pixels: { rows: number; columns: number; frames: number; encapsulated: boolean } | null;
+  /** Ready to store: the preamble zeroed, so a polyglot or TIFF preamble never leaves PACScribe. */
+  sanitized: Buffer;
+}
+
+const reject = (reason: RejectionReason, message: string): never => {
+  throw new DicomRejectedError(reason, message);
+};
+
+const ASCII = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+
+/** PS3.10 §7.5: a preamble may hold another format's header; executables are refused outright. */
+function checkPreamble(bytes: Uint8Array): void {
+  const start = ASCII(bytes.subarray(0, 4));
+  if (start.startsWith('MZ') || start === '\x7fELF') {
+    reject('executable-preamble', 'The file preamble holds an executable header.');
+  }
+}
+
+/** (0002,0000) must come first, as explicit VR UL, and its group must end inside the file. */
+function checkFileMeta(bytes: Uint8Array): void {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 144) reject('bad-file-meta', 'The file meta information is truncated.');
+  const group = view.readUInt16LE(132);
+  const element = view.readUInt16LE(134);
+  const vr = ASCII(bytes.subarray(136, 138));
+  if (group !== 0x0002 || element !== 0x0000 || vr !== 'UL' || view.readUInt16LE(138) !== 4) {
+    reject('bad-file-meta', 'The file meta group length (0002,0000) is missing.');
+  }
+  const metaLength = view.readUInt32LE(140);
+  if (metaLength < 8 || 144 + metaLength > bytes.length) {
+    reject('bad-file-meta', 'The file meta group length does not fit the file.');
+  }
+}
+
+/** Every element must lie inside the file; sequences are bounded in depth and elements in number. */
+function checkStructure(dataSet: DataSet, limits: IngestLimits): void {
+  let count = 0;
+  const size = dataSet.byteArray.length;
+  const walk = (set: DataSet, depth: number) => {
+    if (depth > limits.maxSequenceDepth) reject('too-deep', 'Sequences are nested too deeply.');
+    for (const element of Object.values(set.elements) as Element[]) {
+      count += 1;
+      if (count > limits.maxElements) reject('too-many-elements', 'The data set has too many elements.');
+      if (element.dataOffset + (element.hadUndefinedLength ? 0 : element.length) > size) {
+        reject('malformed', `Element ${element.tag} extends past the end of the file.`);
+      }
+      for (const item of element.items ?? []) if (item.dataSet) walk(item.dataSet, depth + 1);
+    }
+  };
+  walk(dataSet, 0);
+}
+
+function text(dataSet: DataSet, tag: string): string | null {
+  const value = dataSet.string(tag)?.trim();
+  return value ? value : null;
+}
+
+function requiredUid(dataSet: DataSet, tag: string, name: string): string {
+  const value = text(dataSet, tag) ?? reject('missing-attribute', `${name} is missing.`);
+  if (!isDicomUid(value)) reject('invalid-uid', `${name} is not a valid DICOM UID.`);
+  return value;
+}
+
+/** Pixel attributes are checked for their VR and consistency, with sizes computed in BigInt. */
+function checkPixels(dataSet: DataSet, limits: IngestLimits): ParsedInstance['pixels'] {
+  const pixelData = dataSet.elements.x7fe00010;
+  if (!pixelData) return null;
+  const us = (tag: string, name: string) => {
+    const element = dataSet.elements[tag];
+    if (!element) return reject('bad-pixel-description', `${name} is missing.`);
+    if ((element.vr && element.vr !== 'US') || element.length !== 2) {
+      reject('bad-pixel-description', `${name} must be a single US value.`);
+    }
+    return dataSet.uint16(tag) ?? 0;
+  };
+  const rows = us('x00280010', 'Rows');
+  const columns = us('x00280011', 'Columns');
+  const samples = us('x00280002', 'SamplesPerPixel');
+  const bitsAllocated = us('x00280100', 'BitsAllocated');
+  const bitsStored = us('x00280101', 'BitsStored');
+  const highBit = us('x00280102', 'HighBit');
+  const framesText = text(dataSet, 'x00280008');
+  const frames = framesText === null ? 1 : Number(framesText);
+  if (rows === 0 || columns === 0) reject('bad-pixel-description', 'Rows and Columns must be positive.');
+  if (samples !== 1 && samples !== 3) reject('bad-pixel-description', 'SamplesPerPixel must be 1 or 3.');
+  if (![1, 8, 16, 32, 64].includes(bitsAllocated))
+    reject('bad-pixel-description', 'BitsAllocated is not supported.');
+  if (
+    bitsStored === 0 ||
+    bitsStored > bitsAllocated ||
+    highBit >= bitsAllocated ||
+    highBit !== bitsStored - 1
+  ) {
+    reject('bad-pixel-description', 'BitsStored and HighBit do not fit BitsAllocated.');
+  }
+  if (!Number.isInteger(frames) || frames < 1 || frames > limits.maxFrames) {
+    reject('bad-pixel-description', 'NumberOfFrames is out of range.');
+  }
+  const bits = BigInt(rows) * BigInt(columns) * BigInt(samples) * BigInt(bitsAllocated) * BigInt(frames);
+  const expectedBytes = (bits + 7n) / 8n;
+  if (expectedBytes > limits.maxPixelBytes) reject('bad-pixel-description', 'The image is too large.');
+  const encapsulated = Boolean(pixelData.encapsulatedPixelData);
+  if (encapsulated) {
+    if (!pixelData.fragments?.length)
+      reject('bad-pixel-description', 'Encapsulated pixel data has no fragments.');
+    const offsets = pixelData.basicOffsetTable ?? [];
+    if (offsets.length !== 0 && offsets.length !== frames) {
+      reject('bad-pixel-description', 'The basic offset table does not match NumberOfFrames.');
+    }
+  } else {
+    const padded = expectedBytes + (expectedBytes % 2n);
+    if (BigInt(pixelData.length) !== padded && BigInt(pixelData.length) !== expectedBytes) {
+      reject('bad-pixel-description', 'The pixel data length does not match the image description.');
+    }
+  }
+  return { rows, columns, frames, encapsulated };
+}
+
+/**
+ * Reads one DICOM Part-10 file for ingest: rejects anything malformed or hostile with a reason, returns
+ * the identifying and searchable attributes and a sanitized copy. Pixel data is never decoded here.
+ */
+export function readPart10(input: Uint8Array, limits: IngestLimits = INGEST_LIMITS): ParsedInstance {
+  try {
+    return readCheckedPart10(input, limits);
+  } catch (error) {
+    // dicom-parser reads values lazily and throws on lengths that run past the buffer: whatever was not
+    // already refused for a specific reason is a file that cannot be understood.
+    if (error instanceof DicomRejectedError) throw error;
+    return reject('malformed', 'The file could not be read as DICOM.');
+  }
+}
+
+function readCheckedPart10(input: Uint8Array, limits: IngestLimits): ParsedInstance {
+  if (input.length > limits.maxFileBytes)
+    reject('too-large', `The file exceeds ${limits.maxFileBytes} bytes.`);
+  if (input.length < 132 || ASCII(input.subarray(128, 132)) !== 'DICM') {
+    reject('not-dicom', 'The file is not DICOM Part 10 (no DICM prefix).');
+  }
+  checkPreamble(input);
+  checkFileMeta(input);
+  // The transfer syntax is decided from the file meta alone, before the data set is touched: a deflated
+  // body (a decompression-bomb carrier) is never inflated.
+  let meta: DataSet;
+  try {
+    meta = dicomParser.readPart10Header(input);
+  } catch {
+    return reject('bad-file-meta', 'The file meta information could not be read.');
+  }
+  const transferSyntaxUid =
+    text(meta, 'x00020010') ?? reject('bad-file-meta', 'TransferSyntaxUID is missing.');
+  if (!ACCEPTED_TRANSFER_SYNTAXES[transferSyntaxUid]) {
+    reject('transfer-syntax-not-accepted', 'The transfer syntax is not accepted.');
+  }
+  let dataSet: DataSet;
+  try {
+    dataSet = dicomParser.parseDicom(input);
+  } catch (error) {
+    if (error instanceof RangeError) reject('too-deep', 'The data set is nested too deeply to read.');
+    return reject('malformed', 'The file could not be read as DICOM.');
+  }
+  checkStructure(dataSet, limits);
+  const sopClassUid = requiredUid(dataSet, 'x00080016', 'SOPClassUID');
+  const sopInstanceUid = requiredUid(dataSet, 'x00080018', 'SOPInstanceUID');
+  const studyInstanceUid = requiredUid(dataSet, 'x0020000d', 'StudyInstanceUID');
+  const seriesInstanceUid = requiredUid(dataSet, 'x0020000e', 'SeriesInstanceUID');
+  // The file meta and the data set must name the same instance (no differential parsing).
+  if (text(dataSet, 'x00020003') !== sopInstanceUid || text(dataSet, 'x00020002') !== sopClassUid) {
+    reject('inconsistent-identity', 'The file meta information and the data set name different instances.');
+  }
+  const pixels = checkPixels(dataSet, limits);
+  const sanitized = Buffer.from(input);
+  sanitized.fill(0, 0, 128);
+  const integer = (tag: string) => {
+    const value = text(dataSet, tag);
+    return value !== null && /^[+-]?\d{1,10}$/.test(value) ? Number(value) : null;
+  };
+  return {
+    transferSyntaxUid,
+    sopClassUid,
+    sopInstanceUid,
+    studyInstanceUid,
+    seriesInstanceUid,
+    attributes: {
+      patientId: text(dataSet, 'x00100020'),
+      patientName: text(dataSet, 'x00100010'),
+      studyDate: text(dataSet, 'x00080020'),
+      studyTime: text(dataSet, 'x00080030'),
+      accessionNumber: text(dataSet, 'x00080050'),
+      modality: text(dataSet, 'x00080060'),
+      referringPhysicianName: text(dataSet, 'x00080090'),
+      studyDescription: text(dataSet, 'x00081030'),
+      studyId: text(dataSet, 'x00200010'),
+      seriesNumber: integer('x00200011'),
+      instanceNumber: integer('x00200013'),
+    },
+    pixels,
+    sanitized,
+  };
+}
