@@ -48,6 +48,11 @@ export class NotFoundError extends DomainError {
   override readonly name = 'NotFoundError';
 }
 
+/** The resource exists but not in any representation the client accepts. */
+export class NotAcceptableError extends DomainError {
+  override readonly name = 'NotAcceptableError';
+}
+
 export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
 }

@@ -37,6 +37,8 @@ export class ApiStack extends Stack {
       resources: {
         accountsTable: data.tables.accounts,
         auditTable: data.tables.audit,
+        imagingTable: data.tables.imaging,
+        imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
         customerPool: identity.customers.userPool,
         welcomeWorkflow: workflows.welcomeMail,
         mail: mail.sending,
@@ -49,6 +51,7 @@ export class ApiStack extends Stack {
       appVersion: config.appVersion,
       reservedConcurrency: config.lambdaReservedConcurrency,
       throttle: { rateLimit: config.apiThrottleRatePerSecond, burstLimit: config.apiThrottleBurst },
+      dicomwebCorsOrigins: config.dicomwebCorsOrigins,
     });
     this.domain = new ApiDomain(this, 'Domain', {
       api: this.routeApi.api,

@@ -12,6 +12,7 @@ import {
   AuditArchiveEnvSchema,
   BaseEnvSchema,
   type Binding,
+  ImagingEnvSchema,
   MailEnvSchema,
   WelcomeWorkflowEnvSchema,
 } from '#schemas/shared/env';
@@ -21,14 +22,24 @@ import { addGatewayResponses } from './gateway-responses';
 export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /**
- * Response types the API passes through as binary: audit CSV/XLSX downloads, which the functions return
- * base64-encoded (isBase64Encoded). API Gateway decodes them only when the request's first Accept value
- * is one of these; JSON stays text. No catch-all wildcard: it would also base64 every JSON request body.
+ * Media types the API passes through as binary. Responses: audit CSV/XLSX downloads and WADO-RS instances
+ * (multipart/related; type="application/dicom"), which the functions return base64-encoded
+ * (isBase64Encoded); API Gateway decodes them only when the request's first Accept value is one of these.
+ * Requests: STOW-RS bodies (multipart/related) reach the function base64-encoded instead of mangled as
+ * UTF-8. JSON, application/dicom+json (QIDO-RS) included, stays text. No catch-all wildcard: it would
+ * also base64 every JSON request body.
  */
 export const BINARY_MEDIA_TYPES = [
   'text/csv',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'multipart/related',
+  'application/dicom',
 ] as const;
+
+/** Resources under this prefix get a CORS preflight for browser DICOMweb viewers (OHIF and the like). */
+export const DICOMWEB_PATH_PREFIX = '/dicomweb/';
+export const DICOMWEB_CORS_HEADERS = ['Authorization', 'Content-Type', 'Accept'] as const;
+export const DICOMWEB_CORS_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
 
 /**
  * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
@@ -57,6 +68,8 @@ export interface RouteTableApiProps {
   appVersion: string;
   reservedConcurrency: number;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Origins allowed to call /dicomweb/* from a browser; never a wildcard. */
+  dicomwebCorsOrigins: readonly string[];
 }
 
 /**
@@ -79,6 +92,8 @@ export class RouteTableApi extends Construct {
   readonly requestValidator: apigw.RequestValidator;
   readonly functions: Readonly<Record<string, PacsFunction>>;
   readonly methods: Readonly<Record<string, apigw.Method>>;
+  /** OPTIONS methods answering CORS preflights, by resource path. */
+  readonly corsPreflights: Readonly<Record<string, apigw.Method>>;
 
   constructor(scope: Construct, id: string, props: RouteTableApiProps) {
     super(scope, id);
@@ -204,6 +219,7 @@ export class RouteTableApi extends Construct {
     }
     this.functions = functions;
     this.methods = methods;
+    this.corsPreflights = this.addDicomwebCorsPreflights(props);
 
     Validations.of(this.api).acknowledge(
       {
@@ -217,6 +233,41 @@ export class RouteTableApi extends Construct {
           'The account-level API Gateway CloudWatch role uses AmazonAPIGatewayPushToCloudWatchLogs, the AWS-maintained policy for execution logging.',
       },
     );
+  }
+
+  /**
+   * One OPTIONS method per /dicomweb resource that has a route: a mock integration, no Lambda, answering
+   * with the configured origins only (echoed when listed, with Vary: Origin), no credentials. The
+   * function responses carry the matching access-control-allow-origin themselves.
+   */
+  private addDicomwebCorsPreflights(props: RouteTableApiProps): Record<string, apigw.Method> {
+    const origins = [...props.dicomwebCorsOrigins];
+    if (origins.length === 0 || origins.some((origin) => origin.includes('*'))) {
+      throw new Error('dicomwebCorsOrigins must list explicit origins (no wildcard)');
+    }
+    const paths = [
+      ...new Set(
+        props.routes.map((route) => route.path).filter((path) => path.startsWith(DICOMWEB_PATH_PREFIX)),
+      ),
+    ];
+    const preflights: Record<string, apigw.Method> = {};
+    for (const path of paths) {
+      const preflight = this.api.root.resourceForPath(path).addCorsPreflight({
+        allowOrigins: origins,
+        allowHeaders: [...DICOMWEB_CORS_HEADERS],
+        allowMethods: [...DICOMWEB_CORS_METHODS],
+        allowCredentials: false,
+        maxAge: Duration.hours(1),
+      });
+      // cdk-nag exempts OPTIONS from its authorizer rules; only the API-wide default scopes, which CDK
+      // ignores on a method without an authorizer, need acknowledging.
+      Validations.of(preflight).acknowledge({
+        id: 'Annotation::@aws-cdk/aws-apigateway:invalidAuthScope',
+        reason: `CORS preflight for browser DICOMweb viewers on ${path}: browsers send OPTIONS without credentials; the mock integration returns CORS headers only, no data and no Lambda.`,
+      });
+      preflights[path] = preflight;
+    }
+    return preflights;
   }
 
   /** Method options by access kind; member and action routes keep the API default (customer pool). */
@@ -265,6 +316,7 @@ export class RouteTableApi extends Construct {
     const bindings = new Set<Binding>([...base, ...route.bindings]);
     // Write includes read: one grant, one env var.
     if (bindings.has('accounts-table:write')) bindings.delete('accounts-table:read');
+    if (bindings.has('imaging-index:write')) bindings.delete('imaging-index:read');
     for (const binding of bindings) applyBinding(fn, binding, props.resources);
 
     fn.assertEnvironment(
@@ -273,6 +325,13 @@ export class RouteTableApi extends Construct {
         ...(bindings.has('welcome-workflow:start') ? WelcomeWorkflowEnvSchema.shape : {}),
         ...(bindings.has('mail:send') ? MailEnvSchema.shape : {}),
         ...(bindings.has('audit-archive:write') ? AuditArchiveEnvSchema.shape : {}),
+        // Per variable: a QIDO route has the index but not the bucket.
+        ...(bindings.has('imaging-index:read') || bindings.has('imaging-index:write')
+          ? ImagingEnvSchema.pick({ IMAGING_TABLE_NAME: true }).shape
+          : {}),
+        ...(bindings.has('imaging-store:read') || bindings.has('imaging-store:write')
+          ? ImagingEnvSchema.pick({ IMAGING_BUCKET_NAME: true }).shape
+          : {}),
       }),
     );
 

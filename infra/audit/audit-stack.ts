@@ -29,7 +29,8 @@ export class AuditStack extends Stack {
     this.trail = new AuditTrail(this, 'Trail', {
       trailName: `pacscribe-${config.stage}`,
       dataBucketArns: [data.imaging.bucket.bucketArn, replicaBucketArn],
-      dataTables: [data.tables.accounts.table, data.tables.audit.table],
+      // Every table: the imaging index holds PHI (patient names and ids) as much as the bucket does.
+      dataTables: data.tables.all.map((defined) => defined.table),
       retention: Duration.days(config.auditRetentionDays),
       objectLockMode: config.stage === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE',
     });

@@ -29,7 +29,7 @@ export class DataStack extends Stack {
       },
     });
     this.backups = new TableBackups(this, 'Backups', {
-      tables: [this.tables.accounts.table, this.tables.audit.table],
+      tables: this.tables.all.map((defined) => defined.table),
       appendOnlyTables: [this.tables.audit.table],
       copyVaultArn: replica.backupCopies.vault.backupVaultArn,
       retention: Duration.days(config.backupRetentionDays),

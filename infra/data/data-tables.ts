@@ -3,7 +3,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { TableRef } from '#infra/shared/pacs-function';
-import { accountsTable, auditTable, type KeyDefinition, type TableDefinition } from './table-definitions';
+import {
+  accountsTable,
+  auditTable,
+  imagingTable,
+  type KeyDefinition,
+  type TableDefinition,
+} from './table-definitions';
 
 const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
   name: key.name,
@@ -47,14 +53,22 @@ export class DefinedTable extends Construct implements TableRef {
   }
 }
 
-/** The accounts and audit tables. Construct ids are stable: renaming them would replace the tables. */
+/** The accounts, audit and imaging tables. Construct ids are stable: renaming them would replace the tables. */
 export class DataTables extends Construct {
   readonly accounts: DefinedTable;
   readonly audit: DefinedTable;
+  /** The DICOM index (studies, series, instances) that QIDO-RS queries and STOW-RS writes. */
+  readonly imaging: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.accounts = new DefinedTable(this, 'Accounts', accountsTable);
     this.audit = new DefinedTable(this, 'Audit', auditTable);
+    this.imaging = new DefinedTable(this, 'Imaging', imagingTable);
+  }
+
+  /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
+  get all(): readonly DefinedTable[] {
+    return [this.accounts, this.audit, this.imaging];
   }
 }

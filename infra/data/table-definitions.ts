@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit';
+  logicalName: 'accounts' | 'audit' | 'imaging';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -57,4 +57,31 @@ export const auditTable: TableDefinition = {
   stream: 'NEW_IMAGE',
 };
 
-export const tableDefinitions = [accountsTable, auditTable] as const;
+/**
+ * Imaging index, shaped for QIDO-RS. One partition per study and organization, so the same Study Instance
+ * UID in two organizations never meets:
+ *   ORG#<orgId>#STUDY#<studyUid> / STUDY                         study attributes and counters
+ *   ORG#<orgId>#STUDY#<studyUid> / SERIES#<seriesUid>            series attributes
+ *   ORG#<orgId>#STUDY#<studyUid> / INSTANCE#<seriesUid>#<sopUid> instance: object key, SHA-256, size
+ *   gsi1 = ORG#<orgId>#STUDIES / <StudyDate>#<studyUid>          listing and date ranges
+ *   gsi2 = ORG#<orgId>#PATIENT#<PatientID> / <StudyDate>#<studyUid>   PatientID matching
+ */
+export const imagingTable: TableDefinition = {
+  logicalName: 'imaging',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+    {
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'S' },
+    },
+  ],
+};
+
+export const tableDefinitions = [accountsTable, auditTable, imagingTable] as const;

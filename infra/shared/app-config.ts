@@ -7,6 +7,16 @@ import { z } from 'zod';
 const regionName = z
   .string()
   .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region name such as us-east-1');
+/**
+ * A browser origin (https, no path): CORS compares it with the Origin header byte for byte, so a
+ * trailing slash or path would never match.
+ */
+const httpsOrigin = z
+  .url({ protocol: /^https$/ })
+  .refine(
+    (value) => URL.canParse(value) && new URL(value).origin === value,
+    'must be an https origin without path or trailing slash',
+  );
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const AppConfigSchema = z.object({
@@ -26,6 +36,22 @@ export const AppConfigSchema = z.object({
   mailFromAddress: z.email().default('no-reply@pacscribe.example'),
   appBaseUrl: z.url().default('https://app.pacscribe.example'),
   appVersion: z.string().min(1).default('dev'),
+  /**
+   * Browser viewers allowed to call /dicomweb/* cross-origin (CORS). `cdk -c` passes a string, so a
+   * comma-separated list is accepted too.
+   */
+  dicomwebCorsOrigins: z
+    .preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((origin) => origin.trim())
+              .filter(Boolean)
+          : value,
+      z.array(httpsOrigin).min(1),
+    )
+    .default(['https://viewer.pacscribe.example']),
   lambdaReservedConcurrency: integer(1, 1000).default(20),
   /** Requests per 5 minutes from one IP before the WAF blocks it. */
   wafRateLimitPer5Minutes: integer(100, 2_000_000_000).default(1000),

@@ -3,6 +3,7 @@ import { BINDINGS, type Binding } from '#schemas/shared/env';
 import type {
   AuditArchiveRef,
   MailSenderRef,
+  ObjectStoreRef,
   PacsFunction,
   StateMachineRef,
   TableRef,
@@ -13,6 +14,8 @@ export interface BindingResources {
   accountsTable?: TableRef;
   auditTable?: TableRef;
   auditArchive?: AuditArchiveRef;
+  imagingTable?: TableRef;
+  imagingStore?: ObjectStoreRef;
   customerPool?: cognito.IUserPool;
   welcomeWorkflow?: StateMachineRef;
   mail?: MailSenderRef;
@@ -53,6 +56,35 @@ export function applyBinding(fn: PacsFunction, binding: Binding, resources: Bind
     case 'audit-table:read': {
       const [tableName] = BINDINGS[binding];
       fn.bindAuditQuery(required(resources.auditTable, binding, 'the audit table'), tableName);
+      return;
+    }
+    case 'imaging-index:read': {
+      const [tableName] = BINDINGS[binding];
+      fn.bindTable(required(resources.imagingTable, binding, 'the imaging table'), tableName, 'read');
+      return;
+    }
+    case 'imaging-index:write': {
+      // Read and write, never delete: the index keeps every instance it has recorded.
+      const [tableName] = BINDINGS[binding];
+      fn.bindTable(
+        required(resources.imagingTable, binding, 'the imaging table'),
+        tableName,
+        'read-write-no-delete',
+      );
+      return;
+    }
+    case 'imaging-store:read': {
+      const [bucketName] = BINDINGS[binding];
+      fn.bindObjectStore(required(resources.imagingStore, binding, 'the imaging bucket'), bucketName, 'read');
+      return;
+    }
+    case 'imaging-store:write': {
+      const [bucketName] = BINDINGS[binding];
+      fn.bindObjectStore(
+        required(resources.imagingStore, binding, 'the imaging bucket'),
+        bucketName,
+        'write',
+      );
       return;
     }
     case 'audit-archive:write': {

@@ -36,6 +36,12 @@ export interface AuditArchiveRef {
   readonly keyPrefix: string;
 }
 
+/** A PHI object bucket (the imaging store) and the customer-managed key its objects are encrypted with. */
+export interface ObjectStoreRef {
+  readonly bucket: s3.IBucket;
+  readonly encryptionKey: kms.IKey;
+}
+
 /** What a function needs to send mail; implemented by the mail context's construct. */
 export interface MailSenderRef {
   readonly fromAddress: string;
@@ -68,6 +74,16 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+/**
+ * Writes that can only add or change items, never remove one: the imaging index keeps every instance it
+ * has recorded. BatchWriteItem is left out because it also carries DeleteRequests; TransactWriteItems
+ * has no IAM action of its own and is authorized per item as PutItem/UpdateItem/ConditionCheckItem.
+ */
+export const TABLE_WRITE_NO_DELETE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** WADO-RS: read stored instances (a given version, too, for integrity re-checks). */
+export const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
+/** STOW-RS: store an instance, and remove the object it just wrote when indexing it fails. */
+export const OBJECT_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject'];
 /** What every route needs on the audit table: read the chain head, then append the next record. */
 export const AUDIT_APPEND_ACTIONS = ['dynamodb:PutItem'];
 export const AUDIT_CHAIN_HEAD_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
@@ -97,6 +113,21 @@ export const USER_POOL_ADMIN_ACTIONS = [
 ];
 const KMS_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const KMS_WRITE_ACTIONS = [...KMS_READ_ACTIONS, 'kms:Encrypt', 'kms:GenerateDataKey'];
+
+/** How cdk-nag names a resolved resource in its finding ids (GetAtt as `<Id.Attr>`, Ref as `<Id>`). */
+function nagResourceName(resolved: unknown): string {
+  if (typeof resolved === 'string') return resolved;
+  if (resolved !== null && typeof resolved === 'object') {
+    const node = resolved as Record<string, unknown>;
+    const join = node['Fn::Join'] as [string, unknown[]] | undefined;
+    if (join) return join[1].map(nagResourceName).join(join[0]);
+    const getAtt = node['Fn::GetAtt'] as [string, string] | undefined;
+    if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
+    if (typeof node.Ref === 'string') return `<${node.Ref}>`;
+    if ('Fn::ImportValue' in node) return nagResourceName(node['Fn::ImportValue']);
+  }
+  return JSON.stringify(resolved);
+}
 
 /**
  * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
@@ -200,8 +231,20 @@ export class PacsFunction extends Construct {
     return this;
   }
 
-  bindTable({ table, indexNames }: TableRef, envName: string, access: 'read' | 'read-write'): this {
-    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+  /**
+   * `read-write-no-delete`: read plus PutItem/UpdateItem, for tables whose items are never removed by a
+   * route (the imaging index).
+   */
+  bindTable(
+    { table, indexNames }: TableRef,
+    envName: string,
+    access: 'read' | 'read-write' | 'read-write-no-delete',
+  ): this {
+    const actions = {
+      read: TABLE_READ_ACTIONS,
+      'read-write': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+      'read-write-no-delete': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_NO_DELETE_ACTIONS],
+    }[access];
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: actions, resources: [table.tableArn] }),
     );
@@ -305,6 +348,51 @@ export class PacsFunction extends Construct {
       new iam.PolicyStatement({
         sid: 'EncryptArchivedRecords',
         actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    return this.setEnvironment(envName, bucket.bucketName);
+  }
+
+  /**
+   * Object access on a PHI bucket: `read` is GetObject (any version) plus decrypt; `write` is PutObject
+   * and DeleteObject plus the encrypt side of the key. Neither lists the bucket nor touches versions'
+   * deletion (DeleteObjectVersion): on the versioned bucket a DeleteObject only adds a delete marker.
+   * KMS use is limited to S3 acting for this function.
+   */
+  bindObjectStore(
+    { bucket, encryptionKey }: ObjectStoreRef,
+    envName: string,
+    access: 'read' | 'write',
+  ): this {
+    const sidPrefix = access === 'read' ? 'ReadObjects' : 'WriteObjects';
+    const objects = bucket.arnForObjects('*');
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: sidPrefix,
+        actions: access === 'read' ? OBJECT_READ_ACTIONS : OBJECT_WRITE_ACTIONS,
+        resources: [objects],
+      }),
+    );
+    // The bucket lives in the Data stack, so the ARN nag sees is the cross-stack reference CDK only
+    // settles while preparing the app; the acknowledgement's id is therefore named once it exists
+    // (validateTree runs after prepare and before the validation plugins).
+    this.node.addValidation({
+      validate: () => {
+        const resource = nagResourceName(Stack.of(this).resolve(objects));
+        Validations.of(this).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${resource}]`,
+          reason:
+            'Instance keys are computed per request (organization, study, series, instance), so the grant covers the objects of the imaging bucket only, with object-level actions alone: no listing, no version deletion, no bucket configuration.',
+        });
+        return [];
+      },
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${sidPrefix}Key`,
+        actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Encrypt', 'kms:GenerateDataKey'],
         resources: [encryptionKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),

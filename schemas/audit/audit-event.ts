@@ -72,6 +72,21 @@ export const AUDIT_EVENTS = {
     eventType: code('DCM', '110123', 'Logout'),
     action: 'E',
   },
+  'instances-stored': {
+    eventId: code('DCM', '110104', 'DICOM Instances Transferred'),
+    eventType: null,
+    action: 'C',
+  },
+  'studies-queried': {
+    eventId: code('DCM', '110112', 'Query'),
+    eventType: null,
+    action: 'E',
+  },
+  'instances-retrieved': {
+    eventId: code('DCM', '110104', 'DICOM Instances Transferred'),
+    eventType: null,
+    action: 'R',
+  },
   'audit-log-used': {
     eventId: code('DCM', '110101', 'Audit Log Used'),
     eventType: null,

@@ -31,6 +31,11 @@ export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
 export const WelcomeWorkflowEnvSchema = z.object({ WELCOME_WORKFLOW_ARN: z.string().min(1) });
 
+export const ImagingEnvSchema = z.object({
+  IMAGING_TABLE_NAME: z.string().min(1),
+  IMAGING_BUCKET_NAME: z.string().min(1),
+});
+
 export const AuditArchiveEnvSchema = z.object({ AUDIT_ARCHIVE_BUCKET_NAME: z.string().min(1) });
 
 export const MailEnvSchema = z.object({
@@ -47,6 +52,14 @@ export const BINDINGS = {
   'accounts-table:accept-invitation': [],
   /** Every route: read the chain head (GetItem/Query on the table) and PutItem; never update or delete. */
   'audit-table:append': ['AUDIT_TABLE_NAME'],
+  /** QIDO/WADO: GetItem and Query on the imaging index and its indexes. */
+  'imaging-index:read': ['IMAGING_TABLE_NAME'],
+  /** STOW: read and write the imaging index (no delete). */
+  'imaging-index:write': ['IMAGING_TABLE_NAME'],
+  /** WADO: GetObject on the imaging bucket. */
+  'imaging-store:read': ['IMAGING_BUCKET_NAME'],
+  /** STOW: PutObject (and DeleteObject of its own just-written object when indexing fails). */
+  'imaging-store:write': ['IMAGING_BUCKET_NAME'],
   /** Reviewers' queries: Query on the table and its gsi1 index. */
   'audit-table:read': ['AUDIT_TABLE_NAME'],
   /** The stream archiver: PutObject into the Object Lock archive bucket only. */

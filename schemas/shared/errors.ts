@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'method_not_allowed',
+  'not_acceptable',
   'conflict',
   'dependency_unavailable',
   'audit_unavailable',

@@ -135,6 +135,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     Object.assign(process.env, {
       ACCOUNTS_TABLE_NAME: resources.tables.accounts,
       AUDIT_TABLE_NAME: resources.tables.audit,
+      IMAGING_TABLE_NAME: resources.tables.imaging,
+      IMAGING_BUCKET_NAME: resources.imagingBucket,
       CUSTOMER_USER_POOL_ID: resources.customerPool.userPoolId,
       CUSTOMER_USER_POOL_CLIENT_IDS: resources.customerPool.clientId,
       SUPPORT_USER_POOL_ID: resources.supportPool.userPoolId,

@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   InvalidJsonError,
+  NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
   UnauthenticatedError,
@@ -30,6 +31,8 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
   }
   if (error instanceof ForbiddenError) return errorResult(403, 'forbidden', error.message, requestId);
   if (error instanceof NotFoundError) return errorResult(404, 'not_found', error.message, requestId);
+  if (error instanceof NotAcceptableError)
+    return errorResult(406, 'not_acceptable', error.message, requestId);
   if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
   if (error instanceof DependencyUnavailableError) {
     return errorResult(503, 'dependency_unavailable', error.message, requestId);

@@ -10,7 +10,13 @@ import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError
 import { logFailure, logRequest } from '../logger';
 import type { Clock, IdGenerator } from '../ports';
 import { isExpectedError, resultForError } from './error-responses';
-import { DEFAULT_MAX_BODY_BYTES, headerValue, parseJsonBody, parseQuery } from './request-parsing';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  decodeBody,
+  headerValue,
+  parseJsonBody,
+  parseQuery,
+} from './request-parsing';
 import { type HttpResult, toApiGatewayResult } from './responses';
 import type { RouteDefinition } from './route';
 import { defaultHttpRuntime } from './runtime';
@@ -34,9 +40,18 @@ export interface AuditNotes {
   subject: { orgId: string; userId: string | null } | null;
 }
 
+/** The request as received, for routes whose bodies are not JSON (DICOMweb). */
+export interface RawRequest {
+  header(name: string): string | undefined;
+  queryParameters: Readonly<Record<string, string>>;
+  /** The decoded body; refused with 413 before decoding when larger than maxBytes. */
+  body(maxBytes: number): Buffer;
+}
+
 export interface HandlerInput<TBody, TQuery = undefined> {
   principal: Principal | null;
   query: TQuery;
+  raw: RawRequest;
   /** The verified bearer token, for calls made on the caller's behalf (sign-out everywhere). */
   accessToken: string | null;
   body: TBody;
@@ -196,6 +211,18 @@ function validateRequest(route: RouteDefinition): HttpMiddleware {
   };
 }
 
+function rawRequest(event: APIGatewayProxyEvent): RawRequest {
+  return {
+    header: (name) => headerValue(event, name),
+    queryParameters: Object.fromEntries(
+      Object.entries(event.queryStringParameters ?? {}).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    ),
+    body: (maxBytes) => decodeBody(event, maxBytes),
+  };
+}
+
 /**
  * The one middleware stack: audit (outermost) → error mapping → token and authorization →
  * validation → the use case. Handlers only translate between HTTP and one use case.
@@ -217,6 +244,7 @@ export function httpHandler<TBody = undefined, TQuery = undefined>(
         principal: state.principal,
         accessToken: state.accessToken,
         body: state.body as TBody,
+        raw: rawRequest(event),
         query: state.query as TQuery,
         params: Object.fromEntries(
           Object.entries(event.pathParameters ?? {}).filter((entry): entry is [string, string] => !!entry[1]),

@@ -21,19 +21,23 @@ export function headerValue(event: APIGatewayProxyEvent, name: string): string |
   return header(event, name);
 }
 
+/** The body as bytes; its size is checked on the encoded form first, so nothing oversized is decoded. */
+export function decodeBody(event: APIGatewayProxyEvent, maxBytes: number): Buffer {
+  const raw = event.body ?? '';
+  const encodedLimit = event.isBase64Encoded ? Math.ceil((maxBytes * 4) / 3) + 4 : maxBytes * 4;
+  if (raw.length > encodedLimit)
+    throw new PayloadTooLargeError(`The body must not exceed ${maxBytes} bytes.`);
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBytes) throw new PayloadTooLargeError(`The body must not exceed ${maxBytes} bytes.`);
+  return bytes;
+}
+
 /**
  * Reads a JSON body against a route's schema. Size is checked before anything is decoded or parsed;
  * compressed bodies are refused (a small gzip body can inflate without bound).
  */
 export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>, maxBytes: number): T {
-  const raw = event.body ?? '';
-  const encodedLimit = event.isBase64Encoded ? Math.ceil((maxBytes * 4) / 3) + 4 : maxBytes;
-  if (raw.length > encodedLimit)
-    throw new PayloadTooLargeError(`The body must not exceed ${maxBytes} bytes.`);
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-    throw new PayloadTooLargeError(`The body must not exceed ${maxBytes} bytes.`);
-  }
+  const text = decodeBody(event, maxBytes).toString('utf8');
   const encoding = header(event, 'content-encoding');
   if (encoding && encoding.toLowerCase() !== 'identity') {
     throw new UnsupportedMediaTypeError('Compressed request bodies are not accepted.');

@@ -6,7 +6,7 @@ export interface HttpResult {
   body?: unknown;
   headers?: Record<string, string>;
   /** A download instead of JSON: sent as is (binary as base64, as API Gateway expects). */
-  file?: { contentType: string; fileName: string; content: Buffer | string };
+  file?: { contentType: string; fileName?: string; content: Buffer | string };
 }
 
 export const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
@@ -41,7 +41,11 @@ export function toApiGatewayResult(result: HttpResult, requestId: string): APIGa
       headers: {
         ...SECURITY_HEADERS,
         'content-type': result.file.contentType,
-        'content-disposition': `attachment; filename="${result.file.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        ...(result.file.fileName
+          ? {
+              'content-disposition': `attachment; filename="${result.file.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+            }
+          : {}),
         'x-request-id': requestId,
         ...result.headers,
       },

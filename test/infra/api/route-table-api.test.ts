@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
-import { ACCESS_TOKEN_SCOPE, BINARY_MEDIA_TYPES } from '#infra/api/route-table-api';
+import {
+  ACCESS_TOKEN_SCOPE,
+  BINARY_MEDIA_TYPES,
+  DICOMWEB_CORS_HEADERS,
+  DICOMWEB_CORS_METHODS,
+} from '#infra/api/route-table-api';
 import {
   AUDIT_APPEND_ACTIONS,
   AUDIT_CHAIN_HEAD_READ_ACTIONS,
@@ -12,13 +18,18 @@ import { propertyAt, resourcesOf, synthesizedApp, templateOf } from '../app-fixt
 
 type Props = Record<string, unknown>;
 const api = () => synthesizedApp().stacks.api;
-const methods = () =>
+const allMethods = () =>
   Object.values(resourcesOf(api(), 'AWS::ApiGateway::Method')).map((method) => method.Properties as Props);
+/** Route methods; the CORS preflights (OPTIONS, mock integration) are tested on their own. */
+const methods = () => allMethods().filter((method) => method.HttpMethod !== 'OPTIONS');
+const dicomwebRoutes = routes.filter((route) => route.path.startsWith('/dicomweb/'));
 const publicRoutes = routes.filter((route) => route.access.kind === 'public');
 const workforceRoutes = routes.filter((route) => route.access.kind === 'workforce');
+const hasBinding = (route: (typeof routes)[number], binding: string) =>
+  (route.bindings as readonly string[]).includes(binding);
 const boundTo = (binding: string) =>
   routes.filter((route) => (route.bindings as readonly string[]).includes(binding));
-const actions = (statement: Props | undefined) => [statement?.Action ?? []].flat().sort();
+const actions = (statement: Props | undefined) => ([statement?.Action ?? []].flat() as string[]).sort();
 const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
   api().resolve(api().getLogicalId(construct.node.defaultChild as never)) as string;
 /** Policy statements of one route's function role. */
@@ -42,7 +53,7 @@ describe('API stack', () => {
       templateOf(api()).resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
     });
 
-    it('[PP-15] CSV and XLSX downloads pass through as binary; JSON stays text', () => {
+    it('[PP-15] CSV/XLSX downloads and DICOM (STOW bodies, WADO responses) pass through as binary; JSON stays text', () => {
       const [restApi] = Object.values(resourcesOf(api(), 'AWS::ApiGateway::RestApi'));
       const types = propertyAt<string[]>(restApi, 'BinaryMediaTypes');
       expect([...types].sort()).toEqual([...BINARY_MEDIA_TYPES].sort());
@@ -50,8 +61,12 @@ describe('API stack', () => {
         expect.arrayContaining([
           'text/csv',
           'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'multipart/related',
+          'application/dicom',
         ]),
       );
+      // QIDO-RS answers application/dicom+json: text, like every JSON type.
+      expect(types).not.toContain('application/dicom+json');
       // A wildcard would base64-encode JSON request bodies too and break body validation.
       for (const type of types) expect(type).not.toMatch(/\*|json/);
     });
@@ -332,6 +347,24 @@ describe('API stack', () => {
       for (const method of methods()) expect(method.RequestValidatorId).toBeDefined();
     });
 
+    it('[PP-18] only routes with a JSON body schema get a body model; multipart STOW bodies are not checked as JSON', () => {
+      const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
+      for (const route of routes) {
+        const models = byOperation.get(route.id)?.RequestModels;
+        const hasBody = (route as RouteDefinition).request?.body !== undefined;
+        expect({
+          route: route.id,
+          models: models === undefined ? undefined : Object.keys(models as Props),
+        }).toEqual({
+          route: route.id,
+          models: hasBody ? ['application/json'] : undefined,
+        });
+      }
+      const stow = routes.filter((route) => hasBinding(route, 'imaging-store:write'));
+      expect(stow.length).toBeGreaterThan(0);
+      for (const route of stow) expect(byOperation.get(route.id)?.RequestModels).toBeUndefined();
+    });
+
     it('[PP-18] gateway-generated 4XX/5XX answers use the API error shape', () => {
       for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED']) {
         templateOf(api()).hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
@@ -341,6 +374,130 @@ describe('API stack', () => {
           },
         });
       }
+    });
+  });
+
+  describe('imaging [PP-18]', () => {
+    const imagingStatements = (routeId: string, resourceMarker: string) =>
+      routeStatements(routeId).filter(
+        (statement) =>
+          statement.Effect === 'Allow' && JSON.stringify(statement.Resource).includes(resourceMarker),
+      );
+
+    it('[PP-18] only routes bound to imaging-store:write may PutObject/DeleteObject on the imaging bucket', () => {
+      const writers = boundTo('imaging-store:write');
+      expect(writers.map((route) => route.id).sort()).toEqual(['storeInstances', 'storeInstancesInStudy']);
+      for (const route of routes) {
+        const granted = imagingStatements(route.id, 'ImagingBucket').flatMap((statement) =>
+          actions(statement),
+        );
+        for (const action of granted) expect(action).not.toMatch(/\*/);
+        const writes = granted.filter((action) => /^s3:(Put|Delete)/.test(action));
+        expect({ route: route.id, writes: writes.sort() }).toEqual({
+          route: route.id,
+          writes: hasBinding(route, 'imaging-store:write') ? ['s3:DeleteObject', 's3:PutObject'] : [],
+        });
+        if (!hasBinding(route, 'imaging-store:write') && !hasBinding(route, 'imaging-store:read')) {
+          expect({ route: route.id, granted }).toEqual({ route: route.id, granted: [] });
+        }
+      }
+      for (const route of writers) {
+        const keyGrant = routeStatements(route.id).filter((statement) => statement.Sid === 'WriteObjectsKey');
+        expect(JSON.stringify(keyGrant[0]?.Resource)).toContain('ImagingKey');
+        expect(JSON.stringify(keyGrant[0]?.Resource)).not.toContain('TablesImaging');
+        expect(keyGrant.flatMap((statement) => actions(statement))).toEqual([
+          'kms:Encrypt',
+          'kms:GenerateDataKey',
+        ]);
+        expect(keyGrant[0]?.Condition).toEqual({
+          StringEquals: { 'kms:ViaService': `s3.${api().region}.amazonaws.com` },
+        });
+      }
+    });
+
+    it('[PP-18] retrieveInstance may only GetObject on the imaging bucket, and decrypt', () => {
+      const bucket = imagingStatements('retrieveInstance', 'ImagingBucket');
+      expect(bucket.flatMap((statement) => actions(statement))).toEqual([
+        's3:GetObject',
+        's3:GetObjectVersion',
+      ]);
+      const key = routeStatements('retrieveInstance').filter(
+        (statement) => statement.Sid === 'ReadObjectsKey',
+      );
+      expect(key.flatMap((statement) => actions(statement))).toEqual(['kms:Decrypt']);
+      expect(boundTo('imaging-store:read').map((route) => route.id)).toEqual(['retrieveInstance']);
+    });
+
+    it('[PP-18] no route may delete from the imaging index; STOW may put/update, QIDO/WADO only read', () => {
+      for (const route of routes) {
+        const granted = imagingStatements(route.id, 'ImagingTable').flatMap((statement) =>
+          actions(statement),
+        );
+        expect({
+          route: route.id,
+          deletes: granted.filter((action) => /Delete|BatchWrite|PartiQL|\*/.test(action)),
+        }).toEqual({
+          route: route.id,
+          deletes: [],
+        });
+        const writes = granted.filter((action) => /PutItem|UpdateItem/.test(action)).sort();
+        const reads = granted.includes('dynamodb:GetItem') && granted.includes('dynamodb:Query');
+        const indexed = hasBinding(route, 'imaging-index:read') || hasBinding(route, 'imaging-index:write');
+        expect({ route: route.id, writes, reads }).toEqual({
+          route: route.id,
+          writes: hasBinding(route, 'imaging-index:write') ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : [],
+          reads: indexed,
+        });
+        if (indexed) {
+          const indexGrant = imagingStatements(route.id, 'ImagingTable').find((statement) =>
+            JSON.stringify(statement.Resource).includes('/index/'),
+          );
+          expect(indexGrant?.Action).toBe('dynamodb:Query');
+          expect(JSON.stringify(indexGrant?.Resource)).toContain('/index/gsi1');
+          expect(JSON.stringify(indexGrant?.Resource)).toContain('/index/gsi2');
+        }
+      }
+    });
+
+    it('[PP-18] imaging routes get exactly the imaging env vars of their bindings', () => {
+      const { functions } = api().routeApi;
+      for (const route of routes) {
+        const env = functions[route.id]?.environment ?? {};
+        const indexed = hasBinding(route, 'imaging-index:read') || hasBinding(route, 'imaging-index:write');
+        const stored = hasBinding(route, 'imaging-store:read') || hasBinding(route, 'imaging-store:write');
+        expect({
+          route: route.id,
+          table: 'IMAGING_TABLE_NAME' in env,
+          bucket: 'IMAGING_BUCKET_NAME' in env,
+        }).toEqual({
+          route: route.id,
+          table: indexed,
+          bucket: stored,
+        });
+      }
+    });
+
+    it('[PP-18] /dicomweb resources answer CORS preflights for the configured origins only, without credentials', () => {
+      const { config } = synthesizedApp();
+      const { corsPreflights } = api().routeApi;
+      const paths = [...new Set(dicomwebRoutes.map((route) => route.path))].sort();
+      expect(paths.length).toBeGreaterThan(0);
+      expect(Object.keys(corsPreflights).sort()).toEqual(paths);
+      const preflights = allMethods().filter((method) => method.HttpMethod === 'OPTIONS');
+      expect(preflights).toHaveLength(paths.length);
+      const all = resourcesOf(api(), 'AWS::ApiGateway::Method');
+      for (const path of paths) {
+        const method = all[logicalIdOf(corsPreflights[path] as never)]?.Properties as Props;
+        expect(method).toMatchObject({ HttpMethod: 'OPTIONS', AuthorizationType: 'NONE' });
+        const integration = JSON.stringify(method.Integration);
+        expect(integration).toContain('"Type":"MOCK"');
+        for (const origin of config.dicomwebCorsOrigins) expect(integration).toContain(origin);
+        expect(integration).toContain(`'${DICOMWEB_CORS_HEADERS.join(',')}'`);
+        expect(integration).toContain(`'${DICOMWEB_CORS_METHODS.join(',')}'`);
+        expect(integration).not.toContain('Access-Control-Allow-Credentials');
+        expect(integration).not.toMatch(/Allow-Origin":"'\*'/);
+      }
+      expect(config.dicomwebCorsOrigins).toEqual(['https://viewer.pacscribe.example']);
     });
   });
 

@@ -43,6 +43,7 @@ function apiStack(id: string, routes: RouteDefinition[]) {
     appVersion: 'test',
     reservedConcurrency: 1,
     throttle: { rateLimit: 1, burstLimit: 1 },
+    dicomwebCorsOrigins: ['https://viewer.test'],
   });
   const poolId = (pool: cognito.UserPool) =>
     stack.resolve(stack.getLogicalId(pool.node.defaultChild as never));

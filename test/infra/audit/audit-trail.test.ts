@@ -67,10 +67,12 @@ describe('audit trail (CloudTrail)', () => {
     expect(JSON.stringify(field(selectorFor('AWS::S3::Object'), 'eventCategory')?.Equals)).toBe('["Data"]');
   });
 
-  it('[PP-09] records DynamoDB data events for the accounts and audit tables', () => {
+  it('[PP-09] records DynamoDB data events for every table (accounts, audit, imaging index)', () => {
     const tableArns = JSON.stringify(field(selectorFor('AWS::DynamoDB::Table'), 'resources.ARN')?.Equals);
     expect(tableArns).toContain(logicalId(data().tables.accounts.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.audit.table, data()));
+    expect(tableArns).toContain(logicalId(data().tables.imaging.table, data()));
+    expect(data().tables.all).toHaveLength(3);
   });
 
   it('[PP-09] trail files land in a write-once (Object Lock) bucket kept for the audit retention period', () => {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { replicaImagingBucketName } from '#infra/data/replica-stack';
-import { accountsTable, auditTable } from '#infra/data/table-definitions';
+import { accountsTable, auditTable, imagingTable, tableDefinitions } from '#infra/data/table-definitions';
 import { isUsRegion } from '#infra/shared/region-guard';
 import { allStacks, propertyAt, resourcesOf, synthesizedApp, templateOf } from '../app-fixture';
 
@@ -108,7 +108,14 @@ describe('data protection', () => {
 
   it('[PP-13] tables are on customer-managed KMS keys with PITR and deletion protection (cdk-nag has no such rule)', () => {
     const tables = Object.entries(resourcesOf(data(), 'AWS::DynamoDB::Table'));
-    expect(tables).toHaveLength(2);
+    expect(tables).toHaveLength(tableDefinitions.length);
+    expect(tables.map(([logicalId]) => logicalId)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('AccountsTable'),
+        expect.stringContaining('AuditTable'),
+        expect.stringContaining('ImagingTable'),
+      ]),
+    );
     const keys = resourcesOf(data(), 'AWS::KMS::Key');
     for (const [, table] of tables) {
       expect(table.Properties).toMatchObject({
@@ -141,6 +148,34 @@ describe('data protection', () => {
     });
   });
 
+  it('[PP-13] the imaging index is built from its definition: gsi1 and gsi2, no TTL, no stream', () => {
+    const [imaging, ...others] = Object.entries(resourcesOf(data(), 'AWS::DynamoDB::Table')).filter(
+      ([logicalId]) => logicalId.includes('ImagingTable'),
+    );
+    expect(others).toEqual([]);
+    expect(imaging?.[1].Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: imagingTable.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: imagingTable.sortKey.name, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: imagingTable.globalIndexes.map((index) =>
+        expect.objectContaining({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+          ],
+        }),
+      ),
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(imagingTable.globalIndexes.map((index) => index.indexName)).toEqual(['gsi1', 'gsi2']);
+    expect(imaging?.[1].Properties).not.toHaveProperty('TimeToLiveSpecification');
+    expect(imaging?.[1].Properties).not.toHaveProperty('StreamSpecification');
+    expect(imaging?.[1].DeletionPolicy).toBe('Retain');
+  });
+
   it('[PP-13] backups go to a KMS-encrypted vault and are copied to a vault in the replica region', () => {
     const { config } = synthesizedApp();
     templateOf(data()).hasResourceProperties('AWS::Backup::BackupVault', {
@@ -167,9 +202,12 @@ describe('data protection', () => {
     });
     const selection = Object.values(resourcesOf(data(), 'AWS::Backup::BackupSelection'))[0];
     const tableIds = Object.keys(resourcesOf(data(), 'AWS::DynamoDB::Table'));
-    expect(propertyAt(selection, 'BackupSelection.Resources')).toEqual(
-      tableIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
+    expect(tableIds).toHaveLength(tableDefinitions.length);
+    expect(propertyAt<unknown[]>(selection, 'BackupSelection.Resources')).toEqual(
+      expect.arrayContaining(tableIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
     );
+    expect(propertyAt<unknown[]>(selection, 'BackupSelection.Resources')).toHaveLength(tableIds.length);
+    expect(tableIds.some((id) => id.includes('ImagingTable'))).toBe(true);
   });
 
   it('[PP-13] stateful resources are retained when their stack is deleted', () => {

@@ -1,0 +1,81 @@
+import type { SeriesRecord, StoredInstance, StudyRecord } from './ports';
+
+/** PS3.18 F.2 DICOM JSON: an attribute with no value carries only its VR. */
+type Attribute = { vr: string; Value?: unknown[] };
+export type DicomJsonDataset = Record<string, Attribute>;
+
+const attribute = (vr: string, value: unknown): Attribute =>
+  value === null || value === undefined || value === '' ? { vr } : { vr, Value: [value] };
+const personName = (value: string | null): Attribute =>
+  value ? { vr: 'PN', Value: [{ Alphabetic: value }] } : { vr: 'PN' };
+const integerString = (value: number | null): Attribute =>
+  value === null ? { vr: 'IS' } : { vr: 'IS', Value: [value] };
+
+export function studyToDicomJson(study: StudyRecord): DicomJsonDataset {
+  return {
+    '00080020': attribute('DA', study.studyDate),
+    '00080030': attribute('TM', study.studyTime),
+    '00080050': attribute('SH', study.accessionNumber),
+    '00080061': study.modalities.length ? { vr: 'CS', Value: [...study.modalities].sort() } : { vr: 'CS' },
+    '00080090': personName(study.referringPhysicianName),
+    '00081030': attribute('LO', study.studyDescription),
+    '00100010': personName(study.patientName),
+    '00100020': attribute('LO', study.patientId),
+    '0020000D': attribute('UI', study.studyInstanceUid),
+    '00200010': attribute('SH', study.studyId),
+    '00201206': integerString(study.seriesCount),
+    '00201208': integerString(study.instanceCount),
+  };
+}
+
+export function seriesToDicomJson(series: SeriesRecord): DicomJsonDataset {
+  return {
+    '00080060': attribute('CS', series.modality),
+    '0020000D': attribute('UI', series.studyInstanceUid),
+    '0020000E': attribute('UI', series.seriesInstanceUid),
+    '00200011': integerString(series.seriesNumber),
+    '00201209': integerString(series.instanceCount),
+  };
+}
+
+export function instanceToDicomJson(instance: StoredInstance): DicomJsonDataset {
+  return {
+    '00080016': attribute('UI', instance.sopClassUid),
+    '00080018': attribute('UI', instance.sopInstanceUid),
+    '00083002': attribute('UI', instance.transferSyntaxUid),
+    '0020000D': attribute('UI', instance.studyInstanceUid),
+    '0020000E': attribute('UI', instance.seriesInstanceUid),
+    '00200013': integerString(instance.instanceNumber),
+    '00280008': integerString(instance.frames),
+    '00280010': attribute('US', instance.rows),
+    '00280011': attribute('US', instance.columns),
+  };
+}
+
+/** The PS3.18 store response: ReferencedSOPSequence and FailedSOPSequence. */
+export function storeResponse(outcome: {
+  referenced: { sopClassUid: string; sopInstanceUid: string }[];
+  failed: { sopClassUid: string | null; sopInstanceUid: string | null; failureReason: number }[];
+}): DicomJsonDataset {
+  const response: DicomJsonDataset = {};
+  if (outcome.referenced.length) {
+    response['00081199'] = {
+      vr: 'SQ',
+      Value: outcome.referenced.map((item) => ({
+        '00081150': attribute('UI', item.sopClassUid),
+        '00081155': attribute('UI', item.sopInstanceUid),
+      })),
+    };
+  }
+  if (outcome.failed.length) {
+    response['00081198'] = {
+      vr: 'SQ',
+      Value: outcome.failed.map((item) => ({
+        '00081150': attribute('UI', item.sopClassUid),
+        '00081155': attribute('UI', item.sopInstanceUid),
+        '00081197': { vr: 'US', Value: [item.failureReason] },
+      })),
+    };
+  }
+  return response;
+}

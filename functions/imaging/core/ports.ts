@@ -1,0 +1,70 @@
+import type { ParsedInstance } from './part10';
+
+export interface StoredInstance {
+  orgId: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  transferSyntaxUid: string;
+  objectKey: string;
+  sha256: string;
+  sizeBytes: number;
+  instanceNumber: number | null;
+  rows: number | null;
+  columns: number | null;
+  frames: number | null;
+  storedAt: string;
+}
+
+export interface StudyRecord {
+  studyInstanceUid: string;
+  patientId: string | null;
+  patientName: string | null;
+  studyDate: string | null;
+  studyTime: string | null;
+  accessionNumber: string | null;
+  referringPhysicianName: string | null;
+  studyDescription: string | null;
+  studyId: string | null;
+  modalities: string[];
+  seriesCount: number;
+  instanceCount: number;
+}
+
+export interface SeriesRecord {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  modality: string | null;
+  seriesNumber: number | null;
+  instanceCount: number;
+}
+
+export interface StudySearch {
+  patientId?: string;
+  studyInstanceUids?: string[];
+  dateRange?: { from: string; to: string };
+  accessionNumber?: string;
+  /** Upper-cased pattern with * and ? wildcards. */
+  patientNamePattern?: string;
+  modality?: string;
+}
+
+/** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */
+export interface ImagingIndex {
+  /** Indexes a new instance and updates its study and series; 'exists' if that SOP Instance UID is already indexed. */
+  addInstance(instance: StoredInstance, parsed: ParsedInstance): Promise<'added' | 'exists'>;
+  getInstance(orgId: string, study: string, series: string, sop: string): Promise<StoredInstance | null>;
+  findInstance(orgId: string, study: string, sop: string): Promise<StoredInstance | null>;
+  getStudy(orgId: string, study: string): Promise<StudyRecord | null>;
+  searchStudies(orgId: string, search: StudySearch, maxResults: number): Promise<StudyRecord[]>;
+  listSeries(orgId: string, study: string): Promise<SeriesRecord[]>;
+  listInstances(orgId: string, study: string, series: string): Promise<StoredInstance[]>;
+}
+
+/** Port: object storage for Part-10 files, under server-generated keys. */
+export interface ObjectStore {
+  put(key: string, body: Buffer, sha256Base64: string): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  delete(key: string): Promise<void>;
+}

@@ -1,0 +1,136 @@
+import type {
+  ImagingIndex,
+  ObjectStore,
+  StoredInstance,
+  StudyRecord,
+} from '../../../../functions/imaging/core/ports';
+import { patientNameMatcher } from '../../../../functions/imaging/core/search';
+import { storeInstances } from '../../../../functions/imaging/core/store-instances';
+import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
+import { ctInstance, testUid } from '../../../support/dicom-files';
+import { fixedClock, sequentialIds } from '../../../support/fakes';
+
+class MemoryObjects implements ObjectStore {
+  objects = new Map<string, Buffer>();
+  async put(key: string, body: Buffer) {
+    this.objects.set(key, body);
+  }
+  async get(key: string) {
+    const body = this.objects.get(key);
+    if (!body) throw new Error('missing');
+    return body;
+  }
+  async delete(key: string) {
+    this.objects.delete(key);
+  }
+}
+
+class MemoryIndex implements ImagingIndex {
+  instances = new Map<string, StoredInstance>();
+  failNext = false;
+  async addInstance(instance: StoredInstance) {
+    if (this.failNext) throw new Error('index unavailable');
+    const key = `${instance.orgId}/${instance.sopInstanceUid}`;
+    if (this.instances.has(key)) return 'exists' as const;
+    this.instances.set(key, instance);
+    return 'added' as const;
+  }
+  async findInstance(orgId: string, _study: string, sop: string) {
+    return this.instances.get(`${orgId}/${sop}`) ?? null;
+  }
+  async getInstance(orgId: string, study: string, series: string, sop: string) {
+    const found = await this.findInstance(orgId, study, sop);
+    return found?.seriesInstanceUid === series ? found : null;
+  }
+  async getStudy(): Promise<StudyRecord | null> {
+    return null;
+  }
+  async searchStudies() {
+    return [];
+  }
+  async listSeries() {
+    return [];
+  }
+  async listInstances() {
+    return [];
+  }
+}
+
+const principal: CustomerPrincipal = {
+  kind: 'customer',
+  userId: 'u1',
+  orgId: 'org-a',
+  role: 'technologist',
+  permissions: new Set(['upload']),
+};
+const part = (body: Buffer) => ({ contentType: 'application/dicom', body });
+
+function setup() {
+  const index = new MemoryIndex();
+  const objects = new MemoryObjects();
+  return { index, objects, deps: { index, objects, clock: fixedClock(), ids: sequentialIds('obj') } };
+}
+
+describe('storeInstances', () => {
+  it('stores under server-generated keys, never derived from UIDs', async () => {
+    const { deps, objects } = setup();
+
+    const outcome = await storeInstances(
+      deps,
+      principal,
+      [part(ctInstance({ sopInstanceUid: '1.2.3.4.5' }))],
+      null,
+    );
+
+    expect(outcome.referenced).toHaveLength(1);
+    expect([...objects.objects.keys()]).toEqual(['org/org-a/instances/obj-1.dcm']);
+  });
+
+  it('removes the stored object when the index write fails, and reports a processing failure', async () => {
+    const { deps, index, objects } = setup();
+    index.failNext = true;
+
+    const outcome = await storeInstances(deps, principal, [part(ctInstance())], null);
+
+    expect(outcome.failed).toEqual([expect.objectContaining({ failureReason: 0x0110 })]);
+    expect(objects.objects.size).toBe(0);
+  });
+
+  it('fails instances of another study when storing into one study', async () => {
+    const { deps } = setup();
+
+    const outcome = await storeInstances(
+      deps,
+      principal,
+      [part(ctInstance({ studyInstanceUid: testUid() }))],
+      '1.2.3',
+    );
+
+    expect(outcome.failed).toEqual([expect.objectContaining({ failureReason: 0xa900 })]);
+  });
+
+  it('fails parts that are not application/dicom without reading them', async () => {
+    const { deps } = setup();
+
+    const outcome = await storeInstances(
+      deps,
+      principal,
+      [{ contentType: 'text/html', body: Buffer.from('<script>') }],
+      null,
+    );
+
+    expect(outcome.failed).toEqual([expect.objectContaining({ failureReason: 0xc000 })]);
+  });
+});
+
+describe('PatientName matching', () => {
+  it.each([
+    ['DOE*', 'Doe^Jane', true],
+    ['doe^j?ne', 'Doe^Jane', true],
+    ['*JANE', 'Doe^Jane', true],
+    ['DOE', 'Doe^Jane', false],
+    ['(.*)', 'Doe^Jane', false],
+  ])('%s against %s → %s', (pattern, name, expected) => {
+    expect(patientNameMatcher(pattern)(name)).toBe(expected);
+  });
+});
