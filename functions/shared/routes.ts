@@ -351,6 +351,36 @@ export const routes = [
       406: { description: 'The requested media type or transfer syntax is not offered.' },
     },
   },
+  {
+    id: 'retrieveStudyMetadata',
+    method: 'GET',
+    path: '/dicomweb/studies/{study}/metadata',
+    context: 'imaging',
+    handler: 'imaging/handlers/retrieve-study-metadata',
+    summary: "WADO-RS: the DICOM JSON metadata of a study's instances, prepared at ingest.",
+    access: { kind: 'action', action: 'view' },
+    audit: 'metadata-retrieved',
+    bindings: ['imaging-index:read'],
+    responses: {
+      200: { description: 'One DICOM JSON object per instance.' },
+      404: { description: 'No such study.' },
+    },
+  },
+  {
+    id: 'retrieveSeriesMetadata',
+    method: 'GET',
+    path: '/dicomweb/studies/{study}/series/{series}/metadata',
+    context: 'imaging',
+    handler: 'imaging/handlers/retrieve-series-metadata',
+    summary: "WADO-RS: the DICOM JSON metadata of a series' instances in one read of the index.",
+    access: { kind: 'action', action: 'view' },
+    audit: 'metadata-retrieved',
+    bindings: ['imaging-index:read'],
+    responses: {
+      200: { description: 'One DICOM JSON object per instance.' },
+      404: { description: 'No such series.' },
+    },
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -87,6 +87,11 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'R',
   },
+  'metadata-retrieved': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: null,
+    action: 'R',
+  },
   'audit-log-used': {
     eventId: code('DCM', '110101', 'Audit Log Used'),
     eventType: null,

@@ -45,7 +45,7 @@ function toSeries(item: Record<string, unknown>): SeriesRecord {
 }
 
 function toInstance(item: Record<string, unknown>): StoredInstance {
-  const { pk: _pk, sk: _sk, type: _type, ...instance } = item;
+  const { pk: _pk, sk: _sk, type: _type, metadata: _metadata, ...instance } = item;
   return instance as unknown as StoredInstance;
 }
 
@@ -56,7 +56,11 @@ export class DynamoImagingIndex implements ImagingIndex {
     private readonly tableName: string,
   ) {}
 
-  async addInstance(instance: StoredInstance, parsed: ParsedInstance): Promise<'added' | 'exists'> {
+  async addInstance(
+    instance: StoredInstance,
+    parsed: ParsedInstance,
+    metadata: string,
+  ): Promise<'added' | 'exists'> {
     const pk = studyKey(instance.orgId, instance.studyInstanceUid);
     const seriesExists = await this.client.send(
       new GetCommand({
@@ -112,6 +116,7 @@ export class DynamoImagingIndex implements ImagingIndex {
                   sk: `INSTANCE#${instance.seriesInstanceUid}#${instance.sopInstanceUid}`,
                   type: 'instance',
                   ...instance,
+                  metadata,
                 },
               },
             },
@@ -239,6 +244,14 @@ export class DynamoImagingIndex implements ImagingIndex {
   private inRange(date: string | null, range: { from: string; to: string }) {
     const value = date ?? NO_DATE;
     return value >= range.from && value <= range.to;
+  }
+
+  async listMetadata(orgId: string, study: string, series: string | null): Promise<string[]> {
+    const items = await this.queryPrefix(
+      studyKey(orgId, study),
+      series ? `INSTANCE#${series}#` : 'INSTANCE#',
+    );
+    return items.flatMap((item) => (typeof item.metadata === 'string' ? [item.metadata] : []));
   }
 
   async listSeries(orgId: string, study: string): Promise<SeriesRecord[]> {

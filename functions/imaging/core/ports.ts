@@ -53,7 +53,13 @@ export interface StudySearch {
 /** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */
 export interface ImagingIndex {
   /** Indexes a new instance and updates its study and series; 'exists' if that SOP Instance UID is already indexed. */
-  addInstance(instance: StoredInstance, parsed: ParsedInstance): Promise<'added' | 'exists'>;
+  addInstance(
+    instance: StoredInstance,
+    parsed: ParsedInstance,
+    metadata: string,
+  ): Promise<'added' | 'exists'>;
+  /** DICOM JSON of the instances of a study, or of one series, in one read of the index. */
+  listMetadata(orgId: string, study: string, series: string | null): Promise<string[]>;
   getInstance(orgId: string, study: string, series: string, sop: string): Promise<StoredInstance | null>;
   findInstance(orgId: string, study: string, sop: string): Promise<StoredInstance | null>;
   getStudy(orgId: string, study: string): Promise<StudyRecord | null>;

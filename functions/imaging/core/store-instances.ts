@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
 import type { Clock, IdGenerator } from '../../shared/ports';
+import { dicomJsonMetadata } from './metadata';
 import { DicomRejectedError, readPart10 } from './part10';
 import type { ImagingIndex, ObjectStore, StoredInstance } from './ports';
 
@@ -32,6 +33,8 @@ export interface StoreOutcome {
 const PROCESSING_FAILURE = 0x0110;
 const STUDY_MISMATCH = 0xa900;
 const NOT_DICOM_PART = 0xc000;
+/** Kept on the index item, which DynamoDB caps at 400 KB. */
+const MAX_METADATA_BYTES = 300 * 1024;
 
 /**
  * STOW-RS: each part is validated and stored on its own, so one bad file does not fail the others.
@@ -77,6 +80,21 @@ export async function storeInstances(
       });
       continue;
     }
+    let metadata: string;
+    try {
+      metadata = JSON.stringify(dicomJsonMetadata(parsed.sanitized));
+    } catch {
+      outcome.failed.push({
+        ...identity,
+        failureReason: NOT_DICOM_PART,
+        message: 'attributes could not be read',
+      });
+      continue;
+    }
+    if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) {
+      outcome.failed.push({ ...identity, failureReason: 0xa700, message: 'too many attributes' });
+      continue;
+    }
     const sha256 = createHash('sha256').update(parsed.sanitized);
     const hex = sha256.copy().digest('hex');
     const existing = await deps.index.findInstance(
@@ -118,7 +136,7 @@ export async function storeInstances(
     };
     try {
       await deps.objects.put(instance.objectKey, parsed.sanitized, sha256.digest('base64'));
-      if ((await deps.index.addInstance(instance, parsed)) === 'exists') {
+      if ((await deps.index.addInstance(instance, parsed, metadata)) === 'exists') {
         // Lost a race with an identical upload: keep the first copy only.
         await deps.objects.delete(instance.objectKey);
       }

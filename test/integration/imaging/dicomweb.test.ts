@@ -170,6 +170,27 @@ describe('DICOMweb over HTTPS', () => {
     expect(jpeg.status).toBe(406);
   });
 
+  it('WADO-RS metadata: every instance of a series or study as DICOM JSON, prepared at ingest', async () => {
+    const token = org.users.clinician.accessToken;
+
+    const series = await callApi('GET', `/dicomweb/studies/${study}/series/${seriesA}/metadata`, { token });
+    const whole = await callApi('GET', `/dicomweb/studies/${study}/metadata`, { token });
+
+    expect(series.status).toBe(200);
+    expect(series.headers['content-type']).toContain('application/dicom+json');
+    const instances = series.json();
+    expect(instances).toHaveLength(2);
+    for (const instance of instances) {
+      expect(instance['0020000D'].Value).toEqual([study]);
+      expect(instance['0020000E'].Value).toEqual([seriesA]);
+      expect(instance['00100010']).toEqual({ vr: 'PN', Value: [{ Alphabetic: 'Doe^Jane' }] });
+      expect(instance['00280010']).toEqual({ vr: 'US', Value: [32] });
+      expect(instance['7FE00010']).toBeUndefined();
+      expect(JSON.stringify(instance)).not.toContain('_rawValue');
+    }
+    expect(whole.json()).toHaveLength(3);
+  });
+
   it('[PP-07] another organization sees nothing: no study, no instance', async () => {
     const token = other.users.administrator.accessToken;
     const file = files[0] as Buffer;
@@ -181,7 +202,9 @@ describe('DICOMweb over HTTPS', () => {
       { token },
     );
     const series = await callApi('GET', `/dicomweb/studies/${study}/series`, { token });
+    const metadata = await callApi('GET', `/dicomweb/studies/${study}/metadata`, { token });
 
+    expect(metadata.status).toBe(404);
     expect(search.json()).toEqual([]);
     expect(retrieve.status).toBe(404);
     expect(series.status).toBe(404);
@@ -201,7 +224,9 @@ describe('DICOMweb over HTTPS', () => {
     });
 
     const names = new Set(events.json().events.map((event: { event: string }) => event.event));
-    expect(names).toEqual(new Set(['instances-stored', 'studies-queried', 'instances-retrieved']));
+    expect(names).toEqual(
+      new Set(['instances-stored', 'studies-queried', 'instances-retrieved', 'metadata-retrieved']),
+    );
     const byPatient = await callApi('GET', '/v1/audit-events?patientId=PID-7781&limit=1000', {
       token: org.users.administrator.accessToken,
     });

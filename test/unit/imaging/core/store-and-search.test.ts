@@ -54,6 +54,9 @@ class MemoryIndex implements ImagingIndex {
   async listInstances() {
     return [];
   }
+  async listMetadata() {
+    return [];
+  }
 }
 
 const principal: CustomerPrincipal = {

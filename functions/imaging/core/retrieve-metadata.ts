@@ -1,0 +1,24 @@
+import type { CustomerPrincipal } from '../../shared/auth/principal';
+import { NotFoundError, PayloadTooLargeError } from '../../shared/errors';
+import type { ImagingIndex } from './ports';
+
+/** Lambda answers at most 6 MB; larger studies are read series by series. */
+const MAX_METADATA_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+/** The metadata prepared at ingest, joined into one DICOM JSON array without re-parsing it. */
+export async function retrieveMetadata(
+  deps: { index: ImagingIndex },
+  principal: CustomerPrincipal,
+  study: string,
+  series: string | null,
+): Promise<string> {
+  const documents = await deps.index.listMetadata(principal.orgId, study, series);
+  if (documents.length === 0) throw new NotFoundError(series ? 'Series not found.' : 'Study not found.');
+  const size = documents.reduce((total, document) => total + Buffer.byteLength(document) + 1, 2);
+  if (size > MAX_METADATA_RESPONSE_BYTES) {
+    throw new PayloadTooLargeError(
+      'The metadata is too large for one response; request it series by series.',
+    );
+  }
+  return `[${documents.join(',')}]`;
+}
