@@ -60,7 +60,12 @@ export interface AuditChainStore {
   insert(record: ChainedAuditRecord): Promise<'inserted' | 'conflict'>;
 }
 
-const MAX_APPEND_ATTEMPTS = 8;
+/**
+ * One organization's appends are serialized by the chain; under concurrent requests the losers back off
+ * with full jitter (capped exponential), which keeps every request inside the Lambda timeout.
+ */
+const MAX_APPEND_ATTEMPTS = 30;
+const backoffMs = (attempt: number) => Math.random() * Math.min(250, 4 * 2 ** attempt);
 
 /**
  * Appends to the organization's hash chain. The sequence position is claimed with a conditional write,
@@ -73,7 +78,7 @@ export class ChainedAuditLog implements AuditLog {
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
       const chained = chainRecord(record, await this.store.head(record.orgId));
       if ((await this.store.insert(chained)) === 'inserted') return;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
     throw new Error(`audit chain of ${record.orgId} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`);
   }

@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RunningServer {
+  name: string;
+  baseUrl: string;
+  /** Every process whose memory counts for this server. */
+  pids: () => number[];
+  stop: () => Promise<void>;
+}
+
+const ORTHANC = '/usr/sbin/Orthanc';
+const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+/** Orthanc from Debian's packages, installed on first use, on loopback only, with its DICOMweb plugin. */
+export async function startOrthanc(): Promise<RunningServer> {
+  if (!existsSync(ORTHANC) || !existsSync(DICOMWEB_PLUGIN)) {
+    console.error('Installing Orthanc and its DICOMweb plugin from Debian packages…');
+    const install = spawnSync(
+      'apt-get',
+      ['install', '-y', '-qq', '--no-install-recommends', 'orthanc', 'orthanc-dicomweb'],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      },
+    );
+    if (install.status !== 0)
+      throw new Error(
+        'Could not install orthanc and orthanc-dicomweb (run: apt-get install orthanc orthanc-dicomweb)',
+      );
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-orthanc-'));
+  const port = await freePort();
+  const config = path.join(dir, 'orthanc.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      Name: 'bench',
+      StorageDirectory: path.join(dir, 'storage'),
+      IndexDirectory: path.join(dir, 'index'),
+      HttpPort: port,
+      DicomServerEnabled: false,
+      RemoteAccessAllowed: false,
+      AuthenticationEnabled: false,
+      HttpCompressionEnabled: false,
+      Plugins: [DICOMWEB_PLUGIN],
+      DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: false },
+    }),
+  );
+  const child = spawn(ORTHANC, [config], { stdio: 'ignore' });
+  const baseUrl = `http://127.0.0.1:${port}/dicom-web`;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/system`)).ok) break;
+    } catch {
+      await sleep(100);
+    }
+  }
+  return {
+    name: 'Orthanc 1.10 + DICOMweb plugin',
+    baseUrl,
+    pids: () => (child.pid ? [child.pid] : []),
+    stop: () => stopChild(child),
+  };
+}
+
+/** PACScribe's local stack in its own process, exactly as `npm start` runs it. */
+export async function startPacscribe(): Promise<
+  RunningServer & {
+    config: {
+      apiUrl: string;
+      caCertPath: string;
+      users: { email: string; password: string; role: string }[];
+      cognito: { endpoint: string; clientId: string };
+    };
+  }
+> {
+  const root = path.resolve(__dirname, '../..');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pacscribe-'));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/local/start.ts', '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1', POWERTOOLS_LOG_LEVEL: 'WARN' },
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    if (output.length < 50_000) output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    if (output.length < 50_000) output += chunk;
+  });
+  const configPath = path.join(dataDir, 'local.json');
+  while (!(existsSync(configPath) && output.includes('PACScribe is ready'))) {
+    if (child.exitCode !== null) throw new Error(`PACScribe did not start:\n${output}`);
+    await sleep(100);
+  }
+  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  const pids = () => {
+    const javaChildren = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number);
+    return [child.pid ?? 0, ...javaChildren].filter(Boolean);
+  };
+  return {
+    name: 'PACScribe (local stack)',
+    baseUrl: `${config.apiUrl}/dicomweb`,
+    pids,
+    stop: () => stopChild(child),
+    config,
+  };
+}
+
+/** Peak resident memory (VmHWM) of the given processes, in MiB. */
+export function peakMemoryMiB(pids: number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      kib += Number(match?.[1] ?? 0);
+    } catch {
+      // the process has gone
+    }
+  }
+  return kib / 1024;
+}
