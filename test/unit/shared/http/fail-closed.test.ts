@@ -3,6 +3,7 @@ import { type HttpRuntime, httpHandler } from '../../../../functions/shared/http
 import { ok } from '../../../../functions/shared/http/responses';
 import type { RouteDefinition } from '../../../../functions/shared/http/route';
 import { routes } from '../../../../functions/shared/routes';
+import { ACTIONS } from '../../../../schemas/accounts/roles';
 import { loadEvent, testContext } from '../../../support/events';
 import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
 
@@ -21,17 +22,7 @@ describe('[PP-18] fail closed', () => {
         name: 'U',
         role: 'administrator',
         professionalRole: 'administrator',
-        permissions: [
-          'view',
-          'upload',
-          'edit',
-          'delete',
-          'export',
-          'share',
-          'manage-users',
-          'manage-billing',
-          'view-audit',
-        ],
+        permissions: [...ACTIONS],
         status: 'active',
         tokensValidAfter: NOW,
         createdAt: NOW,
