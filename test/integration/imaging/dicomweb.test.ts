@@ -34,29 +34,16 @@ let other: TestOrganization;
 const study = testUid();
 const seriesA = testUid();
 const seriesB = testUid();
-const files = [
+/** Jane Doe's CT study: two instances in series A, one in series B. */
+const janeDoe = (series: string) =>
   ctInstance({
     studyInstanceUid: study,
-    seriesInstanceUid: seriesA,
+    seriesInstanceUid: series,
     patientId: 'PID-7781',
     patientName: 'Doe^Jane',
     studyDate: '20261101',
-  }),
-  ctInstance({
-    studyInstanceUid: study,
-    seriesInstanceUid: seriesA,
-    patientId: 'PID-7781',
-    patientName: 'Doe^Jane',
-    studyDate: '20261101',
-  }),
-  ctInstance({
-    studyInstanceUid: study,
-    seriesInstanceUid: seriesB,
-    patientId: 'PID-7781',
-    patientName: 'Doe^Jane',
-    studyDate: '20261101',
-  }),
-];
+  });
+const files = [janeDoe(seriesA), janeDoe(seriesA), janeDoe(seriesB)];
 const uidOf = (file: Buffer) => /(2\.25\.\d+)/.exec(file.subarray(132, 400).toString('latin1'))?.[1] ?? '';
 
 beforeAll(async () => {
