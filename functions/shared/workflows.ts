@@ -8,10 +8,10 @@ export interface WorkflowDefinition {
   taskFunctions: Readonly<Record<string, string>>;
 }
 
-export const workflows: readonly WorkflowDefinition[] = [
-  {
-    id: 'welcome-mail',
-    aslFile: 'infra/mail/welcome-mail.asl.json',
-    taskFunctions: { SendWelcomeMailFunctionArn: 'mail/handlers/send-welcome-mail' },
-  },
-];
+export const welcomeMailWorkflow = {
+  id: 'welcome-mail',
+  aslFile: 'infra/mail/welcome-mail.asl.json',
+  taskFunctions: { SendWelcomeMailFunctionArn: 'mail/handlers/send-welcome-mail' },
+} as const satisfies WorkflowDefinition;
+
+export const workflows: readonly WorkflowDefinition[] = [welcomeMailWorkflow];

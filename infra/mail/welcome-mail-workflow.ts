@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { welcomeMailWorkflow } from '#functions/shared/workflows';
 import { applyBinding } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import {
@@ -17,8 +18,12 @@ import {
 } from '#infra/shared/pacs-function';
 import { MailEnvSchema } from '#schemas/shared/env';
 
-/** The same ASL file runs in the local stack (aws-local-stepfunctions), so it stays plain JSON. */
-export const WELCOME_MAIL_ASL_PATH = path.join(__dirname, 'welcome-mail.asl.json');
+/**
+ * The same ASL file runs in the local stack (aws-local-stepfunctions), so it stays plain JSON; which file
+ * and which function fills each placeholder come from functions/shared/workflows.ts for both.
+ */
+export const WELCOME_MAIL_ASL_PATH = path.join(__dirname, '../..', welcomeMailWorkflow.aslFile);
+const { SendWelcomeMailFunctionArn: sendWelcomeMailHandler } = welcomeMailWorkflow.taskFunctions;
 
 export interface WelcomeMailWorkflowProps {
   accountsTable: TableRef;
@@ -44,7 +49,7 @@ export class WelcomeMailWorkflow extends Construct implements StateMachineRef {
 
     this.encryptionKey = props.logEncryption.key;
     this.sendWelcomeMail = new PacsFunction(this, 'SendWelcomeMail', {
-      handler: 'mail/handlers/send-welcome-mail',
+      handler: sendWelcomeMailHandler,
       description: 'Welcome-mail workflow task: renders and sends the welcome mail',
       serviceName: 'pacscribe-mail',
       logEncryption: props.logEncryption,

@@ -166,4 +166,4 @@ export const ChainedAuditRecordSchema = AuditRecordSchema.extend({
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 }).meta({ id: 'AuditEvent' });
-export type ChainedAuditRecordShape = z.infer<typeof ChainedAuditRecordSchema>;
+export type ChainedAuditRecord = z.infer<typeof ChainedAuditRecordSchema>;

@@ -45,9 +45,3 @@ export const QIDO_TAG_KEYWORDS: Readonly<Record<string, string>> = {
   '00080050': 'AccessionNumber',
   '00080061': 'ModalitiesInStudy',
 };
-
-export const QidoPageSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(1000),
-  offset: z.coerce.number().int().min(0).max(10_000).default(0),
-  includefield: z.string().max(1024).optional(),
-});

@@ -1,12 +1,12 @@
-import type { ChainedAuditRecordShape } from '#schemas/audit/audit-event';
+import type { ChainedAuditRecord } from '#schemas/audit/audit-event';
+
+export type { ChainedAuditRecord };
 
 /** Port: the write-once archive (S3 Object Lock in AWS). */
 export interface AuditArchive {
   /** Stores a record under a key derived from its chain position; a second put of the same key is a no-op. */
   put(key: string, body: string): Promise<'stored' | 'already-archived'>;
 }
-
-export type ChainedAuditRecord = ChainedAuditRecordShape;
 
 /** Archive keys come from the organization id and chain position, both server-generated. */
 export function archiveKey(record: Pick<ChainedAuditRecord, 'orgId' | 'seq'>): string {

@@ -9,16 +9,13 @@ import {
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+/** Header lookup is case-insensitive, as HTTP is; API Gateway keeps the client's casing. */
+export function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === wanted) return value ?? undefined;
   }
   return undefined;
-}
-
-export function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
-  return header(event, name);
 }
 
 /** The body as bytes; its size is checked on the encoded form first, so nothing oversized is decoded. */
@@ -38,11 +35,11 @@ export function decodeBody(event: APIGatewayProxyEvent, maxBytes: number): Buffe
  */
 export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>, maxBytes: number): T {
   const text = decodeBody(event, maxBytes).toString('utf8');
-  const encoding = header(event, 'content-encoding');
+  const encoding = headerValue(event, 'content-encoding');
   if (encoding && encoding.toLowerCase() !== 'identity') {
     throw new UnsupportedMediaTypeError('Compressed request bodies are not accepted.');
   }
-  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  const contentType = headerValue(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {
     throw new UnsupportedMediaTypeError('The body must be application/json.');
   }

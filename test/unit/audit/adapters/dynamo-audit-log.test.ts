@@ -3,32 +3,20 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoAuditChainStore, fromItem } from '../../../../functions/audit/adapters/dynamo-audit-log';
-import { buildAuditRecord } from '../../../../functions/audit/core/audit-trail';
 import { chainRecord } from '../../../../functions/audit/core/hash-chain';
+import { auditRecordFixture } from '../../../support/audit-records';
 
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const dynamo = mockClient(documents);
 afterEach(() => dynamo.reset());
 
 const record = chainRecord(
-  buildAuditRecord(
-    {
-      event: 'account-read',
-      orgId: 'org-a',
-      actor: { kind: 'customer', userId: 'u1', role: 'clinician' },
-      source: { ip: '203.0.113.9', userAgent: 'viewer' },
-      requestId: 'r1',
-      route: 'GET /v1/me',
-      httpStatus: 200,
-      objects: [
-        { type: 'study', id: '1.2.840.1' },
-        { type: 'patient', id: 'PID-7' },
-      ],
-      reason: null,
-    },
-    'rec-1',
-    new Date('2026-11-24T12:00:00.000Z'),
-  ),
+  auditRecordFixture({
+    objects: [
+      { type: 'study', id: '1.2.840.1' },
+      { type: 'patient', id: 'PID-7' },
+    ],
+  }),
   { seq: 41, hash: 'a'.repeat(64) },
 );
 const store = new DynamoAuditChainStore(documents, 'audit');

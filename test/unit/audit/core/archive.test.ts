@@ -3,31 +3,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { S3AuditArchive } from '../../../../functions/audit/adapters/s3-audit-archive';
 import { archiveKey, archiveRecords } from '../../../../functions/audit/core/archive';
-import { buildAuditRecord } from '../../../../functions/audit/core/audit-trail';
 import { chainRecord } from '../../../../functions/audit/core/hash-chain';
+import { auditRecordFixture } from '../../../support/audit-records';
 
 const client = new S3Client({ region: 'us-east-1' });
 const s3 = mockClient(client);
 afterEach(() => s3.reset());
 
-const record = chainRecord(
-  buildAuditRecord(
-    {
-      event: 'account-read',
-      orgId: 'org-a',
-      actor: { kind: 'customer', userId: 'u1', role: 'clinician' },
-      source: { ip: null, userAgent: null },
-      requestId: 'r1',
-      route: 'GET /v1/me',
-      httpStatus: 200,
-      objects: [],
-      reason: null,
-    },
-    'rec-1',
-    new Date('2026-11-24T12:00:00.000Z'),
-  ),
-  null,
-);
+const record = chainRecord(auditRecordFixture({ source: { ip: null, userAgent: null } }), null);
 
 describe('the audit archive', () => {
   it('[PP-18] writes each record once, under a key from its organization and chain position', async () => {

@@ -1,26 +1,20 @@
 import ExcelJS from 'exceljs';
 import type { ChainedAuditRecord } from '../../../../functions/audit/core/archive';
 import { auditEventsToCsv, auditEventsToXlsx } from '../../../../functions/audit/core/audit-export';
-import { buildAuditRecord } from '../../../../functions/audit/core/audit-trail';
 import { chainRecord } from '../../../../functions/audit/core/hash-chain';
+import { auditRecordFixture } from '../../../support/audit-records';
 
 const records: ChainedAuditRecord[] = [
   chainRecord(
-    buildAuditRecord(
-      {
-        event: 'user-access-changed',
-        orgId: 'org-a',
-        actor: { kind: 'customer', userId: 'u1', role: 'administrator' },
-        source: { ip: '203.0.113.7', userAgent: '=HYPERLINK("http://evil.example","click")' },
-        requestId: 'req-1',
-        route: 'PATCH /v1/users/{userId}',
-        httpStatus: 200,
-        objects: [{ type: 'user', id: 'u2' }],
-        reason: '+1 "quoted", with comma\nand newline',
-      },
-      'rec-1',
-      new Date('2026-11-24T12:00:00.000Z'),
-    ),
+    auditRecordFixture({
+      event: 'user-access-changed',
+      actor: { kind: 'customer', userId: 'u1', role: 'administrator' },
+      source: { ip: '203.0.113.7', userAgent: '=HYPERLINK("http://evil.example","click")' },
+      requestId: 'req-1',
+      route: 'PATCH /v1/users/{userId}',
+      objects: [{ type: 'user', id: 'u2' }],
+      reason: '+1 "quoted", with comma\nand newline',
+    }),
     null,
   ),
 ];
