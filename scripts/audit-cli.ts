@@ -9,6 +9,7 @@ import { auditEventsToCsv, auditEventsToXlsx } from '../functions/audit/core/aud
 import { queryAuditEvents } from '../functions/audit/core/audit-query';
 import { verifyChain } from '../functions/audit/core/hash-chain';
 import { systemClock } from '../functions/shared/ports';
+import { AUDIT_CHAINS_PER_ORG } from '../schemas/audit/audit-event';
 import { AuditQuerySchema } from '../schemas/audit/audit-query';
 
 const USAGE = `PACScribe audit CLI, for compliance reviewers and ops.
@@ -126,7 +127,7 @@ async function organizationsIn(client: DynamoDBDocumentClient, table: string): P
   const orgs = new Set<string>();
   const pages = paginateScan({ client }, { TableName: table, ProjectionExpression: 'pk' });
   for await (const page of pages)
-    for (const item of page.Items ?? []) orgs.add(String(item.pk).replace(/^ORG#/, ''));
+    for (const item of page.Items ?? []) orgs.add(String(item.pk).replace(/^ORG#(.*)#CHAIN#\d+$/, '$1'));
   return [...orgs].sort();
 }
 
@@ -137,25 +138,33 @@ async function verify(): Promise<number> {
   let broken = 0;
   let total = 0;
   for (const orgId of orgs) {
-    const records: ChainedAuditRecord[] = [];
     const show = progress(`${orgId}: records read`);
-    for await (const record of store.chain(orgId)) {
-      records.push(record);
-      show(records.length);
+    let read = 0;
+    const problems: string[] = [];
+    for (let chain = 0; chain < AUDIT_CHAINS_PER_ORG; chain += 1) {
+      const records: ChainedAuditRecord[] = [];
+      for await (const record of store.chain({ orgId, chain })) {
+        records.push(record);
+        show(read + records.length);
+      }
+      read += records.length;
+      const verdict = verifyChain({ orgId, chain }, records);
+      if (!verdict.ok) {
+        problems.push(
+          `chain ${chain}: ${verdict.problem} at position ${verdict.position} (seq ${verdict.seq ?? '?'}) of ${verdict.records}`,
+        );
+      }
     }
-    show(records.length, true);
-    const verdict = verifyChain(orgId, records);
-    total += records.length;
-    if (verdict.ok) {
-      console.log(`ok      ${orgId}: ${verdict.records} records, head seq ${verdict.head?.seq ?? 0}`);
+    show(read, true);
+    total += read;
+    if (problems.length === 0) {
+      console.log(`ok      ${orgId}: ${read} records in ${AUDIT_CHAINS_PER_ORG} chains`);
     } else {
       broken += 1;
-      console.log(
-        `BROKEN  ${orgId}: ${verdict.problem} at position ${verdict.position} (seq ${verdict.seq ?? '?'}) of ${verdict.records}`,
-      );
+      for (const problem of problems) console.log(`BROKEN  ${orgId}: ${problem}`);
     }
   }
-  console.log(`${where}: ${orgs.length} chains, ${total} records, ${broken} broken`);
+  console.log(`${where}: ${orgs.length} organizations, ${total} records, ${broken} broken`);
   client.destroy();
   return broken === 0 ? 0 : 1;
 }

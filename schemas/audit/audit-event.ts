@@ -160,8 +160,19 @@ export const AuditRecordSchema = z
   .meta({ id: 'AuditRecord' });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
-/** A record as linked into its organization's hash chain. */
+/**
+ * Each organization's trail is this many independent hash chains, so concurrent requests append in
+ * parallel instead of queueing for one sequence number.
+ */
+export const AUDIT_CHAINS_PER_ORG = 16;
+
+/** A record as linked into one of its organization's hash chains. */
 export const ChainedAuditRecordSchema = AuditRecordSchema.extend({
+  chain: z
+    .number()
+    .int()
+    .min(0)
+    .max(AUDIT_CHAINS_PER_ORG - 1),
   seq: z.number().int().positive(),
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),

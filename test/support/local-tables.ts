@@ -26,7 +26,8 @@ export function localTables() {
       const result = await client.send(
         new QueryCommand({
           TableName: config.tables.audit,
-          KeyConditionExpression: 'pk = :pk',
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': `ORG#${orgId}` },
         }),
       );

@@ -5,9 +5,15 @@ import { InvalidInputError } from '../../shared/errors';
 import type { ChainedAuditRecord } from '../core/archive';
 import type { AuditFilters, AuditQueryStore } from '../core/audit-query';
 import type { AuditChainStore } from '../core/audit-trail';
-import type { ChainHead } from '../core/hash-chain';
+import type { ChainHead, ChainId } from '../core/hash-chain';
 
-const chainPartition = (orgId: string) => `ORG#${orgId}`;
+/** One partition per chain; the time index (gsi1) holds all of an organization's chains together. */
+const chainPartition = ({ orgId, chain }: ChainId) => `ORG#${orgId}#CHAIN#${String(chain).padStart(2, '0')}`;
+const organizationPartition = (orgId: string) => `ORG#${orgId}`;
+const isChainPartitionOf = (orgId: string, pk: string) => {
+  const prefix = `${organizationPartition(orgId)}#CHAIN#`;
+  return pk.startsWith(prefix) && /^\d{2}$/.test(pk.slice(prefix.length));
+};
 const seqKey = (seq: number) => `SEQ#${String(seq).padStart(12, '0')}`;
 
 /** Storage attributes next to the record: keys, and flattened ids that reviewers filter on. */
@@ -15,10 +21,10 @@ function toItem(record: ChainedAuditRecord) {
   const idsOf = (type: string) =>
     record.objects.filter((object) => object.type === type).map((object) => object.id);
   return {
-    pk: chainPartition(record.orgId),
+    pk: chainPartition(record),
     sk: seqKey(record.seq),
-    gsi1pk: chainPartition(record.orgId),
-    gsi1sk: `${record.eventTime}#${String(record.seq).padStart(12, '0')}`,
+    gsi1pk: organizationPartition(record.orgId),
+    gsi1sk: `${record.eventTime}#${String(record.chain).padStart(2, '0')}#${String(record.seq).padStart(12, '0')}`,
     actorUserId: record.actor.userId ?? '-',
     patientIds: idsOf('patient'),
     studyUids: idsOf('study'),
@@ -48,8 +54,8 @@ function decodeCursor(cursor: string, orgId: string): Record<string, string> {
     key !== null &&
     Object.keys(key).sort().join() === [...fields].sort().join() &&
     fields.every((field) => typeof (key as Record<string, unknown>)[field] === 'string') &&
-    (key as Record<string, string>).gsi1pk === chainPartition(orgId) &&
-    (key as Record<string, string>).pk === chainPartition(orgId);
+    (key as Record<string, string>).gsi1pk === organizationPartition(orgId) &&
+    isChainPartitionOf(orgId, String((key as Record<string, unknown>).pk));
   if (!valid)
     throw new InvalidInputError('The cursor is not valid.', [{ path: 'cursor', message: 'not a cursor' }]);
   return key as Record<string, string>;
@@ -58,19 +64,19 @@ function decodeCursor(cursor: string, orgId: string): Record<string, string> {
 /** At most this many items are read to fill one page, so a sparse filter cannot make a request run long. */
 const MAX_ITEMS_EVALUATED = 20_000;
 
-/** The audit table as hash chains: one partition per organization, one item per sequence number. */
+/** The audit table as hash chains: one partition per chain, one item per sequence number. */
 export class DynamoAuditChainStore implements AuditChainStore, AuditQueryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async head(orgId: string): Promise<ChainHead | null> {
+  async head(chain: ChainId): Promise<ChainHead | null> {
     const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seq)',
-        ExpressionAttributeValues: { ':pk': chainPartition(orgId), ':seq': 'SEQ#' },
+        ExpressionAttributeValues: { ':pk': chainPartition(chain), ':seq': 'SEQ#' },
         ProjectionExpression: 'seq, #hash',
         ExpressionAttributeNames: { '#hash': 'hash' },
         ScanIndexForward: false,
@@ -98,14 +104,14 @@ export class DynamoAuditChainStore implements AuditChainStore, AuditQueryStore {
     }
   }
 
-  /** The whole chain of one organization in sequence order (for verification and the archive check). */
-  async *chain(orgId: string): AsyncGenerator<ChainedAuditRecord> {
+  /** One whole chain in sequence order (for verification and the archive check). */
+  async *chain(chain: ChainId): AsyncGenerator<ChainedAuditRecord> {
     const pages = paginateQuery(
       { client: this.client, pageSize: 500 },
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seq)',
-        ExpressionAttributeValues: { ':pk': chainPartition(orgId), ':seq': 'SEQ#' },
+        ExpressionAttributeValues: { ':pk': chainPartition(chain), ':seq': 'SEQ#' },
         ConsistentRead: true,
       },
     );
@@ -121,7 +127,7 @@ export class DynamoAuditChainStore implements AuditChainStore, AuditQueryStore {
   ): Promise<{ records: ChainedAuditRecord[]; nextCursor: string | null }> {
     const conditions: string[] = [];
     const values: Record<string, unknown> = {
-      ':pk': chainPartition(orgId),
+      ':pk': organizationPartition(orgId),
       ':from': range.from,
       // Every key of an instant sorts below this suffix, so `to` is inclusive.
       ':to': `${range.to}#~`,

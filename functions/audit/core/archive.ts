@@ -8,9 +8,10 @@ export interface AuditArchive {
   put(key: string, body: string): Promise<'stored' | 'already-archived'>;
 }
 
-/** Archive keys come from the organization id and chain position, both server-generated. */
-export function archiveKey(record: Pick<ChainedAuditRecord, 'orgId' | 'seq'>): string {
-  return `audit/org=${record.orgId}/seq=${String(record.seq).padStart(12, '0')}.json`;
+/** Archive keys come from the organization id and chain position, all server-generated. */
+export function archiveKey(record: Pick<ChainedAuditRecord, 'orgId' | 'chain' | 'seq'>): string {
+  const chain = String(record.chain).padStart(2, '0');
+  return `audit/org=${record.orgId}/chain=${chain}/seq=${String(record.seq).padStart(12, '0')}.json`;
 }
 
 export async function archiveRecords(archive: AuditArchive, records: ChainedAuditRecord[]) {

@@ -22,6 +22,7 @@ const COLUMNS: { header: string; value: (record: ChainedAuditRecord) => string |
   { header: 'reason', value: (r) => r.reason ?? '' },
   { header: 'requestId', value: (r) => r.requestId },
   { header: 'recordId', value: (r) => r.recordId },
+  { header: 'chain', value: (r) => r.chain },
   { header: 'hash', value: (r) => r.hash },
 ];
 

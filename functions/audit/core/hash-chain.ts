@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import type { AuditRecord } from '#schemas/audit/audit-event';
 import type { ChainedAuditRecord } from './archive';
 
-/** The chain of an organization starts from this value. */
+/** Every chain starts from this value. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface ChainHead {
@@ -21,8 +21,14 @@ export function recordHash(record: Omit<ChainedAuditRecord, 'hash'>): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-export function chainRecord(record: AuditRecord, head: ChainHead | null): ChainedAuditRecord {
-  const linked = { ...record, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
+/** One of an organization's chains. */
+export interface ChainId {
+  orgId: string;
+  chain: number;
+}
+
+export function chainRecord(record: AuditRecord, chain: number, head: ChainHead | null): ChainedAuditRecord {
+  const linked = { ...record, chain, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
   return { ...linked, hash: recordHash(linked) };
 }
 
@@ -38,13 +44,13 @@ export type ChainVerdict =
   | { ok: false; records: number; position: number; seq: number | null; problem: ChainProblem };
 
 /**
- * Checks one organization's records in stored order. Reports the first bad position: an altered record
- * (hash mismatch), a gap or duplicate in the sequence (removal or insertion), a broken link (reordering),
- * or a record of another organization. A chain cut short at its end looks complete on its own; pass the
- * head known independently (the archive's) to detect that too.
+ * Checks one chain's records in stored order. Reports the first bad position: an altered record (hash
+ * mismatch), a gap or duplicate in the sequence (removal or insertion), a broken link (reordering), or a
+ * record of another organization or chain. A chain cut short at its end looks complete on its own; pass
+ * the head known independently (the archive's) to detect that too.
  */
 export function verifyChain(
-  orgId: string,
+  { orgId, chain }: ChainId,
   records: readonly ChainedAuditRecord[],
   knownHead: ChainHead | null = null,
 ): ChainVerdict {
@@ -57,7 +63,7 @@ export function verifyChain(
       seq: Number.isInteger(record.seq) ? record.seq : null,
       problem,
     });
-    if (record.orgId !== orgId) return fail('foreign-record');
+    if (record.orgId !== orgId || record.chain !== chain) return fail('foreign-record');
     const { hash, ...content } = record;
     if (recordHash(content) !== hash) return fail('altered');
     const expectedSeq = (previous?.seq ?? 0) + 1;

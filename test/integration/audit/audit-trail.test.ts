@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { DynamoAuditChainStore } from '../../../functions/audit/adapters/dynamo-audit-log';
 import type { ChainedAuditRecord } from '../../../functions/audit/core/archive';
 import { verifyChain } from '../../../functions/audit/core/hash-chain';
+import { AUDIT_CHAINS_PER_ORG } from '../../../schemas/audit/audit-event';
 import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { localTables } from '../../support/local-tables';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
@@ -35,12 +36,18 @@ afterAll(() => {
 const admin = () => org.users.administrator.accessToken;
 const requestIdOf = (response: ApiResponse) => String(response.headers['x-request-id']);
 
-async function chainOf(orgId: string): Promise<ChainedAuditRecord[]> {
+async function chainsOf(orgId: string): Promise<Map<number, ChainedAuditRecord[]>> {
   const store = new DynamoAuditChainStore(documents, localConfig().tables.audit);
-  const records: ChainedAuditRecord[] = [];
-  for await (const record of store.chain(orgId)) records.push(record);
-  return records;
+  const chains = new Map<number, ChainedAuditRecord[]>();
+  for (let chain = 0; chain < AUDIT_CHAINS_PER_ORG; chain += 1) {
+    const records: ChainedAuditRecord[] = [];
+    for await (const record of store.chain({ orgId, chain })) records.push(record);
+    if (records.length > 0) chains.set(chain, records);
+  }
+  return chains;
 }
+
+const recordsOf = async (orgId: string) => [...(await chainsOf(orgId)).values()].flat();
 
 async function allPages(path: string, token: string): Promise<ChainedAuditRecord[]> {
   const events: ChainedAuditRecord[] = [];
@@ -68,7 +75,7 @@ describe('[PP-18] the audit trail over HTTPS', () => {
       await callApi('GET', '/v1/users', { token: org.users.clinician.accessToken }),
       await callApi('GET', '/v1/audit-events', { token: admin() }),
     ];
-    const chain = await chainOf(org.orgId);
+    const chain = await recordsOf(org.orgId);
     for (const response of actions) {
       const matching = chain.filter((record) => record.requestId === requestIdOf(response));
       expect(matching).toHaveLength(1);
@@ -96,11 +103,18 @@ describe('[PP-18] the audit trail over HTTPS', () => {
     );
   });
 
-  it('keeps each organization’s records in one unbroken hash chain', async () => {
-    const chain = await chainOf(org.orgId);
+  it('keeps each organization’s records in unbroken hash chains', async () => {
+    const chains = await chainsOf(org.orgId);
 
-    expect(verifyChain(org.orgId, chain)).toMatchObject({ ok: true, records: chain.length });
-    expect(chain.length).toBeGreaterThan(10);
+    let total = 0;
+    for (const [chain, records] of chains) {
+      expect(verifyChain({ orgId: org.orgId, chain }, records)).toMatchObject({
+        ok: true,
+        records: records.length,
+      });
+      total += records.length;
+    }
+    expect(total).toBeGreaterThan(10);
   });
 
   it('filters by actor, action and outcome, and pages without gaps or repeats', async () => {
@@ -113,8 +127,8 @@ describe('[PP-18] the audit trail over HTTPS', () => {
     const creations = await allPages(`/v1/audit-events?action=C&to=${until}`, admin());
     const denied = await allPages(`/v1/audit-events?outcome=4&to=${until}`, admin());
 
-    expect(paged.map((event) => event.seq)).toEqual(everything.map((event) => event.seq));
-    expect(new Set(paged.map((event) => event.seq)).size).toBe(paged.length);
+    expect(paged.map((event) => event.recordId)).toEqual(everything.map((event) => event.recordId));
+    expect(new Set(paged.map((event) => event.recordId)).size).toBe(paged.length);
     expect(byActor.length).toBeGreaterThan(0);
     expect(byActor.every((event) => event.actor.userId === org.users.clinician.userId)).toBe(true);
     expect(byActor).toEqual(everything.filter((event) => event.actor.userId === org.users.clinician.userId));
@@ -201,7 +215,9 @@ describe('[PP-09] PACScribe compliance staff', () => {
     expect(withoutReason.status).toBe(400);
     expect(response.status).toBe(200);
     expect(response.json().events.length).toBeGreaterThan(0);
-    const recorded = (await chainOf(org.orgId)).find((record) => record.requestId === requestIdOf(response));
+    const recorded = (await recordsOf(org.orgId)).find(
+      (record) => record.requestId === requestIdOf(response),
+    );
     expect(recorded).toMatchObject({ event: 'audit-log-used', actor: { kind: 'support' }, reason });
   });
 
@@ -277,21 +293,29 @@ describe('[PP-18] npm run audit:verify', () => {
   it('reports an intact chain, and the first bad position once a stored record is altered', async () => {
     const victim = await freshOrganization('tampered');
     expect(verify(victim.orgId).status).toBe(0);
-    const records = await chainOf(victim.orgId);
-    const target = records[3] as ChainedAuditRecord;
+    const [chain, records] = [...(await chainsOf(victim.orgId))].sort(
+      (a, b) => b[1].length - a[1].length,
+    )[0] as [number, ChainedAuditRecord[]];
+    const position = Math.floor(records.length / 2);
+    const target = records[position] as ChainedAuditRecord;
 
     // What an attacker with raw table access (not the application's role) might do.
     await documents.send(
       new UpdateCommand({
         TableName: localConfig().tables.audit,
-        Key: { pk: `ORG#${victim.orgId}`, sk: `SEQ#${String(target.seq).padStart(12, '0')}` },
+        Key: {
+          pk: `ORG#${victim.orgId}#CHAIN#${String(chain).padStart(2, '0')}`,
+          sk: `SEQ#${String(target.seq).padStart(12, '0')}`,
+        },
         UpdateExpression: 'SET httpStatus = :status',
-        ExpressionAttributeValues: { ':status': 200 },
+        ExpressionAttributeValues: { ':status': target.httpStatus + 1 },
       }),
     );
     const result = verify(victim.orgId);
 
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain(`BROKEN  ${victim.orgId}: altered at position 3 (seq ${target.seq})`);
+    expect(result.stdout).toContain(
+      `BROKEN  ${victim.orgId}: chain ${chain}: altered at position ${position} (seq ${target.seq})`,
+    );
   });
 });

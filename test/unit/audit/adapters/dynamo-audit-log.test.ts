@@ -17,6 +17,7 @@ const record = chainRecord(
       { type: 'patient', id: 'PID-7' },
     ],
   }),
+  5,
   { seq: 41, hash: 'a'.repeat(64) },
 );
 const store = new DynamoAuditChainStore(documents, 'audit');
@@ -31,9 +32,10 @@ describe('DynamoAuditChainStore', () => {
       TableName: 'audit',
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: expect.objectContaining({
-        pk: 'ORG#org-a',
+        pk: 'ORG#org-a#CHAIN#05',
         sk: 'SEQ#000000000042',
-        gsi1sk: '2026-11-24T12:00:00.000Z#000000000042',
+        gsi1pk: 'ORG#org-a',
+        gsi1sk: '2026-11-24T12:00:00.000Z#05#000000000042',
         studyUids: ['1.2.840.1'],
         patientIds: ['PID-7'],
         seq: 42,
@@ -50,8 +52,9 @@ describe('DynamoAuditChainStore', () => {
   it('reads the head with a consistent, newest-first, single-item query', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [{ seq: 42, hash: record.hash }] });
 
-    await expect(store.head('org-a')).resolves.toEqual({ seq: 42, hash: record.hash });
+    await expect(store.head({ orgId: 'org-a', chain: 5 })).resolves.toEqual({ seq: 42, hash: record.hash });
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: { ':pk': 'ORG#org-a#CHAIN#05', ':seq': 'SEQ#' },
       ConsistentRead: true,
       ScanIndexForward: false,
       Limit: 1,

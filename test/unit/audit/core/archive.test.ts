@@ -10,7 +10,7 @@ const client = new S3Client({ region: 'us-east-1' });
 const s3 = mockClient(client);
 afterEach(() => s3.reset());
 
-const record = chainRecord(auditRecordFixture({ source: { ip: null, userAgent: null } }), null);
+const record = chainRecord(auditRecordFixture({ source: { ip: null, userAgent: null } }), 7, null);
 
 describe('the audit archive', () => {
   it('[PP-18] writes each record once, under a key from its organization and chain position', async () => {
@@ -20,10 +20,10 @@ describe('the audit archive', () => {
       stored: 1,
       skipped: 0,
     });
-    expect(archiveKey(record)).toBe('audit/org=org-a/seq=000000000001.json');
+    expect(archiveKey(record)).toBe('audit/org=org-a/chain=07/seq=000000000001.json');
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
       Bucket: 'archive',
-      Key: 'audit/org=org-a/seq=000000000001.json',
+      Key: 'audit/org=org-a/chain=07/seq=000000000001.json',
       IfNoneMatch: '*',
       ChecksumAlgorithm: 'SHA256',
       Body: JSON.stringify(record),

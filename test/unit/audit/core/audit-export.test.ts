@@ -15,6 +15,7 @@ const records: ChainedAuditRecord[] = [
       objects: [{ type: 'user', id: 'u2' }],
       reason: '+1 "quoted", with comma\nand newline',
     }),
+    0,
     null,
   ),
 ];

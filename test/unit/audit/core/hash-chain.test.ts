@@ -34,7 +34,7 @@ function chain(orgId: string, length: number): ChainedAuditRecord[] {
   const records: ChainedAuditRecord[] = [];
   for (let n = 0; n < length; n += 1) {
     const head = records.at(-1);
-    records.push(chainRecord(record(orgId, n), head ? { seq: head.seq, hash: head.hash } : null));
+    records.push(chainRecord(record(orgId, n), 3, head ? { seq: head.seq, hash: head.hash } : null));
   }
   return records;
 }
@@ -47,7 +47,7 @@ describe('the audit hash chain', () => {
   it('[PP-18] verifies intact chains of 1,400 records across five organizations', () => {
     let total = 0;
     for (const [orgId, records] of chains) {
-      expect(verifyChain(orgId, records)).toMatchObject({ ok: true, records: records.length });
+      expect(verifyChain({ orgId, chain: 3 }, records)).toMatchObject({ ok: true, records: records.length });
       total += records.length;
     }
     expect(total).toBe(1400);
@@ -85,6 +85,7 @@ describe('the audit hash chain', () => {
           const previous = records[at - 1];
           const forged = chainRecord(
             record(orgId, 99_999),
+            3,
             previous ? { seq: previous.seq, hash: previous.hash } : null,
           );
           records.splice(at, 0, forged);
@@ -106,7 +107,7 @@ describe('the audit hash chain', () => {
           expectedPosition = records.length;
           tally.truncated += 1;
       }
-      const verdict = verifyChain(orgId, records, { seq: last.seq, hash: last.hash });
+      const verdict = verifyChain({ orgId, chain: 3 }, records, { seq: last.seq, hash: last.hash });
       expect(verdict.ok).toBe(false);
       if (!verdict.ok) {
         expect(verdict.position).toBe(expectedPosition);
@@ -121,7 +122,19 @@ describe('the audit hash chain', () => {
     const records = structuredClone(chains.get('org-a') ?? []);
     records[10] = structuredClone(chains.get('org-b')?.[10] as ChainedAuditRecord);
 
-    expect(verifyChain('org-a', records)).toMatchObject({
+    expect(verifyChain({ orgId: 'org-a', chain: 3 }, records)).toMatchObject({
+      ok: false,
+      position: 10,
+      problem: 'foreign-record',
+    });
+  });
+
+  it("refuses a record of the organization's other chain, even correctly linked", () => {
+    const records = structuredClone(chains.get('org-a') ?? []);
+    const previous = records[9] as ChainedAuditRecord;
+    records[10] = chainRecord(record('org-a', 10), 4, { seq: previous.seq, hash: previous.hash });
+
+    expect(verifyChain({ orgId: 'org-a', chain: 3 }, records)).toMatchObject({
       ok: false,
       position: 10,
       problem: 'foreign-record',
@@ -138,30 +151,88 @@ describe('the audit hash chain', () => {
 });
 
 describe('ChainedAuditLog', () => {
-  it('[PP-18] retries after a lost race, so concurrent writers never fork the chain', async () => {
-    const stored: ChainedAuditRecord[] = [];
-    let rivals = 2;
-    const headOf = () => {
-      const last = stored.at(-1);
+  /** An in-memory store with one array per chain and a conditional insert, like DynamoDB's. */
+  function memoryStore() {
+    const chains = new Map<number, ChainedAuditRecord[]>();
+    const chainOf = (chain: number) => {
+      const records = chains.get(chain) ?? [];
+      chains.set(chain, records);
+      return records;
+    };
+    const headOf = (chain: number) => {
+      const last = chainOf(chain).at(-1);
       return last ? { seq: last.seq, hash: last.hash } : null;
     };
+    const calls = { head: 0, insert: 0 };
+    return {
+      chains,
+      chainOf,
+      headOf,
+      calls,
+      store: {
+        head: async ({ chain }: { chain: number }) => {
+          calls.head += 1;
+          return headOf(chain);
+        },
+        insert: async (chained: ChainedAuditRecord) => {
+          calls.insert += 1;
+          await new Promise((resolve) => setImmediate(resolve));
+          const records = chainOf(chained.chain);
+          if (chained.seq !== records.length + 1) return 'conflict' as const;
+          records.push(chained);
+          return 'inserted' as const;
+        },
+      },
+    };
+  }
+
+  it('[PP-18] retries after a lost race, so concurrent writers never fork a chain', async () => {
+    const memory = memoryStore();
+    let rivals = 2;
     const log = new ChainedAuditLog({
-      head: async () => headOf(),
+      head: memory.store.head,
       insert: async (chained) => {
         if (rivals > 0) {
           rivals -= 1;
-          stored.push(chainRecord(record('org-a', 500 + rivals), headOf()));
+          // Another container takes the position first.
+          memory
+            .chainOf(chained.chain)
+            .push(chainRecord(record('org-a', 500 + rivals), chained.chain, memory.headOf(chained.chain)));
           return 'conflict';
         }
-        stored.push(chained);
-        return 'inserted';
+        return memory.store.insert(chained);
       },
     });
 
     await log.append(record('org-a', 1));
 
-    expect(stored).toHaveLength(3);
-    expect(verifyChain('org-a', stored)).toMatchObject({ ok: true, records: 3 });
+    const all = [...memory.chains.values()].flat();
+    expect(all).toHaveLength(3);
+    for (const [chain, records] of memory.chains) {
+      expect(verifyChain({ orgId: 'org-a', chain }, records)).toMatchObject({ ok: true });
+    }
+  });
+
+  it('[PP-18] appends 400 concurrent records without a conflict, each chain intact, one write per append once heads are known', async () => {
+    const memory = memoryStore();
+    const log = new ChainedAuditLog(memory.store);
+
+    await Promise.all(Array.from({ length: 16 }, (_, n) => log.append(record('org-a', n))));
+    const warm = { ...memory.calls };
+    for (let round = 0; round < 24; round += 1) {
+      await Promise.all(
+        Array.from({ length: 16 }, (_, n) => log.append(record('org-a', 100 + round * 16 + n))),
+      );
+    }
+
+    const all = [...memory.chains.values()].flat();
+    expect(all).toHaveLength(400);
+    expect(new Set(all.map((chained) => chained.recordId)).size).toBe(400);
+    for (const [chain, records] of memory.chains) {
+      expect(verifyChain({ orgId: 'org-a', chain }, records)).toMatchObject({ ok: true });
+    }
+    expect(memory.calls.insert - warm.insert).toBe(384);
+    expect(memory.calls.head - warm.head).toBe(0);
   });
 
   it('[PP-18] gives up after repeated contention, so the request fails closed', async () => {
