@@ -62,6 +62,14 @@ export class DependencyUnavailableError extends DomainError {
   override readonly name = 'DependencyUnavailableError';
 }
 
+/**
+ * Stored bytes did not match the digest recorded when they were stored: corruption or substitution.
+ * Before a response starts this is a 503 (and logged as an incident); once streaming it aborts the transfer.
+ */
+export class IntegrityCheckFailedError extends DomainError {
+  override readonly name = 'IntegrityCheckFailedError';
+}
+
 /** The audit record could not be written, so the request must fail closed. */
 export class AuditUnavailableError extends DomainError {
   override readonly name = 'AuditUnavailableError';

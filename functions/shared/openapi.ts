@@ -40,7 +40,7 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
     security: isPublic ? [] : route.access.kind === 'workforce' ? [{ workforce: [] }] : [{ cognito: [] }],
     'x-pacscribe-access':
       route.access.kind === 'action'
-        ? route.access.action
+        ? [route.access.action, ...(route.access.orActions ?? [])].join(' | ')
         : route.access.kind === 'workforce'
           ? `workforce:${route.access.group}`
           : route.access.kind,

@@ -3,7 +3,7 @@
  * each `${Placeholder}` in it stands for (handler module relative to functions/).
  */
 export interface WorkflowDefinition {
-  id: 'welcome-mail';
+  id: 'welcome-mail' | 'upload-ingest';
   aslFile: string;
   taskFunctions: Readonly<Record<string, string>>;
 }
@@ -14,4 +14,11 @@ export const welcomeMailWorkflow = {
   taskFunctions: { SendWelcomeMailFunctionArn: 'mail/handlers/send-welcome-mail' },
 } as const satisfies WorkflowDefinition;
 
-export const workflows: readonly WorkflowDefinition[] = [welcomeMailWorkflow];
+/** Ingests a completed upload session; one task function, called again while it reports `done: false`. */
+export const uploadIngestWorkflow = {
+  id: 'upload-ingest',
+  aslFile: 'infra/imaging/upload-ingest.asl.json',
+  taskFunctions: { IngestUploadFunctionArn: 'imaging/handlers/ingest-upload-session' },
+} as const satisfies WorkflowDefinition;
+
+export const workflows: readonly WorkflowDefinition[] = [welcomeMailWorkflow, uploadIngestWorkflow];

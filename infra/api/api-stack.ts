@@ -39,6 +39,8 @@ export class ApiStack extends Stack {
         auditTable: data.tables.audit,
         imagingTable: data.tables.imaging,
         imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
+        uploadsTable: data.tables.uploads,
+        uploadIngestWorkflow: workflows.uploadIngest,
         customerPool: identity.customers.userPool,
         welcomeWorkflow: workflows.welcomeMail,
         mail: mail.sending,

@@ -4,6 +4,12 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import {
+  DICOMWEB_CORS_HEADERS,
+  DICOMWEB_CORS_METHODS,
+  DICOMWEB_PATH_PREFIX,
+  PREFLIGHT_MAX_AGE_SECONDS,
+} from '#functions/shared/http/cors';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
 import { applyBinding, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
@@ -12,19 +18,28 @@ import {
   AuditArchiveEnvSchema,
   BaseEnvSchema,
   type Binding,
+  DicomwebCorsEnvSchema,
   ImagingEnvSchema,
   MailEnvSchema,
+  UploadIngestWorkflowEnvSchema,
+  UploadSessionsEnvSchema,
   WelcomeWorkflowEnvSchema,
 } from '#schemas/shared/env';
 import { addGatewayResponses } from './gateway-responses';
+
+/**
+ * Streaming functions: Lambda streams 200 MB at most, 2 MB/s after the first 6 MB, so ~100 s covers the
+ * largest response the retrieval limits allow; a stalled client cannot hold a function longer.
+ */
+export const STREAMING_FUNCTION_TIMEOUT = Duration.minutes(3);
 
 /** Access tokens carry this scope, ID tokens none: requiring it makes the API refuse ID tokens. */
 export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /**
- * Media types the API passes through as binary. Responses: audit CSV/XLSX downloads and WADO-RS instances
- * (multipart/related; type="application/dicom"), which the functions return base64-encoded
- * (isBase64Encoded); API Gateway decodes them only when the request's first Accept value is one of these.
+ * Media types the API passes through as binary. Responses: audit CSV/XLSX downloads, which the functions
+ * return base64-encoded (isBase64Encoded); API Gateway decodes them only when the request's first Accept
+ * value is one of these. (WADO-RS retrievals stream, and a streamed body passes through as bytes.)
  * Requests: STOW-RS bodies (multipart/related) reach the function base64-encoded instead of mangled as
  * UTF-8. JSON, application/dicom+json (QIDO-RS) included, stays text. No catch-all wildcard: it would
  * also base64 every JSON request body.
@@ -36,10 +51,12 @@ export const BINARY_MEDIA_TYPES = [
   'application/dicom',
 ] as const;
 
-/** Resources under this prefix get a CORS preflight for browser DICOMweb viewers (OHIF and the like). */
-export const DICOMWEB_PATH_PREFIX = '/dicomweb/';
-export const DICOMWEB_CORS_HEADERS = ['Authorization', 'Content-Type', 'Accept'] as const;
-export const DICOMWEB_CORS_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
+/**
+ * Resources under DICOMWEB_PATH_PREFIX get a CORS preflight for browser DICOMweb viewers (OHIF and the
+ * like). The lists live with the handlers (functions/shared/http/cors.ts), which send the matching
+ * headers on every response and which the local router's preflight uses too.
+ */
+export { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS, DICOMWEB_PATH_PREFIX };
 
 /**
  * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
@@ -194,7 +211,12 @@ export class RouteTableApi extends Construct {
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
       const method = resource.addMethod(
         route.method,
-        new apigw.LambdaIntegration(fn.function, { proxy: true, allowTestInvoke: false }),
+        new apigw.LambdaIntegration(fn.function, {
+          proxy: true,
+          allowTestInvoke: false,
+          // Streamed responses go past the 6 MB buffered limit; see RouteDefinition.response.
+          ...(route.response === 'stream' ? { responseTransferMode: apigw.ResponseTransferMode.STREAM } : {}),
+        }),
         {
           operationName: route.id,
           requestValidator: this.requestValidator,
@@ -257,7 +279,7 @@ export class RouteTableApi extends Construct {
         allowHeaders: [...DICOMWEB_CORS_HEADERS],
         allowMethods: [...DICOMWEB_CORS_METHODS],
         allowCredentials: false,
-        maxAge: Duration.hours(1),
+        maxAge: Duration.seconds(PREFLIGHT_MAX_AGE_SECONDS),
       });
       // cdk-nag exempts OPTIONS from its authorizer rules; only the API-wide default scopes, which CDK
       // ignores on a method without an authorizer, need acknowledging.
@@ -301,6 +323,8 @@ export class RouteTableApi extends Construct {
       serviceName: `pacscribe-${route.context}`,
       logEncryption: props.logEncryption,
       reservedConcurrency: props.reservedConcurrency,
+      // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
+      ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
     });
     fn.bindUserPoolClients(props.customers.pool, props.customers.clients, {
       poolIdName: 'CUSTOMER_USER_POOL_ID',
@@ -311,12 +335,16 @@ export class RouteTableApi extends Construct {
       clientIdsName: 'SUPPORT_USER_POOL_CLIENT_IDS',
     });
     fn.setEnvironment('APP_VERSION', props.appVersion);
+    const dicomweb = route.path.startsWith(DICOMWEB_PATH_PREFIX);
+    // The same origins the preflight answers for; the function echoes the caller's when it is one of them.
+    if (dicomweb) fn.setEnvironment('DICOMWEB_CORS_ORIGINS', props.dicomwebCorsOrigins.join(','));
 
     const base = route.access.kind === 'workforce' ? WORKFORCE_BASE_BINDINGS : ROUTE_BASE_BINDINGS;
     const bindings = new Set<Binding>([...base, ...route.bindings]);
     // Write includes read: one grant, one env var.
     if (bindings.has('accounts-table:write')) bindings.delete('accounts-table:read');
     if (bindings.has('imaging-index:write')) bindings.delete('imaging-index:read');
+    if (bindings.has('upload-sessions:write')) bindings.delete('upload-sessions:read');
     for (const binding of bindings) applyBinding(fn, binding, props.resources);
 
     fn.assertEnvironment(
@@ -329,9 +357,16 @@ export class RouteTableApi extends Construct {
         ...(bindings.has('imaging-index:read') || bindings.has('imaging-index:write')
           ? ImagingEnvSchema.pick({ IMAGING_TABLE_NAME: true }).shape
           : {}),
-        ...(bindings.has('imaging-store:read') || bindings.has('imaging-store:write')
+        ...(bindings.has('imaging-store:read') ||
+        bindings.has('imaging-store:write') ||
+        bindings.has('upload-staging:write')
           ? ImagingEnvSchema.pick({ IMAGING_BUCKET_NAME: true }).shape
           : {}),
+        ...(bindings.has('upload-sessions:read') || bindings.has('upload-sessions:write')
+          ? UploadSessionsEnvSchema.shape
+          : {}),
+        ...(bindings.has('upload-ingest:start') ? UploadIngestWorkflowEnvSchema.shape : {}),
+        ...(dicomweb ? DicomwebCorsEnvSchema.shape : {}),
       }),
     );
 

@@ -27,6 +27,7 @@ export class DataStack extends Stack {
         region: replica.region,
         account: replica.account,
       },
+      uploadCorsOrigins: config.dicomwebCorsOrigins,
     });
     this.backups = new TableBackups(this, 'Backups', {
       tables: this.tables.all.map((defined) => defined.table),

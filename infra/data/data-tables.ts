@@ -9,6 +9,7 @@ import {
   imagingTable,
   type KeyDefinition,
   type TableDefinition,
+  uploadsTable,
 } from './table-definitions';
 
 const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
@@ -53,22 +54,28 @@ export class DefinedTable extends Construct implements TableRef {
   }
 }
 
-/** The accounts, audit and imaging tables. Construct ids are stable: renaming them would replace the tables. */
+/**
+ * The accounts, audit, imaging and uploads tables. Construct ids are stable: renaming them would replace
+ * the tables.
+ */
 export class DataTables extends Construct {
   readonly accounts: DefinedTable;
   readonly audit: DefinedTable;
   /** The DICOM index (studies, series, instances) that QIDO-RS queries and STOW-RS writes. */
   readonly imaging: DefinedTable;
+  /** Upload sessions (STOW for large uploads): status, checkpoint and results, expiring by TTL. */
+  readonly uploads: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.accounts = new DefinedTable(this, 'Accounts', accountsTable);
     this.audit = new DefinedTable(this, 'Audit', auditTable);
     this.imaging = new DefinedTable(this, 'Imaging', imagingTable);
+    this.uploads = new DefinedTable(this, 'Uploads', uploadsTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
   get all(): readonly DefinedTable[] {
-    return [this.accounts, this.audit, this.imaging];
+    return [this.accounts, this.audit, this.imaging, this.uploads];
   }
 }

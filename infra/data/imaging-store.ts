@@ -4,10 +4,34 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogsBucket } from '#infra/shared/access-logs-bucket';
 import { BUCKET_BASELINE } from '#infra/shared/bucket-baseline';
+import { UPLOAD_STAGING_PREFIX } from '#schemas/imaging/upload-session';
 
 export interface ImagingStoreProps {
   /** The replica bucket and key, by reference (see the constructor for why not the objects). */
   replica: { bucketName: string; keyArn: string; region: string; account: string };
+  /** Browser origins allowed to PUT upload-session parts with their presigned URLs. */
+  uploadCorsOrigins: readonly string[];
+}
+
+/**
+ * Staged uploads are a quarantine: deleted by the ingest when done, and whatever a client or a failed
+ * ingest leaves behind (parts, objects, their noncurrent versions) is gone after a day.
+ */
+export const STAGED_UPLOAD_LIFETIME = Duration.days(1);
+
+/** Lifecycle rules for the staging prefix, shared by the imaging bucket and its replica. */
+export function stagedUploadLifecycleRules(): s3.LifecycleRule[] {
+  return [
+    {
+      id: 'ExpireStagedUploads',
+      prefix: UPLOAD_STAGING_PREFIX,
+      abortIncompleteMultipartUploadAfter: STAGED_UPLOAD_LIFETIME,
+      expiration: STAGED_UPLOAD_LIFETIME,
+      noncurrentVersionExpiration: STAGED_UPLOAD_LIFETIME,
+    },
+    // S3 takes no delete-marker cleanup in a rule that also expires by age.
+    { id: 'RemoveStagedDeleteMarkers', prefix: UPLOAD_STAGING_PREFIX, expiredObjectDeleteMarker: true },
+  ];
 }
 
 /**
@@ -55,7 +79,20 @@ export class ImagingStore extends Construct {
       bucketKeyEnabled: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'imaging/',
-      lifecycleRules: [{ id: 'AbortStalledUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        { id: 'AbortStalledUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        ...stagedUploadLifecycleRules(),
+      ],
+      // Browsers PUT upload-session parts straight to S3; reading the ETag header needs it exposed.
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.PUT],
+          allowedOrigins: [...props.uploadCorsOrigins],
+          allowedHeaders: ['Content-Type'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3600,
+        },
+      ],
       replicationRules: [
         {
           id: 'ImagingToReplicaRegion',

@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging';
+  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -84,4 +84,18 @@ export const imagingTable: TableDefinition = {
   ],
 };
 
-export const tableDefinitions = [accountsTable, auditTable, imagingTable] as const;
+/**
+ * Upload sessions, apart from the imaging index: short-lived (TTL), written by other functions than the
+ * index, and holding the ingest's checkpoint and per-instance results.
+ *   ORG#<orgId>#UPLOAD#<sessionId> / SESSION            status, declared size, staging key, checkpoint
+ *   ORG#<orgId>#UPLOAD#<sessionId> / RESULTS#<000042>   a committed page of per-instance results
+ */
+export const uploadsTable: TableDefinition = {
+  logicalName: 'uploads',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
+export const tableDefinitions = [accountsTable, auditTable, imagingTable, uploadsTable] as const;

@@ -1,4 +1,5 @@
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import { UPLOAD_STAGING_PREFIX } from '#schemas/imaging/upload-session';
 import { BINDINGS, type Binding } from '#schemas/shared/env';
 import type {
   AuditArchiveRef,
@@ -16,6 +17,8 @@ export interface BindingResources {
   auditArchive?: AuditArchiveRef;
   imagingTable?: TableRef;
   imagingStore?: ObjectStoreRef;
+  uploadsTable?: TableRef;
+  uploadIngestWorkflow?: StateMachineRef;
   customerPool?: cognito.IUserPool;
   welcomeWorkflow?: StateMachineRef;
   mail?: MailSenderRef;
@@ -84,6 +87,40 @@ export function applyBinding(fn: PacsFunction, binding: Binding, resources: Bind
         required(resources.imagingStore, binding, 'the imaging bucket'),
         bucketName,
         'write',
+      );
+      return;
+    }
+    case 'upload-sessions:read': {
+      const [tableName] = BINDINGS[binding];
+      fn.bindTable(required(resources.uploadsTable, binding, 'the uploads table'), tableName, 'read');
+      return;
+    }
+    case 'upload-sessions:write': {
+      // Sessions expire by TTL; no function deletes them.
+      const [tableName] = BINDINGS[binding];
+      fn.bindTable(
+        required(resources.uploadsTable, binding, 'the uploads table'),
+        tableName,
+        'read-write-no-delete',
+      );
+      return;
+    }
+    case 'upload-staging:write':
+    case 'upload-staging:ingest': {
+      const [bucketName] = BINDINGS[binding];
+      fn.bindStagingArea(
+        required(resources.imagingStore, binding, 'the imaging bucket'),
+        bucketName,
+        binding === 'upload-staging:write' ? 'upload' : 'ingest',
+        UPLOAD_STAGING_PREFIX,
+      );
+      return;
+    }
+    case 'upload-ingest:start': {
+      const [workflowArn] = BINDINGS[binding];
+      fn.bindStateMachineStart(
+        required(resources.uploadIngestWorkflow, binding, 'the upload-ingest workflow'),
+        workflowArn,
       );
       return;
     }

@@ -84,6 +84,19 @@ export const TABLE_WRITE_NO_DELETE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:Upda
 export const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
 /** STOW-RS: store an instance, and remove the object it just wrote when indexing it fails. */
 export const OBJECT_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject'];
+/**
+ * Upload-session routes, on the staging prefix only: create, sign parts for and complete a multipart
+ * upload (PutObject), abort it, check the completed object's size (HeadObject needs GetObject) and
+ * discard an object of the wrong size.
+ */
+export const STAGING_UPLOAD_ACTIONS = [
+  's3:PutObject',
+  's3:AbortMultipartUpload',
+  's3:GetObject',
+  's3:DeleteObject',
+];
+/** The ingest, on the staging prefix only: read the staged object, then delete it. */
+export const STAGING_INGEST_ACTIONS = ['s3:GetObject', 's3:DeleteObject'];
 /** What every route needs on the audit table: read the chain head, then append the next record. */
 export const AUDIT_APPEND_ACTIONS = ['dynamodb:PutItem'];
 export const AUDIT_CHAIN_HEAD_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
@@ -393,6 +406,48 @@ export class PacsFunction extends Construct {
       new iam.PolicyStatement({
         sid: `${sidPrefix}Key`,
         actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    return this.setEnvironment(envName, bucket.bucketName);
+  }
+
+  /**
+   * The upload-session staging prefix of the imaging bucket (a quarantine of unvalidated bytes), and
+   * nothing else of it. `upload` also signs the part URLs clients PUT to, so those URLs can reach no
+   * other key. SSE-KMS multipart uploads need the key's GenerateDataKey and Decrypt, through S3 only.
+   */
+  bindStagingArea(
+    { bucket, encryptionKey }: ObjectStoreRef,
+    envName: string,
+    access: 'upload' | 'ingest',
+    prefix: string,
+  ): this {
+    const staged = bucket.arnForObjects(`${prefix}*`);
+    const sid = access === 'upload' ? 'StageUploads' : 'IngestStagedUploads';
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions: access === 'upload' ? STAGING_UPLOAD_ACTIONS : STAGING_INGEST_ACTIONS,
+        resources: [staged],
+      }),
+    );
+    this.node.addValidation({
+      validate: () => {
+        const resource = nagResourceName(Stack.of(this).resolve(staged));
+        Validations.of(this).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${resource}]`,
+          reason:
+            'Staging keys are random and made per session, so the grant covers the staging prefix of the imaging bucket only, with object-level actions alone: no listing, no stored instances, no bucket configuration.',
+        });
+        return [];
+      },
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${sid}Key`,
+        actions: access === 'upload' ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
         resources: [encryptionKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),

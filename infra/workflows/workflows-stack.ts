@@ -1,15 +1,17 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DataStack } from '#infra/data/data-stack';
+import { UploadIngestWorkflow } from '#infra/imaging/upload-ingest-workflow';
 import type { MailStack } from '#infra/mail/mail-stack';
 import { WelcomeMailWorkflow } from '#infra/mail/welcome-mail-workflow';
 import type { AppConfig } from '#infra/shared/app-config';
 import { LogEncryption } from '#infra/shared/log-encryption';
 
-/** Stateless: Step Functions workflows and their task functions. */
+/** Stateless: Step Functions workflows (welcome mail, upload ingest) and their task functions. */
 export class WorkflowsStack extends Stack {
   readonly logEncryption: LogEncryption;
   readonly welcomeMail: WelcomeMailWorkflow;
+  readonly uploadIngest: UploadIngestWorkflow;
 
   constructor(
     scope: Construct,
@@ -25,6 +27,17 @@ export class WorkflowsStack extends Stack {
       accountsTable: data.tables.accounts,
       mail: mail.sending,
       appBaseUrl: config.appBaseUrl,
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+      stage: config.stage,
+    });
+    this.uploadIngest = new UploadIngestWorkflow(this, 'UploadIngest', {
+      resources: {
+        uploadsTable: data.tables.uploads,
+        imagingTable: data.tables.imaging,
+        imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
+        auditTable: data.tables.audit,
+      },
       logEncryption: this.logEncryption,
       reservedConcurrency: config.lambdaReservedConcurrency,
       stage: config.stage,

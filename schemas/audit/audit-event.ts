@@ -92,6 +92,28 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'R',
   },
+  /** An upload session opened, or fresh part URLs issued for it: instances are about to arrive. */
+  'upload-started': {
+    eventId: code('DCM', '110102', 'Begin Transferring DICOM Instances'),
+    eventType: null,
+    action: 'E',
+  },
+  /** The uploaded bytes were accepted for ingest; each instance stored is its own 'instances-stored'. */
+  'upload-completed': {
+    eventId: code('DCM', '110107', 'Import'),
+    eventType: null,
+    action: 'C',
+  },
+  'upload-status-read': {
+    eventId: code('PACScribe', 'upload-status-read', 'Upload Session Status Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'upload-aborted': {
+    eventId: code('PACScribe', 'upload-aborted', 'Upload Session Aborted'),
+    eventType: null,
+    action: 'D',
+  },
   'audit-log-used': {
     eventId: code('DCM', '110101', 'Audit Log Used'),
     eventType: null,
@@ -129,6 +151,7 @@ export const AuditObjectSchema = z.object({
     'export',
     'share',
     'ticket',
+    'upload',
   ]),
   id: z.string().max(256),
 });

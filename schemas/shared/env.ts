@@ -38,6 +38,16 @@ export const ImagingEnvSchema = z.object({
 
 export const AuditArchiveEnvSchema = z.object({ AUDIT_ARCHIVE_BUCKET_NAME: z.string().min(1) });
 
+export const UploadSessionsEnvSchema = z.object({ UPLOAD_SESSIONS_TABLE_NAME: z.string().min(1) });
+
+export const UploadIngestWorkflowEnvSchema = z.object({ UPLOAD_INGEST_WORKFLOW_ARN: z.string().min(1) });
+
+/**
+ * DICOMweb functions: the browser origins whose requests get Access-Control-Allow-Origin, the same list
+ * the API's CORS preflight answers for (AppConfig.dicomwebCorsOrigins).
+ */
+export const DicomwebCorsEnvSchema = z.object({ DICOMWEB_CORS_ORIGINS: csv });
+
 export const MailEnvSchema = z.object({
   MAIL_FROM_ADDRESS: z.email(),
   MAIL_CONFIGURATION_SET_NAME: z.string().min(1),
@@ -60,6 +70,18 @@ export const BINDINGS = {
   'imaging-store:read': ['IMAGING_BUCKET_NAME'],
   /** STOW: PutObject (and DeleteObject of its own just-written object when indexing fails). */
   'imaging-store:write': ['IMAGING_BUCKET_NAME'],
+  /** Upload sessions: GetItem and Query on the uploads table. */
+  'upload-sessions:read': ['UPLOAD_SESSIONS_TABLE_NAME'],
+  /** Upload sessions: read, PutItem and UpdateItem on the uploads table (expiry is by TTL, no delete). */
+  'upload-sessions:write': ['UPLOAD_SESSIONS_TABLE_NAME'],
+  /**
+   * Upload routes: multipart uploads under the imaging bucket's uploads/ prefix only (create, sign
+   * parts, complete, abort, size check).
+   */
+  'upload-staging:write': ['IMAGING_BUCKET_NAME'],
+  /** The ingest: read and delete staged objects under uploads/ only. */
+  'upload-staging:ingest': ['IMAGING_BUCKET_NAME'],
+  'upload-ingest:start': ['UPLOAD_INGEST_WORKFLOW_ARN'],
   /** Reviewers' queries: Query on the table and its gsi1 index. */
   'audit-table:read': ['AUDIT_TABLE_NAME'],
   /** The stream archiver: PutObject into the Object Lock archive bucket only. */

@@ -11,7 +11,7 @@ import {
 import { build } from 'esbuild';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
-import { ctInstance, testUid } from '../../test/support/dicom-files';
+import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
 import { peakMemoryMiB, type RunningServer, startOrthanc, startPacscribe } from './servers';
 
 interface Instance {
@@ -24,20 +24,28 @@ interface Instance {
 
 interface Client {
   server: RunningServer;
+  /** How files above the synchronous STOW limit are stored: PACScribe uses upload sessions. */
+  largeUploads: 'stow' | 'upload-session';
   send(
     method: string,
     url: string,
-    options?: { body?: Buffer; headers?: Record<string, string> },
-  ): Promise<{ status: number; size: number }>;
+    options?: { body?: Buffer; headers?: Record<string, string>; keepBody?: boolean },
+  ): Promise<{ status: number; size: number; body: Buffer }>;
 }
 
-function client(server: RunningServer, token: string | null, ca: Buffer | null): Client {
+function client(
+  server: RunningServer,
+  token: string | null,
+  ca: Buffer | null,
+  largeUploads: Client['largeUploads'],
+): Client {
   const secure = server.baseUrl.startsWith('https:');
   const agent = secure
     ? new https.Agent({ keepAlive: true, maxSockets: 32, ca: ca ?? undefined })
     : new http.Agent({ keepAlive: true, maxSockets: 32 });
   return {
     server,
+    largeUploads,
     send: (method, url, options = {}) =>
       new Promise((resolve, reject) => {
         const request = (secure ? https : http).request(
@@ -49,10 +57,14 @@ function client(server: RunningServer, token: string | null, ca: Buffer | null):
           },
           (response) => {
             let size = 0;
+            const chunks: Buffer[] = [];
             response.on('data', (chunk: Buffer) => {
               size += chunk.length;
+              if (options.keepBody) chunks.push(chunk);
             });
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, size }));
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, size, body: Buffer.concat(chunks) }),
+            );
           },
         );
         request.on('error', reject);
@@ -106,7 +118,92 @@ function expectOk(status: number, what: string) {
   if (status >= 300) throw new Error(`${what} answered ${status}`);
 }
 
-async function workloads(c: Client, dataset: Instance[], rows: Map<string, Row>, requests: number) {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One large file through PACScribe's upload session: presigned part PUTs straight to object storage,
+ * completion, then polling until the asynchronous ingest has stored it.
+ */
+async function storeThroughUploadSession(c: Client, file: Buffer) {
+  const created = await c.send('POST', '/upload-sessions', {
+    body: Buffer.from(JSON.stringify({ totalBytes: file.length, contentType: 'application/dicom' })),
+    headers: { 'content-type': 'application/json' },
+    keepBody: true,
+  });
+  expectOk(created.status, 'upload session');
+  const session = JSON.parse(created.body.toString('utf8')) as {
+    sessionId: string;
+    upload: { partSizeBytes: number; parts: { partNumber: number; sizeBytes: number; url: string }[] };
+  };
+  const parts = await Promise.all(
+    session.upload.parts.map(async (part) => {
+      const start = (part.partNumber - 1) * session.upload.partSizeBytes;
+      const response = await fetch(part.url, {
+        method: 'PUT',
+        body: file.subarray(start, start + part.sizeBytes),
+      });
+      if (!response.ok) throw new Error(`part PUT answered ${response.status}`);
+      return { partNumber: part.partNumber, etag: response.headers.get('etag') ?? '' };
+    }),
+  );
+  const completed = await c.send('POST', `/upload-sessions/${session.sessionId}/complete`, {
+    body: Buffer.from(JSON.stringify({ parts })),
+    headers: { 'content-type': 'application/json' },
+  });
+  expectOk(completed.status, 'upload completion');
+  for (;;) {
+    const status = await c.send('GET', `/upload-sessions/${session.sessionId}`, { keepBody: true });
+    const view = JSON.parse(status.body.toString('utf8')) as { status: string };
+    if (view.status === 'completed') return;
+    if (view.status !== 'ingesting') throw new Error(`upload session ended ${view.status}`);
+    await sleep(50);
+  }
+}
+
+/** Large multi-frame files: stored one at a time, then single frames read from them at random. */
+async function largeFileWorkloads(
+  c: Client,
+  files: Instance[],
+  record: (label: string, unit: string, higherIsBetter: boolean, value: number) => void,
+  requests: number,
+) {
+  const stored = await load(files.length, 1, async (i) => {
+    const item = files[i] as Instance;
+    if (c.largeUploads === 'upload-session') await storeThroughUploadSession(c, item.bytes);
+    else
+      expectOk(
+        (await c.send('POST', '/studies', { body: stowBody(item.bytes), headers: STOW_HEADERS })).status,
+        'STOW large',
+      );
+  });
+  const megabytes = files.reduce((total, item) => total + item.bytes.length, 0) / 1024 / 1024;
+  record(
+    `Store ${files.length} multi-frame files (${LARGE_FRAMES} frames)`,
+    'MB/s',
+    true,
+    megabytes / stored.seconds,
+  );
+  const frames = await load(requests, 8, async (i) => {
+    const item = files[i % files.length] as Instance;
+    const frame = ((i * 37) % LARGE_FRAMES) + 1;
+    const response = await c.send(
+      'GET',
+      `/studies/${item.study}/series/${item.series}/instances/${item.sop}/frames/${frame}`,
+      { headers: { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' } },
+    );
+    expectOk(response.status, 'WADO frame of a multi-frame file');
+  });
+  record('WADO frame of a multi-frame file', 'p50 ms', false, percentile(frames.latencies, 50));
+  record('WADO frame of a multi-frame file  ', 'requests/s', true, requests / frames.seconds);
+}
+
+async function workloads(
+  c: Client,
+  dataset: Instance[],
+  largeFiles: Instance[],
+  rows: Map<string, Row>,
+  requests: number,
+) {
   const record = (label: string, unit: string, higherIsBetter: boolean, value: number) => {
     const row = rows.get(label) ?? { label, unit, higherIsBetter, values: {} };
     row.values[c.server.name] = value;
@@ -165,7 +262,70 @@ async function workloads(c: Client, dataset: Instance[], rows: Map<string, Row>,
   });
   record('WADO instance', 'MB/s', true, bytes / 1024 / 1024 / wado.seconds);
   record('WADO instance ', 'p50 ms', false, percentile(wado.latencies, 50));
+
+  const seriesRequests = Math.max(4, Math.floor(requests / 4));
+  let seriesBytes = 0;
+  const series = await load(seriesRequests, 4, async (i) => {
+    const item = pick(i);
+    const response = await c.send('GET', `/studies/${item.study}/series/${item.series}`, {
+      headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
+    });
+    expectOk(response.status, 'WADO series');
+    seriesBytes += response.size;
+  });
+  record('WADO series (10 instances)', 'MB/s', true, seriesBytes / 1024 / 1024 / series.seconds);
+  record('WADO series (10 instances) ', 'p50 ms', false, percentile(series.latencies, 50));
+
+  const perRequest: [string, (item: Instance) => string, Record<string, string>][] = [
+    [
+      'WADO instance metadata',
+      (item) => `/studies/${item.study}/series/${item.series}/instances/${item.sop}/metadata`,
+      json,
+    ],
+    [
+      'WADO frame (native)',
+      (item) => `/studies/${item.study}/series/${item.series}/instances/${item.sop}/frames/1`,
+      { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' },
+    ],
+  ];
+  for (const [label, url, headers] of perRequest) {
+    const run = await load(requests, 8, async (i) =>
+      expectOk((await c.send('GET', url(pick(i)), { headers })).status, label),
+    );
+    record(label, 'p50 ms', false, percentile(run.latencies, 50));
+    record(`${label}  `, 'requests/s', true, requests / run.seconds);
+  }
+  await largeFileWorkloads(c, largeFiles, record, requests);
   record('Peak server memory', 'MiB', false, peakMemoryMiB(c.server.pids()));
+}
+
+/** Frames per large file: 512×512×16 bit, so each file is LARGE_FRAMES / 2 MiB. */
+const LARGE_FRAMES = 64;
+const LARGE_FILES = 3;
+
+function largeDataset(): Instance[] {
+  return Array.from({ length: LARGE_FILES }, (_, index) => {
+    const study = testUid();
+    const series = testUid();
+    const sop = testUid();
+    const patientId = `BENCH-LARGE-${index}`;
+    return {
+      study,
+      series,
+      sop,
+      patientId,
+      bytes: multiFrameInstance({
+        studyInstanceUid: study,
+        seriesInstanceUid: series,
+        sopInstanceUid: sop,
+        patientId,
+        patientName: `Bench^Large${index}`,
+        rows: 512,
+        columns: 512,
+        frames: LARGE_FRAMES,
+      }),
+    };
+  });
 }
 
 function dataset(count: number): Instance[] {
@@ -257,17 +417,18 @@ async function pacscribeToken(config: {
 export async function benchDicomweb(options: { instances: number; requests: number }) {
   console.error(`Generating ${options.instances} CT instances (512×512, 16-bit)…`);
   const items = dataset(options.instances);
+  const large = largeDataset();
   const rows = new Map<string, Row>();
   const orthanc = await startOrthanc();
   const pacscribe = await startPacscribe();
   try {
     const token = await pacscribeToken(pacscribe.config);
     for (const c of [
-      client(pacscribe, token, readFileSync(pacscribe.config.caCertPath)),
-      client(orthanc, null, null),
+      client(pacscribe, token, readFileSync(pacscribe.config.caCertPath), 'upload-session'),
+      client(orthanc, null, null, 'stow'),
     ]) {
       console.error(`Running the workload against ${c.server.name}…`);
-      await workloads(c, items, rows, options.requests);
+      await workloads(c, items, large, rows, options.requests);
     }
   } finally {
     await pacscribe.stop();
@@ -297,7 +458,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     ...table,
     '',
-    'Not measured yet: frames and large multi-frame files (PACScribe has no frame retrieval or upload sessions yet).',
+    `Large files: ${LARGE_FILES} multi-frame images of ${LARGE_FRAMES} frames (${(large[0]?.bytes.length ?? 0) / 1024 / 1024} MiB each); PACScribe stores them through an upload session (presigned part uploads, then asynchronous ingest, polled every 50 ms), Orthanc through one STOW-RS request each.`,
     '',
     '## Lambda bundles',
     '',

@@ -103,7 +103,17 @@ export async function startPacscribe(): Promise<
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pacscribe-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/local/start.ts', '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
+    [
+      // The same heap cap as `npm start`: V8 otherwise lets garbage grow towards its default limit.
+      '--max-old-space-size=640',
+      '--import',
+      'tsx',
+      'scripts/local/start.ts',
+      '--data-dir',
+      dataDir,
+      '--ephemeral-ports',
+      '--reset',
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

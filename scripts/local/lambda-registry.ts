@@ -4,9 +4,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
+import { installLambdaStreamingShim } from './lambda-streaming';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+
+// Streaming handlers call the runtime's `awslambda` global when their module loads.
+installLambdaStreamingShim();
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -19,7 +23,31 @@ const requireBundle = createRequire(__filename);
  * Loads a handler the way Lambda would: bundled by esbuild from the same entry CDK deploys
  * (so ESM-only dependencies such as middy resolve exactly as in AWS), once, on first invocation.
  */
+let bundling = 0;
+let idleStop: NodeJS.Timeout | undefined;
+
+/** esbuild's service process holds ~250 MB; it is stopped once bundling goes quiet and restarts on demand. */
+function stopEsbuildWhenIdle() {
+  clearTimeout(idleStop);
+  // Checked again when the timer fires: stop() during a build leaves that build pending forever.
+  if (bundling > 0) return;
+  idleStop = setTimeout(() => {
+    if (bundling === 0) void stopEsbuild();
+  }, 2000).unref();
+}
+
 async function bundleHandler(handlerModule: string): Promise<LambdaHandler> {
+  clearTimeout(idleStop);
+  bundling += 1;
+  try {
+    return await bundleAndLoad(handlerModule);
+  } finally {
+    bundling -= 1;
+    stopEsbuildWhenIdle();
+  }
+}
+
+async function bundleAndLoad(handlerModule: string): Promise<LambdaHandler> {
   const entry = path.join(PROJECT_ROOT, 'functions', `${handlerModule}.ts`);
   const result = await build({
     entryPoints: [entry],

@@ -3,9 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
+import { corsPreflightHeaders, isDicomwebPath } from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { lambdaContext, loadHandler } from './lambda-registry';
+import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
 
 /** API Gateway's payload ceiling: larger bodies never reach a function. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -47,17 +49,24 @@ function gatewayError(
 export function createLocalApi(options: { key: string; cert: string; tokens: () => Promise<TokenVerifier> }) {
   const compiled = (routes as readonly RouteDefinition[]).map(compile);
 
+  /** A buffered result to send, or null once a streaming function has written the response itself. */
   const dispatch = async (
     request: IncomingMessage,
     body: Buffer,
     requestId: string,
-  ): Promise<APIGatewayProxyResult> => {
+    response: ServerResponse,
+  ): Promise<APIGatewayProxyResult | null> => {
     const url = new URL(request.url ?? '/', 'https://localhost');
     const method = request.method ?? 'GET';
     const matches = compiled
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match);
     if (matches.length === 0) return gatewayError(404, 'not_found', 'No such resource.', requestId);
+    if (method === 'OPTIONS' && isDicomwebPath(url.pathname)) {
+      // API Gateway answers DICOMweb preflights itself (a mock integration); so does this router.
+      const allowed = (process.env.DICOMWEB_CORS_ORIGINS ?? '').split(',').filter(Boolean);
+      return { statusCode: 204, headers: corsPreflightHeaders(request.headers.origin, allowed), body: '' };
+    }
     const found = matches.find(({ entry }) => entry.route.method === method);
     if (!found?.match) return gatewayError(405, 'method_not_allowed', 'Method not allowed.', requestId);
     const { route, names } = found.entry;
@@ -122,6 +131,12 @@ export function createLocalApi(options: { key: string; cert: string; tokens: () 
       },
     } as unknown as APIGatewayProxyEvent;
     const handler = await loadHandler(route.handler);
+    if (route.response === 'stream') {
+      // API Gateway's STREAM transfer mode: the function writes status, headers and body as it goes.
+      if (!isStreamingHandler(handler)) throw new Error(`${route.id} is not a streaming handler`);
+      await handler(event, new HttpResponseSink(response), lambdaContext(route.id));
+      return null;
+    }
     return (await handler(event, lambdaContext(route.id))) as APIGatewayProxyResult;
   };
 
@@ -154,11 +169,13 @@ export function createLocalApi(options: { key: string; cert: string; tokens: () 
       });
       request.on('end', () => {
         if (size > MAX_REQUEST_BYTES) return;
-        dispatch(request, Buffer.concat(chunks), requestId)
-          .then(reply)
+        dispatch(request, Buffer.concat(chunks), requestId, response)
+          .then((result) => result && reply(result))
           .catch((error: unknown) => {
             console.error('local API: function failed', error instanceof Error ? error.name : error);
-            reply(gatewayError(502, 'internal_error', 'Internal server error', requestId));
+            // A stream that already started can only be cut off, as API Gateway does.
+            if (response.headersSent) response.destroy();
+            else reply(gatewayError(502, 'internal_error', 'Internal server error', requestId));
           });
       });
     },

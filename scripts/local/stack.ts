@@ -137,16 +137,20 @@ export async function startLocalStack(options: LocalStackOptions) {
       AUDIT_TABLE_NAME: resources.tables.audit,
       IMAGING_TABLE_NAME: resources.tables.imaging,
       IMAGING_BUCKET_NAME: resources.imagingBucket,
+      UPLOAD_SESSIONS_TABLE_NAME: resources.tables.uploads,
       CUSTOMER_USER_POOL_ID: resources.customerPool.userPoolId,
       CUSTOMER_USER_POOL_CLIENT_IDS: resources.customerPool.clientId,
       SUPPORT_USER_POOL_ID: resources.supportPool.userPoolId,
       SUPPORT_USER_POOL_CLIENT_IDS: resources.supportPool.clientId,
       COGNITO_LOCAL_ISSUER_BASE_URL: cognito.endpoint,
       WELCOME_WORKFLOW_ARN: localStateMachineArn('welcome-mail'),
+      UPLOAD_INGEST_WORKFLOW_ARN: localStateMachineArn('upload-ingest'),
       MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
       MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
       APP_BASE_URL: apiUrl,
       APP_VERSION: 'local',
+      // Browser viewers allowed to read DICOMweb responses; OHIF's development server by default.
+      DICOMWEB_CORS_ORIGINS: process.env.DICOMWEB_CORS_ORIGINS ?? 'http://localhost:3000',
     });
 
     const users = await seedDemoData(dataDir, resources);

@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type InstanceLayout, packFrameTable, unpackFrameTable } from '../core/instance-layout';
 import type { ParsedInstance } from '../core/part10';
 import type { ImagingIndex, SeriesRecord, StoredInstance, StudyRecord, StudySearch } from '../core/ports';
 
@@ -44,9 +45,64 @@ function toSeries(item: Record<string, unknown>): SeriesRecord {
   };
 }
 
+/** The attributes of a StoredInstance, as listings read them. */
+const INSTANCE_FIELDS = [
+  'orgId',
+  'studyInstanceUid',
+  'seriesInstanceUid',
+  'sopInstanceUid',
+  'sopClassUid',
+  'transferSyntaxUid',
+  'objectKey',
+  'sha256',
+  'sizeBytes',
+  'instanceNumber',
+  'rows',
+  'columns',
+  'frames',
+  'storedAt',
+  'patientId',
+] as const satisfies readonly (keyof StoredInstance)[];
+
+/** The layout as stored on the instance's SOP# item: frame tables packed, digests as binary. */
+function layoutItem(layout: InstanceLayout): Record<string, unknown> {
+  const pixelData = layout.pixelData;
+  return {
+    pixelData: pixelData && {
+      vr: pixelData.vr,
+      encapsulated: pixelData.encapsulated,
+      value: pixelData.value && { ...pixelData.value, digest: Buffer.from(pixelData.value.digest, 'hex') },
+      frameTable: pixelData.frames ? packFrameTable(pixelData.frames) : undefined,
+    },
+    bulkData: layout.bulkData.map((value) => ({ ...value, digest: Buffer.from(value.digest, 'hex') })),
+  };
+}
+
+type StoredRangeItem = { offset: number; length: number; digest: Uint8Array };
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+function toLayout(item: unknown): InstanceLayout | null {
+  if (!item || typeof item !== 'object') return null;
+  const { pixelData, bulkData } = item as {
+    pixelData?: { vr: string; encapsulated: boolean; value?: StoredRangeItem; frameTable?: Uint8Array };
+    bulkData?: (StoredRangeItem & { path: string })[];
+  };
+  return {
+    pixelData: pixelData
+      ? {
+          vr: pixelData.vr,
+          encapsulated: pixelData.encapsulated,
+          value: pixelData.value ? { ...pixelData.value, digest: hex(pixelData.value.digest) } : null,
+          frames: pixelData.frameTable ? unpackFrameTable(pixelData.frameTable) : null,
+        }
+      : null,
+    bulkData: (bulkData ?? []).map((value) => ({ ...value, digest: hex(value.digest) })),
+  };
+}
+
 function toInstance(item: Record<string, unknown>): StoredInstance {
-  const { pk: _pk, sk: _sk, type: _type, metadata: _metadata, ...instance } = item;
-  return instance as unknown as StoredInstance;
+  const { pk: _pk, sk: _sk, type: _type, metadata: _metadata, layout, ...instance } = item;
+  return { ...(instance as unknown as StoredInstance), layout: toLayout(layout) };
 }
 
 /** The QIDO-shaped index in DynamoDB; key layout in infra/data/table-definitions.ts. */
@@ -62,6 +118,9 @@ export class DynamoImagingIndex implements ImagingIndex {
     metadata: string,
   ): Promise<'added' | 'exists'> {
     const pk = studyKey(instance.orgId, instance.studyInstanceUid);
+    const { layout: _layout, ...fields } = instance;
+    // The patient goes on the instance items so retrievals can audit it without reading the study.
+    const record = { ...fields, patientId: parsed.attributes.patientId };
     const seriesExists = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -104,7 +163,14 @@ export class DynamoImagingIndex implements ImagingIndex {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk, sk: `SOP#${instance.sopInstanceUid}`, type: 'instance', ...instance },
+                // Only here, not on the INSTANCE# item: that one already carries up to 300 KB of metadata.
+                Item: {
+                  pk,
+                  sk: `SOP#${instance.sopInstanceUid}`,
+                  type: 'instance',
+                  ...record,
+                  layout: layoutItem(parsed.layout),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -115,7 +181,7 @@ export class DynamoImagingIndex implements ImagingIndex {
                   pk,
                   sk: `INSTANCE#${instance.seriesInstanceUid}#${instance.sopInstanceUid}`,
                   type: 'instance',
-                  ...instance,
+                  ...record,
                   metadata,
                 },
               },
@@ -254,15 +320,29 @@ export class DynamoImagingIndex implements ImagingIndex {
     return items.flatMap((item) => (typeof item.metadata === 'string' ? [item.metadata] : []));
   }
 
+  async getMetadata(orgId: string, study: string, series: string, sop: string): Promise<string | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: studyKey(orgId, study), sk: `INSTANCE#${series}#${sop}` },
+        ProjectionExpression: '#metadata',
+        ExpressionAttributeNames: { '#metadata': 'metadata' },
+      }),
+    );
+    return typeof Item?.metadata === 'string' ? Item.metadata : null;
+  }
+
   async listSeries(orgId: string, study: string): Promise<SeriesRecord[]> {
     return (await this.queryPrefix(studyKey(orgId, study), 'SERIES#')).map(toSeries);
   }
 
-  async listInstances(orgId: string, study: string, series: string): Promise<StoredInstance[]> {
-    return (await this.queryPrefix(studyKey(orgId, study), `INSTANCE#${series}#`)).map(toInstance);
+  async listInstances(orgId: string, study: string, series: string | null): Promise<StoredInstance[]> {
+    const prefix = series ? `INSTANCE#${series}#` : 'INSTANCE#';
+    // Without the metadata each item carries (up to 300 KB): a listing of thousands stays small.
+    return (await this.queryPrefix(studyKey(orgId, study), prefix, INSTANCE_FIELDS)).map(toInstance);
   }
 
-  private async queryPrefix(pk: string, prefix: string) {
+  private async queryPrefix(pk: string, prefix: string, fields?: readonly string[]) {
     const items: Record<string, unknown>[] = [];
     const pages = paginateQuery(
       { client: this.client, pageSize: 500 },
@@ -270,6 +350,14 @@ export class DynamoImagingIndex implements ImagingIndex {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ...(fields
+          ? {
+              ProjectionExpression: fields.map((_field, index) => `#f${index}`).join(', '),
+              ExpressionAttributeNames: Object.fromEntries(
+                fields.map((field, index) => [`#f${index}`, field]),
+              ),
+            }
+          : {}),
       },
     );
     for await (const page of pages) items.push(...(page.Items ?? []));

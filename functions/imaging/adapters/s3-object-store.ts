@@ -26,6 +26,21 @@ export class S3ObjectStore implements ObjectStore {
     return Buffer.from(await Body.transformToByteArray());
   }
 
+  async read(key: string, range?: { start: number; end: number }): Promise<AsyncIterable<Uint8Array>> {
+    if (range && (range.end <= range.start || range.start < 0)) throw new Error('empty or negative range');
+    const { Body } = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.bucketName,
+        Key: key,
+        // HTTP ranges are inclusive at both ends.
+        ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}),
+      }),
+    );
+    if (!Body) throw new Error('empty object');
+    // In Node the SDK's body is a Readable: chunks arrive as S3 sends them, with backpressure.
+    return Body as unknown as AsyncIterable<Uint8Array>;
+  }
+
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucketName, Key: key }));
   }

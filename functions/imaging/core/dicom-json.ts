@@ -11,8 +11,18 @@ const personName = (value: string | null): Attribute =>
 const integerString = (value: number | null): Attribute =>
   value === null ? { vr: 'IS' } : { vr: 'IS', Value: [value] };
 
-export function studyToDicomJson(study: StudyRecord): DicomJsonDataset {
+/**
+ * RetrieveURL (0008,1190): where the WADO-RS resource of a search result lives, under the service root
+ * the request came in on (https://host/dicomweb).
+ */
+const retrieveUrl = (serviceRoot: string, ...path: string[]): Attribute => ({
+  vr: 'UR',
+  Value: [`${serviceRoot}/${path.join('/')}`],
+});
+
+export function studyToDicomJson(study: StudyRecord, serviceRoot: string): DicomJsonDataset {
   return {
+    '00081190': retrieveUrl(serviceRoot, 'studies', study.studyInstanceUid),
     '00080020': attribute('DA', study.studyDate),
     '00080030': attribute('TM', study.studyTime),
     '00080050': attribute('SH', study.accessionNumber),
@@ -28,9 +38,16 @@ export function studyToDicomJson(study: StudyRecord): DicomJsonDataset {
   };
 }
 
-export function seriesToDicomJson(series: SeriesRecord): DicomJsonDataset {
+export function seriesToDicomJson(series: SeriesRecord, serviceRoot: string): DicomJsonDataset {
   return {
     '00080060': attribute('CS', series.modality),
+    '00081190': retrieveUrl(
+      serviceRoot,
+      'studies',
+      series.studyInstanceUid,
+      'series',
+      series.seriesInstanceUid,
+    ),
     '0020000D': attribute('UI', series.studyInstanceUid),
     '0020000E': attribute('UI', series.seriesInstanceUid),
     '00200011': integerString(series.seriesNumber),
@@ -38,10 +55,19 @@ export function seriesToDicomJson(series: SeriesRecord): DicomJsonDataset {
   };
 }
 
-export function instanceToDicomJson(instance: StoredInstance): DicomJsonDataset {
+export function instanceToDicomJson(instance: StoredInstance, serviceRoot: string): DicomJsonDataset {
   return {
     '00080016': attribute('UI', instance.sopClassUid),
     '00080018': attribute('UI', instance.sopInstanceUid),
+    '00081190': retrieveUrl(
+      serviceRoot,
+      'studies',
+      instance.studyInstanceUid,
+      'series',
+      instance.seriesInstanceUid,
+      'instances',
+      instance.sopInstanceUid,
+    ),
     '00083002': attribute('UI', instance.transferSyntaxUid),
     '0020000D': attribute('UI', instance.studyInstanceUid),
     '0020000E': attribute('UI', instance.seriesInstanceUid),

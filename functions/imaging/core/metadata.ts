@@ -1,28 +1,48 @@
 import dcmjs from 'dcmjs';
+import {
+  bulkDataPath,
+  type InstanceLayout,
+  MAX_INLINE_BINARY_BYTES,
+  PIXEL_DATA_TAG,
+} from './instance-layout';
+import type { ParsedInstance } from './part10';
 
-type JsonAttribute = { vr: string; Value?: unknown[]; InlineBinary?: string };
+type JsonAttribute = { vr: string; Value?: unknown[]; InlineBinary?: string; BulkDataURI?: string };
 export type DicomJsonMetadata = Record<string, JsonAttribute>;
 
 const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
-/** Binary values up to this size are inlined; larger ones are bulk data, left out of the metadata. */
-const MAX_INLINE_BINARY = 1024;
 
-function convert(dataset: Record<string, { vr: string; Value?: unknown[] }>): DicomJsonMetadata {
+/** Bulk data values this instance can serve, by attribute path, and the URI that serves each one. */
+interface BulkDataLinks {
+  served: ReadonlySet<string>;
+  uri: (path: string) => string;
+}
+
+function convert(
+  dataset: Record<string, { vr: string; Value?: unknown[] }>,
+  parent: string | null,
+  links: BulkDataLinks | null,
+): DicomJsonMetadata {
   const out: DicomJsonMetadata = {};
   for (const [tag, element] of Object.entries(dataset)) {
-    if (tag === '7FE00010') continue;
+    if (parent === null && tag === PIXEL_DATA_TAG) continue;
     const vr = element.vr;
     const values = Array.isArray(element.Value) ? element.Value : [];
+    const path = bulkDataPath(parent, tag);
     if (BINARY_VRS.has(vr)) {
       const bytes = Buffer.concat(
         values.filter((v) => v instanceof ArrayBuffer).map((v) => Buffer.from(v as ArrayBuffer)),
       );
-      out[tag] =
-        bytes.length > 0 && bytes.length <= MAX_INLINE_BINARY
-          ? { vr, InlineBinary: bytes.toString('base64') }
-          : { vr };
+      if (bytes.length > 0 && bytes.length <= MAX_INLINE_BINARY_BYTES) {
+        out[tag] = { vr, InlineBinary: bytes.toString('base64') };
+      } else {
+        // Only values whose location was recorded get a URI, so no BulkDataURI ever points at nothing.
+        out[tag] = links?.served.has(path) ? { vr, BulkDataURI: links.uri(path) } : { vr };
+      }
     } else if (vr === 'SQ') {
-      out[tag] = values.length ? { vr, Value: values.map((item) => convert(item as never)) } : { vr };
+      out[tag] = values.length
+        ? { vr, Value: values.map((item, index) => convert(item as never, `${path}.${index}`, links)) }
+        : { vr };
     } else {
       out[tag] = values.length ? { vr, Value: values } : { vr };
     }
@@ -32,13 +52,50 @@ function convert(dataset: Record<string, { vr: string; Value?: unknown[] }>): Di
 
 /**
  * The instance's attributes as DICOM JSON (PS3.18 F.2), computed once at ingest from a file that already
- * passed the bounded reader. Pixel data and large binary values are bulk data and not included.
+ * passed the bounded reader. Pixel data and binary values over 1 KiB are bulk data: without links they
+ * carry only their VR.
  */
-export function dicomJsonMetadata(file: Buffer): DicomJsonMetadata {
+export function dicomJsonMetadata(file: Buffer, links: BulkDataLinks | null = null): DicomJsonMetadata {
   const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
-  const message = dcmjs.data.DicomMessage.readFile(buffer, {
-    untilTag: '7FE00010',
-    includeUntilTagValue: false,
-  });
-  return convert(message.dict as never);
+  const options = { untilTag: PIXEL_DATA_TAG, includeUntilTagValue: false };
+  let message: ReturnType<typeof dcmjs.data.DicomMessage.readFile>;
+  try {
+    message = dcmjs.data.DicomMessage.readFile(buffer, options);
+  } catch (error) {
+    // dcmjs refuses ISO 2022 code extensions (Japanese, Korean). The bounded reader has already accepted
+    // the file, so it is read again with the first declared character set, as dcmjs offers.
+    if (!(error instanceof Error && /character set/i.test(error.message))) throw error;
+    message = dcmjs.data.DicomMessage.readFile(buffer, { ...options, ignoreErrors: true });
+  }
+  return convert(message.dict as never, null, links);
+}
+
+/**
+ * Where a bulk data value is served: a path-absolute reference (RFC 3986), so it resolves the same way
+ * against the study, series or instance metadata URL that returned it, and against any API host name.
+ */
+export function bulkDataUri(
+  ids: { studyInstanceUid: string; seriesInstanceUid: string; sopInstanceUid: string },
+  path: string,
+): string {
+  return `/dicomweb/studies/${ids.studyInstanceUid}/series/${ids.seriesInstanceUid}/instances/${ids.sopInstanceUid}/bulkdata/${path}`;
+}
+
+/** Metadata of a parsed instance, with a BulkDataURI for pixel data and each recorded bulk data value. */
+export function instanceMetadata(
+  parsed: Pick<
+    ParsedInstance,
+    'sanitized' | 'layout' | 'studyInstanceUid' | 'seriesInstanceUid' | 'sopInstanceUid'
+  >,
+): DicomJsonMetadata {
+  const layout: InstanceLayout = parsed.layout;
+  const links: BulkDataLinks = {
+    served: new Set(layout.bulkData.map((value) => value.path)),
+    uri: (path) => bulkDataUri(parsed, path),
+  };
+  const metadata = dicomJsonMetadata(parsed.sanitized, links);
+  if (layout.pixelData) {
+    metadata[PIXEL_DATA_TAG] = { vr: layout.pixelData.vr, BulkDataURI: bulkDataUri(parsed, PIXEL_DATA_TAG) };
+  }
+  return metadata;
 }

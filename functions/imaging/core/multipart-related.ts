@@ -27,8 +27,36 @@ export function parseContentType(header: string): { mediaType: string; parameter
   return { mediaType: type.trim().toLowerCase(), parameters };
 }
 
-const malformed = (message: string) =>
+export const malformedMultipart = (message: string) =>
   new InvalidInputError('The multipart body is malformed.', [{ path: '(body)', message }]);
+
+/** The boundary of a `multipart/related; type=<expectedType>` Content-Type; anything else is refused. */
+export function relatedBoundary(contentTypeHeader: string, expectedType: string): string {
+  const { mediaType, parameters } = parseContentType(contentTypeHeader);
+  if (mediaType !== 'multipart/related')
+    throw new UnsupportedMediaTypeError('The body must be multipart/related.');
+  if ((parameters.type ?? '').toLowerCase() !== expectedType) {
+    throw new UnsupportedMediaTypeError(`The multipart type parameter must be ${expectedType}.`);
+  }
+  const boundary = parameters.boundary ?? '';
+  if (!BOUNDARY.test(boundary)) throw malformedMultipart('missing or invalid boundary');
+  return boundary;
+}
+
+/** The media type a part's header block (CRLF-separated lines) declares; exactly one Content-Type. */
+export function partContentType(headerBlock: string): string {
+  let contentType: string | null = null;
+  for (const line of headerBlock.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw malformedMultipart('malformed part header');
+    if (line.slice(0, colon).trim().toLowerCase() === 'content-type') {
+      if (contentType !== null) throw malformedMultipart('duplicate part Content-Type');
+      contentType = parseContentType(line.slice(colon + 1)).mediaType;
+    }
+  }
+  if (contentType === null) throw malformedMultipart('a part has no Content-Type');
+  return contentType;
+}
 
 /**
  * Reads a `multipart/related; type="application/dicom"` body (PS3.18 STOW-RS). Strict: a missing or
@@ -41,47 +69,29 @@ export function readMultipartRelated(
   expectedType: string,
   limits: MultipartLimits = MULTIPART_LIMITS,
 ): RelatedPart[] {
-  const { mediaType, parameters } = parseContentType(contentTypeHeader);
-  if (mediaType !== 'multipart/related')
-    throw new UnsupportedMediaTypeError('The body must be multipart/related.');
-  if ((parameters.type ?? '').toLowerCase() !== expectedType) {
-    throw new UnsupportedMediaTypeError(`The multipart type parameter must be ${expectedType}.`);
-  }
-  const boundary = parameters.boundary ?? '';
-  if (!BOUNDARY.test(boundary)) throw malformed('missing or invalid boundary');
-
+  const boundary = relatedBoundary(contentTypeHeader, expectedType);
   const delimiter = Buffer.from(`--${boundary}`);
   const parts: RelatedPart[] = [];
   // The first delimiter may follow a preamble, and then starts a line.
   let position = body.indexOf(delimiter);
   if (position < 0 || (position > 0 && body.subarray(position - 2, position).toString('latin1') !== '\r\n')) {
-    throw malformed('no opening boundary');
+    throw malformedMultipart('no opening boundary');
   }
   while (true) {
     position += delimiter.length;
     const after = body.subarray(position, position + 2).toString('latin1');
     if (after === '--') return parts; // close delimiter; an epilogue may follow and is ignored
-    if (after !== '\r\n') throw malformed('boundary not followed by a line break');
+    if (after !== '\r\n') throw malformedMultipart('boundary not followed by a line break');
     position += 2;
     if (parts.length === limits.maxParts)
       throw new PayloadTooLargeError(`At most ${limits.maxParts} parts are accepted.`);
     const headerEnd = body.indexOf('\r\n\r\n', position);
     if (headerEnd < 0 || headerEnd - position > limits.maxHeaderBytes)
-      throw malformed('part headers not terminated');
-    const headers = body.subarray(position, headerEnd).toString('latin1').split('\r\n');
-    let contentType: string | null = null;
-    for (const line of headers) {
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw malformed('malformed part header');
-      if (line.slice(0, colon).trim().toLowerCase() === 'content-type') {
-        if (contentType !== null) throw malformed('duplicate part Content-Type');
-        contentType = parseContentType(line.slice(colon + 1)).mediaType;
-      }
-    }
-    if (contentType === null) throw malformed('a part has no Content-Type');
+      throw malformedMultipart('part headers not terminated');
+    const contentType = partContentType(body.subarray(position, headerEnd).toString('latin1'));
     const start = headerEnd + 4;
     const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), start);
-    if (next < 0) throw malformed('the body ends before its closing boundary');
+    if (next < 0) throw malformedMultipart('the body ends before its closing boundary');
     if (next - start > limits.maxPartBytes) {
       throw new PayloadTooLargeError(`A part exceeds ${limits.maxPartBytes} bytes; use an upload session.`);
     }

@@ -1,6 +1,7 @@
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import { isDicomUid } from '#schemas/imaging/dicom-uid';
 import { DomainError } from '../../shared/errors';
+import { type InstanceLayout, instanceLayout } from './instance-layout';
 
 /** Limits checked before the parser allocates or walks anything they bound. */
 export const INGEST_LIMITS = {
@@ -17,6 +18,7 @@ export const ACCEPTED_TRANSFER_SYNTAXES: Readonly<Record<string, string>> = {
   '1.2.840.10008.1.2': 'Implicit VR Little Endian',
   '1.2.840.10008.1.2.1': 'Explicit VR Little Endian',
   '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
+  '1.2.840.10008.1.2.4.51': 'JPEG Extended (Process 2 & 4)',
   '1.2.840.10008.1.2.4.57': 'JPEG Lossless, Non-Hierarchical (Process 14)',
   '1.2.840.10008.1.2.4.70': 'JPEG Lossless, SV1',
   '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
@@ -95,6 +97,8 @@ export interface ParsedInstance {
     instanceNumber: number | null;
   };
   pixels: { rows: number; columns: number; frames: number; encapsulated: boolean } | null;
+  /** Where frames and bulk data values lie in the stored bytes, for ranged retrieval. */
+  layout: InstanceLayout;
   /** Ready to store: the preamble zeroed, so a polyglot or TIFF preamble never leaves PACScribe. */
   sanitized: Buffer;
 }
@@ -152,6 +156,40 @@ function text(dataSet: DataSet, tag: string): string | null {
   return value ? value : null;
 }
 
+/** SpecificCharacterSet defined terms (PS3.3 C.12.1.1.2) as WHATWG encoding labels. */
+const CHARACTER_SETS: Readonly<Record<string, string>> = {
+  'ISO_IR 192': 'utf-8',
+  'ISO_IR 100': 'latin1',
+  'ISO 2022 IR 100': 'latin1',
+  'ISO_IR 101': 'iso-8859-2',
+  'ISO_IR 109': 'iso-8859-3',
+  'ISO_IR 110': 'iso-8859-4',
+  'ISO_IR 144': 'iso-8859-5',
+  'ISO_IR 127': 'iso-8859-6',
+  'ISO_IR 126': 'iso-8859-7',
+  'ISO_IR 138': 'iso-8859-8',
+  'ISO_IR 148': 'iso-8859-9',
+  'ISO_IR 13': 'shift_jis',
+  'ISO_IR 166': 'tis-620',
+  GB18030: 'gb18030',
+  GBK: 'gbk',
+};
+
+/**
+ * Names and descriptions (PN, LO, SH) decoded in the character set the file declares, so a search for
+ * "Müller" finds what a UTF-8 or Latin-1 modality sent. Code extension (ISO 2022 escapes) falls back to
+ * Latin-1, which keeps every byte.
+ */
+function decodedText(dataSet: DataSet, tag: string): string | null {
+  const element = dataSet.elements[tag];
+  if (!element || element.length === 0) return null;
+  const declared = (text(dataSet, 'x00080005') ?? '').split('\\').filter(Boolean).at(-1) ?? '';
+  const decoder = new TextDecoder(CHARACTER_SETS[declared.trim()] ?? 'latin1');
+  const bytes = dataSet.byteArray.subarray(element.dataOffset, element.dataOffset + element.length);
+  const value = decoder.decode(bytes).replace(/\0+$/, '').trim();
+  return value ? value : null;
+}
+
 function requiredUid(dataSet: DataSet, tag: string, name: string): string {
   const value = text(dataSet, tag) ?? reject('missing-attribute', `${name} is missing.`);
   if (!isDicomUid(value)) reject('invalid-uid', `${name} is not a valid DICOM UID.`);
@@ -193,7 +231,10 @@ function checkPixels(dataSet: DataSet, limits: IngestLimits): ParsedInstance['pi
   if (!Number.isInteger(frames) || frames < 1 || frames > limits.maxFrames) {
     reject('bad-pixel-description', 'NumberOfFrames is out of range.');
   }
-  const bits = BigInt(rows) * BigInt(columns) * BigInt(samples) * BigInt(bitsAllocated) * BigInt(frames);
+  // Native YBR_FULL_422 stores two samples per pixel: chroma is shared by each horizontal pair.
+  const storedSamples = text(dataSet, 'x00280004') === 'YBR_FULL_422' && samples === 3 ? 2 : samples;
+  const bits =
+    BigInt(rows) * BigInt(columns) * BigInt(storedSamples) * BigInt(bitsAllocated) * BigInt(frames);
   const expectedBytes = (bits + 7n) / 8n;
   if (expectedBytes > limits.maxPixelBytes) reject('bad-pixel-description', 'The image is too large.');
   const encapsulated = Boolean(pixelData.encapsulatedPixelData);
@@ -205,9 +246,9 @@ function checkPixels(dataSet: DataSet, limits: IngestLimits): ParsedInstance['pi
       reject('bad-pixel-description', 'The basic offset table does not match NumberOfFrames.');
     }
   } else {
-    const padded = expectedBytes + (expectedBytes % 2n);
-    if (BigInt(pixelData.length) !== padded && BigInt(pixelData.length) !== expectedBytes) {
-      reject('bad-pixel-description', 'The pixel data length does not match the image description.');
+    // Shorter than described is refused; trailing padding, which some modalities write, is ignored.
+    if (BigInt(pixelData.length) < expectedBytes) {
+      reject('bad-pixel-description', 'The pixel data is shorter than the image description.');
     }
   }
   return { rows, columns, frames, encapsulated };
@@ -279,19 +320,21 @@ function readCheckedPart10(input: Uint8Array, limits: IngestLimits): ParsedInsta
     studyInstanceUid,
     seriesInstanceUid,
     attributes: {
-      patientId: text(dataSet, 'x00100020'),
-      patientName: text(dataSet, 'x00100010'),
+      patientId: decodedText(dataSet, 'x00100020'),
+      patientName: decodedText(dataSet, 'x00100010'),
       studyDate: text(dataSet, 'x00080020'),
       studyTime: text(dataSet, 'x00080030'),
-      accessionNumber: text(dataSet, 'x00080050'),
+      accessionNumber: decodedText(dataSet, 'x00080050'),
       modality: text(dataSet, 'x00080060'),
-      referringPhysicianName: text(dataSet, 'x00080090'),
-      studyDescription: text(dataSet, 'x00081030'),
-      studyId: text(dataSet, 'x00200010'),
+      referringPhysicianName: decodedText(dataSet, 'x00080090'),
+      studyDescription: decodedText(dataSet, 'x00081030'),
+      studyId: decodedText(dataSet, 'x00200010'),
       seriesNumber: integer('x00200011'),
       instanceNumber: integer('x00200013'),
     },
     pixels,
+    // The preamble is outside every element, so offsets into the input are offsets into the stored copy.
+    layout: instanceLayout(dataSet, input, pixels),
     sanitized,
   };
 }

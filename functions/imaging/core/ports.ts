@@ -1,3 +1,4 @@
+import type { InstanceLayout } from './instance-layout';
 import type { ParsedInstance } from './part10';
 
 export interface StoredInstance {
@@ -15,6 +16,10 @@ export interface StoredInstance {
   columns: number | null;
   frames: number | null;
   storedAt: string;
+  /** Filled by the index from the parsed file (absent on records older than retrieval by range). */
+  patientId?: string | null;
+  /** Frame and bulk data locations; read by the single-instance lookups, not by listings. */
+  layout?: InstanceLayout | null;
 }
 
 export interface StudyRecord {
@@ -60,17 +65,22 @@ export interface ImagingIndex {
   ): Promise<'added' | 'exists'>;
   /** DICOM JSON of the instances of a study, or of one series, in one read of the index. */
   listMetadata(orgId: string, study: string, series: string | null): Promise<string[]>;
+  /** DICOM JSON of one instance, or null when the organization has no such instance. */
+  getMetadata(orgId: string, study: string, series: string, sop: string): Promise<string | null>;
   getInstance(orgId: string, study: string, series: string, sop: string): Promise<StoredInstance | null>;
   findInstance(orgId: string, study: string, sop: string): Promise<StoredInstance | null>;
   getStudy(orgId: string, study: string): Promise<StudyRecord | null>;
   searchStudies(orgId: string, search: StudySearch, maxResults: number): Promise<StudyRecord[]>;
   listSeries(orgId: string, study: string): Promise<SeriesRecord[]>;
-  listInstances(orgId: string, study: string, series: string): Promise<StoredInstance[]>;
+  /** The instances of one series, or of the whole study when series is null. */
+  listInstances(orgId: string, study: string, series: string | null): Promise<StoredInstance[]>;
 }
 
 /** Port: object storage for Part-10 files, under server-generated keys. */
 export interface ObjectStore {
   put(key: string, body: Buffer, sha256Base64: string): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /** The object's bytes as they arrive, or only [start, end) of them; never buffered whole. */
+  read(key: string, range?: { start: number; end: number }): Promise<AsyncIterable<Uint8Array>>;
   delete(key: string): Promise<void>;
 }

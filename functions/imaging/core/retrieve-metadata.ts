@@ -22,3 +22,18 @@ export async function retrieveMetadata(
   }
   return `[${documents.join(',')}]`;
 }
+
+/**
+ * One instance's metadata, as the one-element DICOM JSON array PS3.18 returns for every level, and its
+ * PatientID (0010,0020) for the audit record.
+ */
+export async function retrieveInstanceMetadata(
+  deps: { index: ImagingIndex },
+  principal: CustomerPrincipal,
+  ids: { study: string; series: string; instance: string },
+): Promise<{ json: string; patientId: string | null }> {
+  const document = await deps.index.getMetadata(principal.orgId, ids.study, ids.series, ids.instance);
+  if (document === null) throw new NotFoundError('Instance not found.');
+  const patient = (JSON.parse(document) as Record<string, { Value?: unknown[] }>)['00100020']?.Value?.[0];
+  return { json: `[${document}]`, patientId: typeof patient === 'string' && patient ? patient : null };
+}

@@ -1,4 +1,4 @@
-import type { QidoStudyQuery } from '#schemas/imaging/qido';
+import type { QidoInstanceQuery, QidoSeriesQuery, QidoStudyQuery } from '#schemas/imaging/qido';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
 import { NotFoundError } from '../../shared/errors';
 import type { ImagingIndex, SeriesRecord, StoredInstance, StudyRecord, StudySearch } from './ports';
@@ -11,15 +11,57 @@ function dateRange(value: string): { from: string; to: string } {
   return { from: from || '00000000', to: to || '99999999' };
 }
 
-/** DICOM PN matching is case-insensitive here; * and ? are the wildcards (PS3.4 C.2.2.2.4). */
-export function patientNameMatcher(pattern: string): (name: string | null) => boolean {
-  const expression = pattern
-    .toUpperCase()
+const wildcardExpression = (pattern: string) =>
+  pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replaceAll('*', '.*')
     .replaceAll('?', '.');
-  const regex = new RegExp(`^${expression}$`);
-  return (name) => name !== null && regex.test(name.toUpperCase());
+
+/** Combining marks only: the Diacritic property would also remove the ^ that separates name components. */
+const withoutAccents = (value: string) => value.normalize('NFD').replace(/\p{M}/gu, '');
+
+/**
+ * PN matching (PS3.4 C.2.2.2.4): case-insensitive, * and ? wildcards, over the whole value. With
+ * fuzzymatching=true every word of the pattern need only begin some name component (family, given,
+ * middle…), ignoring case and accents, so "smi jo" finds "Smith^John" and "JOHN^SMÍTH".
+ */
+export function personNameMatcher(pattern: string, fuzzy = false): (name: string | null) => boolean {
+  if (!fuzzy) {
+    const regex = new RegExp(`^${wildcardExpression(pattern.toUpperCase())}$`);
+    return (name) => name !== null && regex.test(name.toUpperCase());
+  }
+  const words = withoutAccents(pattern)
+    .toUpperCase()
+    .split(/[\s^,=]+/)
+    .filter(Boolean)
+    .map((word) => new RegExp(`^${wildcardExpression(word)}`));
+  return (name) => {
+    if (name === null) return false;
+    const components = withoutAccents(name)
+      .toUpperCase()
+      .split(/[\s^=]+/)
+      .filter(Boolean);
+    return words.every((word) => components.some((component) => word.test(component)));
+  };
+}
+
+/** HHMMSS.FFFFFF with the missing parts filled low (range start) or high (range end). */
+function fullTime(value: string, end: boolean): string {
+  const [clock = '', fraction = ''] = value.split('.');
+  const filled = clock + (end ? '995959' : '000000').slice(clock.length);
+  return `${filled}.${fraction.padEnd(6, end ? '9' : '0')}`;
+}
+
+/** TM range matching over HHMM[SS[.F]] values; a single time matches that minute or second. */
+export function timeMatcher(value: string): (time: string | null) => boolean {
+  const [from = '', to = ''] = value.includes('-') ? value.split('-') : [value, value];
+  const low = from ? fullTime(from, false) : '000000.000000';
+  const high = to ? fullTime(to, true) : '999999.999999';
+  return (time) => {
+    if (time === null) return false;
+    const at = fullTime(time, false);
+    return at >= low && at <= high;
+  };
 }
 
 export async function searchStudies(
@@ -41,10 +83,17 @@ export async function searchStudies(
     search,
     Math.min(wanted + 1, MAX_STUDY_CANDIDATES),
   );
-  const nameMatches = query.PatientName ? patientNameMatcher(query.PatientName) : () => true;
+  const fuzzy = query.fuzzymatching === 'true';
+  const nameMatches = query.PatientName ? personNameMatcher(query.PatientName, fuzzy) : () => true;
+  const referrerMatches = query.ReferringPhysicianName
+    ? personNameMatcher(query.ReferringPhysicianName, fuzzy)
+    : () => true;
+  const timeMatches = query.StudyTime ? timeMatcher(query.StudyTime) : () => true;
   const matching = candidates.filter(
     (study) =>
       nameMatches(study.patientName) &&
+      referrerMatches(study.referringPhysicianName) &&
+      timeMatches(study.studyTime) &&
       (!search.accessionNumber || study.accessionNumber === search.accessionNumber) &&
       (!search.modality || study.modalities.includes(search.modality)),
   );
@@ -54,22 +103,81 @@ export async function searchStudies(
   };
 }
 
+/** One page of a list, and whether more matched than the page holds. */
+export interface Page<T> {
+  items: T[];
+  truncated: boolean;
+}
+
+function page<T>(matching: T[], query: { limit: number; offset: number }): Page<T> {
+  return {
+    items: matching.slice(query.offset, query.offset + query.limit),
+    truncated: matching.length > query.offset + query.limit,
+  };
+}
+
+const inList = (list: readonly string[] | undefined, value: string) => !list || list.includes(value);
+
 export async function searchSeries(
   deps: { index: ImagingIndex },
   principal: CustomerPrincipal,
   study: string,
-): Promise<SeriesRecord[]> {
+  query: QidoSeriesQuery,
+): Promise<Page<SeriesRecord>> {
   if (!(await deps.index.getStudy(principal.orgId, study))) throw new NotFoundError('Study not found.');
-  return deps.index.listSeries(principal.orgId, study);
+  const series = await deps.index.listSeries(principal.orgId, study);
+  const matching = series.filter(
+    (item) =>
+      inList(query.SeriesInstanceUID, item.seriesInstanceUid) &&
+      (!query.Modality || item.modality === query.Modality) &&
+      (query.SeriesNumber === undefined || item.seriesNumber === query.SeriesNumber),
+  );
+  return page(matching, query);
 }
 
+/** A study's instances, or one series' (series null: the whole study). */
 export async function searchInstances(
   deps: { index: ImagingIndex },
   principal: CustomerPrincipal,
   study: string,
-  series: string,
-): Promise<StoredInstance[]> {
+  series: string | null,
+  query: QidoInstanceQuery,
+): Promise<Page<StoredInstance>> {
   const instances = await deps.index.listInstances(principal.orgId, study, series);
-  if (instances.length === 0) throw new NotFoundError('Series not found.');
-  return instances;
+  if (instances.length === 0) throw new NotFoundError(series ? 'Series not found.' : 'Study not found.');
+  const matching = instances
+    .filter(
+      (item) =>
+        inList(query.SOPInstanceUID, item.sopInstanceUid) &&
+        inList(query.SeriesInstanceUID, item.seriesInstanceUid) &&
+        (!query.SOPClassUID || item.sopClassUid === query.SOPClassUID) &&
+        (query.InstanceNumber === undefined || item.instanceNumber === query.InstanceNumber),
+    )
+    .sort(
+      (a, b) =>
+        a.seriesInstanceUid.localeCompare(b.seriesInstanceUid) ||
+        (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) ||
+        a.sopInstanceUid.localeCompare(b.sopInstanceUid),
+    );
+  return page(matching, query);
+}
+
+/**
+ * The stored DICOM JSON of a study's instances by SOP Instance UID, for includefield beyond the
+ * indexed attributes: one read of the index, the same one WADO metadata uses.
+ */
+export async function storedMetadata(
+  deps: { index: ImagingIndex },
+  principal: CustomerPrincipal,
+  study: string,
+  series: string | null,
+): Promise<Map<string, Record<string, Record<string, unknown>>>> {
+  const documents = await deps.index.listMetadata(principal.orgId, study, series);
+  const bySop = new Map<string, Record<string, Record<string, unknown>>>();
+  for (const document of documents) {
+    const dataset = JSON.parse(document) as Record<string, Record<string, unknown>>;
+    const sop = (dataset['00080018']?.Value as unknown[] | undefined)?.[0];
+    if (typeof sop === 'string') bySop.set(sop, dataset);
+  }
+  return bySop;
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
 import type { Clock, IdGenerator } from '../../shared/ports';
-import { dicomJsonMetadata } from './metadata';
-import { DicomRejectedError, readPart10 } from './part10';
+import { instanceMetadata } from './metadata';
+import { DicomRejectedError, INGEST_LIMITS, type IngestLimits, readPart10 } from './part10';
 import type { ImagingIndex, ObjectStore, StoredInstance } from './ports';
 
 export interface StoreDeps {
@@ -29,6 +29,26 @@ export interface StoreOutcome {
   patients: string[];
 }
 
+/** What became of one part: stored (newly, or acknowledged again as an identical resend) or failed. */
+export type InstanceOutcome =
+  | {
+      status: 'stored';
+      sopClassUid: string;
+      sopInstanceUid: string;
+      studyInstanceUid: string;
+      seriesInstanceUid: string;
+      patientId: string | null;
+      /** False for an identical resend of an instance already stored. */
+      created: boolean;
+    }
+  | {
+      status: 'failed';
+      sopClassUid: string | null;
+      sopInstanceUid: string | null;
+      failureReason: number;
+      message: string;
+    };
+
 /** PS3.18 FailureReason codes used by STOW-RS besides the parser's. */
 const PROCESSING_FAILURE = 0x0110;
 const STUDY_MISMATCH = 0xa900;
@@ -36,11 +56,95 @@ const NOT_DICOM_PART = 0xc000;
 /** Kept on the index item, which DynamoDB caps at 400 KB. */
 const MAX_METADATA_BYTES = 300 * 1024;
 
+const failed = (
+  identity: { sopClassUid: string | null; sopInstanceUid: string | null },
+  failureReason: number,
+  message: string,
+): InstanceOutcome => ({ status: 'failed', ...identity, failureReason, message });
+
 /**
- * STOW-RS: each part is validated and stored on its own, so one bad file does not fail the others.
+ * Validates and stores one part: the one storage path of STOW-RS and of upload-session ingest.
  * Storage keys are generated here, never taken from UIDs; the SHA-256 is recorded for retrieval checks.
  * A resent identical instance is acknowledged again; different content under a stored UID fails.
  */
+export async function storeInstance(
+  deps: StoreDeps,
+  orgId: string,
+  part: { contentType: string; body: Buffer },
+  requiredStudy: string | null,
+  limits: IngestLimits = INGEST_LIMITS,
+): Promise<InstanceOutcome> {
+  const unknown = { sopClassUid: null, sopInstanceUid: null };
+  if (part.contentType !== 'application/dicom') {
+    return failed(unknown, NOT_DICOM_PART, 'not application/dicom');
+  }
+  let parsed: ReturnType<typeof readPart10>;
+  try {
+    parsed = readPart10(part.body, limits);
+  } catch (error) {
+    if (!(error instanceof DicomRejectedError)) throw error;
+    return failed(unknown, error.failureReason, error.message);
+  }
+  const identity = { sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid };
+  if (requiredStudy && parsed.studyInstanceUid !== requiredStudy) {
+    return failed(identity, STUDY_MISMATCH, 'belongs to another study');
+  }
+  let metadata: string;
+  try {
+    metadata = JSON.stringify(instanceMetadata(parsed));
+  } catch {
+    return failed(identity, NOT_DICOM_PART, 'attributes could not be read');
+  }
+  if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) {
+    return failed(identity, 0xa700, 'too many attributes');
+  }
+  const sha256 = createHash('sha256').update(parsed.sanitized);
+  const hex = sha256.copy().digest('hex');
+  const stored = (instance: { studyInstanceUid: string; seriesInstanceUid: string }, created: boolean) =>
+    ({
+      status: 'stored',
+      ...identity,
+      studyInstanceUid: instance.studyInstanceUid,
+      seriesInstanceUid: instance.seriesInstanceUid,
+      patientId: parsed.attributes.patientId,
+      created,
+    }) as const;
+  const existing = await deps.index.findInstance(orgId, parsed.studyInstanceUid, parsed.sopInstanceUid);
+  if (existing) {
+    return existing.sha256 === hex
+      ? stored(existing, false)
+      : failed(identity, STUDY_MISMATCH, 'a different instance with this UID is stored');
+  }
+  const instance: StoredInstance = {
+    orgId,
+    studyInstanceUid: parsed.studyInstanceUid,
+    seriesInstanceUid: parsed.seriesInstanceUid,
+    sopInstanceUid: parsed.sopInstanceUid,
+    sopClassUid: parsed.sopClassUid,
+    transferSyntaxUid: parsed.transferSyntaxUid,
+    objectKey: `org/${orgId}/instances/${deps.ids.newId()}.dcm`,
+    sha256: hex,
+    sizeBytes: parsed.sanitized.length,
+    instanceNumber: parsed.attributes.instanceNumber,
+    rows: parsed.pixels?.rows ?? null,
+    columns: parsed.pixels?.columns ?? null,
+    frames: parsed.pixels?.frames ?? null,
+    storedAt: deps.clock.now().toISOString(),
+  };
+  try {
+    await deps.objects.put(instance.objectKey, parsed.sanitized, sha256.digest('base64'));
+    if ((await deps.index.addInstance(instance, parsed, metadata)) === 'exists') {
+      // Lost a race with an identical upload: keep the first copy only.
+      await deps.objects.delete(instance.objectKey);
+    }
+  } catch {
+    await deps.objects.delete(instance.objectKey).catch(() => undefined);
+    return failed(identity, PROCESSING_FAILURE, 'could not be stored; retry');
+  }
+  return stored(instance, true);
+}
+
+/** STOW-RS: each part is validated and stored on its own, so one bad file does not fail the others. */
 export async function storeInstances(
   deps: StoreDeps,
   principal: CustomerPrincipal,
@@ -49,114 +153,18 @@ export async function storeInstances(
 ): Promise<StoreOutcome> {
   const outcome: StoreOutcome = { referenced: [], failed: [], studies: [], patients: [] };
   for (const part of parts) {
-    if (part.contentType !== 'application/dicom') {
-      outcome.failed.push({
-        sopClassUid: null,
-        sopInstanceUid: null,
-        failureReason: NOT_DICOM_PART,
-        message: 'not application/dicom',
-      });
+    const result = await storeInstance(deps, principal.orgId, part, requiredStudy);
+    if (result.status === 'failed') {
+      const { status: _status, ...failure } = result;
+      outcome.failed.push(failure);
       continue;
     }
-    let parsed: ReturnType<typeof readPart10>;
-    try {
-      parsed = readPart10(part.body);
-    } catch (error) {
-      if (!(error instanceof DicomRejectedError)) throw error;
-      outcome.failed.push({
-        sopClassUid: null,
-        sopInstanceUid: null,
-        failureReason: error.failureReason,
-        message: error.message,
-      });
-      continue;
-    }
-    const identity = { sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid };
-    if (requiredStudy && parsed.studyInstanceUid !== requiredStudy) {
-      outcome.failed.push({
-        ...identity,
-        failureReason: STUDY_MISMATCH,
-        message: 'belongs to another study',
-      });
-      continue;
-    }
-    let metadata: string;
-    try {
-      metadata = JSON.stringify(dicomJsonMetadata(parsed.sanitized));
-    } catch {
-      outcome.failed.push({
-        ...identity,
-        failureReason: NOT_DICOM_PART,
-        message: 'attributes could not be read',
-      });
-      continue;
-    }
-    if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) {
-      outcome.failed.push({ ...identity, failureReason: 0xa700, message: 'too many attributes' });
-      continue;
-    }
-    const sha256 = createHash('sha256').update(parsed.sanitized);
-    const hex = sha256.copy().digest('hex');
-    const existing = await deps.index.findInstance(
-      principal.orgId,
-      parsed.studyInstanceUid,
-      parsed.sopInstanceUid,
-    );
-    if (existing) {
-      if (existing.sha256 === hex) {
-        outcome.referenced.push({
-          ...identity,
-          studyInstanceUid: existing.studyInstanceUid,
-          seriesInstanceUid: existing.seriesInstanceUid,
-        });
-      } else {
-        outcome.failed.push({
-          ...identity,
-          failureReason: STUDY_MISMATCH,
-          message: 'a different instance with this UID is stored',
-        });
-      }
-      continue;
-    }
-    const instance: StoredInstance = {
-      orgId: principal.orgId,
-      studyInstanceUid: parsed.studyInstanceUid,
-      seriesInstanceUid: parsed.seriesInstanceUid,
-      sopInstanceUid: parsed.sopInstanceUid,
-      sopClassUid: parsed.sopClassUid,
-      transferSyntaxUid: parsed.transferSyntaxUid,
-      objectKey: `org/${principal.orgId}/instances/${deps.ids.newId()}.dcm`,
-      sha256: hex,
-      sizeBytes: parsed.sanitized.length,
-      instanceNumber: parsed.attributes.instanceNumber,
-      rows: parsed.pixels?.rows ?? null,
-      columns: parsed.pixels?.columns ?? null,
-      frames: parsed.pixels?.frames ?? null,
-      storedAt: deps.clock.now().toISOString(),
-    };
-    try {
-      await deps.objects.put(instance.objectKey, parsed.sanitized, sha256.digest('base64'));
-      if ((await deps.index.addInstance(instance, parsed, metadata)) === 'exists') {
-        // Lost a race with an identical upload: keep the first copy only.
-        await deps.objects.delete(instance.objectKey);
-      }
-    } catch {
-      await deps.objects.delete(instance.objectKey).catch(() => undefined);
-      outcome.failed.push({
-        ...identity,
-        failureReason: PROCESSING_FAILURE,
-        message: 'could not be stored; retry',
-      });
-      continue;
-    }
-    outcome.referenced.push({
-      ...identity,
-      studyInstanceUid: instance.studyInstanceUid,
-      seriesInstanceUid: instance.seriesInstanceUid,
-    });
-    if (!outcome.studies.includes(instance.studyInstanceUid)) outcome.studies.push(instance.studyInstanceUid);
-    if (parsed.attributes.patientId && !outcome.patients.includes(parsed.attributes.patientId)) {
-      outcome.patients.push(parsed.attributes.patientId);
+    const { sopClassUid, sopInstanceUid, studyInstanceUid, seriesInstanceUid } = result;
+    outcome.referenced.push({ sopClassUid, sopInstanceUid, studyInstanceUid, seriesInstanceUid });
+    if (!result.created) continue;
+    if (!outcome.studies.includes(studyInstanceUid)) outcome.studies.push(studyInstanceUid);
+    if (result.patientId && !outcome.patients.includes(result.patientId)) {
+      outcome.patients.push(result.patientId);
     }
   }
   return outcome;

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { DicomUidSchema } from '#schemas/imaging/dicom-uid';
 import { InvalidInputError } from '../../shared/errors';
+import type { RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
 
 export const DICOM_JSON = 'application/dicom+json';
@@ -23,25 +23,23 @@ export const dicomJson = (
   headers: { 'content-type': DICOM_JSON, ...headers },
 });
 
-/** One part per instance, each labelled with its transfer syntax (PS3.18 §8.7.3). */
-export function multipartDicom(parts: { bytes: Buffer; transferSyntaxUid: string }[]): HttpResult {
-  const boundary = `pacscribe-${randomUUID()}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Type: application/dicom; transfer-syntax=${part.transferSyntaxUid}\r\n\r\n`,
-      ),
-      part.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    statusCode: 200,
-    file: {
-      contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
-      content: Buffer.concat(chunks),
-    },
-  };
+const HOST = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/;
+
+/**
+ * The DICOMweb service root as the client reached it, for RetrieveURL. API Gateway only routes requests
+ * whose Host is the API's own domain; a malformed Host falls back to a relative root.
+ */
+export function serviceRoot(raw: RawRequest): string {
+  const host = raw.header('host');
+  return host && HOST.test(host) ? `https://${host}/dicomweb` : '/dicomweb';
+}
+
+/**
+ * Stored metadata names bulk data by path (/dicomweb/…); answered with the absolute URL under the service
+ * root the client used, so viewers on another origin (OHIF) and dicomweb-client can follow it as is.
+ */
+export function withAbsoluteBulkDataUris(json: string, root: string): string {
+  return root.startsWith('https://')
+    ? json.replaceAll('"BulkDataURI":"/dicomweb/', `"BulkDataURI":"${root}/`)
+    : json;
 }

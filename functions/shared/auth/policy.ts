@@ -13,7 +13,10 @@ export function isAllowed(principal: Principal | null, access: RouteAccess): boo
     case 'member':
       return principal?.kind === 'customer';
     case 'action':
-      return principal?.kind === 'customer' && principal.permissions.has(access.action);
+      return (
+        principal?.kind === 'customer' &&
+        [access.action, ...(access.orActions ?? [])].some((action) => principal.permissions.has(action))
+      );
     case 'workforce':
       return principal?.kind === 'workforce' && principal.groups.includes(access.group);
     default:

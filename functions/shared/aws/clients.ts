@@ -22,3 +22,14 @@ export const sfnClient = once(() => new SFNClient({}));
 export const s3Client = once(
   () => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
 );
+/**
+ * For presigned URLs only: by default the SDK would sign a CRC32 of an empty body into every URL, which
+ * no real upload matches.
+ */
+export const s3PresigningClient = once(
+  () =>
+    new S3Client({
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+);

@@ -3,6 +3,7 @@ import {
   ConflictError,
   DependencyUnavailableError,
   ForbiddenError,
+  IntegrityCheckFailedError,
   InvalidInputError,
   InvalidJsonError,
   NotAcceptableError,
@@ -34,7 +35,7 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
   if (error instanceof NotAcceptableError)
     return errorResult(406, 'not_acceptable', error.message, requestId);
   if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
-  if (error instanceof DependencyUnavailableError) {
+  if (error instanceof DependencyUnavailableError || error instanceof IntegrityCheckFailedError) {
     return errorResult(503, 'dependency_unavailable', error.message, requestId);
   }
   if (error instanceof AuditUnavailableError) {

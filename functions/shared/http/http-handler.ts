@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import middy, { type MiddlewareObj } from '@middy/core';
+import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { AuditObject } from '#schemas/audit/audit-event';
 import { type AuditFacts, type AuditLog, buildAuditRecord } from '../../audit/core/audit-trail';
@@ -9,6 +11,7 @@ import type { TokenVerifier } from '../auth/token-verifier';
 import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError } from '../errors';
 import { logFailure, logRequest } from '../logger';
 import type { Clock, IdGenerator } from '../ports';
+import { corsResponseHeaders, isDicomwebPath } from './cors';
 import { isExpectedError, resultForError } from './error-responses';
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -17,7 +20,12 @@ import {
   parseJsonBody,
   parseQuery,
 } from './request-parsing';
-import { type HttpResult, toApiGatewayResult } from './responses';
+import {
+  type HttpResult,
+  type StreamingProxyResult,
+  toApiGatewayResult,
+  toStreamingResult,
+} from './responses';
 import type { RouteDefinition } from './route';
 import { defaultHttpRuntime } from './runtime';
 
@@ -28,6 +36,8 @@ export interface HttpRuntime {
   audit: AuditLog;
   clock: Clock;
   ids: IdGenerator;
+  /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -68,10 +78,14 @@ interface RequestState {
   body: unknown;
   query: unknown;
   audit: AuditNotes;
+  /** A streamed body not yet sent: released if the request fails after the handler (audit write). */
+  pendingBody?: Readable;
 }
 
-type HttpRequest = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
-type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+/** Buffered routes answer an API Gateway proxy result; streaming routes a prelude plus a body stream. */
+type HttpResponse = APIGatewayProxyResult | StreamingProxyResult;
+type HttpRequest = middy.Request<APIGatewayProxyEvent, HttpResponse, Error, Context>;
+type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, HttpResponse, Error, Context>;
 
 const states = new WeakMap<Context, RequestState>();
 function stateOf(request: HttpRequest): RequestState {
@@ -165,13 +179,33 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
 function errorResponses(route: RouteDefinition): HttpMiddleware {
   return {
     onError: (request: HttpRequest) => {
-      const { requestId } = stateOf(request);
+      const { requestId, pendingBody } = stateOf(request);
+      pendingBody?.destroy();
       if (!isExpectedError(request.error)) {
         logFailure('request failed', request.error, { route: route.id, requestId });
       }
       request.response = toApiGatewayResult(resultForError(request.error, requestId), requestId);
     },
   };
+}
+
+/**
+ * Outermost on DICOMweb routes: every answer, errors included, names the caller's origin when it is an
+ * allowed browser origin, so a viewer can read failures as well as data.
+ */
+function browserAccess(runtime: () => Promise<HttpRuntime>): HttpMiddleware {
+  const addHeaders = async (request: HttpRequest) => {
+    if (!request.response) return;
+    const allowed = await runtime().then(
+      (deps) => deps.corsOrigins ?? [],
+      () => [],
+    );
+    request.response.headers = {
+      ...request.response.headers,
+      ...corsResponseHeaders(headerValue(request.event, 'origin'), allowed),
+    };
+  };
+  return { after: addHeaders, onError: addHeaders };
 }
 
 /** Token → principal (from the membership record) → the route's access rule. Deny by default. */
@@ -224,15 +258,24 @@ function rawRequest(event: APIGatewayProxyEvent): RawRequest {
 }
 
 /**
- * The one middleware stack: audit (outermost) → error mapping → token and authorization →
+ * The one middleware stack: CORS (DICOMweb only) → audit → error mapping → token and authorization →
  * validation → the use case. Handlers only translate between HTTP and one use case.
+ *
+ * Routes marked `response: 'stream'` run the same stack in middy's streamifyResponse mode: every
+ * middleware, the audit write included, finishes before the status line and the first byte are sent, and
+ * a failure before then is the usual JSON error.
  */
 export function httpHandler<TBody = undefined, TQuery = undefined>(
   route: RouteDefinition,
   run: (input: HandlerInput<TBody, TQuery>) => Promise<HttpResult>,
   runtime: () => Promise<HttpRuntime> = defaultHttpRuntime,
 ) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+  const streaming = route.response === 'stream';
+  const handler = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>(
+    streaming ? { executionMode: executionModeStreamifyResponse } : undefined,
+  );
+  if (isDicomwebPath(route.path)) handler.use(browserAccess(runtime));
+  const stack = handler
     .use(auditTrail(route, runtime))
     .use(errorResponses(route))
     .use(authenticateAndAuthorize(route, runtime))
@@ -252,6 +295,18 @@ export function httpHandler<TBody = undefined, TQuery = undefined>(
         requestId: state.requestId,
         audit: state.audit,
       });
-      return toApiGatewayResult(result, state.requestId);
+      if (!streaming) return toApiGatewayResult(result, state.requestId);
+      const response = toStreamingResult(result, state.requestId, (error) =>
+        logFailure('response stream aborted', error, { route: route.id, requestId: state.requestId }),
+      );
+      if (typeof response.body !== 'string') state.pendingBody = response.body;
+      return response;
     });
+  // Lambda calls a streaming handler as (event, responseStream, context); the type describes the rest.
+  return stack as unknown as middy.MiddyfiedHandler<
+    APIGatewayProxyEvent,
+    APIGatewayProxyResult,
+    Error,
+    Context
+  >;
 }

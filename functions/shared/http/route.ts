@@ -20,13 +20,13 @@ export type BoundedContext =
  * Who may call a route. Deny by default: a route must say which of these it is.
  * - public: no token; the route carries its own checks (reviewed exception, with the reason).
  * - member: any active member of an organization, acting on their own records.
- * - action: a member holding that permission in their organization.
+ * - action: a member holding that permission (or, when listed, one of `orActions`) in their organization.
  * - workforce: PACScribe staff (workforce pool) in that group; never a customer token.
  */
 export type RouteAccess =
   | { kind: 'public'; reason: string }
   | { kind: 'member' }
-  | { kind: 'action'; action: Action }
+  | { kind: 'action'; action: Action; orActions?: readonly Action[] }
   | { kind: 'workforce'; group: WorkforceGroup };
 
 /** Groups of PACScribe's own staff in the separate workforce (support) pool. */
@@ -53,5 +53,10 @@ export interface RouteDefinition {
   /** Resources the function is granted, beyond the membership read and audit append every route gets. */
   bindings: readonly Binding[];
   request?: { body?: z.ZodType; query?: z.ZodType; maxBodyBytes?: number };
+  /**
+   * 'stream': the body is streamed (API Gateway REST response streaming into Lambda's streamifyResponse),
+   * for responses beyond the 6 MB buffered limit. Absent: buffered.
+   */
+  response?: 'stream';
   responses: Readonly<Record<number, RouteResponse>>;
 }

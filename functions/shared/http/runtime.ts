@@ -1,4 +1,4 @@
-import { BaseEnvSchema } from '#schemas/shared/env';
+import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
 import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../../audit/core/audit-trail';
@@ -38,5 +38,7 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
     audit: new ChainedAuditLog(new DynamoAuditChainStore(documents, env.AUDIT_TABLE_NAME)),
     clock: systemClock,
     ids: uuidIds,
+    // Set on DICOMweb functions only; elsewhere no origin is allowed.
+    corsOrigins: DicomwebCorsEnvSchema.partial().parse(process.env).DICOMWEB_CORS_ORIGINS ?? [],
   };
 }

@@ -1,5 +1,43 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import S3rver from 's3rver';
+
+/** The parts of s3rver (a Koa app) its type declarations leave out. */
+interface S3rverInternals {
+  middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[];
+  store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
+}
+interface KoaContext {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  status: number;
+  type: string;
+  body: unknown;
+}
+
+/**
+ * s3rver has no AbortMultipartUpload (DELETE ?uploadId); this adds it in front of s3rver's router so
+ * upload sessions run the same code path locally as in AWS.
+ */
+function abortMultipartUpload(server: S3rver) {
+  const internals = server as unknown as S3rverInternals;
+  internals.middleware.unshift(async (ctx, next) => {
+    const uploadId = ctx.query.uploadId;
+    if (ctx.method !== 'DELETE' || typeof uploadId !== 'string') return next();
+    const bucket = ctx.path.split('/')[1] ?? '';
+    const directory = path.join(internals.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    if (!/^[0-9a-f]{32}$/.test(uploadId) || !existsSync(directory)) {
+      ctx.status = 404;
+      ctx.type = 'application/xml';
+      ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code></Error>';
+      return;
+    }
+    await rm(directory, { recursive: true, force: true });
+    ctx.status = 204;
+  });
+}
 
 /** s3rver on disk under dataDir; credentials must be S3RVER/S3RVER (set by the local stack env). */
 export async function startS3(dataDir: string, port: number, bucketNames: readonly string[]) {
@@ -11,6 +49,7 @@ export async function startS3(dataDir: string, port: number, bucketNames: readon
     silent: true,
     configureBuckets: bucketNames.map((name) => ({ name, configs: [] })),
   });
+  abortMultipartUpload(server);
   await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
 }

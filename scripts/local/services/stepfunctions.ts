@@ -116,7 +116,13 @@ function load(workflow: WorkflowDefinition) {
     );
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Resource === `\${${placeholder}}`)
-        handlers[stateName] = async (input) => (await invokeLocal(handlerModule, input)) as JsonValue;
+        handlers[stateName] = (input) => {
+          const invocation = invokeLocal(handlerModule, input) as Promise<JsonValue>;
+          // A task that loses the race against its TimeoutSeconds still settles later; that must not
+          // become an unhandled rejection that takes the whole local stack down.
+          invocation.catch(() => undefined);
+          return invocation;
+        };
     }
   }
   const machine = new StateMachine(JSON.parse(text));

@@ -6,12 +6,15 @@ import {
   BINARY_MEDIA_TYPES,
   DICOMWEB_CORS_HEADERS,
   DICOMWEB_CORS_METHODS,
+  STREAMING_FUNCTION_TIMEOUT,
 } from '#infra/api/route-table-api';
 import {
   AUDIT_APPEND_ACTIONS,
   AUDIT_CHAIN_HEAD_READ_ACTIONS,
   AUDIT_QUERY_ACTIONS,
   AUDIT_TAMPER_ACTIONS,
+  STAGING_UPLOAD_ACTIONS,
+  TABLE_READ_ACTIONS,
 } from '#infra/shared/pacs-function';
 import { BaseEnvSchema } from '#schemas/shared/env';
 import { propertyAt, resourcesOf, synthesizedApp, templateOf } from '../app-fixture';
@@ -29,6 +32,8 @@ const hasBinding = (route: (typeof routes)[number], binding: string) =>
   (route.bindings as readonly string[]).includes(binding);
 const boundTo = (binding: string) =>
   routes.filter((route) => (route.bindings as readonly string[]).includes(binding));
+/** The upload-session staging grants (and their key grants): the uploads/ prefix only. */
+const STAGING_SIDS = /^(StageUploads|IngestStagedUploads)/;
 const actions = (statement: Props | undefined) => ([statement?.Action ?? []].flat() as string[]).sort();
 const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
   api().resolve(api().getLogicalId(construct.node.defaultChild as never)) as string;
@@ -286,8 +291,10 @@ describe('API stack', () => {
       const starters = routes.filter((route) =>
         (route.bindings as readonly string[]).includes('welcome-workflow:start'),
       );
-      const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter((policy) =>
-        JSON.stringify(policy).includes('states:StartExecution'),
+      const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter(
+        (policy) =>
+          JSON.stringify(policy).includes('states:StartExecution') &&
+          JSON.stringify(policy).includes('WelcomeMail'),
       );
       expect(policies).toHaveLength(starters.length);
       for (const policy of policies) {
@@ -378,10 +385,13 @@ describe('API stack', () => {
   });
 
   describe('imaging [PP-18]', () => {
+    /** Grants on the imaging bucket and key, apart from the upload-session staging grants tested below. */
     const imagingStatements = (routeId: string, resourceMarker: string) =>
       routeStatements(routeId).filter(
         (statement) =>
-          statement.Effect === 'Allow' && JSON.stringify(statement.Resource).includes(resourceMarker),
+          statement.Effect === 'Allow' &&
+          !STAGING_SIDS.test(String(statement.Sid)) &&
+          JSON.stringify(statement.Resource).includes(resourceMarker),
       );
 
     it('[PP-18] only routes bound to imaging-store:write may PutObject/DeleteObject on the imaging bucket', () => {
@@ -415,17 +425,72 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] retrieveInstance may only GetObject on the imaging bucket, and decrypt', () => {
-      const bucket = imagingStatements('retrieveInstance', 'ImagingBucket');
-      expect(bucket.flatMap((statement) => actions(statement))).toEqual([
-        's3:GetObject',
-        's3:GetObjectVersion',
-      ]);
-      const key = routeStatements('retrieveInstance').filter(
-        (statement) => statement.Sid === 'ReadObjectsKey',
+    it('[PP-18] only the WADO-RS retrievals may read the imaging bucket: GetObject alone, and decrypt', () => {
+      const readers = boundTo('imaging-store:read').map((route) => route.id);
+      expect([...readers].sort()).toEqual(
+        ['retrieveBulkData', 'retrieveFrames', 'retrieveInstance', 'retrieveSeries', 'retrieveStudy'].sort(),
       );
-      expect(key.flatMap((statement) => actions(statement))).toEqual(['kms:Decrypt']);
-      expect(boundTo('imaging-store:read').map((route) => route.id)).toEqual(['retrieveInstance']);
+      for (const routeId of readers) {
+        const bucket = imagingStatements(routeId, 'ImagingBucket');
+        expect({ routeId, actions: bucket.flatMap((statement) => actions(statement)) }).toEqual({
+          routeId,
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        });
+        const key = routeStatements(routeId).filter((statement) => statement.Sid === 'ReadObjectsKey');
+        expect(key.flatMap((statement) => actions(statement))).toEqual(['kms:Decrypt']);
+      }
+      // Metadata is on the index: its route never touches the bucket.
+      expect(imagingStatements('retrieveInstanceMetadata', 'ImagingBucket')).toEqual([]);
+    });
+
+    it('[PP-18] streams exactly the routes the table marks, through the response-streaming Lambda API', () => {
+      const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
+      const streaming = routes.filter((route) => (route as RouteDefinition).response === 'stream');
+      expect(streaming.map((route) => route.id).sort()).toEqual(
+        ['retrieveBulkData', 'retrieveFrames', 'retrieveInstance', 'retrieveSeries', 'retrieveStudy'].sort(),
+      );
+      for (const route of routes) {
+        const integration = byOperation.get(route.id)?.Integration as Props;
+        const streamed = (route as RouteDefinition).response === 'stream';
+        expect({ route: route.id, mode: integration.ResponseTransferMode }).toEqual({
+          route: route.id,
+          mode: streamed ? 'STREAM' : undefined,
+        });
+        expect(JSON.stringify(integration.Uri).includes('/response-streaming-invocations')).toBe(streamed);
+      }
+    });
+
+    it('[PP-18] streaming functions run long enough for the largest response the limits allow, and no longer', () => {
+      const { functions } = api().routeApi;
+      const all = resourcesOf(api(), 'AWS::Lambda::Function');
+      for (const route of routes) {
+        const fn = all[logicalIdOf(functions[route.id]?.function as never)]?.Properties as Props;
+        const timeout = Number(fn.Timeout);
+        if ((route as RouteDefinition).response === 'stream') {
+          expect({ route: route.id, timeout }).toEqual({
+            route: route.id,
+            timeout: STREAMING_FUNCTION_TIMEOUT.toSeconds(),
+          });
+        } else {
+          // A buffered answer must come within API Gateway's 29 s integration timeout.
+          expect({ route: route.id, withinGateway: timeout <= 29 }).toEqual({
+            route: route.id,
+            withinGateway: true,
+          });
+        }
+      }
+    });
+
+    it('[PP-07] DICOMweb functions know the CORS origins the preflight allows; no other function does', () => {
+      const { config } = synthesizedApp();
+      const { functions } = api().routeApi;
+      for (const route of routes) {
+        const env = functions[route.id]?.environment ?? {};
+        expect({ route: route.id, origins: env.DICOMWEB_CORS_ORIGINS }).toEqual({
+          route: route.id,
+          origins: route.path.startsWith('/dicomweb/') ? config.dicomwebCorsOrigins.join(',') : undefined,
+        });
+      }
     });
 
     it('[PP-18] no route may delete from the imaging index; STOW may put/update, QIDO/WADO only read', () => {
@@ -464,7 +529,10 @@ describe('API stack', () => {
       for (const route of routes) {
         const env = functions[route.id]?.environment ?? {};
         const indexed = hasBinding(route, 'imaging-index:read') || hasBinding(route, 'imaging-index:write');
-        const stored = hasBinding(route, 'imaging-store:read') || hasBinding(route, 'imaging-store:write');
+        const stored =
+          hasBinding(route, 'imaging-store:read') ||
+          hasBinding(route, 'imaging-store:write') ||
+          hasBinding(route, 'upload-staging:write');
         expect({
           route: route.id,
           table: 'IMAGING_TABLE_NAME' in env,
@@ -498,6 +566,79 @@ describe('API stack', () => {
         expect(integration).not.toMatch(/Allow-Origin":"'\*'/);
       }
       expect(config.dicomwebCorsOrigins).toEqual(['https://viewer.pacscribe.example']);
+    });
+  });
+
+  describe('upload sessions [PP-18]', () => {
+    const stagingRoutes = () => boundTo('upload-staging:write');
+
+    it('[PP-18] upload-session routes reach the imaging bucket only under uploads/, with object-level actions', () => {
+      expect(
+        stagingRoutes()
+          .map((route) => route.id)
+          .sort(),
+      ).toEqual([
+        'abortUploadSession',
+        'completeUploadSession',
+        'createUploadSession',
+        'issueUploadPartUrls',
+      ]);
+      for (const route of routes) {
+        const statements = routeStatements(route.id);
+        const staged = statements.find((statement) => statement.Sid === 'StageUploads');
+        if (!hasBinding(route, 'upload-staging:write')) {
+          expect({ route: route.id, staged }).toEqual({ route: route.id, staged: undefined });
+          continue;
+        }
+        expect(actions(staged)).toEqual([...STAGING_UPLOAD_ACTIONS].sort());
+        expect(JSON.stringify(staged?.Resource)).toMatch(/ImagingBucket.*"\/uploads\/\*"/);
+        const key = statements.find((statement) => statement.Sid === 'StageUploadsKey');
+        expect(actions(key)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+        expect(key?.Condition).toEqual({
+          StringEquals: { 'kms:ViaService': `s3.${api().region}.amazonaws.com` },
+        });
+      }
+    });
+
+    it('[PP-18] only completeUploadSession may start the upload-ingest workflow', () => {
+      expect(boundTo('upload-ingest:start').map((route) => route.id)).toEqual(['completeUploadSession']);
+      const starters = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter(
+        (policy) =>
+          JSON.stringify(policy).includes('states:StartExecution') &&
+          JSON.stringify(policy).includes('UploadIngest'),
+      );
+      expect(starters).toHaveLength(1);
+      expect(JSON.stringify(starters[0]?.Properties?.Roles)).toContain(
+        logicalIdOf(api().routeApi.functions.completeUploadSession?.role as never),
+      );
+    });
+
+    it('[PP-18] sessions live in their own table: routes read, put and update it, none deletes', () => {
+      const { functions } = api().routeApi;
+      for (const route of routes) {
+        const granted = routeStatements(route.id)
+          .filter(
+            (statement) =>
+              statement.Effect === 'Allow' && JSON.stringify(statement.Resource).includes('UploadsTable'),
+          )
+          .flatMap((statement) => actions(statement))
+          .filter((action) => action.startsWith('dynamodb:'));
+        const writes = hasBinding(route, 'upload-sessions:write');
+        const reads = writes || hasBinding(route, 'upload-sessions:read');
+        expect({ route: route.id, granted: [...new Set(granted)].sort() }).toEqual({
+          route: route.id,
+          granted: reads
+            ? [...TABLE_READ_ACTIONS, ...(writes ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : [])].sort()
+            : [],
+        });
+        expect({
+          route: route.id,
+          env: 'UPLOAD_SESSIONS_TABLE_NAME' in (functions[route.id]?.environment ?? {}),
+        }).toEqual({
+          route: route.id,
+          env: reads,
+        });
+      }
     });
   });
 

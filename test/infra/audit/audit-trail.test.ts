@@ -67,12 +67,13 @@ describe('audit trail (CloudTrail)', () => {
     expect(JSON.stringify(field(selectorFor('AWS::S3::Object'), 'eventCategory')?.Equals)).toBe('["Data"]');
   });
 
-  it('[PP-09] records DynamoDB data events for every table (accounts, audit, imaging index)', () => {
+  it('[PP-09] records DynamoDB data events for every table (accounts, audit, imaging index, upload sessions)', () => {
     const tableArns = JSON.stringify(field(selectorFor('AWS::DynamoDB::Table'), 'resources.ARN')?.Equals);
     expect(tableArns).toContain(logicalId(data().tables.accounts.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.audit.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.imaging.table, data()));
-    expect(data().tables.all).toHaveLength(3);
+    expect(tableArns).toContain(logicalId(data().tables.uploads.table, data()));
+    expect(data().tables.all).toHaveLength(4);
   });
 
   it('[PP-09] trail files land in a write-once (Object Lock) bucket kept for the audit retention period', () => {

@@ -25,8 +25,8 @@ describe('function bundles', () => {
       })),
   );
 
-  it('[PP-18] bundles one function per route plus the workflow task and the audit archiver', () => {
-    expect(bundles).toHaveLength(routes.length + 2);
+  it('[PP-18] bundles one function per route plus the two workflow tasks and the audit archiver', () => {
+    expect(bundles).toHaveLength(routes.length + 3);
   });
 
   it.each(bundles)('[PP-18] $logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {

@@ -16,7 +16,11 @@ const protectedRoutes = (routes as readonly RouteDefinition[]).filter(
 
 function expectedAllowed(route: RouteDefinition, role: Role): boolean {
   if (route.access.kind === 'member') return true;
-  if (route.access.kind === 'action') return DEFAULT_PERMISSIONS[role].includes(route.access.action);
+  if (route.access.kind === 'action') {
+    return [route.access.action, ...(route.access.orActions ?? [])].some((action) =>
+      DEFAULT_PERMISSIONS[role].includes(action),
+    );
+  }
   // Staff routes never take a customer token, whatever the role.
   return false;
 }

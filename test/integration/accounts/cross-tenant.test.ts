@@ -14,6 +14,9 @@ const idRoutes = (routes as readonly RouteDefinition[]).filter((route) => /\{[^}
 
 const BODIES: Record<string, string> = {
   updateUser: JSON.stringify({ role: 'administrator' }),
+  // Valid bodies, so the lookup of the (foreign) session is what answers.
+  completeUploadSession: JSON.stringify({ parts: [{ partNumber: 1, etag: '"0"' }] }),
+  issueUploadPartUrls: JSON.stringify({}),
 };
 
 let a: TestOrganization;

@@ -172,7 +172,11 @@ describe('DICOMweb over HTTPS', () => {
       expect(instance['0020000E'].Value).toEqual([seriesA]);
       expect(instance['00100010']).toEqual({ vr: 'PN', Value: [{ Alphabetic: 'Doe^Jane' }] });
       expect(instance['00280010']).toEqual({ vr: 'US', Value: [32] });
-      expect(instance['7FE00010']).toBeUndefined();
+      // Pixel data is bulk data: named by a URI, never inlined.
+      expect(instance['7FE00010']).toEqual({
+        vr: 'OW',
+        BulkDataURI: expect.stringMatching(/^https:\/\/[^/]+\/dicomweb\/studies\/.+\/bulkdata\/7FE00010$/),
+      });
       expect(JSON.stringify(instance)).not.toContain('_rawValue');
     }
     expect(whole.json()).toHaveLength(3);

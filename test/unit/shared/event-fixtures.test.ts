@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
+import { UploadIngestInputSchema } from '../../../schemas/imaging/upload-session';
 import { WelcomeMailInputSchema } from '../../../schemas/mail/welcome-mail';
 import { EVENTS_DIR } from '../../support/events';
 
@@ -41,6 +42,9 @@ describe('event fixtures', () => {
     if (file.includes(`${path.sep}apigw${path.sep}`)) return checkApiGatewayFixture(file, event);
     if (file === path.join('mail', 'sfn', 'send-welcome-mail.input.json')) {
       return expect(WelcomeMailInputSchema.safeParse(event).success).toBe(true);
+    }
+    if (file.startsWith(path.join('imaging', 'sfn', 'ingest-upload-session.'))) {
+      return expect(UploadIngestInputSchema.safeParse(event).success).toBe(file.includes('.valid.'));
     }
     throw new Error(`no schema check for ${file}`);
   });

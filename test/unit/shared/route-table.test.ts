@@ -15,7 +15,11 @@ describe('the route table', () => {
     '[PP-18] %s declares who may call it (deny by default)',
     (_id, route) => {
       expect(['public', 'member', 'action', 'workforce']).toContain(route.access.kind);
-      if (route.access.kind === 'action') expect(ACTIONS).toContain(route.access.action);
+      if (route.access.kind === 'action') {
+        for (const action of [route.access.action, ...(route.access.orActions ?? [])]) {
+          expect(ACTIONS).toContain(action);
+        }
+      }
       if (route.access.kind === 'workforce') expect(SUPPORT_GROUPS).toContain(route.access.group);
       if (route.access.kind === 'public') expect(route.access.reason.length).toBeGreaterThan(10);
     },

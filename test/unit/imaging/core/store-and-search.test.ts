@@ -4,7 +4,7 @@ import type {
   StoredInstance,
   StudyRecord,
 } from '../../../../functions/imaging/core/ports';
-import { patientNameMatcher } from '../../../../functions/imaging/core/search';
+import { personNameMatcher } from '../../../../functions/imaging/core/search';
 import { storeInstances } from '../../../../functions/imaging/core/store-instances';
 import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
 import { ctInstance, testUid } from '../../../support/dicom-files';
@@ -19,6 +19,12 @@ class MemoryObjects implements ObjectStore {
     const body = this.objects.get(key);
     if (!body) throw new Error('missing');
     return body;
+  }
+  async read(key: string) {
+    const body = await this.get(key);
+    return (async function* () {
+      yield body;
+    })();
   }
   async delete(key: string) {
     this.objects.delete(key);
@@ -56,6 +62,9 @@ class MemoryIndex implements ImagingIndex {
   }
   async listMetadata() {
     return [];
+  }
+  async getMetadata() {
+    return null;
   }
 }
 
@@ -134,6 +143,6 @@ describe('PatientName matching', () => {
     ['DOE', 'Doe^Jane', false],
     ['(.*)', 'Doe^Jane', false],
   ])('%s against %s → %s', (pattern, name, expected) => {
-    expect(patientNameMatcher(pattern)(name)).toBe(expected);
+    expect(personNameMatcher(pattern)(name)).toBe(expected);
   });
 });

@@ -6,6 +6,10 @@ import { routes } from '../../../../functions/shared/routes';
 import { ACTIONS } from '../../../../schemas/accounts/roles';
 import { loadEvent, testContext } from '../../../support/events';
 import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
+import { installLambdaStreamingShim, invokeHttpHandler } from '../../../support/lambda-streaming';
+
+// Streaming routes are built in streamifyResponse mode, which needs the runtime's awslambda global.
+installLambdaStreamingShim();
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const audited = (routes as readonly RouteDefinition[]).filter((route) => route.audit !== null);
@@ -52,7 +56,7 @@ describe('[PP-18] fail closed', () => {
       );
       const event = loadEvent('accounts/apigw/get-me.valid.json');
 
-      const response = await handler(event, testContext());
+      const response = await invokeHttpHandler(handler, event, testContext());
 
       expect(response.statusCode).toBe(503);
       expect(JSON.parse(response.body).error.code).toBe('audit_unavailable');

@@ -1,0 +1,7 @@
+import { httpHandler } from '../../shared/http/http-handler';
+import { routeById } from '../../shared/routes';
+import { retrieveInstancesResponse } from './retrieve-instances';
+
+export const handler = httpHandler(routeById('retrieveSeries'), (input) =>
+  retrieveInstancesResponse(input, 'series'),
+);

@@ -1,0 +1,3 @@
+import { searchInstancesHandler } from './search-instances';
+
+export const handler = searchInstancesHandler('searchStudyInstances');

@@ -1,0 +1,135 @@
+import { NotAcceptableError } from '../../shared/errors';
+import { parseContentType } from '../core/multipart-related';
+import {
+  bitstreamMediaType,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+  OCTET_STREAM,
+} from '../core/pixel-media-types';
+
+interface MediaRange {
+  mediaType: string;
+  type: string | undefined;
+  transferSyntax: string | undefined;
+}
+
+/** More ranges than any client sends are ignored rather than parsed. */
+const MAX_MEDIA_RANGES = 32;
+
+/**
+ * The client's media ranges, most preferred first (q-values, then order); q=0 ranges are refusals and
+ * dropped. Quoted and unquoted parameters are the same (PS3.18 §8.7). No Accept means anything.
+ */
+export function mediaRanges(accept: string | undefined): MediaRange[] {
+  if (!accept?.trim()) return [{ mediaType: '*/*', type: undefined, transferSyntax: undefined }];
+  return accept
+    .split(',')
+    .slice(0, MAX_MEDIA_RANGES)
+    .map((text, order) => {
+      const { mediaType, parameters } = parseContentType(text);
+      const q = parameters.q === undefined ? 1 : Number(parameters.q);
+      return {
+        mediaType,
+        type: parameters.type?.toLowerCase(),
+        transferSyntax: parameters['transfer-syntax'],
+        q: Number.isFinite(q) ? q : 0,
+        order,
+      };
+    })
+    .filter((range) => range.q > 0 && range.mediaType !== '')
+    .sort((a, b) => b.q - a.q || a.order - b.order)
+    .map(({ mediaType, type, transferSyntax }) => ({ mediaType, type, transferSyntax }));
+}
+
+const anyMultipart = (range: MediaRange) => range.mediaType === '*/*' || range.mediaType === 'multipart/*';
+const multipartOf = (range: MediaRange, defaultType: string) =>
+  range.mediaType === 'multipart/related' ? (range.type ?? defaultType) : null;
+const anySyntax = (syntax: string | undefined) => syntax === undefined || syntax === '*';
+
+/**
+ * Instances (study, series or one instance): multipart/related; type="application/dicom" in the stored
+ * transfer syntax, which `transfer-syntax=*` or the stored UID itself selects. No transcoding: anything
+ * else the client insists on gets 406 rather than a silent substitute.
+ */
+export function negotiateInstances(accept: string | undefined, storedSyntaxes: ReadonlySet<string>): void {
+  const acceptable = mediaRanges(accept).some((range) => {
+    if (anyMultipart(range)) return true;
+    if (multipartOf(range, 'application/dicom') !== 'application/dicom') return false;
+    const syntax = range.transferSyntax;
+    return anySyntax(syntax) || (storedSyntaxes.size === 1 && storedSyntaxes.has(syntax as string));
+  });
+  if (!acceptable) {
+    throw new NotAcceptableError(
+      `Offered: multipart/related; type="application/dicom"; transfer-syntax=${[...storedSyntaxes].join(' or ')} (or *).`,
+    );
+  }
+}
+
+export interface PixelRepresentation {
+  /** The multipart type parameter, and each part's Content-Type. */
+  type: string;
+  partContentType: string;
+}
+
+/**
+ * Frames and pixel data as stored. Native: application/octet-stream, little endian, which
+ * Explicit VR Little Endian names (the PS3.18 default). Encapsulated: the stored bitstreams, labelled
+ * with their own media type (image/jpeg, image/jls, image/jp2, image/jphc, image/dicom-rle) or, when
+ * asked for with `transfer-syntax=*` or the stored UID, as application/octet-stream.
+ */
+export function negotiatePixelData(
+  accept: string | undefined,
+  pixels: { encapsulated: boolean; transferSyntaxUid: string },
+): PixelRepresentation {
+  const stored = pixels.transferSyntaxUid;
+  const native: PixelRepresentation = {
+    type: OCTET_STREAM,
+    partContentType: `${OCTET_STREAM}; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}`,
+  };
+  const media = bitstreamMediaType(stored);
+  const asMedia: PixelRepresentation = {
+    type: media,
+    partContentType: `${media}; transfer-syntax=${stored}`,
+  };
+  const asOctets: PixelRepresentation = {
+    type: OCTET_STREAM,
+    partContentType: `${OCTET_STREAM}; transfer-syntax=${stored}`,
+  };
+  for (const range of mediaRanges(accept)) {
+    if (anyMultipart(range)) return pixels.encapsulated ? asMedia : native;
+    const type = multipartOf(range, OCTET_STREAM);
+    const syntax = range.transferSyntax;
+    if (!pixels.encapsulated) {
+      const littleEndian =
+        anySyntax(syntax) || syntax === EXPLICIT_VR_LITTLE_ENDIAN || syntax === IMPLICIT_VR_LITTLE_ENDIAN;
+      if (type === OCTET_STREAM && littleEndian) return native;
+      continue;
+    }
+    if (type === media && (anySyntax(syntax) || syntax === stored)) return asMedia;
+    if (type === OCTET_STREAM && (syntax === '*' || syntax === stored)) return asOctets;
+  }
+  throw new NotAcceptableError(
+    pixels.encapsulated
+      ? `Offered: multipart/related; type="${media}" (or "${OCTET_STREAM}"; transfer-syntax=${stored}); no transcoding.`
+      : `Offered: multipart/related; type="${OCTET_STREAM}"; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}.`,
+  );
+}
+
+/**
+ * A bulk data value other than compressed pixel data: multipart/related; type="application/octet-stream",
+ * or the bare value when the client asks for single-part application/octet-stream (as viewers configured
+ * with `singlepart: bulkdata` do).
+ */
+export function negotiateBulkData(accept: string | undefined): 'multipart' | 'single-part' {
+  for (const range of mediaRanges(accept)) {
+    if (anyMultipart(range)) return 'multipart';
+    if (range.mediaType === OCTET_STREAM) return 'single-part';
+    const syntax = range.transferSyntax;
+    const littleEndian =
+      anySyntax(syntax) || syntax === EXPLICIT_VR_LITTLE_ENDIAN || syntax === IMPLICIT_VR_LITTLE_ENDIAN;
+    if (multipartOf(range, OCTET_STREAM) === OCTET_STREAM && littleEndian) return 'multipart';
+  }
+  throw new NotAcceptableError(
+    `Offered: multipart/related; type="${OCTET_STREAM}", or ${OCTET_STREAM} alone.`,
+  );
+}

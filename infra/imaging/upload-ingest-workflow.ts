@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { uploadIngestWorkflow } from '#functions/shared/workflows';
+import { applyBinding, type BindingResources } from '#infra/shared/bindings';
+import type { LogEncryption } from '#infra/shared/log-encryption';
+import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
+import { type Binding, ImagingEnvSchema, UploadSessionsEnvSchema } from '#schemas/shared/env';
+
+/** Shared with the local runner (aws-local-stepfunctions), which executes the same file. */
+export const UPLOAD_INGEST_ASL_PATH = path.join(__dirname, '../..', uploadIngestWorkflow.aslFile);
+const { IngestUploadFunctionArn: ingestHandler } = uploadIngestWorkflow.taskFunctions;
+
+/** What the ingest task may touch: the STOW-RS storage path, the session, the staged object, the audit trail. */
+export const UPLOAD_INGEST_BINDINGS: readonly Binding[] = [
+  'upload-sessions:write',
+  'upload-staging:ingest',
+  'imaging-index:write',
+  'imaging-store:write',
+  'audit-table:append',
+];
+
+/** Sized for the largest file a session accepts (1 GiB), held with its sanitized copy. */
+export const UPLOAD_INGEST_MEMORY_MB = 6144;
+
+export interface UploadIngestWorkflowProps {
+  resources: Pick<BindingResources, 'uploadsTable' | 'imagingTable' | 'imagingStore' | 'auditTable'>;
+  logEncryption: LogEncryption;
+  reservedConcurrency: number;
+  stage: string;
+}
+
+/**
+ * Ingests completed upload sessions asynchronously. State holds ids only; logging is ALL without
+ * execution data. The task pauses at a checkpoint before its own timeout and the state machine calls it
+ * again; failures are retried with backoff, then the session is marked failed.
+ */
+export class UploadIngestWorkflow extends Construct implements StateMachineRef {
+  readonly stateMachine: sfn.StateMachine;
+  readonly encryptionKey: kms.IKey;
+  readonly ingest: PacsFunction;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: UploadIngestWorkflowProps) {
+    super(scope, id);
+
+    this.encryptionKey = props.logEncryption.key;
+    this.ingest = new PacsFunction(this, 'Ingest', {
+      handler: ingestHandler,
+      description: 'Upload-ingest workflow task: validates and stores the instances of an upload session',
+      serviceName: 'pacscribe-imaging',
+      logEncryption: props.logEncryption,
+      reservedConcurrency: props.reservedConcurrency,
+      timeout: Duration.minutes(15),
+      memorySize: UPLOAD_INGEST_MEMORY_MB,
+    });
+    for (const binding of UPLOAD_INGEST_BINDINGS) applyBinding(this.ingest, binding, props.resources);
+    this.ingest.assertEnvironment(
+      z.object({
+        ...ImagingEnvSchema.shape,
+        ...UploadSessionsEnvSchema.shape,
+        AUDIT_TABLE_NAME: z.string().min(1),
+      }),
+    );
+
+    this.logGroup = props.logEncryption.createLogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/pacscribe-${props.stage}-upload-ingest`,
+      retention: logs.RetentionDays.ONE_YEAR,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: `pacscribe-${props.stage}-upload-ingest`,
+      definitionBody: sfn.DefinitionBody.fromString(readFileSync(UPLOAD_INGEST_ASL_PATH, 'utf8')),
+      definitionSubstitutions: { IngestUploadFunctionArn: this.ingest.function.functionArn },
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(this.encryptionKey),
+    });
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.ingest.function.functionArn],
+      }),
+    );
+
+    Validations.of(this.ingest).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        'Invoked synchronously by Step Functions, which retries it with backoff, then marks the session failed and keeps the execution in its history; a DLQ would never receive an event.',
+    });
+    Validations.of(this.stateMachine).acknowledge(
+      {
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason:
+          "The state machine role's inline policy holds only its invoke, logging, tracing and KMS grants; it is not shared.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray (PutTraceSegments) and CloudWatch Logs vended delivery (CreateLogDelivery and friends) have no resource-level permissions.',
+      },
+    );
+  }
+}

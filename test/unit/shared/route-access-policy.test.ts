@@ -1,0 +1,34 @@
+import { isAllowed } from '../../../functions/shared/auth/policy';
+import type { CustomerPrincipal } from '../../../functions/shared/auth/principal';
+import { routeById } from '../../../functions/shared/routes';
+import type { Action } from '../../../schemas/accounts/roles';
+
+const member = (...permissions: Action[]): CustomerPrincipal => ({
+  kind: 'customer',
+  userId: 'u1',
+  orgId: 'org-a',
+  role: 'technologist',
+  permissions: new Set(permissions),
+});
+
+describe('route access with alternative permissions', () => {
+  const status = routeById('getUploadSession').access;
+
+  it('[PP-06] an upload session status is readable with upload or with view', () => {
+    expect(isAllowed(member('upload'), status)).toBe(true);
+    expect(isAllowed(member('view'), status)).toBe(true);
+  });
+
+  it('[PP-06] and with neither, it is denied', () => {
+    expect(isAllowed(member('edit', 'export'), status)).toBe(false);
+    expect(isAllowed({ kind: 'workforce', staffId: 's1', groups: ['support-engineer'] }, status)).toBe(false);
+    expect(isAllowed(null, status)).toBe(false);
+  });
+
+  it('[PP-06] the routes that change a session need upload itself', () => {
+    for (const id of ['createUploadSession', 'completeUploadSession', 'abortUploadSession'] as const) {
+      expect(isAllowed(member('view'), routeById(id).access)).toBe(false);
+      expect(isAllowed(member('upload'), routeById(id).access)).toBe(true);
+    }
+  });
+});
