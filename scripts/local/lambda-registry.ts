@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,70 +13,79 @@ export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 installLambdaStreamingShim();
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-const loaded = new Map<string, Promise<LambdaHandler>>();
+type HandlerModules = Readonly<Record<string, { handler?: LambdaHandler }>>;
 
 const bundleDir = path.join(tmpdir(), `pacscribe-local-${process.pid}`);
 const requireBundle = createRequire(__filename);
 
+/** Every module under functions/<context>/handlers, named as routes and workflows name them. */
+function handlerModules(): string[] {
+  const functionsDir = path.join(PROJECT_ROOT, 'functions');
+  return readdirSync(functionsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((context) => {
+      const dir = path.join(functionsDir, context.name, 'handlers');
+      if (!existsSync(dir)) return [];
+      return readdirSync(dir)
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+        .map((file) => `${context.name}/handlers/${file.slice(0, -'.ts'.length)}`);
+    })
+    .sort();
+}
+
 /**
- * Loads a handler the way Lambda would: bundled by esbuild from the same entry CDK deploys
- * (so ESM-only dependencies such as middy resolve exactly as in AWS), once, on first invocation.
+ * Every handler in one esbuild bundle, built from the same entries CDK deploys one by one (so ESM-only
+ * dependencies such as middy resolve exactly as in AWS). One bundle rather than one per function keeps
+ * the AWS SDK, middy and zod in memory once: forty separate bundles held over a gigabyte of code and
+ * source maps.
  */
-let bundling = 0;
-let idleStop: NodeJS.Timeout | undefined;
-
-/** esbuild's service process holds ~250 MB; it is stopped once bundling goes quiet and restarts on demand. */
-function stopEsbuildWhenIdle() {
-  clearTimeout(idleStop);
-  // Checked again when the timer fires: stop() during a build leaves that build pending forever.
-  if (bundling > 0) return;
-  idleStop = setTimeout(() => {
-    if (bundling === 0) void stopEsbuild();
-  }, 2000).unref();
-}
-
-async function bundleHandler(handlerModule: string): Promise<LambdaHandler> {
-  clearTimeout(idleStop);
-  bundling += 1;
+async function bundleAll(): Promise<HandlerModules> {
+  const modules = handlerModules();
+  const contents = [
+    ...modules.map((module, index) => `import * as m${index} from './functions/${module}';`),
+    `export const modules = { ${modules.map((module, index) => `${JSON.stringify(module)}: m${index}`).join(', ')} };`,
+  ].join('\n');
   try {
-    return await bundleAndLoad(handlerModule);
+    const result = await build({
+      stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'local-handlers.ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node24',
+      // No source map: Node parses a map into ~20 times its size the first time any error's stack is
+      // read (288 MB for this bundle). The bundle keeps a `// functions/…` comment above each module.
+      write: false,
+      logLevel: 'silent',
+      absWorkingDir: PROJECT_ROOT,
+    });
+    const code = result.outputFiles[0]?.text;
+    if (!code) throw new Error('bundling the handlers produced no output');
+    mkdirSync(bundleDir, { recursive: true });
+    const file = path.join(bundleDir, 'handlers.cjs');
+    writeFileSync(file, code);
+    return (requireBundle(file) as { modules: HandlerModules }).modules;
   } finally {
-    bundling -= 1;
-    stopEsbuildWhenIdle();
+    // esbuild's service process holds ~250 MB and is not needed again.
+    await stopEsbuild();
   }
 }
 
-async function bundleAndLoad(handlerModule: string): Promise<LambdaHandler> {
-  const entry = path.join(PROJECT_ROOT, 'functions', `${handlerModule}.ts`);
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node24',
-    sourcemap: 'inline',
-    write: false,
-    logLevel: 'silent',
-    absWorkingDir: PROJECT_ROOT,
-  });
-  const code = result.outputFiles[0]?.text;
-  if (!code) throw new Error(`bundling ${handlerModule} produced no output`);
-  mkdirSync(bundleDir, { recursive: true });
-  const file = path.join(bundleDir, `${handlerModule.replaceAll('/', '__')}.cjs`);
-  writeFileSync(file, code);
-  const module = requireBundle(file) as { handler?: LambdaHandler };
-  if (typeof module.handler !== 'function') throw new Error(`${handlerModule} exports no handler`);
-  return module.handler;
+let bundled: Promise<HandlerModules> | undefined;
+
+/** Bundles and loads every handler once; the local stack calls it before it reports ready. */
+export function loadHandlers(): Promise<HandlerModules> {
+  if (!bundled) {
+    bundled = bundleAll();
+    bundled.catch(() => {
+      bundled = undefined;
+    });
+  }
+  return bundled;
 }
 
-export function loadHandler(handlerModule: string): Promise<LambdaHandler> {
-  let handler = loaded.get(handlerModule);
-  if (!handler) {
-    handler = bundleHandler(handlerModule);
-    handler.catch(() => loaded.delete(handlerModule));
-    loaded.set(handlerModule, handler);
-  }
+export async function loadHandler(handlerModule: string): Promise<LambdaHandler> {
+  const handler = (await loadHandlers())[handlerModule]?.handler;
+  if (typeof handler !== 'function') throw new Error(`${handlerModule} exports no handler`);
   return handler;
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { generate } from 'selfsigned';
 import { defaultHttpRuntime } from '../../functions/shared/http/runtime';
 import { bootstrapResources, type LocalResources } from './bootstrap';
+import { loadHandlers } from './lambda-registry';
 import { createLocalApi } from './router';
 import { type DemoUser, seedDemoData } from './seed';
 import { startCognito } from './services/cognito';
@@ -153,6 +154,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       DICOMWEB_CORS_ORIGINS: process.env.DICOMWEB_CORS_ORIGINS ?? 'http://localhost:3000',
     });
 
+    // Handlers are bundled before the stack reports ready, so no request waits for esbuild.
+    await loadHandlers();
     const users = await seedDemoData(dataDir, resources);
     const tls = await tlsMaterial(dataDir);
     const api = createLocalApi({

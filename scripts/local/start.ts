@@ -7,6 +7,9 @@ import { startLocalStack } from './stack';
  * machine, in one process, until Ctrl-C.
  */
 async function main() {
+  // tsx turns source maps on; with them, the first Error whose stack is read (bluebird reads one as it
+  // loads) makes Node parse every map on the stack, some 300 MB held for the life of the process.
+  process.setSourceMapsEnabled(false);
   const args = process.argv.slice(2);
   const dataDirIndex = args.indexOf('--data-dir');
   const dataDir =
