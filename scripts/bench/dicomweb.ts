@@ -381,7 +381,8 @@ async function bundles(): Promise<string[]> {
       process.execPath,
       [
         '-e',
-        `const t=performance.now();require(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`,
+        // Lambda's Node runtime provides the awslambda global that streaming handlers use as they load.
+        `globalThis.awslambda={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};const t=performance.now();require(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`,
       ],
       { encoding: 'utf8' },
     );

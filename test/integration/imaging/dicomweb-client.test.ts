@@ -5,6 +5,7 @@ import XMLHttpRequest from 'xhr2';
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { localConfig } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { sopOf } from '../../support/stow';
 
 /**
  * PACScribe driven by dicomweb-client, the DICOMweb library OHIF is built on, exactly as a viewer or
@@ -67,7 +68,6 @@ const files = [1, 2, 3].map(() =>
     studyDate: '20261102',
   }),
 );
-const sopOf = (file: Buffer) => /(2\.25\.\d+)/.exec(file.subarray(132, 400).toString('latin1'))?.[1] ?? '';
 
 beforeAll(async () => {
   org = await freshOrganization('dicomweb-client');

@@ -3,28 +3,13 @@ import { readMultipartRelated } from '../../../functions/imaging/core/multipart-
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { callApi } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
-
-const BOUNDARY = 'stow-boundary-42';
-const STOW_TYPE = `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`;
-
-function stowBody(files: Buffer[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const file of files) {
-    chunks.push(
-      Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`),
-      file,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
+import { STOW_CONTENT_TYPE, stowBody } from '../../support/stow';
 
 const stow = (token: string, files: Buffer[], path = '/dicomweb/studies') =>
   callApi('POST', path, {
     token,
     body: stowBody(files),
-    headers: { 'content-type': STOW_TYPE, accept: 'application/dicom+json' },
+    headers: { 'content-type': STOW_CONTENT_TYPE, accept: 'application/dicom+json' },
   });
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

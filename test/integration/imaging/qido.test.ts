@@ -1,17 +1,7 @@
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { callApi } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
-
-const BOUNDARY = 'qido-boundary-7';
-const stowBody = (files: Buffer[]) =>
-  Buffer.concat([
-    ...files.flatMap((file) => [
-      Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`),
-      file,
-      Buffer.from('\r\n'),
-    ]),
-    Buffer.from(`--${BOUNDARY}--\r\n`),
-  ]);
+import { STOW_CONTENT_TYPE, sopOf, stowBody } from '../../support/stow';
 
 type DicomJson = Record<string, { vr: string; Value?: unknown[] }>;
 const first = (dataset: DicomJson | undefined, tag: string) => dataset?.[tag]?.Value?.[0];
@@ -43,7 +33,6 @@ const files = [
   instanceIn(axial, 2, 'AXIAL 1mm', 'CT'),
   instanceIn(scout, 1, 'SCOUT', 'OT'),
 ];
-const sopOf = (file: Buffer) => /(2\.25\.\d+)/.exec(file.subarray(132, 400).toString('latin1'))?.[1] ?? '';
 
 const search = (path: string, token = org.users.radiologist.accessToken) =>
   callApi('GET', `/dicomweb${path}`, { token, headers: { accept: 'application/dicom+json' } });
@@ -54,7 +43,7 @@ beforeAll(async () => {
   const stored = await callApi('POST', '/dicomweb/studies', {
     token: org.users.technologist.accessToken,
     body: stowBody(files),
-    headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` },
+    headers: { 'content-type': STOW_CONTENT_TYPE },
   });
   expect(stored.status).toBe(200);
 });

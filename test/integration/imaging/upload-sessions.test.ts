@@ -4,23 +4,9 @@ import { readMultipartRelated } from '../../../functions/imaging/core/multipart-
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { type ApiResponse, callApi, localConfig, postJson } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { STOW_CONTENT_TYPE, stowBody } from '../../support/stow';
 
 const MiB = 1024 * 1024;
-const BOUNDARY = 'upload-session-boundary';
-const MULTIPART = `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`;
-
-function stowBody(files: Buffer[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const file of files) {
-    chunks.push(
-      Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`),
-      file,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const uidOf = (file: Buffer) => /(2\.25\.\d+)/.exec(file.subarray(132, 400).toString('latin1'))?.[1] ?? '';
@@ -65,7 +51,7 @@ async function untilFinished(token: string, sessionId: string): Promise<ApiRespo
 
 /** Opens a session for `body`, uploads it through the part URLs and completes it. */
 async function uploadThroughSession(token: string, body: Buffer, extra: object = {}) {
-  const opened = await open(token, { totalBytes: body.length, contentType: MULTIPART, ...extra });
+  const opened = await open(token, { totalBytes: body.length, contentType: STOW_CONTENT_TYPE, ...extra });
   expect(opened.status).toBe(201);
   const created = opened.json() as Created;
   const parts = await putParts(created, body);
@@ -102,7 +88,7 @@ describe('STOW upload sessions over HTTPS', () => {
     expect(body.length).toBeGreaterThan(4 * MiB);
     const opened = await open(token, {
       totalBytes: body.length,
-      contentType: MULTIPART,
+      contentType: STOW_CONTENT_TYPE,
       studyInstanceUid: study,
       partSizeBytes: 5 * MiB,
     });
@@ -159,7 +145,7 @@ describe('STOW upload sessions over HTTPS', () => {
     const clinician = org.users.clinician.accessToken;
 
     const status = await callApi('GET', `/dicomweb/upload-sessions/${sessionId}`, { token: clinician });
-    const refused = await open(clinician, { totalBytes: 10 * MiB, contentType: MULTIPART });
+    const refused = await open(clinician, { totalBytes: 10 * MiB, contentType: STOW_CONTENT_TYPE });
 
     expect(status.status).toBe(200);
     expect(refused.status).toBe(403);
@@ -236,7 +222,7 @@ describe('STOW upload sessions over HTTPS', () => {
     const { created, parts } = await (async () => {
       const opened = await open(org.users.technologist.accessToken, {
         totalBytes: stowBody([ctInstance()]).length,
-        contentType: MULTIPART,
+        contentType: STOW_CONTENT_TYPE,
       });
       const session = opened.json() as Created;
       return { created: session, parts: await putParts(session, stowBody([ctInstance()])) };
@@ -268,18 +254,20 @@ describe('STOW upload sessions over HTTPS', () => {
   it('refuses a session over its limits before anything is created, and one that exceeds its declared size', async () => {
     const token = org.users.technologist.accessToken;
 
-    const tooBig = await open(token, { totalBytes: 6 * 1024 * MiB, contentType: MULTIPART });
+    const tooBig = await open(token, { totalBytes: 6 * 1024 * MiB, contentType: STOW_CONTENT_TYPE });
     // 5 GiB in 5 MiB parts: 1024 parts, more than the 1000 a session takes.
     const tooManyParts = await open(token, {
       totalBytes: 5 * 1024 * MiB,
-      contentType: MULTIPART,
+      contentType: STOW_CONTENT_TYPE,
       partSizeBytes: 5 * MiB,
     });
     const bigSingleFile = await open(token, { totalBytes: 2 * 1024 * MiB, contentType: 'application/dicom' });
     const tinyParts = await open(token, { totalBytes: 10 * MiB, partSizeBytes: 1024 });
     const notDicom = await open(token, { totalBytes: 10 * MiB, contentType: 'application/zip' });
     const bodyOfWrongSize = stowBody([ctInstance()]);
-    const opened = (await open(token, { totalBytes: bodyOfWrongSize.length, contentType: MULTIPART })).json();
+    const opened = (
+      await open(token, { totalBytes: bodyOfWrongSize.length, contentType: STOW_CONTENT_TYPE })
+    ).json();
     const overrun = await complete(token, opened.sessionId, await putParts(opened, bodyOfWrongSize, 4096));
 
     expect([tooBig.status, tooManyParts.status, bigSingleFile.status]).toEqual([413, 413, 413]);
@@ -295,7 +283,7 @@ describe('STOW upload sessions over HTTPS', () => {
     const token = org.users.technologist.accessToken;
     const file = stowBody([ctInstance()]);
     const created = (
-      await open(token, { totalBytes: file.length, contentType: MULTIPART })
+      await open(token, { totalBytes: file.length, contentType: STOW_CONTENT_TYPE })
     ).json() as Created;
     const parts = await putParts(created, file);
 

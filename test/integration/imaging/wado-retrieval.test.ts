@@ -14,34 +14,19 @@ import {
 } from '../../support/dicom-files';
 import { callApi, localConfig } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { STOW_CONTENT_TYPE, sopOf, stowBody } from '../../support/stow';
 
-const BOUNDARY = 'wado-it-boundary';
-const STOW_TYPE = `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`;
 const ANY_SYNTAX = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 const OCTETS = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 const VIEWER_ORIGIN = 'http://localhost:3000';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const sopOf = (file: Buffer) => /(2\.25\.\d+)/.exec(file.subarray(132, 400).toString('latin1'))?.[1] ?? '';
-
-function stowBody(files: Buffer[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const file of files) {
-    chunks.push(
-      Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`),
-      file,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
 
 async function stow(token: string, files: Buffer[]) {
   const response = await callApi('POST', '/dicomweb/studies', {
     token,
     body: stowBody(files),
-    headers: { 'content-type': STOW_TYPE, accept: 'application/dicom+json' },
+    headers: { 'content-type': STOW_CONTENT_TYPE, accept: 'application/dicom+json' },
   });
   if (response.status !== 200) throw new Error(`STOW failed: ${response.status} ${response.text}`);
 }
