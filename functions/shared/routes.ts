@@ -452,6 +452,22 @@ export const routes = [
     },
   },
   {
+    id: 'deleteStudy',
+    method: 'DELETE',
+    path: '/dicomweb/studies/{study}',
+    context: 'imaging',
+    handler: 'imaging/handlers/delete-study',
+    summary:
+      "Deletes a study: its stored objects, then its index entries. Recoverable by PACScribe for 30 days (the bucket's noncurrent versions), then gone.",
+    access: { kind: 'action', action: 'delete' },
+    audit: 'study-deleted',
+    bindings: ['imaging-index:delete', 'imaging-store:delete'],
+    responses: {
+      204: { description: 'The study is deleted.' },
+      404: { description: 'No such study.' },
+    },
+  },
+  {
     id: 'retrieveStudy',
     method: 'GET',
     path: '/dicomweb/studies/{study}',

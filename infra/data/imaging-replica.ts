@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogsBucket } from '#infra/shared/access-logs-bucket';
 import { BUCKET_BASELINE } from '#infra/shared/bucket-baseline';
-import { stagedUploadLifecycleRules } from './imaging-store';
+import { deletedInstanceLifecycleRules, stagedUploadLifecycleRules } from './imaging-store';
 
 /** The disaster-recovery copy of the imaging bucket in the second US region [PP-12], on its own key. */
 export class ImagingReplica extends Construct {
@@ -33,7 +33,7 @@ export class ImagingReplica extends Construct {
       serverAccessLogsBucket: accessLogs.bucket,
       serverAccessLogsPrefix: 'imaging-replica/',
       // Replication copies staged uploads too; the copies expire as the originals do.
-      lifecycleRules: stagedUploadLifecycleRules(),
+      lifecycleRules: [...stagedUploadLifecycleRules(), ...deletedInstanceLifecycleRules()],
     });
     Validations.of(this.bucket).acknowledge({
       id: 'HIPAA.Security-S3BucketReplicationEnabled',

@@ -19,6 +19,20 @@ export interface ImagingStoreProps {
  */
 export const STAGED_UPLOAD_LIFETIME = Duration.days(1);
 
+/**
+ * A deleted study's objects stay recoverable by PACScribe (noncurrent versions) for this long, in both
+ * regions, and are then gone; stored objects are never overwritten, so only deletion makes versions.
+ */
+export const DELETED_INSTANCE_RETENTION = Duration.days(30);
+
+/** Expire what study deletion leaves behind, in the imaging bucket and its replica alike. */
+export function deletedInstanceLifecycleRules(): s3.LifecycleRule[] {
+  return [
+    { id: 'ExpireDeletedInstances', noncurrentVersionExpiration: DELETED_INSTANCE_RETENTION },
+    { id: 'RemoveExpiredDeleteMarkers', expiredObjectDeleteMarker: true },
+  ];
+}
+
 /** Lifecycle rules for the staging prefix, shared by the imaging bucket and its replica. */
 export function stagedUploadLifecycleRules(): s3.LifecycleRule[] {
   return [
@@ -82,6 +96,7 @@ export class ImagingStore extends Construct {
       lifecycleRules: [
         { id: 'AbortStalledUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
         ...stagedUploadLifecycleRules(),
+        ...deletedInstanceLifecycleRules(),
       ],
       // Browsers PUT upload-session parts straight to S3; reading the ETag header needs it exposed.
       cors: [

@@ -66,6 +66,21 @@ export function applyBinding(fn: PacsFunction, binding: Binding, resources: Bind
       fn.bindTable(required(resources.imagingTable, binding, 'the imaging table'), tableName, 'read');
       return;
     }
+    case 'imaging-index:delete': {
+      // Study deletion only: read to find the entries, delete them; never put or update.
+      const [tableName] = BINDINGS[binding];
+      fn.bindTable(required(resources.imagingTable, binding, 'the imaging table'), tableName, 'read-delete');
+      return;
+    }
+    case 'imaging-store:delete': {
+      const [bucketName] = BINDINGS[binding];
+      fn.bindObjectStore(
+        required(resources.imagingStore, binding, 'the imaging bucket'),
+        bucketName,
+        'delete',
+      );
+      return;
+    }
     case 'imaging-index:write': {
       // Read and write, never delete: the index keeps every instance it has recorded.
       const [tableName] = BINDINGS[binding];

@@ -68,6 +68,8 @@ export const TABLE_READ_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:ConditionCheckItem',
 ];
+/** Study deletion removes index entries in batches; it never writes one. */
+export const TABLE_DELETE_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 export const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -82,6 +84,8 @@ export const TABLE_WRITE_ACTIONS = [
 export const TABLE_WRITE_NO_DELETE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /** WADO-RS: read stored instances (a given version, too, for integrity re-checks). */
 export const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
+/** Study deletion: a delete marker on each current object; versions expire by lifecycle, never by a role. */
+export const OBJECT_DELETE_ACTIONS = ['s3:DeleteObject'];
 /** STOW-RS: store an instance, and remove the object it just wrote when indexing it fails. */
 export const OBJECT_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject'];
 /**
@@ -251,10 +255,11 @@ export class PacsFunction extends Construct {
   bindTable(
     { table, indexNames }: TableRef,
     envName: string,
-    access: 'read' | 'read-write' | 'read-write-no-delete',
+    access: 'read' | 'read-write' | 'read-write-no-delete' | 'read-delete',
   ): this {
     const actions = {
       read: TABLE_READ_ACTIONS,
+      'read-delete': [...TABLE_READ_ACTIONS, ...TABLE_DELETE_ACTIONS],
       'read-write': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
       'read-write-no-delete': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_NO_DELETE_ACTIONS],
     }[access];
@@ -377,14 +382,16 @@ export class PacsFunction extends Construct {
   bindObjectStore(
     { bucket, encryptionKey }: ObjectStoreRef,
     envName: string,
-    access: 'read' | 'write',
+    access: 'read' | 'write' | 'delete',
   ): this {
-    const sidPrefix = access === 'read' ? 'ReadObjects' : 'WriteObjects';
+    const sidPrefix = { read: 'ReadObjects', write: 'WriteObjects', delete: 'DeleteObjects' }[access];
     const objects = bucket.arnForObjects('*');
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: sidPrefix,
-        actions: access === 'read' ? OBJECT_READ_ACTIONS : OBJECT_WRITE_ACTIONS,
+        actions: { read: OBJECT_READ_ACTIONS, write: OBJECT_WRITE_ACTIONS, delete: OBJECT_DELETE_ACTIONS }[
+          access
+        ],
         resources: [objects],
       }),
     );
@@ -402,14 +409,17 @@ export class PacsFunction extends Construct {
         return [];
       },
     });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: `${sidPrefix}Key`,
-        actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
-      }),
-    );
+    // A delete marker needs no key.
+    if (access !== 'delete') {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `${sidPrefix}Key`,
+          actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
     return this.setEnvironment(envName, bucket.bucketName);
   }
 

@@ -87,6 +87,12 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'R',
   },
+  /** A study removed from the archive: its objects, then its index entries. */
+  'study-deleted': {
+    eventId: code('DCM', '110105', 'DICOM Study Deleted'),
+    eventType: null,
+    action: 'D',
+  },
   'metadata-retrieved': {
     eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
     eventType: null,

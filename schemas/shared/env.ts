@@ -66,6 +66,10 @@ export const BINDINGS = {
   'imaging-index:read': ['IMAGING_TABLE_NAME'],
   /** STOW: read and write the imaging index (no delete). */
   'imaging-index:write': ['IMAGING_TABLE_NAME'],
+  /** Study deletion: Query and BatchWriteItem deletes on the imaging index (no put or update). */
+  'imaging-index:delete': ['IMAGING_TABLE_NAME'],
+  /** Study deletion: DeleteObject on the imaging bucket (a delete marker; versions expire by lifecycle). */
+  'imaging-store:delete': ['IMAGING_BUCKET_NAME'],
   /** WADO: GetObject on the imaging bucket. */
   'imaging-store:read': ['IMAGING_BUCKET_NAME'],
   /** STOW: PutObject (and DeleteObject of its own just-written object when indexing fails). */

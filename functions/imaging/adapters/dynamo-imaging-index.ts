@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
@@ -15,6 +16,9 @@ const studyKey = (orgId: string, study: string) => `ORG#${orgId}#STUDY#${study}`
 const studiesIndexKey = (orgId: string) => `ORG#${orgId}#STUDIES`;
 const patientIndexKey = (orgId: string, patientId: string) => `ORG#${orgId}#PATIENT#${patientId}`;
 const NO_DATE = '00000000';
+/** DynamoDB takes at most 25 writes per batch; unprocessed ones are retried with backoff. */
+const BATCH_WRITE_LIMIT = 25;
+const MAX_BATCH_ATTEMPTS = 8;
 
 function toStudy(item: Record<string, unknown>): StudyRecord {
   const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
@@ -340,6 +344,35 @@ export class DynamoImagingIndex implements ImagingIndex {
     const prefix = series ? `INSTANCE#${series}#` : 'INSTANCE#';
     // Without the metadata each item carries (up to 300 KB): a listing of thousands stays small.
     return (await this.queryPrefix(studyKey(orgId, study), prefix, INSTANCE_FIELDS)).map(toInstance);
+  }
+
+  async deleteStudy(orgId: string, study: string): Promise<void> {
+    const pk = studyKey(orgId, study);
+    const keys: Record<string, unknown>[] = [];
+    const pages = paginateQuery(
+      { client: this.client, pageSize: 500 },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) keys.push(...(page.Items ?? []));
+    // The study item goes last, so a delete cut short still finds the study and can be repeated.
+    keys.sort((a, b) => Number(a.sk === 'STUDY') - Number(b.sk === 'STUDY'));
+    for (let start = 0; start < keys.length; start += BATCH_WRITE_LIMIT) {
+      let requests = keys.slice(start, start + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('the index kept deletes unprocessed');
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
   }
 
   private async queryPrefix(pk: string, prefix: string, fields?: readonly string[]) {

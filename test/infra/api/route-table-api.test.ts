@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { RouteDefinition } from '#functions/shared/http/route';
-import { routes } from '#functions/shared/routes';
+import { routeById, routes } from '#functions/shared/routes';
 import {
   ACCESS_TOKEN_SCOPE,
   BINARY_MEDIA_TYPES,
@@ -394,7 +394,7 @@ describe('API stack', () => {
           JSON.stringify(statement.Resource).includes(resourceMarker),
       );
 
-    it('[PP-18] only routes bound to imaging-store:write may PutObject/DeleteObject on the imaging bucket', () => {
+    it('[PP-18] only STOW may PutObject on the imaging bucket; only STOW and study deletion may DeleteObject', () => {
       const writers = boundTo('imaging-store:write');
       expect(writers.map((route) => route.id).sort()).toEqual(['storeInstances', 'storeInstancesInStudy']);
       for (const route of routes) {
@@ -405,9 +405,17 @@ describe('API stack', () => {
         const writes = granted.filter((action) => /^s3:(Put|Delete)/.test(action));
         expect({ route: route.id, writes: writes.sort() }).toEqual({
           route: route.id,
-          writes: hasBinding(route, 'imaging-store:write') ? ['s3:DeleteObject', 's3:PutObject'] : [],
+          writes: hasBinding(route, 'imaging-store:write')
+            ? ['s3:DeleteObject', 's3:PutObject']
+            : hasBinding(route, 'imaging-store:delete')
+              ? ['s3:DeleteObject']
+              : [],
         });
-        if (!hasBinding(route, 'imaging-store:write') && !hasBinding(route, 'imaging-store:read')) {
+        if (
+          !hasBinding(route, 'imaging-store:write') &&
+          !hasBinding(route, 'imaging-store:read') &&
+          !hasBinding(route, 'imaging-store:delete')
+        ) {
           expect({ route: route.id, granted }).toEqual({ route: route.id, granted: [] });
         }
       }
@@ -493,21 +501,29 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] no route may delete from the imaging index; STOW may put/update, QIDO/WADO only read', () => {
+    it('[PP-18] only study deletion may delete from the imaging index; STOW may put/update, QIDO/WADO only read', () => {
+      expect(boundTo('imaging-index:delete').map((route) => route.id)).toEqual(['deleteStudy']);
+      expect(boundTo('imaging-store:delete').map((route) => route.id)).toEqual(['deleteStudy']);
+      expect(routeById('deleteStudy').access).toEqual({ kind: 'action', action: 'delete' });
       for (const route of routes) {
         const granted = imagingStatements(route.id, 'ImagingTable').flatMap((statement) =>
           actions(statement),
         );
         expect({
           route: route.id,
-          deletes: granted.filter((action) => /Delete|BatchWrite|PartiQL|\*/.test(action)),
+          deletes: granted.filter((action) => /Delete|BatchWrite|PartiQL|\*/.test(action)).sort(),
         }).toEqual({
           route: route.id,
-          deletes: [],
+          deletes: hasBinding(route, 'imaging-index:delete')
+            ? ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem']
+            : [],
         });
         const writes = granted.filter((action) => /PutItem|UpdateItem/.test(action)).sort();
         const reads = granted.includes('dynamodb:GetItem') && granted.includes('dynamodb:Query');
-        const indexed = hasBinding(route, 'imaging-index:read') || hasBinding(route, 'imaging-index:write');
+        const indexed =
+          hasBinding(route, 'imaging-index:read') ||
+          hasBinding(route, 'imaging-index:write') ||
+          hasBinding(route, 'imaging-index:delete');
         expect({ route: route.id, writes, reads }).toEqual({
           route: route.id,
           writes: hasBinding(route, 'imaging-index:write') ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : [],
@@ -528,10 +544,14 @@ describe('API stack', () => {
       const { functions } = api().routeApi;
       for (const route of routes) {
         const env = functions[route.id]?.environment ?? {};
-        const indexed = hasBinding(route, 'imaging-index:read') || hasBinding(route, 'imaging-index:write');
+        const indexed =
+          hasBinding(route, 'imaging-index:read') ||
+          hasBinding(route, 'imaging-index:write') ||
+          hasBinding(route, 'imaging-index:delete');
         const stored =
           hasBinding(route, 'imaging-store:read') ||
           hasBinding(route, 'imaging-store:write') ||
+          hasBinding(route, 'imaging-store:delete') ||
           hasBinding(route, 'upload-staging:write');
         expect({
           route: route.id,

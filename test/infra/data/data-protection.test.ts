@@ -17,6 +17,29 @@ const audit = () => synthesizedApp().stacks.audit;
 describe('data protection', () => {
   beforeAll(() => synthesizedApp());
 
+  it("[PP-12] a deleted study's objects stay recoverable for 30 days in both regions, then expire", () => {
+    const { config } = synthesizedApp();
+    const imaging = Object.values(resourcesOf(data(), 'AWS::S3::Bucket')).find(
+      (bucket) => bucket.Properties?.ReplicationConfiguration,
+    );
+    const replicaBucket = Object.values(resourcesOf(replica(), 'AWS::S3::Bucket')).find(
+      (bucket) => bucket.Properties?.BucketName === replicaImagingBucketName(config),
+    );
+    for (const bucket of [imaging, replicaBucket]) {
+      expect(propertyAt<Props>(bucket, 'VersioningConfiguration')).toEqual({ Status: 'Enabled' });
+      expect(propertyAt<Props[]>(bucket, 'LifecycleConfiguration.Rules')).toEqual(
+        expect.arrayContaining([
+          {
+            Id: 'ExpireDeletedInstances',
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          },
+          { Id: 'RemoveExpiredDeleteMarkers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
+        ]),
+      );
+    }
+  });
+
   it('[PP-10] every bucket in every stack denies non-TLS requests and TLS below 1.2', () => {
     let buckets = 0;
     for (const stack of allStacks()) {

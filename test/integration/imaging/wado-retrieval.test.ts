@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { readMultipartRelated } from '../../../functions/imaging/core/multipart-related';
 import {
   ctInstance,
@@ -13,6 +10,7 @@ import {
   testUid,
 } from '../../support/dicom-files';
 import { callApi, localConfig } from '../../support/local-client';
+import { localImagingStorage } from '../../support/local-imaging';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
 import { STOW_CONTENT_TYPE, sopOf, stowBody } from '../../support/stow';
 
@@ -80,45 +78,6 @@ const partsOf = (response: Retrieved, type: string) =>
     maxPartBytes: 64 * 1024 * 1024,
     maxHeaderBytes: 8 * 1024,
   });
-
-/** Direct access to the local stand-ins, to corrupt a stored object as a failing disk or an intruder would. */
-function localStorage() {
-  const config = localConfig();
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: config.endpoints.dynamodb, region: config.region, credentials }),
-  );
-  const s3 = new S3Client({
-    endpoint: config.endpoints.s3,
-    region: config.region,
-    credentials,
-    forcePathStyle: true,
-  });
-  return {
-    async objectKeyOf(orgId: string, study: string, sop: string): Promise<string> {
-      const { Item } = await dynamo.send(
-        new GetCommand({
-          TableName: config.tables.imaging,
-          Key: { pk: `ORG#${orgId}#STUDY#${study}`, sk: `SOP#${sop}` },
-        }),
-      );
-      return String(Item?.objectKey);
-    },
-    async corrupt(key: string, at: number): Promise<Buffer> {
-      const { Body } = await s3.send(new GetObjectCommand({ Bucket: config.imagingBucket, Key: key }));
-      const bytes = Buffer.from(
-        await (Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-      );
-      bytes[at] = (bytes[at] ?? 0) ^ 0xff;
-      await s3.send(new PutObjectCommand({ Bucket: config.imagingBucket, Key: key, Body: bytes }));
-      return bytes;
-    },
-    close() {
-      dynamo.destroy();
-      s3.destroy();
-    },
-  };
-}
 
 let org: TestOrganization;
 let other: TestOrganization;
@@ -308,7 +267,7 @@ describe('WADO-RS retrieval over HTTPS', () => {
   });
 
   it('[PP-18] never serves a corrupted object: 503 before streaming, a broken transfer once it started', async () => {
-    const storage = localStorage();
+    const storage = localImagingStorage();
     try {
       const token = org.users.clinician.accessToken;
       // The second CT instance is also the second part of its series.
@@ -335,7 +294,7 @@ describe('WADO-RS retrieval over HTTPS', () => {
   });
 
   it('[PP-18] never serves a frame whose stored bytes changed', async () => {
-    const storage = localStorage();
+    const storage = localImagingStorage();
     try {
       const token = org.users.clinician.accessToken;
       const key = await storage.objectKeyOf(org.orgId, study, sopOf(native));

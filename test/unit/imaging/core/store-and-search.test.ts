@@ -66,6 +66,7 @@ class MemoryIndex implements ImagingIndex {
   async getMetadata() {
     return null;
   }
+  async deleteStudy() {}
 }
 
 const principal: CustomerPrincipal = {
