@@ -403,6 +403,38 @@ export const routes = [
     responses: { 200: { description: 'Matching studies (application/dicom+json).' } },
   },
   {
+    id: 'searchAllSeries',
+    method: 'GET',
+    path: '/dicomweb/series',
+    context: 'imaging',
+    handler: 'imaging/handlers/search-all-series',
+    summary:
+      'QIDO-RS: series across studies; study-level keys narrow the studies (at most 200 read), series-level keys the series.',
+    access: { kind: 'action', action: 'view' },
+    audit: 'studies-queried',
+    bindings: ['imaging-index:read'],
+    responses: {
+      200: { description: 'Matching series with their study attributes (application/dicom+json).' },
+      400: { description: 'A search parameter is invalid.' },
+    },
+  },
+  {
+    id: 'searchAllInstances',
+    method: 'GET',
+    path: '/dicomweb/instances',
+    context: 'imaging',
+    handler: 'imaging/handlers/search-all-instances',
+    summary:
+      'QIDO-RS: instances across studies; study-level keys narrow the studies (at most 200 read), instance-level keys the instances.',
+    access: { kind: 'action', action: 'view' },
+    audit: 'studies-queried',
+    bindings: ['imaging-index:read'],
+    responses: {
+      200: { description: 'Matching instances with their study attributes (application/dicom+json).' },
+      400: { description: 'A search parameter is invalid.' },
+    },
+  },
+  {
     id: 'searchSeries',
     method: 'GET',
     path: '/dicomweb/studies/{study}/series',

@@ -122,3 +122,13 @@ export const QIDO_TAG_KEYWORDS: Readonly<Record<string, string>> = {
   '00080016': 'SOPClassUID',
   '00200013': 'InstanceNumber',
 };
+
+/** QIDO-RS /series at the root: study-level keys narrow the studies, series-level keys the series. */
+export const QidoRootSeriesQuerySchema = QidoStudyQuerySchema.extend(QidoSeriesQuerySchema.shape).meta({
+  id: 'QidoRootSeriesQuery',
+});
+
+/** QIDO-RS /instances at the root: study-level keys narrow the studies, instance-level keys the instances. */
+export const QidoRootInstanceQuerySchema = QidoStudyQuerySchema.extend(QidoInstanceQuerySchema.shape).meta({
+  id: 'QidoRootInstanceQuery',
+});

@@ -78,10 +78,18 @@ export async function searchStudies(
     ...(query.ModalitiesInStudy ? { modality: query.ModalitiesInStudy } : {}),
   };
   const wanted = query.offset + query.limit;
+  // Keys the index cannot match are applied to what it returns: then every candidate must be read.
+  const filteredAfterwards = Boolean(
+    query.PatientName ||
+      query.ReferringPhysicianName ||
+      query.StudyTime ||
+      search.accessionNumber ||
+      search.modality,
+  );
   const candidates = await deps.index.searchStudies(
     principal.orgId,
     search,
-    Math.min(wanted + 1, MAX_STUDY_CANDIDATES),
+    filteredAfterwards ? MAX_STUDY_CANDIDATES : Math.min(wanted + 1, MAX_STUDY_CANDIDATES),
   );
   const fuzzy = query.fuzzymatching === 'true';
   const nameMatches = query.PatientName ? personNameMatcher(query.PatientName, fuzzy) : () => true;
@@ -180,4 +188,75 @@ export async function storedMetadata(
     if (typeof sop === 'string') bySop.set(sop, dataset);
   }
   return bySop;
+}
+
+/** Root-level series and instance searches look into at most this many matching studies. */
+export const MAX_STUDIES_PER_ROOT_SEARCH = 200;
+const PARALLEL_STUDY_READS = 8;
+
+async function inEachStudy<T>(
+  deps: { index: ImagingIndex },
+  principal: CustomerPrincipal,
+  query: QidoStudyQuery,
+  read: (study: StudyRecord) => Promise<T[]>,
+): Promise<{ found: T[]; truncated: boolean }> {
+  const { studies, truncated } = await searchStudies(deps, principal, {
+    ...query,
+    limit: MAX_STUDIES_PER_ROOT_SEARCH,
+    offset: 0,
+  });
+  const found: T[] = [];
+  for (let start = 0; start < studies.length; start += PARALLEL_STUDY_READS) {
+    const batch = await Promise.all(studies.slice(start, start + PARALLEL_STUDY_READS).map(read));
+    for (const items of batch) found.push(...items);
+  }
+  return { found, truncated };
+}
+
+/**
+ * QIDO-RS /series at the root: the series of the studies that match the study-level keys, filtered by
+ * the series-level keys. Studies beyond MAX_STUDIES_PER_ROOT_SEARCH make the result truncated.
+ */
+export async function searchAllSeries(
+  deps: { index: ImagingIndex },
+  principal: CustomerPrincipal,
+  query: QidoStudyQuery & QidoSeriesQuery,
+): Promise<Page<{ study: StudyRecord; series: SeriesRecord }>> {
+  const { found, truncated } = await inEachStudy(deps, principal, query, async (study) =>
+    (await deps.index.listSeries(principal.orgId, study.studyInstanceUid)).map((series) => ({
+      study,
+      series,
+    })),
+  );
+  const matching = found.filter(
+    ({ series }) =>
+      inList(query.SeriesInstanceUID, series.seriesInstanceUid) &&
+      (!query.Modality || series.modality === query.Modality) &&
+      (query.SeriesNumber === undefined || series.seriesNumber === query.SeriesNumber),
+  );
+  const result = page(matching, query);
+  return { items: result.items, truncated: result.truncated || truncated };
+}
+
+/** QIDO-RS /instances at the root: as /series, one level down. */
+export async function searchAllInstances(
+  deps: { index: ImagingIndex },
+  principal: CustomerPrincipal,
+  query: QidoStudyQuery & QidoInstanceQuery,
+): Promise<Page<{ study: StudyRecord; instance: StoredInstance }>> {
+  const { found, truncated } = await inEachStudy(deps, principal, query, async (study) =>
+    (await deps.index.listInstances(principal.orgId, study.studyInstanceUid, null)).map((instance) => ({
+      study,
+      instance,
+    })),
+  );
+  const matching = found.filter(
+    ({ instance }) =>
+      inList(query.SOPInstanceUID, instance.sopInstanceUid) &&
+      inList(query.SeriesInstanceUID, instance.seriesInstanceUid) &&
+      (!query.SOPClassUID || instance.sopClassUid === query.SOPClassUID) &&
+      (query.InstanceNumber === undefined || instance.instanceNumber === query.InstanceNumber),
+  );
+  const result = page(matching, query);
+  return { items: result.items, truncated: result.truncated || truncated };
 }

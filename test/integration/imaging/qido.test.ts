@@ -98,11 +98,27 @@ describe('QIDO-RS over HTTPS', () => {
     expect(badUid.json()).toMatchObject({ error: { code: expect.any(String) } });
   });
 
+  it('searches series and instances across studies, with their study attributes', async () => {
+    const series = await search('/series?PatientID=PID-QIDO-1&Modality=CT');
+    const instances = await search('/instances?PatientName=m%C3%BCller*&InstanceNumber=2');
+
+    expect(series.status).toBe(200);
+    expect((series.json() as DicomJson[]).map((found) => first(found, '0020000E'))).toEqual([axial]);
+    expect(first(series.json()[0], '00100010')).toEqual({ Alphabetic: 'Müller^Jürgen' });
+    expect(first(series.json()[0], '00081190')).toMatch(new RegExp(`/studies/${study}/series/${axial}$`));
+    expect((instances.json() as DicomJson[]).map((found) => first(found, '00080018'))).toEqual([
+      sopOf(files[1] as Buffer),
+    ]);
+    expect(first(instances.json()[0], '0020000D')).toBe(study);
+  });
+
   it("[PP-07] answers another organization's study as missing at every level", async () => {
     const token = other.users.radiologist.accessToken;
 
     expect((await search(`/studies/${study}/instances`, token)).status).toBe(404);
     expect((await search(`/studies/${study}/series`, token)).status).toBe(404);
     expect((await search(`/studies?StudyInstanceUID=${study}`, token)).json()).toEqual([]);
+    expect((await search('/series?PatientID=PID-QIDO-1', token)).json()).toEqual([]);
+    expect((await search('/instances?PatientID=PID-QIDO-1', token)).json()).toEqual([]);
   });
 });

@@ -1,4 +1,10 @@
-import { QidoInstanceQuerySchema, QidoSeriesQuerySchema, QidoStudyQuerySchema } from '#schemas/imaging/qido';
+import {
+  QidoInstanceQuerySchema,
+  QidoRootInstanceQuerySchema,
+  QidoRootSeriesQuerySchema,
+  QidoSeriesQuerySchema,
+  QidoStudyQuerySchema,
+} from '#schemas/imaging/qido';
 import {
   instanceToDicomJson,
   seriesToDicomJson,
@@ -17,6 +23,8 @@ import type {
 } from '../../../../functions/imaging/core/ports';
 import {
   personNameMatcher,
+  searchAllInstances,
+  searchAllSeries,
   searchInstances,
   searchSeries,
   searchStudies,
@@ -198,6 +206,34 @@ describe('QIDO-RS series and instance levels', () => {
     expect(QidoInstanceQuerySchema.safeParse({ SOPInstanceUID: '../../etc' }).success).toBe(false);
     expect(QidoStudyQuerySchema.safeParse({ StudyTime: '25:00' }).success).toBe(false);
     expect(QidoStudyQuerySchema.safeParse({ includefield: 'PatientAge,(0010' }).success).toBe(false);
+  });
+});
+
+describe('QIDO-RS at the root', () => {
+  const index = indexWith([
+    study({ studyInstanceUid: '1.2.3', patientId: 'P1' }),
+    study({ studyInstanceUid: '1.2.4', patientId: 'P1', patientName: 'Jones^Ann' }),
+  ]);
+
+  it('finds series across the studies that match the study-level keys', async () => {
+    const query = QidoRootSeriesQuerySchema.parse({ PatientName: 'smith*', Modality: 'MR' });
+
+    const { items, truncated } = await searchAllSeries({ index }, caller, query);
+
+    expect(
+      items.map(({ study: found, series: item }) => [found.studyInstanceUid, item.seriesInstanceUid]),
+    ).toEqual([['1.2.3', '1.2.3.2']]);
+    expect(truncated).toBe(false);
+  });
+
+  it('finds instances across studies by instance-level keys, and pages them', async () => {
+    const query = QidoRootInstanceQuerySchema.parse({ PatientID: 'P1', InstanceNumber: '1', limit: '1' });
+
+    const { items, truncated } = await searchAllInstances({ index }, caller, query);
+
+    expect(items).toHaveLength(1);
+    expect(items[0]?.instance.instanceNumber).toBe(1);
+    expect(truncated).toBe(true);
   });
 });
 
