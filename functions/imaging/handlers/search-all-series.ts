@@ -1,32 +1,11 @@
 import { QidoRootSeriesQuerySchema } from '#schemas/imaging/qido';
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
-import { routeById } from '../../shared/routes';
-import { seriesToDicomJson, studyToDicomJson } from '../core/dicom-json';
-import { resolveIncludeFields } from '../core/include-fields';
+import { seriesToDicomJson } from '../core/dicom-json';
 import { searchAllSeries } from '../core/search';
-import { imagingIndex } from '../deps';
-import { serviceRoot } from './dicomweb-http';
-import { parseQidoQuery, qidoResponse } from './qido-http';
+import { rootSearchHandler } from './root-search-http';
 
-/** QIDO-RS /series: each series with the attributes of its study, as PS3.18 asks at the root. */
-export const handler = httpHandler(routeById('searchAllSeries'), async ({ principal, raw, audit }) => {
-  const query = parseQidoQuery(QidoRootSeriesQuerySchema, raw);
-  resolveIncludeFields(query.includefield);
-  if (query.PatientID) audit.objects.push({ type: 'patient', id: query.PatientID });
-  const { items, truncated } = await searchAllSeries(
-    { index: imagingIndex() },
-    requireCustomer(principal),
-    query,
-  );
-  const root = serviceRoot(raw);
-  const studies = new Set(items.map(({ study }) => study.studyInstanceUid));
-  for (const study of studies) audit.objects.push({ type: 'study', id: study });
-  return qidoResponse(
-    items.map(({ study, series }) => ({
-      ...studyToDicomJson(study, root),
-      ...seriesToDicomJson(series, root),
-    })),
-    truncated,
-  );
-});
+export const handler = rootSearchHandler(
+  'searchAllSeries',
+  QidoRootSeriesQuerySchema,
+  searchAllSeries,
+  ({ series }, root) => seriesToDicomJson(series, root),
+);
