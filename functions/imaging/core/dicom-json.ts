@@ -78,11 +78,22 @@ export function instanceToDicomJson(instance: StoredInstance, serviceRoot: strin
   };
 }
 
-/** The PS3.18 store response: ReferencedSOPSequence and FailedSOPSequence. */
-export function storeResponse(outcome: {
-  referenced: { sopClassUid: string; sopInstanceUid: string }[];
-  failed: { sopClassUid: string | null; sopInstanceUid: string | null; failureReason: number }[];
-}): DicomJsonDataset {
+/**
+ * The PS3.18 store response: ReferencedSOPSequence (with each instance's RetrieveURL when the service
+ * root is known) and FailedSOPSequence.
+ */
+export function storeResponse(
+  outcome: {
+    referenced: {
+      sopClassUid: string;
+      sopInstanceUid: string;
+      studyInstanceUid?: string;
+      seriesInstanceUid?: string;
+    }[];
+    failed: { sopClassUid: string | null; sopInstanceUid: string | null; failureReason: number }[];
+  },
+  serviceRoot: string | null = null,
+): DicomJsonDataset {
   const response: DicomJsonDataset = {};
   if (outcome.referenced.length) {
     response['00081199'] = {
@@ -90,6 +101,19 @@ export function storeResponse(outcome: {
       Value: outcome.referenced.map((item) => ({
         '00081150': attribute('UI', item.sopClassUid),
         '00081155': attribute('UI', item.sopInstanceUid),
+        ...(serviceRoot && item.studyInstanceUid && item.seriesInstanceUid
+          ? {
+              '00081190': retrieveUrl(
+                serviceRoot,
+                'studies',
+                item.studyInstanceUid,
+                'series',
+                item.seriesInstanceUid,
+                'instances',
+                item.sopInstanceUid,
+              ),
+            }
+          : {}),
       })),
     };
   }

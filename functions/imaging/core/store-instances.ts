@@ -18,6 +18,8 @@ export interface StoreOutcome {
     sopInstanceUid: string;
     studyInstanceUid: string;
     seriesInstanceUid: string;
+    /** An identical resend of an instance already stored: acknowledged again, stored once. */
+    alreadyStored: boolean;
   }[];
   failed: {
     sopClassUid: string | null;
@@ -160,7 +162,13 @@ export async function storeInstances(
       continue;
     }
     const { sopClassUid, sopInstanceUid, studyInstanceUid, seriesInstanceUid } = result;
-    outcome.referenced.push({ sopClassUid, sopInstanceUid, studyInstanceUid, seriesInstanceUid });
+    outcome.referenced.push({
+      sopClassUid,
+      sopInstanceUid,
+      studyInstanceUid,
+      seriesInstanceUid,
+      alreadyStored: !result.created,
+    });
     if (!result.created) continue;
     if (!outcome.studies.includes(studyInstanceUid)) outcome.studies.push(studyInstanceUid);
     if (result.patientId && !outcome.patients.includes(result.patientId)) {

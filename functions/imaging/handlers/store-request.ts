@@ -5,7 +5,7 @@ import { storeResponse } from '../core/dicom-json';
 import { readMultipartRelated } from '../core/multipart-related';
 import { storeInstances } from '../core/store-instances';
 import { storeDeps } from '../deps';
-import { dicomJson } from './dicomweb-http';
+import { dicomJson, serviceRoot } from './dicomweb-http';
 
 /** Lambda takes 6 MB per request, base64 included: larger uploads go through upload sessions. */
 export const MAX_STOW_BODY_BYTES = 4 * 1024 * 1024;
@@ -25,5 +25,15 @@ export async function storeFromRequest(
   for (const study of outcome.studies) input.audit.objects.push({ type: 'study', id: study });
   for (const patient of outcome.patients) input.audit.objects.push({ type: 'patient', id: patient });
   const status = outcome.failed.length === 0 ? 200 : outcome.referenced.length === 0 ? 409 : 202;
-  return dicomJson(storeResponse(outcome), status);
+  const resent = outcome.referenced.filter((item) => item.alreadyStored).length;
+  return dicomJson(
+    storeResponse(outcome, serviceRoot(input.raw)),
+    status,
+    resent > 0 ? { warning: alreadyStoredWarning(resent) } : {},
+  );
+}
+
+/** An identical resend is acknowledged, not stored twice; the client is told so (RFC 7234 Warning 299). */
+export function alreadyStoredWarning(count: number): string {
+  return `299 PACScribe "${count} instance(s) were already stored with identical content and are acknowledged again."`;
 }

@@ -67,7 +67,15 @@ describe('DICOMweb over HTTPS', () => {
     const conflicting = await stow(org.users.technologist.accessToken, [impostor]);
 
     expect(again.status).toBe(200);
+    expect(String(again.headers.warning)).toMatch(/^299 PACScribe "1 instance\(s\) were already stored/);
+    const [item] = again.json()['00081199'].Value;
+    expect(item['00081190'].Value[0]).toMatch(
+      new RegExp(
+        `^https://[^/]+/dicomweb/studies/${study}/series/${seriesA}/instances/${uidOf(files[0] as Buffer)}$`,
+      ),
+    );
     expect(conflicting.status).toBe(409);
+    expect(conflicting.headers.warning).toBeUndefined();
   });
 
   it('QIDO-RS finds the study by PatientID, date range and name wildcard, with counts', async () => {
