@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOCAL_STACK_NODE_ARGS } from '../local/node-args';
 
 export interface RunningServer {
   name: string;
@@ -103,17 +104,7 @@ export async function startPacscribe(): Promise<
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pacscribe-'));
   const child = spawn(
     process.execPath,
-    [
-      // The same heap cap as `npm start`: V8 otherwise lets garbage grow towards its default limit.
-      '--max-old-space-size=640',
-      '--import',
-      'tsx',
-      'scripts/local/start.ts',
-      '--data-dir',
-      dataDir,
-      '--ephemeral-ports',
-      '--reset',
-    ],
+    [...LOCAL_STACK_NODE_ARGS, '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

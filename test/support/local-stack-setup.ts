@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOCAL_STACK_NODE_ARGS } from '../../scripts/local/node-args';
 
 declare global {
   var __PACSCRIBE_LOCAL_STACK__: ChildProcess | undefined;
@@ -17,7 +18,7 @@ export default async function setup(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pacscribe-it-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/local/start.ts', '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
+    [...LOCAL_STACK_NODE_ARGS, '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
   );
   // Everything the stack prints (its operational logs included) is kept for the PHI canary test.

