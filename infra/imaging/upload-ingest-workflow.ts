@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { uploadIngestWorkflow } from '#functions/shared/workflows';
 import { applyBinding, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
+import { taskStateMachine } from '#infra/shared/task-state-machine';
 import { type Binding, ImagingEnvSchema, UploadSessionsEnvSchema } from '#schemas/shared/env';
 
 /** Shared with the local runner (aws-local-stepfunctions), which executes the same file. */
@@ -69,44 +68,20 @@ export class UploadIngestWorkflow extends Construct implements StateMachineRef {
       }),
     );
 
-    this.logGroup = props.logEncryption.createLogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/pacscribe-${props.stage}-upload-ingest`,
-      retention: logs.RetentionDays.ONE_YEAR,
-    });
-
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `pacscribe-${props.stage}-upload-ingest`,
-      definitionBody: sfn.DefinitionBody.fromString(readFileSync(UPLOAD_INGEST_ASL_PATH, 'utf8')),
-      definitionSubstitutions: { IngestUploadFunctionArn: this.ingest.function.functionArn },
-      stateMachineType: sfn.StateMachineType.STANDARD,
+    ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = taskStateMachine(this, {
+      name: 'upload-ingest',
+      stage: props.stage,
+      aslPath: UPLOAD_INGEST_ASL_PATH,
+      substitution: 'IngestUploadFunctionArn',
+      task: this.ingest.function,
       timeout: Duration.hours(6),
-      tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(this.encryptionKey),
-    });
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.ingest.function.functionArn],
-      }),
-    );
+      logEncryption: props.logEncryption,
+    }));
 
     Validations.of(this.ingest).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',
       reason:
         'Invoked synchronously by Step Functions, which retries it with backoff, then marks the session failed and keeps the execution in its history; a DLQ would never receive an event.',
     });
-    Validations.of(this.stateMachine).acknowledge(
-      {
-        id: 'HIPAA.Security-IAMNoInlinePolicy',
-        reason:
-          "The state machine role's inline policy holds only its invoke, logging, tracing and KMS grants; it is not shared.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray (PutTraceSegments) and CloudWatch Logs vended delivery (CreateLogDelivery and friends) have no resource-level permissions.',
-      },
-    );
   }
 }

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { welcomeMailWorkflow } from '#functions/shared/workflows';
@@ -16,6 +14,7 @@ import {
   type StateMachineRef,
   type TableRef,
 } from '#infra/shared/pacs-function';
+import { taskStateMachine } from '#infra/shared/task-state-machine';
 import { MailEnvSchema } from '#schemas/shared/env';
 
 /**
@@ -61,48 +60,20 @@ export class WelcomeMailWorkflow extends Construct implements StateMachineRef {
     applyBinding(this.sendWelcomeMail, 'mail:send', resources);
     this.sendWelcomeMail.assertEnvironment(MailEnvSchema.extend({ ACCOUNTS_TABLE_NAME: z.string().min(1) }));
 
-    // Vended-logs prefix keeps Step Functions within the CloudWatch Logs resource-policy size limit.
-    this.logGroup = props.logEncryption.createLogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/pacscribe-${props.stage}-welcome-mail`,
-      retention: logs.RetentionDays.ONE_YEAR,
-    });
-
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      // Named: CDK scopes the role's KMS grant to the state machine ARN, which needs a known name.
-      stateMachineName: `pacscribe-${props.stage}-welcome-mail`,
-      definitionBody: sfn.DefinitionBody.fromString(readFileSync(WELCOME_MAIL_ASL_PATH, 'utf8')),
-      definitionSubstitutions: { SendWelcomeMailFunctionArn: this.sendWelcomeMail.function.functionArn },
-      stateMachineType: sfn.StateMachineType.STANDARD,
+    ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = taskStateMachine(this, {
+      name: 'welcome-mail',
+      stage: props.stage,
+      aslPath: WELCOME_MAIL_ASL_PATH,
+      substitution: 'SendWelcomeMailFunctionArn',
+      task: this.sendWelcomeMail.function,
       timeout: Duration.minutes(15),
-      tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(this.encryptionKey),
-    });
-    // The ASL names the function by substitution, so CDK cannot infer the invoke permission. The
-    // unqualified ARN only (grantInvoke would add every version, ':*').
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.sendWelcomeMail.function.functionArn],
-      }),
-    );
+      logEncryption: props.logEncryption,
+    }));
 
     Validations.of(this.sendWelcomeMail).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',
       reason:
         'Invoked synchronously by Step Functions, which retries it (4 attempts, backoff) and keeps the failed execution in its history; a DLQ would never receive an event.',
     });
-    Validations.of(this.stateMachine).acknowledge(
-      {
-        id: 'HIPAA.Security-IAMNoInlinePolicy',
-        reason:
-          "The state machine role's inline policy holds only its invoke, logging, tracing and KMS grants; it is not shared.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray (PutTraceSegments) and CloudWatch Logs vended delivery (CreateLogDelivery and friends) have no resource-level permissions.',
-      },
-    );
   }
 }
