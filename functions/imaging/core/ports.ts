@@ -45,14 +45,11 @@ export interface SeriesRecord {
   instanceCount: number;
 }
 
+/** What the index matches by key (PatientID, dates, UIDs); every other study key is matched in the core. */
 export interface StudySearch {
   patientId?: string;
   studyInstanceUids?: string[];
   dateRange?: { from: string; to: string };
-  accessionNumber?: string;
-  /** Upper-cased pattern with * and ? wildcards. */
-  patientNamePattern?: string;
-  modality?: string;
 }
 
 /** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */

@@ -73,9 +73,6 @@ export async function searchStudies(
     ...(query.PatientID ? { patientId: query.PatientID } : {}),
     ...(query.StudyInstanceUID ? { studyInstanceUids: query.StudyInstanceUID } : {}),
     ...(query.StudyDate ? { dateRange: dateRange(query.StudyDate) } : {}),
-    ...(query.AccessionNumber ? { accessionNumber: query.AccessionNumber } : {}),
-    ...(query.PatientName ? { patientNamePattern: query.PatientName } : {}),
-    ...(query.ModalitiesInStudy ? { modality: query.ModalitiesInStudy } : {}),
   };
   const wanted = query.offset + query.limit;
   // Keys the index cannot match are applied to what it returns: then every candidate must be read.
@@ -83,8 +80,8 @@ export async function searchStudies(
     query.PatientName ||
       query.ReferringPhysicianName ||
       query.StudyTime ||
-      search.accessionNumber ||
-      search.modality,
+      query.AccessionNumber ||
+      query.ModalitiesInStudy,
   );
   const candidates = await deps.index.searchStudies(
     principal.orgId,
@@ -102,8 +99,8 @@ export async function searchStudies(
       nameMatches(study.patientName) &&
       referrerMatches(study.referringPhysicianName) &&
       timeMatches(study.studyTime) &&
-      (!search.accessionNumber || study.accessionNumber === search.accessionNumber) &&
-      (!search.modality || study.modalities.includes(search.modality)),
+      (!query.AccessionNumber || study.accessionNumber === query.AccessionNumber) &&
+      (!query.ModalitiesInStudy || study.modalities.includes(query.ModalitiesInStudy)),
   );
   return {
     studies: matching.slice(query.offset, wanted),
