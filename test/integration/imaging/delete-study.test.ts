@@ -2,7 +2,7 @@ import { ctInstance, testUid } from '../../support/dicom-files';
 import { callApi } from '../../support/local-client';
 import { localImagingStorage } from '../../support/local-imaging';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
-import { STOW_CONTENT_TYPE, sopOf, stowBody } from '../../support/stow';
+import { sopOf, stow } from '../../support/stow';
 
 let org: TestOrganization;
 let other: TestOrganization;
@@ -17,11 +17,7 @@ const remove = (token: string, uid = study) => callApi('DELETE', `/dicomweb/stud
 beforeAll(async () => {
   org = await freshOrganization('delete-study');
   other = await freshOrganization('delete-study-other');
-  const stored = await callApi('POST', '/dicomweb/studies', {
-    token: org.users.technologist.accessToken,
-    body: stowBody(files),
-    headers: { 'content-type': STOW_CONTENT_TYPE },
-  });
+  const stored = await stow(org.users.technologist.accessToken, files);
   expect(stored.status).toBe(200);
 });
 

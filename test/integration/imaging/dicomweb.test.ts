@@ -3,14 +3,7 @@ import { readMultipartRelated } from '../../../functions/imaging/core/multipart-
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { callApi } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
-import { STOW_CONTENT_TYPE, stowBody } from '../../support/stow';
-
-const stow = (token: string, files: Buffer[], path = '/dicomweb/studies') =>
-  callApi('POST', path, {
-    token,
-    body: stowBody(files),
-    headers: { 'content-type': STOW_CONTENT_TYPE, accept: 'application/dicom+json' },
-  });
+import { stow } from '../../support/stow';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,7 +1,7 @@
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { callApi } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
-import { STOW_CONTENT_TYPE, sopOf, stowBody } from '../../support/stow';
+import { sopOf, stow } from '../../support/stow';
 
 type DicomJson = Record<string, { vr: string; Value?: unknown[] }>;
 const first = (dataset: DicomJson | undefined, tag: string) => dataset?.[tag]?.Value?.[0];
@@ -40,11 +40,7 @@ const search = (path: string, token = org.users.radiologist.accessToken) =>
 beforeAll(async () => {
   org = await freshOrganization('qido');
   other = await freshOrganization('qido-other');
-  const stored = await callApi('POST', '/dicomweb/studies', {
-    token: org.users.technologist.accessToken,
-    body: stowBody(files),
-    headers: { 'content-type': STOW_CONTENT_TYPE },
-  });
+  const stored = await stow(org.users.technologist.accessToken, files);
   expect(stored.status).toBe(200);
 });
 

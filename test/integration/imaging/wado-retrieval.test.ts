@@ -12,7 +12,7 @@ import {
 import { callApi, localConfig } from '../../support/local-client';
 import { localImagingStorage } from '../../support/local-imaging';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
-import { STOW_CONTENT_TYPE, sopOf, stowBody } from '../../support/stow';
+import { sopOf, stow } from '../../support/stow';
 
 const ANY_SYNTAX = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 const OCTETS = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
@@ -20,12 +20,8 @@ const VIEWER_ORIGIN = 'http://localhost:3000';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-async function stow(token: string, files: Buffer[]) {
-  const response = await callApi('POST', '/dicomweb/studies', {
-    token,
-    body: stowBody(files),
-    headers: { 'content-type': STOW_CONTENT_TYPE, accept: 'application/dicom+json' },
-  });
+async function stowAll(token: string, files: Buffer[]) {
+  const response = await stow(token, files);
   if (response.status !== 200) throw new Error(`STOW failed: ${response.status} ${response.text}`);
 }
 
@@ -133,8 +129,8 @@ beforeAll(async () => {
   org = await freshOrganization('wado');
   other = await freshOrganization('wado-other');
   const token = org.users.technologist.accessToken;
-  await stow(token, studyFiles);
-  for (const file of bigFiles) await stow(token, [file]);
+  await stowAll(token, studyFiles);
+  for (const file of bigFiles) await stowAll(token, [file]);
 }, 180_000);
 
 describe('WADO-RS retrieval over HTTPS', () => {
