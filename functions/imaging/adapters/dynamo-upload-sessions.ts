@@ -14,22 +14,23 @@ import type {
   UploadSession,
   UploadSessionRepository,
 } from '../core/upload-ports';
+import { parseItem } from './malformed-item';
+import {
+  epochSeconds,
+  ResultPageItemSchema,
+  resultPageItem,
+  resultPageSortKey,
+  SessionItemSchema,
+  sessionItem,
+  sessionKey,
+  TTL_ATTRIBUTE,
+  uploadPartition,
+} from './upload-session-items';
 
-const sessionKey = (orgId: string, sessionId: string) => ({
-  pk: `ORG#${orgId}#UPLOAD#${sessionId}`,
-  sk: 'SESSION',
-});
-const RESULTS_PREFIX = 'RESULTS#';
-const pageKey = (index: number) => `${RESULTS_PREFIX}${String(index).padStart(6, '0')}`;
-/** The table's TTL attribute (infra/data/table-definitions.ts): epoch seconds. */
-const epochSeconds = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
+const toSession = (item: Record<string, unknown>): UploadSession =>
+  parseItem(SessionItemSchema, 'upload session', item);
 
-function toSession(item: Record<string, unknown>): UploadSession {
-  const { pk: _pk, sk: _sk, expiresAtEpoch: _ttl, ...session } = item;
-  return session as unknown as UploadSession;
-}
-
-/** Upload sessions and their result pages in the uploads table; key layout in table-definitions.ts. */
+/** Upload sessions and their result pages in the uploads table; key layout in upload-session-items.ts. */
 export class DynamoUploadSessions implements UploadSessionRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -40,11 +41,7 @@ export class DynamoUploadSessions implements UploadSessionRepository {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...sessionKey(session.orgId, session.sessionId),
-          ...session,
-          expiresAtEpoch: epochSeconds(session.expiresAt),
-        },
+        Item: sessionItem(session),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -65,7 +62,7 @@ export class DynamoUploadSessions implements UploadSessionRepository {
     changes: Partial<Pick<UploadSession, 'error' | 'finishedAt' | 'expiresAt'>> = {},
   ): Promise<UploadSession | null> {
     const fields: Record<string, unknown> = { ...changes };
-    if (changes.expiresAt) fields.expiresAtEpoch = epochSeconds(changes.expiresAt);
+    if (changes.expiresAt) fields[TTL_ATTRIBUTE] = epochSeconds(changes.expiresAt);
     const names = Object.keys(fields);
     try {
       const { Attributes } = await this.client.send(
@@ -99,26 +96,10 @@ export class DynamoUploadSessions implements UploadSessionRepository {
     progress: IngestProgress,
     counts: UploadSession['counts'],
   ): Promise<void> {
-    const { pk } = sessionKey(session.orgId, session.sessionId);
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          ...(page
-            ? [
-                {
-                  Put: {
-                    TableName: this.tableName,
-                    // Serialized: one attribute per page keeps the item small and its shape ours.
-                    Item: {
-                      pk,
-                      sk: pageKey(page.index),
-                      results: JSON.stringify(page.results),
-                      expiresAtEpoch: epochSeconds(session.expiresAt),
-                    },
-                  },
-                },
-              ]
-            : []),
+          ...(page ? [{ Put: { TableName: this.tableName, Item: resultPageItem(session, page) } }] : []),
           {
             Update: {
               TableName: this.tableName,
@@ -139,7 +120,6 @@ export class DynamoUploadSessions implements UploadSessionRepository {
   }
 
   async listResults(session: UploadSession): Promise<UploadResult[]> {
-    const { pk } = sessionKey(session.orgId, session.sessionId);
     const results: UploadResult[] = [];
     if (session.progress.resultPages === 0) return results;
     const pages = paginateQuery(
@@ -148,17 +128,17 @@ export class DynamoUploadSessions implements UploadSessionRepository {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
         ExpressionAttributeValues: {
-          ':pk': pk,
-          ':first': pageKey(0),
+          ':pk': uploadPartition(session.orgId, session.sessionId),
+          ':first': resultPageSortKey(0),
           // Pages at or after the committed count belong to an attempt that did not commit.
-          ':last': pageKey(Math.max(0, session.progress.resultPages - 1)),
+          ':last': resultPageSortKey(Math.max(0, session.progress.resultPages - 1)),
         },
         ConsistentRead: true,
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        if (typeof item.results === 'string') results.push(...(JSON.parse(item.results) as UploadResult[]));
+        results.push(...parseItem(ResultPageItemSchema, 'upload result page', item).results);
       }
     }
     return results;

@@ -25,7 +25,7 @@ const s3Error = (name: string, status = 400) =>
   new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status } });
 
 describe('S3StagingArea', () => {
-  it('[PP-18] signs each part URL for its exact Content-Length, with nothing a browser could not send', async () => {
+  it('signs each part URL for its exact Content-Length, with nothing a browser could not send', async () => {
     const url = new URL(
       await staging.presignPart('uploads/random-1', 'upload-9', { partNumber: 3, sizeBytes: 5242880 }, 900),
     );

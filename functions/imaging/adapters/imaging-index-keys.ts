@@ -1,0 +1,61 @@
+/**
+ * Every key of the imaging index (table: infra/data/table-definitions.ts). One partition per study and
+ * organization, so the same Study Instance UID in two organizations never meets:
+ *   ORG#<orgId>#STUDY#<studyUid> / STUDY                          study attributes and counters
+ *   ORG#<orgId>#STUDY#<studyUid> / SERIES#<seriesUid>             series attributes and counter
+ *   ORG#<orgId>#STUDY#<studyUid> / SOP#<sopUid>                   instance and its layout, found by SOP UID alone
+ *   ORG#<orgId>#STUDY#<studyUid> / INSTANCE#<seriesUid>#<sopUid>  instance and its DICOM JSON metadata
+ *   gsi1 = ORG#<orgId>#STUDIES / <StudyDate>#<studyUid>           listing and date ranges
+ *   gsi2 = ORG#<orgId>#PATIENT#<PatientID> / <StudyDate>#<studyUid>   PatientID matching
+ * These strings are stored: changing one orphans every item written before it.
+ */
+
+export type ItemKey = { pk: string; sk: string };
+
+export const studyPartition = (orgId: string, study: string) => `ORG#${orgId}#STUDY#${study}`;
+
+export const STUDY_SORT_KEY = 'STUDY';
+export const SERIES_PREFIX = 'SERIES#';
+export const seriesSortKey = (series: string) => `${SERIES_PREFIX}${series}`;
+export const sopSortKey = (sop: string) => `SOP#${sop}`;
+const INSTANCE_PREFIX = 'INSTANCE#';
+export const instanceSortKey = (series: string, sop: string) => `${INSTANCE_PREFIX}${series}#${sop}`;
+/** The INSTANCE# items of one series, or of the whole study when series is null. */
+export const instancePrefix = (series: string | null) =>
+  series ? `${INSTANCE_PREFIX}${series}#` : INSTANCE_PREFIX;
+
+export const studyKey = (orgId: string, study: string): ItemKey => ({
+  pk: studyPartition(orgId, study),
+  sk: STUDY_SORT_KEY,
+});
+export const seriesKey = (orgId: string, study: string, series: string): ItemKey => ({
+  pk: studyPartition(orgId, study),
+  sk: seriesSortKey(series),
+});
+export const sopKey = (orgId: string, study: string, sop: string): ItemKey => ({
+  pk: studyPartition(orgId, study),
+  sk: sopSortKey(sop),
+});
+export const instanceKey = (orgId: string, study: string, series: string, sop: string): ItemKey => ({
+  pk: studyPartition(orgId, study),
+  sk: instanceSortKey(series, sop),
+});
+
+export const STUDIES_INDEX = 'gsi1';
+export const PATIENT_INDEX = 'gsi2';
+export const studiesIndexPartition = (orgId: string) => `ORG#${orgId}#STUDIES`;
+export const patientIndexPartition = (orgId: string, patientId: string) =>
+  `ORG#${orgId}#PATIENT#${patientId}`;
+
+/** Studies without a usable StudyDate (DA, YYYYMMDD) sort first, under this date. */
+export const NO_STUDY_DATE = '00000000';
+export const indexedStudyDate = (studyDate: string | null) =>
+  studyDate && /^\d{8}$/.test(studyDate) ? studyDate : NO_STUDY_DATE;
+/** The sort key of a study in both indexes. */
+export const studyDateSortKey = (studyDate: string | null, study: string) =>
+  `${indexedStudyDate(studyDate)}#${study}`;
+/** Bounds on gsi1sk/gsi2sk for StudyDate from … to, both inclusive: every UID sorts below `#~`. */
+export const studyDateRange = (range: { from: string; to: string }) => ({
+  from: range.from,
+  to: `${range.to}#~`,
+});
