@@ -12,7 +12,7 @@ import { ReplicaStack } from '#infra/data/replica-stack';
 import { IdentityStack } from '#infra/identity/identity-stack';
 import { MailStack } from '#infra/mail/mail-stack';
 import { APP_CONFIG_KEYS, type AppConfig, AppConfigSchema } from '#infra/shared/app-config';
-import { PROJECT_ROOT } from '#infra/shared/pacs-function';
+import { PROJECT_ROOT } from '#infra/shared/project-root';
 import { assertStacksInUsRegions, assertUsRegions, RegionGuardError } from '#infra/shared/region-guard';
 import { WorkflowsStack } from '#infra/workflows/workflows-stack';
 

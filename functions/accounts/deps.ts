@@ -1,7 +1,7 @@
-import { BaseEnvSchema, MailEnvSchema, WelcomeWorkflowEnvSchema } from '#schemas/shared/env';
 import { SesMailer } from '../mail/adapters/ses-mailer';
 import { MailedInvitations } from '../mail/core/invitation-mail';
 import { cognitoClient, dynamoDocumentClient, sesClient, sfnClient } from '../shared/aws/clients';
+import { bindingEnv } from '../shared/binding-env';
 import { once } from '../shared/once';
 import { systemClock, uuidIds } from '../shared/ports';
 import { CognitoIdentityDirectory } from './adapters/cognito-identity-directory';
@@ -12,12 +12,12 @@ import type { UserManagementDeps } from './core/users';
 
 /** Composition roots of the accounts context: env parsed once, adapters built on first use. */
 export const accountsRepository = once(() => {
-  const env = BaseEnvSchema.pick({ ACCOUNTS_TABLE_NAME: true }).parse(process.env);
+  const env = bindingEnv('accounts-table:read');
   return new DynamoAccountsRepository(dynamoDocumentClient(), env.ACCOUNTS_TABLE_NAME);
 });
 
 export const signupDeps = once((): SignupDeps => {
-  const env = WelcomeWorkflowEnvSchema.parse(process.env);
+  const env = bindingEnv('welcome-workflow:start');
   return {
     accounts: accountsRepository(),
     identities: customerIdentities(),
@@ -28,7 +28,7 @@ export const signupDeps = once((): SignupDeps => {
 });
 
 export const customerIdentities = once(() => {
-  const env = BaseEnvSchema.pick({ CUSTOMER_USER_POOL_ID: true }).parse(process.env);
+  const env = bindingEnv('customer-pool:admin');
   return new CognitoIdentityDirectory(cognitoClient(), env.CUSTOMER_USER_POOL_ID);
 });
 
@@ -40,7 +40,7 @@ export const selfServiceDeps = once(() => ({
 }));
 
 export const userManagementDeps = once((): UserManagementDeps => {
-  const mail = MailEnvSchema.parse(process.env);
+  const mail = bindingEnv('mail:send');
   return {
     ...selfServiceDeps(),
     invitations: new MailedInvitations(

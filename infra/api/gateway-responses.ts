@@ -25,7 +25,7 @@ const GATEWAY_ERRORS: readonly { type: apigw.ResponseType; code: ErrorCode; stat
 ];
 
 /** Headers every gateway-generated response carries; the handlers' middleware sets the same ones. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': "'application/json'",
   'Strict-Transport-Security': "'max-age=63072000; includeSubDomains'",
   'X-Content-Type-Options': "'nosniff'",

@@ -3,29 +3,18 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { z } from 'zod';
 import {
   DICOMWEB_CORS_HEADERS,
   DICOMWEB_CORS_METHODS,
-  DICOMWEB_PATH_PREFIX,
+  isDicomwebPath,
   PREFLIGHT_MAX_AGE_SECONDS,
 } from '#functions/shared/http/cors';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
-import { applyBinding, type BindingResources } from '#infra/shared/bindings';
+import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
-import {
-  AuditArchiveEnvSchema,
-  BaseEnvSchema,
-  type Binding,
-  DicomwebCorsEnvSchema,
-  ImagingEnvSchema,
-  MailEnvSchema,
-  UploadIngestWorkflowEnvSchema,
-  UploadSessionsEnvSchema,
-  WelcomeWorkflowEnvSchema,
-} from '#schemas/shared/env';
 import { addGatewayResponses } from './gateway-responses';
+import { routeBindings, routeEnvSchema } from './route-environment';
 
 /**
  * Streaming functions: Lambda streams 200 MB at most, 2 MB/s after the first 6 MB, so ~100 s covers the
@@ -50,25 +39,6 @@ export const BINARY_MEDIA_TYPES = [
   'multipart/related',
   'application/dicom',
 ] as const;
-
-/**
- * Resources under DICOMWEB_PATH_PREFIX get a CORS preflight for browser DICOMweb viewers (OHIF and the
- * like). The lists live with the handlers (functions/shared/http/cors.ts), which send the matching
- * headers on every response and which the local router's preflight uses too.
- */
-export { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS, DICOMWEB_PATH_PREFIX };
-
-/**
- * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
- * Customer routes may also record a first sign-in (invitation acceptance); staff have no memberships,
- * and workforce routes get no write on the accounts table at all [PP-08].
- */
-const ROUTE_BASE_BINDINGS: readonly Binding[] = [
-  'accounts-table:read',
-  'accounts-table:accept-invitation',
-  'audit-table:append',
-];
-const WORKFORCE_BASE_BINDINGS: readonly Binding[] = ['accounts-table:read', 'audit-table:append'];
 
 export interface UserPoolRef {
   pool: cognito.IUserPool;
@@ -259,19 +229,16 @@ export class RouteTableApi extends Construct {
 
   /**
    * One OPTIONS method per /dicomweb resource that has a route: a mock integration, no Lambda, answering
-   * with the configured origins only (echoed when listed, with Vary: Origin), no credentials. The
-   * function responses carry the matching access-control-allow-origin themselves.
+   * with the configured origins only (echoed when listed, with Vary: Origin), no credentials. The header
+   * and method lists live with the handlers (functions/shared/http/cors.ts), whose responses carry the
+   * matching access-control-allow-origin themselves and which the local router's preflight uses too.
    */
   private addDicomwebCorsPreflights(props: RouteTableApiProps): Record<string, apigw.Method> {
     const origins = [...props.dicomwebCorsOrigins];
     if (origins.length === 0 || origins.some((origin) => origin.includes('*'))) {
       throw new Error('dicomwebCorsOrigins must list explicit origins (no wildcard)');
     }
-    const paths = [
-      ...new Set(
-        props.routes.map((route) => route.path).filter((path) => path.startsWith(DICOMWEB_PATH_PREFIX)),
-      ),
-    ];
+    const paths = [...new Set(props.routes.map((route) => route.path).filter(isDicomwebPath))];
     const preflights: Record<string, apigw.Method> = {};
     for (const path of paths) {
       const preflight = this.api.root.resourceForPath(path).addCorsPreflight({
@@ -335,40 +302,12 @@ export class RouteTableApi extends Construct {
       clientIdsName: 'SUPPORT_USER_POOL_CLIENT_IDS',
     });
     fn.setEnvironment('APP_VERSION', props.appVersion);
-    const dicomweb = route.path.startsWith(DICOMWEB_PATH_PREFIX);
     // The same origins the preflight answers for; the function echoes the caller's when it is one of them.
-    if (dicomweb) fn.setEnvironment('DICOMWEB_CORS_ORIGINS', props.dicomwebCorsOrigins.join(','));
-
-    const base = route.access.kind === 'workforce' ? WORKFORCE_BASE_BINDINGS : ROUTE_BASE_BINDINGS;
-    const bindings = new Set<Binding>([...base, ...route.bindings]);
-    // Write includes read: one grant, one env var.
-    if (bindings.has('accounts-table:write')) bindings.delete('accounts-table:read');
-    if (bindings.has('imaging-index:write')) bindings.delete('imaging-index:read');
-    if (bindings.has('upload-sessions:write')) bindings.delete('upload-sessions:read');
-    for (const binding of bindings) applyBinding(fn, binding, props.resources);
-
-    fn.assertEnvironment(
-      z.object({
-        ...BaseEnvSchema.shape,
-        ...(bindings.has('welcome-workflow:start') ? WelcomeWorkflowEnvSchema.shape : {}),
-        ...(bindings.has('mail:send') ? MailEnvSchema.shape : {}),
-        ...(bindings.has('audit-archive:write') ? AuditArchiveEnvSchema.shape : {}),
-        // Per variable: a QIDO route has the index but not the bucket.
-        ...(bindings.has('imaging-index:read') || bindings.has('imaging-index:write')
-          ? ImagingEnvSchema.pick({ IMAGING_TABLE_NAME: true }).shape
-          : {}),
-        ...(bindings.has('imaging-store:read') ||
-        bindings.has('imaging-store:write') ||
-        bindings.has('upload-staging:write')
-          ? ImagingEnvSchema.pick({ IMAGING_BUCKET_NAME: true }).shape
-          : {}),
-        ...(bindings.has('upload-sessions:read') || bindings.has('upload-sessions:write')
-          ? UploadSessionsEnvSchema.shape
-          : {}),
-        ...(bindings.has('upload-ingest:start') ? UploadIngestWorkflowEnvSchema.shape : {}),
-        ...(dicomweb ? DicomwebCorsEnvSchema.shape : {}),
-      }),
-    );
+    if (isDicomwebPath(route.path)) {
+      fn.setEnvironment('DICOMWEB_CORS_ORIGINS', props.dicomwebCorsOrigins.join(','));
+    }
+    applyBindings(fn, routeBindings(route), props.resources);
+    fn.assertEnvironment(routeEnvSchema(route));
 
     Validations.of(fn).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',

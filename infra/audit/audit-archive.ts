@@ -6,24 +6,17 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { applyBinding } from '#infra/shared/bindings';
+import { applyBindings } from '#infra/shared/bindings';
 import { BUCKET_BASELINE } from '#infra/shared/bucket-baseline';
 import type { LogEncryption } from '#infra/shared/log-encryption';
-import { type AuditArchiveRef, PacsFunction, type TableRef } from '#infra/shared/pacs-function';
-import { AuditArchiveEnvSchema } from '#schemas/shared/env';
+import { PacsFunction, type TableRef } from '#infra/shared/pacs-function';
+import { AUDIT_ARCHIVER_BINDINGS } from '#schemas/audit/env';
+import type { AuditArchiveRef } from './bindings';
 
 /** HIPAA §164.316(b)(2)(i): six years, counted generously (two leap days). */
 export const AUDIT_ARCHIVE_MIN_RETENTION_DAYS = 2192;
 /** The archiver writes `audit/org=<orgId>/seq=<12-digit seq>.json` (functions/audit/core/archive.ts). */
-export const AUDIT_ARCHIVE_PREFIX = 'audit/';
-/** Object actions that would remove, shorten or overrule a record's lock. No policy may allow them. */
-export const ARCHIVE_TAMPER_ACTIONS = [
-  's3:DeleteObject',
-  's3:DeleteObjectVersion',
-  's3:PutObjectRetention',
-  's3:PutObjectLegalHold',
-  's3:BypassGovernanceRetention',
-];
+const AUDIT_ARCHIVE_PREFIX = 'audit/';
 
 export interface AuditArchiveProps {
   /** The audit table; its NEW_IMAGE stream is what gets archived. */
@@ -88,8 +81,7 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.minutes(1),
     });
-    applyBinding(this.archiver, 'audit-archive:write', { auditArchive: this });
-    this.archiver.assertEnvironment(AuditArchiveEnvSchema);
+    applyBindings(this.archiver, AUDIT_ARCHIVER_BINDINGS, { auditArchive: this });
 
     this.denyTampering();
 
@@ -145,11 +137,6 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
         reason:
           'X-Ray PutTraceSegments/PutTelemetryRecords and dynamodb:ListStreams (which Lambda calls to read the stream) support no resource-level permissions.',
       },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.bucket)}.Arn>/${AUDIT_ARCHIVE_PREFIX}*]`,
-        reason:
-          'Object keys are audit/org=<orgId>/seq=<seq>.json, one per record; the grant is PutObject only, under that prefix of the archive bucket.',
-      },
     );
     Validations.of(this.failedBatches).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -198,10 +185,5 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.archiver.role.roleArn } },
       }),
     );
-  }
-
-  private logicalIdOf(bucket: s3.Bucket): string {
-    const stack = bucket.stack;
-    return stack.resolve(stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)) as string;
   }
 }

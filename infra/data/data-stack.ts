@@ -37,7 +37,7 @@ export class DataStack extends Stack {
     });
     // For `npm run audit -- … --table` (docs/audit-queries.md).
     new CfnOutput(this, 'AuditTableName', {
-      description: 'Audit hash chains (one partition per organization)',
+      description: 'Audit hash chains (16 per organization, one partition each)',
       value: this.tables.audit.table.tableName,
     });
   }

@@ -17,13 +17,13 @@ export interface ImagingStoreProps {
  * Staged uploads are a quarantine: deleted by the ingest when done, and whatever a client or a failed
  * ingest leaves behind (parts, objects, their noncurrent versions) is gone after a day.
  */
-export const STAGED_UPLOAD_LIFETIME = Duration.days(1);
+const STAGED_UPLOAD_LIFETIME = Duration.days(1);
 
 /**
  * A deleted study's objects stay recoverable by PACScribe (noncurrent versions) for this long, in both
  * regions, and are then gone; stored objects are never overwritten, so only deletion makes versions.
  */
-export const DELETED_INSTANCE_RETENTION = Duration.days(30);
+const DELETED_INSTANCE_RETENTION = Duration.days(30);
 
 /** Expire what study deletion leaves behind, in the imaging bucket and its replica alike. */
 export function deletedInstanceLifecycleRules(): s3.LifecycleRule[] {

@@ -4,11 +4,11 @@ import type { AppConfig } from '#infra/shared/app-config';
 import { BackupCopyVault } from './backup-copy-vault';
 import { ImagingReplica } from './imaging-replica';
 
-/** Stateful, replica region: where imaging objects and backup copies land for disaster recovery [PP-12]. */
 /** Globally unique and stable: the primary region's replication rule and CloudTrail name it. */
 export const replicaImagingBucketName = (config: AppConfig): string =>
   `pacscribe-${config.stage}-${config.account}-imaging-${config.replicaRegion}`;
 
+/** Stateful, replica region: where imaging objects and backup copies land for disaster recovery [PP-12]. */
 export class ReplicaStack extends Stack {
   readonly imaging: ImagingReplica;
   readonly backupCopies: BackupCopyVault;

@@ -5,7 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { AUDIT_TAMPER_ACTIONS } from '#infra/shared/pacs-function';
+import { auditTamperingDenial } from '#infra/audit/audit-tampering';
 
 export interface TableBackupsProps {
   tables: readonly dynamodb.ITable[];
@@ -69,14 +69,7 @@ export class TableBackups extends Construct {
       new iam.ManagedPolicy(this, 'DenyAuditTampering', {
         description: 'AWS Backup may back up and restore the audit table, never alter or delete its records',
         roles: [selection.grantPrincipal as iam.IRole],
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'DenyAuditTampering',
-            effect: iam.Effect.DENY,
-            actions: AUDIT_TAMPER_ACTIONS,
-            resources: props.appendOnlyTables.map((table) => table.tableArn),
-          }),
-        ],
+        statements: [auditTamperingDenial(props.appendOnlyTables.map((table) => table.tableArn))],
       });
     }
     const awsManaged = (name: string) =>

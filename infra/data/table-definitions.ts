@@ -38,9 +38,11 @@ export const accountsTable: TableDefinition = {
 };
 
 /**
- * Audit log: append-only, one hash chain per organization.
- *   ORG#<orgId> / SEQ#<000000000042>     the record with that sequence number (the chain order)
- *   gsi1 = ORG#<orgId> / <eventTime>#<seq> for time-range queries by reviewers
+ * Audit log: append-only, AUDIT_CHAINS_PER_ORG (16) hash chains per organization, so concurrent requests
+ * append in parallel; one partition per chain.
+ *   ORG#<orgId>#CHAIN#<00..15> / SEQ#<000000000042>          the record at that position of that chain
+ *   gsi1 = ORG#<orgId> / <eventTime>#<chain>#<seq>           all of an organization's chains, by time,
+ *                                                            for reviewers' time-range queries
  * The stream feeds the Object Lock archive.
  */
 export const auditTable: TableDefinition = {

@@ -4,26 +4,16 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { z } from 'zod';
 import { uploadIngestWorkflow } from '#functions/shared/workflows';
-import { applyBinding, type BindingResources } from '#infra/shared/bindings';
+import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
 import { taskStateMachine } from '#infra/shared/task-state-machine';
-import { type Binding, ImagingEnvSchema, UploadSessionsEnvSchema } from '#schemas/shared/env';
+import { UPLOAD_INGEST_TASK_BINDINGS } from '#schemas/imaging/env';
 
 /** Shared with the local runner (aws-local-stepfunctions), which executes the same file. */
 export const UPLOAD_INGEST_ASL_PATH = path.join(__dirname, '../..', uploadIngestWorkflow.aslFile);
 const { IngestUploadFunctionArn: ingestHandler } = uploadIngestWorkflow.taskFunctions;
-
-/** What the ingest task may touch: the STOW-RS storage path, the session, the staged object, the audit trail. */
-export const UPLOAD_INGEST_BINDINGS: readonly Binding[] = [
-  'upload-sessions:write',
-  'upload-staging:ingest',
-  'imaging-index:write',
-  'imaging-store:write',
-  'audit-table:append',
-];
 
 /** Sized for the largest file a session accepts (1 GiB), held with its sanitized copy. */
 export const UPLOAD_INGEST_MEMORY_MB = 6144;
@@ -59,14 +49,7 @@ export class UploadIngestWorkflow extends Construct implements StateMachineRef {
       timeout: Duration.minutes(15),
       memorySize: UPLOAD_INGEST_MEMORY_MB,
     });
-    for (const binding of UPLOAD_INGEST_BINDINGS) applyBinding(this.ingest, binding, props.resources);
-    this.ingest.assertEnvironment(
-      z.object({
-        ...ImagingEnvSchema.shape,
-        ...UploadSessionsEnvSchema.shape,
-        AUDIT_TABLE_NAME: z.string().min(1),
-      }),
-    );
+    applyBindings(this.ingest, UPLOAD_INGEST_TASK_BINDINGS, props.resources);
 
     ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = taskStateMachine(this, {
       name: 'upload-ingest',

@@ -4,9 +4,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { z } from 'zod';
 import { welcomeMailWorkflow } from '#functions/shared/workflows';
-import { applyBinding } from '#infra/shared/bindings';
+import { applyBindings } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import {
   type MailSenderRef,
@@ -15,7 +14,7 @@ import {
   type TableRef,
 } from '#infra/shared/pacs-function';
 import { taskStateMachine } from '#infra/shared/task-state-machine';
-import { MailEnvSchema } from '#schemas/shared/env';
+import { WELCOME_MAIL_TASK_BINDINGS } from '#schemas/mail/env';
 
 /**
  * The same ASL file runs in the local stack (aws-local-stepfunctions), so it stays plain JSON; which file
@@ -55,10 +54,11 @@ export class WelcomeMailWorkflow extends Construct implements StateMachineRef {
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.seconds(30),
     });
-    const resources = { accountsTable: props.accountsTable, mail: props.mail, appBaseUrl: props.appBaseUrl };
-    applyBinding(this.sendWelcomeMail, 'accounts-table:read', resources);
-    applyBinding(this.sendWelcomeMail, 'mail:send', resources);
-    this.sendWelcomeMail.assertEnvironment(MailEnvSchema.extend({ ACCOUNTS_TABLE_NAME: z.string().min(1) }));
+    applyBindings(this.sendWelcomeMail, WELCOME_MAIL_TASK_BINDINGS, {
+      accountsTable: props.accountsTable,
+      mail: props.mail,
+      appBaseUrl: props.appBaseUrl,
+    });
 
     ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = taskStateMachine(this, {
       name: 'welcome-mail',

@@ -132,3 +132,5 @@ export const QidoRootSeriesQuerySchema = QidoStudyQuerySchema.extend(QidoSeriesQ
 export const QidoRootInstanceQuerySchema = QidoStudyQuerySchema.extend(QidoInstanceQuerySchema.shape).meta({
   id: 'QidoRootInstanceQuery',
 });
+export type QidoRootSeriesQuery = z.infer<typeof QidoRootSeriesQuerySchema>;
+export type QidoRootInstanceQuery = z.infer<typeof QidoRootInstanceQuerySchema>;

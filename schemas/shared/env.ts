@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { ACCOUNTS_BINDINGS, AccountsTableEnvSchema, CustomerPoolEnvSchema } from '../accounts/env';
+import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
+import { IMAGING_BINDINGS } from '../imaging/env';
+import { MAIL_BINDINGS } from '../mail/env';
 
 /**
  * The environment contract of every PACScribe function, parsed once at cold start.
- * Names say resource role + attribute. The same names are set by the CDK constructs (bind* calls)
- * and by the local stack; locally only endpoints and credentials differ (AWS_ENDPOINT_URL_*).
+ * Names say resource role + attribute. The same names are set by the CDK bindings (infra/<context>/
+ * bindings.ts) and by the local stack; locally only endpoints and credentials differ (AWS_ENDPOINT_URL_*).
+ * Each context declares its bindings' env in schemas/<context>/env.ts; this module joins them.
  */
 const csv = z
   .string()
@@ -15,11 +20,12 @@ const csv = z
       .filter(Boolean),
   );
 
+/** What every route's function gets: memberships and audit trail (its base bindings), and token checks. */
 export const BaseEnvSchema = z.object({
   AWS_REGION: z.string().min(1),
-  ACCOUNTS_TABLE_NAME: z.string().min(1),
-  AUDIT_TABLE_NAME: z.string().min(1),
-  CUSTOMER_USER_POOL_ID: z.string().min(1),
+  ...AccountsTableEnvSchema.shape,
+  ...AuditTableEnvSchema.shape,
+  ...CustomerPoolEnvSchema.shape,
   CUSTOMER_USER_POOL_CLIENT_IDS: csv,
   SUPPORT_USER_POOL_ID: z.string().min(1),
   SUPPORT_USER_POOL_CLIENT_IDS: csv,
@@ -29,69 +35,50 @@ export const BaseEnvSchema = z.object({
 });
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
-export const WelcomeWorkflowEnvSchema = z.object({ WELCOME_WORKFLOW_ARN: z.string().min(1) });
-
-export const ImagingEnvSchema = z.object({
-  IMAGING_TABLE_NAME: z.string().min(1),
-  IMAGING_BUCKET_NAME: z.string().min(1),
-});
-
-export const AuditArchiveEnvSchema = z.object({ AUDIT_ARCHIVE_BUCKET_NAME: z.string().min(1) });
-
-export const UploadSessionsEnvSchema = z.object({ UPLOAD_SESSIONS_TABLE_NAME: z.string().min(1) });
-
-export const UploadIngestWorkflowEnvSchema = z.object({ UPLOAD_INGEST_WORKFLOW_ARN: z.string().min(1) });
-
 /**
  * DICOMweb functions: the browser origins whose requests get Access-Control-Allow-Origin, the same list
  * the API's CORS preflight answers for (AppConfig.dicomwebCorsOrigins).
  */
 export const DicomwebCorsEnvSchema = z.object({ DICOMWEB_CORS_ORIGINS: csv });
 
-export const MailEnvSchema = z.object({
-  MAIL_FROM_ADDRESS: z.email(),
-  MAIL_CONFIGURATION_SET_NAME: z.string().min(1),
-  APP_BASE_URL: z.url(),
-});
+export { AuditArchiveEnvSchema } from '../audit/env';
+export {
+  ImagingEnvSchema,
+  UploadIngestWorkflowEnvSchema,
+  UploadSessionsEnvSchema,
+} from '../imaging/env';
+export { MailEnvSchema, WelcomeWorkflowEnvSchema } from '../mail/env';
 
-/** Resources a route's function may be bound to; the CDK grants exactly these and sets their env vars. */
+/**
+ * Resources a function may be bound to, each with the env its grant sets: the CDK grants exactly these
+ * (infra/shared/bindings.ts joins the per-context grants) and the handlers parse the same env.
+ */
 export const BINDINGS = {
-  'accounts-table:read': ['ACCOUNTS_TABLE_NAME'],
-  'accounts-table:write': ['ACCOUNTS_TABLE_NAME'],
-  /** Every route: clear an invitation's expiry on first sign-in (one attribute, nothing else). */
-  'accounts-table:accept-invitation': [],
-  /** Every route: read the chain head (GetItem/Query on the table) and PutItem; never update or delete. */
-  'audit-table:append': ['AUDIT_TABLE_NAME'],
-  /** QIDO/WADO: GetItem and Query on the imaging index and its indexes. */
-  'imaging-index:read': ['IMAGING_TABLE_NAME'],
-  /** STOW: read and write the imaging index (no delete). */
-  'imaging-index:write': ['IMAGING_TABLE_NAME'],
-  /** Study deletion: Query and BatchWriteItem deletes on the imaging index (no put or update). */
-  'imaging-index:delete': ['IMAGING_TABLE_NAME'],
-  /** Study deletion: DeleteObject on the imaging bucket (a delete marker; versions expire by lifecycle). */
-  'imaging-store:delete': ['IMAGING_BUCKET_NAME'],
-  /** WADO: GetObject on the imaging bucket. */
-  'imaging-store:read': ['IMAGING_BUCKET_NAME'],
-  /** STOW: PutObject (and DeleteObject of its own just-written object when indexing fails). */
-  'imaging-store:write': ['IMAGING_BUCKET_NAME'],
-  /** Upload sessions: GetItem and Query on the uploads table. */
-  'upload-sessions:read': ['UPLOAD_SESSIONS_TABLE_NAME'],
-  /** Upload sessions: read, PutItem and UpdateItem on the uploads table (expiry is by TTL, no delete). */
-  'upload-sessions:write': ['UPLOAD_SESSIONS_TABLE_NAME'],
-  /**
-   * Upload routes: multipart uploads under the imaging bucket's uploads/ prefix only (create, sign
-   * parts, complete, abort, size check).
-   */
-  'upload-staging:write': ['IMAGING_BUCKET_NAME'],
-  /** The ingest: read and delete staged objects under uploads/ only. */
-  'upload-staging:ingest': ['IMAGING_BUCKET_NAME'],
-  'upload-ingest:start': ['UPLOAD_INGEST_WORKFLOW_ARN'],
-  /** Reviewers' queries: Query on the table and its gsi1 index. */
-  'audit-table:read': ['AUDIT_TABLE_NAME'],
-  /** The stream archiver: PutObject into the Object Lock archive bucket only. */
-  'audit-archive:write': ['AUDIT_ARCHIVE_BUCKET_NAME'],
-  'customer-pool:admin': ['CUSTOMER_USER_POOL_ID'],
-  'welcome-workflow:start': ['WELCOME_WORKFLOW_ARN'],
-  'mail:send': ['MAIL_FROM_ADDRESS', 'MAIL_CONFIGURATION_SET_NAME', 'APP_BASE_URL'],
+  ...ACCOUNTS_BINDINGS,
+  ...AUDIT_BINDINGS,
+  ...IMAGING_BINDINGS,
+  ...MAIL_BINDINGS,
 } as const;
 export type Binding = keyof typeof BINDINGS;
+
+type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void
+  ? I
+  : never;
+
+/**
+ * The env shape a list of bindings implies. Precise for a literal list (`as const`); for a list typed
+ * only as `Binding[]` no variable can be promised, so the shape is left open.
+ */
+export type BindingEnvShape<B extends Binding> = [B] extends [never]
+  ? Record<never, never>
+  : [Binding] extends [B]
+    ? Record<never, never>
+    : Extract<UnionToIntersection<(typeof BINDINGS)[B]['shape']>, z.core.$ZodLooseShape>;
+
+/** The zod env schema a function with these bindings can rely on; safe to use in handlers (no CDK). */
+export function bindingEnvSchema<const B extends Binding>(
+  bindings: readonly B[],
+): z.ZodObject<BindingEnvShape<B>> {
+  const shape = Object.assign({}, ...bindings.map((binding) => BINDINGS[binding].shape));
+  return z.object(shape) as z.ZodObject<BindingEnvShape<B>>;
+}

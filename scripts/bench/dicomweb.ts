@@ -11,6 +11,7 @@ import {
 import { build } from 'esbuild';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
+import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
 import { peakMemoryMiB, type RunningServer, startOrthanc, startPacscribe } from './servers';
 
@@ -367,12 +368,8 @@ async function bundles(): Promise<string[]> {
   for (const route of routes as readonly RouteDefinition[]) {
     const file = path.join(out, `${route.id}.cjs`);
     await build({
+      ...HANDLER_BUNDLE_OPTIONS,
       entryPoints: [path.join(root, 'functions', `${route.handler}.ts`)],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node24',
       outfile: file,
       logLevel: 'silent',
       absWorkingDir: root,

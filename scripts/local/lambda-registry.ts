@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { build, stop as stopEsbuild } from 'esbuild';
+import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
+import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import { installLambdaStreamingShim } from './lambda-streaming';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+export { PROJECT_ROOT };
 
 // Streaming handlers call the runtime's `awslambda` global when their module loads.
 installLambdaStreamingShim();
@@ -47,13 +49,14 @@ async function bundleAll(): Promise<HandlerModules> {
   ].join('\n');
   try {
     const result = await build({
+      // As CDK bundles each function (infra/shared/esbuild-options.ts), with two local overrides.
+      ...HANDLER_BUNDLE_OPTIONS,
       stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'local-handlers.ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node24',
       // No source map: Node parses a map into ~20 times its size the first time any error's stack is
-      // read (288 MB for this bundle). The bundle keeps a `// functions/…` comment above each module.
+      // read (288 MB for this bundle). Unminified instead, so stack traces stay readable and the bundle
+      // keeps a `// functions/…` comment above each module.
+      sourcemap: false,
+      minify: false,
       write: false,
       logLevel: 'silent',
       absWorkingDir: PROJECT_ROOT,

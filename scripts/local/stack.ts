@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { generate } from 'selfsigned';
-import { defaultHttpRuntime } from '../../functions/shared/http/runtime';
+import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
 import { bootstrapResources, type LocalResources } from './bootstrap';
+import { assertLocalEnvironment } from './environment';
 import { loadHandlers } from './lambda-registry';
 import { createLocalApi } from './router';
 import { type DemoUser, seedDemoData } from './seed';
@@ -133,7 +134,9 @@ export async function startLocalStack(options: LocalStackOptions) {
       cognito: cognito.endpoint,
     });
     const apiUrl = `https://localhost:${port.api}`;
-    Object.assign(process.env, {
+    // What CDK's bindings set in AWS, pointed at the local stand-ins; checked against every handler's
+    // bindings before any handler loads.
+    const handlerEnv = {
       ACCOUNTS_TABLE_NAME: resources.tables.accounts,
       AUDIT_TABLE_NAME: resources.tables.audit,
       IMAGING_TABLE_NAME: resources.tables.imaging,
@@ -152,7 +155,9 @@ export async function startLocalStack(options: LocalStackOptions) {
       APP_VERSION: 'local',
       // Browser viewers allowed to read DICOMweb responses; OHIF's development server by default.
       DICOMWEB_CORS_ORIGINS: process.env.DICOMWEB_CORS_ORIGINS ?? 'http://localhost:3000',
-    });
+    };
+    assertLocalEnvironment({ AWS_REGION: process.env.AWS_REGION, ...handlerEnv });
+    Object.assign(process.env, handlerEnv);
 
     // Handlers are bundled before the stack reports ready, so no request waits for esbuild.
     await loadHandlers();

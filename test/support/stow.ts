@@ -1,4 +1,5 @@
-import { type ApiResponse, callApi } from './local-client';
+import { ctInstance, testUid } from './dicom-files';
+import { type ApiResponse, callApi, postJson } from './local-client';
 
 /** A STOW-RS request body, as a modality or script sends one: one application/dicom part per file. */
 export const STOW_BOUNDARY = 'pacscribe-test-boundary';
@@ -26,3 +27,32 @@ export const stow = (token: string, files: Buffer[], path = '/dicomweb/studies')
     body: stowBody(files),
     headers: { 'content-type': STOW_CONTENT_TYPE, accept: 'application/dicom+json' },
   });
+
+/** One stored study (a single CT instance) and one open upload session of an organization, by id. */
+export async function storedStudyAndSession(
+  token: string,
+  options: { patientName?: string; patientId?: string } = {},
+) {
+  const [study, series, instance] = [testUid(), testUid(), testUid()];
+  const file = ctInstance({
+    studyInstanceUid: study,
+    seriesInstanceUid: series,
+    sopInstanceUid: instance,
+    ...options,
+  });
+  const stored = await stow(token, [file]);
+  if (stored.status !== 200) throw new Error(`STOW failed: ${stored.status} ${stored.text}`);
+  const session = await postJson(
+    '/dicomweb/upload-sessions',
+    { totalBytes: 1024, contentType: 'application/dicom' },
+    token,
+  );
+  if (session.status !== 201) throw new Error(`upload session failed: ${session.status} ${session.text}`);
+  return {
+    study,
+    series,
+    instance,
+    sessionId: session.json().sessionId as string,
+    firstPartUrl: session.json().upload.parts[0].url as string,
+  };
+}

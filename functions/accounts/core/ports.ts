@@ -1,9 +1,9 @@
 import type { Member, Organization } from '#schemas/accounts/entities';
-import type { MembershipReader } from '../../shared/auth/principal-resolver';
+import type { MembershipRecords } from '../../shared/auth/principal-resolver';
 
 export type { Clock, IdGenerator } from '../../shared/ports';
 
-export interface AccountsRepository extends MembershipReader {
+export interface AccountsRepository extends MembershipRecords {
   /** Writes organization, email claim and membership atomically; ConflictError if the email is claimed. */
   createOrganization(organization: Organization, founder: Member): Promise<void>;
   /** Adds a member to an existing organization and claims their email; ConflictError if claimed. */

@@ -1,16 +1,11 @@
-import type { CreateUserBody } from '#schemas/accounts/users';
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { created } from '../../shared/http/responses';
-import { routeById } from '../../shared/routes';
 import { createUser } from '../core/users';
 import { userManagementDeps } from '../deps';
+import { accountsRoutes } from '../routes';
 
-export const handler = httpHandler<CreateUserBody>(
-  routeById('createUser'),
-  async ({ principal, body, audit }) => {
-    const user = await createUser(userManagementDeps(), requireCustomer(principal), body);
-    audit.objects.push({ type: 'user', id: user.userId });
-    return created(user);
-  },
-);
+export const handler = httpHandler(accountsRoutes.createUser, async ({ principal, body, audit }) => {
+  const user = await createUser(userManagementDeps(), principal, body);
+  audit.objects.push({ type: 'user', id: user.userId });
+  return created(user);
+});

@@ -1,12 +1,9 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { pathId, requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { ok } from '../../shared/http/responses';
-import { routeById } from '../../shared/routes';
 import { disableUser } from '../core/users';
 import { userManagementDeps } from '../deps';
+import { accountsRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('disableUser'), async ({ principal, params, audit }) => {
-  const userId = pathId(params, 'userId');
-  audit.objects.push({ type: 'user', id: userId });
-  return ok(await disableUser(userManagementDeps(), requireCustomer(principal), userId));
-});
+export const handler = httpHandler(accountsRoutes.disableUser, async ({ principal, params }) =>
+  ok(await disableUser(userManagementDeps(), principal, params.userId)),
+);

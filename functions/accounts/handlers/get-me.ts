@@ -1,12 +1,10 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { ok } from '../../shared/http/responses';
-import { routeById } from '../../shared/routes';
 import { getMe } from '../core/me';
 import { accountsRepository } from '../deps';
+import { accountsRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('getMe'), async ({ principal, audit }) => {
-  const caller = requireCustomer(principal);
-  audit.objects.push({ type: 'user', id: caller.userId });
-  return ok(await getMe({ accounts: accountsRepository() }, caller));
+export const handler = httpHandler(accountsRoutes.getMe, async ({ principal, audit }) => {
+  audit.objects.push({ type: 'user', id: principal.userId });
+  return ok(await getMe({ accounts: accountsRepository() }, principal));
 });

@@ -1,12 +1,10 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { ok } from '../../shared/http/responses';
-import { routeById } from '../../shared/routes';
 import { listUsers } from '../core/users';
 import { accountsRepository } from '../deps';
+import { accountsRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('listUsers'), async ({ principal, audit }) => {
-  const caller = requireCustomer(principal);
-  audit.objects.push({ type: 'organization', id: caller.orgId });
-  return ok(await listUsers({ accounts: accountsRepository() }, caller));
+export const handler = httpHandler(accountsRoutes.listUsers, async ({ principal, audit }) => {
+  audit.objects.push({ type: 'organization', id: principal.orgId });
+  return ok(await listUsers({ accounts: accountsRepository() }, principal));
 });

@@ -1,13 +1,10 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { pathId, requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { noContent } from '../../shared/http/responses';
-import { routeById } from '../../shared/routes';
 import { removeUser } from '../core/users';
 import { userManagementDeps } from '../deps';
+import { accountsRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('removeUser'), async ({ principal, params, audit }) => {
-  const userId = pathId(params, 'userId');
-  audit.objects.push({ type: 'user', id: userId });
-  await removeUser(userManagementDeps(), requireCustomer(principal), userId);
+export const handler = httpHandler(accountsRoutes.removeUser, async ({ principal, params }) => {
+  await removeUser(userManagementDeps(), principal, params.userId);
   return noContent();
 });

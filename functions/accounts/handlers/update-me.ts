@@ -1,16 +1,10 @@
-import type { UpdateProfileBody } from '#schemas/accounts/users';
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { ok } from '../../shared/http/responses';
-import { routeById } from '../../shared/routes';
 import { updateOwnProfile } from '../core/users';
 import { selfServiceDeps } from '../deps';
+import { accountsRoutes } from '../routes';
 
-export const handler = httpHandler<UpdateProfileBody>(
-  routeById('updateMe'),
-  async ({ principal, body, audit }) => {
-    const caller = requireCustomer(principal);
-    audit.objects.push({ type: 'user', id: caller.userId });
-    return ok(await updateOwnProfile(selfServiceDeps(), caller, body));
-  },
-);
+export const handler = httpHandler(accountsRoutes.updateMe, async ({ principal, body, audit }) => {
+  audit.objects.push({ type: 'user', id: principal.userId });
+  return ok(await updateOwnProfile(selfServiceDeps(), principal, body));
+});

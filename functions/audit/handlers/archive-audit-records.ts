@@ -2,15 +2,15 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { AuditArchiveEnvSchema } from '#schemas/shared/env';
 import { s3Client } from '../../shared/aws/clients';
+import { bindingEnv } from '../../shared/binding-env';
 import { once } from '../../shared/once';
 import { fromItem } from '../adapters/dynamo-audit-log';
 import { S3AuditArchive } from '../adapters/s3-audit-archive';
 import { archiveRecords } from '../core/archive';
 
 const archive = once(
-  () => new S3AuditArchive(s3Client(), AuditArchiveEnvSchema.parse(process.env).AUDIT_ARCHIVE_BUCKET_NAME),
+  () => new S3AuditArchive(s3Client(), bindingEnv('audit-archive:write').AUDIT_ARCHIVE_BUCKET_NAME),
 );
 
 /** DynamoDB stream → Object Lock archive. Only inserts exist on an append-only table; anything else is ignored. */

@@ -1,17 +1,14 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { noContent } from '../../shared/http/responses';
 import { systemClock } from '../../shared/ports';
-import { routeById } from '../../shared/routes';
 import { abortUploadSession } from '../core/upload-sessions';
-import { stagingArea, uploadSessions } from '../upload-deps';
-import { pathSessionId, targetStudy } from './upload-session-http';
+import { stagingArea, uploadSessions } from '../deps';
+import { targetStudy } from '../http/upload-session-http';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('abortUploadSession'), async ({ principal, params, audit }) => {
-  const sessionId = pathSessionId(params);
-  audit.objects.push({ type: 'upload', id: sessionId });
+export const handler = httpHandler(imagingRoutes.abortUploadSession, async ({ principal, params, audit }) => {
   const deps = { sessions: uploadSessions(), staging: stagingArea(), clock: systemClock };
-  const session = await abortUploadSession(deps, requireCustomer(principal), sessionId);
+  const session = await abortUploadSession(deps, principal, params.session);
   audit.objects.push(...targetStudy(session));
   return noContent();
 });

@@ -1,26 +1,23 @@
-import type { CompleteUploadSessionBody } from '#schemas/imaging/upload-session';
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { accepted } from '../../shared/http/responses';
 import { systemClock } from '../../shared/ports';
-import { routeById } from '../../shared/routes';
 import { completeUploadSession, viewOf } from '../core/upload-sessions';
-import { stagingArea, uploadIngestWorkflow, uploadSessions } from '../upload-deps';
-import { pathSessionId, targetStudy } from './upload-session-http';
+import { stagingArea, uploadIngestWorkflow, uploadSessions } from '../deps';
+import { targetStudy } from '../http/upload-session-http';
+import { imagingRoutes } from '../routes';
 
 /** 202: the ingest runs asynchronously; poll GET …/upload-sessions/{session} for its outcome. */
-export const handler = httpHandler<CompleteUploadSessionBody>(
-  routeById('completeUploadSession'),
+export const handler = httpHandler(
+  imagingRoutes.completeUploadSession,
   async ({ principal, params, body, audit }) => {
-    const sessionId = pathSessionId(params);
-    audit.objects.push({ type: 'upload', id: sessionId });
     const deps = {
       sessions: uploadSessions(),
       staging: stagingArea(),
       ingest: uploadIngestWorkflow(),
       clock: systemClock,
     };
-    const session = await completeUploadSession(deps, requireCustomer(principal), sessionId, body);
+    const session = await completeUploadSession(deps, principal, params.session, body);
     audit.objects.push(...targetStudy(session));
-    return { statusCode: 202, body: viewOf(session, null) };
+    return accepted(viewOf(session, null));
   },
 );

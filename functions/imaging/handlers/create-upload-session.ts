@@ -1,19 +1,14 @@
-import type { CreateUploadSessionBody } from '#schemas/imaging/upload-session';
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { created } from '../../shared/http/responses';
 import { systemClock, uuidIds } from '../../shared/ports';
-import { routeById } from '../../shared/routes';
 import { createUploadSession, viewOf } from '../core/upload-sessions';
-import { stagingArea, uploadSessions } from '../upload-deps';
-import { targetStudy } from './upload-session-http';
+import { stagingArea, uploadSessions } from '../deps';
+import { targetStudy } from '../http/upload-session-http';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler<CreateUploadSessionBody>(
-  routeById('createUploadSession'),
-  async ({ principal, body, audit }) => {
-    const deps = { sessions: uploadSessions(), staging: stagingArea(), clock: systemClock, ids: uuidIds };
-    const { session, upload } = await createUploadSession(deps, requireCustomer(principal), body);
-    audit.objects.push({ type: 'upload', id: session.sessionId }, ...targetStudy(session));
-    return created({ ...viewOf(session, null), upload });
-  },
-);
+export const handler = httpHandler(imagingRoutes.createUploadSession, async ({ principal, body, audit }) => {
+  const deps = { sessions: uploadSessions(), staging: stagingArea(), clock: systemClock, ids: uuidIds };
+  const { session, upload } = await createUploadSession(deps, principal, body);
+  audit.objects.push({ type: 'upload', id: session.sessionId }, ...targetStudy(session));
+  return created({ ...viewOf(session, null), upload });
+});

@@ -1,21 +1,18 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { ok } from '../../shared/http/responses';
 import { systemClock } from '../../shared/ports';
-import { routeById } from '../../shared/routes';
 import { getUploadSession } from '../core/upload-sessions';
-import { uploadSessions } from '../upload-deps';
-import { pathSessionId, targetStudy } from './upload-session-http';
+import { uploadSessions } from '../deps';
+import { targetStudy } from '../http/upload-session-http';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('getUploadSession'), async ({ principal, params, audit }) => {
-  const sessionId = pathSessionId(params);
-  audit.objects.push({ type: 'upload', id: sessionId });
+export const handler = httpHandler(imagingRoutes.getUploadSession, async ({ principal, params, audit }) => {
   const deps = { sessions: uploadSessions(), clock: systemClock };
-  const { session, view, studies } = await getUploadSession(deps, requireCustomer(principal), sessionId);
+  const { session, view, studies } = await getUploadSession(deps, principal, params.session);
   // The store response names the instances stored: the studies they belong to are what was read.
-  audit.objects.push(...targetStudy(session));
-  for (const study of studies) {
-    if (study !== session.studyInstanceUid) audit.objects.push({ type: 'study', id: study });
-  }
+  audit.objects.push(
+    ...targetStudy(session),
+    ...studies.map((study) => ({ type: 'study' as const, id: study })),
+  );
   return ok(view);
 });

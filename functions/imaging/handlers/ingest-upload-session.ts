@@ -4,7 +4,7 @@ import { UploadIngestInputSchema, type UploadIngestResult } from '#schemas/imagi
 import { logFailure } from '../../shared/logger';
 import { systemClock } from '../../shared/ports';
 import { abandonUploadIngest, ingestUploadSession } from '../core/ingest-upload';
-import { ingestDeps, stagingArea, uploadSessions } from '../upload-deps';
+import { ingestDeps, stagingArea, uploadSessions } from '../deps';
 
 /** Time kept back for the last commit: a quarter of the invocation's time, at most two minutes. */
 const MAX_RESERVE_MS = 2 * 60 * 1000;

@@ -1,25 +1,16 @@
-import type { IssuePartUrlsBody } from '#schemas/imaging/upload-session';
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { ok } from '../../shared/http/responses';
 import { systemClock } from '../../shared/ports';
-import { routeById } from '../../shared/routes';
 import { issuePartUrls } from '../core/upload-sessions';
-import { stagingArea, uploadSessions } from '../upload-deps';
-import { pathSessionId, targetStudy } from './upload-session-http';
+import { stagingArea, uploadSessions } from '../deps';
+import { targetStudy } from '../http/upload-session-http';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler<IssuePartUrlsBody>(
-  routeById('issueUploadPartUrls'),
+export const handler = httpHandler(
+  imagingRoutes.issueUploadPartUrls,
   async ({ principal, params, body, audit }) => {
-    const sessionId = pathSessionId(params);
-    audit.objects.push({ type: 'upload', id: sessionId });
     const deps = { sessions: uploadSessions(), staging: stagingArea(), clock: systemClock };
-    const { session, upload } = await issuePartUrls(
-      deps,
-      requireCustomer(principal),
-      sessionId,
-      body.partNumbers,
-    );
+    const { session, upload } = await issuePartUrls(deps, principal, params.session, body.partNumbers);
     audit.objects.push(...targetStudy(session));
     return ok(upload);
   },

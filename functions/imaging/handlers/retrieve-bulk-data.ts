@@ -1,27 +1,18 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
-import { routeById } from '../../shared/routes';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { EXPLICIT_VR_LITTLE_ENDIAN, OCTET_STREAM } from '../core/pixel-media-types';
 import { bulkDataPart, bulkDataToRetrieve, frameParts } from '../core/retrieve';
-import {
-  acceptOf,
-  instanceIds,
-  multipartResponse,
-  noteRetrieved,
-  retrieveDeps,
-  singlePartResponse,
-} from './wado-http';
-import { negotiateBulkData, negotiatePixelData } from './wado-negotiation';
+import { retrieveDeps } from '../deps';
+import { acceptOf, multipartResponse, noteRetrieved, singlePartResponse } from '../http/wado-http';
+import { negotiateBulkData, negotiatePixelData } from '../http/wado-negotiation';
+import { imagingRoutes } from '../routes';
 
 /** WADO-RS bulk data: the values the metadata names by BulkDataURI, each checked against its digest. */
 export const handler = httpHandler(
-  routeById('retrieveBulkData'),
-  async ({ principal, params, raw, audit }) => {
-    const ids = instanceIds(params);
-    audit.objects.push({ type: 'study', id: ids.study });
+  imagingRoutes.retrieveBulkData,
+  async ({ principal, params, query, raw, audit }) => {
     const deps = retrieveDeps();
-    const selected = await bulkDataToRetrieve(deps, requireCustomer(principal), ids, params.tagPath ?? '');
-    const accept = acceptOf(raw);
+    const selected = await bulkDataToRetrieve(deps, principal, params, params.tagPath);
+    const accept = acceptOf(raw, query);
     if (selected.kind === 'frames') {
       const { selection } = selected;
       noteRetrieved(audit, [selection.instance], 'instance');

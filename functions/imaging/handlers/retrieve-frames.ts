@@ -1,21 +1,25 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
-import { routeById } from '../../shared/routes';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { frameParts, framesToRetrieve, parseFrameList } from '../core/retrieve';
-import { acceptOf, instanceIds, multipartResponse, noteRetrieved, retrieveDeps } from './wado-http';
-import { negotiatePixelData } from './wado-negotiation';
+import { retrieveDeps } from '../deps';
+import { acceptOf, multipartResponse, noteRetrieved } from '../http/wado-http';
+import { negotiatePixelData } from '../http/wado-negotiation';
+import { imagingRoutes } from '../routes';
 
 /** WADO-RS frames: byte ranges recorded at ingest, read from storage without decoding anything. */
-export const handler = httpHandler(routeById('retrieveFrames'), async ({ principal, params, raw, audit }) => {
-  const ids = instanceIds(params);
-  audit.objects.push({ type: 'study', id: ids.study });
-  const numbers = parseFrameList(params.frameList ?? '');
-  const deps = retrieveDeps();
-  const selection = await framesToRetrieve(deps, requireCustomer(principal), ids, numbers);
-  noteRetrieved(audit, [selection.instance], 'instance');
-  const representation = negotiatePixelData(acceptOf(raw), {
-    encapsulated: selection.pixelData.encapsulated,
-    transferSyntaxUid: selection.instance.transferSyntaxUid,
-  });
-  return multipartResponse(representation.type, frameParts(deps, selection, representation.partContentType));
-});
+export const handler = httpHandler(
+  imagingRoutes.retrieveFrames,
+  async ({ principal, params, query, raw, audit }) => {
+    const numbers = parseFrameList(params.frameList);
+    const deps = retrieveDeps();
+    const selection = await framesToRetrieve(deps, principal, params, numbers);
+    noteRetrieved(audit, [selection.instance], 'instance');
+    const representation = negotiatePixelData(acceptOf(raw, query), {
+      encapsulated: selection.pixelData.encapsulated,
+      transferSyntaxUid: selection.instance.transferSyntaxUid,
+    });
+    return multipartResponse(
+      representation.type,
+      frameParts(deps, selection, representation.partContentType),
+    );
+  },
+);

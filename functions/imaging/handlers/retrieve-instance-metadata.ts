@@ -1,30 +1,14 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
-import { routeById } from '../../shared/routes';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { retrieveInstanceMetadata } from '../core/retrieve-metadata';
 import { imagingIndex } from '../deps';
-import { DICOM_JSON, serviceRoot, withAbsoluteBulkDataUris } from './dicomweb-http';
-import { instanceIds } from './wado-http';
+import { serializedDicomJson, serviceRoot, withAbsoluteBulkDataUris } from '../http/dicomweb-http';
+import { imagingRoutes } from '../routes';
 
 export const handler = httpHandler(
-  routeById('retrieveInstanceMetadata'),
+  imagingRoutes.retrieveInstanceMetadata,
   async ({ principal, params, raw, audit }) => {
-    const ids = instanceIds(params);
-    audit.objects.push(
-      { type: 'study', id: ids.study },
-      { type: 'series', id: ids.series },
-      { type: 'instance', id: ids.instance },
-    );
-    const { json, patientId } = await retrieveInstanceMetadata(
-      { index: imagingIndex() },
-      requireCustomer(principal),
-      ids,
-    );
+    const { json, patientId } = await retrieveInstanceMetadata({ index: imagingIndex() }, principal, params);
     if (patientId) audit.objects.push({ type: 'patient', id: patientId });
-    // Already serialized at ingest: sent as is rather than parsed and serialized again.
-    return {
-      statusCode: 200,
-      file: { contentType: DICOM_JSON, content: withAbsoluteBulkDataUris(json, serviceRoot(raw)) },
-    };
+    return serializedDicomJson(withAbsoluteBulkDataUris(json, serviceRoot(raw)));
   },
 );

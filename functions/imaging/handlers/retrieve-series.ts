@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { routeById } from '../../shared/routes';
-import { retrieveInstancesResponse } from './retrieve-instances';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { retrieveInstancesResponse } from '../http/retrieve-instances';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('retrieveSeries'), (input) =>
-  retrieveInstancesResponse(input, 'series'),
+export const handler = httpHandler(imagingRoutes.retrieveSeries, ({ params, ...input }) =>
+  retrieveInstancesResponse({ ...input, scope: { study: params.study, series: params.series } }, 'series'),
 );

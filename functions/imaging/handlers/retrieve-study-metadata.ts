@@ -1,20 +1,13 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
-import { routeById } from '../../shared/routes';
+import { httpHandler } from '../../shared/composition/http-handler';
 import { retrieveMetadata } from '../core/retrieve-metadata';
 import { imagingIndex } from '../deps';
-import { DICOM_JSON, pathUid, serviceRoot, withAbsoluteBulkDataUris } from './dicomweb-http';
+import { serializedDicomJson, serviceRoot, withAbsoluteBulkDataUris } from '../http/dicomweb-http';
+import { imagingRoutes } from '../routes';
 
 export const handler = httpHandler(
-  routeById('retrieveStudyMetadata'),
-  async ({ principal, params, raw, audit }) => {
-    const study = pathUid(params, 'study');
-    audit.objects.push({ type: 'study', id: study });
-    const json = await retrieveMetadata({ index: imagingIndex() }, requireCustomer(principal), study, null);
-    // Already serialized at ingest: sent as is rather than parsed and serialized again.
-    return {
-      statusCode: 200,
-      file: { contentType: DICOM_JSON, content: withAbsoluteBulkDataUris(json, serviceRoot(raw)) },
-    };
+  imagingRoutes.retrieveStudyMetadata,
+  async ({ principal, params, raw }) => {
+    const json = await retrieveMetadata({ index: imagingIndex() }, principal, params.study, null);
+    return serializedDicomJson(withAbsoluteBulkDataUris(json, serviceRoot(raw)));
   },
 );

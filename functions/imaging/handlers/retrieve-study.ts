@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { routeById } from '../../shared/routes';
-import { retrieveInstancesResponse } from './retrieve-instances';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { retrieveInstancesResponse } from '../http/retrieve-instances';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('retrieveStudy'), (input) =>
-  retrieveInstancesResponse(input, 'study'),
+export const handler = httpHandler(imagingRoutes.retrieveStudy, ({ params, ...input }) =>
+  retrieveInstancesResponse({ ...input, scope: { study: params.study } }, 'study'),
 );

@@ -1,11 +1,16 @@
-import { QidoRootInstanceQuerySchema } from '#schemas/imaging/qido';
-import { instanceToDicomJson } from '../core/dicom-json';
-import { searchAllInstances } from '../core/search';
-import { rootSearchHandler } from './root-search-http';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { rootInstanceResults } from '../core/qido-results';
+import { imagingIndex } from '../deps';
+import { serviceRoot } from '../http/dicomweb-http';
+import { qidoResponse } from '../http/qido-http';
+import { imagingRoutes } from '../routes';
 
-export const handler = rootSearchHandler(
-  'searchAllInstances',
-  QidoRootInstanceQuerySchema,
-  searchAllInstances,
-  ({ instance }, root) => instanceToDicomJson(instance, root),
+export const handler = httpHandler(
+  imagingRoutes.searchAllInstances,
+  async ({ principal, query, raw, audit }) =>
+    qidoResponse(
+      await rootInstanceResults({ index: imagingIndex() }, principal, query, serviceRoot(raw)),
+      audit,
+      query,
+    ),
 );

@@ -1,11 +1,14 @@
-import { QidoRootSeriesQuerySchema } from '#schemas/imaging/qido';
-import { seriesToDicomJson } from '../core/dicom-json';
-import { searchAllSeries } from '../core/search';
-import { rootSearchHandler } from './root-search-http';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { rootSeriesResults } from '../core/qido-results';
+import { imagingIndex } from '../deps';
+import { serviceRoot } from '../http/dicomweb-http';
+import { qidoResponse } from '../http/qido-http';
+import { imagingRoutes } from '../routes';
 
-export const handler = rootSearchHandler(
-  'searchAllSeries',
-  QidoRootSeriesQuerySchema,
-  searchAllSeries,
-  ({ series }, root) => seriesToDicomJson(series, root),
+export const handler = httpHandler(imagingRoutes.searchAllSeries, async ({ principal, query, raw, audit }) =>
+  qidoResponse(
+    await rootSeriesResults({ index: imagingIndex() }, principal, query, serviceRoot(raw)),
+    audit,
+    query,
+  ),
 );

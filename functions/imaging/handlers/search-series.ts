@@ -1,38 +1,20 @@
-import { QidoSeriesQuerySchema } from '#schemas/imaging/qido';
-import { httpHandler } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
-import { routeById } from '../../shared/routes';
-import { seriesToDicomJson } from '../core/dicom-json';
-import { asksBeyond, atSeriesLevel, resolveIncludeFields, withIncludedFields } from '../core/include-fields';
-import { searchSeries, storedMetadata } from '../core/search';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { seriesResults } from '../core/qido-results';
 import { imagingIndex } from '../deps';
-import { pathUid, serviceRoot } from './dicomweb-http';
-import { parseQidoQuery, qidoResponse } from './qido-http';
+import { serviceRoot } from '../http/dicomweb-http';
+import { qidoResponse } from '../http/qido-http';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('searchSeries'), async ({ principal, params, raw, audit }) => {
-  const study = pathUid(params, 'study');
-  audit.objects.push({ type: 'study', id: study });
-  const caller = requireCustomer(principal);
-  const query = parseQidoQuery(QidoSeriesQuerySchema, raw);
-  const fields = atSeriesLevel(resolveIncludeFields(query.includefield));
-  const deps = { index: imagingIndex() };
-  const { items, truncated } = await searchSeries(deps, caller, study, query);
-  const root = serviceRoot(raw);
-  let results = items.map((series) => seriesToDicomJson(series, root));
-  if (results[0] && asksBeyond(fields, results[0])) {
-    // Series-level attributes beyond the index come from the series' first stored instance.
-    const firstBySeries = new Map<string, Record<string, Record<string, unknown>>>();
-    for (const dataset of (await storedMetadata(deps, caller, study, null)).values()) {
-      const series = (dataset['0020000E']?.Value as unknown[] | undefined)?.[0];
-      if (typeof series === 'string' && !firstBySeries.has(series)) firstBySeries.set(series, dataset);
-    }
-    results = items.map((series, index) =>
-      withIncludedFields(
-        results[index] as Record<string, unknown>,
-        fields,
-        firstBySeries.get(series.seriesInstanceUid) ?? null,
-      ),
-    ) as typeof results;
-  }
-  return qidoResponse(results, truncated);
-});
+export const handler = httpHandler(
+  imagingRoutes.searchSeries,
+  async ({ principal, params, query, raw, audit }) => {
+    const page = await seriesResults(
+      { index: imagingIndex() },
+      principal,
+      params.study,
+      query,
+      serviceRoot(raw),
+    );
+    return qidoResponse(page, audit, {});
+  },
+);

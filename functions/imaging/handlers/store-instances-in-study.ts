@@ -1,8 +1,8 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { routeById } from '../../shared/routes';
-import { pathUid } from './dicomweb-http';
-import { storeFromRequest } from './store-request';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { storeFromRequest } from '../http/store-request';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('storeInstancesInStudy'), (input) =>
-  storeFromRequest(input, pathUid(input.params, 'study')),
+/** Instances of any other study than the one in the path fail. */
+export const handler = httpHandler(imagingRoutes.storeInstancesInStudy, (input) =>
+  storeFromRequest(input, input.params.study),
 );

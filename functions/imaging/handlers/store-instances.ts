@@ -1,5 +1,5 @@
-import { httpHandler } from '../../shared/http/http-handler';
-import { routeById } from '../../shared/routes';
-import { storeFromRequest } from './store-request';
+import { httpHandler } from '../../shared/composition/http-handler';
+import { storeFromRequest } from '../http/store-request';
+import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(routeById('storeInstances'), (input) => storeFromRequest(input, null));
+export const handler = httpHandler(imagingRoutes.storeInstances, (input) => storeFromRequest(input, null));

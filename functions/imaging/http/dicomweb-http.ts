@@ -1,17 +1,6 @@
-import { DicomUidSchema } from '#schemas/imaging/dicom-uid';
-import { InvalidInputError } from '../../shared/errors';
+import { DICOM_JSON_MEDIA_TYPE } from '#schemas/imaging/dicom-json';
 import type { RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
-
-export const DICOM_JSON = 'application/dicom+json';
-
-/** A UID in a DICOMweb path must be a UID; anything else is a bad request, not a lookup. */
-export function pathUid(params: Readonly<Record<string, string>>, name: string): string {
-  const parsed = DicomUidSchema.safeParse(params[name]);
-  if (!parsed.success)
-    throw new InvalidInputError(`${name} is not a DICOM UID.`, [{ path: name, message: 'not a DICOM UID' }]);
-  return parsed.data;
-}
 
 export const dicomJson = (
   body: unknown,
@@ -20,7 +9,13 @@ export const dicomJson = (
 ): HttpResult => ({
   statusCode,
   body,
-  headers: { 'content-type': DICOM_JSON, ...headers },
+  headers: { 'content-type': DICOM_JSON_MEDIA_TYPE, ...headers },
+});
+
+/** DICOM JSON serialized at ingest, sent as is rather than parsed and serialized again. */
+export const serializedDicomJson = (json: string): HttpResult => ({
+  statusCode: 200,
+  file: { contentType: DICOM_JSON_MEDIA_TYPE, content: json },
 });
 
 const HOST = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/;

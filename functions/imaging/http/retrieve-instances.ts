@@ -1,29 +1,31 @@
-import type { HandlerInput } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import type { WadoQuery } from '#schemas/imaging/wado';
+import type { CustomerPrincipal } from '../../shared/auth/principal';
+import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
 import { instanceParts, instancesToRetrieve } from '../core/retrieve';
-import { pathUid } from './dicomweb-http';
-import { acceptOf, multipartResponse, noteRetrieved, retrieveDeps } from './wado-http';
+import { retrieveDeps } from '../deps';
+import { acceptOf, multipartResponse, noteRetrieved } from './wado-http';
 import { negotiateInstances } from './wado-negotiation';
+
+export interface InstancesRequest {
+  principal: CustomerPrincipal;
+  scope: { study: string; series?: string; instance?: string };
+  raw: RawRequest;
+  query: WadoQuery;
+  audit: AuditNotes;
+}
 
 /**
  * WADO-RS retrieval of a study, a series or one instance (PS3.18 §10.4): one part per instance, streamed
  * one object at a time, each checked against its ingest SHA-256.
  */
 export async function retrieveInstancesResponse(
-  { principal, params, raw, audit }: HandlerInput<undefined>,
+  { principal, scope, raw, query, audit }: InstancesRequest,
   level: 'study' | 'series' | 'instance',
 ): Promise<HttpResult> {
-  const study = pathUid(params, 'study');
-  audit.objects.push({ type: 'study', id: study });
-  const scope = {
-    study,
-    ...(level !== 'study' ? { series: pathUid(params, 'series') } : {}),
-    ...(level === 'instance' ? { instance: pathUid(params, 'instance') } : {}),
-  };
   const deps = retrieveDeps();
-  const instances = await instancesToRetrieve(deps, requireCustomer(principal), scope);
+  const instances = await instancesToRetrieve(deps, principal, scope);
   noteRetrieved(audit, instances, level);
-  negotiateInstances(acceptOf(raw), new Set(instances.map((instance) => instance.transferSyntaxUid)));
+  negotiateInstances(acceptOf(raw, query), new Set(instances.map((instance) => instance.transferSyntaxUid)));
   return multipartResponse('application/dicom', instanceParts(deps, instances));
 }

@@ -1,5 +1,5 @@
-import type { HandlerInput } from '../../shared/http/http-handler';
-import { requireCustomer } from '../../shared/http/path-parameters';
+import type { CustomerPrincipal } from '../../shared/auth/principal';
+import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
 import { storeResponse } from '../core/dicom-json';
 import { readMultipartRelated } from '../core/multipart-related';
@@ -7,21 +7,17 @@ import { storeInstances } from '../core/store-instances';
 import { storeDeps } from '../deps';
 import { dicomJson, serviceRoot } from './dicomweb-http';
 
-/** Lambda takes 6 MB per request, base64 included: larger uploads go through upload sessions. */
-export const MAX_STOW_BODY_BYTES = 4 * 1024 * 1024;
-
 /** STOW-RS over HTTP: 200 all stored, 202 some failed, 409 none stored (PS3.18 §10.5.3). */
 export async function storeFromRequest(
-  input: HandlerInput<undefined>,
+  input: { principal: CustomerPrincipal; raw: RawRequest; audit: AuditNotes },
   requiredStudy: string | null,
 ): Promise<HttpResult> {
-  const principal = requireCustomer(input.principal);
   const parts = readMultipartRelated(
-    input.raw.body(MAX_STOW_BODY_BYTES),
+    input.raw.body(),
     input.raw.header('content-type') ?? '',
     'application/dicom',
   );
-  const outcome = await storeInstances(storeDeps(), principal, parts, requiredStudy);
+  const outcome = await storeInstances(storeDeps(), input.principal, parts, requiredStudy);
   for (const study of outcome.studies) input.audit.objects.push({ type: 'study', id: study });
   for (const patient of outcome.patients) input.audit.objects.push({ type: 'patient', id: patient });
   const status = outcome.failed.length === 0 ? 200 : outcome.referenced.length === 0 ? 409 : 202;

@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { WadoQuery } from '#schemas/imaging/wado';
 import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
 import { multipartRelated, type OutgoingPart, primed } from '../core/multipart-writer';
 import type { StoredInstance } from '../core/ports';
-import type { InstanceIds } from '../core/retrieve';
-import { imagingIndex, imagingObjects } from '../deps';
-import { pathUid } from './dicomweb-http';
-
-export const retrieveDeps = () => ({ index: imagingIndex(), objects: imagingObjects() });
 
 /** PS3.18 §8.3.3.1: an `accept` query parameter (for links a browser follows) overrides the header. */
-export const acceptOf = (raw: RawRequest) => raw.queryParameters.accept ?? raw.header('accept');
-
-export function instanceIds(params: Readonly<Record<string, string>>): InstanceIds {
-  return {
-    study: pathUid(params, 'study'),
-    series: pathUid(params, 'series'),
-    instance: pathUid(params, 'instance'),
-  };
-}
+export const acceptOf = (raw: RawRequest, query: WadoQuery) => query.accept ?? raw.header('accept');
 
 /** The audit names what left: each series, each instance when one was asked for, each patient. */
 export function noteRetrieved(

@@ -3,7 +3,11 @@ import { UnauthenticatedError } from '../errors';
 import type { RouteAccess } from '../http/route';
 import type { CustomerPrincipal, Principal, VerifiedToken, WorkforcePrincipal } from './principal';
 
-export interface MembershipReader {
+/**
+ * Port: the membership records authorization reads on every request, and the one write it makes (a
+ * first sign-in ends an invitation).
+ */
+export interface MembershipRecords {
   getMember(userId: string): Promise<Member | null>;
   /** Records that an invited user has signed in; false if the invitation was already accepted. */
   acceptInvitation(userId: string): Promise<boolean>;
@@ -15,7 +19,7 @@ export interface MembershipReader {
  */
 export async function resolveCustomerPrincipal(
   token: VerifiedToken,
-  memberships: MembershipReader,
+  memberships: MembershipRecords,
   now: Date,
 ): Promise<CustomerPrincipal> {
   if (token.pool !== 'customers') throw new UnauthenticatedError('This token cannot be used here.');
@@ -52,7 +56,7 @@ export function resolveWorkforcePrincipal(token: VerifiedToken): WorkforcePrinci
 export function resolvePrincipal(
   access: RouteAccess,
   token: VerifiedToken,
-  memberships: MembershipReader,
+  memberships: MembershipRecords,
   now: Date,
 ): Promise<Principal> | Principal {
   return access.kind === 'workforce'

@@ -2,14 +2,18 @@ import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
 import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../../audit/core/audit-trail';
+import { RequestAuditTrail } from '../../audit/core/request-audit-trail';
 import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
 import { dynamoDocumentClient } from '../aws/clients';
+import type { HttpRuntime } from '../http/http-handler';
 import { systemClock, uuidIds } from '../ports';
-import type { HttpRuntime } from './http-handler';
 
 let built: Promise<HttpRuntime> | undefined;
 
-/** Composition root of the HTTP stack, built on first request; a failed build is retried next time. */
+/**
+ * Composition root of the HTTP stack: the accounts context's membership records and the audit context's
+ * trail behind the ports shared/http declares. Built on first request; a failed build is retried.
+ */
 export function defaultHttpRuntime(): Promise<HttpRuntime> {
   built ??= buildHttpRuntime().catch((error: unknown) => {
     built = undefined;
@@ -35,9 +39,12 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
   return {
     tokens,
     memberships: new DynamoAccountsRepository(documents, env.ACCOUNTS_TABLE_NAME),
-    audit: new ChainedAuditLog(new DynamoAuditChainStore(documents, env.AUDIT_TABLE_NAME)),
+    auditor: new RequestAuditTrail(
+      new ChainedAuditLog(new DynamoAuditChainStore(documents, env.AUDIT_TABLE_NAME)),
+      uuidIds,
+      systemClock,
+    ),
     clock: systemClock,
-    ids: uuidIds,
     // Set on DICOMweb functions only; elsewhere no origin is allowed.
     corsOrigins: DicomwebCorsEnvSchema.partial().parse(process.env).DICOMWEB_CORS_ORIGINS ?? [],
   };

@@ -1,9 +1,9 @@
-import { httpHandler } from '../http/http-handler';
+import { httpHandler } from '../composition/http-handler';
 import { ok } from '../http/responses';
 import { once } from '../once';
 import { buildOpenApiDocument } from '../openapi';
-import { routeById } from '../routes';
+import { platformRoutes } from '../platform-routes';
 
 const document = once(() => buildOpenApiDocument(process.env.APP_VERSION ?? 'dev'));
 
-export const handler = httpHandler(routeById('getOpenApi'), async () => ok(document()));
+export const handler = httpHandler(platformRoutes.getOpenApi, async () => ok(document()));

@@ -1,9 +1,7 @@
-import type { HealthResponse } from '#schemas/shared/health';
-import { httpHandler } from '../http/http-handler';
+import { httpHandler } from '../composition/http-handler';
 import { ok } from '../http/responses';
-import { routeById } from '../routes';
+import { platformRoutes } from '../platform-routes';
 
-export const handler = httpHandler(routeById('health'), async () => {
-  const body: HealthResponse = { status: 'ok', version: process.env.APP_VERSION ?? 'dev' };
-  return ok(body);
-});
+export const handler = httpHandler(platformRoutes.health, async () =>
+  ok({ status: 'ok' as const, version: process.env.APP_VERSION ?? 'dev' }),
+);

@@ -2,15 +2,16 @@ import type { Readable } from 'node:stream';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
 import type { AuditObject } from '#schemas/audit/audit-event';
-import { type AuditFacts, type AuditLog, buildAuditRecord } from '../../audit/core/audit-trail';
 import { authorize } from '../auth/policy';
 import type { Principal } from '../auth/principal';
-import { type MembershipReader, resolvePrincipal } from '../auth/principal-resolver';
+import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError } from '../errors';
 import { logFailure, logRequest } from '../logger';
-import type { Clock, IdGenerator } from '../ports';
+import type { Clock } from '../ports';
+import type { AuditNotes, RequestAuditor } from '../request-audit';
 import { corsResponseHeaders, isDicomwebPath } from './cors';
 import { isExpectedError, resultForError } from './error-responses';
 import {
@@ -18,6 +19,7 @@ import {
   decodeBody,
   headerValue,
   parseJsonBody,
+  parsePathParameter,
   parseQuery,
 } from './request-parsing';
 import {
@@ -26,55 +28,68 @@ import {
   toApiGatewayResult,
   toStreamingResult,
 } from './responses';
-import type { RouteDefinition } from './route';
-import { defaultHttpRuntime } from './runtime';
+import type {
+  BodyOf,
+  ParamsOf,
+  PathParameter,
+  PrincipalOf,
+  QueryOf,
+  RouteDefinition,
+  TypedResult,
+} from './route';
 
-/** What every HTTP handler depends on, built once per process. */
+export type { AuditNotes } from '../request-audit';
+
+/** What every HTTP handler depends on, built once per process by the composition root. */
 export interface HttpRuntime {
   tokens: TokenVerifier;
-  memberships: MembershipReader;
-  audit: AuditLog;
+  memberships: MembershipRecords;
+  auditor: RequestAuditor;
   clock: Clock;
-  ids: IdGenerator;
   /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
   corsOrigins?: readonly string[];
-}
-
-/**
- * Lets a use case name the objects it touched, the reason it was given, and the organization whose trail
- * the record belongs to when the caller has none (sign-up; PACScribe staff acting on an organization).
- */
-export interface AuditNotes {
-  objects: AuditObject[];
-  reason: string | null;
-  subject: { orgId: string; userId: string | null } | null;
 }
 
 /** The request as received, for routes whose bodies are not JSON (DICOMweb). */
 export interface RawRequest {
   header(name: string): string | undefined;
   queryParameters: Readonly<Record<string, string>>;
-  /** The decoded body; refused with 413 before decoding when larger than maxBytes. */
-  body(maxBytes: number): Buffer;
+  /** The decoded body; refused with 413 before decoding when larger than the route's maxBodyBytes. */
+  body(): Buffer;
 }
 
-export interface HandlerInput<TBody, TQuery = undefined> {
-  principal: Principal | null;
-  query: TQuery;
+/** What a handler receives: everything typed by its route (principal, path, body, query). */
+export interface HandlerInput<R extends RouteDefinition> {
+  principal: PrincipalOf<R>;
+  query: QueryOf<R>;
   raw: RawRequest;
   /** The verified bearer token, for calls made on the caller's behalf (sign-out everywhere). */
   accessToken: string | null;
-  body: TBody;
-  params: Readonly<Record<string, string>>;
+  body: BodyOf<R>;
+  params: ParamsOf<R>;
   requestId: string;
   audit: AuditNotes;
 }
+
+/** A handler's result: typed by the route's schema for each success status it documents. */
+export type ResultOf<R extends RouteDefinition> = {
+  [Status in keyof R['responses'] & SuccessStatus]: R['responses'][Status] extends {
+    mediaTypes: readonly string[];
+  }
+    ? HttpResult
+    : R['responses'][Status] extends { schema: infer Schema extends z.ZodType }
+      ? TypedResult<Status, z.output<Schema>>
+      : HttpResult;
+}[keyof R['responses'] & SuccessStatus];
+
+type SuccessStatus = 200 | 201 | 202 | 204 | 206;
 
 interface RequestState {
   startedAt: number;
   requestId: string;
   principal: Principal | null;
   accessToken: string | null;
+  params: Record<string, string>;
   body: unknown;
   query: unknown;
   audit: AuditNotes;
@@ -82,14 +97,19 @@ interface RequestState {
   pendingBody?: Readable;
 }
 
+/** The Lambda context of one invocation, carrying that request's state from middleware to handler. */
+interface HttpContext extends Context {
+  [REQUEST_STATE]?: RequestState;
+}
+const REQUEST_STATE = Symbol('pacscribe.request');
+
 /** Buffered routes answer an API Gateway proxy result; streaming routes a prelude plus a body stream. */
 type HttpResponse = APIGatewayProxyResult | StreamingProxyResult;
-type HttpRequest = middy.Request<APIGatewayProxyEvent, HttpResponse, Error, Context>;
-type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, HttpResponse, Error, Context>;
+type HttpRequest = middy.Request<APIGatewayProxyEvent, HttpResponse, Error, HttpContext>;
+type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, HttpResponse, Error, HttpContext>;
 
-const states = new WeakMap<Context, RequestState>();
-function stateOf(request: HttpRequest): RequestState {
-  const state = states.get(request.context);
+function stateOf(context: HttpContext): RequestState {
+  const state = context[REQUEST_STATE];
   if (!state) throw new Error('request state missing: the audit middleware must run first');
   return state;
 }
@@ -104,36 +124,25 @@ function bearerToken(event: APIGatewayProxyEvent): string {
 /** Outermost: records the audit event for allowed and denied requests, before the response leaves. */
 function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>): HttpMiddleware {
   const record = async (request: HttpRequest) => {
-    const state = stateOf(request);
+    const state = stateOf(request.context);
     const status = request.response?.statusCode ?? 500;
     const event =
       status === 401 ? 'authentication-failed' : status === 403 ? 'access-denied' : (route.audit ?? null);
     if (event) {
-      const { principal, audit } = state;
-      const facts: AuditFacts = {
-        event,
-        orgId: principal?.kind === 'customer' ? principal.orgId : (audit.subject?.orgId ?? null),
-        actor:
-          principal?.kind === 'customer'
-            ? { kind: 'customer', userId: principal.userId, role: principal.role }
-            : principal?.kind === 'workforce'
-              ? { kind: 'support', userId: principal.staffId, role: principal.groups.join(' ') || null }
-              : audit.subject?.userId
-                ? { kind: 'customer', userId: audit.subject.userId, role: null }
-                : { kind: 'anonymous', userId: null, role: null },
-        source: {
-          ip: request.event.requestContext?.identity?.sourceIp ?? null,
-          userAgent: headerValue(request.event, 'user-agent')?.slice(0, 512) ?? null,
-        },
-        requestId: state.requestId,
-        route: `${route.method} ${route.path}`,
-        httpStatus: status,
-        objects: audit.objects,
-        reason: audit.reason,
-      };
       const deps = await runtime();
       try {
-        await deps.audit.append(buildAuditRecord(facts, deps.ids.newId(), deps.clock.now()));
+        await deps.auditor.record({
+          event,
+          principal: state.principal,
+          notes: state.audit,
+          source: {
+            ip: request.event.requestContext?.identity?.sourceIp ?? null,
+            userAgent: headerValue(request.event, 'user-agent')?.slice(0, 512) ?? null,
+          },
+          requestId: state.requestId,
+          route: `${route.method} ${route.path}`,
+          httpStatus: status,
+        });
       } catch (error) {
         logFailure('audit write failed', error, { route: route.id, requestId: state.requestId });
         throw new AuditUnavailableError('audit write failed');
@@ -149,15 +158,16 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
   return {
     before: (request: HttpRequest) => {
       const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      states.set(request.context, {
+      request.context[REQUEST_STATE] = {
         startedAt: Date.now(),
         requestId,
         principal: null,
         accessToken: null,
+        params: {},
         body: undefined,
         query: undefined,
         audit: { objects: [], reason: null, subject: null },
-      });
+      };
     },
     after: record,
     onError: async (request: HttpRequest) => {
@@ -167,8 +177,8 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
         await record(request);
       } catch {
         request.response = toApiGatewayResult(
-          resultForError(new AuditUnavailableError('audit write failed'), stateOf(request).requestId),
-          stateOf(request).requestId,
+          resultForError(new AuditUnavailableError('audit write failed'), stateOf(request.context).requestId),
+          stateOf(request.context).requestId,
         );
       }
     },
@@ -179,7 +189,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
 function errorResponses(route: RouteDefinition): HttpMiddleware {
   return {
     onError: (request: HttpRequest) => {
-      const { requestId, pendingBody } = stateOf(request);
+      const { requestId, pendingBody } = stateOf(request.context);
       pendingBody?.destroy();
       if (!isExpectedError(request.error)) {
         logFailure('request failed', request.error, { route: route.id, requestId });
@@ -216,7 +226,7 @@ function authenticateAndAuthorize(
   return {
     before: async (request: HttpRequest) => {
       if (route.access.kind === 'public') return;
-      const state = stateOf(request);
+      const state = stateOf(request.context);
       const token = bearerToken(request.event);
       const deps = await runtime().catch(() => {
         throw new DependencyUnavailableError('Sign-in could not be checked just now; please retry.');
@@ -229,23 +239,43 @@ function authenticateAndAuthorize(
   };
 }
 
+/**
+ * Path parameters, query and body, checked against the route before the handler runs. A path parameter
+ * the route audits is recorded once it is known to be well formed.
+ */
 function validateRequest(route: RouteDefinition): HttpMiddleware {
   return {
     before: (request: HttpRequest) => {
-      const state = stateOf(request);
-      if (route.request?.query) state.query = parseQuery(request.event, route.request.query);
-      const schema = route.request?.body;
-      if (!schema) return;
-      state.body = parseJsonBody(
-        request.event,
-        schema,
-        route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      );
+      const state = stateOf(request.context);
+      const rules: Readonly<Record<string, PathParameter>> = route.pathParameters;
+      const audited: Readonly<Record<string, AuditObject['type'] | undefined>> =
+        route.auditedParameters ?? {};
+      for (const [name, rule] of Object.entries(rules)) {
+        const value = parsePathParameter(name, rule, request.event.pathParameters?.[name]);
+        state.params[name] = value;
+        const type = audited[name];
+        if (type) state.audit.objects.push({ type, id: value });
+      }
+      const query = route.request?.query;
+      if (query) {
+        state.query = parseQuery(request.event, query, {
+          aliases: route.request?.queryAliases ?? {},
+          repeatable: route.request?.repeatableQueryKeys ?? [],
+        });
+      }
+      const body = route.request?.body;
+      if (body) {
+        state.body = parseJsonBody(
+          request.event,
+          body,
+          route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        );
+      }
     },
   };
 }
 
-function rawRequest(event: APIGatewayProxyEvent): RawRequest {
+function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawRequest {
   return {
     header: (name) => headerValue(event, name),
     queryParameters: Object.fromEntries(
@@ -253,7 +283,7 @@ function rawRequest(event: APIGatewayProxyEvent): RawRequest {
         (entry): entry is [string, string] => entry[1] !== undefined,
       ),
     ),
-    body: (maxBytes) => decodeBody(event, maxBytes),
+    body: () => decodeBody(event, maxBodyBytes),
   };
 }
 
@@ -264,14 +294,17 @@ function rawRequest(event: APIGatewayProxyEvent): RawRequest {
  * Routes marked `response: 'stream'` run the same stack in middy's streamifyResponse mode: every
  * middleware, the audit write included, finishes before the status line and the first byte are sent, and
  * a failure before then is the usual JSON error.
+ *
+ * The returned handler carries its route, so a test can prove that the route naming a handler module is
+ * the route that module serves.
  */
-export function httpHandler<TBody = undefined, TQuery = undefined>(
-  route: RouteDefinition,
-  run: (input: HandlerInput<TBody, TQuery>) => Promise<HttpResult>,
-  runtime: () => Promise<HttpRuntime> = defaultHttpRuntime,
+export function buildHttpHandler<R extends RouteDefinition>(
+  route: R,
+  run: (input: HandlerInput<R>) => Promise<ResultOf<R>>,
+  runtime: () => Promise<HttpRuntime>,
 ) {
   const streaming = route.response === 'stream';
-  const handler = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>(
+  const handler = middy<APIGatewayProxyEvent, HttpResponse, Error, HttpContext>(
     streaming ? { executionMode: executionModeStreamifyResponse } : undefined,
   );
   if (isDicomwebPath(route.path)) handler.use(browserAccess(runtime));
@@ -281,17 +314,15 @@ export function httpHandler<TBody = undefined, TQuery = undefined>(
     .use(authenticateAndAuthorize(route, runtime))
     .use(validateRequest(route))
     .handler(async (event, context) => {
-      const state = states.get(context);
-      if (!state) throw new Error('request state missing');
-      const result = await run({
-        principal: state.principal,
+      const state = stateOf(context);
+      // The access rule decided the principal's kind (see resolvePrincipal); the route's type states it.
+      const result: HttpResult = await run({
+        principal: state.principal as PrincipalOf<R>,
         accessToken: state.accessToken,
-        body: state.body as TBody,
-        raw: rawRequest(event),
-        query: state.query as TQuery,
-        params: Object.fromEntries(
-          Object.entries(event.pathParameters ?? {}).filter((entry): entry is [string, string] => !!entry[1]),
-        ),
+        body: state.body as BodyOf<R>,
+        raw: rawRequest(event, route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+        query: state.query as QueryOf<R>,
+        params: state.params as ParamsOf<R>,
         requestId: state.requestId,
         audit: state.audit,
       });
@@ -303,10 +334,13 @@ export function httpHandler<TBody = undefined, TQuery = undefined>(
       return response;
     });
   // Lambda calls a streaming handler as (event, responseStream, context); the type describes the rest.
-  return stack as unknown as middy.MiddyfiedHandler<
+  const lambdaHandler = stack as unknown as middy.MiddyfiedHandler<
     APIGatewayProxyEvent,
     APIGatewayProxyResult,
     Error,
     Context
   >;
+  return Object.assign(lambdaHandler, { route });
 }
+
+export type HttpLambdaHandler = ReturnType<typeof buildHttpHandler>;

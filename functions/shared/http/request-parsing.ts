@@ -3,9 +3,11 @@ import type { z } from 'zod';
 import {
   InvalidInputError,
   InvalidJsonError,
+  NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../errors';
+import type { PathParameter } from './route';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -65,24 +67,52 @@ function parseOrRefuse<T>(schema: z.ZodType<T>, input: unknown, message: string,
   );
 }
 
+/** How a route reads its query string (see RouteRequest). */
+export interface QueryRules {
+  aliases: Readonly<Record<string, string>>;
+  repeatable: readonly string[];
+}
+
 /**
- * Reads query-string parameters against a route's schema. A repeated parameter is refused rather than
- * resolved one way here and another way elsewhere (parameter pollution).
+ * Reads query-string parameters against a route's schema, under their canonical names. A repeated
+ * parameter is refused (parameter pollution) unless the route lists it as a comma-separated list.
  */
-export function parseQuery<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
-  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {}).filter(
-    ([, values]) => (values?.length ?? 0) > 1,
-  );
+export function parseQuery<T>(
+  event: APIGatewayProxyEvent,
+  schema: z.ZodType<T>,
+  rules: QueryRules = { aliases: {}, repeatable: [] },
+): T {
+  const canonical = (name: string) => rules.aliases[name.toUpperCase()] ?? name;
+  const values = new Map<string, string[]>();
+  const multi = event.multiValueQueryStringParameters;
+  const entries: [string, readonly string[]][] = multi
+    ? Object.entries(multi).map(([name, list]) => [name, list ?? []])
+    : Object.entries(event.queryStringParameters ?? {}).map(([name, value]) => [
+        name,
+        value === undefined ? [] : [value],
+      ]);
+  for (const [name, list] of entries) {
+    const key = canonical(name);
+    values.set(key, [...(values.get(key) ?? []), ...list]);
+  }
+  const repeated = [...values].filter(([key, list]) => list.length > 1 && !rules.repeatable.includes(key));
   if (repeated.length > 0) {
     throw new InvalidInputError(
       'A query parameter was given more than once.',
       repeated.map(([name]) => ({ path: name, message: 'given more than once' })),
     );
   }
-  return parseOrRefuse(
-    schema,
-    event.queryStringParameters ?? {},
-    'The query parameters are invalid.',
-    '(query)',
+  const query = Object.fromEntries([...values].map(([key, list]) => [key, list.join(',')]));
+  return parseOrRefuse(schema, query, 'The query parameters are invalid.', '(query)');
+}
+
+/** A path parameter checked against its rule: a malformed id answers like a missing one, a bad UID 400. */
+export function parsePathParameter(name: string, rule: PathParameter, value: string | undefined): string {
+  const parsed = rule.schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  if (rule.malformed === 'not-found') throw new NotFoundError('Not found.');
+  throw new InvalidInputError(
+    `${name} is malformed.`,
+    parsed.error.issues.map((issue) => ({ path: name, message: issue.message })),
   );
 }

@@ -19,8 +19,10 @@ export interface StreamingProxyResult {
   body: string | Readable;
 }
 
-export const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
-export const created = (body: unknown): HttpResult => ({ statusCode: 201, body });
+export const ok = <Body>(body: Body) => ({ statusCode: 200 as const, body });
+export const created = <Body>(body: Body) => ({ statusCode: 201 as const, body });
+/** Taken on; the work goes on asynchronously (upload ingest). */
+export const accepted = <Body>(body: Body) => ({ statusCode: 202 as const, body });
 export const noContent = (): HttpResult => ({ statusCode: 204 });
 
 /** Sent with every response: nothing is cached, sniffed or reachable over plain HTTP. */

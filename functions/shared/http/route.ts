@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Action } from '#schemas/accounts/roles';
-import type { AuditEventName } from '#schemas/audit/audit-event';
+import type { AuditEventName, AuditObject } from '#schemas/audit/audit-event';
 import type { Binding } from '#schemas/shared/env';
+import type { CustomerPrincipal, WorkforcePrincipal } from '../auth/principal';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type BoundedContext =
@@ -32,31 +33,129 @@ export type RouteAccess =
 /** Groups of PACScribe's own staff in the separate workforce (support) pool. */
 export type WorkforceGroup = 'support-engineer' | 'compliance-reviewer';
 
+/** The names between braces in a path template: '/v1/users/{userId}' → 'userId'. */
+export type PathParameterName<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParameterName<Rest>
+  : never;
+
+/**
+ * How one path parameter is checked before the handler runs. `not-found`: a malformed value cannot name
+ * anything, so it answers exactly like a missing one (ids). `invalid`: a 400 naming the parameter (DICOM
+ * UIDs, whose syntax the standard fixes).
+ */
+export interface PathParameter {
+  schema: z.ZodType<string>;
+  malformed: 'not-found' | 'invalid';
+  description: string;
+}
+
+/** A response the route documents. JSON unless `mediaType` says otherwise; errors are thrown, not returned. */
 export interface RouteResponse {
   description: string;
   schema?: z.ZodType;
+  /** Media types of the body when it is not application/json (DICOM JSON, multipart/related, files). */
+  mediaTypes?: readonly string[];
+}
+export type RouteResponses = Readonly<Partial<Record<number, RouteResponse>>>;
+
+export interface RouteRequest {
+  /** A JSON body, parsed and validated before the handler runs. */
+  body?: z.ZodType;
+  /** Query parameters, parsed and validated before the handler runs. */
+  query?: z.ZodType;
+  /** Other names for query keys, matched case-insensitively (DICOMweb: 00100020 for PatientID). */
+  queryAliases?: Readonly<Record<string, string>>;
+  /**
+   * Keys that may repeat; their values join into one comma-separated list (QIDO `includefield`, PS3.18
+   * §8.3.4.3). Any other repeated key is refused rather than resolved one way here and another elsewhere.
+   */
+  repeatableQueryKeys?: readonly string[];
+  /** A body that is not JSON (STOW-RS): its media type, read by the handler through `raw.body()`. */
+  rawBody?: { mediaType: string; description: string };
+  /** Larger bodies are refused with 413 before they are decoded. */
+  maxBodyBytes?: number;
 }
 
-export interface RouteDefinition {
-  /** Stable id: construct ids, function names and OpenAPI operationIds derive from it. */
-  id: string;
+/** What a route declares; `defineRoute` adds the id and context. */
+export interface RouteSpec<
+  Path extends string,
+  Access extends RouteAccess,
+  Request extends RouteRequest,
+  Responses extends RouteResponses,
+> {
   method: HttpMethod;
   /** API Gateway path template, e.g. /v1/users/{userId}. */
-  path: string;
-  context: BoundedContext;
-  /** Handler module, relative to functions/ and without extension; it exports `handler`. */
+  path: Path;
+  /** Handler module, relative to functions/ and without extension; it exports `handler` built on this route. */
   handler: string;
   summary: string;
-  access: RouteAccess;
+  access: Access;
   /** The audit event this route records; null only for routes that touch no customer data. */
   audit: AuditEventName | null;
+  /** Path parameters and their checks: one entry for every {name} in the path. */
+  pathParameters: { readonly [Name in PathParameterName<Path>]: PathParameter };
+  /** The audit objects a path parameter names, recorded once it is checked; handlers add only what they learn. */
+  auditedParameters?: { readonly [Name in PathParameterName<Path>]?: AuditObject['type'] };
   /** Resources the function is granted, beyond the membership read and audit append every route gets. */
   bindings: readonly Binding[];
-  request?: { body?: z.ZodType; query?: z.ZodType; maxBodyBytes?: number };
+  request?: Request;
   /**
    * 'stream': the body is streamed (API Gateway REST response streaming into Lambda's streamifyResponse),
    * for responses beyond the 6 MB buffered limit. Absent: buffered.
    */
   response?: 'stream';
-  responses: Readonly<Record<number, RouteResponse>>;
+  responses: Responses;
+}
+
+export interface Route<
+  Path extends string = string,
+  Access extends RouteAccess = RouteAccess,
+  Request extends RouteRequest = RouteRequest,
+  Responses extends RouteResponses = RouteResponses,
+> extends RouteSpec<Path, Access, Request, Responses> {
+  /** Stable id: construct ids, function names and OpenAPI operationIds derive from it. */
+  id: string;
+  context: BoundedContext;
+}
+
+/** Any route, as the API construct, the local router and the OpenAPI document see it. */
+export type RouteDefinition = Route<string, RouteAccess, RouteRequest, RouteResponses>;
+
+/**
+ * Declares one route of a context. Body, query, path-parameter, principal and response types follow from
+ * the schemas and access rule given here, so a handler built on the route cannot disagree with it.
+ */
+export function defineRoute<
+  const Path extends string,
+  const Access extends RouteAccess,
+  const Request extends RouteRequest = Record<never, never>,
+  const Responses extends RouteResponses = RouteResponses,
+>(
+  context: BoundedContext,
+  id: string,
+  spec: RouteSpec<Path, Access, Request, Responses>,
+): Route<Path, Access, Request, Responses> {
+  return { id, context, ...spec };
+}
+
+export type BodyOf<R extends RouteDefinition> =
+  NonNullable<R['request']> extends { body: infer Schema extends z.ZodType } ? z.output<Schema> : undefined;
+export type QueryOf<R extends RouteDefinition> =
+  NonNullable<R['request']> extends {
+    query: infer Schema extends z.ZodType;
+  }
+    ? z.output<Schema>
+    : undefined;
+export type ParamsOf<R extends RouteDefinition> = { readonly [Name in PathParameterName<R['path']>]: string };
+export type PrincipalOf<R extends RouteDefinition> = R['access'] extends { kind: 'public' }
+  ? null
+  : R['access'] extends { kind: 'workforce' }
+    ? WorkforcePrincipal
+    : CustomerPrincipal;
+
+/** A result whose body is typed by the route's schema for that status. */
+export interface TypedResult<Status extends number, Body> {
+  statusCode: Status;
+  body: Body;
+  headers?: Record<string, string>;
 }

@@ -1,21 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS } from '#functions/shared/http/cors';
 import type { RouteDefinition } from '#functions/shared/http/route';
-import { routeById, routes } from '#functions/shared/routes';
+import { routes } from '#functions/shared/routes';
 import {
   ACCESS_TOKEN_SCOPE,
   BINARY_MEDIA_TYPES,
-  DICOMWEB_CORS_HEADERS,
-  DICOMWEB_CORS_METHODS,
   STREAMING_FUNCTION_TIMEOUT,
 } from '#infra/api/route-table-api';
-import {
-  AUDIT_APPEND_ACTIONS,
-  AUDIT_CHAIN_HEAD_READ_ACTIONS,
-  AUDIT_QUERY_ACTIONS,
-  AUDIT_TAMPER_ACTIONS,
-  STAGING_UPLOAD_ACTIONS,
-  TABLE_READ_ACTIONS,
-} from '#infra/shared/pacs-function';
 import { BaseEnvSchema } from '#schemas/shared/env';
 import { propertyAt, resourcesOf, synthesizedApp, templateOf } from '../app-fixture';
 
@@ -30,6 +21,7 @@ const publicRoutes = routes.filter((route) => route.access.kind === 'public');
 const workforceRoutes = routes.filter((route) => route.access.kind === 'workforce');
 const hasBinding = (route: (typeof routes)[number], binding: string) =>
   (route.bindings as readonly string[]).includes(binding);
+const routeById = (id: string) => routes.find((route) => route.id === id);
 const boundTo = (binding: string) =>
   routes.filter((route) => (route.bindings as readonly string[]).includes(binding));
 /** The upload-session staging grants (and their key grants): the uploads/ prefix only. */
@@ -48,7 +40,7 @@ function routeStatements(routeId: string): Props[] {
 describe('API stack', () => {
   beforeAll(() => synthesizedApp());
 
-  describe('transport [PP-10]', () => {
+  describe('transport', () => {
     it('[PP-10] custom domain enforces TLS 1.2', () => {
       templateOf(api()).hasResourceProperties('AWS::ApiGateway::DomainName', {
         DomainName: synthesizedApp().config.domainName,
@@ -58,7 +50,7 @@ describe('API stack', () => {
       templateOf(api()).resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
     });
 
-    it('[PP-15] CSV/XLSX downloads and DICOM (STOW bodies, WADO responses) pass through as binary; JSON stays text', () => {
+    it('CSV/XLSX downloads and DICOM (STOW bodies, WADO responses) pass through as binary; JSON stays text', () => {
       const [restApi] = Object.values(resourcesOf(api(), 'AWS::ApiGateway::RestApi'));
       const types = propertyAt<string[]>(restApi, 'BinaryMediaTypes');
       expect([...types].sort()).toEqual([...BINARY_MEDIA_TYPES].sort());
@@ -83,7 +75,7 @@ describe('API stack', () => {
     });
   });
 
-  describe('access control [PP-18]', () => {
+  describe('access control', () => {
     it('[PP-18] every non-public method uses the Cognito user-pool authorizer and requires an access token', () => {
       const protectedMethods = methods().filter((method) => method.AuthorizationType !== 'NONE');
       expect(protectedMethods.length).toBe(routes.length - publicRoutes.length);
@@ -97,7 +89,7 @@ describe('API stack', () => {
       templateOf(api()).hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
     });
 
-    it('[PP-08] workforce routes use the support-pool authorizer, every other protected route the customer one', () => {
+    it('[PP-18] workforce routes use the support-pool authorizer, every other protected route the customer one', () => {
       const { customerAuthorizer, workforceAuthorizer } = api().routeApi;
       const identity = synthesizedApp().stacks.identity;
       const poolId = (pool: { node: { defaultChild?: unknown } }) =>
@@ -140,12 +132,12 @@ describe('API stack', () => {
       expect(open).toEqual(publicRoutes.map((route) => route.id).sort());
     });
 
-    it('[PP-18] every route has exactly one method, named by its route id', () => {
+    it('every route has exactly one method, named by its route id', () => {
       const operations = methods().map((method) => method.OperationName);
       expect(operations.sort()).toEqual(routes.map((route) => route.id).sort());
     });
 
-    it('[PP-18] one Lambda per route on nodejs24.x / arm64 with X-Ray and reserved concurrency', () => {
+    it('one Lambda per route on nodejs24.x / arm64 with X-Ray and reserved concurrency', () => {
       const functions = Object.values(resourcesOf(api(), 'AWS::Lambda::Function')).map(
         (fn) => fn.Properties as Props,
       );
@@ -165,7 +157,7 @@ describe('API stack', () => {
       expect(handlers).toHaveLength(routes.length);
     });
 
-    it('[PP-18] every route function receives the base env contract', () => {
+    it('every route function receives the base env contract', () => {
       const required = Object.keys(BaseEnvSchema.shape).filter(
         (name) =>
           name !== 'AWS_REGION' &&
@@ -188,10 +180,8 @@ describe('API stack', () => {
         const statements = propertyAt<Props[]>(policy, 'PolicyDocument.Statement');
         const bySid = (sid: string) => statements.find((statement) => statement.Sid === sid);
         expect(bySid('AppendAuditRecords')?.Effect).toBe('Allow');
-        expect(actions(bySid('AppendAuditRecords'))).toEqual([...AUDIT_APPEND_ACTIONS].sort());
         expect(actions(bySid('AppendAuditRecords'))).toEqual(['dynamodb:PutItem']);
         expect(bySid('ReadAuditChainHead')?.Effect).toBe('Allow');
-        expect(actions(bySid('ReadAuditChainHead'))).toEqual([...AUDIT_CHAIN_HEAD_READ_ACTIONS].sort());
         expect(actions(bySid('ReadAuditChainHead'))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
         for (const sid of ['AppendAuditRecords', 'ReadAuditChainHead']) {
           // The base table only: the chain head is read by key, never through an index.
@@ -201,15 +191,20 @@ describe('API stack', () => {
         }
         const deny = bySid('DenyAuditTampering');
         expect(deny?.Effect).toBe('Deny');
-        expect(deny?.Action).toEqual(
-          expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']),
-        );
-        expect(actions(deny)).toEqual([...AUDIT_TAMPER_ACTIONS].sort());
+        expect(actions(deny)).toEqual([
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:DeleteTable',
+          'dynamodb:PartiQLDelete',
+          'dynamodb:PartiQLUpdate',
+          'dynamodb:UpdateItem',
+          'dynamodb:UpdateTable',
+        ]);
         expect(JSON.stringify(deny?.Resource)).toContain('AuditTable');
       }
     });
 
-    it('[PP-09] only routes bound to audit-table:read may query the audit table by time (gsi1), read-only', () => {
+    it('[PP-18] only routes bound to audit-table:read may query the audit table by time (gsi1), read-only', () => {
       const readers = boundTo('audit-table:read');
       const queryingIndex = Object.values(resourcesOf(api(), 'AWS::IAM::Policy')).filter((policy) =>
         propertyAt<Props[]>(policy, 'PolicyDocument.Statement').some(
@@ -222,7 +217,7 @@ describe('API stack', () => {
       for (const route of readers) {
         const statements = routeStatements(route.id);
         const bySid = (sid: string) => statements.find((statement) => statement.Sid === sid);
-        expect(actions(bySid('QueryAuditRecords'))).toEqual([...AUDIT_QUERY_ACTIONS].sort());
+        expect(actions(bySid('QueryAuditRecords'))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
         expect(bySid('QueryAuditRecordsByTime')).toMatchObject({
           Effect: 'Allow',
           Action: 'dynamodb:Query',
@@ -246,9 +241,31 @@ describe('API stack', () => {
         JSON.stringify(policy).includes('cognito-idp:AdminCreateUser'),
       );
       expect(policies).toHaveLength(admins.length);
+      for (const route of admins) {
+        const granted = routeStatements(route.id)
+          .filter((statement) => JSON.stringify(statement.Action).includes('cognito-idp:'))
+          .map((statement) => ({
+            actions: actions(statement),
+            resource: JSON.stringify(statement.Resource),
+          }));
+        expect(granted).toHaveLength(1);
+        expect(granted[0]?.actions).toEqual([
+          'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminDeleteUser',
+          'cognito-idp:AdminDisableUser',
+          'cognito-idp:AdminEnableUser',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminRemoveUserFromGroup',
+          'cognito-idp:AdminSetUserPassword',
+          'cognito-idp:AdminUpdateUserAttributes',
+          'cognito-idp:AdminUserGlobalSignOut',
+        ]);
+        expect(granted[0]?.resource).toContain('CustomersUserPool');
+      }
     });
 
-    it('[PP-06] only routes bound to accounts-table:write may write memberships; the rest may only accept an invitation', () => {
+    it('[PP-18] only routes bound to accounts-table:write may write memberships; the rest may only accept an invitation', () => {
       const writers = routes.filter((route) =>
         (route.bindings as readonly string[]).includes('accounts-table:write'),
       );
@@ -346,7 +363,7 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] a request validator checks body and parameters on every method', () => {
+    it('a request validator checks body and parameters on every method', () => {
       templateOf(api()).hasResourceProperties('AWS::ApiGateway::RequestValidator', {
         ValidateRequestBody: true,
         ValidateRequestParameters: true,
@@ -354,7 +371,7 @@ describe('API stack', () => {
       for (const method of methods()) expect(method.RequestValidatorId).toBeDefined();
     });
 
-    it('[PP-18] only routes with a JSON body schema get a body model; multipart STOW bodies are not checked as JSON', () => {
+    it('only routes with a JSON body schema get a body model; multipart STOW bodies are not checked as JSON', () => {
       const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
       for (const route of routes) {
         const models = byOperation.get(route.id)?.RequestModels;
@@ -372,7 +389,7 @@ describe('API stack', () => {
       for (const route of stow) expect(byOperation.get(route.id)?.RequestModels).toBeUndefined();
     });
 
-    it('[PP-18] gateway-generated 4XX/5XX answers use the API error shape', () => {
+    it('gateway-generated 4XX/5XX answers use the API error shape', () => {
       for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED']) {
         templateOf(api()).hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
           ResponseType: type,
@@ -384,7 +401,7 @@ describe('API stack', () => {
     });
   });
 
-  describe('imaging [PP-18]', () => {
+  describe('imaging', () => {
     /** Grants on the imaging bucket and key, apart from the upload-session staging grants tested below. */
     const imagingStatements = (routeId: string, resourceMarker: string) =>
       routeStatements(routeId).filter(
@@ -451,7 +468,7 @@ describe('API stack', () => {
       expect(imagingStatements('retrieveInstanceMetadata', 'ImagingBucket')).toEqual([]);
     });
 
-    it('[PP-18] streams exactly the routes the table marks, through the response-streaming Lambda API', () => {
+    it('streams exactly the routes the table marks, through the response-streaming Lambda API', () => {
       const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
       const streaming = routes.filter((route) => (route as RouteDefinition).response === 'stream');
       expect(streaming.map((route) => route.id).sort()).toEqual(
@@ -468,7 +485,7 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] streaming functions run long enough for the largest response the limits allow, and no longer', () => {
+    it('streaming functions run long enough for the largest response the limits allow, and no longer', () => {
       const { functions } = api().routeApi;
       const all = resourcesOf(api(), 'AWS::Lambda::Function');
       for (const route of routes) {
@@ -489,7 +506,7 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-07] DICOMweb functions know the CORS origins the preflight allows; no other function does', () => {
+    it('DICOMweb functions know the CORS origins the preflight allows; no other function does', () => {
       const { config } = synthesizedApp();
       const { functions } = api().routeApi;
       for (const route of routes) {
@@ -504,7 +521,7 @@ describe('API stack', () => {
     it('[PP-18] only study deletion may delete from the imaging index; STOW may put/update, QIDO/WADO only read', () => {
       expect(boundTo('imaging-index:delete').map((route) => route.id)).toEqual(['deleteStudy']);
       expect(boundTo('imaging-store:delete').map((route) => route.id)).toEqual(['deleteStudy']);
-      expect(routeById('deleteStudy').access).toEqual({ kind: 'action', action: 'delete' });
+      expect(routeById('deleteStudy')?.access).toEqual({ kind: 'action', action: 'delete' });
       for (const route of routes) {
         const granted = imagingStatements(route.id, 'ImagingTable').flatMap((statement) =>
           actions(statement),
@@ -540,7 +557,7 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] imaging routes get exactly the imaging env vars of their bindings', () => {
+    it('imaging routes get exactly the imaging env vars of their bindings', () => {
       const { functions } = api().routeApi;
       for (const route of routes) {
         const env = functions[route.id]?.environment ?? {};
@@ -565,7 +582,7 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] /dicomweb resources answer CORS preflights for the configured origins only, without credentials', () => {
+    it('/dicomweb resources answer CORS preflights for the configured origins only, without credentials', () => {
       const { config } = synthesizedApp();
       const { corsPreflights } = api().routeApi;
       const paths = [...new Set(dicomwebRoutes.map((route) => route.path))].sort();
@@ -589,7 +606,7 @@ describe('API stack', () => {
     });
   });
 
-  describe('upload sessions [PP-18]', () => {
+  describe('upload sessions', () => {
     const stagingRoutes = () => boundTo('upload-staging:write');
 
     it('[PP-18] upload-session routes reach the imaging bucket only under uploads/, with object-level actions', () => {
@@ -610,7 +627,12 @@ describe('API stack', () => {
           expect({ route: route.id, staged }).toEqual({ route: route.id, staged: undefined });
           continue;
         }
-        expect(actions(staged)).toEqual([...STAGING_UPLOAD_ACTIONS].sort());
+        expect(actions(staged)).toEqual([
+          's3:AbortMultipartUpload',
+          's3:DeleteObject',
+          's3:GetObject',
+          's3:PutObject',
+        ]);
         expect(JSON.stringify(staged?.Resource)).toMatch(/ImagingBucket.*"\/uploads\/\*"/);
         const key = statements.find((statement) => statement.Sid === 'StageUploadsKey');
         expect(actions(key)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
@@ -648,7 +670,13 @@ describe('API stack', () => {
         expect({ route: route.id, granted: [...new Set(granted)].sort() }).toEqual({
           route: route.id,
           granted: reads
-            ? [...TABLE_READ_ACTIONS, ...(writes ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : [])].sort()
+            ? [
+                'dynamodb:BatchGetItem',
+                'dynamodb:ConditionCheckItem',
+                'dynamodb:GetItem',
+                'dynamodb:Query',
+                ...(writes ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : []),
+              ].sort()
             : [],
         });
         expect({
@@ -662,7 +690,7 @@ describe('API stack', () => {
     });
   });
 
-  describe('WAF [PP-18]', () => {
+  describe('WAF', () => {
     it('[PP-18] a WAFv2 web ACL with managed rules and a per-IP rate limit guards the stage, with logging', () => {
       const template = templateOf(api());
       template.hasResourceProperties('AWS::WAFv2::WebACL', {

@@ -21,6 +21,7 @@ const route = (id: string, access: RouteAccess): RouteDefinition => ({
   summary: `synthetic ${access.kind} route`,
   access,
   audit: null,
+  pathParameters: {},
   bindings: [],
   responses: { 200: { description: 'ok' } },
 });
@@ -67,7 +68,7 @@ const ofType = (stack: Stack, type: string) =>
   Object.entries(templateOf(stack).Resources).filter(([, resource]) => resource.Type === type);
 
 describe('API authorizers by route access kind', () => {
-  it('[PP-08] workforce routes of either group use the one support-pool authorizer; member and action routes the customer one', () => {
+  it('[PP-18] workforce routes of either group use the one support-pool authorizer; member and action routes the customer one', () => {
     const authorizers = Object.fromEntries(ofType(mixed.stack, 'AWS::ApiGateway::Authorizer'));
     expect(Object.keys(authorizers)).toHaveLength(2);
     const providerOf = (id: string) => JSON.stringify(authorizers[id]?.Properties.ProviderARNs);
@@ -100,7 +101,7 @@ describe('API authorizers by route access kind', () => {
     expect(methods.open?.AuthorizerId).toBeUndefined();
   });
 
-  it('[PP-08] a route table without workforce routes gets no support-pool authorizer (and still synthesizes)', () => {
+  it('a route table without workforce routes gets no support-pool authorizer (and still synthesizes)', () => {
     expect(customersOnly.routeApi.workforceAuthorizer).toBeUndefined();
     const authorizers = ofType(customersOnly.stack, 'AWS::ApiGateway::Authorizer');
     expect(authorizers).toHaveLength(1);
@@ -109,7 +110,7 @@ describe('API authorizers by route access kind', () => {
     );
   });
 
-  it('[PP-08] workforce functions get no write on the accounts table (no invitation acceptance)', () => {
+  it('[PP-18] workforce functions get no write on the accounts table (no invitation acceptance)', () => {
     const policies = ofType(mixed.stack, 'AWS::IAM::Policy').map(([, policy]) => JSON.stringify(policy));
     const roleId = (routeId: string) =>
       mixed.stack.resolve(

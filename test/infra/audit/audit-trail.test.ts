@@ -28,7 +28,7 @@ const selectorFor = (type: string) =>
 describe('audit trail (CloudTrail)', () => {
   beforeAll(() => synthesizedApp());
 
-  it('[PP-09] the trail is multi-region and includes global service events', () => {
+  it('[PP-18] the trail is multi-region and includes global service events', () => {
     expect(trail().Properties).toMatchObject({
       IsMultiRegionTrail: true,
       IncludeGlobalServiceEvents: true,
@@ -49,7 +49,7 @@ describe('audit trail (CloudTrail)', () => {
     expect(trail().Properties?.CloudWatchLogsLogGroupArn).toBeDefined();
   });
 
-  it('[PP-09] records management events (trail changes such as StopLogging included)', () => {
+  it('[PP-18] records management events (trail changes such as StopLogging included)', () => {
     expect(
       selectors().some(
         (selector) => JSON.stringify(field(selector, 'eventCategory')?.Equals) === '["Management"]',
@@ -59,7 +59,7 @@ describe('audit trail (CloudTrail)', () => {
     expect(trail().Properties?.EventSelectors).toBeUndefined();
   });
 
-  it('[PP-09] records S3 data events for the imaging buckets (both regions) and the audit archive', () => {
+  it('[PP-18] records S3 data events for the imaging buckets (both regions) and the audit archive', () => {
     const s3Arns = JSON.stringify(field(selectorFor('AWS::S3::Object'), 'resources.ARN')?.StartsWith);
     expect(s3Arns).toContain(logicalId(data().imaging.bucket, data()));
     expect(s3Arns).toContain(replicaImagingBucketName(synthesizedApp().config));
@@ -67,7 +67,7 @@ describe('audit trail (CloudTrail)', () => {
     expect(JSON.stringify(field(selectorFor('AWS::S3::Object'), 'eventCategory')?.Equals)).toBe('["Data"]');
   });
 
-  it('[PP-09] records DynamoDB data events for every table (accounts, audit, imaging index, upload sessions)', () => {
+  it('[PP-18] records DynamoDB data events for every table (accounts, audit, imaging index, upload sessions)', () => {
     const tableArns = JSON.stringify(field(selectorFor('AWS::DynamoDB::Table'), 'resources.ARN')?.Equals);
     expect(tableArns).toContain(logicalId(data().tables.accounts.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.audit.table, data()));
@@ -76,7 +76,7 @@ describe('audit trail (CloudTrail)', () => {
     expect(data().tables.all).toHaveLength(4);
   });
 
-  it('[PP-09] trail files land in a write-once (Object Lock) bucket kept for the audit retention period', () => {
+  it('[PP-18] trail files land in a write-once (Object Lock) bucket kept for the audit retention period', () => {
     const { config } = synthesizedApp();
     const bucketId = logicalId(audit().trail.bucket);
     expect(trail().Properties?.S3BucketName).toEqual({ Ref: bucketId });

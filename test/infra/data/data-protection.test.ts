@@ -64,7 +64,7 @@ describe('data protection', () => {
     expect(buckets).toBeGreaterThanOrEqual(6);
   });
 
-  it('[PP-10] PHI buckets are SSE-KMS with a bucket key, versioned and fully private', () => {
+  it('[PP-13] PHI buckets are SSE-KMS with a bucket key, versioned and fully private', () => {
     for (const stack of [data(), replica()]) {
       templateOf(stack).hasResource('AWS::S3::Bucket', {
         DeletionPolicy: 'Retain',
@@ -155,7 +155,7 @@ describe('data protection', () => {
     }
   });
 
-  it('[PP-13] tables are built from the shared definitions (keys, GSIs, TTL, stream)', () => {
+  it('tables are built from the shared definitions (keys, GSIs, TTL, stream)', () => {
     templateOf(data()).hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: accountsTable.partitionKey.name, KeyType: 'HASH' },
@@ -171,7 +171,7 @@ describe('data protection', () => {
     });
   });
 
-  it('[PP-13] the imaging index is built from its definition: gsi1 and gsi2, no TTL, no stream', () => {
+  it('the imaging index is built from its definition: gsi1 and gsi2, no TTL, no stream', () => {
     const [imaging, ...others] = Object.entries(resourcesOf(data(), 'AWS::DynamoDB::Table')).filter(
       ([logicalId]) => logicalId.includes('ImagingTable'),
     );
@@ -233,7 +233,7 @@ describe('data protection', () => {
     expect(tableIds.some((id) => id.includes('ImagingTable'))).toBe(true);
   });
 
-  it('[PP-13] stateful resources are retained when their stack is deleted', () => {
+  it('stateful resources are retained when their stack is deleted', () => {
     for (const type of [
       'AWS::DynamoDB::Table',
       'AWS::KMS::Key',

@@ -81,7 +81,7 @@ describe('identity', () => {
     expect(minutes(customerClient ?? {}, 'AccessToken')).toBe(customerUserPool.accessTokenMinutes);
   });
 
-  it('[PP-06] the customer pool has exactly one Cognito group per role', () => {
+  it('the customer pool has exactly one Cognito group per role', () => {
     const customerPoolId = logicalIdOf(identity().customers.userPool);
     const groups = Object.values(resourcesOf(identity(), 'AWS::Cognito::UserPoolGroup'))
       .map((group) => group.Properties as Props)
@@ -90,7 +90,7 @@ describe('identity', () => {
     expect(groups.sort()).toEqual([...ROLES].sort());
   });
 
-  it('[PP-08] support staff are a separate user pool with their own groups', () => {
+  it('support staff are a separate user pool with their own groups', () => {
     const supportPoolId = logicalIdOf(identity().support.userPool);
     expect(supportPoolId).not.toBe(logicalIdOf(identity().customers.userPool));
     const groups = Object.values(resourcesOf(identity(), 'AWS::Cognito::UserPoolGroup'))
@@ -100,7 +100,7 @@ describe('identity', () => {
     expect(groups.sort()).toEqual([...SUPPORT_GROUPS].sort());
   });
 
-  it('[PP-18] each pool has a hosted-UI domain', () => {
+  it('each pool has a hosted-UI domain', () => {
     expect(Object.keys(resourcesOf(identity(), 'AWS::Cognito::UserPoolDomain'))).toHaveLength(2);
   });
 });

@@ -20,7 +20,7 @@ describe('welcome-mail workflow and mail sending', () => {
     });
   });
 
-  it('[PP-18] the deployed definition is the shared ASL file with the task function substituted', () => {
+  it('the deployed definition is the shared ASL file with the task function substituted', () => {
     const [machine] = Object.values(resourcesOf(workflows(), 'AWS::StepFunctions::StateMachine'));
     expect(machine?.Properties?.DefinitionString).toBe(readFileSync(WELCOME_MAIL_ASL_PATH, 'utf8'));
     expect(machine?.Properties?.DefinitionSubstitutions).toEqual({

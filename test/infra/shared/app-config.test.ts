@@ -3,11 +3,11 @@ import { AppConfigSchema } from '#infra/shared/app-config';
 const origins = (value: unknown) => AppConfigSchema.safeParse({ dicomwebCorsOrigins: value });
 
 describe('app config: dicomwebCorsOrigins', () => {
-  it('[PP-10] defaults to the PACScribe viewer origin', () => {
+  it('defaults to the PACScribe viewer origin', () => {
     expect(AppConfigSchema.parse({}).dicomwebCorsOrigins).toEqual(['https://viewer.pacscribe.example']);
   });
 
-  it('[PP-10] accepts an array, or a comma-separated string as `cdk -c` passes it', () => {
+  it('accepts an array, or a comma-separated string as `cdk -c` passes it', () => {
     expect(origins(['https://a.example', 'https://b.example:8443']).data?.dicomwebCorsOrigins).toEqual([
       'https://a.example',
       'https://b.example:8443',
@@ -24,7 +24,7 @@ describe('app config: dicomwebCorsOrigins', () => {
     ['a path', ['https://viewer.example/app']],
     ['a trailing slash', ['https://viewer.example/']],
     ['an empty list', []],
-  ])('[PP-10] rejects %s', (_what, value) => {
+  ])('rejects %s', (_what, value) => {
     expect(origins(value).success).toBe(false);
   });
 });

@@ -25,11 +25,11 @@ describe('function bundles', () => {
       })),
   );
 
-  it('[PP-18] bundles one function per route plus the two workflow tasks and the audit archiver', () => {
+  it('bundles one function per route plus the two workflow tasks and the audit archiver', () => {
     expect(bundles).toHaveLength(routes.length + 3);
   });
 
-  it.each(bundles)('[PP-18] $logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {
+  it.each(bundles)('$logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {
     const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
     expect(() => new Script(code)).not.toThrow();
     expect(existsSync(path.join(dir, 'index.js.map'))).toBe(true);

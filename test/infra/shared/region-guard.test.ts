@@ -25,13 +25,13 @@ describe('region guard', () => {
     );
   });
 
-  it('[PP-11] refuses mixing GovCloud and commercial regions (replication cannot cross partitions)', () => {
+  it('[PP-12] refuses mixing GovCloud and commercial regions (replication cannot cross partitions)', () => {
     expect(() => assertUsRegions({ primaryRegion: 'us-gov-west-1', replicaRegion: 'us-east-1' })).toThrow(
       RegionGuardError,
     );
   });
 
-  it('[PP-11] accepts every pair of distinct commercial US regions', () => {
+  it('accepts every pair of distinct commercial US regions', () => {
     for (const primaryRegion of COMMERCIAL_US) {
       for (const replicaRegion of COMMERCIAL_US.filter((region) => region !== primaryRegion)) {
         expect(() => assertUsRegions({ primaryRegion, replicaRegion })).not.toThrow();

@@ -2,29 +2,59 @@ import { randomUUID } from 'node:crypto';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
 import { ROLES } from '../../../schemas/accounts/roles';
+import { testUid } from '../../support/dicom-files';
 import { type ApiResponse, callApi } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { storedStudyAndSession } from '../../support/stow';
 
 /**
- * For every route that takes an id, organization A's administrator tries organization B's real ids by
- * every method the route supports. Nothing may succeed, and each answer must be indistinguishable
- * from the answer for an id that does not exist.
+ * For every route that takes an id, organization A's administrator tries organization B's real ids
+ * (users, a stored study with its series and instance, an upload session) by the route's own method.
+ * Nothing may succeed, each answer must be indistinguishable from the answer for a well-formed id that
+ * does not exist, and B's data must be unchanged afterwards.
  */
-const idRoutes = (routes as readonly RouteDefinition[]).filter((route) => /\{[^}]+\}/.test(route.path));
+const idRoutes = routes.filter((route) => Object.keys(route.pathParameters).length > 0);
 
 const BODIES: Record<string, string> = {
   updateUser: JSON.stringify({ role: 'administrator' }),
   // Valid bodies, so the lookup of the (foreign) session is what answers.
   completeUploadSession: JSON.stringify({ parts: [{ partNumber: 1, etag: '"0"' }] }),
-  issueUploadPartUrls: JSON.stringify({}),
+  issueUploadPartUrls: JSON.stringify({ partNumbers: [1] }),
 };
+
+interface ForeignIds {
+  userIds: string[];
+  study: string;
+  series: string;
+  instance: string;
+  session: string;
+}
 
 let a: TestOrganization;
 let b: TestOrganization;
+let foreign: ForeignIds;
 beforeAll(async () => {
   a = await freshOrganization('tenant-a');
   b = await freshOrganization('tenant-b');
+  const stored = await storedStudyAndSession(b.users.administrator.accessToken);
+  foreign = {
+    userIds: ROLES.map((role) => b.users[role].userId),
+    study: stored.study,
+    series: stored.series,
+    instance: stored.instance,
+    session: stored.sessionId,
+  };
 });
+
+/** The path with each parameter taken from `ids`; frame numbers and the pixel-data tag are no secret. */
+function pathWith(route: RouteDefinition, ids: Omit<ForeignIds, 'userIds'> & { userId: string }): string {
+  const values: Record<string, string> = {
+    ...ids,
+    frameList: '1',
+    tagPath: '7FE00010',
+  };
+  return route.path.replace(/\{([^}]+)\}/g, (_, name: string) => values[name] ?? `unknown-${name}`);
+}
 
 const shape = (response: ApiResponse) => ({
   status: response.status,
@@ -39,25 +69,58 @@ describe('[PP-07] cross-tenant isolation', () => {
     let attempts = 0;
     const leaks: string[] = [];
     for (const route of idRoutes) {
-      const call = (id: string) =>
-        callApi(route.method, route.path.replace(/\{[^}]+\}/g, id), {
+      const call = (path: string) =>
+        callApi(route.method, path, {
           token: a.users.administrator.accessToken,
           ...(route.request?.body ? { body: BODIES[route.id] ?? '{}' } : {}),
         });
-      const missing = shape(await call(randomUUID()));
-      for (const role of ROLES) {
+      const missing = shape(
+        await call(
+          pathWith(route, {
+            userId: randomUUID(),
+            study: testUid(),
+            series: testUid(),
+            instance: testUid(),
+            session: randomUUID(),
+          }),
+        ),
+      );
+      const candidates = route.path.includes('{userId}')
+        ? foreign.userIds.map((userId) => ({ ...foreign, userId }))
+        : [{ ...foreign, userId: foreign.userIds[0] ?? '' }];
+      for (const ids of candidates) {
         attempts += 1;
-        const foreign = await call(b.users[role].userId);
-        if (foreign.status < 400 || JSON.stringify(shape(foreign)) !== JSON.stringify(missing)) {
-          leaks.push(`${route.method} ${route.path} (${role}): ${foreign.status} ${foreign.text}`);
+        const path = pathWith(route, ids);
+        const answer = await call(path);
+        if (answer.status < 400 || JSON.stringify(shape(answer)) !== JSON.stringify(missing)) {
+          leaks.push(`${route.method} ${route.path}: ${answer.status} ${answer.text.slice(0, 200)}`);
         }
       }
+      // A well-formed missing id must be refused as missing, not as malformed.
+      expect([404, 400, 415]).toContain(missing.status);
     }
     const after = (await callApi('GET', '/v1/users', { token: b.users.administrator.accessToken })).json();
-    console.log(`cross-tenant: ${attempts} attempts, ${leaks.length} leaks`);
-    expect(attempts).toBe(idRoutes.length * ROLES.length);
+    console.log(`cross-tenant: ${attempts} attempts with real foreign ids, ${leaks.length} leaks`);
     expect(leaks).toEqual([]);
     expect(after).toEqual(before);
+    // B's study is still there, whole, for B.
+    const retrieved = await callApi('GET', `/dicomweb/studies/${foreign.study}/metadata`, {
+      token: b.users.administrator.accessToken,
+    });
+    expect(retrieved.status).toBe(200);
+    expect(retrieved.text).toContain(foreign.instance);
+  });
+
+  it('finds nothing of another organization by searching for its keys', async () => {
+    for (const query of [`StudyInstanceUID=${foreign.study}`, 'PatientID=PID-0001']) {
+      for (const level of ['studies', 'series', 'instances']) {
+        const response = await callApi('GET', `/dicomweb/${level}?${query}`, {
+          token: a.users.administrator.accessToken,
+        });
+        expect(response.status).toBe(200);
+        expect(response.json()).toEqual([]);
+      }
+    }
   });
 
   it('never lists another organization’s users', async () => {

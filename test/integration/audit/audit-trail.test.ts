@@ -151,7 +151,7 @@ describe('[PP-18] the audit trail over HTTPS', () => {
     expect(fromMiddle).toEqual(everything.filter((event) => event.eventTime >= middle.eventTime));
   });
 
-  it('[PP-15] downloads exactly the matching records as CSV and as XLSX', async () => {
+  it('downloads exactly the matching records as CSV and as XLSX', async () => {
     const json = await allPages(`/v1/audit-events?action=R&limit=1000&to=${until}`, admin());
 
     const csv = await callApi('GET', `/v1/audit-events?action=R&limit=1000&to=${until}&format=csv`, {
@@ -192,14 +192,14 @@ describe('[PP-18] the audit trail over HTTPS', () => {
   });
 });
 
-describe('[PP-09] PACScribe compliance staff', () => {
+describe('PACScribe compliance staff', () => {
   const staff = (role: string) => {
     const user = localConfig().users.find((candidate) => candidate.role === role);
     if (!user) throw new Error(`no ${role}`);
     return signIn(user.email, user.password, 'support');
   };
 
-  it('read an organization’s trail only with a reason, and the read is recorded in that trail', async () => {
+  it('[PP-09] read an organization’s trail only with a reason, and the read is recorded in that trail', async () => {
     const { accessToken } = await staff('compliance-reviewer');
     const reason = 'Quarterly HIPAA access review, ticket CR-2211';
 
@@ -218,10 +218,17 @@ describe('[PP-09] PACScribe compliance staff', () => {
     const recorded = (await recordsOf(org.orgId)).find(
       (record) => record.requestId === requestIdOf(response),
     );
-    expect(recorded).toMatchObject({ event: 'audit-log-used', actor: { kind: 'support' }, reason });
+    // Who (the staff member's own id, from their token), when, and why.
+    const staffId = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()).sub;
+    expect(recorded).toMatchObject({
+      event: 'audit-log-used',
+      actor: { kind: 'support', userId: staffId },
+      reason,
+    });
+    expect(Date.now() - Date.parse(recorded?.eventTime ?? '')).toBeLessThan(5 * 60_000);
   });
 
-  it('other staff groups and customer tokens are refused', async () => {
+  it('[PP-18] other staff groups and customer tokens are refused', async () => {
     const engineer = await staff('support-engineer');
     const query = `/v1/workforce/audit-events?orgId=${org.orgId}&reason=${encodeURIComponent('just looking around here')}`;
 

@@ -1,6 +1,6 @@
+import { imagingRoutes } from '../../../functions/imaging/routes';
 import { isAllowed } from '../../../functions/shared/auth/policy';
 import type { CustomerPrincipal } from '../../../functions/shared/auth/principal';
-import { routeById } from '../../../functions/shared/routes';
 import type { Action } from '../../../schemas/accounts/roles';
 
 const member = (...permissions: Action[]): CustomerPrincipal => ({
@@ -12,7 +12,7 @@ const member = (...permissions: Action[]): CustomerPrincipal => ({
 });
 
 describe('route access with alternative permissions', () => {
-  const status = routeById('getUploadSession').access;
+  const status = imagingRoutes.getUploadSession.access;
 
   it('[PP-06] an upload session status is readable with upload or with view', () => {
     expect(isAllowed(member('upload'), status)).toBe(true);
@@ -27,8 +27,8 @@ describe('route access with alternative permissions', () => {
 
   it('[PP-06] the routes that change a session need upload itself', () => {
     for (const id of ['createUploadSession', 'completeUploadSession', 'abortUploadSession'] as const) {
-      expect(isAllowed(member('view'), routeById(id).access)).toBe(false);
-      expect(isAllowed(member('upload'), routeById(id).access)).toBe(true);
+      expect(isAllowed(member('view'), imagingRoutes[id].access)).toBe(false);
+      expect(isAllowed(member('upload'), imagingRoutes[id].access)).toBe(true);
     }
   });
 });

@@ -21,7 +21,7 @@ const records: ChainedAuditRecord[] = [
 ];
 
 describe('audit downloads', () => {
-  it('[PP-15] CSV has one header and one row per event, with formula-looking cells neutralized', () => {
+  it('CSV has one header and one row per event, with formula-looking cells neutralized', () => {
     const csv = auditEventsToCsv(records);
 
     const [header] = csv.split('\r\n');
@@ -31,7 +31,7 @@ describe('audit downloads', () => {
     expect(csv).toContain('DCM 110113');
   });
 
-  it('[PP-15] XLSX opens as a workbook with the same rows, values as text and never as formulas', async () => {
+  it('XLSX opens as a workbook with the same rows, values as text and never as formulas', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await auditEventsToXlsx(records)) as never);
 

@@ -108,7 +108,7 @@ describe('readMultipartRelated', () => {
       () => readMultipartRelated(body([Buffer.alloc(6 * 1024 * 1024)]), TYPE, 'application/dicom'),
       PayloadTooLargeError,
     ],
-  ])('[PP-18] refuses %s', (_label, read, errorType) => {
+  ])('refuses %s', (_label, read, errorType) => {
     expect(read).toThrow(errorType);
   });
 });

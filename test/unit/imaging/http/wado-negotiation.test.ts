@@ -3,7 +3,7 @@ import {
   negotiateBulkData,
   negotiateInstances,
   negotiatePixelData,
-} from '../../../../functions/imaging/handlers/wado-negotiation';
+} from '../../../../functions/imaging/http/wado-negotiation';
 import { NotAcceptableError } from '../../../../functions/shared/errors';
 
 const EXPLICIT = '1.2.840.10008.1.2.1';

@@ -46,7 +46,7 @@ async function setup() {
 }
 
 describe('the welcome mail', () => {
-  it('[PP-22] is transactional mail to the founder, sent once even when the workflow step is retried', async () => {
+  it('[PP-02] is transactional mail to the founder, sent once even when the workflow step is retried', async () => {
     const { mailer, deps } = await setup();
 
     await expect(sendWelcomeMail(deps, { orgId: 'org-a', userId: 'u1' })).resolves.toEqual({
@@ -60,7 +60,7 @@ describe('the welcome mail', () => {
     expect(mailer.sent[0]).toMatchObject({ to: 'founder@bay.example', category: 'transactional' });
   });
 
-  it('[PP-02] tells the founder which important mail to expect', () => {
+  it('tells the founder which important mail to expect', () => {
     const mail = composeWelcomeMail(founder, organization, 'https://app.example');
 
     expect(mail.text).toMatch(/billing receipts, security updates and service notices/);

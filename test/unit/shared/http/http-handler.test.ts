@@ -1,11 +1,15 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { accountsRoutes } from '../../../../functions/accounts/routes';
+import { RequestAuditTrail } from '../../../../functions/audit/core/request-audit-trail';
 import type { VerifiedToken } from '../../../../functions/shared/auth/principal';
 import type { TokenVerifier } from '../../../../functions/shared/auth/token-verifier';
 import { UnauthenticatedError } from '../../../../functions/shared/errors';
-import { type HttpRuntime, httpHandler } from '../../../../functions/shared/http/http-handler';
+import {
+  type HttpRuntime,
+  buildHttpHandler as httpHandler,
+} from '../../../../functions/shared/http/http-handler';
 import { created, ok } from '../../../../functions/shared/http/responses';
 import type { RouteDefinition } from '../../../../functions/shared/http/route';
-import { routeById } from '../../../../functions/shared/routes';
 import type { Member } from '../../../../schemas/accounts/entities';
 import { loadEvent, testContext } from '../../../support/events';
 import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
@@ -47,9 +51,8 @@ function setup(token: Partial<VerifiedToken> = {}) {
   const runtime: HttpRuntime = {
     tokens,
     memberships: accounts,
-    audit,
+    auditor: new RequestAuditTrail(audit, sequentialIds('rec'), fixedClock()),
     clock: fixedClock(),
-    ids: sequentialIds('rec'),
   };
   return { accounts, audit, runtime: async () => runtime };
 }
@@ -59,8 +62,14 @@ const run = (handler: ReturnType<typeof httpHandler>, event: APIGatewayProxyEven
 
 const body = (response: { body: string }) => JSON.parse(response.body);
 
+const probing = <R extends RouteDefinition>(route: R) => ({
+  ...route,
+  responses: { 200: { description: 'probe' }, 201: { description: 'probe' } },
+});
+
 describe('the HTTP middleware stack', () => {
-  const getMeRoute = routeById('getMe');
+  // The real routes' access rules and schemas, with an untyped body so each test can answer what it probes.
+  const getMeRoute = probing(accountsRoutes.getMe);
 
   it('[PP-18] refuses a request without a token with 401 and audits the attempt', async () => {
     const { audit, runtime } = setup();
@@ -127,7 +136,7 @@ describe('the HTTP middleware stack', () => {
     expect((await run(handler, loadEvent('accounts/apigw/get-me.valid.json'))).statusCode).toBe(401);
   });
 
-  it('[PP-08] refuses a support-staff token on a customer route', async () => {
+  it('[PP-18] refuses a support-staff token on a customer route', async () => {
     const { accounts, runtime } = setup({ pool: 'support' });
     accounts.members.set('user-clin', member());
     const handler = httpHandler(getMeRoute, async () => ok({}), runtime);
@@ -166,7 +175,7 @@ describe('the HTTP middleware stack', () => {
   });
 
   describe('request bodies', () => {
-    const signupRoute = routeById('signup');
+    const signupRoute = probing(accountsRoutes.signup);
     const handlerFor = (runtime: () => Promise<HttpRuntime>, calls: unknown[]) =>
       httpHandler(
         signupRoute,

@@ -1,10 +1,15 @@
+import { accountsRoutes } from '../../../../functions/accounts/routes';
+import { RequestAuditTrail } from '../../../../functions/audit/core/request-audit-trail';
 import { primed } from '../../../../functions/imaging/core/multipart-writer';
+import { imagingRoutes } from '../../../../functions/imaging/routes';
 import type { VerifiedToken } from '../../../../functions/shared/auth/principal';
 import { NotFoundError } from '../../../../functions/shared/errors';
-import { type HttpRuntime, httpHandler } from '../../../../functions/shared/http/http-handler';
+import {
+  type HttpRuntime,
+  buildHttpHandler as httpHandler,
+} from '../../../../functions/shared/http/http-handler';
 import { ok } from '../../../../functions/shared/http/responses';
 import type { RouteDefinition } from '../../../../functions/shared/http/route';
-import { routeById } from '../../../../functions/shared/routes';
 import type { Member } from '../../../../schemas/accounts/entities';
 import { loadEvent, testContext } from '../../../support/events';
 import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
@@ -41,9 +46,8 @@ function setup(permissions: Member['permissions'] = ['view']) {
   const runtime: HttpRuntime = {
     tokens: { verify: async () => token },
     memberships: accounts,
-    audit,
+    auditor: new RequestAuditTrail(audit, sequentialIds('rec'), fixedClock(NOW)),
     clock: fixedClock(NOW),
-    ids: sequentialIds('rec'),
     corsOrigins: [VIEWER],
   };
   return { audit, runtime: async () => runtime };
@@ -67,12 +71,12 @@ const streamed = (chunks: string[], fail = false) => ({
 });
 
 describe('streaming routes', () => {
-  const framesRoute = routeById('retrieveFrames');
+  const framesRoute = imagingRoutes.retrieveFrames;
 
   it('is what the route table marks for streaming: the WADO-RS retrievals, not metadata or search', () => {
     expect(framesRoute.response).toBe('stream');
-    expect(routeById('retrieveInstanceMetadata').response).toBeUndefined();
-    expect(routeById('searchStudies').response).toBeUndefined();
+    expect(imagingRoutes.retrieveInstanceMetadata.response).toBeUndefined();
+    expect(imagingRoutes.searchStudies.response).toBeUndefined();
   });
 
   it('[PP-18] writes the audit record before the first byte is streamed', async () => {
@@ -179,7 +183,7 @@ describe('streaming routes', () => {
 });
 
 describe('CORS on DICOMweb responses', () => {
-  const metadataRoute = routeById('retrieveSeriesMetadata');
+  const metadataRoute = imagingRoutes.retrieveSeriesMetadata;
   const dicomwebEvent = (origin: string | null) => {
     const event = framesEvent(origin);
     event.resource = metadataRoute.path;
@@ -201,7 +205,7 @@ describe('CORS on DICOMweb responses', () => {
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
-  it('[PP-07] names no origin that is not configured, and never a wildcard', async () => {
+  it('names no origin that is not configured, and never a wildcard', async () => {
     const { runtime } = setup();
     const handler = httpHandler(metadataRoute, async () => ok([]), runtime);
 
@@ -217,7 +221,7 @@ describe('CORS on DICOMweb responses', () => {
     expect(noOrigin.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('[PP-06] carries CORS on refusals too, so a viewer can tell a 403 from a network failure', async () => {
+  it('carries CORS on refusals too, so a viewer can tell a 403 from a network failure', async () => {
     const { runtime } = setup([]);
     const handler = httpHandler(metadataRoute, async () => ok(['must not leave']), runtime);
 
@@ -230,7 +234,7 @@ describe('CORS on DICOMweb responses', () => {
 
   it('adds nothing to routes outside /dicomweb, which browsers on other origins never call', async () => {
     const { runtime } = setup();
-    const getMe: RouteDefinition = routeById('getMe');
+    const getMe: RouteDefinition = accountsRoutes.getMe;
     const handler = httpHandler(getMe, async () => ok({}), runtime);
     const event = loadEvent('accounts/apigw/get-me.valid.json');
     event.headers.Origin = VIEWER;

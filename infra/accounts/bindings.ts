@@ -1,0 +1,46 @@
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { bindingTable } from '#infra/shared/binding-definition';
+import type { PacsFunction, TableRef } from '#infra/shared/pacs-function';
+import { ACCOUNTS_BINDINGS } from '#schemas/accounts/env';
+
+/** The deployed resources the accounts context's bindings point at. */
+export interface AccountsResources {
+  accountsTable?: TableRef;
+  customerPool?: cognito.IUserPool;
+}
+
+/**
+ * The one write every customer route may make on the accounts table: clearing `invitationExpiresAt`
+ * when an invited user first signs in. dynamodb:Attributes pins the call to that attribute alone.
+ */
+function grantInvitationAcceptance(fn: PacsFunction, { table }: TableRef): void {
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'AcceptInvitation',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'invitationExpiresAt'] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+      },
+    }),
+  );
+  fn.grantTableKey(table, 'encrypt-decrypt');
+}
+
+export const accountsBindings = bindingTable<typeof ACCOUNTS_BINDINGS, AccountsResources>(ACCOUNTS_BINDINGS, {
+  'accounts-table:read': {
+    grant: (fn, need, env) => fn.bindTable(need('accountsTable'), env.ACCOUNTS_TABLE_NAME, 'read'),
+  },
+  'accounts-table:write': {
+    includes: 'accounts-table:read',
+    grant: (fn, need, env) => fn.bindTable(need('accountsTable'), env.ACCOUNTS_TABLE_NAME, 'read-write'),
+  },
+  'accounts-table:accept-invitation': {
+    grant: (fn, need) => grantInvitationAcceptance(fn, need('accountsTable')),
+  },
+  'customer-pool:admin': {
+    grant: (fn, need, env) => fn.bindUserPoolAdmin(need('customerPool'), env.CUSTOMER_USER_POOL_ID),
+  },
+});

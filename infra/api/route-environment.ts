@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { isDicomwebPath } from '#functions/shared/http/cors';
+import type { RouteDefinition } from '#functions/shared/http/route';
+import { BaseEnvSchema, type Binding, bindingEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
+
+/**
+ * What a route's function is bound to and the env that implies, for the API construct (which grants it)
+ * and the local stack (which checks its env against it). No aws-cdk-lib here: the local stack imports it.
+ */
+type RouteBindingFacts = Pick<RouteDefinition, 'path' | 'access' | 'bindings'>;
+
+/**
+ * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
+ * Customer routes may also record a first sign-in (invitation acceptance); staff have no memberships,
+ * and workforce routes get no write on the accounts table at all [PP-08].
+ */
+const ROUTE_BASE_BINDINGS = [
+  'accounts-table:read',
+  'accounts-table:accept-invitation',
+  'audit-table:append',
+] as const satisfies readonly Binding[];
+const WORKFORCE_ROUTE_BASE_BINDINGS = [
+  'accounts-table:read',
+  'audit-table:append',
+] as const satisfies readonly Binding[];
+
+/** The route's base bindings, then its own, each once. */
+export function routeBindings(route: RouteBindingFacts): Binding[] {
+  const base = route.access.kind === 'workforce' ? WORKFORCE_ROUTE_BASE_BINDINGS : ROUTE_BASE_BINDINGS;
+  return [...new Set<Binding>([...base, ...route.bindings])];
+}
+
+/** The whole env contract of a route's function: the base contract, its bindings' env, DICOMweb CORS. */
+export function routeEnvSchema(route: RouteBindingFacts): z.ZodObject {
+  return z.object({
+    ...BaseEnvSchema.shape,
+    ...bindingEnvSchema(routeBindings(route)).shape,
+    ...(isDicomwebPath(route.path) ? DicomwebCorsEnvSchema.shape : {}),
+  });
+}

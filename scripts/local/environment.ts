@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import type { RouteDefinition } from '../../functions/shared/http/route';
+import { routes } from '../../functions/shared/routes';
+import { uploadIngestWorkflow, welcomeMailWorkflow } from '../../functions/shared/workflows';
+import { routeEnvSchema } from '../../infra/api/route-environment';
+import { UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
+import { WELCOME_MAIL_TASK_BINDINGS } from '../../schemas/mail/env';
+import { bindingEnvSchema } from '../../schemas/shared/env';
+
+/**
+ * Every handler the local stack runs, with the env contract CDK gives it: a route's from its bindings
+ * (infra/api/route-environment.ts, as the API construct), a workflow task's from the task's bindings.
+ */
+function localHandlers(): { handler: string; env: z.ZodObject }[] {
+  return [
+    ...(routes as readonly RouteDefinition[]).map((route) => ({
+      handler: route.handler,
+      env: routeEnvSchema(route),
+    })),
+    {
+      handler: welcomeMailWorkflow.taskFunctions.SendWelcomeMailFunctionArn,
+      env: bindingEnvSchema(WELCOME_MAIL_TASK_BINDINGS),
+    },
+    {
+      handler: uploadIngestWorkflow.taskFunctions.IngestUploadFunctionArn,
+      env: bindingEnvSchema(UPLOAD_INGEST_TASK_BINDINGS),
+    },
+  ];
+}
+
+/**
+ * The local stack runs every handler in one process, so they share one environment instead of each
+ * getting only its bindings' variables as in AWS. What can be held to the bindings is that environment:
+ * it must meet every handler's contract, and set nothing no handler's contract names. A binding whose
+ * variable the local stack lacks then fails `npm start`, not a request later.
+ */
+export function assertLocalEnvironment(env: Readonly<Record<string, string | undefined>>): void {
+  const handlers = localHandlers();
+  const unmet = handlers.flatMap(({ handler, env: schema }) => {
+    const result = schema.safeParse(env);
+    if (result.success) return [];
+    return [`${handler}: ${result.error.issues.map((issue) => issue.path.join('.')).join(', ')}`];
+  });
+  const declared = new Set(handlers.flatMap(({ env: schema }) => Object.keys(schema.shape)));
+  const stray = Object.keys(env).filter((name) => !declared.has(name));
+  if (unmet.length > 0 || stray.length > 0) {
+    throw new Error(
+      [
+        'The local env does not match the handlers’ bindings (schemas/<context>/env.ts):',
+        ...unmet.map((line) => `  unmet  ${line}`),
+        ...stray.map((name) => `  unused ${name}: no handler's bindings declare it`),
+      ].join('\n'),
+    );
+  }
+}

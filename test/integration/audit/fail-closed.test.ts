@@ -1,0 +1,213 @@
+import path from 'node:path';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { RouteDefinition } from '../../../functions/shared/http/route';
+import { routes } from '../../../functions/shared/routes';
+import { localStateMachineArn } from '../../../scripts/local/services/stepfunctions';
+import { ctInstance, testUid } from '../../support/dicom-files';
+import { testContext } from '../../support/events';
+import { installLambdaStreamingShim, invokeHttpHandler } from '../../support/lambda-streaming';
+import { localConfig, postJson, signIn } from '../../support/local-client';
+import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { STOW_CONTENT_TYPE, storedStudyAndSession, stowBody } from '../../support/stow';
+
+/**
+ * The real handler of every audited route, with its real schemas and the local stack's real tables,
+ * Cognito and storage, but an audit table that does not exist: each request must fail closed with 503
+ * and carry none of the data it read. Destructive routes run last, on ids of their own.
+ */
+installLambdaStreamingShim();
+
+const PATIENT_NAME = 'Canary^Fail^Closed';
+const PATIENT_ID = 'PID-FAIL-CLOSED';
+
+let org: TestOrganization;
+let ids: Record<string, string>;
+let workforceToken: string;
+let partEtag: string;
+let invitedUserId: string;
+
+beforeAll(async () => {
+  const config = localConfig();
+  org = await freshOrganization('fail-closed');
+  const { study, series, instance, sessionId, firstPartUrl } = await storedStudyAndSession(
+    org.users.administrator.accessToken,
+    { patientName: PATIENT_NAME, patientId: PATIENT_ID },
+  );
+  // One real part, so completing the session is a request S3 accepts.
+  const part = await fetch(firstPartUrl, {
+    method: 'PUT',
+    body: Buffer.alloc(1024, 7),
+  });
+  expect(part.status).toBe(200);
+  partEtag = part.headers.get('etag') ?? '';
+  // A user still invited (never signed in), whose invitation can be sent again.
+  const invited = await postJson(
+    '/v1/users',
+    { email: `invited-${testUid().slice(-12)}@fail-closed.example`, name: 'Invited', role: 'clinician' },
+    org.users.administrator.accessToken,
+  );
+  expect(invited.status).toBe(201);
+  invitedUserId = invited.json().userId;
+  ids = {
+    userId: org.users.clinician.userId,
+    study,
+    series,
+    instance,
+    session: sessionId,
+    frameList: '1',
+    tagPath: '7FE00010',
+  };
+  const reviewer = config.users.find((user) => user.role === 'compliance-reviewer');
+  if (!reviewer) throw new Error('no seeded compliance reviewer');
+  workforceToken = (await signIn(reviewer.email, reviewer.password, 'support')).accessToken;
+
+  // The same environment the local stack gives its functions, but an audit table that is not there.
+  Object.assign(process.env, {
+    AWS_REGION: config.region,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_ENDPOINT_URL_DYNAMODB: config.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: config.endpoints.s3,
+    AWS_ENDPOINT_URL_SESV2: config.endpoints.ses,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: config.cognito.endpoint,
+    AWS_ENDPOINT_URL_SFN: config.endpoints.stepFunctions,
+    ACCOUNTS_TABLE_NAME: config.tables.accounts,
+    AUDIT_TABLE_NAME: config.tables.audit,
+    IMAGING_TABLE_NAME: config.tables.imaging,
+    IMAGING_BUCKET_NAME: config.imagingBucket,
+    UPLOAD_SESSIONS_TABLE_NAME: config.tables.uploads,
+    CUSTOMER_USER_POOL_ID: config.cognito.userPoolId,
+    CUSTOMER_USER_POOL_CLIENT_IDS: config.cognito.clientId,
+    SUPPORT_USER_POOL_ID: config.supportCognito.userPoolId,
+    SUPPORT_USER_POOL_CLIENT_IDS: config.supportCognito.clientId,
+    COGNITO_LOCAL_ISSUER_BASE_URL: config.cognito.endpoint,
+    WELCOME_WORKFLOW_ARN: localStateMachineArn('welcome-mail'),
+    UPLOAD_INGEST_WORKFLOW_ARN: localStateMachineArn('upload-ingest'),
+    MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
+    MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
+    APP_BASE_URL: config.apiUrl,
+  });
+});
+
+/** Bodies each route's schema accepts, so the request reaches its use case. */
+const BODIES: Record<string, () => { body: string | Buffer; contentType: string }> = {
+  signup: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      name: 'Fail Closed',
+      organizationName: 'Fail Closed Clinic',
+      role: 'radiologist',
+      email: `founder-${testUid().slice(-12)}@fail-closed.example`,
+      password: 'Fail-Closed-Passw0rd!',
+    }),
+  }),
+  updateMe: () => ({ contentType: 'application/json', body: JSON.stringify({ name: PATIENT_NAME }) }),
+  createUser: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      email: `new-${testUid().slice(-12)}@fail-closed.example`,
+      name: 'N',
+      role: 'clinician',
+    }),
+  }),
+  updateUser: () => ({ contentType: 'application/json', body: JSON.stringify({ permissions: ['view'] }) }),
+  createUploadSession: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ totalBytes: 1024, contentType: 'application/dicom' }),
+  }),
+  issueUploadPartUrls: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ partNumbers: [1] }),
+  }),
+  completeUploadSession: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ parts: [{ partNumber: 1, etag: partEtag }] }),
+  }),
+  storeInstances: () => ({
+    contentType: STOW_CONTENT_TYPE,
+    body: stowBody([ctInstance({ patientName: PATIENT_NAME })]),
+  }),
+  storeInstancesInStudy: () => ({
+    contentType: STOW_CONTENT_TYPE,
+    body: stowBody([ctInstance({ studyInstanceUid: ids.study ?? '', patientName: PATIENT_NAME })]),
+  }),
+};
+
+const QUERIES: Record<string, Record<string, string>> = {
+  queryAuditEvents: {},
+  queryAuditEventsAcrossOrganizations: { orgId: 'ORG', reason: 'Fail-closed check of the audit path.' },
+  searchStudies: { PatientID: PATIENT_ID },
+};
+
+function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
+  const pathParameters = Object.fromEntries(
+    Object.keys(route.pathParameters).map((name) => [
+      name,
+      (name === 'userId' && route.id === 'resendInvitation' ? invitedUserId : ids[name]) ?? '',
+    ]),
+  );
+  const query = Object.fromEntries(
+    Object.entries(QUERIES[route.id] ?? {}).map(([key, value]) => [key, value === 'ORG' ? org.orgId : value]),
+  );
+  const body = BODIES[route.id]?.();
+  const token = route.access.kind === 'workforce' ? workforceToken : org.users.administrator.accessToken;
+  return {
+    resource: route.path,
+    path: route.path.replace(/\{([^}]+)\}/g, (_, name: string) => pathParameters[name] ?? ''),
+    httpMethod: route.method,
+    headers: {
+      ...(route.access.kind === 'public' ? {} : { Authorization: `Bearer ${token}` }),
+      ...(body ? { 'Content-Type': body.contentType } : {}),
+      Host: 'localhost',
+    },
+    multiValueHeaders: {},
+    queryStringParameters: Object.keys(query).length > 0 ? query : null,
+    multiValueQueryStringParameters: null,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: null,
+    requestContext: {
+      requestId: `fail-closed-${route.id}`,
+      identity: { sourceIp: '127.0.0.1' },
+    } as APIGatewayProxyEvent['requestContext'],
+    body: body ? Buffer.from(body.body).toString('base64') : null,
+    isBase64Encoded: Boolean(body),
+  };
+}
+
+/** Routes whose success cannot be repeated: removals, disabling, and signing the caller out everywhere. */
+const destructive = (route: RouteDefinition) =>
+  route.method === 'DELETE' || route.path.endsWith('/disable') || route.id === 'signOut';
+const audited = routes.filter((route) => route.audit !== null);
+const ordered = [...audited.filter((route) => !destructive(route)), ...audited.filter(destructive)];
+
+/** The route's real handler, loaded afresh so it builds its runtime from the current environment. */
+async function invoke(route: RouteDefinition, auditTable: string) {
+  process.env.AUDIT_TABLE_NAME = auditTable;
+  jest.resetModules();
+  const module = (await import(path.join(__dirname, '../../../functions', route.handler))) as {
+    handler: unknown;
+  };
+  return invokeHttpHandler(module.handler, eventFor(route), testContext());
+}
+
+describe('[PP-18] fail closed: no audit record, no data', () => {
+  it.each(ordered.map((route) => [route.id, route] as const))(
+    '%s answers 503 and returns nothing it read when the audit trail is unavailable',
+    async (_id, route) => {
+      if (!destructive(route)) {
+        // The same request with the audit trail up succeeds: it is valid and reaches its use case.
+        const control = await invoke(route, localConfig().tables.audit);
+        expect(`${control.statusCode} ${control.body.slice(0, 300)}`).toMatch(/^2\d\d /);
+      }
+      const response = await invoke(route, 'pacscribe-local-audit-table-that-is-gone');
+
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body).error.code).toBe('audit_unavailable');
+      for (const secret of [PATIENT_NAME, PATIENT_ID, ids.study, ids.instance, org.users.clinician.email]) {
+        expect(response.body).not.toContain(secret);
+      }
+    },
+  );
+});
