@@ -4,6 +4,12 @@ import type { RouteDefinition } from '#functions/shared/http/route';
 import { BaseEnvSchema, type Binding, bindingEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
 
 /**
+ * Access tokens carry this scope, ID tokens none: API Gateway's authorizer requires it, so the API refuses
+ * ID tokens (and any token minted without it); the local router makes the same check.
+ */
+export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
+
+/**
  * What a route's function is bound to and the env that implies, for the API construct (which grants it)
  * and the local stack (which checks its env against it). No aws-cdk-lib here: the local stack imports it.
  */

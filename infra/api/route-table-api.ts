@@ -14,7 +14,7 @@ import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
 import { addGatewayResponses } from './gateway-responses';
-import { routeBindings, routeEnvSchema } from './route-environment';
+import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
 
 /**
  * Streaming functions: Lambda streams 200 MB at most, 2 MB/s after the first 6 MB, so ~100 s covers the
@@ -22,8 +22,7 @@ import { routeBindings, routeEnvSchema } from './route-environment';
  */
 export const STREAMING_FUNCTION_TIMEOUT = Duration.minutes(3);
 
-/** Access tokens carry this scope, ID tokens none: requiring it makes the API refuse ID tokens. */
-export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
+export { ACCESS_TOKEN_SCOPE };
 
 /**
  * Media types the API passes through as binary. Responses: audit CSV/XLSX downloads, which the functions

@@ -6,6 +6,7 @@ import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
 import { corsPreflightHeaders, isDicomwebPath } from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
+import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
 
@@ -27,6 +28,23 @@ function compile(route: RouteDefinition): CompiledRoute {
     return '([^/]+)';
   });
   return { route, pattern: new RegExp(`^${segments.join('/')}$`), names };
+}
+
+/** A percent-encoded path segment, or null when its escapes are malformed (e.g. `%zz`, a cut UTF-8). */
+function decodedPathSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** The space-separated `scope` claim of a JWT whose signature has been verified. */
+function scopesOf(token: string): string[] {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    scope?: unknown;
+  };
+  return typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
 }
 
 function gatewayError(
@@ -88,6 +106,8 @@ export function createLocalApi(options: { key: string; cert: string; tokens: () 
         if (!token) throw new Error('missing token');
         const verified = await (await options.tokens()).verify(token);
         if (verified.pool !== pool) throw new Error('token from the other pool');
+        // The authorizer's scope check: the signature is verified above, so the claims can be read.
+        if (!scopesOf(token).includes(ACCESS_TOKEN_SCOPE)) throw new Error('token without the API scope');
       } catch {
         return gatewayError(401, 'unauthenticated', 'Unauthorized', requestId);
       }
@@ -99,9 +119,13 @@ export function createLocalApi(options: { key: string; cert: string; tokens: () 
       multiQuery[name] = [...(multiQuery[name] ?? []), value];
     }
     const isText = /^(application\/(json|.*\+json)|text\/)/i.test(request.headers['content-type'] ?? '');
-    const pathParameters = Object.fromEntries(
-      names.map((name, index) => [name, decodeURIComponent(found.match?.[index + 1] ?? '')]),
-    );
+    const pathParameters: Record<string, string> = {};
+    for (const [index, name] of names.entries()) {
+      const value = decodedPathSegment(found.match?.[index + 1] ?? '');
+      // API Gateway refuses a path it cannot decode before any function runs.
+      if (value === null) return gatewayError(400, 'invalid_request', 'The path is not valid.', requestId);
+      pathParameters[name] = value;
+    }
     const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
     const event = {
       resource: route.path,

@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { JwtRsaVerifier } from 'aws-jwt-verify';
 import * as AWS from 'aws-sdk';
 import { createServer } from 'cognito-local';
 import { NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors';
+import cognitoLocalPublicKey from 'cognito-local/lib/keys/cognitoLocal.public.json';
 import { loadConfig } from 'cognito-local/lib/server/config';
 import { Router } from 'cognito-local/lib/server/Router';
 import { DateClock, LambdaService, MessagesService, TriggersService } from 'cognito-local/lib/services';
@@ -24,7 +26,7 @@ type CognitoStore = Awaited<ReturnType<CognitoServiceFactoryImpl['create']>>;
  * GlobalSignOut and AdminUserGlobalSignOut (revoke every refresh token of a user), and refusing
  * sign-in to a disabled user ("User is disabled.", as AWS answers).
  */
-function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore): CognitoRouter {
+function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore, issuerBase: string): CognitoRouter {
   const revokeAll = async (
     ctx: Parameters<ReturnType<CognitoRouter>>[0],
     userPoolId: string | null,
@@ -42,10 +44,9 @@ function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore): Cognito
   return (target) => {
     if (target === 'GlobalSignOut') {
       return async (ctx, request: { AccessToken?: string }) => {
-        const payload = JSON.parse(
-          Buffer.from((request.AccessToken ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}',
-        );
-        return revokeAll(ctx, null, payload.client_id ?? null, payload.sub ?? '');
+        // As Cognito does: only a valid access token this stand-in signed can end its user's sessions.
+        const payload = await verifiedAccessToken(request.AccessToken ?? '', issuerBase);
+        return revokeAll(ctx, null, payload.client_id, payload.sub);
       };
     }
     if (target === 'AdminUserGlobalSignOut') {
@@ -71,6 +72,26 @@ function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore): Cognito
     }
     return router(target);
   };
+}
+
+/**
+ * An access token signed with the stand-in's own key and issued by one of its pools; anything else
+ * (unsigned, forged, expired, an ID token) is refused as Cognito refuses it.
+ */
+async function verifiedAccessToken(token: string, issuerBase: string) {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      iss?: unknown;
+    };
+    if (typeof claims.iss !== 'string' || !claims.iss.startsWith(`${issuerBase}/`)) throw new Error('issuer');
+    const verifier = JwtRsaVerifier.create({ issuer: claims.iss, audience: null, tokenUse: 'access' });
+    verifier.cacheJwks({ keys: [cognitoLocalPublicKey.jwk] } as never);
+    const payload = await verifier.verify(token);
+    if (typeof payload.client_id !== 'string' || typeof payload.sub !== 'string') throw new Error('claims');
+    return { client_id: payload.client_id, sub: payload.sub };
+  } catch {
+    throw new NotAuthorizedError('Invalid Access Token');
+  }
 }
 
 /**
@@ -116,7 +137,7 @@ export async function startCognito(dataDir: string, port: number) {
     triggers,
   };
   const server = await createServer(
-    withAwsBehaviour(Router(services), cognito),
+    withAwsBehaviour(Router(services), cognito, issuer),
     logger,
     config.ServerConfig,
     services,
