@@ -28,9 +28,14 @@ import {
 export interface QidoResults {
   results: DicomJsonDataset[];
   truncated: boolean;
-  /** The studies the page reveals, for the audit record. */
+  /** The studies and patients the page reveals, for the audit record. */
   studies: string[];
+  patients: string[];
 }
+
+const distinct = (values: readonly (string | null | undefined)[]): string[] => [
+  ...new Set(values.filter((value): value is string => Boolean(value))),
+];
 
 type Deps = { index: ImagingIndex };
 
@@ -47,6 +52,7 @@ export async function studyResults(
     results: studies.map((study) => studyToDicomJson(study, serviceRoot)),
     truncated,
     studies: studies.map((study) => study.studyInstanceUid),
+    patients: distinct(studies.map((record) => record.patientId)),
   };
 }
 
@@ -62,7 +68,11 @@ export async function seriesResults(
   serviceRoot: string,
 ): Promise<QidoResults> {
   const fields = atSeriesLevel(resolveIncludeFields(query.includefield));
-  const { items, truncated } = await searchSeries(deps, caller, study, query);
+  // The study's record names its patient; read beside the search, not after it.
+  const [{ items, truncated }, record] = await Promise.all([
+    searchSeries(deps, caller, study, query),
+    deps.index.getStudy(caller.orgId, study),
+  ]);
   let results = items.map((series) => seriesToDicomJson(series, serviceRoot));
   if (results[0] && asksBeyond(fields, results[0])) {
     const firstBySeries = new Map<string, Record<string, Record<string, unknown>>>();
@@ -78,7 +88,7 @@ export async function seriesResults(
       ),
     );
   }
-  return { results, truncated, studies: [study] };
+  return { results, truncated, studies: [study], patients: distinct([record?.patientId]) };
 }
 
 /** A series' instances, or (series null) a whole study's; includefield reads the stored metadata. */
@@ -91,7 +101,10 @@ export async function instanceResults(
   serviceRoot: string,
 ): Promise<QidoResults> {
   const fields = resolveIncludeFields(query.includefield);
-  const { items, truncated } = await searchInstances(deps, caller, study, series, query);
+  const [{ items, truncated }, record] = await Promise.all([
+    searchInstances(deps, caller, study, series, query),
+    deps.index.getStudy(caller.orgId, study),
+  ]);
   let results = items.map((instance) => instanceToDicomJson(instance, serviceRoot));
   if (results[0] && asksBeyond(fields, results[0])) {
     const stored = await storedMetadata(deps, caller, study, series);
@@ -103,7 +116,12 @@ export async function instanceResults(
       ),
     );
   }
-  return { results, truncated, studies: [study] };
+  return {
+    results,
+    truncated,
+    studies: [study],
+    patients: distinct([record?.patientId, ...items.map((instance) => instance.patientId)]),
+  };
 }
 
 /** QIDO-RS /series: series across studies, each with its study's attributes. */
@@ -146,6 +164,7 @@ async function rootResults<Query extends QidoStudyQuery, Item extends { study: S
       ...toDicomJson(item, serviceRoot),
     })),
     truncated,
-    studies: [...new Set(items.map((item) => item.study.studyInstanceUid))],
+    studies: distinct(items.map((item) => item.study.studyInstanceUid)),
+    patients: distinct(items.map((item) => item.study.patientId)),
   };
 }

@@ -5,13 +5,35 @@ import type { ImagingIndex } from './ports';
 /** Lambda answers at most 6 MB; larger studies are read series by series. */
 const MAX_METADATA_RESPONSE_BYTES = 5 * 1024 * 1024;
 
-/** The metadata prepared at ingest, joined into one DICOM JSON array without re-parsing it. */
+/**
+ * The PatientID (0010,0020) of one document serialized at ingest, without parsing the whole document:
+ * its attribute object is flat, so it ends at the first closing brace after the key.
+ */
+export function patientIdOf(document: string): string | null {
+  const key = '"00100020":';
+  const start = document.indexOf(key);
+  if (start < 0) return null;
+  const end = document.indexOf('}', start);
+  if (end < 0) return null;
+  try {
+    const value = (JSON.parse(document.slice(start + key.length, end + 1)) as { Value?: unknown[] })
+      .Value?.[0];
+    return typeof value === 'string' && value ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The metadata prepared at ingest, joined into one DICOM JSON array without re-parsing it, and the
+ * patients it names, for the audit record.
+ */
 export async function retrieveMetadata(
   deps: { index: ImagingIndex },
   principal: CustomerPrincipal,
   study: string,
   series: string | null,
-): Promise<string> {
+): Promise<{ json: string; patientIds: string[] }> {
   const documents = await deps.index.listMetadata(principal.orgId, study, series);
   if (documents.length === 0) throw new NotFoundError(series ? 'Series not found.' : 'Study not found.');
   const size = documents.reduce((total, document) => total + Buffer.byteLength(document) + 1, 2);
@@ -20,7 +42,8 @@ export async function retrieveMetadata(
       'The metadata is too large for one response; request it series by series.',
     );
   }
-  return `[${documents.join(',')}]`;
+  const patientIds = [...new Set(documents.map(patientIdOf).filter((id): id is string => id !== null))];
+  return { json: `[${documents.join(',')}]`, patientIds };
 }
 
 /**
@@ -34,6 +57,5 @@ export async function retrieveInstanceMetadata(
 ): Promise<{ json: string; patientId: string | null }> {
   const document = await deps.index.getMetadata(principal.orgId, ids.study, ids.series, ids.instance);
   if (document === null) throw new NotFoundError('Instance not found.');
-  const patient = (JSON.parse(document) as Record<string, { Value?: unknown[] }>)['00100020']?.Value?.[0];
-  return { json: `[${document}]`, patientId: typeof patient === 'string' && patient ? patient : null };
+  return { json: `[${document}]`, patientId: patientIdOf(document) };
 }

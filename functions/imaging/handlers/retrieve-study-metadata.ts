@@ -6,8 +6,14 @@ import { imagingRoutes } from '../routes';
 
 export const handler = httpHandler(
   imagingRoutes.retrieveStudyMetadata,
-  async ({ principal, params, raw }) => {
-    const json = await retrieveMetadata({ index: imagingIndex() }, principal, params.study, null);
+  async ({ principal, params, raw, audit }) => {
+    const { json, patientIds } = await retrieveMetadata(
+      { index: imagingIndex() },
+      principal,
+      params.study,
+      null,
+    );
+    audit.objects.push(...patientIds.map((id) => ({ type: 'patient' as const, id })));
     return serializedDicomJson(withAbsoluteBulkDataUris(json, serviceRoot(raw)));
   },
 );

@@ -7,13 +7,17 @@ import { dicomJson } from './dicomweb-http';
 const TRUNCATED =
   '299 PACScribe "The number of results exceeded the maximum supported by the server. Additional results can be requested."';
 
-/** A QIDO-RS page, audited with the studies it reveals (and the patient a PatientID key named). */
+/**
+ * A QIDO-RS page, audited with every patient and study it reveals (and the patient a PatientID key
+ * named, even when nothing matched: the question itself says whom the caller looked for).
+ */
 export function qidoResponse(
   page: QidoResults,
   audit: AuditNotes,
   query: { PatientID?: string | undefined },
 ): HttpResult {
   if (query.PatientID) audit.objects.push({ type: 'patient', id: query.PatientID });
+  for (const patient of page.patients) audit.objects.push({ type: 'patient', id: patient });
   for (const study of page.studies) audit.objects.push({ type: 'study', id: study });
   return dicomJson(page.results, 200, page.truncated ? { warning: TRUNCATED } : {});
 }
