@@ -9,6 +9,8 @@ import { LOCAL_STACK_NODE_ARGS } from '../local/node-args';
 export interface RunningServer {
   name: string;
   baseUrl: string;
+  /** Orthanc's own REST API (instances, the DICOMweb client's /dicom-web/servers/…). */
+  restUrl?: string;
   /** Every process whose memory counts for this server. */
   pids: () => number[];
   stop: () => Promise<void>;
@@ -37,8 +39,24 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Orthanc from Debian's packages, installed on first use, on loopback only, with its DICOMweb plugin. */
-export async function startOrthanc(): Promise<RunningServer> {
+/** A DICOMweb server Orthanc's own DICOMweb client may push to and pull from (its DicomWeb.Servers). */
+export interface OrthancDicomwebPeer {
+  url: string;
+  httpHeaders?: Record<string, string>;
+}
+
+export interface OrthancOptions {
+  /** Peers by name, e.g. PACScribe's local stack with a bearer token. */
+  dicomwebServers?: Record<string, OrthancDicomwebPeer>;
+  /** PEM file of the CAs Orthanc trusts for HTTPS peers (the local stack's certificate). */
+  httpsCaCertificates?: string;
+}
+
+/**
+ * Orthanc from Debian's packages, installed on first use, on loopback only, with its DICOMweb plugin: the
+ * benchmark's peer, and the real client the interoperability tests push through.
+ */
+export async function startOrthanc(options: OrthancOptions = {}): Promise<RunningServer> {
   if (!existsSync(ORTHANC) || !existsSync(DICOMWEB_PLUGIN)) {
     console.error('Installing Orthanc and its DICOMweb plugin from Debian packages…');
     const install = spawnSync(
@@ -69,10 +87,24 @@ export async function startOrthanc(): Promise<RunningServer> {
       AuthenticationEnabled: false,
       HttpCompressionEnabled: false,
       Plugins: [DICOMWEB_PLUGIN],
-      DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: false },
+      ...(options.httpsCaCertificates
+        ? { HttpsVerifyPeers: true, HttpsCACertificates: options.httpsCaCertificates }
+        : {}),
+      DicomWeb: {
+        Enable: true,
+        Root: '/dicom-web/',
+        EnableWado: false,
+        Servers: Object.fromEntries(
+          Object.entries(options.dicomwebServers ?? {}).map(([name, peer]) => [
+            name,
+            { Url: peer.url, HttpHeaders: peer.httpHeaders ?? {} },
+          ]),
+        ),
+      },
     }),
   );
   const child = spawn(ORTHANC, [config], { stdio: 'ignore' });
+  const restUrl = `http://127.0.0.1:${port}`;
   const baseUrl = `http://127.0.0.1:${port}/dicom-web`;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     try {
@@ -84,6 +116,7 @@ export async function startOrthanc(): Promise<RunningServer> {
   return {
     name: 'Orthanc 1.10 + DICOMweb plugin',
     baseUrl,
+    restUrl,
     pids: () => (child.pid ? [child.pid] : []),
     stop: () => stopChild(child),
   };

@@ -9,8 +9,15 @@ export interface RelatedPart {
   body: Buffer;
 }
 
-/** RFC 2046 §5.1.1: 1–70 characters from a restricted set, not ending in a space. */
-const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+/**
+ * RFC 2046 §5.1.1's alphabet, not ending in a space. RFC 2046 caps a boundary at 70 characters, but
+ * deployed clients send longer ones (Orthanc's DICOMweb client: 73), so up to 200 are taken; the body's
+ * own limits bound the work either way.
+ */
+export const MAX_BOUNDARY_LENGTH = 200;
+const BOUNDARY = new RegExp(
+  `^[0-9A-Za-z'()+_,\\-./:=? ]{0,${MAX_BOUNDARY_LENGTH - 1}}[0-9A-Za-z'()+_,\\-./:=?]$`,
+);
 
 /** Media type and parameters of a Content-Type header; parameter names are case-insensitive. */
 export function parseContentType(header: string): { mediaType: string; parameters: Record<string, string> } {

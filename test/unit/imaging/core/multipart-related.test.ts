@@ -41,6 +41,25 @@ describe('readMultipartRelated', () => {
     expect(parts).toHaveLength(1);
   });
 
+  it.each([
+    [
+      "Orthanc's DICOMweb client: a 73-character boundary",
+      'multipart/related; type="application/dicom"; boundary=',
+      73,
+    ],
+    ['unquoted parameters', 'multipart/related; type=application/dicom; boundary=', 40],
+    ['parameters in another order and case', 'Multipart/Related; Boundary=', 64],
+  ])('reads what deployed clients send: %s', (_label, prefix, length) => {
+    const boundary = `${'7'.repeat(length - 10)}0123456789`.slice(0, length);
+    const contentType = prefix.toLowerCase().includes('type=')
+      ? `${prefix}${boundary}`
+      : `${prefix}${boundary}; TYPE="application/dicom"`;
+
+    const parts = readMultipartRelated(body(['a', 'bc'], boundary), contentType, 'application/dicom');
+
+    expect(parts.map((part) => part.body.toString())).toEqual(['a', 'bc']);
+  });
+
   it.each<[string, () => unknown, new (...args: never[]) => Error]>([
     [
       'another media type',
@@ -59,11 +78,11 @@ describe('readMultipartRelated', () => {
       InvalidInputError,
     ],
     [
-      'a boundary of 71 characters',
+      'a boundary of 201 characters',
       () =>
         readMultipartRelated(
-          body(['x'], 'b'.repeat(71)),
-          `${TYPE.split('boundary=')[0]}boundary=${'b'.repeat(71)}`,
+          body(['x'], 'b'.repeat(201)),
+          `${TYPE.split('boundary=')[0]}boundary=${'b'.repeat(201)}`,
           'application/dicom',
         ),
       InvalidInputError,
