@@ -23,3 +23,18 @@ export function logFailure(message: string, error: unknown, fields: SafeLogField
   const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 8).join('\n') : undefined;
   logger.error(message, { ...fields, errorName: error instanceof Error ? error.name : typeof error, stack });
 }
+
+/** The message the audit-tamper alarm's metric filter matches (infra/audit/audit-archive.ts). */
+export const AUDIT_RECORD_CHANGED = 'audit record changed';
+
+/**
+ * An append-only audit record was modified or removed: logged with its table position only (organization
+ * and chain partition, sequence key), never its contents, for the alarm to count.
+ */
+export function logAuditRecordChanged(fields: {
+  change: 'MODIFY' | 'REMOVE';
+  partition: string;
+  position: string;
+}) {
+  logger.error(AUDIT_RECORD_CHANGED, { ...fields });
+}

@@ -1,11 +1,16 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AUDIT_RECORD_CHANGED } from '#functions/shared/logger';
 import { applyBindings } from '#infra/shared/bindings';
 import { BUCKET_BASELINE } from '#infra/shared/bucket-baseline';
 import type { LogEncryption } from '#infra/shared/log-encryption';
@@ -43,6 +48,10 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
   readonly archiver: PacsFunction;
   readonly failedBatches: sqs.Queue;
   readonly failedBatchesKey: kms.Key;
+  /** Fires on any modify or remove of an audit record the table stream shows (IAM denies both). */
+  readonly tamperAlarm: cloudwatch.Alarm;
+  /** Where the tamper alarm notifies; subscribe the security team's address to it. */
+  readonly securityAlerts: sns.Topic;
 
   constructor(scope: Construct, id: string, props: AuditArchiveProps) {
     super(scope, id);
@@ -148,6 +157,44 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
       reason:
         'The archive is the write-once copy of the audit table, which is itself backed up daily and copied to the replica region [PP-12]; replicating an Object Lock bucket adds a third copy, not a recovery path.',
     });
+
+    // Tamper evidence with a witness: the archiver logs every modify or remove the stream shows.
+    const changed = new logs.MetricFilter(this, 'AuditRecordsChanged', {
+      logGroup: this.archiver.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', AUDIT_RECORD_CHANGED),
+      metricNamespace: 'PACScribe/Audit',
+      metricName: 'AuditRecordsChanged',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    const alertsKey = new kms.Key(this, 'SecurityAlertsKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts the security alerts topic',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch publishes the alarm to the encrypted topic as itself.
+    alertsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.securityAlerts = new sns.Topic(this, 'SecurityAlerts', {
+      displayName: 'PACScribe security alerts',
+      masterKey: alertsKey,
+      enforceSSL: true,
+    });
+    this.tamperAlarm = new cloudwatch.Alarm(this, 'AuditTamperAlarm', {
+      alarmDescription:
+        'An audit record was modified or removed (seen on the audit table stream). Audit records are append-only; investigate at once and run audit:verify.',
+      metric: changed.metric({ statistic: 'Sum', period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.tamperAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.securityAlerts));
   }
 
   /** Resource-policy guards that hold even against principals with broad IAM grants. */

@@ -17,7 +17,7 @@ const isChainPartitionOf = (orgId: string, pk: string) => {
 const seqKey = (seq: number) => `SEQ#${String(seq).padStart(12, '0')}`;
 
 /** Storage attributes next to the record: keys, and flattened ids that reviewers filter on. */
-function toItem(record: ChainedAuditRecord) {
+export function toItem(record: ChainedAuditRecord) {
   const idsOf = (type: string) =>
     record.objects.filter((object) => object.type === type).map((object) => object.id);
   return {

@@ -21,3 +21,14 @@ export async function archiveRecords(archive: AuditArchive, records: ChainedAudi
   }
   return { stored, skipped: records.length - stored };
 }
+
+/** A stream event on the audit table: only inserts are legitimate; anything else is tampering. */
+export interface AuditTableChange {
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  keys: { pk: string; sk: string };
+}
+
+/** The changes that can only come from rewriting or deleting a record: IAM denies both to every role. */
+export function tamperingIn(changes: readonly AuditTableChange[]): AuditTableChange[] {
+  return changes.filter((change) => change.eventName !== 'INSERT');
+}

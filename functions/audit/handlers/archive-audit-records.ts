@@ -4,17 +4,35 @@ import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { s3Client } from '../../shared/aws/clients';
 import { bindingEnv } from '../../shared/binding-env';
+import { logAuditRecordChanged } from '../../shared/logger';
 import { once } from '../../shared/once';
 import { fromItem } from '../adapters/dynamo-audit-log';
 import { S3AuditArchive } from '../adapters/s3-audit-archive';
-import { archiveRecords } from '../core/archive';
+import { archiveRecords, tamperingIn } from '../core/archive';
 
 const archive = once(
   () => new S3AuditArchive(s3Client(), bindingEnv('audit-archive:write').AUDIT_ARCHIVE_BUCKET_NAME),
 );
 
-/** DynamoDB stream → Object Lock archive. Only inserts exist on an append-only table; anything else is ignored. */
+/**
+ * DynamoDB stream → Object Lock archive. Only inserts are legitimate on an append-only table: a modify or
+ * remove is reported (the audit-tamper alarm counts these log lines) and never archived.
+ */
 export const handler = middy<DynamoDBStreamEvent>().handler(async (event) => {
+  const changes = event.Records.map((record) => ({
+    eventName: record.eventName ?? 'INSERT',
+    keys: {
+      pk: String(record.dynamodb?.Keys?.pk?.S ?? ''),
+      sk: String(record.dynamodb?.Keys?.sk?.S ?? ''),
+    },
+  }));
+  for (const change of tamperingIn(changes)) {
+    logAuditRecordChanged({
+      change: change.eventName === 'REMOVE' ? 'REMOVE' : 'MODIFY',
+      partition: change.keys.pk,
+      position: change.keys.sk,
+    });
+  }
   const records = event.Records.flatMap((record) =>
     record.eventName === 'INSERT' && record.dynamodb?.NewImage
       ? // Exactly the hashed record: storage attributes (keys, filter copies) stay behind.

@@ -1,6 +1,14 @@
 import type { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import { AUDIT_ARCHIVE_MIN_RETENTION_DAYS } from '#infra/audit/audit-archive';
-import { allStacks, propertyAt, type Resource, resourcesOf, synthesizedApp } from '../app-fixture';
+import {
+  allStacks,
+  propertyAt,
+  type Resource,
+  resourcesOf,
+  synthesizedApp,
+  templateOf,
+} from '../app-fixture';
 
 type Statement = {
   Sid?: string;
@@ -355,5 +363,34 @@ describe('audit records cannot be altered or deleted by the application', () => 
       );
       expect({ roleId, denied: denial !== undefined }).toEqual({ roleId, denied: true });
     }
+  });
+});
+
+describe('the audit-tamper alarm', () => {
+  it('[PP-18] counts every modify or remove the archiver reports and alarms on the first one', () => {
+    const template = templateOf(audit());
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.message = "audit record changed" }',
+      MetricTransformations: [
+        Match.objectLike({
+          MetricNamespace: 'PACScribe/Audit',
+          MetricName: 'AuditRecordsChanged',
+          MetricValue: '1',
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PACScribe/Audit',
+      MetricName: 'AuditRecordsChanged',
+      Statistic: 'Sum',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('SecurityAlerts') })],
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: Match.anyValue(),
+    });
   });
 });

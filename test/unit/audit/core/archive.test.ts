@@ -1,9 +1,12 @@
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { toItem } from '../../../../functions/audit/adapters/dynamo-audit-log';
 import { S3AuditArchive } from '../../../../functions/audit/adapters/s3-audit-archive';
 import { archiveKey, archiveRecords } from '../../../../functions/audit/core/archive';
 import { chainRecord } from '../../../../functions/audit/core/hash-chain';
+import { AUDIT_RECORD_CHANGED, logger } from '../../../../functions/shared/logger';
 import { auditRecordFixture } from '../../../support/audit-records';
 
 const client = new S3Client({ region: 'us-east-1' });
@@ -43,5 +46,37 @@ describe('the audit archive', () => {
       stored: 0,
       skipped: 1,
     });
+  });
+});
+
+describe('tampering seen on the audit table stream', () => {
+  it('[PP-18] reports every modify or remove, by table position only, and archives only inserts', async () => {
+    process.env.AUDIT_ARCHIVE_BUCKET_NAME = 'archive';
+    process.env.AWS_REGION = 'us-east-1';
+    // The handler builds its own client: mock every S3 client.
+    const anyS3 = mockClient(S3Client);
+    anyS3.on(PutObjectCommand).resolves({});
+    const logged = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const { handler } = await import('../../../../functions/audit/handlers/archive-audit-records');
+    const keys = (seq: number) => ({ pk: { S: 'ORG#org-a#CHAIN#07' }, sk: { S: `SEQ#${seq}` } });
+    const event = {
+      Records: [
+        { eventName: 'INSERT', dynamodb: { Keys: keys(1), NewImage: marshall(toItem(record)) } },
+        { eventName: 'MODIFY', dynamodb: { Keys: keys(1), NewImage: marshall(toItem(record)) } },
+        { eventName: 'REMOVE', dynamodb: { Keys: keys(2) } },
+      ],
+    };
+
+    const result = await handler(event as never, {} as never);
+
+    expect(result).toEqual({ stored: 1, skipped: 0 });
+    expect(logged.mock.calls.map(([message, fields]) => [message, fields])).toEqual([
+      [AUDIT_RECORD_CHANGED, { change: 'MODIFY', partition: 'ORG#org-a#CHAIN#07', position: 'SEQ#1' }],
+      [AUDIT_RECORD_CHANGED, { change: 'REMOVE', partition: 'ORG#org-a#CHAIN#07', position: 'SEQ#2' }],
+    ]);
+    expect(JSON.stringify(logged.mock.calls)).not.toContain(record.actor.userId ?? 'no-user');
+    expect(anyS3).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    logged.mockRestore();
+    anyS3.restore();
   });
 });
