@@ -40,7 +40,7 @@ export const auditRoutes = {
     pathParameters: {},
     summary:
       "PACScribe compliance staff: one organization's trail, with a stated reason that is itself audited.",
-    access: { kind: 'workforce', group: 'compliance-reviewer' },
+    access: { kind: 'workforce', group: 'compliance-reviewer', target: { query: 'orgId' } },
     audit: 'audit-log-used',
     bindings: ['audit-table:read', 'accounts-table:read'],
     request: { query: WorkforceAuditQuerySchema },

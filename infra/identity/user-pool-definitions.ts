@@ -1,5 +1,6 @@
 import { PASSWORD_POLICY } from '#schemas/accounts/password-policy';
 import { ROLES } from '#schemas/accounts/roles';
+import { WORKFORCE_GROUPS } from '#schemas/accounts/staff';
 
 /**
  * User pool settings shared by the CDK identity stack and the local Cognito stand-in.
@@ -28,7 +29,8 @@ export const customerUserPool: UserPoolDefinition = {
   clientName: 'pacscribe-web',
 };
 
-export const SUPPORT_GROUPS = ['support-engineer', 'compliance-reviewer'] as const;
+/** The workforce pool's groups: the staff groups routes name (schemas/accounts/staff.ts). */
+export const SUPPORT_GROUPS = WORKFORCE_GROUPS;
 
 export const supportUserPool: UserPoolDefinition = {
   logicalName: 'support',

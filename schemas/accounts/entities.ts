@@ -52,6 +52,12 @@ export const MemberSchema = z
     invitationExpiresAt: z.iso.datetime().optional(),
     /** When the transactional welcome mail went out; set once. */
     welcomedAt: z.iso.datetime().optional(),
+    /**
+     * Incremented by every write of the access attributes (role, permissions, status, tokensValidAfter,
+     * invitation); each such write is conditional on the version it read. Absent on records written before
+     * versions existed, which count as unversioned until their first versioned write.
+     */
+    version: z.number().int().nonnegative().optional(),
   })
   .meta({ id: 'Member' });
 export type Member = z.infer<typeof MemberSchema>;

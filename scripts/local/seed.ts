@@ -3,8 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CognitoIdentityDirectory } from '../../functions/accounts/adapters/cognito-identity-directory';
 import { signUp } from '../../functions/accounts/core/signup';
+import { addStaffMember } from '../../functions/accounts/core/staff';
 import { accountsRepository, signupDeps } from '../../functions/accounts/deps';
 import { cognitoClient } from '../../functions/shared/aws/clients';
+import { systemClock } from '../../functions/shared/ports';
 import { SUPPORT_GROUPS } from '../../infra/identity/user-pool-definitions';
 import { DEFAULT_PERMISSIONS, ROLES, type Role } from '../../schemas/accounts/roles';
 import type { LocalResources } from './bootstrap';
@@ -28,12 +30,17 @@ function demoPassword(): string {
 }
 
 /**
- * Seeds two organizations with one user of every role and one support engineer, through the same use
- * cases the API runs. Runs once per data folder; later starts reuse the saved demo logins.
+ * Seeds two organizations with one user of every role and one member of staff per workforce group,
+ * through the same use cases the API runs. Runs once per data folder; later starts reuse the saved demo
+ * logins (and add the staff records a data folder seeded before they existed lacks).
  */
 export async function seedDemoData(dataDir: string, resources: LocalResources): Promise<DemoUser[]> {
   const seedFile = path.join(dataDir, 'demo-users.json');
-  if (existsSync(seedFile)) return JSON.parse(readFileSync(seedFile, 'utf8')) as DemoUser[];
+  if (existsSync(seedFile)) {
+    const saved = JSON.parse(readFileSync(seedFile, 'utf8')) as DemoUser[];
+    await ensureDemoStaffRecords(saved, resources);
+    return saved;
+  }
 
   const users: DemoUser[] = [];
   const customers = new CognitoIdentityDirectory(cognitoClient(), resources.customerPool.userPoolId);
@@ -83,6 +90,27 @@ export async function seedDemoData(dataDir: string, resources: LocalResources): 
     await workforce.addToGroup(email, group);
     users.push({ email, password, role: group, orgId: null, kind: 'support' });
   }
+  await ensureDemoStaffRecords(users, resources);
   writeFileSync(seedFile, JSON.stringify(users, null, 2), { mode: 0o600 });
   return users;
+}
+
+/**
+ * The API admits staff only with an active staff record: one per demo staff login, in its group, as
+ * `npm run staff -- add` would make it. Existing records are left as they are (ops may have disabled one).
+ */
+async function ensureDemoStaffRecords(users: readonly DemoUser[], resources: LocalResources): Promise<void> {
+  const workforce = new CognitoIdentityDirectory(cognitoClient(), resources.supportPool.userPoolId);
+  const staff = accountsRepository();
+  for (const user of users) {
+    if (user.kind !== 'support') continue;
+    const group = SUPPORT_GROUPS.find((candidate) => candidate === user.role);
+    const staffId = await workforce.subjectOf(user.email);
+    if (!group || !staffId || (await staff.getStaffMember(staffId))) continue;
+    await addStaffMember(
+      { staff, clock: systemClock },
+      { staffId, email: user.email, name: `Demo ${group}`, groups: [group] },
+      'local-seed',
+    );
+  }
 }

@@ -5,19 +5,40 @@ import type {
   Invitation,
   InvitationSender,
   NewIdentity,
+  StaffRepository,
   WelcomeWorkflow,
 } from '../../functions/accounts/core/ports';
 import type { AuditLog } from '../../functions/audit/core/audit-trail';
 import { ConflictError, NotFoundError } from '../../functions/shared/errors';
 import type { Clock, IdGenerator } from '../../functions/shared/ports';
 import type { Member, Organization } from '../../schemas/accounts/entities';
+import type { StaffMember } from '../../schemas/accounts/staff';
 import type { AuditRecord } from '../../schemas/audit/audit-event';
 
 /** In-memory stand-ins for the ports, for core and middleware tests. */
-export class InMemoryAccounts implements AccountsRepository {
+export class InMemoryAccounts implements AccountsRepository, StaffRepository {
   organizations = new Map<string, Organization>();
   members = new Map<string, Member>();
   emailClaims = new Map<string, string>();
+  staff = new Map<string, StaffMember>();
+
+  async getStaffMember(staffId: string) {
+    const record = this.staff.get(staffId);
+    return record ? structuredClone(record) : null;
+  }
+  async listStaff() {
+    return [...this.staff.values()].map((record) => structuredClone(record));
+  }
+  async addStaffMember(record: StaffMember) {
+    if (this.staff.has(record.staffId)) throw new ConflictError('staff record exists');
+    this.staff.set(record.staffId, { ...structuredClone(record), version: 1 });
+  }
+  async replaceStaffMember(previous: StaffMember, next: StaffMember) {
+    if (this.staff.get(previous.staffId)?.version !== previous.version) throw new ConflictError('changed');
+    const stored = { ...structuredClone(next), version: (previous.version ?? 0) + 1 };
+    this.staff.set(previous.staffId, stored);
+    return structuredClone(stored);
+  }
 
   async createOrganization(organization: Organization, founder: Member) {
     if (this.emailClaims.has(founder.email)) throw new ConflictError('email claimed');
@@ -30,24 +51,50 @@ export class InMemoryAccounts implements AccountsRepository {
     if (this.emailClaims.has(member.email)) throw new ConflictError('email claimed');
     organization.adminCount += Number(isActiveAdministrator(member));
     this.claim(member);
+    return { ...structuredClone(member), version: 1 };
   }
   async listMembers(orgId: string) {
     return [...this.members.values()]
       .filter((member) => member.orgId === orgId)
       .map((m) => structuredClone(m));
   }
+  /** As the DynamoDB repository: only the access attributes, only at the version read. */
   async replaceMember(previous: Member, next: Member) {
     this.adjust(previous, Number(isActiveAdministrator(next)) - Number(isActiveAdministrator(previous)));
-    this.members.set(next.userId, structuredClone(next));
+    const current = this.members.get(previous.userId) as Member;
+    const stored: Member = {
+      ...current,
+      role: next.role,
+      permissions: [...next.permissions],
+      status: next.status,
+      tokensValidAfter: next.tokensValidAfter,
+      invitationExpiresAt: next.invitationExpiresAt,
+      version: (previous.version ?? 0) + 1,
+    };
+    if (stored.invitationExpiresAt === undefined) delete stored.invitationExpiresAt;
+    this.members.set(next.userId, stored);
+    return structuredClone(stored);
   }
   async removeMember(member: Member) {
     this.adjust(member, -Number(isActiveAdministrator(member)));
     this.members.delete(member.userId);
     this.emailClaims.delete(member.email);
   }
+  async renameMember(userId: string, orgId: string, name: string) {
+    const member = this.members.get(userId);
+    if (member?.orgId !== orgId) throw new NotFoundError('User not found.');
+    member.name = name;
+    return structuredClone(member);
+  }
+  async revokeSessions(userId: string, orgId: string, cutoff: string) {
+    const member = this.members.get(userId);
+    if (member?.orgId !== orgId || Date.parse(member.tokensValidAfter) >= Date.parse(cutoff)) return;
+    member.tokensValidAfter = cutoff;
+    member.version = (member.version ?? 0) + 1;
+  }
   private adjust(previous: Member, delta: number) {
     const current = this.members.get(previous.userId);
-    if (!current || current.role !== previous.role || current.status !== previous.status) {
+    if (!current || current.orgId !== previous.orgId || current.version !== previous.version) {
       throw new ConflictError('changed meanwhile');
     }
     const organization = this.organizations.get(previous.orgId);
@@ -57,7 +104,7 @@ export class InMemoryAccounts implements AccountsRepository {
   }
   private claim(member: Member) {
     this.emailClaims.set(member.email, member.userId);
-    this.members.set(member.userId, structuredClone(member));
+    this.members.set(member.userId, { ...structuredClone(member), version: 1 });
   }
   async removeOrganization(organization: Organization, founder: Member) {
     this.organizations.delete(organization.orgId);

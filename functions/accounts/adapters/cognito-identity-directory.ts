@@ -5,6 +5,7 @@ import {
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
+  AdminGetUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
@@ -15,7 +16,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ConflictError, InvalidInputError } from '../../shared/errors';
-import type { IdentityDirectory, InvitedIdentity, NewIdentity } from '../core/ports';
+import type { IdentityDirectory, InvitedIdentity, NewIdentity, WorkforceDirectory } from '../core/ports';
 
 /** A one-time password that satisfies the pool policy: 24 random characters plus one of each class. */
 function temporaryPassword(): string {
@@ -24,8 +25,11 @@ function temporaryPassword(): string {
   return `${randomBytes(18).toString('base64url')}${required.join('')}`;
 }
 
-/** Customer identities in the Cognito user pool; the pool signs people in by email. */
-export class CognitoIdentityDirectory implements IdentityDirectory {
+/**
+ * Identities in a Cognito user pool, which signs people in by email: the customer pool, and the workforce
+ * pool where ops manage staff.
+ */
+export class CognitoIdentityDirectory implements IdentityDirectory, WorkforceDirectory {
   constructor(
     private readonly client: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
@@ -79,6 +83,18 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
     await this.client.send(
       new AdminRemoveUserFromGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: from }),
     );
+  }
+
+  async subjectOf(email: string): Promise<string | null> {
+    try {
+      const user = await this.client.send(
+        new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }),
+      );
+      return user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? null;
+    } catch (error) {
+      if (error instanceof UserNotFoundException) return null;
+      throw error;
+    }
   }
 
   async disableUser(email: string): Promise<void> {

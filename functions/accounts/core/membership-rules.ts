@@ -1,5 +1,5 @@
 import type { Member } from '#schemas/accounts/entities';
-import type { Action } from '#schemas/accounts/roles';
+import type { Action, Role } from '#schemas/accounts/roles';
 import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 
@@ -35,9 +35,25 @@ export function assertMayManage(target: Member, principal: Principal): void {
   }
 }
 
-/** Nobody grants what they do not hold, so delegated user management cannot escalate. */
-export function assertCanGrant(permissions: readonly Action[], principal: Principal): void {
-  const missing = permissions.filter((action) => !principal.permissions.has(action));
+/** The access a user manager hands out: a role and the permissions that come with it. */
+export interface GrantedAccess {
+  role: Role;
+  /** The effective set: the explicit list, or the role's defaults when none was given. */
+  permissions: readonly Action[];
+}
+
+/**
+ * Nobody hands out access they could not hold themselves, so delegated user management cannot escalate:
+ * the target's effective permissions (a role's defaults count as granted) must be a subset of the
+ * caller's, and the administrator role, which alone may manage other administrators, is given only by an
+ * administrator. Creating, promoting, re-inviting (a fresh temporary password is a credential for that
+ * access) and re-enabling a user all hand out access, so all of them go through here.
+ */
+export function assertMayGrant(access: GrantedAccess, principal: Principal): void {
+  if (access.role === 'administrator' && principal.role !== 'administrator') {
+    throw new ForbiddenError('Only an administrator can create, invite or promote an administrator.');
+  }
+  const missing = [...new Set(access.permissions)].filter((action) => !principal.permissions.has(action));
   if (missing.length > 0) {
     throw new ForbiddenError(`You cannot grant permissions you do not hold: ${missing.join(', ')}.`);
   }
@@ -46,4 +62,9 @@ export function assertCanGrant(permissions: readonly Action[], principal: Princi
 /** Rounded up to the next whole second, because token `iat` has one-second resolution. */
 export function revocationInstant(now: Date): string {
   return new Date(Math.ceil(now.getTime() / 1000) * 1000).toISOString();
+}
+
+/** The later of two cut-offs: a token cut-off never moves backwards. */
+export function laterInstant(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
 }

@@ -1,4 +1,5 @@
 import type { Member, Organization } from '#schemas/accounts/entities';
+import type { StaffMember } from '#schemas/accounts/staff';
 import type { MembershipRecords } from '../../shared/auth/principal-resolver';
 
 export type { Clock, IdGenerator } from '../../shared/ports';
@@ -6,18 +7,34 @@ export type { Clock, IdGenerator } from '../../shared/ports';
 export interface AccountsRepository extends MembershipRecords {
   /** Writes organization, email claim and membership atomically; ConflictError if the email is claimed. */
   createOrganization(organization: Organization, founder: Member): Promise<void>;
-  /** Adds a member to an existing organization and claims their email; ConflictError if claimed. */
-  addMember(member: Member): Promise<void>;
+  /**
+   * Adds a member to an existing organization and claims their email; ConflictError if claimed. Returns
+   * the membership as stored (at version 1).
+   */
+  addMember(member: Member): Promise<Member>;
   /** Members of one organization. */
   listMembers(orgId: string): Promise<Member[]>;
   /**
-   * Replaces a membership if it is still as `previous` was, adjusting the organization's count of
-   * active administrators in the same transaction. ConflictError if it changed meanwhile or if the
-   * change would leave no active administrator.
+   * Writes the access attributes (role, permissions, status, tokensValidAfter, invitation expiry) in which
+   * `next` differs from `previous`, only if the membership is still at the version `previous` was read at,
+   * adjusting the organization's count of active administrators in the same transaction. Returns the
+   * membership as stored (at its new version). ConflictError if it changed meanwhile (the caller reloads
+   * and decides again: access changes are never silently re-applied over someone else's) or if the change
+   * would leave no active administrator. Name and welcome are not written here.
    */
-  replaceMember(previous: Member, next: Member): Promise<void>;
-  /** Deletes a membership and releases its email, under the same rules as replaceMember. */
+  replaceMember(previous: Member, next: Member): Promise<Member>;
+  /** Deletes a membership and releases its email, at the version read, under the same rules. */
   removeMember(member: Member): Promise<void>;
+  /**
+   * Sets the name alone (nothing read earlier is written back, so it cannot undo a concurrent access
+   * change, and it cannot conflict with one). NotFoundError if the membership is gone or elsewhere.
+   */
+  renameMember(userId: string, orgId: string, name: string): Promise<Member>;
+  /**
+   * Moves the token cut-off forward to `cutoff`, never back, and bumps the version so that every write
+   * prepared from an earlier read fails rather than restoring an earlier cut-off.
+   */
+  revokeSessions(userId: string, orgId: string, cutoff: string): Promise<void>;
   /** Undoes createOrganization (compensation after a later step failed). */
   removeOrganization(organization: Organization, founder: Member): Promise<void>;
   getOrganization(orgId: string): Promise<Organization | null>;
@@ -70,4 +87,24 @@ export interface InvitationSender {
 export interface WelcomeWorkflow {
   /** Starts the welcome mail; idempotent per user. Carries ids only. */
   start(input: { orgId: string; userId: string }): Promise<void>;
+}
+
+/** PACScribe's staff records (the workforce population), beside the memberships in the accounts table. */
+export interface StaffRepository {
+  getStaffMember(staffId: string): Promise<StaffMember | null>;
+  /** Every staff record, by email. */
+  listStaff(): Promise<StaffMember[]>;
+  /** ConflictError if a record for this staff id exists already. */
+  addStaffMember(staff: StaffMember): Promise<void>;
+  /** Writes `next` only if the record is still at the version `previous` was read at; ConflictError if not. */
+  replaceStaffMember(previous: StaffMember, next: StaffMember): Promise<StaffMember>;
+}
+
+/** The workforce identity pool, as staff management needs it. */
+export interface WorkforceDirectory {
+  /** The pool's subject for this email; null when there is no such identity. */
+  subjectOf(email: string): Promise<string | null>;
+  /** Blocks sign-in and revokes refresh tokens. */
+  disableUser(email: string): Promise<void>;
+  enableUser(email: string): Promise<void>;
 }

@@ -11,8 +11,9 @@ import type {
 import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { ConflictError, DependencyUnavailableError, DomainError, NotFoundError } from '../../shared/errors';
 import {
-  assertCanGrant,
+  assertMayGrant,
   assertMayManage,
+  laterInstant,
   memberOfCallerOrganization,
   revocationInstant,
 } from './membership-rules';
@@ -77,7 +78,7 @@ export async function createUser(
   body: CreateUserBody,
 ): Promise<UserView> {
   const permissions = body.permissions ?? [...DEFAULT_PERMISSIONS[body.role]];
-  assertCanGrant(permissions, principal);
+  assertMayGrant({ role: body.role, permissions }, principal);
   const orgName = await organizationName(deps, principal);
   const { userId, temporaryPassword } = await deps.identities.inviteUser({
     email: body.email,
@@ -101,8 +102,8 @@ export async function createUser(
       createdBy: principal.userId,
       invitationExpiresAt: expiresAt.toISOString(),
     };
-    await deps.accounts.addMember(member);
-    undo.unshift(() => deps.accounts.removeMember(member));
+    const stored = await deps.accounts.addMember(member);
+    undo.unshift(() => deps.accounts.removeMember(stored));
     await deps.identities.addToGroup(body.email, body.role);
     await deps.invitations.send({
       email: member.email,
@@ -142,15 +143,15 @@ export async function updateUserAccess(
   assertMayManage(target, principal);
   const role = body.role ?? target.role;
   const permissions = body.permissions ?? (body.role ? [...DEFAULT_PERMISSIONS[role]] : target.permissions);
-  assertCanGrant(permissions, principal);
+  assertMayGrant({ role, permissions }, principal);
   const next: Member = { ...target, role, permissions: [...new Set(permissions)] };
-  await deps.accounts.replaceMember(target, next);
+  const stored = await deps.accounts.replaceMember(target, next);
   if (role !== target.role) {
-    await withUndo([() => deps.accounts.replaceMember(next, target)], () =>
-      deps.identities.moveToGroup(target.email, target.role, role),
-    );
+    const undo = () =>
+      deps.accounts.replaceMember(stored, { ...stored, role: target.role, permissions: target.permissions });
+    await withUndo([undo], () => deps.identities.moveToGroup(target.email, target.role, role));
   }
-  return toUserView(next);
+  return toUserView(stored);
 }
 
 /** Blocks the user at once: their tokens stop working on the next request and sign-in is refused. */
@@ -161,17 +162,21 @@ export async function disableUser(deps: UserManagementDeps, principal: Principal
   const next: Member = {
     ...target,
     status: 'disabled',
-    tokensValidAfter: revocationInstant(deps.clock.now()),
+    tokensValidAfter: laterInstant(target.tokensValidAfter, revocationInstant(deps.clock.now())),
   };
   await deps.accounts.replaceMember(target, next);
   await deps.identities.disableUser(target.email);
   return toUserView(next);
 }
 
-/** Lets the user sign in again; tokens from before the disable stay refused. */
+/**
+ * Lets the user sign in again; tokens from before the disable stay refused. Giving access back is
+ * granting it, so the caller must be able to grant everything the user holds.
+ */
 export async function enableUser(deps: UserManagementDeps, principal: Principal, userId: string) {
   const target = await loadTarget(deps, principal, userId);
   assertMayManage(target, principal);
+  assertMayGrant(target, principal);
   if (target.status === 'active') return toUserView(target);
   const next: Member = { ...target, status: 'active' };
   await deps.identities.enableUser(target.email);
@@ -191,9 +196,14 @@ export async function removeUser(
   await deps.identities.deleteUser(target.email);
 }
 
-/** A fresh temporary password and expiry for someone who has not signed in yet. */
+/**
+ * A fresh temporary password and expiry for someone who has not signed in yet. The password is a
+ * credential for the user's access, so only someone who could have created that user may re-invite them.
+ */
 export async function resendInvitation(deps: UserManagementDeps, principal: Principal, userId: string) {
   const target = await loadTarget(deps, principal, userId);
+  assertMayManage(target, principal);
+  assertMayGrant(target, principal);
   if (!target.invitationExpiresAt) throw new ConflictError('This user has already signed in.');
   const expiresAt = invitationExpiry(deps.clock.now());
   const next: Member = { ...target, invitationExpiresAt: expiresAt.toISOString() };
@@ -210,28 +220,27 @@ export async function resendInvitation(deps: UserManagementDeps, principal: Prin
   return toUserView(next);
 }
 
-/** Every user may edit their own profile; access fields are not part of it. */
+/**
+ * Every user may edit their own profile; access fields are not part of it. The name is written alone, so
+ * a rename racing an administrator's change can neither undo it nor be refused because of it.
+ */
 export async function updateOwnProfile(
   deps: Pick<UserManagementDeps, 'accounts'>,
   principal: Principal,
   body: UpdateProfileBody,
 ): Promise<UserView> {
-  const member = await loadTarget(deps, principal, principal.userId);
-  const next: Member = { ...member, name: body.name };
-  await deps.accounts.replaceMember(member, next);
-  return toUserView(next);
+  return toUserView(await deps.accounts.renameMember(principal.userId, principal.orgId, body.name));
 }
 
-/** Ends every session: refresh tokens are revoked and access tokens issued until now are refused. */
+/**
+ * Ends every session: refresh tokens are revoked and access tokens issued until now are refused. The
+ * cut-off only ever moves forward, whatever else writes the membership meanwhile.
+ */
 export async function signOutEverywhere(
   deps: Pick<UserManagementDeps, 'accounts' | 'identities' | 'clock'>,
   principal: Principal,
   accessToken: string,
 ): Promise<void> {
-  const member = await loadTarget(deps, principal, principal.userId);
-  await deps.accounts.replaceMember(member, {
-    ...member,
-    tokensValidAfter: revocationInstant(deps.clock.now()),
-  });
+  await deps.accounts.revokeSessions(principal.userId, principal.orgId, revocationInstant(deps.clock.now()));
   await deps.identities.signOutEverywhere(accessToken);
 }

@@ -1,14 +1,17 @@
 import type { Member } from '#schemas/accounts/entities';
+import type { StaffMember } from '#schemas/accounts/staff';
 import { UnauthenticatedError } from '../errors';
 import type { RouteAccess } from '../http/route';
 import type { CustomerPrincipal, Principal, VerifiedToken, WorkforcePrincipal } from './principal';
 
 /**
- * Port: the membership records authorization reads on every request, and the one write it makes (a
- * first sign-in ends an invitation).
+ * Port: the membership and staff records authorization reads on every request, and the one write it
+ * makes (a first sign-in ends an invitation).
  */
 export interface MembershipRecords {
   getMember(userId: string): Promise<Member | null>;
+  /** PACScribe's own staff, by workforce-pool subject; null when they have no record. */
+  getStaffMember(staffId: string): Promise<StaffMember | null>;
   /** Records that an invited user has signed in; false if the invitation was already accepted. */
   acceptInvitation(userId: string): Promise<boolean>;
 }
@@ -25,11 +28,7 @@ export async function resolveCustomerPrincipal(
   if (token.pool !== 'customers') throw new UnauthenticatedError('This token cannot be used here.');
   const member = await memberships.getMember(token.subject);
   if (member?.status !== 'active') throw new UnauthenticatedError('The account is not active.');
-  // Token iat has one-second resolution, so compare whole seconds.
-  const validAfterSeconds = Math.floor(Date.parse(member.tokensValidAfter) / 1000);
-  if (Math.floor(token.issuedAt.getTime() / 1000) < validAfterSeconds) {
-    throw new UnauthenticatedError('The session has ended; sign in again.');
-  }
+  assertIssuedAfter(token, member.tokensValidAfter);
   if (member.invitationExpiresAt) {
     // Enforced here as well as by the pool's temporary-password validity.
     if (Date.parse(member.invitationExpiresAt) < now.getTime()) {
@@ -46,10 +45,28 @@ export async function resolveCustomerPrincipal(
   };
 }
 
-/** Staff tokens only; group membership comes from the workforce pool, which PACScribe administers. */
-export function resolveWorkforcePrincipal(token: VerifiedToken): WorkforcePrincipal {
+/**
+ * Staff tokens only, checked against the staff record on every request as a customer's are against the
+ * membership: a missing or disabled record, or a token issued before the record's cut-off, is refused at
+ * once; the groups are the record's (authoritative), whatever the token still says.
+ */
+export async function resolveWorkforcePrincipal(
+  token: VerifiedToken,
+  records: MembershipRecords,
+): Promise<WorkforcePrincipal> {
   if (token.pool !== 'support') throw new UnauthenticatedError('This token cannot be used here.');
-  return { kind: 'workforce', staffId: token.subject, groups: token.groups };
+  const staff = await records.getStaffMember(token.subject);
+  if (staff?.status !== 'active') throw new UnauthenticatedError('The staff account is not active.');
+  assertIssuedAfter(token, staff.tokensValidAfter);
+  return { kind: 'workforce', staffId: staff.staffId, groups: [...staff.groups] };
+}
+
+/** Token iat has one-second resolution, so the cut-off is compared in whole seconds. */
+function assertIssuedAfter(token: VerifiedToken, tokensValidAfter: string): void {
+  const validAfterSeconds = Math.floor(Date.parse(tokensValidAfter) / 1000);
+  if (Math.floor(token.issuedAt.getTime() / 1000) < validAfterSeconds) {
+    throw new UnauthenticatedError('The session has ended; sign in again.');
+  }
 }
 
 /** A route's population decides which pool's tokens it takes: customers and staff never cross. */
@@ -58,8 +75,8 @@ export function resolvePrincipal(
   token: VerifiedToken,
   memberships: MembershipRecords,
   now: Date,
-): Promise<Principal> | Principal {
+): Promise<Principal> {
   return access.kind === 'workforce'
-    ? resolveWorkforcePrincipal(token)
+    ? resolveWorkforcePrincipal(token, memberships)
     : resolveCustomerPrincipal(token, memberships, now);
 }

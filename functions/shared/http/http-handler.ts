@@ -3,9 +3,10 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { IdSchema } from '#schemas/accounts/entities';
 import type { AuditObject } from '#schemas/audit/audit-event';
 import { authorize } from '../auth/policy';
-import type { Principal } from '../auth/principal';
+import type { Principal, VerifiedToken } from '../auth/principal';
 import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError } from '../errors';
@@ -34,6 +35,7 @@ import type {
   PathParameter,
   PrincipalOf,
   QueryOf,
+  RouteAccess,
   RouteDefinition,
   TypedResult,
 } from './route';
@@ -88,6 +90,11 @@ interface RequestState {
   startedAt: number;
   requestId: string;
   principal: Principal | null;
+  /**
+   * Who a verified staff token names, known before their staff record is checked: the actor the audit
+   * record names when the request is refused (the principal then stays null).
+   */
+  claimedBy: Principal | null;
   accessToken: string | null;
   params: Record<string, string>;
   body: unknown;
@@ -133,7 +140,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
       try {
         await deps.auditor.record({
           event,
-          principal: state.principal,
+          principal: state.principal ?? state.claimedBy,
           notes: state.audit,
           source: {
             ip: request.event.requestContext?.identity?.sourceIp ?? null,
@@ -162,6 +169,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
         startedAt: Date.now(),
         requestId,
         principal: null,
+        claimedBy: null,
         accessToken: null,
         params: {},
         body: undefined,
@@ -218,7 +226,31 @@ function browserAccess(runtime: () => Promise<HttpRuntime>): HttpMiddleware {
   return { after: addHeaders, onError: addHeaders };
 }
 
-/** Token → principal (from the membership record) → the route's access rule. Deny by default. */
+/**
+ * A staff request, as soon as its token is verified as the workforce pool's: who sent it, and the
+ * organization it targets (from where the route's access says, if that is a well-formed id), so that a
+ * refusal by the staff record or the group check is recorded in that organization's trail under that
+ * staff member. An unverified token names nobody and targets nothing: it cannot write into a trail.
+ */
+function noteStaffRequest(
+  state: RequestState,
+  access: Extract<RouteAccess, { kind: 'workforce' }>,
+  verified: VerifiedToken,
+  event: APIGatewayProxyEvent,
+): void {
+  if (verified.pool !== 'support') return;
+  state.claimedBy = { kind: 'workforce', staffId: verified.subject, groups: verified.groups };
+  if (!access.target) return;
+  const name = access.target.query;
+  const values =
+    event.multiValueQueryStringParameters?.[name] ??
+    (event.queryStringParameters?.[name] === undefined ? [] : [event.queryStringParameters[name]]);
+  // A repeated parameter is refused later; it names no single organization, so none is assumed here.
+  const orgId = values.length === 1 ? IdSchema.safeParse(values[0]) : null;
+  if (orgId?.success) state.audit.subject = { orgId: orgId.data, userId: null };
+}
+
+/** Token → principal (from the membership or staff record) → the route's access rule. Deny by default. */
 function authenticateAndAuthorize(
   route: RouteDefinition,
   runtime: () => Promise<HttpRuntime>,
@@ -232,6 +264,7 @@ function authenticateAndAuthorize(
         throw new DependencyUnavailableError('Sign-in could not be checked just now; please retry.');
       });
       const verified = await deps.tokens.verify(token);
+      if (route.access.kind === 'workforce') noteStaffRequest(state, route.access, verified, request.event);
       state.principal = await resolvePrincipal(route.access, verified, deps.memberships, deps.clock.now());
       state.accessToken = token;
       authorize(state.principal, route.access);

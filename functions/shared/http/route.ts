@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Action } from '#schemas/accounts/roles';
+import type { WorkforceGroup } from '#schemas/accounts/staff';
 import type { AuditEventName, AuditObject } from '#schemas/audit/audit-event';
 import type { Binding } from '#schemas/shared/env';
 import type { CustomerPrincipal, WorkforcePrincipal } from '../auth/principal';
@@ -22,16 +23,22 @@ export type BoundedContext =
  * - public: no token; the route carries its own checks (reviewed exception, with the reason).
  * - member: any active member of an organization, acting on their own records.
  * - action: a member holding that permission (or, when listed, one of `orActions`) in their organization.
- * - workforce: PACScribe staff (workforce pool) in that group; never a customer token.
+ * - workforce: PACScribe staff (workforce pool) in that group, by their staff record; never a customer
+ *   token. `target` names where the request says which organization it acts on, so that the request,
+ *   refused or not, is recorded in that organization's trail.
  */
 export type RouteAccess =
   | { kind: 'public'; reason: string }
   | { kind: 'member' }
   | { kind: 'action'; action: Action; orActions?: readonly Action[] }
-  | { kind: 'workforce'; group: WorkforceGroup };
+  | { kind: 'workforce'; group: WorkforceGroup; target?: WorkforceTarget };
 
-/** Groups of PACScribe's own staff in the separate workforce (support) pool. */
-export type WorkforceGroup = 'support-engineer' | 'compliance-reviewer';
+export type { WorkforceGroup };
+
+/** Where a workforce request names its target organization: a query parameter holding its id. */
+export interface WorkforceTarget {
+  query: string;
+}
 
 /** The names between braces in a path template: '/v1/users/{userId}' → 'userId'. */
 export type PathParameterName<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`

@@ -1,4 +1,5 @@
-import { callApi, postJson, signIn } from '../../support/local-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callApi, postJson, sentMail, signIn } from '../../support/local-client';
 import { localTables } from '../../support/local-tables';
 import {
   acceptInvitation,
@@ -210,6 +211,167 @@ describe('user management over HTTPS', () => {
     }
     const denied = records.filter((record) => record.event === 'access-denied');
     expect(denied.every((record) => record.outcome === 4 && record.actor.kind === 'customer')).toBe(true);
+  });
+});
+
+describe('[PP-06] a delegated user manager cannot raise anyone above themselves', () => {
+  it('refuses a technologist given manage-users every path to an administrator or a permission they lack, and changes nothing', async () => {
+    const delegated = await freshOrganization('delegate');
+    const { administrator, technologist, clinician } = delegated.users;
+    const granted = await callApi('PATCH', `/v1/users/${technologist.userId}`, {
+      token: administrator.accessToken,
+      body: JSON.stringify({ permissions: ['view', 'upload', 'edit', 'manage-users'] }),
+    });
+    expect(granted.status).toBe(200);
+    const pendingAdminEmail = `pending-admin-${Date.now()}@delegate.example`;
+    const pendingAdmin = await postJson(
+      '/v1/users',
+      { email: pendingAdminEmail, name: 'Pending Admin', role: 'administrator' },
+      administrator.accessToken,
+    );
+    expect(pendingAdmin.status).toBe(201);
+    const attackerEmail = `attacker-${Date.now()}@elsewhere.example`;
+    const usersNow = async () =>
+      (await callApi('GET', '/v1/users', { token: administrator.accessToken })).json().users;
+    const mailTo = async (email: string) =>
+      (await sentMail()).filter((mail) => mail.destination.to.includes(email)).length;
+    const before = {
+      users: await usersNow(),
+      attackerMail: await mailTo(attackerEmail),
+      adminMail: await mailTo(pendingAdminEmail),
+    };
+
+    const attempts = {
+      createAdministrator: await postJson(
+        '/v1/users',
+        {
+          email: attackerEmail,
+          name: 'Shadow',
+          role: 'administrator',
+          permissions: ['view', 'manage-users'],
+        },
+        technologist.accessToken,
+      ),
+      promoteToAdministrator: await callApi('PATCH', `/v1/users/${clinician.userId}`, {
+        token: technologist.accessToken,
+        body: JSON.stringify({ role: 'administrator', permissions: ['view'] }),
+      }),
+      reinviteAdministrator: await callApi('POST', `/v1/users/${pendingAdmin.json().userId}/invitation`, {
+        token: technologist.accessToken,
+      }),
+      grantUnheldPermission: await callApi('PATCH', `/v1/users/${clinician.userId}`, {
+        token: technologist.accessToken,
+        body: JSON.stringify({ permissions: ['view', 'export'] }),
+      }),
+      createWithUnheldPermission: await postJson(
+        '/v1/users',
+        {
+          email: `x-${attackerEmail}`,
+          name: 'Exporter',
+          role: 'radiologist',
+          permissions: ['view', 'export'],
+        },
+        technologist.accessToken,
+      ),
+    };
+
+    const outcomes = Object.fromEntries(
+      Object.entries(attempts).map(([path, response]) => [
+        path,
+        `${response.status} ${response.json().error?.code ?? ''}`,
+      ]),
+    );
+    expect(outcomes).toEqual({
+      createAdministrator: '403 forbidden',
+      promoteToAdministrator: '403 forbidden',
+      reinviteAdministrator: '403 forbidden',
+      grantUnheldPermission: '403 forbidden',
+      createWithUnheldPermission: '403 forbidden',
+    });
+    expect(await usersNow()).toEqual(before.users);
+    expect(await mailTo(attackerEmail)).toBe(before.attackerMail);
+    expect(await mailTo(pendingAdminEmail)).toBe(before.adminMail);
+    // What the delegate may still do: users no more powerful than a technologist.
+    const radiologist = await postJson(
+      '/v1/users',
+      { email: `rad-${Date.now()}@delegate.example`, name: 'Rad', role: 'radiologist' },
+      technologist.accessToken,
+    );
+    expect(radiologist.status).toBe(201);
+  });
+});
+
+describe('concurrent writes to one membership keep every change', () => {
+  const TRIES = 5;
+  const BURST = 20;
+  /** Half the burst before the contested write, half after, none awaited: their reads and writes straddle it. */
+  function burstAround<T, U>(write: () => Promise<T>, rename: (index: number) => Promise<U>) {
+    const before = Array.from({ length: BURST / 2 }, (_, index) => rename(index));
+    const contested = write();
+    const after = Array.from({ length: BURST / 2 }, (_, index) => rename(BURST / 2 + index));
+    return Promise.all([contested, Promise.all([...before, ...after])]);
+  }
+
+  it('[PP-06] a burst of self-renames never brings back a permission an administrator withdrew', async () => {
+    const raced = await freshOrganization('race');
+    const { administrator, technologist } = raced.users;
+    const setPermissions = (permissions: string[]) =>
+      callApi('PATCH', `/v1/users/${technologist.userId}`, {
+        token: administrator.accessToken,
+        body: JSON.stringify({ permissions }),
+      });
+    let lost = 0;
+    for (let attempt = 0; attempt < TRIES; attempt += 1) {
+      expect((await setPermissions(['view', 'upload', 'edit'])).status).toBe(200);
+
+      const [withdrawn, renames] = await burstAround(
+        () => setPermissions(['view', 'edit']),
+        (index) =>
+          callApi('PATCH', '/v1/me', {
+            token: technologist.accessToken,
+            body: JSON.stringify({ name: `Tess ${attempt}.${index}` }),
+          }),
+      );
+
+      expect(withdrawn.status).toBe(200);
+      // A rename writes the name alone: it neither conflicts with the withdrawal nor fails.
+      expect(new Set(renames.map((rename) => rename.status))).toEqual(new Set([200]));
+      const stored = await tables.accountsItem(`USER#${technologist.userId}`, 'MEMBER');
+      if (stored?.permissions.includes('upload')) lost += 1;
+    }
+    expect((await tables.accountsItem(`ORG#${raced.orgId}`, 'ORG'))?.adminCount).toBe(1);
+    console.info(`withdrawn permission brought back by concurrent renames: ${lost}/${TRIES}`);
+    expect(lost).toBe(0);
+  });
+
+  it('[PP-18] a burst of self-renames never moves the sign-out-everywhere cut-off backwards', async () => {
+    const raced = await freshOrganization('race-signout');
+    const { radiologist } = raced.users;
+    let lost = 0;
+    for (let attempt = 0; attempt < TRIES; attempt += 1) {
+      const session = await signIn(radiologist.email, radiologist.password);
+      const sentAt = Date.now();
+
+      const [signedOut, renames] = await burstAround(
+        () => callApi('POST', '/v1/me/sign-out', { token: session.accessToken }),
+        (index) =>
+          callApi('PATCH', '/v1/me', {
+            token: session.accessToken,
+            body: JSON.stringify({ name: `Rae ${attempt}.${index}` }),
+          }),
+      );
+
+      expect(signedOut.status).toBe(204);
+      // Renames sent before the cut-off succeed, later ones are refused; none conflicts or fails.
+      for (const rename of renames) expect([200, 401]).toContain(rename.status);
+      const stored = await tables.accountsItem(`USER#${radiologist.userId}`, 'MEMBER');
+      const oldToken = await callApi('GET', '/v1/me', { token: session.accessToken });
+      if (Date.parse(String(stored?.tokensValidAfter)) < sentAt || oldToken.status !== 401) lost += 1;
+      // The cut-off is rounded up to the next whole second: the next sign-in must come after it.
+      await sleep(1100);
+    }
+    console.info(`sign-out cut-off moved backwards by concurrent renames: ${lost}/${TRIES}`);
+    expect(lost).toBe(0);
   });
 });
 

@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
+import { CognitoIdentityDirectory } from '../../../functions/accounts/adapters/cognito-identity-directory';
 import { DynamoAuditChainStore } from '../../../functions/audit/adapters/dynamo-audit-log';
 import type { ChainedAuditRecord } from '../../../functions/audit/core/archive';
 import { verifyChain } from '../../../functions/audit/core/hash-chain';
@@ -234,6 +238,162 @@ describe('PACScribe compliance staff', () => {
 
     expect((await callApi('GET', query, { token: engineer.accessToken })).status).toBe(403);
     expect((await callApi('GET', query, { token: admin() })).status).toBe(401);
+  });
+});
+
+describe('PACScribe staff records', () => {
+  const subjectOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).sub as string;
+  const reviewQuery = (orgId: string) =>
+    `/v1/workforce/audit-events?orgId=${orgId}&limit=1&reason=${encodeURIComponent('Access review, ticket CR-4711')}`;
+
+  /** A new identity in the workforce pool, as PACScribe's IdP administrators would create one. */
+  async function newStaffIdentity(group: string) {
+    const config = localConfig();
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: config.supportCognito.endpoint,
+      region: config.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const email = `staff-${randomUUID().slice(0, 8)}@pacscribe.example`;
+    const password = `Staff-${randomUUID().slice(0, 8)}-Passw0rd!`;
+    try {
+      const directory = new CognitoIdentityDirectory(cognito, config.supportCognito.userPoolId);
+      const { userId } = await directory.createUser({ email, name: 'Test Staff', password });
+      await directory.addToGroup(email, group);
+      return { email, password, staffId: userId };
+    } finally {
+      cognito.destroy();
+    }
+  }
+
+  /** The staff record as it sits in the accounts table (STAFF#<sub> / STAFF). */
+  const writeStaffRecord = (staffId: string, email: string, status: 'active' | 'disabled') =>
+    documents.send(
+      new PutCommand({
+        TableName: localConfig().tables.accounts,
+        Item: {
+          pk: `STAFF#${staffId}`,
+          sk: 'STAFF',
+          gsi1pk: 'STAFF',
+          gsi1sk: `STAFF#${email}`,
+          type: 'staff',
+          staffId,
+          email,
+          name: 'Test Staff',
+          groups: ['compliance-reviewer'],
+          status,
+          tokensValidAfter: '2026-01-01T00:00:00.000Z',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          createdBy: 'integration-test',
+          version: status === 'active' ? 1 : 2,
+        },
+      }),
+    );
+
+  async function recordedIn(target: TestOrganization, response: ApiResponse, staffId: string) {
+    const events = await allPages(
+      `/v1/audit-events?actor=${staffId}&limit=1000`,
+      target.users.administrator.accessToken,
+    );
+    return events.find((event) => event.requestId === requestIdOf(response));
+  }
+
+  it('[PP-09] refuses a disabled staff member’s still-valid token at once, and records the refusal in the targeted organization’s trail', async () => {
+    const person = await newStaffIdentity('compliance-reviewer');
+    await writeStaffRecord(person.staffId, person.email, 'active');
+    const { accessToken } = await signIn(person.email, person.password, 'support');
+    expect((await callApi('GET', reviewQuery(org.orgId), { token: accessToken })).status).toBe(200);
+
+    await writeStaffRecord(person.staffId, person.email, 'disabled');
+    const refused = await callApi('GET', reviewQuery(org.orgId), { token: accessToken });
+
+    expect(refused.status).toBe(401);
+    expect(await recordedIn(org, refused, person.staffId)).toMatchObject({
+      event: 'authentication-failed',
+      outcome: 4,
+      actor: { kind: 'support', userId: person.staffId },
+    });
+  });
+
+  it('[PP-09] a support engineer refused the compliance route is recorded in the trail of the organization it named', async () => {
+    const engineer = localConfig().users.find((user) => user.role === 'support-engineer');
+    if (!engineer) throw new Error('no seeded support engineer');
+    const { accessToken } = await signIn(engineer.email, engineer.password, 'support');
+
+    const refused = await callApi('GET', reviewQuery(org.orgId), { token: accessToken });
+
+    expect(refused.status).toBe(403);
+    expect(await recordedIn(org, refused, subjectOf(accessToken))).toMatchObject({
+      event: 'access-denied',
+      outcome: 4,
+      actor: { kind: 'support', userId: subjectOf(accessToken), role: 'support-engineer' },
+    });
+  });
+
+  it('[PP-09] npm run staff adds, lists, disables, re-enables and regroups a staff record, each effective at once', async () => {
+    const staffCli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/staff-cli.ts',
+          ...args,
+          '--by',
+          'integration-test',
+          '--data-dir',
+          path.dirname(String(process.env.PACSCRIBE_LOCAL_CONFIG)),
+        ],
+        {
+          cwd: path.resolve(__dirname, '../../..'),
+          encoding: 'utf8',
+          env: { ...process.env, NODE_NO_WARNINGS: '1' },
+        },
+      );
+    const person = await newStaffIdentity('compliance-reviewer');
+    const review = (token: string) => callApi('GET', reviewQuery(org.orgId), { token });
+
+    const before = await signIn(person.email, person.password, 'support');
+    expect((await review(before.accessToken)).status).toBe(401);
+    const added = staffCli(
+      'add',
+      '--email',
+      person.email,
+      '--groups',
+      'compliance-reviewer',
+      '--name',
+      'Ada',
+    );
+    expect(added.stderr).not.toMatch(/error/i);
+    expect(added.status).toBe(0);
+    await sleep(1100);
+    const first = await signIn(person.email, person.password, 'support');
+    expect((await review(first.accessToken)).status).toBe(200);
+    const listed = JSON.parse(staffCli('list', '--format', 'json').stdout);
+    expect(listed).toContainEqual(
+      expect.objectContaining({
+        staffId: person.staffId,
+        email: person.email,
+        groups: ['compliance-reviewer'],
+        status: 'active',
+        createdBy: 'integration-test',
+      }),
+    );
+
+    expect(staffCli('disable', '--email', person.email).status).toBe(0);
+    expect((await review(first.accessToken)).status).toBe(401);
+    await expect(signIn(person.email, person.password, 'support')).rejects.toThrow();
+
+    expect(staffCli('enable', '--email', person.email).status).toBe(0);
+    expect((await review(first.accessToken)).status).toBe(401);
+    await sleep(1100);
+    const second = await signIn(person.email, person.password, 'support');
+    expect((await review(second.accessToken)).status).toBe(200);
+
+    expect(staffCli('groups', '--staff-id', person.staffId, '--groups', 'support-engineer').status).toBe(0);
+    expect((await review(second.accessToken)).status).toBe(403);
+    expect(staffCli('add', '--email', person.email, '--groups', 'support-engineer').status).toBe(1);
   });
 });
 

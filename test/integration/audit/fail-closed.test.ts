@@ -131,7 +131,10 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
   }),
   storeInstancesInStudy: () => ({
     contentType: STOW_CONTENT_TYPE,
-    body: stowBody([ctInstance({ studyInstanceUid: ids.study ?? '', patientName: PATIENT_NAME })]),
+    // The study's own patient: an instance naming another patient is refused whatever the audit trail.
+    body: stowBody([
+      ctInstance({ studyInstanceUid: ids.study ?? '', patientName: PATIENT_NAME, patientId: PATIENT_ID }),
+    ]),
   }),
 };
 

@@ -280,3 +280,193 @@ describe('user management', () => {
     expect(identities.signedOutTokens).toEqual(['the-access-token']);
   });
 });
+
+describe('delegated user management cannot raise anyone above the delegate', () => {
+  /** A technologist an administrator has given manage-users: the pen test's delegated user manager. */
+  async function withDelegate() {
+    const context = await setup();
+    const delegate = member('delegate', 'technologist', 'org-a', {
+      permissions: ['view', 'upload', 'edit', 'manage-users'],
+    });
+    await context.accounts.addMember(delegate);
+    const pendingAdmin = await createUser(context.deps, context.asAdmin, {
+      email: 'pending-admin@org-a.example',
+      name: 'Pending Admin',
+      role: 'administrator',
+    });
+    const clinician = await addUser(context.deps, 'clinician');
+    context.invitations.sent.length = 0;
+    const snapshot = async () => ({
+      users: (await listUsers(context.deps, context.asAdmin)).users,
+      identities: structuredClone([...context.identities.users.entries()]),
+      adminCount: context.accounts.organizations.get('org-a')?.adminCount,
+    });
+    return { ...context, asDelegate: principalOf(delegate), pendingAdmin, clinician, snapshot };
+  }
+
+  it('[PP-06] refuses to create an administrator, even with permissions the delegate holds', async () => {
+    const { deps, asDelegate, invitations, snapshot } = await withDelegate();
+    const before = await snapshot();
+
+    for (const permissions of [undefined, ['view'] as Action[], ['view', 'manage-users'] as Action[]]) {
+      await expect(
+        createUser(deps, asDelegate, {
+          email: 'attacker@elsewhere.example',
+          name: 'Shadow Admin',
+          role: 'administrator',
+          ...(permissions ? { permissions } : {}),
+        }),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+    }
+
+    expect(invitations.sent).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('[PP-06] refuses to promote anyone to administrator', async () => {
+    const { deps, asDelegate, clinician, snapshot } = await withDelegate();
+    const before = await snapshot();
+
+    await expect(
+      updateUserAccess(deps, asDelegate, clinician.userId, { role: 'administrator', permissions: ['view'] }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      updateUserAccess(deps, asDelegate, clinician.userId, { role: 'administrator' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('[PP-06] refuses to re-invite an administrator (a fresh temporary password is a credential)', async () => {
+    const { deps, asDelegate, pendingAdmin, invitations, snapshot } = await withDelegate();
+    const before = await snapshot();
+
+    await expect(resendInvitation(deps, asDelegate, pendingAdmin.userId)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+
+    expect(invitations.sent).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('[PP-06] counts a role’s default permissions as granted: no role whose defaults the delegate lacks', async () => {
+    const { deps, accounts, asDelegate } = await withDelegate();
+    const clinicianManager = member('clin-manager', 'clinician', 'org-a', {
+      permissions: ['view', 'manage-users'],
+    });
+    await accounts.addMember(clinicianManager);
+
+    // technologist (view, upload, edit) ⊇ radiologist (view, edit): allowed.
+    await expect(
+      createUser(deps, asDelegate, { email: 'rad@org-a.example', name: 'Rad', role: 'radiologist' }),
+    ).resolves.toMatchObject({ role: 'radiologist', permissions: ['edit', 'view'] });
+    // clinician (view) ⊉ technologist (view, upload, edit): refused, by default or by role change.
+    await expect(
+      createUser(deps, principalOf(clinicianManager), {
+        email: 'tech@org-a.example',
+        name: 'Tech',
+        role: 'technologist',
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const clinician = await addUser(deps, 'clinician');
+    await expect(
+      updateUserAccess(deps, principalOf(clinicianManager), clinician.userId, { role: 'technologist' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('[PP-06] refuses to re-invite a user who holds permissions the delegate lacks', async () => {
+    const { deps, asAdmin, asDelegate, invitations } = await withDelegate();
+    const exporter = await createUser(deps, asAdmin, {
+      email: 'exporter@org-a.example',
+      name: 'Exporter',
+      role: 'radiologist',
+      permissions: ['view', 'edit', 'export'],
+    });
+    invitations.sent.length = 0;
+
+    await expect(resendInvitation(deps, asDelegate, exporter.userId)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(invitations.sent).toEqual([]);
+  });
+
+  it('[PP-06] a non-administrator holding every permission still cannot create or promote an administrator', async () => {
+    const { deps, accounts, clinician } = await withDelegate();
+    const everything = member('everything', 'radiologist', 'org-a', { permissions: [...ACTIONS] });
+    await accounts.addMember(everything);
+
+    await expect(
+      createUser(deps, principalOf(everything), {
+        email: 'x@org-a.example',
+        name: 'X',
+        role: 'administrator',
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      updateUserAccess(deps, principalOf(everything), clinician.userId, { role: 'administrator' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('[PP-06] an administrator still creates, promotes and re-invites administrators', async () => {
+    const { deps, asAdmin, clinician, pendingAdmin } = await withDelegate();
+
+    await expect(
+      createUser(deps, asAdmin, { email: 'admin3@org-a.example', name: 'Third', role: 'administrator' }),
+    ).resolves.toMatchObject({ role: 'administrator' });
+    await expect(
+      updateUserAccess(deps, asAdmin, clinician.userId, { role: 'administrator' }),
+    ).resolves.toMatchObject({ role: 'administrator' });
+    await expect(resendInvitation(deps, asAdmin, pendingAdmin.userId)).resolves.toMatchObject({
+      userId: pendingAdmin.userId,
+    });
+  });
+});
+
+describe('concurrent writes to one membership', () => {
+  it('[PP-06] a rename racing an administrator’s withdrawal keeps the withdrawal and the new name', async () => {
+    const { deps, accounts, asAdmin } = await setup();
+    const technologist = await addUser(deps, 'technologist');
+    const asTechnologist = principalOf(member(technologist.userId, 'technologist'));
+
+    await Promise.all([
+      updateOwnProfile(deps, asTechnologist, { name: 'Tess Renamed' }),
+      updateUserAccess(deps, asAdmin, technologist.userId, { permissions: ['view', 'edit'] }),
+      updateOwnProfile(deps, asTechnologist, { name: 'Tess Renamed' }),
+    ]);
+
+    expect(await accounts.getMember(technologist.userId)).toMatchObject({
+      name: 'Tess Renamed',
+      permissions: ['view', 'edit'],
+    });
+  });
+
+  it('[PP-06] of two access changes prepared from the same read, the second answers a conflict', async () => {
+    const { deps, accounts, asAdmin } = await setup();
+    const second = await addUser(deps, 'administrator');
+    const asSecond = principalOf(member(second.userId, 'administrator'));
+    const clinician = await addUser(deps, 'clinician');
+
+    const results = await Promise.allSettled([
+      updateUserAccess(deps, asAdmin, clinician.userId, { permissions: ['view', 'export'] }),
+      updateUserAccess(deps, asSecond, clinician.userId, { permissions: ['view', 'share'] }),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    expect((await accounts.getMember(clinician.userId))?.permissions).toEqual(['view', 'export']);
+  });
+
+  it('[PP-18] sign-out everywhere racing a rename keeps the cut-off, and a disable never moves it back', async () => {
+    const { deps, accounts, asAdmin } = await setup();
+    const clinician = await addUser(deps, 'clinician');
+    const asClinician = principalOf(member(clinician.userId, 'clinician'));
+
+    await Promise.all([
+      updateOwnProfile(deps, asClinician, { name: 'Casey' }),
+      signOutEverywhere(deps, asClinician, 'token'),
+      updateOwnProfile(deps, asClinician, { name: 'Casey' }),
+    ]);
+    expect((await accounts.getMember(clinician.userId))?.tokensValidAfter).toBe('2026-11-24T12:00:01.000Z');
+
+    await disableUser({ ...deps, clock: fixedClock('2026-11-24T11:00:00.000Z') }, asAdmin, clinician.userId);
+    expect((await accounts.getMember(clinician.userId))?.tokensValidAfter).toBe('2026-11-24T12:00:01.000Z');
+  });
+});

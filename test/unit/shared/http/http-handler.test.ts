@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { accountsRoutes } from '../../../../functions/accounts/routes';
 import { RequestAuditTrail } from '../../../../functions/audit/core/request-audit-trail';
+import { auditRoutes } from '../../../../functions/audit/routes';
 import type { VerifiedToken } from '../../../../functions/shared/auth/principal';
 import type { TokenVerifier } from '../../../../functions/shared/auth/token-verifier';
 import { UnauthenticatedError } from '../../../../functions/shared/errors';
@@ -11,6 +12,7 @@ import {
 import { created, ok } from '../../../../functions/shared/http/responses';
 import type { RouteDefinition } from '../../../../functions/shared/http/route';
 import type { Member } from '../../../../schemas/accounts/entities';
+import type { StaffMember } from '../../../../schemas/accounts/staff';
 import { loadEvent, testContext } from '../../../support/events';
 import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
 
@@ -280,5 +282,118 @@ describe('the HTTP middleware stack', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toMatch(/arn:|pacscribe-accounts|exploded/);
     expect(body(response).error).toMatchObject({ code: 'internal_error', requestId: expect.any(String) });
+  });
+});
+
+describe('PACScribe staff requests', () => {
+  // The real compliance route: its access rule (group, target organization from ?orgId) and query schema.
+  const complianceRoute = probing(auditRoutes.queryAuditEventsAcrossOrganizations);
+  const STAFF_ID = 'staff-1';
+  const staffRecord = (overrides: Partial<StaffMember> = {}): StaffMember => ({
+    staffId: STAFF_ID,
+    email: 'reviewer@pacscribe.example',
+    name: 'Rene Reviewer',
+    groups: ['compliance-reviewer'],
+    status: 'active',
+    tokensValidAfter: '2026-11-01T00:00:00.000Z',
+    createdAt: '2026-11-01T00:00:00.000Z',
+    createdBy: 'ops',
+    ...overrides,
+  });
+  const staffToken = (overrides: Partial<VerifiedToken> = {}) =>
+    setup({ subject: STAFF_ID, pool: 'support', groups: ['compliance-reviewer'], ...overrides });
+  const complianceEvent = (orgId = 'org-x') => {
+    const event = loadEvent('accounts/apigw/get-me.valid.json');
+    event.path = '/v1/workforce/audit-events';
+    event.resource = '/v1/workforce/audit-events';
+    event.queryStringParameters = { orgId, reason: 'Quarterly HIPAA access review' };
+    event.multiValueQueryStringParameters = { orgId: [orgId], reason: ['Quarterly HIPAA access review'] };
+    return event;
+  };
+  const handlerOf = (runtime: () => Promise<HttpRuntime>) =>
+    httpHandler(complianceRoute, async () => ok({ events: [] }), runtime);
+
+  it('[PP-09] admits an active staff member, by the groups of their staff record', async () => {
+    // The token carries no group at all: the record, not the token, is authoritative.
+    const { accounts, audit, runtime } = staffToken({ groups: [] });
+    accounts.staff.set(STAFF_ID, staffRecord());
+
+    const response = await run(handlerOf(runtime), complianceEvent());
+
+    expect(response.statusCode).toBe(200);
+    expect(audit.records[0]).toMatchObject({
+      orgId: 'org-x',
+      actor: { kind: 'support', userId: STAFF_ID, role: 'compliance-reviewer' },
+    });
+  });
+
+  it('[PP-09] refuses a disabled staff member’s still-valid token at once, in the trail of the organization it targeted', async () => {
+    const { accounts, audit, runtime } = staffToken();
+    accounts.staff.set(STAFF_ID, staffRecord({ status: 'disabled' }));
+    let ran = false;
+    const handler = httpHandler(
+      complianceRoute,
+      async () => {
+        ran = true;
+        return ok({});
+      },
+      runtime,
+    );
+
+    const response = await run(handler, complianceEvent());
+
+    expect(response.statusCode).toBe(401);
+    expect(ran).toBe(false);
+    expect(audit.records).toHaveLength(1);
+    expect(audit.records[0]).toMatchObject({
+      event: 'authentication-failed',
+      outcome: 4,
+      orgId: 'org-x',
+      actor: { kind: 'support', userId: STAFF_ID },
+    });
+  });
+
+  it('[PP-09] refuses staff without a record, and tokens issued before their record’s cut-off', async () => {
+    const missing = staffToken();
+    const cutOff = staffToken();
+    cutOff.accounts.staff.set(STAFF_ID, staffRecord({ tokensValidAfter: '2026-11-24T12:00:01.000Z' }));
+
+    expect((await run(handlerOf(missing.runtime), complianceEvent())).statusCode).toBe(401);
+    expect((await run(handlerOf(cutOff.runtime), complianceEvent())).statusCode).toBe(401);
+    expect([...missing.audit.records, ...cutOff.audit.records].map((record) => record.orgId)).toEqual([
+      'org-x',
+      'org-x',
+    ]);
+  });
+
+  it('[PP-09] refuses a group the record does not give, whatever the token says, in the targeted organization’s trail', async () => {
+    const { accounts, audit, runtime } = staffToken({ groups: ['compliance-reviewer'] });
+    accounts.staff.set(STAFF_ID, staffRecord({ groups: ['support-engineer'] }));
+
+    const response = await run(handlerOf(runtime), complianceEvent());
+
+    expect(response.statusCode).toBe(403);
+    expect(audit.records[0]).toMatchObject({
+      event: 'access-denied',
+      orgId: 'org-x',
+      actor: { kind: 'support', userId: STAFF_ID, role: 'support-engineer' },
+    });
+  });
+
+  it('[PP-18] names no organization from a malformed target, an unverified token or a customer token', async () => {
+    const malformed = staffToken();
+    const customer = setup();
+    customer.accounts.members.set('user-clin', member());
+    const unverified = setup();
+    const noToken = complianceEvent();
+    noToken.headers.Authorization = 'Bearer not-the-token';
+
+    await run(handlerOf(malformed.runtime), complianceEvent('../org x'));
+    await run(handlerOf(customer.runtime), complianceEvent());
+    await run(handlerOf(unverified.runtime), noToken);
+
+    expect(malformed.audit.records[0]).toMatchObject({ orgId: 'system', actor: { kind: 'support' } });
+    expect(customer.audit.records[0]).toMatchObject({ orgId: 'system', httpStatus: 401 });
+    expect(unverified.audit.records[0]).toMatchObject({ orgId: 'system', actor: { kind: 'anonymous' } });
   });
 });
