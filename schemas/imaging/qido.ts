@@ -19,8 +19,18 @@ const uidList = z
   .transform((value) => value.split(','))
   .pipe(z.array(DicomUidSchema).max(50));
 
-/** A PN value to match: up to 64 characters of a name, * and ? wildcards. */
-const NamePattern = z.string().trim().min(1).max(64);
+/** Wildcards one name pattern may hold; real searches use one or two. */
+export const MAX_NAME_WILDCARDS = 16;
+
+/** A PN value to match: up to 64 characters of a name, with at most 16 * and ? wildcards. */
+const NamePattern = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((value) => value.replace(/[^*?]/g, '').length <= MAX_NAME_WILDCARDS, {
+    message: `must hold at most ${MAX_NAME_WILDCARDS} wildcards (* or ?)`,
+  });
 
 /** includefield: `all`, or attribute keywords / 8-digit tags separated by commas. */
 const IncludeField = z

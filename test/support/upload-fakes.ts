@@ -154,8 +154,9 @@ export class RecordingUploadAudit implements UploadAuditTrail {
 }
 
 /**
- * The imaging index and object store as far as the storage path uses them (find, add, put, delete),
- * keyed by organization and SOP Instance UID.
+ * The imaging index and object store as far as the storage path uses them (find, study, add, put,
+ * delete), keyed by organization and SOP Instance UID. It keeps no study records, so every instance
+ * joins its study as the first.
  */
 export class MemoryInstanceStore {
   instances = new Map<string, StoredInstance>();
@@ -164,6 +165,7 @@ export class MemoryInstanceStore {
   readonly index = {
     findInstance: async (orgId: string, _study: string, sop: string) =>
       this.instances.get(`${orgId}/${sop}`) ?? null,
+    getStudy: async () => null,
     addInstance: async (instance: StoredInstance) => {
       const key = `${instance.orgId}/${instance.sopInstanceUid}`;
       if (this.instances.has(key)) return 'exists' as const;

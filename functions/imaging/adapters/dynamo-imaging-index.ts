@@ -49,6 +49,7 @@ const MAX_ADD_ATTEMPTS = 4;
 /** The items of addInstance's transaction, by position: cancellation reasons come in this order. */
 const SOP_ITEM = 0;
 const SERIES_ITEM = 2;
+const STUDY_ITEM = 3;
 
 const toStudy = (item: Record<string, unknown>): StudyRecord => parseItem(StudyItemSchema, 'study', item);
 const toSeries = (item: Record<string, unknown>): SeriesRecord => parseItem(SeriesItemSchema, 'series', item);
@@ -68,13 +69,14 @@ export class DynamoImagingIndex implements ImagingIndex {
    * One transaction writes both instance items and counts the instance in its series and study. Whether
    * the instance opens a new series is read first and then made a condition of the series write, so two
    * concurrent first instances of one series cannot both count it: the one that commits second finds its
-   * condition failed, reads the series again and retries as a later instance.
+   * condition failed, reads the series again and retries as a later instance. The study write holds only
+   * if the study names this instance's patient, so nothing of an instance of another patient is written.
    */
   async addInstance(
     instance: StoredInstance,
     parsed: ParsedInstance,
     metadata: string,
-  ): Promise<'added' | 'exists'> {
+  ): Promise<'added' | 'exists' | 'patient-mismatch'> {
     for (let attempt = 1; ; attempt += 1) {
       const seriesIsNew = !(await this.seriesExists(instance));
       try {
@@ -99,6 +101,7 @@ export class DynamoImagingIndex implements ImagingIndex {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
         if (reasons[SOP_ITEM]?.Code === 'ConditionalCheckFailed') return 'exists';
+        if (reasons[STUDY_ITEM]?.Code === 'ConditionalCheckFailed') return 'patient-mismatch';
         const seriesChanged = reasons[SERIES_ITEM]?.Code === 'ConditionalCheckFailed';
         // Every instance of a study writes its STUDY item: concurrent stores into one study collide.
         const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');

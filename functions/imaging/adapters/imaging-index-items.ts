@@ -2,6 +2,7 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type InstanceLayout, packFrameTable, unpackFrameTable } from '../core/instance-layout';
 import type { ParsedInstance } from '../core/part10';
+import { patientKey } from '../core/patient-identity';
 import type { SeriesRecord, StoredInstance, StudyRecord } from '../core/ports';
 import {
   instanceKey,
@@ -123,8 +124,16 @@ export function seriesUpdate(
 }
 
 /**
+ * Holds when the study is new, predates patient keys, or names the patient this instance names: a study
+ * never gains an instance of another patient, even from two first instances written at once.
+ */
+export const STUDY_PATIENT_AGREES =
+  'attribute_not_exists(pk) OR attribute_not_exists(#patientKey) OR #patientKey = :patientKey';
+
+/**
  * The STUDY item gains an instance, and a series when this instance opens one. Study attributes come from
- * the first instance stored; later instances only add counts and modalities.
+ * the first instance stored; later instances only add counts and modalities, and only if they name the
+ * same patient (STUDY_PATIENT_AGREES).
  */
 export function studyUpdate(
   instance: StoredInstance,
@@ -149,12 +158,18 @@ export function studyUpdate(
   };
   const present = Object.entries(attributes).filter(([, value]) => value !== null && value !== undefined);
   const setFirst = present.map((_entry, index) => `#a${index} = if_not_exists(#a${index}, :a${index})`);
+  setFirst.push('#patientKey = if_not_exists(#patientKey, :patientKey)');
   return {
     Key: studyKey(instance.orgId, instance.studyInstanceUid),
     UpdateExpression: `SET ${setFirst.join(', ')} ADD instanceCount :one, seriesCount :newSeries${a.modality ? ', modalities :modality' : ''}`,
-    ExpressionAttributeNames: Object.fromEntries(present.map(([name], index) => [`#a${index}`, name])),
+    ConditionExpression: STUDY_PATIENT_AGREES,
+    ExpressionAttributeNames: {
+      ...Object.fromEntries(present.map(([name], index) => [`#a${index}`, name])),
+      '#patientKey': 'patientKey',
+    },
     ExpressionAttributeValues: {
       ...Object.fromEntries(present.map(([, value], index) => [`:a${index}`, value])),
+      ':patientKey': patientKey(a),
       ':one': 1,
       ':newSeries': seriesIsNew ? 1 : 0,
       ...(a.modality ? { ':modality': new Set([a.modality]) } : {}),

@@ -137,11 +137,40 @@ function fragmentsPerFrame(element: Element, frames: number): Fragment[][] | nul
 /** Item tag (FFFE,E000) and its 32-bit length precede every fragment value. */
 export const ITEM_HEADER_BYTES = 8;
 
-function pixelDataLayout(
-  dataSet: DataSet,
-  bytes: Uint8Array,
-  pixels: { rows: number; columns: number; frames: number; encapsulated: boolean },
-): PixelDataLayout | null {
+/** The pixel attributes a native frame's size follows from. */
+export interface PixelGeometry {
+  rows: number;
+  columns: number;
+  samplesPerPixel: number;
+  bitsAllocated: number;
+  photometricInterpretation: string | null;
+}
+
+/**
+ * Bits one native frame occupies as stored (PS3.5 §8.2), the one definition ingest checks the pixel
+ * data against and retrieval cuts frames by. YBR_FULL_422 stores two samples per pixel, not three: each
+ * horizontal pair of pixels shares one Cb and one Cr (PS3.3 C.7.6.3.1.2).
+ */
+export function nativeFrameBits(geometry: PixelGeometry): number {
+  const stored =
+    geometry.photometricInterpretation === 'YBR_FULL_422' && geometry.samplesPerPixel === 3
+      ? 2
+      : geometry.samplesPerPixel;
+  // At most 65535² × 3 × 64 bits: exact in a double.
+  return geometry.rows * geometry.columns * stored * geometry.bitsAllocated;
+}
+
+/** What ingest validated about an image: its size, frame count, encoding and frame size as stored. */
+export interface PixelSummary {
+  rows: number;
+  columns: number;
+  frames: number;
+  encapsulated: boolean;
+  /** nativeFrameBits of the image (meaningful for native pixel data only). */
+  frameBits: number;
+}
+
+function pixelDataLayout(dataSet: DataSet, bytes: Uint8Array, pixels: PixelSummary): PixelDataLayout | null {
   const element = dataSet.elements.x7fe00010;
   if (!element) return null;
   const encapsulated = pixels.encapsulated;
@@ -169,12 +198,9 @@ function pixelDataLayout(
     length: element.length,
     digest: digestOf(bytes, [{ start: element.dataOffset, length: element.length }]),
   };
-  const samples = dataSet.uint16('x00280002') ?? 1;
-  const bitsAllocated = dataSet.uint16('x00280100') ?? 16;
-  const frameBits = pixels.rows * pixels.columns * samples * bitsAllocated;
   // Bit-packed frames (BitsAllocated 1) may start mid-byte: they are only served as the whole instance.
-  if (frameBits % 8 !== 0) return { vr, encapsulated, value, frames: null };
-  const frameLength = frameBits / 8;
+  if (pixels.frameBits % 8 !== 0) return { vr, encapsulated, value, frames: null };
+  const frameLength = pixels.frameBits / 8;
   const frames: StoredRange[] = [];
   for (let frame = 0; frame < pixels.frames; frame += 1) {
     const offset = element.dataOffset + frame * frameLength;
@@ -194,7 +220,7 @@ function pixelDataLayout(
 export function instanceLayout(
   dataSet: DataSet,
   bytes: Uint8Array,
-  pixels: { rows: number; columns: number; frames: number; encapsulated: boolean } | null,
+  pixels: PixelSummary | null,
 ): InstanceLayout {
   const bulkData: BulkDataValue[] = [];
   collectBulkData(dataSet, bytes, null, bulkData);

@@ -1,13 +1,22 @@
-import dicomParser, { type DataSet, type Element } from 'dicom-parser';
+import dicomParser, { type DataSet } from 'dicom-parser';
 import { isDicomUid } from '#schemas/imaging/dicom-uid';
 import { DomainError } from '../../shared/errors';
-import { type InstanceLayout, instanceLayout } from './instance-layout';
+import { ElementWalkRefused, walkDataSet, walkFileMeta } from './bounded-element-walk';
+import { type InstanceLayout, instanceLayout, nativeFrameBits, type PixelSummary } from './instance-layout';
 
-/** Limits checked before the parser allocates or walks anything they bound. */
+/**
+ * Limits checked before the parser allocates or walks anything they bound: the element limits while a
+ * bounded walk of the headers goes (bounded-element-walk.ts), before either DICOM library reads the file.
+ */
 export const INGEST_LIMITS = {
   maxFileBytes: 5 * 1024 * 1024,
   maxSequenceDepth: 16,
+  /** Elements, sequence items, fragments and offset table entries, nested ones included. */
   maxElements: 50_000,
+  /** Text and numeric values decoded for the metadata; the index keeps at most 300 KB of it anyway. */
+  maxDecodedValueBytes: 2 * 1024 * 1024,
+  /** Bytes inside sequence items, summed over nesting levels (the metadata reader copies each item). */
+  maxItemBytes: 64 * 1024 * 1024,
   maxFrames: 10_000,
   maxPixelBytes: 4n * 1024n * 1024n * 1024n,
 };
@@ -40,6 +49,7 @@ export type RejectionReason =
   | 'malformed'
   | 'too-deep'
   | 'too-many-elements'
+  | 'attributes-too-large'
   | 'missing-attribute'
   | 'invalid-uid'
   | 'inconsistent-identity'
@@ -58,6 +68,7 @@ const FAILURE_REASON: Record<RejectionReason, number> = {
   malformed: 0xc000,
   'too-deep': 0xc000,
   'too-many-elements': 0xa700,
+  'attributes-too-large': 0xa700,
   'missing-attribute': 0xa900,
   'invalid-uid': 0xa900,
   'inconsistent-identity': 0xa900,
@@ -96,7 +107,7 @@ export interface ParsedInstance {
     seriesNumber: number | null;
     instanceNumber: number | null;
   };
-  pixels: { rows: number; columns: number; frames: number; encapsulated: boolean } | null;
+  pixels: PixelSummary | null;
   /** Where frames and bulk data values lie in the stored bytes, for ranged retrieval. */
   layout: InstanceLayout;
   /** Ready to store: the preamble zeroed, so a polyglot or TIFF preamble never leaves PACScribe. */
@@ -106,6 +117,18 @@ export interface ParsedInstance {
 const reject = (reason: RejectionReason, message: string): never => {
   throw new DicomRejectedError(reason, message);
 };
+
+const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
+
+/** Runs a bounded walk, its refusal becoming the file's. */
+function walked<T>(walk: () => T): T {
+  try {
+    return walk();
+  } catch (error) {
+    if (error instanceof ElementWalkRefused) return reject(error.reason, error.message);
+    throw error;
+  }
+}
 
 const ASCII = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
@@ -131,24 +154,6 @@ function checkFileMeta(bytes: Uint8Array): void {
   if (metaLength < 8 || 144 + metaLength > bytes.length) {
     reject('bad-file-meta', 'The file meta group length does not fit the file.');
   }
-}
-
-/** Every element must lie inside the file; sequences are bounded in depth and elements in number. */
-function checkStructure(dataSet: DataSet, limits: IngestLimits): void {
-  let count = 0;
-  const size = dataSet.byteArray.length;
-  const walk = (set: DataSet, depth: number) => {
-    if (depth > limits.maxSequenceDepth) reject('too-deep', 'Sequences are nested too deeply.');
-    for (const element of Object.values(set.elements) as Element[]) {
-      count += 1;
-      if (count > limits.maxElements) reject('too-many-elements', 'The data set has too many elements.');
-      if (element.dataOffset + (element.hadUndefinedLength ? 0 : element.length) > size) {
-        reject('malformed', `Element ${element.tag} extends past the end of the file.`);
-      }
-      for (const item of element.items ?? []) if (item.dataSet) walk(item.dataSet, depth + 1);
-    }
-  };
-  walk(dataSet, 0);
 }
 
 function text(dataSet: DataSet, tag: string): string | null {
@@ -231,11 +236,14 @@ function checkPixels(dataSet: DataSet, limits: IngestLimits): ParsedInstance['pi
   if (!Number.isInteger(frames) || frames < 1 || frames > limits.maxFrames) {
     reject('bad-pixel-description', 'NumberOfFrames is out of range.');
   }
-  // Native YBR_FULL_422 stores two samples per pixel: chroma is shared by each horizontal pair.
-  const storedSamples = text(dataSet, 'x00280004') === 'YBR_FULL_422' && samples === 3 ? 2 : samples;
-  const bits =
-    BigInt(rows) * BigInt(columns) * BigInt(storedSamples) * BigInt(bitsAllocated) * BigInt(frames);
-  const expectedBytes = (bits + 7n) / 8n;
+  const frameBits = nativeFrameBits({
+    rows,
+    columns,
+    samplesPerPixel: samples,
+    bitsAllocated,
+    photometricInterpretation: text(dataSet, 'x00280004'),
+  });
+  const expectedBytes = (BigInt(frameBits) * BigInt(frames) + 7n) / 8n;
   if (expectedBytes > limits.maxPixelBytes) reject('bad-pixel-description', 'The image is too large.');
   const encapsulated = Boolean(pixelData.encapsulatedPixelData);
   if (encapsulated) {
@@ -251,7 +259,7 @@ function checkPixels(dataSet: DataSet, limits: IngestLimits): ParsedInstance['pi
       reject('bad-pixel-description', 'The pixel data is shorter than the image description.');
     }
   }
-  return { rows, columns, frames, encapsulated };
+  return { rows, columns, frames, encapsulated, frameBits };
 }
 
 /**
@@ -277,11 +285,13 @@ function readCheckedPart10(input: Uint8Array, limits: IngestLimits): ParsedInsta
   }
   checkPreamble(input);
   checkFileMeta(input);
-  // The transfer syntax is decided from the file meta alone, before the data set is touched: a deflated
-  // body (a decompression-bomb carrier) is never inflated.
+  // The file meta is walked (bounded) and read up to its group length only; the transfer syntax is decided
+  // from it alone, before the data set is touched: a deflated body (a decompression-bomb carrier) is never
+  // inflated.
+  const { metaEnd, counted } = walked(() => walkFileMeta(input, limits));
   let meta: DataSet;
   try {
-    meta = dicomParser.readPart10Header(input);
+    meta = dicomParser.readPart10Header(input.subarray(0, metaEnd));
   } catch {
     return reject('bad-file-meta', 'The file meta information could not be read.');
   }
@@ -290,14 +300,14 @@ function readCheckedPart10(input: Uint8Array, limits: IngestLimits): ParsedInsta
   if (!ACCEPTED_TRANSFER_SYNTAXES[transferSyntaxUid]) {
     reject('transfer-syntax-not-accepted', 'The transfer syntax is not accepted.');
   }
+  // Every element limit holds, and the data set reads alike in both libraries, before either reads it.
+  walked(() => walkDataSet(input, metaEnd, transferSyntaxUid === IMPLICIT_VR_LITTLE_ENDIAN, limits, counted));
   let dataSet: DataSet;
   try {
     dataSet = dicomParser.parseDicom(input);
-  } catch (error) {
-    if (error instanceof RangeError) reject('too-deep', 'The data set is nested too deeply to read.');
+  } catch {
     return reject('malformed', 'The file could not be read as DICOM.');
   }
-  checkStructure(dataSet, limits);
   const sopClassUid = requiredUid(dataSet, 'x00080016', 'SOPClassUID');
   const sopInstanceUid = requiredUid(dataSet, 'x00080018', 'SOPInstanceUID');
   const studyInstanceUid = requiredUid(dataSet, 'x0020000d', 'StudyInstanceUID');

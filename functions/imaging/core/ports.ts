@@ -54,12 +54,16 @@ export interface StudySearch {
 
 /** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */
 export interface ImagingIndex {
-  /** Indexes a new instance and updates its study and series; 'exists' if that SOP Instance UID is already indexed. */
+  /**
+   * Indexes a new instance and updates its study and series; 'exists' if that SOP Instance UID is already
+   * indexed; 'patient-mismatch' (nothing written) if the study already names another patient
+   * (patientKey), checked in the same write so concurrent first instances cannot disagree.
+   */
   addInstance(
     instance: StoredInstance,
     parsed: ParsedInstance,
     metadata: string,
-  ): Promise<'added' | 'exists'>;
+  ): Promise<'added' | 'exists' | 'patient-mismatch'>;
   /** DICOM JSON of the instances of a study, or of one series, in one read of the index. */
   listMetadata(orgId: string, study: string, series: string | null): Promise<string[]>;
   /** DICOM JSON of one instance, or null when the organization has no such instance. */

@@ -11,11 +11,54 @@ function dateRange(value: string): { from: string; to: string } {
   return { from: from || '00000000', to: to || '99999999' };
 }
 
-const wildcardExpression = (pattern: string) =>
-  pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('*', '.*')
-    .replaceAll('?', '.');
+/**
+ * The work one search request may spend matching names: every comparison step of every candidate is
+ * charged to it. Worst case per name is (pattern + 1) × (name + 1) steps; the budget caps the sum, so a
+ * request stays well under a second whatever the stored names are.
+ */
+export const MAX_NAME_MATCH_STEPS = 20_000_000;
+
+/** Matching steps spent so far by one request, against its cap; spent once steps exceed maxSteps. */
+export interface MatchBudget {
+  steps: number;
+  maxSteps: number;
+}
+
+const unlimited = (): MatchBudget => ({ steps: 0, maxSteps: Number.POSITIVE_INFINITY });
+
+/**
+ * Whole-value match with `*` (any run, empty included) and `?` (one character), comparing UTF-16 code
+ * units as given. Greedy two-pointer matching: on a mismatch only the most recent `*` takes one more
+ * character, so the work is at most (pattern + 1) × (text + 1) steps, where a backtracking regex is
+ * exponential in the number of stars. Gives up (false) once the budget is spent.
+ */
+export function wildcardMatch(pattern: string, text: string, budget: MatchBudget = unlimited()): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resumeAt = 0;
+  while (t < text.length) {
+    budget.steps += 1;
+    if (budget.steps > budget.maxSteps) return false;
+    const wanted = pattern[p];
+    if (wanted === '*') {
+      star = p;
+      resumeAt = t;
+      p += 1;
+    } else if (wanted !== undefined && (wanted === '?' || wanted === text[t])) {
+      p += 1;
+      t += 1;
+    } else if (star >= 0) {
+      p = star + 1;
+      resumeAt += 1;
+      t = resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p += 1;
+  return p === pattern.length;
+}
 
 /** Combining marks only: the Diacritic property would also remove the ^ that separates name components. */
 const withoutAccents = (value: string) => value.normalize('NFD').replace(/\p{M}/gu, '');
@@ -23,25 +66,36 @@ const withoutAccents = (value: string) => value.normalize('NFD').replace(/\p{M}/
 /**
  * PN matching (PS3.4 C.2.2.2.4): case-insensitive, * and ? wildcards, over the whole value. With
  * fuzzymatching=true every word of the pattern need only begin some name component (family, given,
- * middle…), ignoring case and accents, so "smi jo" finds "Smith^John" and "JOHN^SMÍTH".
+ * middle…), ignoring case and accents, so "smi jo" finds "Smith^John" and "JOHN^SMÍTH". All the work is
+ * charged to the budget (a step per character to fold a name's case and accents, then the comparisons);
+ * once it is spent, nothing more matches.
  */
-export function personNameMatcher(pattern: string, fuzzy = false): (name: string | null) => boolean {
+export function personNameMatcher(
+  pattern: string,
+  fuzzy = false,
+  budget: MatchBudget = unlimited(),
+): (name: string | null) => boolean {
+  const affordable = (name: string) => {
+    budget.steps += name.length;
+    return budget.steps <= budget.maxSteps;
+  };
   if (!fuzzy) {
-    const regex = new RegExp(`^${wildcardExpression(pattern.toUpperCase())}$`);
-    return (name) => name !== null && regex.test(name.toUpperCase());
+    const upper = pattern.toUpperCase();
+    return (name) => name !== null && affordable(name) && wildcardMatch(upper, name.toUpperCase(), budget);
   }
+  // A word need only begin a component: the word followed by `*`, matched over the whole component.
   const words = withoutAccents(pattern)
     .toUpperCase()
     .split(/[\s^,=]+/)
     .filter(Boolean)
-    .map((word) => new RegExp(`^${wildcardExpression(word)}`));
+    .map((word) => `${word}*`);
   return (name) => {
-    if (name === null) return false;
+    if (name === null || !affordable(name)) return false;
     const components = withoutAccents(name)
       .toUpperCase()
       .split(/[\s^=]+/)
       .filter(Boolean);
-    return words.every((word) => components.some((component) => word.test(component)));
+    return words.every((word) => components.some((component) => wildcardMatch(word, component, budget)));
   };
 }
 
@@ -68,6 +122,7 @@ export async function searchStudies(
   deps: { index: ImagingIndex },
   principal: CustomerPrincipal,
   query: QidoStudyQuery,
+  limits: { maxMatchSteps: number } = { maxMatchSteps: MAX_NAME_MATCH_STEPS },
 ): Promise<{ studies: StudyRecord[]; truncated: boolean }> {
   const search: StudySearch = {
     ...(query.PatientID ? { patientId: query.PatientID } : {}),
@@ -89,22 +144,29 @@ export async function searchStudies(
     filteredAfterwards ? MAX_STUDY_CANDIDATES : Math.min(wanted + 1, MAX_STUDY_CANDIDATES),
   );
   const fuzzy = query.fuzzymatching === 'true';
-  const nameMatches = query.PatientName ? personNameMatcher(query.PatientName, fuzzy) : () => true;
+  // Both name keys draw on one budget: the request's matching work is bounded, not each comparison's.
+  const budget: MatchBudget = { steps: 0, maxSteps: limits.maxMatchSteps };
+  const nameMatches = query.PatientName ? personNameMatcher(query.PatientName, fuzzy, budget) : () => true;
   const referrerMatches = query.ReferringPhysicianName
-    ? personNameMatcher(query.ReferringPhysicianName, fuzzy)
+    ? personNameMatcher(query.ReferringPhysicianName, fuzzy, budget)
     : () => true;
   const timeMatches = query.StudyTime ? timeMatcher(query.StudyTime) : () => true;
-  const matching = candidates.filter(
-    (study) =>
+  const matching: StudyRecord[] = [];
+  for (const study of candidates) {
+    const matches =
       nameMatches(study.patientName) &&
       referrerMatches(study.referringPhysicianName) &&
       timeMatches(study.studyTime) &&
       (!query.AccessionNumber || study.accessionNumber === query.AccessionNumber) &&
-      (!query.ModalitiesInStudy || study.modalities.includes(query.ModalitiesInStudy)),
-  );
+      (!query.ModalitiesInStudy || study.modalities.includes(query.ModalitiesInStudy));
+    // A spent budget ends the search where it stands, reported as truncated like the candidate cap.
+    if (budget.steps > budget.maxSteps) break;
+    if (matches) matching.push(study);
+  }
   return {
     studies: matching.slice(query.offset, wanted),
-    truncated: matching.length > wanted || candidates.length >= MAX_STUDY_CANDIDATES,
+    truncated:
+      matching.length > wanted || candidates.length >= MAX_STUDY_CANDIDATES || budget.steps > budget.maxSteps,
   };
 }
 

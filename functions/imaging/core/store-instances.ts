@@ -3,6 +3,7 @@ import type { CustomerPrincipal } from '../../shared/auth/principal';
 import type { Clock, IdGenerator } from '../../shared/ports';
 import { instanceMetadata } from './metadata';
 import { DicomRejectedError, INGEST_LIMITS, type IngestLimits, readPart10 } from './part10';
+import { patientConflict } from './patient-identity';
 import type { ImagingIndex, ObjectStore, StoredInstance } from './ports';
 
 export interface StoreDeps {
@@ -54,6 +55,8 @@ export type InstanceOutcome =
 /** PS3.18 FailureReason codes used by STOW-RS besides the parser's. */
 const PROCESSING_FAILURE = 0x0110;
 const STUDY_MISMATCH = 0xa900;
+/** An instance naming another patient than the study it would join (A900: does not match). */
+const PATIENT_MISMATCH = 0xa900;
 const NOT_DICOM_PART = 0xc000;
 /** Kept on the index item, which DynamoDB caps at 400 KB. */
 const MAX_METADATA_BYTES = 300 * 1024;
@@ -64,10 +67,14 @@ const failed = (
   message: string,
 ): InstanceOutcome => ({ status: 'failed', ...identity, failureReason, message });
 
+const patientMismatch = (attribute: string) =>
+  `patient-mismatch: ${attribute} differs from that of the study already stored`;
+
 /**
  * Validates and stores one part: the one storage path of STOW-RS and of upload-session ingest.
  * Storage keys are generated here, never taken from UIDs; the SHA-256 is recorded for retrieval checks.
- * A resent identical instance is acknowledged again; different content under a stored UID fails.
+ * A resent identical instance is acknowledged again; different content under a stored UID fails, as does
+ * an instance naming another patient than its study (the index re-checks that in its write, for races).
  */
 export async function storeInstance(
   deps: StoreDeps,
@@ -117,6 +124,9 @@ export async function storeInstance(
       ? stored(existing, false)
       : failed(identity, STUDY_MISMATCH, 'a different instance with this UID is stored');
   }
+  const study = await deps.index.getStudy(orgId, parsed.studyInstanceUid);
+  const conflict = study && patientConflict(study, parsed.attributes);
+  if (conflict) return failed(identity, PATIENT_MISMATCH, patientMismatch(conflict));
   const instance: StoredInstance = {
     orgId,
     studyInstanceUid: parsed.studyInstanceUid,
@@ -133,16 +143,18 @@ export async function storeInstance(
     frames: parsed.pixels?.frames ?? null,
     storedAt: deps.clock.now().toISOString(),
   };
+  let added: Awaited<ReturnType<ImagingIndex['addInstance']>>;
   try {
     await deps.objects.put(instance.objectKey, parsed.sanitized, sha256.digest('base64'));
-    if ((await deps.index.addInstance(instance, parsed, metadata)) === 'exists') {
-      // Lost a race with an identical upload: keep the first copy only.
-      await deps.objects.delete(instance.objectKey);
-    }
+    added = await deps.index.addInstance(instance, parsed, metadata);
+    // Lost a race with an identical upload (keep the first copy only), or with a first instance of the
+    // study naming another patient (keep nothing).
+    if (added !== 'added') await deps.objects.delete(instance.objectKey);
   } catch {
     await deps.objects.delete(instance.objectKey).catch(() => undefined);
     return failed(identity, PROCESSING_FAILURE, 'could not be stored; retry');
   }
+  if (added === 'patient-mismatch') return failed(identity, PATIENT_MISMATCH, patientMismatch('the patient'));
   return stored(instance, true);
 }
 

@@ -54,7 +54,7 @@ function parsedInstance(sop: string, attributes: Partial<ParsedInstance['attribu
       instanceNumber: 1,
       ...attributes,
     },
-    pixels: { rows: 2, columns: 2, frames: 2, encapsulated: false },
+    pixels: { rows: 2, columns: 2, frames: 2, encapsulated: false, frameBits: 64 },
     layout: {
       pixelData: {
         vr: 'OW',
@@ -171,7 +171,9 @@ describe('DynamoImagingIndex.addInstance', () => {
       ExpressionAttributeValues: { ':one': 1, ':newSeries': 1, ':modality': new Set(['CT']) },
     });
     expect(study?.Update?.UpdateExpression).toMatch(/ADD instanceCount :one, seriesCount :newSeries/);
-    expect(study?.Update?.ConditionExpression).toBeUndefined();
+    expect(study?.Update?.ConditionExpression).toBe(
+      'attribute_not_exists(pk) OR attribute_not_exists(#patientKey) OR #patientKey = :patientKey',
+    );
     const names = study?.Update?.ExpressionAttributeNames ?? {};
     const values = study?.Update?.ExpressionAttributeValues ?? {};
     const studyAttributes = Object.fromEntries(
@@ -190,6 +192,7 @@ describe('DynamoImagingIndex.addInstance', () => {
       gsi1sk: '20260115#1.2.840.1',
       gsi2pk: 'ORG#org-a#PATIENT#PID-7',
       gsi2sk: '20260115#1.2.840.1',
+      patientKey: '["PID-7","DOE^JANE"]',
     });
   });
 
@@ -259,6 +262,63 @@ describe('DynamoImagingIndex.addInstance', () => {
   });
 });
 
+/**
+ * A table that applies transactions as DynamoDB does: all conditions hold, or nothing is written. It
+ * knows the adapter's conditions, ADD counters and the study's if_not_exists patient key.
+ */
+function transactionalTable(): Map<string, Record<string, unknown>> {
+  const table = new Map<string, Record<string, unknown>>();
+  const holds = (
+    condition: string | undefined,
+    key: string,
+    values: Record<string, unknown> | undefined,
+  ): boolean => {
+    const stored = table.get(key);
+    switch (condition) {
+      case undefined:
+        return true;
+      case 'attribute_not_exists(pk)':
+        return !stored;
+      case 'attribute_exists(pk)':
+        return Boolean(stored);
+      case 'attribute_not_exists(pk) OR attribute_not_exists(#patientKey) OR #patientKey = :patientKey':
+        return !stored || stored.patientKey === undefined || stored.patientKey === values?.[':patientKey'];
+      default:
+        throw new Error(`unknown condition ${condition}`);
+    }
+  };
+  dynamo.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
+    const items = input.TransactItems ?? [];
+    const reasons = items.map((item) => {
+      const write = item.Put ?? item.Update;
+      const key = keyOf(item.Put?.Item ?? item.Update?.Key);
+      return holds(write?.ConditionExpression, key, item.Update?.ExpressionAttributeValues)
+        ? 'None'
+        : 'ConditionalCheckFailed';
+    });
+    if (reasons.some((code) => code !== 'None')) throw cancelled(...reasons);
+    for (const item of items) {
+      if (item.Put) table.set(keyOf(item.Put.Item), { ...item.Put.Item });
+      if (item.Update) {
+        const key = keyOf(item.Update.Key);
+        const stored = table.get(key) ?? { ...item.Update.Key };
+        const values = item.Update.ExpressionAttributeValues ?? {};
+        const additions = /ADD (.*)$/.exec(item.Update.UpdateExpression ?? '')?.[1]?.split(', ') ?? [];
+        for (const addition of additions) {
+          const [attribute = '', placeholder = ''] = addition.split(' ');
+          const value = values[placeholder];
+          if (typeof value === 'number') stored[attribute] = Number(stored[attribute] ?? 0) + value;
+        }
+        if (values[':patientKey'] !== undefined) stored.patientKey ??= values[':patientKey'];
+        table.set(key, stored);
+      }
+    }
+    return {};
+  });
+  return table;
+}
+const keyOf = (key: Record<string, unknown> | undefined) => `${key?.pk}|${key?.sk}`;
+
 describe('DynamoImagingIndex.addInstance under concurrent first instances of one series', () => {
   it('re-reads the series when its condition fails, and retries as a later instance', async () => {
     dynamo
@@ -294,37 +354,7 @@ describe('DynamoImagingIndex.addInstance under concurrent first instances of one
   });
 
   it('counts the series once when both read it as absent before either writes', async () => {
-    // A table that applies transactions as DynamoDB does: all conditions hold, or nothing is written.
-    const table = new Map<string, Record<string, unknown>>();
-    const keyOf = (key: Record<string, unknown> | undefined) => `${key?.pk}|${key?.sk}`;
-    const holds = (condition: string | undefined, key: string) =>
-      condition === undefined ||
-      (condition === 'attribute_not_exists(pk)' && !table.has(key)) ||
-      (condition === 'attribute_exists(pk)' && table.has(key));
-    dynamo.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
-      const items = input.TransactItems ?? [];
-      const reasons = items.map((item) => {
-        const write = item.Put ?? item.Update;
-        const key = keyOf(item.Put?.Item ?? item.Update?.Key);
-        return holds(write?.ConditionExpression, key) ? 'None' : 'ConditionalCheckFailed';
-      });
-      if (reasons.some((code) => code !== 'None')) throw cancelled(...reasons);
-      for (const item of items) {
-        if (item.Put) table.set(keyOf(item.Put.Item), { ...item.Put.Item });
-        if (item.Update) {
-          const key = keyOf(item.Update.Key);
-          const stored = table.get(key) ?? { ...item.Update.Key };
-          const additions = /ADD (.*)$/.exec(item.Update.UpdateExpression ?? '')?.[1]?.split(', ') ?? [];
-          for (const addition of additions) {
-            const [attribute = '', placeholder = ''] = addition.split(' ');
-            const value = item.Update.ExpressionAttributeValues?.[placeholder];
-            if (typeof value === 'number') stored[attribute] = Number(stored[attribute] ?? 0) + value;
-          }
-          table.set(key, stored);
-        }
-      }
-      return {};
-    });
+    const table = transactionalTable();
     // Both reads answer from the table as it is before either transaction runs.
     let reads = 0;
     let releaseReads: () => void = () => undefined;
@@ -349,6 +379,50 @@ describe('DynamoImagingIndex.addInstance under concurrent first instances of one
     expect(table.get(keyOf(seriesKey('org-a', STUDY, SERIES)))).toMatchObject({ instanceCount: 2 });
     // The loser's first attempt failed on the series condition and wrote nothing.
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+  });
+});
+
+describe('DynamoImagingIndex.addInstance keeps a study to one patient', () => {
+  it('refuses, in the same write, a first instance of another patient racing the study’s first instance', async () => {
+    const table = transactionalTable();
+    dynamo.on(GetCommand).callsFake(async (input: { Key: Record<string, unknown> }) => ({
+      Item: table.get(keyOf(input.Key)),
+    }));
+
+    // Neither store saw a study to compare against: both reach the index at once.
+    const results = await Promise.all([
+      index.addInstance(storedInstance('9.12'), parsedInstance('9.12'), '{}'),
+      index.addInstance(
+        storedInstance('9.13'),
+        parsedInstance('9.13', { patientId: 'PID-8', patientName: 'Roe^Rick' }),
+        '{}',
+      ),
+    ]);
+
+    expect(results).toEqual(['added', 'patient-mismatch']);
+    expect(table.has(keyOf(sopKey('org-a', STUDY, '9.13')))).toBe(false);
+    expect(table.has(keyOf(instanceKey('org-a', STUDY, SERIES, '9.13')))).toBe(false);
+    expect(table.get(keyOf(studyKey('org-a', STUDY)))).toMatchObject({
+      instanceCount: 1,
+      patientKey: '["PID-7","DOE^JANE"]',
+    });
+  });
+
+  it('adds a later instance of the same patient, its name written with other case and padding', async () => {
+    const table = transactionalTable();
+    dynamo.on(GetCommand).callsFake(async (input: { Key: Record<string, unknown> }) => ({
+      Item: table.get(keyOf(input.Key)),
+    }));
+
+    await index.addInstance(storedInstance('9.14'), parsedInstance('9.14'), '{}');
+    const later = await index.addInstance(
+      storedInstance('9.15'),
+      parsedInstance('9.15', { patientName: 'DOE^JANE^^' }),
+      '{}',
+    );
+
+    expect(later).toBe('added');
+    expect(table.get(keyOf(studyKey('org-a', STUDY)))).toMatchObject({ instanceCount: 2 });
   });
 });
 

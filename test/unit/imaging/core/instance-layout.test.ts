@@ -72,7 +72,13 @@ describe('instance layout, recorded at ingest without decoding', () => {
     const pixelData = dataSet.elements.x7fe00010 as dicomParser.Element;
     pixelData.basicOffsetTable = [];
 
-    const layout = instanceLayout(dataSet, file, { rows: 16, columns: 16, frames: 2, encapsulated: true });
+    const layout = instanceLayout(dataSet, file, {
+      rows: 16,
+      columns: 16,
+      frames: 2,
+      encapsulated: true,
+      frameBits: 2048,
+    });
 
     expect(layout.pixelData?.frames?.map((frame) => itemValues(slice(file, frame)).length)).toEqual([1, 1]);
   });
@@ -84,9 +90,21 @@ describe('instance layout, recorded at ingest without decoding', () => {
     pixelData.basicOffsetTable = [];
     const fragments = pixelData.fragments ?? [];
 
-    const single = instanceLayout(dataSet, file, { rows: 16, columns: 16, frames: 1, encapsulated: true });
+    const single = instanceLayout(dataSet, file, {
+      rows: 16,
+      columns: 16,
+      frames: 1,
+      encapsulated: true,
+      frameBits: 2048,
+    });
     pixelData.fragments = [...fragments, ...fragments];
-    const ambiguous = instanceLayout(dataSet, file, { rows: 16, columns: 16, frames: 2, encapsulated: true });
+    const ambiguous = instanceLayout(dataSet, file, {
+      rows: 16,
+      columns: 16,
+      frames: 2,
+      encapsulated: true,
+      frameBits: 2048,
+    });
 
     expect(single.pixelData?.frames).toHaveLength(1);
     expect(itemValues(slice(file, single.pixelData?.frames?.[0] as never))).toHaveLength(2);
