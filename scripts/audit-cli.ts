@@ -1,12 +1,30 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditChainStore } from '../functions/audit/adapters/dynamo-audit-log';
+import {
+  localKeyId,
+  PublicKeyCheckpointVerifier,
+} from '../functions/audit/adapters/key-pair-checkpoint-keys';
+import { kmsPublicKey } from '../functions/audit/adapters/kms-checkpoint-signer';
+import { S3AuditArchive } from '../functions/audit/adapters/s3-audit-archive';
 import type { ChainedAuditRecord } from '../functions/audit/core/archive';
 import { auditEventsToCsv, auditEventsToXlsx } from '../functions/audit/core/audit-export';
 import { queryAuditEvents } from '../functions/audit/core/audit-query';
+import {
+  archivePrefix,
+  type CheckpointVerifier,
+  checkpointPrefix,
+  readArchived,
+  recordsByPosition,
+  verifyArchive,
+  verifyCheckpoints,
+} from '../functions/audit/core/checkpoints';
 import { verifyChain } from '../functions/audit/core/hash-chain';
 import { systemClock } from '../functions/shared/ports';
 import { AUDIT_CHAINS_PER_ORG } from '../schemas/audit/audit-event';
@@ -20,8 +38,11 @@ const USAGE = `PACScribe audit CLI, for compliance reviewers and ops.
   npm run audit:verify -- [--org ORG]
 
 Where: --local (default; reads .pacscribe/local.json, or --data-dir DIR) or
-       --profile PROFILE --region REGION --table AUDIT_TABLE_NAME (an AWS account).
-Exit code of verify: 0 when every chain is intact, 1 otherwise.`;
+       --profile PROFILE --region REGION --table AUDIT_TABLE_NAME (an AWS account); verify there also
+       needs --archive-bucket AUDIT_ARCHIVE_BUCKET --checkpoint-key CHECKPOINT_KEY_ARN[,OLDER_KEY_ARN…].
+verify checks each organization's chains, its signed checkpoints (signature, and the table's record at
+each checkpointed position) and its Object Lock archive (each archived record equals the table's).
+Exit code of verify: 0 when all of that holds, 1 otherwise.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -41,12 +62,21 @@ const { values, positionals } = parseArgs({
     profile: { type: 'string' },
     region: { type: 'string' },
     table: { type: 'string' },
+    'archive-bucket': { type: 'string' },
+    'checkpoint-key': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
 
+const inAws = () => Boolean(values.profile || values.table);
+const localConfig = () => {
+  const dataDir = path.resolve(values['data-dir'] ?? path.join(__dirname, '..', '.pacscribe'));
+  return JSON.parse(readFileSync(path.join(dataDir, 'local.json'), 'utf8'));
+};
+const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
 function connect(): { client: DynamoDBDocumentClient; table: string; where: string } {
-  if (values.profile || values.table) {
+  if (inAws()) {
     if (!values.table || !values.region) throw new Error('With an AWS account, give --region and --table.');
     const client = new DynamoDBClient({
       region: values.region,
@@ -58,14 +88,51 @@ function connect(): { client: DynamoDBDocumentClient; table: string; where: stri
       where: `${values.region}/${values.table}`,
     };
   }
-  const dataDir = path.resolve(values['data-dir'] ?? path.join(__dirname, '..', '.pacscribe'));
-  const config = JSON.parse(readFileSync(path.join(dataDir, 'local.json'), 'utf8'));
+  const config = localConfig();
   const client = new DynamoDBClient({
     endpoint: config.endpoints.dynamodb,
     region: config.region,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: localCredentials,
   });
   return { client: DynamoDBDocumentClient.from(client), table: config.tables.audit, where: 'local stack' };
+}
+
+/** The archive to read back and the public key(s) checkpoints must verify with. */
+async function witness(): Promise<{
+  archive: S3AuditArchive;
+  verifier: CheckpointVerifier;
+  done: () => void;
+}> {
+  if (inAws()) {
+    const bucket = values['archive-bucket'];
+    const keys = values['checkpoint-key']?.split(',').filter(Boolean) ?? [];
+    if (!bucket || keys.length === 0) {
+      throw new Error('With an AWS account, verify also needs --archive-bucket and --checkpoint-key.');
+    }
+    const account = { region: values.region, ...(values.profile ? { profile: values.profile } : {}) };
+    const s3 = new S3Client(account);
+    const kms = new KMSClient(account);
+    const publicKeys = await Promise.all(keys.map((key) => kmsPublicKey(kms, key)));
+    kms.destroy();
+    return {
+      archive: new S3AuditArchive(s3, bucket),
+      verifier: new PublicKeyCheckpointVerifier(publicKeys),
+      done: () => s3.destroy(),
+    };
+  }
+  const config = localConfig();
+  const s3 = new S3Client({
+    endpoint: config.endpoints.s3,
+    region: config.region,
+    forcePathStyle: true,
+    credentials: localCredentials,
+  });
+  const publicKey = createPublicKey(readFileSync(config.auditArchive.checkpointPublicKeyPath));
+  return {
+    archive: new S3AuditArchive(s3, config.auditArchive.bucket),
+    verifier: new PublicKeyCheckpointVerifier([{ keyId: localKeyId(publicKey), publicKey }]),
+    done: () => s3.destroy(),
+  };
 }
 
 /** Shows progress on long runs on stderr, so it never mixes into the output; once at the end when not a TTY. */
@@ -134,6 +201,7 @@ async function organizationsIn(client: DynamoDBDocumentClient, table: string): P
 async function verify(): Promise<number> {
   const { client, table, where } = connect();
   const store = new DynamoAuditChainStore(client, table);
+  const { archive, verifier, done } = await witness();
   const orgs = values.org ? [values.org] : await organizationsIn(client, table);
   let broken = 0;
   let total = 0;
@@ -141,6 +209,7 @@ async function verify(): Promise<number> {
     const show = progress(`${orgId}: records read`);
     let read = 0;
     const problems: string[] = [];
+    const all: ChainedAuditRecord[] = [];
     for (let chain = 0; chain < AUDIT_CHAINS_PER_ORG; chain += 1) {
       const records: ChainedAuditRecord[] = [];
       for await (const record of store.chain({ orgId, chain })) {
@@ -148,6 +217,7 @@ async function verify(): Promise<number> {
         show(read + records.length);
       }
       read += records.length;
+      all.push(...records);
       const verdict = verifyChain({ orgId, chain }, records);
       if (!verdict.ok) {
         problems.push(
@@ -157,8 +227,21 @@ async function verify(): Promise<number> {
     }
     show(read, true);
     total += read;
+    // The witness: what was signed and archived must still be what the table holds.
+    const recordAt = recordsByPosition(all);
+    const checkpoints = await readArchived(archive, checkpointPrefix(orgId));
+    const archived = await readArchived(archive, archivePrefix(orgId));
+    const witnessed = [
+      ...(await verifyCheckpoints(verifier, orgId, checkpoints, recordAt)),
+      ...verifyArchive(orgId, archived, recordAt),
+    ];
+    for (const { problem, chain, seq, key } of witnessed) {
+      problems.push(`chain ${chain ?? '?'}: ${problem} at seq ${seq ?? '?'} (${key})`);
+    }
     if (problems.length === 0) {
-      console.log(`ok      ${orgId}: ${read} records in ${AUDIT_CHAINS_PER_ORG} chains`);
+      console.log(
+        `ok      ${orgId}: ${read} records in ${AUDIT_CHAINS_PER_ORG} chains, ${checkpoints.length} signed checkpoints, ${archived.length} archived records`,
+      );
     } else {
       broken += 1;
       for (const problem of problems) console.log(`BROKEN  ${orgId}: ${problem}`);
@@ -166,6 +249,7 @@ async function verify(): Promise<number> {
   }
   console.log(`${where}: ${orgs.length} organizations, ${total} records, ${broken} broken`);
   client.destroy();
+  done();
   return broken === 0 ? 0 : 1;
 }
 

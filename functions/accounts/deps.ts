@@ -1,13 +1,16 @@
 import { SesMailer } from '../mail/adapters/ses-mailer';
 import { MailedInvitations } from '../mail/core/invitation-mail';
+import { MailedSignupMessages } from '../mail/core/signup-mail';
 import { cognitoClient, dynamoDocumentClient, sesClient, sfnClient } from '../shared/aws/clients';
 import { bindingEnv } from '../shared/binding-env';
 import { once } from '../shared/once';
 import { systemClock, uuidIds } from '../shared/ports';
 import { CognitoIdentityDirectory } from './adapters/cognito-identity-directory';
 import { DynamoAccountsRepository } from './adapters/dynamo-accounts-repository';
+import { DynamoPendingSignups } from './adapters/dynamo-pending-signups';
+import { randomVerificationCodes } from './adapters/random-verification-codes';
 import { SfnWelcomeWorkflow } from './adapters/sfn-welcome-workflow';
-import type { SignupDeps } from './core/signup';
+import type { AccountCreationDeps, SignupRequestDeps, SignupVerificationDeps } from './core/signup';
 import type { UserManagementDeps } from './core/users';
 
 /** Composition roots of the accounts context: env parsed once, adapters built on first use. */
@@ -16,7 +19,13 @@ export const accountsRepository = once(() => {
   return new DynamoAccountsRepository(dynamoDocumentClient(), env.ACCOUNTS_TABLE_NAME);
 });
 
-export const signupDeps = once((): SignupDeps => {
+const pendingSignups = once(() => {
+  const env = bindingEnv('accounts-table:write');
+  return new DynamoPendingSignups(dynamoDocumentClient(), env.ACCOUNTS_TABLE_NAME);
+});
+
+/** Creating an account once its address is proven (and the local demo seed). */
+export const accountCreationDeps = once((): AccountCreationDeps => {
   const env = bindingEnv('welcome-workflow:start');
   return {
     accounts: accountsRepository(),
@@ -26,6 +35,24 @@ export const signupDeps = once((): SignupDeps => {
     ids: uuidIds,
   };
 });
+
+/** Sign-up itself touches no identity: it stores the pending sign-up and mails. */
+export const signupRequestDeps = once((): SignupRequestDeps => {
+  const mail = bindingEnv('mail:send');
+  return {
+    pending: pendingSignups(),
+    mail: new MailedSignupMessages(
+      new SesMailer(sesClient(), mail.MAIL_FROM_ADDRESS, mail.MAIL_CONFIGURATION_SET_NAME),
+      mail.APP_BASE_URL,
+    ),
+    codes: randomVerificationCodes,
+    clock: systemClock,
+  };
+});
+
+export const signupVerificationDeps = once(
+  (): SignupVerificationDeps => ({ ...accountCreationDeps(), pending: pendingSignups() }),
+);
 
 export const customerIdentities = once(() => {
   const env = bindingEnv('customer-pool:admin');

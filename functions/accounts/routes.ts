@@ -1,6 +1,11 @@
 import { IdSchema } from '#schemas/accounts/entities';
 import { MeResponseSchema } from '#schemas/accounts/me';
-import { SignupBodySchema, SignupResponseSchema } from '#schemas/accounts/signup';
+import {
+  SignupAcceptedResponseSchema,
+  SignupBodySchema,
+  SignupResponseSchema,
+  VerifySignupBodySchema,
+} from '#schemas/accounts/signup';
 import {
   CreateUserBodySchema,
   UpdateProfileBodySchema,
@@ -23,17 +28,47 @@ export const accountsRoutes = {
     path: '/v1/signup',
     handler: 'accounts/handlers/signup',
     pathParameters: {},
-    summary: 'Create an organization and its first administrator [PP-01].',
+    summary:
+      'Start a sign-up [PP-01]: a one-time code is mailed to the address. The answer is the same whether or not the address has an account.',
     access: {
       kind: 'public',
-      reason: 'Sign-up happens before an identity exists; the body is strictly validated.',
+      reason:
+        'Sign-up happens before an identity exists; the body is strictly validated, the answer never says whether the address has an account, and the WAF rate-limits it per IP.',
+    },
+    audit: 'signup-requested',
+    bindings: ['accounts-table:write', 'mail:send'],
+    request: { body: SignupBodySchema, maxBodyBytes: 8 * 1024 },
+    responses: {
+      202: {
+        description: 'Accepted: if the address can be used, a code is on its way.',
+        schema: SignupAcceptedResponseSchema,
+      },
+      429: { description: 'Too many sign-up requests from this address (rate_limited).' },
+    },
+  }),
+  verifySignup: defineRoute('accounts', 'verifySignup', {
+    method: 'POST',
+    path: '/v1/signup/verify',
+    handler: 'accounts/handlers/verify-signup',
+    pathParameters: {},
+    summary:
+      'Prove the address with the mailed code and choose a password: creates the organization and its first administrator [PP-01].',
+    access: {
+      kind: 'public',
+      reason:
+        'The mailed one-time code is the credential: wrong codes are counted and lock the sign-up, and the WAF rate-limits it per IP.',
     },
     audit: 'account-created',
     bindings: ['accounts-table:write', 'customer-pool:admin', 'welcome-workflow:start'],
-    request: { body: SignupBodySchema, maxBodyBytes: 8 * 1024 },
+    request: { body: VerifySignupBodySchema, maxBodyBytes: 4 * 1024 },
     responses: {
       201: { description: 'Organization and administrator created.', schema: SignupResponseSchema },
+      400: {
+        description:
+          'verification_failed: the code is wrong, expired or was never issued; verification_locked: too many wrong codes, sign up again.',
+      },
       409: { description: 'The email address cannot be used for a new account.' },
+      429: { description: 'Too many sign-up requests from this address (rate_limited).' },
     },
   }),
   getMe: defineRoute('accounts', 'getMe', {

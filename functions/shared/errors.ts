@@ -57,6 +57,22 @@ export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
 }
 
+/**
+ * A one-time code was not accepted. Wrong, expired and never-issued codes are one case (`locked` false),
+ * so the answer says nothing about which addresses have a sign-up waiting; `locked` once too many wrong
+ * codes were tried and only a new code helps.
+ */
+export class VerificationFailedError extends DomainError {
+  override readonly name = 'VerificationFailedError';
+  constructor(readonly locked: boolean) {
+    super(
+      locked
+        ? 'Too many wrong codes. Sign up again to receive a new code.'
+        : 'The code is wrong or has expired.',
+    );
+  }
+}
+
 /** A dependency (identity provider, workflow engine, mail) failed; nothing partial was kept. */
 export class DependencyUnavailableError extends DomainError {
   override readonly name = 'DependencyUnavailableError';

@@ -4,11 +4,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { LogEncryption } from '#infra/shared/log-encryption';
+import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from './public-rate-limit';
 
 export interface ApiFirewallProps {
   stage: apigw.Stage;
   /** Requests per 5 minutes from a single IP before it is blocked. */
   rateLimitPer5Minutes: number;
+  /** Requests per 5 minutes from a single IP to the public sign-up routes (WAF minimum: 10). */
+  signupRateLimitPer5Minutes: number;
   logEncryption: LogEncryption;
   stageName: string;
 }
@@ -27,7 +30,10 @@ const managedRule = (name: string, priority: number): wafv2.CfnWebACL.RuleProper
   visibilityConfig: visibility(name),
 });
 
-/** WAF in front of the API stage: AWS managed rule groups plus a per-IP rate limit, with logs. */
+/**
+ * WAF in front of the API stage: AWS managed rule groups, a per-IP rate limit on everything and a much
+ * lower one on the public sign-up routes (enumeration and mail flooding), with logs.
+ */
 export class ApiFirewall extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
   readonly logGroup: logs.LogGroup;
@@ -38,6 +44,10 @@ export class ApiFirewall extends Construct {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('pacscribe-api'),
+      // The same answer the local router gives past the limit (scripts/local/router.ts).
+      customResponseBodies: {
+        'rate-limited': { contentType: 'APPLICATION_JSON', content: RATE_LIMITED_BODY },
+      },
       rules: [
         managedRule('AWSManagedRulesAmazonIpReputationList', 0),
         managedRule('AWSManagedRulesCommonRuleSet', 1),
@@ -54,6 +64,32 @@ export class ApiFirewall extends Construct {
             },
           },
           visibilityConfig: visibility('RateLimitPerIp'),
+        },
+        {
+          name: 'SignupRateLimitPerIp',
+          priority: 4,
+          action: {
+            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rate-limited' } },
+          },
+          statement: {
+            rateBasedStatement: {
+              limit: props.signupRateLimitPer5Minutes,
+              aggregateKeyType: 'IP',
+              evaluationWindowSec: SIGNUP_RATE_LIMIT.windowSeconds,
+              scopeDownStatement: {
+                byteMatchStatement: {
+                  fieldToMatch: { uriPath: {} },
+                  positionalConstraint: 'CONTAINS',
+                  searchString: SIGNUP_RATE_LIMIT.pathFragment,
+                  textTransformations: [
+                    { priority: 0, type: 'URL_DECODE' },
+                    { priority: 1, type: 'LOWERCASE' },
+                  ],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('SignupRateLimitPerIp'),
         },
       ],
     });

@@ -63,6 +63,7 @@ export class ApiStack extends Stack {
     this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.routeApi.api.deploymentStage,
       rateLimitPer5Minutes: config.wafRateLimitPer5Minutes,
+      signupRateLimitPer5Minutes: config.wafSignupRateLimitPer5Minutes,
       logEncryption: this.logEncryption,
       stageName: config.stage,
     });

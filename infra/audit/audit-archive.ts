@@ -20,8 +20,10 @@ import type { AuditArchiveRef } from './bindings';
 
 /** HIPAA §164.316(b)(2)(i): six years, counted generously (two leap days). */
 export const AUDIT_ARCHIVE_MIN_RETENTION_DAYS = 2192;
-/** The archiver writes `audit/org=<orgId>/seq=<12-digit seq>.json` (functions/audit/core/archive.ts). */
+/** The archiver writes `audit/org=<orgId>/chain=<cc>/seq=<12-digit seq>.json` (functions/audit/core/archive.ts). */
 const AUDIT_ARCHIVE_PREFIX = 'audit/';
+/** …and `checkpoints/org=<orgId>/chain=<cc>/seq=<12-digit seq>.json` (functions/audit/core/checkpoints.ts). */
+const AUDIT_CHECKPOINT_PREFIX = 'checkpoints/';
 
 export interface AuditArchiveProps {
   /** The audit table; its NEW_IMAGE stream is what gets archived. */
@@ -45,6 +47,9 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.Key;
   readonly keyPrefix = AUDIT_ARCHIVE_PREFIX;
+  readonly checkpointPrefix = AUDIT_CHECKPOINT_PREFIX;
+  /** Signs chain heads (the witness audit:verify checks the table against); only the archiver may sign. */
+  readonly checkpointKey: kms.Key;
   readonly archiver: PacsFunction;
   readonly failedBatches: sqs.Queue;
   readonly failedBatchesKey: kms.Key;
@@ -82,6 +87,15 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
       // No expiration: records outlive their lock until a reviewed decision removes them.
     });
 
+    // Asymmetric keys cannot rotate automatically; a new key means a new keyId in later checkpoints, and
+    // audit:verify must then be given both public keys.
+    this.checkpointKey = new kms.Key(this, 'CheckpointKey', {
+      description: 'PACScribe audit checkpoints: signs audit chain heads',
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.archiver = new PacsFunction(this, 'Archiver', {
       handler: 'audit/handlers/archive-audit-records',
       description: 'Copies each new audit record from the audit table stream into the Object Lock archive',
@@ -93,6 +107,7 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
     applyBindings(this.archiver, AUDIT_ARCHIVER_BINDINGS, { auditArchive: this });
 
     this.denyTampering();
+    this.denyForeignSigning();
 
     this.failedBatchesKey = new kms.Key(this, 'FailedBatchesKey', {
       description: 'PACScribe audit archive: failed stream batches',
@@ -195,6 +210,23 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.tamperAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.securityAlerts));
+  }
+
+  /**
+   * The key policy lets the account's IAM policies grant use (CDK's default); this Deny holds even against
+   * a principal with kms:* on *: no one but the archiver can produce a checkpoint signature.
+   */
+  private denyForeignSigning(): void {
+    this.checkpointKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenySigningByAnyoneButTheArchiver',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Sign'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.archiver.role.roleArn } },
+      }),
+    );
   }
 
   /** Resource-policy guards that hold even against principals with broad IAM grants. */

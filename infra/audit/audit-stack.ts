@@ -49,8 +49,15 @@ export class AuditStack extends Stack {
 
     // Named in docs/audit-queries.md: what a reviewer points Athena at.
     new CfnOutput(this, 'AuditArchiveBucketName', {
-      description: 'Object Lock archive of audit records: audit/org=<orgId>/seq=<seq>.json',
+      description:
+        'Object Lock archive of audit records (audit/org=<orgId>/chain=<cc>/seq=<seq>.json) and signed checkpoints (checkpoints/…)',
       value: this.archive.bucket.bucketName,
+    });
+    // audit:verify --checkpoint-key: the public half verifies the archiver's signed chain heads.
+    new CfnOutput(this, 'AuditCheckpointKeyArn', {
+      description:
+        'KMS key (ECC_NIST_P256) whose signatures are the checkpoints under checkpoints/ in the archive',
+      value: this.archive.checkpointKey.keyArn,
     });
     new CfnOutput(this, 'TrailBucketName', {
       description: 'CloudTrail log files: AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<MM>/<dd>/',

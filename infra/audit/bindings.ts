@@ -7,12 +7,16 @@ import type { PacsFunction, TableRef } from '#infra/shared/pacs-function';
 import { AUDIT_BINDINGS } from '#schemas/audit/env';
 import { auditTamperingDenial } from './audit-tampering';
 
-/** The write-once audit archive: its bucket, the key prefix records go under, and the bucket's key. */
+/** The write-once audit archive: its bucket, the key prefixes written, the bucket's key, the signing key. */
 export interface AuditArchiveRef {
   readonly bucket: s3.IBucket;
   readonly encryptionKey: kms.IKey;
   /** Records are written under this prefix only (e.g. `audit/`). */
   readonly keyPrefix: string;
+  /** Signed chain heads are written under this prefix only (e.g. `checkpoints/`). */
+  readonly checkpointPrefix: string;
+  /** The asymmetric key (ECC_NIST_P256, SIGN_VERIFY) that signs chain heads. */
+  readonly checkpointKey: kms.IKey;
 }
 
 /** The deployed resources the audit context's bindings point at. */
@@ -84,22 +88,33 @@ function grantAuditQuery(fn: PacsFunction, auditTable: TableRef, envName: string
 }
 
 /**
- * PutObject under the archive's prefix, nothing else: no read, no delete, no retention or legal-hold
- * change. KMS use is limited to S3 acting for this function on this bucket.
+ * PutObject under the archive's two prefixes (records, signed checkpoints), nothing else: no read, no
+ * delete, no retention or legal-hold change. KMS use is limited to S3 acting for this function on this
+ * bucket.
  */
 function grantAuditArchiveWriter(
   fn: PacsFunction,
-  { bucket, encryptionKey, keyPrefix }: AuditArchiveRef,
+  { bucket, encryptionKey, keyPrefix, checkpointPrefix }: AuditArchiveRef,
   envName: string,
 ): void {
   const records = bucket.arnForObjects(`${keyPrefix}*`);
+  const checkpoints = bucket.arnForObjects(`${checkpointPrefix}*`);
   fn.role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ sid: 'ArchiveAuditRecords', actions: ['s3:PutObject'], resources: [records] }),
+    new iam.PolicyStatement({
+      sid: 'ArchiveAuditRecords',
+      actions: ['s3:PutObject'],
+      resources: [records, checkpoints],
+    }),
   );
   acknowledgeWildcardResource(
     fn,
     records,
-    'Object keys are audit/org=<orgId>/seq=<seq>.json, one per record; the grant is PutObject only, under that prefix of the archive bucket.',
+    'Object keys are audit/org=<orgId>/chain=<cc>/seq=<seq>.json, one per record; the grant is PutObject only, under that prefix of the archive bucket.',
+  );
+  acknowledgeWildcardResource(
+    fn,
+    checkpoints,
+    'Object keys are checkpoints/org=<orgId>/chain=<cc>/seq=<seq>.json, one per signed chain head; the grant is PutObject only, under that prefix of the archive bucket.',
   );
   fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -112,6 +127,18 @@ function grantAuditArchiveWriter(
   fn.setEnvironment(envName, bucket.bucketName);
 }
 
+/** kms:Sign with the checkpoint key, nothing else (the key policy denies Sign to every other principal). */
+function grantCheckpointSigning(fn: PacsFunction, { checkpointKey }: AuditArchiveRef, envName: string): void {
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'SignAuditCheckpoints',
+      actions: ['kms:Sign'],
+      resources: [checkpointKey.keyArn],
+    }),
+  );
+  fn.setEnvironment(envName, checkpointKey.keyArn);
+}
+
 export const auditBindings = bindingTable<typeof AUDIT_BINDINGS, AuditResources>(AUDIT_BINDINGS, {
   'audit-table:append': {
     grant: (fn, need, env) => grantAuditAppend(fn, need('auditTable'), env.AUDIT_TABLE_NAME),
@@ -122,5 +149,8 @@ export const auditBindings = bindingTable<typeof AUDIT_BINDINGS, AuditResources>
   'audit-archive:write': {
     grant: (fn, need, env) =>
       grantAuditArchiveWriter(fn, need('auditArchive'), env.AUDIT_ARCHIVE_BUCKET_NAME),
+  },
+  'audit-checkpoint:sign': {
+    grant: (fn, need, env) => grantCheckpointSigning(fn, need('auditArchive'), env.AUDIT_CHECKPOINT_KEY_ARN),
   },
 });

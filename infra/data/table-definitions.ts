@@ -22,6 +22,8 @@ export interface TableDefinition {
  *   ORG#<orgId> / ORG                  the organization
  *   USER#<userId> / MEMBER             a membership; gsi1 = ORG#<orgId> / USER#<userId> lists an org's users
  *   EMAIL#<email> / EMAIL              claims an email address once across PACScribe
+ *   SIGNUP#<email> / PENDING           a sign-up whose address is not proven yet (code hash; TTL expiresAt)
+ *   SIGNUP#<email> / NOTICE            counts "someone tried to sign up with your address" mails (TTL)
  */
 export const accountsTable: TableDefinition = {
   logicalName: 'accounts',

@@ -55,6 +55,8 @@ export const AppConfigSchema = z.object({
   lambdaReservedConcurrency: integer(1, 1000).default(20),
   /** Requests per 5 minutes from one IP before the WAF blocks it. */
   wafRateLimitPer5Minutes: integer(100, 2_000_000_000).default(1000),
+  /** Requests per 5 minutes from one IP to the public sign-up routes (WAF's minimum is 10); the local router's default matches. */
+  wafSignupRateLimitPer5Minutes: integer(10, 2_000_000_000).default(10),
   apiThrottleRatePerSecond: integer(1, 10_000).default(50),
   apiThrottleBurst: integer(1, 5_000).default(100),
   /** CloudTrail files. HIPAA §164.316(b)(2)(i): audit documentation is kept six years (2192 days covers leap days). */

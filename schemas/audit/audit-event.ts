@@ -17,6 +17,12 @@ export const AUDIT_EVENTS = {
     eventType: code('DCM', '110137', 'User Security Attributes Changed'),
     action: 'C',
   },
+  /** A sign-up was asked for; no organization exists yet, so the record names none. */
+  'signup-requested': {
+    eventId: code('PACScribe', 'signup-requested', 'Sign-up Requested'),
+    eventType: null,
+    action: 'E',
+  },
   'account-read': {
     eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
     eventType: null,

@@ -12,6 +12,12 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'not_acceptable',
   'conflict',
+  /** A one-time code was wrong, expired or never issued (one answer for all three). */
+  'verification_failed',
+  /** Too many wrong codes: a new code is needed. */
+  'verification_locked',
+  /** Too many requests to a rate-limited public route from one IP (the WAF, and the local router). */
+  'rate_limited',
   'dependency_unavailable',
   'audit_unavailable',
   'internal_error',

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CognitoIdentityProviderClient,
@@ -12,6 +13,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { localKeyId } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
 import { type TableDefinition, tableDefinitions } from '../../infra/data/table-definitions';
 import {
   customerUserPool,
@@ -28,6 +30,35 @@ export interface LocalResources {
 
 export const localTableName = (definition: TableDefinition) => `pacscribe-local-${definition.logicalName}`;
 export const LOCAL_IMAGING_BUCKET = 'pacscribe-local-imaging';
+/** The local audit archive (records and signed checkpoints). s3rver has no Object Lock: not write-once. */
+export const LOCAL_AUDIT_ARCHIVE_BUCKET = 'pacscribe-local-audit-archive';
+
+export interface LocalCheckpointKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  keyId: string;
+  /** Where audit:verify reads the public half (PEM, SPKI). */
+  publicKeyPath: string;
+}
+
+/**
+ * The local stand-in for the KMS checkpoint key: an EC P-256 key pair made on first start and kept in the
+ * data folder (private half 0600), so checkpoints signed before a restart still verify after it.
+ */
+export function localCheckpointKey(dataDir: string): LocalCheckpointKey {
+  const dir = path.join(dataDir, 'audit-witness');
+  const privatePath = path.join(dir, 'checkpoint-key.pem');
+  const publicKeyPath = path.join(dir, 'checkpoint-key.pub.pem');
+  if (!existsSync(privatePath) || !existsSync(publicKeyPath)) {
+    mkdirSync(dir, { recursive: true });
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(privatePath, pair.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    writeFileSync(publicKeyPath, pair.publicKey.export({ format: 'pem', type: 'spki' }));
+  }
+  const privateKey = createPrivateKey(readFileSync(privatePath));
+  const publicKey = createPublicKey(readFileSync(publicKeyPath));
+  return { privateKey, publicKey, keyId: localKeyId(publicKey), publicKeyPath };
+}
 
 /** Creates tables from the definitions CDK deploys; existing tables (a restart) are kept. */
 async function ensureTables(dynamo: DynamoDBClient): Promise<LocalResources['tables']> {

@@ -6,6 +6,7 @@ import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
 import { corsPreflightHeaders, isDicomwebPath } from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
+import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
@@ -60,12 +61,67 @@ function gatewayError(
   };
 }
 
+/** The sign-up rate limit as the local stack applies it; `exemptIps` are named explicitly (test runners). */
+export interface LocalRateLimit {
+  limit: number;
+  exemptIps: readonly string[];
+}
+
+/**
+ * From the environment: PACSCRIBE_LOCAL_SIGNUP_RATE_LIMIT (default: the WAF's, 10 per 5 minutes) and
+ * PACSCRIBE_LOCAL_RATE_LIMIT_EXEMPT_IPS (comma-separated; the integration setup exempts 127.0.0.1, from
+ * which its suites sign up many organizations, and tests the limit from another loopback address).
+ */
+export function localRateLimit(env: Readonly<Record<string, string | undefined>>): LocalRateLimit {
+  const limit = Number(env.PACSCRIBE_LOCAL_SIGNUP_RATE_LIMIT ?? SIGNUP_RATE_LIMIT.defaultLimit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error('PACSCRIBE_LOCAL_SIGNUP_RATE_LIMIT: a positive integer');
+  const exemptIps = (env.PACSCRIBE_LOCAL_RATE_LIMIT_EXEMPT_IPS ?? '')
+    .split(',')
+    .map((ip) => ip.trim())
+    .filter(Boolean);
+  return { limit, exemptIps };
+}
+
+/**
+ * The WAF's SignupRateLimitPerIp rule (infra/api/api-firewall.ts), locally: per source IP, requests
+ * whose path contains the sign-up fragment, counted in a fixed window; past the limit, 429 rate_limited.
+ */
+export function signupRateLimiter({ limit, exemptIps }: LocalRateLimit, now: () => number = Date.now) {
+  const windows = new Map<string, { startedAt: number; count: number }>();
+  return (sourceIp: string, pathname: string): boolean => {
+    if (exemptIps.includes(sourceIp)) return true;
+    let path: string;
+    try {
+      path = decodeURIComponent(pathname).toLowerCase();
+    } catch {
+      path = pathname.toLowerCase();
+    }
+    if (!path.includes(SIGNUP_RATE_LIMIT.pathFragment)) return true;
+    const at = now();
+    const current = windows.get(sourceIp);
+    const window =
+      current && at - current.startedAt < SIGNUP_RATE_LIMIT.windowSeconds * 1000
+        ? current
+        : { startedAt: at, count: 0 };
+    window.count += 1;
+    windows.set(sourceIp, window);
+    return window.count <= limit;
+  };
+}
+
 /**
  * The local stand-in for API Gateway: the same route table, the same Cognito check the authorizer
  * makes, the same proxy event shape, and the same Lambda handlers. TLS 1.2 is the floor.
  */
-export function createLocalApi(options: { key: string; cert: string; tokens: () => Promise<TokenVerifier> }) {
+export function createLocalApi(options: {
+  key: string;
+  cert: string;
+  tokens: () => Promise<TokenVerifier>;
+  rateLimit: LocalRateLimit;
+}) {
   const compiled = (routes as readonly RouteDefinition[]).map(compile);
+  const withinSignupLimit = signupRateLimiter(options.rateLimit);
 
   /** A buffered result to send, or null once a streaming function has written the response itself. */
   const dispatch = async (
@@ -76,6 +132,15 @@ export function createLocalApi(options: { key: string; cert: string; tokens: () 
   ): Promise<APIGatewayProxyResult | null> => {
     const url = new URL(request.url ?? '/', 'https://localhost');
     const method = request.method ?? 'GET';
+    const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
+    // The WAF decides before API Gateway routes anything.
+    if (!withinSignupLimit(sourceIp, url.pathname)) {
+      return {
+        statusCode: 429,
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: RATE_LIMITED_BODY,
+      };
+    }
     const matches = compiled
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match);
@@ -126,7 +191,6 @@ export function createLocalApi(options: { key: string; cert: string; tokens: () 
       if (value === null) return gatewayError(400, 'invalid_request', 'The path is not valid.', requestId);
       pathParameters[name] = value;
     }
-    const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
     const event = {
       resource: route.path,
       path: url.pathname,

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CognitoIdentityDirectory } from '../../functions/accounts/adapters/cognito-identity-directory';
-import { signUp } from '../../functions/accounts/core/signup';
+import { createAccount } from '../../functions/accounts/core/signup';
 import { addStaffMember } from '../../functions/accounts/core/staff';
-import { accountsRepository, signupDeps } from '../../functions/accounts/deps';
+import { accountCreationDeps, accountsRepository } from '../../functions/accounts/deps';
 import { cognitoClient } from '../../functions/shared/aws/clients';
 import { systemClock } from '../../functions/shared/ports';
 import { SUPPORT_GROUPS } from '../../infra/identity/user-pool-definitions';
@@ -46,7 +46,8 @@ export async function seedDemoData(dataDir: string, resources: LocalResources): 
   const customers = new CognitoIdentityDirectory(cognitoClient(), resources.customerPool.userPoolId);
   for (const organization of DEMO_ORGANIZATIONS) {
     const adminPassword = demoPassword();
-    const admin = await signUp(signupDeps(), {
+    // The demo addresses are the operator's own: no verification mail, as `createAccount` after it.
+    const admin = await createAccount(accountCreationDeps(), {
       name: 'Avery Admin',
       organizationName: organization.name,
       role: 'administrator',

@@ -1,12 +1,26 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generate } from 'selfsigned';
+import { KeyPairCheckpointSigner } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
+import { PolledAuditTable } from '../../functions/audit/adapters/polled-audit-table';
+import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive';
+import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
-import { bootstrapResources, type LocalResources } from './bootstrap';
+import { systemClock } from '../../functions/shared/ports';
+import {
+  bootstrapResources,
+  LOCAL_AUDIT_ARCHIVE_BUCKET,
+  type LocalCheckpointKey,
+  type LocalResources,
+  localCheckpointKey,
+} from './bootstrap';
 import { assertLocalEnvironment } from './environment';
 import { loadHandlers } from './lambda-registry';
-import { createLocalApi } from './router';
+import { createLocalApi, localRateLimit } from './router';
 import { type DemoUser, seedDemoData } from './seed';
 import { startCognito } from './services/cognito';
 import { startDynamoDb } from './services/dynamodb';
@@ -26,6 +40,8 @@ export interface LocalConfig {
   endpoints: { dynamodb: string; s3: string; ses: string; stepFunctions: string };
   tables: LocalResources['tables'];
   imagingBucket: string;
+  /** The audit archive and the public half of the checkpoint key, for audit:verify. */
+  auditArchive: { bucket: string; checkpointPublicKeyPath: string };
   users: DemoUser[];
 }
 
@@ -88,6 +104,54 @@ async function tlsMaterial(dataDir: string) {
   return { certPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
 }
 
+/** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
+const WITNESS_INTERVAL_MS = 2000;
+
+/**
+ * The archiver's work without a stream consumer: every few seconds, archive the audit records inserted
+ * since the last look and sign the newest of each chain, with the same core as the Lambda
+ * (archiveAndCheckpoint) and a local key in place of KMS.
+ */
+async function startAuditWitness(
+  endpoints: { dynamodb: string; s3: string },
+  table: string,
+  key: LocalCheckpointKey,
+) {
+  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb });
+  const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true });
+  const archive = new S3AuditArchive(s3, LOCAL_AUDIT_ARCHIVE_BUCKET);
+  const source = new PolledAuditTable(DynamoDBDocumentClient.from(dynamo), table);
+  const deps = {
+    archive,
+    signer: new KeyPairCheckpointSigner(key.privateKey, key.keyId),
+    clock: systemClock,
+  };
+  for await (const stored of archive.keys('checkpoints/')) {
+    const head = parseCheckpointKey(stored);
+    if (head) source.resumeAfter(head);
+  }
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      const records = await source.newRecords();
+      if (records.length > 0) await archiveAndCheckpoint(deps, records);
+    } catch (error) {
+      if (!stopped) console.error('local audit witness:', error instanceof Error ? error.message : error);
+    }
+    if (!stopped) timer = setTimeout(() => (running = tick()), WITNESS_INTERVAL_MS).unref();
+  };
+  running = tick();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+    dynamo.destroy();
+    s3.destroy();
+  };
+}
+
 /**
  * Starts every local stand-in in this process (DynamoDB Local is the one Java child), creates the
  * resources from the CDK definitions, seeds demo data and serves the API over HTTPS.
@@ -115,7 +179,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   try {
     const [dynamodb, s3, ses, cognito, stepFunctions] = await Promise.all([
       startDynamoDb(path.join(dataDir, 'dynamodb'), port.dynamodb),
-      startS3(path.join(dataDir, 's3'), port.s3, ['pacscribe-local-imaging']),
+      startS3(path.join(dataDir, 's3'), port.s3, ['pacscribe-local-imaging', LOCAL_AUDIT_ARCHIVE_BUCKET]),
       startSes(port.ses),
       startCognito(path.join(dataDir, 'cognito'), port.cognito),
       startStepFunctions(port.stepFunctions),
@@ -161,12 +225,21 @@ export async function startLocalStack(options: LocalStackOptions) {
 
     // Handlers are bundled before the stack reports ready, so no request waits for esbuild.
     await loadHandlers();
+    const checkpointKey = localCheckpointKey(dataDir);
+    stops.push(
+      await startAuditWitness(
+        { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
+        resources.tables.audit,
+        checkpointKey,
+      ),
+    );
     const users = await seedDemoData(dataDir, resources);
     const tls = await tlsMaterial(dataDir);
     const api = createLocalApi({
       key: tls.key,
       cert: tls.cert,
       tokens: async () => (await defaultHttpRuntime()).tokens,
+      rateLimit: localRateLimit(process.env),
     });
     await new Promise<void>((resolve, reject) => {
       api.once('error', reject);
@@ -196,6 +269,10 @@ export async function startLocalStack(options: LocalStackOptions) {
       },
       tables: resources.tables,
       imagingBucket: resources.imagingBucket,
+      auditArchive: {
+        bucket: LOCAL_AUDIT_ARCHIVE_BUCKET,
+        checkpointPublicKeyPath: checkpointKey.publicKeyPath,
+      },
       users,
     };
     writeFileSync(path.join(dataDir, 'local.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });

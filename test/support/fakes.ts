@@ -5,6 +5,8 @@ import type {
   Invitation,
   InvitationSender,
   NewIdentity,
+  PendingSignups,
+  SignupMail,
   StaffRepository,
   WelcomeWorkflow,
 } from '../../functions/accounts/core/ports';
@@ -12,6 +14,7 @@ import type { AuditLog } from '../../functions/audit/core/audit-trail';
 import { ConflictError, NotFoundError } from '../../functions/shared/errors';
 import type { Clock, IdGenerator } from '../../functions/shared/ports';
 import type { Member, Organization } from '../../schemas/accounts/entities';
+import type { PendingSignup } from '../../schemas/accounts/signup';
 import type { StaffMember } from '../../schemas/accounts/staff';
 import type { AuditRecord } from '../../schemas/audit/audit-event';
 
@@ -213,4 +216,51 @@ export const fixedClock = (iso = '2026-11-24T12:00:00.000Z'): Clock => ({ now: (
 export function sequentialIds(prefix = 'id'): IdGenerator {
   let next = 0;
   return { newId: () => `${prefix}-${++next}` };
+}
+
+/** Pending sign-ups and email claims in memory; `claimed` stands for the accounts table's email claims. */
+export class InMemoryPendingSignups implements PendingSignups {
+  records = new Map<string, PendingSignup>();
+  notices = new Map<string, { count: number; expiresAt: number }>();
+  constructor(private readonly claimed: () => ReadonlyMap<string, string> = () => new Map()) {}
+
+  async emailHasAccount(email: string) {
+    return this.claimed().has(email);
+  }
+  async get(email: string) {
+    const record = this.records.get(email);
+    return record ? structuredClone(record) : null;
+  }
+  async put(pending: PendingSignup) {
+    this.records.set(pending.email, structuredClone(pending));
+  }
+  async countFailedAttempt(email: string, expiresAt: number) {
+    const record = this.records.get(email) ?? { email, attempts: 0, codesIssued: 0, expiresAt };
+    record.attempts += 1;
+    this.records.set(email, record);
+    return record.attempts;
+  }
+  async complete(email: string, completed: NonNullable<PendingSignup['completed']>) {
+    const record = this.records.get(email);
+    if (!record) throw new Error('no pending sign-up');
+    record.completed = { ...completed };
+  }
+  async countNotice(email: string, now: number, expiresAt: number) {
+    const current = this.notices.get(email);
+    const next =
+      current && current.expiresAt > now ? { ...current, count: current.count + 1 } : { count: 1, expiresAt };
+    this.notices.set(email, next);
+    return next.count;
+  }
+}
+
+export class RecordingSignupMail implements SignupMail {
+  codes: { email: string; code: string; expiresAt: Date }[] = [];
+  notices: string[] = [];
+  async sendVerificationCode(email: string, code: string, expiresAt: Date) {
+    this.codes.push({ email, code, expiresAt });
+  }
+  async sendExistingAccountNotice(email: string) {
+    this.notices.push(email);
+  }
 }

@@ -26,7 +26,13 @@ export interface ApiResponse {
 export function callApi(
   method: string,
   path: string,
-  options: { token?: string; body?: string | Buffer; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    body?: string | Buffer;
+    headers?: Record<string, string>;
+    /** The client's own address; 127.0.0.1 (exempt from the sign-up rate limit) unless given. */
+    localAddress?: string;
+  } = {},
 ): Promise<ApiResponse> {
   const config = localConfig();
   const headers: Record<string, string> = { ...options.headers };
@@ -40,7 +46,12 @@ export function callApi(
   return new Promise((resolve, reject) => {
     const outgoing = request(
       `${config.apiUrl}${path}`,
-      { method, headers, ca: readFileSync(config.caCertPath) },
+      {
+        method,
+        headers,
+        ca: readFileSync(config.caCertPath),
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));

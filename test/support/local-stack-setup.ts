@@ -19,7 +19,13 @@ export default async function setup(): Promise<void> {
   const child = spawn(
     process.execPath,
     [...LOCAL_STACK_NODE_ARGS, '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The suites sign up many organizations from 127.0.0.1, so it is exempt from the sign-up rate
+      // limit, by name; the limit itself (the WAF's) is tested from another loopback address.
+      env: { ...process.env, NODE_NO_WARNINGS: '1', PACSCRIBE_LOCAL_RATE_LIMIT_EXEMPT_IPS: '127.0.0.1' },
+    },
   );
   // Everything the stack prints (its operational logs included) is kept for the PHI canary test.
   // Beside the data folder, not in it: --reset empties the folder at start.

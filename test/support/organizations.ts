@@ -34,6 +34,40 @@ export async function invitationPassword(email: string): Promise<string> {
   throw new Error(`no invitation mail reached ${email}`);
 }
 
+/** The latest sign-up code mailed to this address, as its owner would read it. */
+export async function signupCode(email: string): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const mails = (await sentMail()).filter(
+      (mail) => mail.destination.to.includes(email) && mail.subject === 'Your PACScribe verification code',
+    );
+    const match = /Verification code: (\d{8})/.exec(mails.at(-1)?.body.text ?? '');
+    if (match?.[1]) return match[1];
+    await sleep(100);
+  }
+  throw new Error(`no verification code reached ${email}`);
+}
+
+/**
+ * Sign-up the real way: the details, then the mailed code with the password. Answers the verification
+ * response (201 with orgId and userId).
+ */
+export async function signUpVerified(details: {
+  name: string;
+  organizationName: string;
+  role: string;
+  email: string;
+  password: string;
+}) {
+  const { password, ...request } = details;
+  const started = await postJson('/v1/signup', request);
+  if (started.status !== 202) throw new Error(`sign-up failed: ${started.status} ${started.text}`);
+  return postJson('/v1/signup/verify', {
+    email: details.email,
+    code: await signupCode(details.email),
+    password,
+  });
+}
+
 /** First sign-in of an invited user: the temporary password must be replaced. */
 export async function acceptInvitation(email: string, temporaryPassword: string, newPassword: string) {
   const config = localConfig();
@@ -74,14 +108,14 @@ export async function freshOrganization(label: string): Promise<TestOrganization
   const domain = `${label}-${tag}.example`;
   const adminPassword = `Admin-${tag}-Passw0rd!`;
   const name = `${label} ${tag}`;
-  const signup = await postJson('/v1/signup', {
+  const signup = await signUpVerified({
     name: 'Org Founder',
     organizationName: name,
     role: 'radiologist',
     email: `administrator@${domain}`,
     password: adminPassword,
   });
-  if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${signup.text}`);
+  if (signup.status !== 201) throw new Error(`sign-up verification failed: ${signup.status} ${signup.text}`);
   const { orgId, userId } = signup.json();
   const admin = await signIn(`administrator@${domain}`, adminPassword);
   const users = {

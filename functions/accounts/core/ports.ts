@@ -1,4 +1,5 @@
 import type { Member, Organization } from '#schemas/accounts/entities';
+import type { PendingSignup } from '#schemas/accounts/signup';
 import type { StaffMember } from '#schemas/accounts/staff';
 import type { MembershipRecords } from '../../shared/auth/principal-resolver';
 
@@ -107,4 +108,31 @@ export interface WorkforceDirectory {
   /** Blocks sign-in and revokes refresh tokens. */
   disableUser(email: string): Promise<void>;
   enableUser(email: string): Promise<void>;
+}
+
+/** Pending sign-ups (SIGNUP#<email>) and whether an address already belongs to an account. */
+export interface PendingSignups {
+  /** True when an account holds this address (its email claim). */
+  emailHasAccount(email: string): Promise<boolean>;
+  get(email: string): Promise<PendingSignup | null>;
+  /** Replaces whatever was stored for the address. */
+  put(pending: PendingSignup): Promise<void>;
+  /**
+   * Counts one wrong code atomically, creating an attempts-only entry expiring at `expiresAt` when the
+   * address has none. Returns the count after this one.
+   */
+  countFailedAttempt(email: string, expiresAt: number): Promise<number>;
+  /** Records the account the sign-up became, for retries. */
+  complete(email: string, completed: NonNullable<PendingSignup['completed']>): Promise<void>;
+  /**
+   * Counts one "someone tried to sign up with your address" notice in the window ending at `expiresAt`
+   * (a new window when the last has passed); returns the count after this one.
+   */
+  countNotice(email: string, now: number, expiresAt: number): Promise<number>;
+}
+
+/** The mails of sign-up. Neither carries text the requester chose: they go to an unproven address. */
+export interface SignupMail {
+  sendVerificationCode(email: string, code: string, expiresAt: Date): Promise<void>;
+  sendExistingAccountNotice(email: string): Promise<void>;
 }

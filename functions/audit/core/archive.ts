@@ -32,3 +32,10 @@ export interface AuditTableChange {
 export function tamperingIn(changes: readonly AuditTableChange[]): AuditTableChange[] {
   return changes.filter((change) => change.eventName !== 'INSERT');
 }
+
+/** Port: reading the archive back, for verification (reviewers' credentials, never the archiver's). */
+export interface AuditArchiveReader {
+  /** Every key under the prefix, in key order. */
+  keys(prefix: string): AsyncIterable<string>;
+  get(key: string): Promise<string>;
+}

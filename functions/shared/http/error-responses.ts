@@ -11,6 +11,7 @@ import {
   PayloadTooLargeError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
+  VerificationFailedError,
 } from '../errors';
 import { errorResult, type HttpResult } from './responses';
 
@@ -34,6 +35,10 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
   if (error instanceof NotFoundError) return errorResult(404, 'not_found', error.message, requestId);
   if (error instanceof NotAcceptableError)
     return errorResult(406, 'not_acceptable', error.message, requestId);
+  if (error instanceof VerificationFailedError) {
+    const code = error.locked ? 'verification_locked' : 'verification_failed';
+    return errorResult(400, code, error.message, requestId);
+  }
   if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
   if (error instanceof DependencyUnavailableError || error instanceof IntegrityCheckFailedError) {
     return errorResult(503, 'dependency_unavailable', error.message, requestId);

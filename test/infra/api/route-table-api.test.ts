@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS } from '#functions/shared/http/cors';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
+import { isSignupRateLimited, RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from '#infra/api/public-rate-limit';
 import {
   ACCESS_TOKEN_SCOPE,
   BINARY_MEDIA_TYPES,
@@ -715,6 +716,36 @@ describe('API stack', () => {
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
         RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
       });
+    });
+
+    it('a per-IP rate limit scoped to the public sign-up paths answers 429 rate_limited, as the local router does', () => {
+      const [acl] = Object.values(resourcesOf(api(), 'AWS::WAFv2::WebACL'));
+      const rules = propertyAt<Props[]>(acl, 'Rules');
+      const rule = rules.find((candidate) => candidate.Name === 'SignupRateLimitPerIp');
+      expect(rule).toMatchObject({
+        Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'rate-limited' } } },
+        Statement: {
+          RateBasedStatement: {
+            Limit: synthesizedApp().config.wafSignupRateLimitPer5Minutes,
+            AggregateKeyType: 'IP',
+            EvaluationWindowSec: SIGNUP_RATE_LIMIT.windowSeconds,
+            ScopeDownStatement: {
+              ByteMatchStatement: {
+                FieldToMatch: { UriPath: {} },
+                PositionalConstraint: 'CONTAINS',
+                SearchString: SIGNUP_RATE_LIMIT.pathFragment,
+              },
+            },
+          },
+        },
+      });
+      expect(synthesizedApp().config.wafSignupRateLimitPer5Minutes).toBe(SIGNUP_RATE_LIMIT.defaultLimit);
+      const body = propertyAt<Props>(acl, 'CustomResponseBodies')['rate-limited'];
+      expect(body).toEqual({ ContentType: 'APPLICATION_JSON', Content: RATE_LIMITED_BODY });
+      expect(JSON.parse(RATE_LIMITED_BODY).error.code).toBe('rate_limited');
+      // Every public route but health and the OpenAPI document is a sign-up route, inside the scope.
+      const uncovered = publicRoutes.filter((route) => !isSignupRateLimited(route)).map((route) => route.id);
+      expect(uncovered.sort()).toEqual(['getOpenApi', 'health']);
     });
   });
 });

@@ -222,15 +222,16 @@ describe('audit archive (Object Lock copy of the audit table)', () => {
     expect(statements.filter((statement) => statement.Effect === 'Allow')).toEqual([]);
   });
 
-  it('[PP-18] the archiver may only PutObject under audit/ and use the archive key through S3', () => {
+  it('[PP-18] the archiver may only PutObject under audit/ and checkpoints/ and use the archive key through S3', () => {
     const statements = archiverPolicyStatements();
     const s3Actions = statements
       .flatMap((statement) => list(statement.Action))
       .filter((a) => a.startsWith('s3:'));
     expect(s3Actions).toEqual(['s3:PutObject']);
-    expect(statements.find((statement) => statement.Sid === 'ArchiveAuditRecords')?.Resource).toEqual({
-      'Fn::Join': ['', [{ 'Fn::GetAtt': [archiveBucketId(), 'Arn'] }, '/audit/*']],
-    });
+    expect(statements.find((statement) => statement.Sid === 'ArchiveAuditRecords')?.Resource).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [archiveBucketId(), 'Arn'] }, '/audit/*']] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [archiveBucketId(), 'Arn'] }, '/checkpoints/*']] },
+    ]);
     expect(statements.find((statement) => statement.Sid === 'EncryptArchivedRecords')).toMatchObject({
       Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
       Condition: { StringEquals: { 'kms:ViaService': `s3.${audit().region}.amazonaws.com` } },
@@ -363,6 +364,75 @@ describe('audit records cannot be altered or deleted by the application', () => 
       );
       expect({ roleId, denied: denial !== undefined }).toEqual({ roleId, denied: true });
     }
+  });
+});
+
+describe('the checkpoint signing key (witness of the chain heads)', () => {
+  beforeAll(() => synthesizedApp());
+
+  const keyId = () => logicalId(audit().archive.checkpointKey, audit());
+  const archiverRoleArn = () => ({
+    'Fn::GetAtt': [logicalId(audit().archive.archiver.role, audit()), 'Arn'],
+  });
+  const keyTarget = () => ({
+    logicalId: keyId(),
+    sampleArns: [`arn:aws:kms:${audit().region}:${audit().account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
+  });
+
+  it('[PP-18] is an asymmetric ECC_NIST_P256 SIGN_VERIFY key, retained', () => {
+    expect(resourcesOf(audit(), 'AWS::KMS::Key')[keyId()]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' },
+    });
+  });
+
+  it('[PP-18] only the archiver role may kms:Sign with it: its one grant, and a key-policy Deny for everyone else', () => {
+    const signers = allowsOn(keyTarget(), ['kms:Sign']);
+    const archiverPolicies = Object.entries(resourcesOf(audit(), 'AWS::IAM::Policy'))
+      .filter(([, policy]) =>
+        JSON.stringify(policy.Properties?.Roles).includes(logicalId(audit().archive.archiver.role, audit())),
+      )
+      .map(([id]) => `${audit().stackName}/${id}: kms:Sign`);
+    expect(signers).toHaveLength(1);
+    expect(archiverPolicies).toContain(signers[0]);
+
+    const keyPolicy = propertyAt<Statement[]>(
+      resourcesOf(audit(), 'AWS::KMS::Key')[keyId()],
+      'KeyPolicy.Statement',
+    );
+    expect(keyPolicy).toContainEqual(
+      expect.objectContaining({
+        Sid: 'DenySigningByAnyoneButTheArchiver',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:Sign',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': archiverRoleArn() } },
+      }),
+    );
+    // Nothing else in the key policy names a principal that could sign in its own right.
+    for (const statement of keyPolicy.filter((s) => s.Effect === 'Allow')) {
+      expect(JSON.stringify(statement.Principal)).toContain(':root');
+    }
+  });
+
+  it('[PP-18] the archiver is told which key to sign with, and may only Sign with it', () => {
+    const fn = resourcesOf(audit(), 'AWS::Lambda::Function')[
+      logicalId(audit().archive.archiver.function, audit())
+    ];
+    expect(propertyAt(fn, 'Environment.Variables.AUDIT_CHECKPOINT_KEY_ARN')).toEqual({
+      'Fn::GetAtt': [keyId(), 'Arn'],
+    });
+    const onKey = Object.values(resourcesOf(audit(), 'AWS::IAM::Policy'))
+      .flatMap((policy) => propertyAt<Statement[]>(policy, 'PolicyDocument.Statement'))
+      .filter((statement) => JSON.stringify(statement.Resource).includes(keyId()));
+    expect(onKey).toEqual([
+      {
+        Sid: 'SignAuditCheckpoints',
+        Effect: 'Allow',
+        Action: 'kms:Sign',
+        Resource: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+      },
+    ]);
   });
 });
 

@@ -25,7 +25,13 @@ const stateMachine = (name: string) => ({
 const resources: BindingResources = {
   accountsTable: tables.accounts,
   auditTable: tables.audit,
-  auditArchive: { bucket, encryptionKey: key, keyPrefix: 'audit/' },
+  auditArchive: {
+    bucket,
+    encryptionKey: key,
+    keyPrefix: 'audit/',
+    checkpointPrefix: 'checkpoints/',
+    checkpointKey: key,
+  },
   imagingTable: tables.imaging,
   imagingStore: { bucket, encryptionKey: key },
   uploadsTable: tables.uploads,

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_CODE_ATTEMPTS } from '../../../functions/accounts/core/signup';
+import { SIGNUP_RATE_LIMIT } from '../../../infra/api/public-rate-limit';
 import { callApi, postJson, sentMail, signIn } from '../../support/local-client';
 import { localTables } from '../../support/local-tables';
+import { signUpVerified, signupCode } from '../../support/organizations';
 
 const tables = localTables();
 afterAll(() => tables.close());
@@ -16,21 +19,30 @@ const newSignup = () => {
     password: 'Sunrise-Harbor-2026-Scan',
   };
 };
+const requestOf = ({ password: _password, ...request }: ReturnType<typeof newSignup>) => request;
+const mailsTo = async (address: string) =>
+  (await sentMail()).filter((candidate) => candidate.destination.to.includes(address));
 
-async function waitForMailTo(address: string) {
+async function waitForMailTo(address: string, subject: string) {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const mail = (await sentMail()).find((candidate) => candidate.destination.to.includes(address));
+    const mail = (await mailsTo(address)).find((candidate) => candidate.subject === subject);
     if (mail) return mail;
     await sleep(100);
   }
   return undefined;
 }
 
-describe('POST /v1/signup over HTTPS', () => {
-  it('[PP-01] creates an organization whose founder can sign in and read their profile', async () => {
+/** Everything a requester sees, but the per-request id. */
+const observable = (response: Awaited<ReturnType<typeof callApi>>) => {
+  const { date: _date, 'x-request-id': _id, ...headers } = response.headers;
+  return { status: response.status, headers, body: response.text };
+};
+
+describe('POST /v1/signup and /v1/signup/verify over HTTPS', () => {
+  it('[PP-01] creates an organization, once the mailed code proves the address, whose founder can sign in', async () => {
     const signup = newSignup();
 
-    const response = await postJson('/v1/signup', signup);
+    const response = await signUpVerified(signup);
 
     expect(response.status).toBe(201);
     const created = response.json();
@@ -50,20 +62,78 @@ describe('POST /v1/signup over HTTPS', () => {
     expect(me.json().permissions).toEqual(expect.arrayContaining(['view', 'export', 'manage-users']));
   });
 
-  it('[PP-02] sends the transactional welcome mail through SES via the welcome workflow', async () => {
+  it('[PP-01] answers an address with an account exactly as a new one (status, headers, body)', async () => {
+    const existing = newSignup();
+    expect((await signUpVerified(existing)).status).toBe(201);
+
+    const fresh = await postJson('/v1/signup', requestOf(newSignup()));
+    const again = await postJson('/v1/signup', {
+      ...requestOf(existing),
+      organizationName: 'Somewhere Else',
+    });
+
+    expect(fresh.status).toBe(202);
+    expect(fresh.json()).toEqual({ status: 'verification-sent' });
+    expect(observable(again)).toEqual(observable(fresh));
+  });
+
+  it('mails the owner of an existing address a notice with no names, and no code', async () => {
+    const existing = newSignup();
+    await signUpVerified(existing);
+
+    await postJson('/v1/signup', {
+      ...requestOf(existing),
+      name: 'Mallory Canary',
+      organizationName: 'Canary Org',
+    });
+
+    const notice = await waitForMailTo(existing.email, 'Sign-up attempt with your PACScribe address');
+    expect(notice?.body.text).not.toMatch(/Mallory|Canary/);
+    expect(
+      (await mailsTo(existing.email)).filter((mail) => /Verification code/.test(mail.body.text ?? '')),
+    ).toHaveLength(1);
+  });
+
+  it('[PP-01] keeps no organization, login or welcome mail before the address is proven', async () => {
     const signup = newSignup();
 
-    await postJson('/v1/signup', signup);
+    expect((await postJson('/v1/signup', requestOf(signup))).status).toBe(202);
+    await signupCode(signup.email);
 
-    const mail = await waitForMailTo(signup.email);
-    expect(mail?.subject).toBe('Welcome to PACScribe');
+    expect(await tables.accountsItem(`EMAIL#${signup.email}`, 'EMAIL')).toBeUndefined();
+    const pending = await tables.accountsItem(`SIGNUP#${signup.email}`, 'PENDING');
+    expect(pending).toMatchObject({ expiresAt: expect.any(Number) });
+    expect(JSON.stringify(pending)).not.toContain(signup.password);
+    await expect(signIn(signup.email, signup.password)).rejects.toThrow();
+    await sleep(300);
+    expect((await mailsTo(signup.email)).map((mail) => mail.subject)).toEqual([
+      'Your PACScribe verification code',
+    ]);
+  });
+
+  it('[PP-01] mails a code that carries none of the names typed at sign-up', async () => {
+    const signup = { ...newSignup(), name: 'Quill Canaryname', organizationName: 'Canary Facility Ltd' };
+
+    await postJson('/v1/signup', requestOf(signup));
+
+    const mail = await waitForMailTo(signup.email, 'Your PACScribe verification code');
+    expect(mail?.body.text).toMatch(/Verification code: \d{8}/);
+    expect(JSON.stringify(mail)).not.toMatch(/Canaryname|Canary Facility/);
+  });
+
+  it('[PP-02] sends the transactional welcome mail through SES via the welcome workflow, after verification', async () => {
+    const signup = newSignup();
+
+    await signUpVerified(signup);
+
+    const mail = await waitForMailTo(signup.email, 'Welcome to PACScribe');
     expect(mail?.body.text).toContain(signup.organizationName);
   });
 
-  it('[PP-18] records the sign-up in the new organization audit trail', async () => {
+  it('[PP-18] records the account creation in the new organization audit trail', async () => {
     const signup = newSignup();
 
-    const { orgId, userId } = (await postJson('/v1/signup', signup)).json();
+    const { orgId, userId } = (await signUpVerified(signup)).json();
 
     const records = await tables.auditRecords(orgId);
     expect(records).toHaveLength(1);
@@ -73,22 +143,79 @@ describe('POST /v1/signup over HTTPS', () => {
       action: 'C',
       outcome: 0,
       actor: { kind: 'customer', userId },
-      route: 'POST /v1/signup',
+      route: 'POST /v1/signup/verify',
       objects: expect.arrayContaining([{ type: 'organization', id: orgId }]),
     });
   });
 
-  it('answers a duplicate email with a 409 that reveals nothing about the existing account', async () => {
+  it('answers a retried verification with the same account', async () => {
     const signup = newSignup();
-    const first = (await postJson('/v1/signup', signup)).json();
+    const first = (await signUpVerified(signup)).json();
 
-    const duplicate = await postJson('/v1/signup', { ...signup, organizationName: 'Somewhere Else' });
+    const retry = await postJson('/v1/signup/verify', {
+      email: signup.email,
+      code: await signupCode(signup.email),
+      password: signup.password,
+    });
 
-    expect(duplicate.status).toBe(409);
-    expect(duplicate.json().error.code).toBe('conflict');
-    expect(duplicate.text).not.toContain(first.orgId);
-    expect(duplicate.text).not.toContain(first.userId);
-    expect(duplicate.text).not.toContain('Harbor View');
+    expect(retry.status).toBe(201);
+    expect(retry.json()).toEqual(first);
+  });
+
+  it(`refuses a wrong code, and locks the sign-up after ${MAX_CODE_ATTEMPTS} wrong codes`, async () => {
+    const signup = newSignup();
+    await postJson('/v1/signup', requestOf(signup));
+    const code = await signupCode(signup.email);
+    const wrong = code === '00000000' ? '00000001' : '00000000';
+    const verify = (candidate: string) =>
+      postJson('/v1/signup/verify', { email: signup.email, code: candidate, password: signup.password });
+
+    const answers = [];
+    for (let i = 0; i < MAX_CODE_ATTEMPTS; i += 1) answers.push(await verify(wrong));
+    const withRightCode = await verify(code);
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(MAX_CODE_ATTEMPTS).fill(400));
+    expect(answers.map((answer) => answer.json().error.code)).toEqual([
+      ...Array(MAX_CODE_ATTEMPTS - 1).fill('verification_failed'),
+      'verification_locked',
+    ]);
+    expect(withRightCode.status).toBe(400);
+    expect(withRightCode.json().error.code).toBe('verification_locked');
+    expect(await tables.accountsItem(`EMAIL#${signup.email}`, 'EMAIL')).toBeUndefined();
+  });
+
+  it('answers a code for an address that never signed up like a wrong one', async () => {
+    const response = await postJson('/v1/signup/verify', {
+      email: `nobody.${Date.now()}@harborview.example`,
+      code: '12345678',
+      password: 'Sunrise-Harbor-2026-Scan',
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.json().error.code).toBe('verification_failed');
+  });
+
+  it(`refuses more than ${SIGNUP_RATE_LIMIT.defaultLimit} sign-up requests per IP in 5 minutes with 429 rate_limited, as the WAF does`, async () => {
+    // 127.0.0.2: a client the test setup does not exempt (it exempts 127.0.0.1, by name).
+    const send = () =>
+      callApi('POST', '/v1/signup', {
+        body: JSON.stringify(requestOf(newSignup())),
+        localAddress: '127.0.0.2',
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < SIGNUP_RATE_LIMIT.defaultLimit; i += 1) statuses.push((await send()).status);
+
+    const refused = await send();
+    const verifyRefused = await callApi('POST', '/v1/signup/verify', {
+      body: '{}',
+      localAddress: '127.0.0.2',
+    });
+
+    expect(statuses).toEqual(Array(SIGNUP_RATE_LIMIT.defaultLimit).fill(202));
+    expect(refused.status).toBe(429);
+    expect(refused.json().error.code).toBe('rate_limited');
+    expect(verifyRefused.status).toBe(429);
+    expect((await postJson('/v1/signup', requestOf(newSignup()))).status).toBe(202);
   });
 
   it.each([
@@ -98,17 +225,17 @@ describe('POST /v1/signup over HTTPS', () => {
     ['role support', (valid: Record<string, unknown>) => ({ ...valid, role: 'support' })],
     ['an orgId', (valid: Record<string, unknown>) => ({ ...valid, orgId: 'org-of-someone-else' })],
     ['permissions', (valid: Record<string, unknown>) => ({ ...valid, permissions: ['manage-users'] })],
+    ['a password', (valid: Record<string, unknown>) => ({ ...valid, password: 'Sunrise-Harbor-2026-Scan' })],
   ])('[PP-01] refuses %s with 400 invalid_request and writes nothing', async (_label, mutate) => {
-    const signup = newSignup();
+    const signup = requestOf(newSignup());
     const before = await tables.accountsItemCount();
 
     const response = await postJson('/v1/signup', mutate(signup));
 
     expect(response.status).toBe(400);
     expect(response.json().error.code).toBe('invalid_request');
-    expect(await tables.accountsItem(`EMAIL#${signup.email}`, 'EMAIL')).toBeUndefined();
+    expect(await tables.accountsItem(`SIGNUP#${signup.email}`, 'PENDING')).toBeUndefined();
     expect(await tables.accountsItemCount()).toBe(before);
-    await expect(signIn(signup.email, signup.password)).rejects.toThrow();
   });
 
   it('refuses malformed JSON with 400 invalid_json', async () => {
@@ -121,7 +248,10 @@ describe('POST /v1/signup over HTTPS', () => {
   it('refuses a 1 MB body with 413 and writes nothing', async () => {
     const before = await tables.accountsItemCount();
 
-    const response = await postJson('/v1/signup', { ...newSignup(), name: 'x'.repeat(1024 * 1024) });
+    const response = await postJson('/v1/signup', {
+      ...requestOf(newSignup()),
+      name: 'x'.repeat(1024 * 1024),
+    });
 
     expect(response.status).toBe(413);
     expect(response.json().error.code).toBe('payload_too_large');

@@ -14,7 +14,7 @@ import { verifyChain } from '../../../functions/audit/core/hash-chain';
 import { AUDIT_CHAINS_PER_ORG } from '../../../schemas/audit/audit-event';
 import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { localTables } from '../../support/local-tables';
-import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { freshOrganization, signUpVerified, type TestOrganization } from '../../support/organizations';
 
 const tables = localTables();
 let documents: DynamoDBDocumentClient;
@@ -404,11 +404,11 @@ describe('[PP-18] no PHI in operational logs', () => {
       'Xanthe Orchid Canary Imaging',
       'canary.patient.7731@canary.example',
     ];
-    const signup = await postJson('/v1/signup', {
-      name: canaries[0],
-      organizationName: canaries[1],
+    const signup = await signUpVerified({
+      name: canaries[0] as string,
+      organizationName: canaries[1] as string,
       role: 'clinician',
-      email: canaries[2],
+      email: canaries[2] as string,
       password: 'Canary-Passw0rd-2026!',
     });
     expect(signup.status).toBe(201);

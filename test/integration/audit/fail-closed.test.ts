@@ -7,7 +7,7 @@ import { ctInstance, testUid } from '../../support/dicom-files';
 import { testContext } from '../../support/events';
 import { installLambdaStreamingShim, invokeHttpHandler } from '../../support/lambda-streaming';
 import { localConfig, postJson, signIn } from '../../support/local-client';
-import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { freshOrganization, signupCode, type TestOrganization } from '../../support/organizations';
 import { STOW_CONTENT_TYPE, storedStudyAndSession, stowBody } from '../../support/stow';
 
 /**
@@ -25,6 +25,7 @@ let ids: Record<string, string>;
 let workforceToken: string;
 let partEtag: string;
 let invitedUserId: string;
+let pendingVerification: { email: string; code: string; password: string };
 
 beforeAll(async () => {
   const config = localConfig();
@@ -48,6 +49,19 @@ beforeAll(async () => {
   );
   expect(invited.status).toBe(201);
   invitedUserId = invited.json().userId;
+  const founder = `verify-${testUid().slice(-12)}@fail-closed.example`;
+  const started = await postJson('/v1/signup', {
+    name: 'Fail Closed',
+    organizationName: 'Fail Closed Clinic',
+    role: 'radiologist',
+    email: founder,
+  });
+  expect(started.status).toBe(202);
+  pendingVerification = {
+    email: founder,
+    code: await signupCode(founder),
+    password: 'Fail-Closed-Passw0rd!',
+  };
   ids = {
     userId: org.users.clinician.userId,
     study,
@@ -100,9 +114,10 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
       organizationName: 'Fail Closed Clinic',
       role: 'radiologist',
       email: `founder-${testUid().slice(-12)}@fail-closed.example`,
-      password: 'Fail-Closed-Passw0rd!',
     }),
   }),
+  // A sign-up started in beforeAll; a retried verification answers again, so the control can succeed.
+  verifySignup: () => ({ contentType: 'application/json', body: JSON.stringify(pendingVerification) }),
   updateMe: () => ({ contentType: 'application/json', body: JSON.stringify({ name: PATIENT_NAME }) }),
   createUser: () => ({
     contentType: 'application/json',

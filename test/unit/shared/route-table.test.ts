@@ -30,6 +30,7 @@ describe('the route table', () => {
       'health',
       'getOpenApi',
       'signup',
+      'verifySignup',
     ]);
   });
 

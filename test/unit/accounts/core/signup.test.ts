@@ -1,11 +1,24 @@
-import { signUp } from '../../../../functions/accounts/core/signup';
-import { ConflictError, DependencyUnavailableError } from '../../../../functions/shared/errors';
+import {
+  createAccount,
+  MAX_CODE_ATTEMPTS,
+  MAX_SIGNUP_MAILS_PER_WINDOW,
+  requestSignup,
+  verifySignup,
+} from '../../../../functions/accounts/core/signup';
+import { composeVerificationCodeMail } from '../../../../functions/mail/core/signup-mail';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  VerificationFailedError,
+} from '../../../../functions/shared/errors';
 import { DEFAULT_PERMISSIONS } from '../../../../schemas/accounts/roles';
-import type { SignupBody } from '../../../../schemas/accounts/signup';
+import type { NewAccount, SignupBody } from '../../../../schemas/accounts/signup';
 import {
   fixedClock,
   InMemoryAccounts,
   InMemoryIdentities,
+  InMemoryPendingSignups,
+  RecordingSignupMail,
   RecordingWelcomeWorkflow,
   sequentialIds,
 } from '../../../support/fakes';
@@ -15,64 +28,214 @@ const body: SignupBody = {
   organizationName: 'Northside Imaging',
   role: 'radiologist',
   email: 'dana@northside.example',
-  password: 'Correct-Horse-42-Battery',
 };
+const password = 'Correct-Horse-42-Battery';
+const account: NewAccount = { ...body, password };
 
-function setup() {
+function setup(now = '2026-11-24T12:00:00.000Z') {
+  const accounts = new InMemoryAccounts();
+  let codes = 0;
   const deps = {
-    accounts: new InMemoryAccounts(),
+    accounts,
     identities: new InMemoryIdentities(),
     welcome: new RecordingWelcomeWorkflow(),
-    clock: fixedClock(),
+    pending: new InMemoryPendingSignups(() => accounts.emailClaims),
+    mail: new RecordingSignupMail(),
+    codes: { issue: () => String(12345670 + ++codes) },
+    clock: fixedClock(now),
     ids: sequentialIds('org'),
   };
   return deps;
 }
+type Deps = ReturnType<typeof setup>;
+const later = (deps: Deps, iso: string) => ({ ...deps, clock: fixedClock(iso) });
+const lastCode = (deps: Deps) => deps.mail.codes.at(-1)?.code ?? '';
 
-describe('signUp', () => {
-  it('[PP-01] creates the organization and its founding administrator from name, facility, role and email', async () => {
+describe('requestSignup', () => {
+  it('[PP-01] answers a new and an existing address alike', async () => {
+    const deps = setup();
+    await createAccount(deps, { ...account, email: 'taken@northside.example' });
+
+    const fresh = await requestSignup(deps, body);
+    const existing = await requestSignup(deps, { ...body, email: 'taken@northside.example' });
+
+    expect(fresh).toEqual({ status: 'verification-sent' });
+    expect(existing).toEqual(fresh);
+  });
+
+  it('[PP-01] creates no organization, identity or welcome mail before the address is proven', async () => {
     const deps = setup();
 
-    const result = await signUp(deps, body);
+    await requestSignup(deps, body);
+
+    expect(deps.accounts.organizations.size).toBe(0);
+    expect(deps.identities.users.size).toBe(0);
+    expect(deps.welcome.started).toEqual([]);
+    expect(deps.mail.codes).toEqual([
+      { email: body.email, code: '12345671', expiresAt: new Date('2026-11-25T12:00:00.000Z') },
+    ]);
+  });
+
+  it('keeps only a salted hash of the code, and no password', async () => {
+    const deps = setup();
+
+    await requestSignup(deps, body);
+
+    const stored = JSON.stringify(deps.pending.records.get(body.email));
+    expect(stored).not.toContain('12345671');
+    expect(stored).not.toContain(password);
+  });
+
+  it('mails the owner of an existing address a notice without names, and no code', async () => {
+    const deps = setup();
+    await createAccount(deps, account);
+
+    await requestSignup(deps, { ...body, organizationName: 'Attacker Org', name: 'Mallory' });
+
+    expect(deps.mail.notices).toEqual([body.email]);
+    expect(deps.mail.codes).toEqual([]);
+    expect(deps.pending.records.size).toBe(0);
+  });
+
+  it('mails one address at most a few times per window, whatever is asked', async () => {
+    const deps = setup();
+    for (let i = 0; i < MAX_SIGNUP_MAILS_PER_WINDOW + 3; i += 1) await requestSignup(deps, body);
+
+    expect(deps.mail.codes).toHaveLength(MAX_SIGNUP_MAILS_PER_WINDOW);
+  });
+});
+
+describe('verification mail', () => {
+  it('[PP-01] carries none of the text the requester typed', () => {
+    const mail = composeVerificationCodeMail(body.email, '12345671', new Date('2026-11-25T12:00:00Z'));
+
+    for (const text of [mail.subject, mail.text, mail.html]) {
+      expect(text).not.toContain(body.name);
+      expect(text).not.toContain(body.organizationName);
+    }
+    expect(mail.text).toContain('12345671');
+  });
+});
+
+describe('verifySignup', () => {
+  it('[PP-01] creates the organization and its founding administrator once the code is proven', async () => {
+    const deps = setup();
+    await requestSignup(deps, body);
+
+    const result = await verifySignup(deps, { email: body.email, code: lastCode(deps), password });
 
     expect(result).toEqual({ orgId: 'org-1', userId: 'user-1', email: body.email, role: 'administrator' });
     expect(deps.accounts.organizations.get('org-1')?.name).toBe('Northside Imaging');
-    const founder = deps.accounts.members.get('user-1');
-    expect(founder).toMatchObject({
+    expect(deps.accounts.members.get('user-1')).toMatchObject({
       orgId: 'org-1',
       name: 'Dana Reyes',
-      email: body.email,
       role: 'administrator',
       professionalRole: 'radiologist',
       status: 'active',
       permissions: [...DEFAULT_PERMISSIONS.administrator],
     });
     expect(deps.identities.users.get(body.email)?.groups).toEqual(['administrator']);
-  });
-
-  it('[PP-02] starts the transactional welcome mail with ids only', async () => {
-    const deps = setup();
-
-    await signUp(deps, body);
-
     expect(deps.welcome.started).toEqual([{ orgId: 'org-1', userId: 'user-1' }]);
   });
 
-  it('refuses a second sign-up with the same email and keeps the first account intact', async () => {
+  it('answers a retry with the right code with the same account, creating nothing more', async () => {
     const deps = setup();
-    await signUp(deps, body);
+    await requestSignup(deps, body);
+    const first = await verifySignup(deps, { email: body.email, code: lastCode(deps), password });
 
-    await expect(signUp(deps, { ...body, organizationName: 'Other' })).rejects.toBeInstanceOf(ConflictError);
+    const again = await verifySignup(deps, { email: body.email, code: lastCode(deps), password });
+
+    expect(again).toEqual(first);
+    expect(deps.accounts.organizations.size).toBe(1);
+    expect(deps.welcome.started).toHaveLength(1);
+  });
+
+  it('refuses a wrong, an expired and a never-issued code alike', async () => {
+    const deps = setup();
+    await requestSignup(deps, body);
+    const code = lastCode(deps);
+
+    const wrong = verifySignup(deps, { email: body.email, code: '00000000', password });
+    const expired = verifySignup(later(deps, '2026-11-25T12:00:01.000Z'), {
+      email: body.email,
+      code,
+      password,
+    });
+    const unknown = verifySignup(deps, { email: 'nobody@northside.example', code, password });
+
+    for (const attempt of [wrong, expired, unknown]) {
+      await expect(attempt).rejects.toEqual(new VerificationFailedError(false));
+    }
+    expect(deps.accounts.organizations.size).toBe(0);
+  });
+
+  it(`locks after ${MAX_CODE_ATTEMPTS} wrong codes, even against the right one, until a new code`, async () => {
+    const deps = setup();
+    await requestSignup(deps, body);
+    const code = lastCode(deps);
+    const outcomes: boolean[] = [];
+    for (let i = 0; i < MAX_CODE_ATTEMPTS; i += 1) {
+      const error = await verifySignup(deps, { email: body.email, code: '00000000', password }).catch(
+        (e) => e,
+      );
+      outcomes.push((error as VerificationFailedError).locked);
+    }
+
+    expect(outcomes).toEqual([false, false, false, false, true]);
+    await expect(verifySignup(deps, { email: body.email, code, password })).rejects.toEqual(
+      new VerificationFailedError(true),
+    );
+    expect(deps.accounts.organizations.size).toBe(0);
+
+    await requestSignup(deps, body);
+    await expect(
+      verifySignup(deps, { email: body.email, code: lastCode(deps), password }),
+    ).resolves.toMatchObject({
+      email: body.email,
+    });
+  });
+
+  it('locks guesses at an address with no pending sign-up the same way', async () => {
+    const deps = setup();
+    let last: unknown;
+    for (let i = 0; i < MAX_CODE_ATTEMPTS; i += 1) {
+      last = await verifySignup(deps, { email: 'nobody@x.example', code: '00000000', password }).catch(
+        (e) => e,
+      );
+    }
+    expect(last).toEqual(new VerificationFailedError(true));
+  });
+
+  it('accepts only the latest code', async () => {
+    const deps = setup();
+    await requestSignup(deps, body);
+    const first = lastCode(deps);
+    await requestSignup(deps, body);
+
+    await expect(verifySignup(deps, { email: body.email, code: first, password })).rejects.toBeInstanceOf(
+      VerificationFailedError,
+    );
+  });
+});
+
+describe('createAccount', () => {
+  it('refuses a second account with the same email and keeps the first intact', async () => {
+    const deps = setup();
+    await createAccount(deps, account);
+
+    await expect(createAccount(deps, { ...account, organizationName: 'Other' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
 
     expect(deps.accounts.organizations.size).toBe(1);
     expect(deps.identities.users.size).toBe(1);
   });
 
-  it('leaves nothing behind when a later step fails, so the sign-up can be retried', async () => {
+  it('leaves nothing behind when a later step fails, so the verification can be retried', async () => {
     const deps = setup();
     deps.welcome.failWith = new Error('workflow engine down');
 
-    await expect(signUp(deps, body)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(createAccount(deps, account)).rejects.toBeInstanceOf(DependencyUnavailableError);
 
     expect(deps.accounts.organizations.size).toBe(0);
     expect(deps.accounts.members.size).toBe(0);
@@ -80,6 +243,6 @@ describe('signUp', () => {
     expect(deps.identities.users.size).toBe(0);
 
     deps.welcome.failWith = null;
-    await expect(signUp(deps, body)).resolves.toMatchObject({ email: body.email });
+    await expect(createAccount(deps, account)).resolves.toMatchObject({ email: body.email });
   });
 });

@@ -1,3 +1,4 @@
+import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -50,12 +51,15 @@ describe('the audit archive', () => {
 });
 
 describe('tampering seen on the audit table stream', () => {
-  it('[PP-18] reports every modify or remove, by table position only, and archives only inserts', async () => {
+  it('[PP-18] reports every modify or remove, by table position only, archives only inserts and signs their chain head', async () => {
     process.env.AUDIT_ARCHIVE_BUCKET_NAME = 'archive';
+    process.env.AUDIT_CHECKPOINT_KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/checkpoints';
     process.env.AWS_REGION = 'us-east-1';
-    // The handler builds its own client: mock every S3 client.
+    // The handler builds its own clients: mock every S3 and KMS client.
     const anyS3 = mockClient(S3Client);
     anyS3.on(PutObjectCommand).resolves({});
+    const anyKms = mockClient(KMSClient);
+    anyKms.on(SignCommand).resolves({ Signature: new Uint8Array([48, 6, 2, 1, 1, 2, 1, 1]) });
     const logged = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
     const { handler } = await import('../../../../functions/audit/handlers/archive-audit-records');
     const keys = (seq: number) => ({ pk: { S: 'ORG#org-a#CHAIN#07' }, sk: { S: `SEQ#${seq}` } });
@@ -69,14 +73,20 @@ describe('tampering seen on the audit table stream', () => {
 
     const result = await handler(event as never, {} as never);
 
-    expect(result).toEqual({ stored: 1, skipped: 0 });
+    expect(result).toEqual({ stored: 1, skipped: 0, checkpoints: 1 });
     expect(logged.mock.calls.map(([message, fields]) => [message, fields])).toEqual([
       [AUDIT_RECORD_CHANGED, { change: 'MODIFY', partition: 'ORG#org-a#CHAIN#07', position: 'SEQ#1' }],
       [AUDIT_RECORD_CHANGED, { change: 'REMOVE', partition: 'ORG#org-a#CHAIN#07', position: 'SEQ#2' }],
     ]);
     expect(JSON.stringify(logged.mock.calls)).not.toContain(record.actor.userId ?? 'no-user');
-    expect(anyS3).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    expect(anyS3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
+    expect(anyS3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Key: 'checkpoints/org=org-a/chain=07/seq=000000000001.json',
+      IfNoneMatch: '*',
+    });
+    expect(anyKms).toHaveReceivedCommandWith(SignCommand, { KeyId: process.env.AUDIT_CHECKPOINT_KEY_ARN });
     logged.mockRestore();
     anyS3.restore();
+    anyKms.restore();
   });
 });

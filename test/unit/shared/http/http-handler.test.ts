@@ -211,7 +211,11 @@ describe('the HTTP middleware stack', () => {
       ['a server-owned orgId', { orgId: 'org-b' }, 'invalid_request'],
       ['granted permissions', { permissions: ['manage-users'] }, 'invalid_request'],
       ['a prototype key', JSON.parse('{"__proto__": {"isAdmin": true}}'), 'invalid_request'],
-      ['a weak password', { password: 'password' }, 'invalid_request'],
+      [
+        'a password (chosen at verification, never kept while pending)',
+        { password: 'Correct-Horse-42-Battery' },
+        'invalid_request',
+      ],
       ['a control character in a name', { name: 'Dana\u0007' }, 'invalid_request'],
     ])('[PP-01] refuses %s with 400 and writes nothing', async (_label, change, code) => {
       const { runtime } = setup();
