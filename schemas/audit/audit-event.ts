@@ -201,15 +201,20 @@ export type AuditRecord = z.infer<typeof AuditRecordSchema>;
  */
 export const AUDIT_CHAINS_PER_ORG = 16;
 
-/** A record as linked into one of its organization's hash chains. */
-export const ChainedAuditRecordSchema = AuditRecordSchema.extend({
+/** A position in one of an organization's chains, and the hash there: records and checkpoints share it. */
+export const ChainPositionShape = {
   chain: z
     .number()
     .int()
     .min(0)
     .max(AUDIT_CHAINS_PER_ORG - 1),
   seq: z.number().int().positive(),
-  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
+};
+
+/** A record as linked into one of its organization's hash chains. */
+export const ChainedAuditRecordSchema = AuditRecordSchema.extend({
+  ...ChainPositionShape,
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
 }).meta({ id: 'AuditEvent' });
 export type ChainedAuditRecord = z.infer<typeof ChainedAuditRecordSchema>;

@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { AUDIT_CHAINS_PER_ORG } from './audit-event';
+import { ChainPositionShape } from './audit-event';
 
 /** A chain head as witnessed: the newest archived record of one chain, by position and hash. */
 export const CheckpointHeadSchema = z.object({
   orgId: z.string().min(1),
-  chain: z
-    .number()
-    .int()
-    .min(0)
-    .max(AUDIT_CHAINS_PER_ORG - 1),
-  seq: z.number().int().positive(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  ...ChainPositionShape,
 });
 
 /**

@@ -12,6 +12,7 @@ import { DynamoAuditChainStore } from '../../../functions/audit/adapters/dynamo-
 import type { ChainedAuditRecord } from '../../../functions/audit/core/archive';
 import { verifyChain } from '../../../functions/audit/core/hash-chain';
 import { AUDIT_CHAINS_PER_ORG } from '../../../schemas/audit/audit-event';
+import { runAuditVerify } from '../../support/audit-cli';
 import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { localTables } from '../../support/local-tables';
 import { freshOrganization, signUpVerified, type TestOrganization } from '../../support/organizations';
@@ -437,25 +438,7 @@ describe('[PP-18] no PHI in operational logs', () => {
 });
 
 describe('[PP-18] npm run audit:verify', () => {
-  const verify = (orgId: string) =>
-    spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/audit-cli.ts',
-        'verify',
-        '--org',
-        orgId,
-        '--data-dir',
-        path.dirname(String(process.env.PACSCRIBE_LOCAL_CONFIG)),
-      ],
-      {
-        cwd: path.resolve(__dirname, '../../..'),
-        encoding: 'utf8',
-        env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      },
-    );
+  const verify = runAuditVerify;
 
   it('reports an intact chain, and the first bad position once a stored record is altered', async () => {
     const victim = await freshOrganization('tampered');

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -10,6 +8,7 @@ import type { ChainedAuditRecord } from '../../../functions/audit/core/archive';
 import { checkpointPrefix, parseCheckpointKey } from '../../../functions/audit/core/checkpoints';
 import { chainRecord, verifyChain } from '../../../functions/audit/core/hash-chain';
 import { AUDIT_CHAINS_PER_ORG } from '../../../schemas/audit/audit-event';
+import { runAuditVerify } from '../../support/audit-cli';
 import { localConfig } from '../../support/local-client';
 import { freshOrganization } from '../../support/organizations';
 
@@ -33,25 +32,7 @@ afterAll(() => {
   s3.destroy();
 });
 
-const verify = (orgId: string) =>
-  spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/audit-cli.ts',
-      'verify',
-      '--org',
-      orgId,
-      '--data-dir',
-      path.dirname(String(process.env.PACSCRIBE_LOCAL_CONFIG)),
-    ],
-    {
-      cwd: path.resolve(__dirname, '../../..'),
-      encoding: 'utf8',
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    },
-  );
+const verify = runAuditVerify;
 
 async function longestChain(orgId: string): Promise<[number, ChainedAuditRecord[]]> {
   const store = new DynamoAuditChainStore(documents, localConfig().tables.audit);
