@@ -68,11 +68,8 @@ export async function seriesResults(
   serviceRoot: string,
 ): Promise<QidoResults> {
   const fields = atSeriesLevel(resolveIncludeFields(query.includefield));
-  // The study's record names its patient; read beside the search, not after it.
-  const [{ items, truncated }, record] = await Promise.all([
-    searchSeries(deps, caller, study, query),
-    deps.index.getStudy(caller.orgId, study),
-  ]);
+  // The study's record, which the search reads anyway, names the patient.
+  const { items, truncated, study: record } = await searchSeries(deps, caller, study, query);
   let results = items.map((series) => seriesToDicomJson(series, serviceRoot));
   if (results[0] && asksBeyond(fields, results[0])) {
     const firstBySeries = new Map<string, Record<string, Record<string, unknown>>>();
@@ -88,7 +85,7 @@ export async function seriesResults(
       ),
     );
   }
-  return { results, truncated, studies: [study], patients: distinct([record?.patientId]) };
+  return { results, truncated, studies: [study], patients: distinct([record.patientId]) };
 }
 
 /** A series' instances, or (series null) a whole study's; includefield reads the stored metadata. */

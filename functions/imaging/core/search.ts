@@ -190,16 +190,20 @@ export async function searchSeries(
   principal: CustomerPrincipal,
   study: string,
   query: QidoSeriesQuery,
-): Promise<Page<SeriesRecord>> {
-  if (!(await deps.index.getStudy(principal.orgId, study))) throw new NotFoundError('Study not found.');
-  const series = await deps.index.listSeries(principal.orgId, study);
+): Promise<Page<SeriesRecord> & { study: StudyRecord }> {
+  // Independent reads: the study (which must exist, and names the patient) beside its series.
+  const [record, series] = await Promise.all([
+    deps.index.getStudy(principal.orgId, study),
+    deps.index.listSeries(principal.orgId, study),
+  ]);
+  if (!record) throw new NotFoundError('Study not found.');
   const matching = series.filter(
     (item) =>
       inList(query.SeriesInstanceUID, item.seriesInstanceUid) &&
       (!query.Modality || item.modality === query.Modality) &&
       (query.SeriesNumber === undefined || item.seriesNumber === query.SeriesNumber),
   );
-  return page(matching, query);
+  return { ...page(matching, query), study: record };
 }
 
 /** A study's instances, or one series' (series null: the whole study). */
