@@ -62,7 +62,7 @@ describe('POST /v1/signup and /v1/signup/verify over HTTPS', () => {
     expect(me.json().permissions).toEqual(expect.arrayContaining(['view', 'export', 'manage-users']));
   });
 
-  it('[PP-01] answers an address with an account exactly as a new one (status, headers, body)', async () => {
+  it('answers an address with an account exactly as a new one (status, headers, body)', async () => {
     const existing = newSignup();
     expect((await signUpVerified(existing)).status).toBe(201);
 
@@ -94,7 +94,7 @@ describe('POST /v1/signup and /v1/signup/verify over HTTPS', () => {
     ).toHaveLength(1);
   });
 
-  it('[PP-01] keeps no organization, login or welcome mail before the address is proven', async () => {
+  it('[PP-18] keeps no organization, login or welcome mail before the address is proven', async () => {
     const signup = newSignup();
 
     expect((await postJson('/v1/signup', requestOf(signup))).status).toBe(202);
@@ -111,7 +111,7 @@ describe('POST /v1/signup and /v1/signup/verify over HTTPS', () => {
     ]);
   });
 
-  it('[PP-01] mails a code that carries none of the names typed at sign-up', async () => {
+  it('mails a code that carries none of the names typed at sign-up', async () => {
     const signup = { ...newSignup(), name: 'Quill Canaryname', organizationName: 'Canary Facility Ltd' };
 
     await postJson('/v1/signup', requestOf(signup));

@@ -332,7 +332,7 @@ describe('PACScribe staff records', () => {
     });
   });
 
-  it('[PP-09] npm run staff adds, lists, disables, re-enables and regroups a staff record, each effective at once', async () => {
+  it('[PP-18] npm run staff adds, lists, disables, re-enables and regroups a staff record, each effective at once', async () => {
     const staffCli = (...args: string[]) =>
       spawnSync(
         process.execPath,

@@ -269,7 +269,7 @@ describe('DynamoAccountsRepository: staff records', () => {
     version: 1,
   };
 
-  it('[PP-09] reads a staff record with strong consistency under its own key, so a disable takes effect on the next request', async () => {
+  it('[PP-18] reads a staff record with strong consistency under its own key, so a disable takes effect on the next request', async () => {
     dynamo.on(GetCommand).resolves({ Item: { pk: 'STAFF#sub-1', sk: 'STAFF', type: 'staff', ...staff } });
 
     await expect(repository.getStaffMember('sub-1')).resolves.toEqual(staff);
@@ -279,7 +279,7 @@ describe('DynamoAccountsRepository: staff records', () => {
     });
   });
 
-  it('[PP-09] adds a record only once, listed under the STAFF index partition', async () => {
+  it('[PP-18] adds a record only once, listed under the STAFF index partition', async () => {
     dynamo
       .on(PutCommand)
       .resolvesOnce({})
@@ -300,7 +300,7 @@ describe('DynamoAccountsRepository: staff records', () => {
     });
   });
 
-  it('[PP-09] changes a record only at the version read', async () => {
+  it('[PP-18] changes a record only at the version read', async () => {
     dynamo.on(PutCommand).resolves({});
 
     const stored = await repository.replaceStaffMember(staff, { ...staff, status: 'disabled' });

@@ -52,7 +52,7 @@ const later = (deps: Deps, iso: string) => ({ ...deps, clock: fixedClock(iso) })
 const lastCode = (deps: Deps) => deps.mail.codes.at(-1)?.code ?? '';
 
 describe('requestSignup', () => {
-  it('[PP-01] answers a new and an existing address alike', async () => {
+  it('answers a new and an existing address alike', async () => {
     const deps = setup();
     await createAccount(deps, { ...account, email: 'taken@northside.example' });
 
@@ -63,7 +63,7 @@ describe('requestSignup', () => {
     expect(existing).toEqual(fresh);
   });
 
-  it('[PP-01] creates no organization, identity or welcome mail before the address is proven', async () => {
+  it('[PP-18] creates no organization, identity or welcome mail before the address is proven', async () => {
     const deps = setup();
 
     await requestSignup(deps, body);
@@ -106,7 +106,7 @@ describe('requestSignup', () => {
 });
 
 describe('verification mail', () => {
-  it('[PP-01] carries none of the text the requester typed', () => {
+  it('carries none of the text the requester typed', () => {
     const mail = composeVerificationCodeMail(body.email, '12345671', new Date('2026-11-25T12:00:00Z'));
 
     for (const text of [mail.subject, mail.text, mail.html]) {

@@ -38,7 +38,7 @@ const reviewer = {
 };
 
 describe('staff records (npm run staff)', () => {
-  it('[PP-09] adds an active record whose cut-off refuses tokens from before it existed', async () => {
+  it('[PP-18] adds an active record whose cut-off refuses tokens from before it existed', async () => {
     const { deps, staff } = setup();
 
     const added = await addStaffMember(deps, reviewer, 'ops-alice');
@@ -56,7 +56,7 @@ describe('staff records (npm run staff)', () => {
     expect(await listStaff({ staff })).toHaveLength(1);
   });
 
-  it('[PP-09] a disable refuses every token up to the next whole second and blocks sign-in; an enable keeps that cut-off', async () => {
+  it('[PP-18] a disable refuses every token up to the next whole second and blocks sign-in; an enable keeps that cut-off', async () => {
     const { deps, staff, workforce } = setup();
     await addStaffMember(deps, reviewer, 'ops');
 
@@ -77,7 +77,7 @@ describe('staff records (npm run staff)', () => {
     expect((await staff.getStaffMember('sub-1'))?.version).toBe(3);
   });
 
-  it('[PP-09] a disable never moves the cut-off backwards', async () => {
+  it('[PP-18] a disable never moves the cut-off backwards', async () => {
     const { deps } = setup();
     await addStaffMember({ ...deps, clock: fixedClock('2026-11-25T00:00:00.000Z') }, reviewer, 'ops');
 
@@ -86,7 +86,7 @@ describe('staff records (npm run staff)', () => {
     expect(disabled.tokensValidAfter).toBe('2026-11-25T00:00:00.000Z');
   });
 
-  it('[PP-09] replaces the groups, never with none', async () => {
+  it('[PP-18] replaces the groups, never with none', async () => {
     const { deps } = setup();
     await addStaffMember(deps, reviewer, 'ops');
 
