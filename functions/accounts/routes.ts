@@ -111,7 +111,7 @@ export const accountsRoutes = {
     handler: 'accounts/handlers/list-users',
     pathParameters: {},
     summary: "The organization's users with their roles, permissions and status.",
-    access: { kind: 'action', action: 'manage-users' },
+    access: { kind: 'action', action: 'manage-users', supportView: true },
     audit: 'users-listed',
     bindings: [],
     responses: { 200: { description: 'The users.', schema: UserListSchema } },
@@ -138,7 +138,7 @@ export const accountsRoutes = {
     pathParameters: { userId: userIdParameter },
     auditedParameters: { userId: 'user' },
     summary: 'One user of the organization.',
-    access: { kind: 'action', action: 'manage-users' },
+    access: { kind: 'action', action: 'manage-users', supportView: true },
     audit: 'user-read',
     bindings: [],
     responses: {

@@ -245,7 +245,7 @@ export const imagingRoutes = {
     pathParameters: {},
     summary:
       'QIDO-RS: studies matching PatientID, PatientName, StudyDate, AccessionNumber, StudyInstanceUID …',
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'studies-queried',
     bindings: ['imaging-index:read'],
     request: qido(QidoStudyQuerySchema),
@@ -264,7 +264,7 @@ export const imagingRoutes = {
     pathParameters: {},
     summary:
       'QIDO-RS: series across studies; study-level keys narrow the studies (at most 200 read), series-level keys the series.',
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'studies-queried',
     bindings: ['imaging-index:read'],
     request: qido(QidoRootSeriesQuerySchema),
@@ -284,7 +284,7 @@ export const imagingRoutes = {
     pathParameters: {},
     summary:
       'QIDO-RS: instances across studies; study-level keys narrow the studies (at most 200 read), instance-level keys the instances.',
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'studies-queried',
     bindings: ['imaging-index:read'],
     request: qido(QidoRootInstanceQuerySchema),
@@ -305,7 +305,7 @@ export const imagingRoutes = {
     auditedParameters: { study: 'study' },
     summary:
       "QIDO-RS: a study's series, by Modality, SeriesInstanceUID, SeriesNumber; includefield; limit/offset.",
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'studies-queried',
     bindings: ['imaging-index:read'],
     request: qido(QidoSeriesQuerySchema),
@@ -326,7 +326,7 @@ export const imagingRoutes = {
     auditedParameters: { study: 'study', series: 'series' },
     summary:
       "QIDO-RS: a series' instances, by SOPInstanceUID, SOPClassUID, InstanceNumber; includefield; limit/offset.",
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'studies-queried',
     bindings: ['imaging-index:read'],
     request: qido(QidoInstanceQuerySchema),
@@ -347,7 +347,7 @@ export const imagingRoutes = {
     pathParameters: { study: studyParameter },
     auditedParameters: { study: 'study' },
     summary: "QIDO-RS: a study's instances across its series, with the same keys as the series level.",
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'studies-queried',
     bindings: ['imaging-index:read'],
     request: qido(QidoInstanceQuerySchema),
@@ -453,7 +453,7 @@ export const imagingRoutes = {
     pathParameters: { study: studyParameter, series: seriesParameter, instance: instanceParameter },
     auditedParameters: { study: 'study', series: 'series', instance: 'instance' },
     summary: "WADO-RS: one instance's DICOM JSON metadata, prepared at ingest, with BulkDataURIs.",
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'metadata-retrieved',
     bindings: ['imaging-index:read'],
     responses: {
@@ -534,7 +534,7 @@ export const imagingRoutes = {
     pathParameters: { study: studyParameter },
     auditedParameters: { study: 'study' },
     summary: "WADO-RS: the DICOM JSON metadata of a study's instances, prepared at ingest.",
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'metadata-retrieved',
     bindings: ['imaging-index:read'],
     responses: {
@@ -553,7 +553,7 @@ export const imagingRoutes = {
     pathParameters: { study: studyParameter, series: seriesParameter },
     auditedParameters: { study: 'study', series: 'series' },
     summary: "WADO-RS: the DICOM JSON metadata of a series' instances in one read of the index.",
-    access: { kind: 'action', action: 'view' },
+    access: { kind: 'action', action: 'view', supportView: true },
     audit: 'metadata-retrieved',
     bindings: ['imaging-index:read'],
     responses: {

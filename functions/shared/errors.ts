@@ -40,7 +40,21 @@ export class UnauthenticatedError extends DomainError {
 
 /** The caller is known but the action is not theirs to take. */
 export class ForbiddenError extends DomainError {
-  override readonly name = 'ForbiddenError';
+  override readonly name: string = 'ForbiddenError';
+}
+
+/**
+ * A support engineer's request refused: `support_read_only` for an action support may not take under a
+ * grant, `support_grant_invalid` for a missing, foreign, expired, revoked or unapproved grant.
+ */
+export class SupportAccessRefusedError extends ForbiddenError {
+  override readonly name = 'SupportAccessRefusedError';
+  constructor(
+    readonly code: 'support_read_only' | 'support_grant_invalid',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Missing and foreign ids both end here, so they cannot be told apart. */

@@ -1,6 +1,7 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
 import { imagingRoutes } from '../imaging/routes';
+import { supportRoutes } from '../support/routes';
 import type { RouteDefinition } from './http/route';
 import { platformRoutes } from './platform-routes';
 
@@ -13,4 +14,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(accountsRoutes),
   ...Object.values(auditRoutes),
   ...Object.values(imagingRoutes),
+  ...Object.values(supportRoutes),
 ];

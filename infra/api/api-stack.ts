@@ -32,20 +32,25 @@ export class ApiStack extends Stack {
     const { config, data, identity, workflows, mail } = props;
     this.logEncryption = new LogEncryption(this, 'LogEncryption', { description: 'PACScribe API logs' });
 
+    const resources = {
+      accountsTable: data.tables.accounts,
+      auditTable: data.tables.audit,
+      imagingTable: data.tables.imaging,
+      imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
+      uploadsTable: data.tables.uploads,
+      supportTable: data.tables.support,
+      supportMessageKey: data.support.messageKey,
+      supportRetentionDays: config.supportRetentionDays,
+      supportInboundMail: data.support.inboundMail,
+      uploadIngestWorkflow: workflows.uploadIngest,
+      customerPool: identity.customers.userPool,
+      welcomeWorkflow: workflows.welcomeMail,
+      mail: mail.sending,
+      appBaseUrl: config.appBaseUrl,
+    };
     this.routeApi = new RouteTableApi(this, 'RouteApi', {
       routes: props.routes,
-      resources: {
-        accountsTable: data.tables.accounts,
-        auditTable: data.tables.audit,
-        imagingTable: data.tables.imaging,
-        imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
-        uploadsTable: data.tables.uploads,
-        uploadIngestWorkflow: workflows.uploadIngest,
-        customerPool: identity.customers.userPool,
-        welcomeWorkflow: workflows.welcomeMail,
-        mail: mail.sending,
-        appBaseUrl: config.appBaseUrl,
-      },
+      resources,
       customers: { pool: identity.customers.userPool, clients: [identity.customers.client] },
       support: { pool: identity.support.userPool, clients: [identity.support.client] },
       logEncryption: this.logEncryption,

@@ -17,13 +17,16 @@ type RouteBindingFacts = Pick<RouteDefinition, 'path' | 'access' | 'bindings'>;
 
 /**
  * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
- * Customer routes may also record a first sign-in (invitation acceptance); staff have no memberships,
- * and workforce routes get no write on the accounts table at all [PP-08].
+ * Customer routes may also record a first sign-in (invitation acceptance) and look up a support access
+ * grant named by `X-Support-Grant` (grant items only), so that a support request is decided, and refused
+ * or recorded, in the trail of the organization the grant names, whichever route it tries [PP-08, PP-09].
+ * Staff have no memberships, and workforce routes get no write on the accounts table at all.
  */
 const ROUTE_BASE_BINDINGS = [
   'accounts-table:read',
   'accounts-table:accept-invitation',
   'audit-table:append',
+  'support-grants:lookup',
 ] as const satisfies readonly Binding[];
 const WORKFORCE_ROUTE_BASE_BINDINGS = [
   'accounts-table:read',

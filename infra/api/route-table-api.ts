@@ -65,7 +65,11 @@ export interface RouteTableApiProps {
  */
 export class RouteTableApi extends Construct {
   readonly api: apigw.RestApi;
-  /** Customer pool: the default for every method (member and action routes). */
+  /**
+   * Customer and support pools: the default for every method (member and action routes). A staff token
+   * gets past it only to be decided by the function: under a valid grant on a support-readable route,
+   * refused (and recorded) otherwise.
+   */
   readonly customerAuthorizer: apigw.CognitoUserPoolsAuthorizer;
   /**
    * Support (workforce) pool, for workforce routes only; a customer token never passes it, nor a staff
@@ -92,15 +96,21 @@ export class RouteTableApi extends Construct {
     this.clientCertificate = new apigw.CfnClientCertificate(this, 'ClientCertificate', {
       description: 'PACScribe API to backend',
     });
-    const cognitoAuthorizer = (id: string, pool: cognito.IUserPool) =>
+    const cognitoAuthorizer = (id: string, pools: cognito.IUserPool[]) =>
       new apigw.CognitoUserPoolsAuthorizer(this, id, {
-        cognitoUserPools: [pool],
+        cognitoUserPools: pools,
         identitySource: apigw.IdentitySource.header('Authorization'),
         resultsCacheTtl: Duration.minutes(5),
       });
-    this.customerAuthorizer = cognitoAuthorizer('CustomerAuthorizer', props.customers.pool);
+    // Customer routes also admit workforce tokens, so a support engineer's request under a grant (and
+    // any refused one) reaches the function that decides it and records it; without a grant the function
+    // refuses a workforce token on these routes (resolvePrincipal), as before.
+    this.customerAuthorizer = cognitoAuthorizer('CustomerAuthorizer', [
+      props.customers.pool,
+      props.support.pool,
+    ]);
     if (props.routes.some((route) => route.access.kind === 'workforce')) {
-      this.workforceAuthorizer = cognitoAuthorizer('WorkforceAuthorizer', props.support.pool);
+      this.workforceAuthorizer = cognitoAuthorizer('WorkforceAuthorizer', [props.support.pool]);
     }
 
     this.api = new apigw.RestApi(this, 'Api', {

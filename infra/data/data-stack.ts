@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '#infra/shared/app-config';
+import { SupportData } from '#infra/support/support-data';
 import { DataTables } from './data-tables';
 import { ImagingStore } from './imaging-store';
 import { type ReplicaStack, replicaImagingBucketName } from './replica-stack';
@@ -11,6 +12,7 @@ export class DataStack extends Stack {
   readonly tables: DataTables;
   readonly imaging: ImagingStore;
   readonly backups: TableBackups;
+  readonly support: SupportData;
 
   constructor(
     scope: Construct,
@@ -29,6 +31,7 @@ export class DataStack extends Stack {
       },
       uploadCorsOrigins: config.dicomwebCorsOrigins,
     });
+    this.support = new SupportData(this, 'Support', { accessLogsBucket: this.imaging.accessLogsBucket });
     this.backups = new TableBackups(this, 'Backups', {
       tables: this.tables.all.map((defined) => defined.table),
       appendOnlyTables: [this.tables.audit.table],

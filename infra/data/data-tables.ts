@@ -8,6 +8,7 @@ import {
   auditTable,
   imagingTable,
   type KeyDefinition,
+  supportTable,
   type TableDefinition,
   uploadsTable,
 } from './table-definitions';
@@ -55,7 +56,7 @@ export class DefinedTable extends Construct implements TableRef {
 }
 
 /**
- * The accounts, audit, imaging and uploads tables. Construct ids are stable: renaming them would replace
+ * The accounts, audit, imaging, uploads and support tables. Construct ids are stable: renaming them would replace
  * the tables.
  */
 export class DataTables extends Construct {
@@ -65,6 +66,8 @@ export class DataTables extends Construct {
   readonly imaging: DefinedTable;
   /** Upload sessions (STOW for large uploads): status, checkpoint and results, expiring by TTL. */
   readonly uploads: DefinedTable;
+  /** Support tickets (sealed contents), access grants and settings, kept by TTL for the retention period. */
+  readonly support: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -72,10 +75,11 @@ export class DataTables extends Construct {
     this.audit = new DefinedTable(this, 'Audit', auditTable);
     this.imaging = new DefinedTable(this, 'Imaging', imagingTable);
     this.uploads = new DefinedTable(this, 'Uploads', uploadsTable);
+    this.support = new DefinedTable(this, 'Support', supportTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
   get all(): readonly DefinedTable[] {
-    return [this.accounts, this.audit, this.imaging, this.uploads];
+    return [this.accounts, this.audit, this.imaging, this.uploads, this.support];
   }
 }

@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads';
+  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -102,4 +102,39 @@ export const uploadsTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpoch',
 };
 
-export const tableDefinitions = [accountsTable, auditTable, imagingTable, uploadsTable] as const;
+/**
+ * Support: tickets, their messages, access grants and each organization's support settings. What people
+ * wrote is sealed (envelope encryption) inside the items; identifiers, status and times are not.
+ *   TICKET#<ticketId> / TICKET                    a ticket; gsi1 = ORG#<orgId>#TICKETS / <createdAt>#<ticketId>
+ *                                                 gsi2 = QUEUE#<status> / <updatedAt>#<ticketId> (staff queue)
+ *   TICKET#<ticketId> / MSG#<createdAt>#<msgId>   one message of it
+ *   GRANT#<grantId> / GRANT                       an access grant; gsi1 = ORG#<orgId>#GRANTS / <createdAt>#<grantId>
+ *   ORG#<orgId> / SUPPORT-SETTINGS                whether grants need an administrator's approval
+ * TTL (expiresAtEpoch) ends tickets, messages and grants after the retention period (default six years).
+ */
+export const supportTable: TableDefinition = {
+  logicalName: 'support',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+    {
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
+export const tableDefinitions = [
+  accountsTable,
+  auditTable,
+  imagingTable,
+  uploadsTable,
+  supportTable,
+] as const;

@@ -35,6 +35,8 @@ export const AppConfigSchema = z.object({
   certificateArn: z.string().startsWith('arn:').optional(),
   mailFromAddress: z.email().default('no-reply@pacscribe.example'),
   appBaseUrl: z.url().default('https://app.pacscribe.example'),
+  /** Mail to this address opens a support ticket (SES receiving). */
+  supportAddress: z.email().default('support@pacscribe.example'),
   appVersion: z.string().min(1).default('dev'),
   /**
    * Browser viewers allowed to call /dicomweb/* cross-origin (CORS). `cdk -c` passes a string, so a
@@ -64,6 +66,8 @@ export const AppConfigSchema = z.object({
   /** Object Lock (COMPLIANCE) on the audit-record archive; never below six years, in any stage. */
   auditArchiveRetentionDays: integer(2192, 36500).default(2192),
   backupRetentionDays: integer(7, 3650).default(35),
+  /** Support tickets, messages and grants are kept this long after their last write (six years). */
+  supportRetentionDays: integer(1, 36500).default(2192),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;

@@ -2,6 +2,7 @@ import { type AccountsResources, accountsBindings } from '#infra/accounts/bindin
 import { type AuditResources, auditBindings } from '#infra/audit/bindings';
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
+import { type SupportResources, supportBindings } from '#infra/support/bindings';
 import { type Binding, bindingEnvSchema } from '#schemas/shared/env';
 import type { BindingDefinition } from './binding-definition';
 import type { PacsFunction } from './pacs-function';
@@ -11,7 +12,8 @@ export interface BindingResources
   extends AccountsResources,
     AuditResources,
     ImagingResources,
-    MailResources {}
+    MailResources,
+    SupportResources {}
 
 /**
  * Every binding's env and grant, joined from the contexts' tables (infra/<context>/bindings.ts, each
@@ -23,6 +25,7 @@ const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResourc
   ...auditBindings,
   ...imagingBindings,
   ...mailBindings,
+  ...supportBindings,
 };
 
 /**

@@ -6,12 +6,17 @@ import type { MailStack } from '#infra/mail/mail-stack';
 import { WelcomeMailWorkflow } from '#infra/mail/welcome-mail-workflow';
 import type { AppConfig } from '#infra/shared/app-config';
 import { LogEncryption } from '#infra/shared/log-encryption';
+import { SupportMailIntake } from '#infra/support/support-mail-intake';
 
-/** Stateless: Step Functions workflows (welcome mail, upload ingest) and their task functions. */
+/**
+ * Stateless: Step Functions workflows (welcome mail, upload ingest) with their task functions, and the
+ * event-driven support mail intake (SES receiving).
+ */
 export class WorkflowsStack extends Stack {
   readonly logEncryption: LogEncryption;
   readonly welcomeMail: WelcomeMailWorkflow;
   readonly uploadIngest: UploadIngestWorkflow;
+  readonly supportMailIntake: SupportMailIntake;
 
   constructor(
     scope: Construct,
@@ -41,6 +46,21 @@ export class WorkflowsStack extends Stack {
       logEncryption: this.logEncryption,
       reservedConcurrency: config.lambdaReservedConcurrency,
       stage: config.stage,
+    });
+    this.supportMailIntake = new SupportMailIntake(this, 'SupportMailIntake', {
+      supportAddress: config.supportAddress,
+      inboundMail: data.support.inboundMail,
+      resources: {
+        accountsTable: data.tables.accounts,
+        supportTable: data.tables.support,
+        supportMessageKey: data.support.messageKey,
+        supportRetentionDays: config.supportRetentionDays,
+        supportInboundMail: data.support.inboundMail,
+        mail: mail.sending,
+        appBaseUrl: config.appBaseUrl,
+      },
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
     });
   }
 }

@@ -136,6 +136,58 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'E',
   },
+  /** A support ticket opened, by API or by mail [PP-05]. */
+  'support-ticket-opened': {
+    eventId: code('PACScribe', 'support-ticket', 'Support Ticket Activity'),
+    eventType: null,
+    action: 'C',
+  },
+  'support-tickets-listed': {
+    eventId: code('PACScribe', 'support-ticket', 'Support Ticket Activity'),
+    eventType: null,
+    action: 'R',
+  },
+  'support-ticket-read': {
+    eventId: code('PACScribe', 'support-ticket', 'Support Ticket Activity'),
+    eventType: null,
+    action: 'R',
+  },
+  'support-ticket-answered': {
+    eventId: code('PACScribe', 'support-ticket', 'Support Ticket Activity'),
+    eventType: null,
+    action: 'U',
+  },
+  /** A support engineer asked for, or was given, access to an organization [PP-08]. */
+  'support-grant-created': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('PACScribe', 'support-access-granted', 'Support Access Granted'),
+    action: 'C',
+  },
+  'support-grant-approved': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('PACScribe', 'support-access-approved', 'Support Access Approved'),
+    action: 'U',
+  },
+  'support-grant-revoked': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('PACScribe', 'support-access-revoked', 'Support Access Revoked'),
+    action: 'U',
+  },
+  'support-access-log-read': {
+    eventId: code('DCM', '110101', 'Audit Log Used'),
+    eventType: null,
+    action: 'R',
+  },
+  'support-settings-read': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'support-settings-changed': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('DCM', '110137', 'User Security Attributes Changed'),
+    action: 'U',
+  },
   'access-denied': {
     eventId: code('DCM', '110113', 'Security Alert'),
     eventType: code('DCM', '110132', 'Use of a restricted function'),
@@ -163,6 +215,7 @@ export const AuditObjectSchema = z.object({
     'export',
     'share',
     'ticket',
+    'support-grant',
     'upload',
   ]),
   id: z.string().max(256),

@@ -3,6 +3,7 @@ import { ACCOUNTS_BINDINGS, AccountsTableEnvSchema, CustomerPoolEnvSchema } from
 import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
 import { IMAGING_BINDINGS } from '../imaging/env';
 import { MAIL_BINDINGS } from '../mail/env';
+import { SUPPORT_BINDINGS } from '../support/env';
 
 /**
  * The environment contract of every PACScribe function, parsed once at cold start.
@@ -58,6 +59,7 @@ export const BINDINGS = {
   ...AUDIT_BINDINGS,
   ...IMAGING_BINDINGS,
   ...MAIL_BINDINGS,
+  ...SUPPORT_BINDINGS,
 } as const;
 export type Binding = keyof typeof BINDINGS;
 

@@ -8,6 +8,10 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unauthenticated',
   'forbidden',
+  /** A support engineer under a grant tried something other than viewing [PP-08]. */
+  'support_read_only',
+  /** A support grant that is missing, not the caller's, unapproved, revoked or expired. */
+  'support_grant_invalid',
   'not_found',
   'method_not_allowed',
   'not_acceptable',

@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -32,6 +38,19 @@ export const localTableName = (definition: TableDefinition) => `pacscribe-local-
 export const LOCAL_IMAGING_BUCKET = 'pacscribe-local-imaging';
 /** The local audit archive (records and signed checkpoints). s3rver has no Object Lock: not write-once. */
 export const LOCAL_AUDIT_ARCHIVE_BUCKET = 'pacscribe-local-audit-archive';
+/** Where `npm run mail:receive` puts raw mail, as SES receiving's S3 action does in AWS. */
+export const LOCAL_SUPPORT_INBOUND_BUCKET = 'pacscribe-local-support-inbound';
+export const LOCAL_SUPPORT_INBOUND_PREFIX = 'inbound/';
+
+/**
+ * The local stand-in for the KMS key that seals support tickets: 32 random bytes made on first start and
+ * kept in the data folder (0600), so tickets written before a restart still open after it.
+ */
+export function localSupportMessageKeyFile(dataDir: string): string {
+  const file = path.join(dataDir, 'support-message.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600 });
+  return file;
+}
 
 export interface LocalCheckpointKey {
   privateKey: KeyObject;

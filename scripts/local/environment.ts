@@ -6,6 +6,10 @@ import { routeEnvSchema } from '../../infra/api/route-environment';
 import { UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
 import { WELCOME_MAIL_TASK_BINDINGS } from '../../schemas/mail/env';
 import { bindingEnvSchema } from '../../schemas/shared/env';
+import { SUPPORT_MAIL_INTAKE_BINDINGS } from '../../schemas/support/env';
+
+/** SES receiving's function in AWS; `npm run mail:receive` locally. */
+export const SUPPORT_MAIL_INTAKE_HANDLER = 'support/handlers/file-mailed-request';
 
 /**
  * Every handler the local stack runs, with the env contract CDK gives it: a route's from its bindings
@@ -24,6 +28,10 @@ function localHandlers(): { handler: string; env: z.ZodObject }[] {
     {
       handler: uploadIngestWorkflow.taskFunctions.IngestUploadFunctionArn,
       env: bindingEnvSchema(UPLOAD_INGEST_TASK_BINDINGS),
+    },
+    {
+      handler: SUPPORT_MAIL_INTAKE_HANDLER,
+      env: bindingEnvSchema(SUPPORT_MAIL_INTAKE_BINDINGS),
     },
   ];
 }

@@ -165,12 +165,13 @@ export function createLocalApi(options: {
     if (route.access.kind !== 'public') {
       // The authorizer step: API Gateway refuses before the function runs.
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      // Each route has one authorizer: the workforce pool for staff routes, the customer pool otherwise.
-      const pool = route.access.kind === 'workforce' ? 'support' : 'customers';
+      // As in AWS: the workforce pool for staff routes; both pools otherwise (a staff token there is
+      // decided by the function: under a support grant, or refused).
+      const pools = route.access.kind === 'workforce' ? ['support'] : ['customers', 'support'];
       try {
         if (!token) throw new Error('missing token');
         const verified = await (await options.tokens()).verify(token);
-        if (verified.pool !== pool) throw new Error('token from the other pool');
+        if (!pools.includes(verified.pool)) throw new Error('token from the other pool');
         // The authorizer's scope check: the signature is verified above, so the claims can be read.
         if (!scopesOf(token).includes(ACCESS_TOKEN_SCOPE)) throw new Error('token without the API scope');
       } catch {

@@ -14,9 +14,12 @@ import { systemClock } from '../../functions/shared/ports';
 import {
   bootstrapResources,
   LOCAL_AUDIT_ARCHIVE_BUCKET,
+  LOCAL_SUPPORT_INBOUND_BUCKET,
+  LOCAL_SUPPORT_INBOUND_PREFIX,
   type LocalCheckpointKey,
   type LocalResources,
   localCheckpointKey,
+  localSupportMessageKeyFile,
 } from './bootstrap';
 import { assertLocalEnvironment } from './environment';
 import { loadHandlers } from './lambda-registry';
@@ -42,6 +45,11 @@ export interface LocalConfig {
   imagingBucket: string;
   /** The audit archive and the public half of the checkpoint key, for audit:verify. */
   auditArchive: { bucket: string; checkpointPublicKeyPath: string };
+  /**
+   * The env the in-process handlers run with (names, endpoints and key-file paths; no secrets), so a
+   * command such as `npm run mail:receive` can run a handler against this stack as the stack would.
+   */
+  handlerEnv: Record<string, string>;
   users: DemoUser[];
 }
 
@@ -179,7 +187,11 @@ export async function startLocalStack(options: LocalStackOptions) {
   try {
     const [dynamodb, s3, ses, cognito, stepFunctions] = await Promise.all([
       startDynamoDb(path.join(dataDir, 'dynamodb'), port.dynamodb),
-      startS3(path.join(dataDir, 's3'), port.s3, ['pacscribe-local-imaging', LOCAL_AUDIT_ARCHIVE_BUCKET]),
+      startS3(path.join(dataDir, 's3'), port.s3, [
+        'pacscribe-local-imaging',
+        LOCAL_AUDIT_ARCHIVE_BUCKET,
+        LOCAL_SUPPORT_INBOUND_BUCKET,
+      ]),
       startSes(port.ses),
       startCognito(path.join(dataDir, 'cognito'), port.cognito),
       startStepFunctions(port.stepFunctions),
@@ -206,6 +218,11 @@ export async function startLocalStack(options: LocalStackOptions) {
       IMAGING_TABLE_NAME: resources.tables.imaging,
       IMAGING_BUCKET_NAME: resources.imagingBucket,
       UPLOAD_SESSIONS_TABLE_NAME: resources.tables.uploads,
+      SUPPORT_TABLE_NAME: resources.tables.support,
+      SUPPORT_TICKET_RETENTION_DAYS: '2192',
+      SUPPORT_MESSAGE_KEY: `file:${localSupportMessageKeyFile(dataDir)}`,
+      SUPPORT_INBOUND_MAIL_BUCKET_NAME: LOCAL_SUPPORT_INBOUND_BUCKET,
+      SUPPORT_INBOUND_MAIL_PREFIX: LOCAL_SUPPORT_INBOUND_PREFIX,
       CUSTOMER_USER_POOL_ID: resources.customerPool.userPoolId,
       CUSTOMER_USER_POOL_CLIENT_IDS: resources.customerPool.clientId,
       SUPPORT_USER_POOL_ID: resources.supportPool.userPoolId,
@@ -272,6 +289,14 @@ export async function startLocalStack(options: LocalStackOptions) {
       auditArchive: {
         bucket: LOCAL_AUDIT_ARCHIVE_BUCKET,
         checkpointPublicKeyPath: checkpointKey.publicKeyPath,
+      },
+      handlerEnv: {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+        ...handlerEnv,
       },
       users,
     };

@@ -223,6 +223,15 @@ export class DynamoAccountsRepository implements AccountsRepository, StaffReposi
     return Item ? MemberSchema.parse(Item) : null;
   }
 
+  /** The member whose address this is, through its email claim; null for an unclaimed address. */
+  async findMemberByEmail(email: string): Promise<Member | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: emailKey(email.toLowerCase()), ConsistentRead: true }),
+    );
+    const userId = typeof Item?.userId === 'string' ? Item.userId : null;
+    return userId ? this.getMember(userId) : null;
+  }
+
   async listMembers(orgId: string): Promise<Member[]> {
     const members: Member[] = [];
     const pages = paginateQuery(

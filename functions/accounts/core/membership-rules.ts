@@ -1,6 +1,6 @@
 import type { Member } from '#schemas/accounts/entities';
 import type { Action, Role } from '#schemas/accounts/roles';
-import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
+import type { OrganizationReader, CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 
 /**
@@ -13,7 +13,7 @@ export const isActiveAdministrator = (member: Member) =>
   member.permissions.includes('manage-users');
 
 /** Another organization's member answers exactly like a missing one. */
-export function memberOfCallerOrganization(member: Member | null, principal: Principal): Member {
+export function memberOfCallerOrganization(member: Member | null, principal: OrganizationReader): Member {
   if (!member || member.orgId !== principal.orgId) throw new NotFoundError('User not found.');
   return member;
 }

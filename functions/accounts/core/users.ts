@@ -8,7 +8,7 @@ import type {
   UserList,
   UserView,
 } from '#schemas/accounts/users';
-import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
+import type { OrganizationReader, CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { ConflictError, DependencyUnavailableError, DomainError, NotFoundError } from '../../shared/errors';
 import {
   assertMayGrant,
@@ -45,7 +45,11 @@ export function toUserView(member: Member): UserView {
   };
 }
 
-async function loadTarget(deps: Pick<UserManagementDeps, 'accounts'>, principal: Principal, userId: string) {
+async function loadTarget(
+  deps: Pick<UserManagementDeps, 'accounts'>,
+  principal: OrganizationReader,
+  userId: string,
+) {
   return memberOfCallerOrganization(await deps.accounts.getMember(userId), principal);
 }
 
@@ -118,7 +122,7 @@ export async function createUser(
 
 export async function listUsers(
   deps: Pick<UserManagementDeps, 'accounts'>,
-  principal: Principal,
+  principal: OrganizationReader,
 ): Promise<UserList> {
   const members = await deps.accounts.listMembers(principal.orgId);
   return { users: members.map(toUserView).sort((a, b) => a.email.localeCompare(b.email)) };
@@ -126,7 +130,7 @@ export async function listUsers(
 
 export async function getUser(
   deps: Pick<UserManagementDeps, 'accounts'>,
-  principal: Principal,
+  principal: OrganizationReader,
   userId: string,
 ) {
   return toUserView(await loadTarget(deps, principal, userId));

@@ -1,4 +1,5 @@
 import type { AuditObject, AuditRecord } from '#schemas/audit/audit-event';
+import { SUPPORT_ENGINEER_GROUP } from '../../shared/auth/support-grants';
 import type { Clock, IdGenerator } from '../../shared/ports';
 import type { AuditedRequest, RequestAuditor } from '../../shared/request-audit';
 import { type AuditLog, buildAuditRecord } from './audit-trail';
@@ -11,6 +12,9 @@ export function auditActor({ principal, notes }: AuditedRequest): AuditRecord['a
   if (principal?.kind === 'customer') {
     return { kind: 'customer', userId: principal.userId, role: principal.role };
   }
+  if (principal?.kind === 'support') {
+    return { kind: 'support', userId: principal.staffId, role: SUPPORT_ENGINEER_GROUP };
+  }
   if (principal?.kind === 'workforce') {
     return { kind: 'support', userId: principal.staffId, role: principal.groups.join(' ') || null };
   }
@@ -20,7 +24,9 @@ export function auditActor({ principal, notes }: AuditedRequest): AuditRecord['a
 
 /** The organization whose trail holds the record: the caller's own, else the one the request acted on. */
 export function auditOrganization({ principal, notes }: AuditedRequest): string | null {
-  return principal?.kind === 'customer' ? principal.orgId : (notes.subject?.orgId ?? null);
+  return principal?.kind === 'customer' || principal?.kind === 'support'
+    ? principal.orgId
+    : (notes.subject?.orgId ?? null);
 }
 
 /** Each object once, in the order first named: the route names some, the use case may name them again. */

@@ -5,7 +5,7 @@ import type {
   QidoSeriesQuery,
   QidoStudyQuery,
 } from '#schemas/imaging/qido';
-import type { CustomerPrincipal } from '../../shared/auth/principal';
+import type { OrganizationReader } from '../../shared/auth/principal';
 import {
   type DicomJsonDataset,
   instanceToDicomJson,
@@ -42,7 +42,7 @@ type Deps = { index: ImagingIndex };
 /** Study results carry every attribute the index holds for a study; includefield is checked, not widened. */
 export async function studyResults(
   deps: Deps,
-  caller: CustomerPrincipal,
+  caller: OrganizationReader,
   query: QidoStudyQuery,
   serviceRoot: string,
 ): Promise<QidoResults> {
@@ -62,7 +62,7 @@ export async function studyResults(
  */
 export async function seriesResults(
   deps: Deps,
-  caller: CustomerPrincipal,
+  caller: OrganizationReader,
   study: string,
   query: QidoSeriesQuery,
   serviceRoot: string,
@@ -91,7 +91,7 @@ export async function seriesResults(
 /** A series' instances, or (series null) a whole study's; includefield reads the stored metadata. */
 export async function instanceResults(
   deps: Deps,
-  caller: CustomerPrincipal,
+  caller: OrganizationReader,
   study: string,
   series: string | null,
   query: QidoInstanceQuery,
@@ -124,7 +124,7 @@ export async function instanceResults(
 /** QIDO-RS /series: series across studies, each with its study's attributes. */
 export const rootSeriesResults = (
   deps: Deps,
-  caller: CustomerPrincipal,
+  caller: OrganizationReader,
   query: QidoRootSeriesQuery,
   root: string,
 ) =>
@@ -133,7 +133,7 @@ export const rootSeriesResults = (
 /** QIDO-RS /instances: instances across studies, each with its study's attributes. */
 export const rootInstanceResults = (
   deps: Deps,
-  caller: CustomerPrincipal,
+  caller: OrganizationReader,
   query: QidoRootInstanceQuery,
   root: string,
 ) =>
@@ -147,10 +147,10 @@ export const rootInstanceResults = (
  */
 async function rootResults<Query extends QidoStudyQuery, Item extends { study: StudyRecord }>(
   deps: Deps,
-  caller: CustomerPrincipal,
+  caller: OrganizationReader,
   query: Query,
   serviceRoot: string,
-  search: (deps: Deps, principal: CustomerPrincipal, query: Query) => Promise<Page<Item>>,
+  search: (deps: Deps, principal: OrganizationReader, query: Query) => Promise<Page<Item>>,
   toDicomJson: (item: Item, root: string) => DicomJsonDataset,
 ): Promise<QidoResults> {
   resolveIncludeFields(query.includefield);

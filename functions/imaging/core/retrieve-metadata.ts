@@ -1,4 +1,4 @@
-import type { CustomerPrincipal } from '../../shared/auth/principal';
+import type { OrganizationReader } from '../../shared/auth/principal';
 import { NotFoundError, PayloadTooLargeError } from '../../shared/errors';
 import type { ImagingIndex } from './ports';
 
@@ -30,7 +30,7 @@ export function patientIdOf(document: string): string | null {
  */
 export async function retrieveMetadata(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   study: string,
   series: string | null,
 ): Promise<{ json: string; patientIds: string[] }> {
@@ -52,7 +52,7 @@ export async function retrieveMetadata(
  */
 export async function retrieveInstanceMetadata(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   ids: { study: string; series: string; instance: string },
 ): Promise<{ json: string; patientId: string | null }> {
   const document = await deps.index.getMetadata(principal.orgId, ids.study, ids.series, ids.instance);

@@ -1,5 +1,5 @@
 import type { QidoInstanceQuery, QidoSeriesQuery, QidoStudyQuery } from '#schemas/imaging/qido';
-import type { CustomerPrincipal } from '../../shared/auth/principal';
+import type { OrganizationReader } from '../../shared/auth/principal';
 import { NotFoundError } from '../../shared/errors';
 import type { ImagingIndex, SeriesRecord, StoredInstance, StudyRecord, StudySearch } from './ports';
 
@@ -120,7 +120,7 @@ export function timeMatcher(value: string): (time: string | null) => boolean {
 
 export async function searchStudies(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   query: QidoStudyQuery,
   limits: { maxMatchSteps: number } = { maxMatchSteps: MAX_NAME_MATCH_STEPS },
 ): Promise<{ studies: StudyRecord[]; truncated: boolean }> {
@@ -187,7 +187,7 @@ const inList = (list: readonly string[] | undefined, value: string) => !list || 
 
 export async function searchSeries(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   study: string,
   query: QidoSeriesQuery,
 ): Promise<Page<SeriesRecord> & { study: StudyRecord }> {
@@ -209,7 +209,7 @@ export async function searchSeries(
 /** A study's instances, or one series' (series null: the whole study). */
 export async function searchInstances(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   study: string,
   series: string | null,
   query: QidoInstanceQuery,
@@ -239,7 +239,7 @@ export async function searchInstances(
  */
 export async function storedMetadata(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   study: string,
   series: string | null,
 ): Promise<Map<string, Record<string, Record<string, unknown>>>> {
@@ -259,7 +259,7 @@ const PARALLEL_STUDY_READS = 8;
 
 async function inEachStudy<T>(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   query: QidoStudyQuery,
   read: (study: StudyRecord) => Promise<T[]>,
 ): Promise<{ found: T[]; truncated: boolean }> {
@@ -282,7 +282,7 @@ async function inEachStudy<T>(
  */
 export async function searchAllSeries(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   query: QidoStudyQuery & QidoSeriesQuery,
 ): Promise<Page<{ study: StudyRecord; series: SeriesRecord }>> {
   const { found, truncated } = await inEachStudy(deps, principal, query, async (study) =>
@@ -304,7 +304,7 @@ export async function searchAllSeries(
 /** QIDO-RS /instances at the root: as /series, one level down. */
 export async function searchAllInstances(
   deps: { index: ImagingIndex },
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   query: QidoStudyQuery & QidoInstanceQuery,
 ): Promise<Page<{ study: StudyRecord; instance: StoredInstance }>> {
   const { found, truncated } = await inEachStudy(deps, principal, query, async (study) =>

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../errors';
+import { ForbiddenError, SupportAccessRefusedError } from '../errors';
 import type { RouteAccess } from '../http/route';
 import type { Principal } from './principal';
 
@@ -7,6 +7,10 @@ import type { Principal } from './principal';
  * kinds below are understood, and each needs a positive match.
  */
 export function isAllowed(principal: Principal | null, access: RouteAccess): boolean {
+  // Support under a grant: viewing routes that declare it, nothing else, whatever the route's action.
+  if (principal?.kind === 'support') {
+    return (access.kind === 'member' || access.kind === 'action') && access.supportView === true;
+  }
   switch (access.kind) {
     case 'public':
       return true;
@@ -25,5 +29,12 @@ export function isAllowed(principal: Principal | null, access: RouteAccess): boo
 }
 
 export function authorize(principal: Principal | null, access: RouteAccess): void {
-  if (!isAllowed(principal, access)) throw new ForbiddenError('You do not have permission for this action.');
+  if (isAllowed(principal, access)) return;
+  if (principal?.kind === 'support') {
+    throw new SupportAccessRefusedError(
+      'support_read_only',
+      'Support access is read-only: this action is not available under a grant.',
+    );
+  }
+  throw new ForbiddenError('You do not have permission for this action.');
 }

@@ -26,4 +26,23 @@ export interface WorkforcePrincipal {
   groups: readonly string[];
 }
 
-export type Principal = CustomerPrincipal | WorkforcePrincipal;
+/**
+ * A support engineer looking at one organization under an active access grant [PP-08]: the organization
+ * comes from the grant, never from the request, and only routes declared support-readable accept it.
+ */
+export interface SupportPrincipal {
+  kind: 'support';
+  staffId: string;
+  orgId: string;
+  grant: { grantId: string; ticketId: string; reason: string; expiresAt: string };
+  /** Viewing only, whatever the route: the policy admits this principal on support-readable routes alone. */
+  permissions: ReadonlySet<Action>;
+}
+
+export type Principal = CustomerPrincipal | WorkforcePrincipal | SupportPrincipal;
+
+/**
+ * What read-only use cases need of the caller: the organization whose records they read, from the
+ * verified identity (a member) or from the grant (support) — never from the request.
+ */
+export type OrganizationReader = Pick<CustomerPrincipal | SupportPrincipal, 'orgId'>;

@@ -1,8 +1,10 @@
 import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
+import { SupportTableEnvSchema } from '#schemas/support/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
 import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../../audit/core/audit-trail';
 import { RequestAuditTrail } from '../../audit/core/request-audit-trail';
+import { DynamoSupportStore } from '../../support/adapters/dynamo-support-store';
 import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
 import { dynamoDocumentClient } from '../aws/clients';
 import type { HttpRuntime } from '../http/http-handler';
@@ -36,6 +38,8 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
     ? await localCognitoTokenVerifier(env.COGNITO_LOCAL_ISSUER_BASE_URL, trusts)
     : cognitoTokenVerifier(trusts);
   const documents = dynamoDocumentClient();
+  // Set on support-readable routes only (their grant lookup binding); elsewhere a grant is never honoured.
+  const support = SupportTableEnvSchema.partial().parse(process.env);
   return {
     tokens,
     memberships: new DynamoAccountsRepository(documents, env.ACCOUNTS_TABLE_NAME),
@@ -45,6 +49,11 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
       systemClock,
     ),
     clock: systemClock,
+    ...(support.SUPPORT_TABLE_NAME
+      ? {
+          supportGrants: new DynamoSupportStore(documents, support.SUPPORT_TABLE_NAME, null),
+        }
+      : {}),
     // Set on DICOMweb functions only; elsewhere no origin is allowed.
     corsOrigins: DicomwebCorsEnvSchema.partial().parse(process.env).DICOMWEB_CORS_ORIGINS ?? [],
   };

@@ -9,6 +9,7 @@ import {
   NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
+  SupportAccessRefusedError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
   VerificationFailedError,
@@ -31,6 +32,8 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
       headers: { 'www-authenticate': 'Bearer' },
     });
   }
+  if (error instanceof SupportAccessRefusedError)
+    return errorResult(403, error.code, error.message, requestId);
   if (error instanceof ForbiddenError) return errorResult(403, 'forbidden', error.message, requestId);
   if (error instanceof NotFoundError) return errorResult(404, 'not_found', error.message, requestId);
   if (error instanceof NotAcceptableError)

@@ -8,6 +8,7 @@ import type { AuditObject } from '#schemas/audit/audit-event';
 import { authorize } from '../auth/policy';
 import type { Principal, VerifiedToken } from '../auth/principal';
 import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
+import { resolveSupportPrincipal, type SupportGrantLookup } from '../auth/support-grants';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError } from '../errors';
 import { logFailure, logRequest } from '../logger';
@@ -48,6 +49,8 @@ export interface HttpRuntime {
   memberships: MembershipRecords;
   auditor: RequestAuditor;
   clock: Clock;
+  /** Support access grants, for requests under `X-Support-Grant`; absent, every such request is refused. */
+  supportGrants?: SupportGrantLookup;
   /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
   corsOrigins?: readonly string[];
 }
@@ -250,6 +253,36 @@ function noteStaffRequest(
   if (orgId?.success) state.audit.subject = { orgId: orgId.data, userId: null };
 }
 
+/** The header a support engineer names their access grant in, on the ordinary customer routes. */
+export const SUPPORT_GRANT_HEADER = 'x-support-grant';
+
+/**
+ * A staff token with a grant on a customer route. Whatever the outcome, the request is recorded under the
+ * staff member, in the trail of the organization the grant names (when it names one), with the grant,
+ * its ticket and its reason: date, time, staff id and reason for every support access [PP-09].
+ */
+async function supportPrincipal(
+  state: RequestState,
+  verified: VerifiedToken,
+  grantId: string,
+  deps: HttpRuntime,
+): Promise<Principal> {
+  state.claimedBy = { kind: 'workforce', staffId: verified.subject, groups: verified.groups };
+  return resolveSupportPrincipal(
+    verified,
+    grantId,
+    { records: deps.memberships, grants: deps.supportGrants, now: deps.clock.now() },
+    (grant) => {
+      state.audit.subject = { orgId: grant.orgId, userId: null };
+      state.audit.reason = grant.reason;
+      state.audit.objects.push(
+        { type: 'support-grant', id: grant.grantId },
+        { type: 'ticket', id: grant.ticketId },
+      );
+    },
+  );
+}
+
 /** Token → principal (from the membership or staff record) → the route's access rule. Deny by default. */
 function authenticateAndAuthorize(
   route: RouteDefinition,
@@ -265,7 +298,12 @@ function authenticateAndAuthorize(
       });
       const verified = await deps.tokens.verify(token);
       if (route.access.kind === 'workforce') noteStaffRequest(state, route.access, verified, request.event);
-      state.principal = await resolvePrincipal(route.access, verified, deps.memberships, deps.clock.now());
+      const grantId = headerValue(request.event, SUPPORT_GRANT_HEADER);
+      if (grantId !== undefined && verified.pool === 'support' && route.access.kind !== 'workforce') {
+        state.principal = await supportPrincipal(state, verified, grantId.trim(), deps);
+      } else {
+        state.principal = await resolvePrincipal(route.access, verified, deps.memberships, deps.clock.now());
+      }
       state.accessToken = token;
       authorize(state.principal, route.access);
     },

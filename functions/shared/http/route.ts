@@ -3,7 +3,7 @@ import type { Action } from '#schemas/accounts/roles';
 import type { WorkforceGroup } from '#schemas/accounts/staff';
 import type { AuditEventName, AuditObject } from '#schemas/audit/audit-event';
 import type { Binding } from '#schemas/shared/env';
-import type { CustomerPrincipal, WorkforcePrincipal } from '../auth/principal';
+import type { CustomerPrincipal, SupportPrincipal, WorkforcePrincipal } from '../auth/principal';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type BoundedContext =
@@ -23,14 +23,17 @@ export type BoundedContext =
  * - public: no token; the route carries its own checks (reviewed exception, with the reason).
  * - member: any active member of an organization, acting on their own records.
  * - action: a member holding that permission (or, when listed, one of `orActions`) in their organization.
+ * - `supportView: true` (member and action routes): a support engineer holding an active access grant for
+ *   the organization may call it too, with the `X-Support-Grant` header; only routes that show data and
+ *   change nothing may say so [PP-08].
  * - workforce: PACScribe staff (workforce pool) in that group, by their staff record; never a customer
  *   token. `target` names where the request says which organization it acts on, so that the request,
  *   refused or not, is recorded in that organization's trail.
  */
 export type RouteAccess =
   | { kind: 'public'; reason: string }
-  | { kind: 'member' }
-  | { kind: 'action'; action: Action; orActions?: readonly Action[] }
+  | { kind: 'member'; supportView?: boolean }
+  | { kind: 'action'; action: Action; orActions?: readonly Action[]; supportView?: boolean }
   | { kind: 'workforce'; group: WorkforceGroup; target?: WorkforceTarget };
 
 export type { WorkforceGroup };
@@ -158,7 +161,9 @@ export type PrincipalOf<R extends RouteDefinition> = R['access'] extends { kind:
   ? null
   : R['access'] extends { kind: 'workforce' }
     ? WorkforcePrincipal
-    : CustomerPrincipal;
+    : R['access'] extends { supportView: true }
+      ? CustomerPrincipal | SupportPrincipal
+      : CustomerPrincipal;
 
 /** A result whose body is typed by the route's schema for that status. */
 export interface TypedResult<Status extends number, Body> {

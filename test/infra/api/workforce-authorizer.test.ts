@@ -3,7 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
 import { RouteTableApi } from '#infra/api/route-table-api';
 import { DefinedTable } from '#infra/data/data-tables';
-import { accountsTable, auditTable } from '#infra/data/table-definitions';
+import { accountsTable, auditTable, supportTable } from '#infra/data/table-definitions';
 import { LogEncryption } from '#infra/shared/log-encryption';
 
 /**
@@ -36,6 +36,7 @@ function apiStack(id: string, routes: RouteDefinition[]) {
     resources: {
       accountsTable: new DefinedTable(stack, 'Accounts', accountsTable),
       auditTable: new DefinedTable(stack, 'Audit', auditTable),
+      supportTable: new DefinedTable(stack, 'SupportTable', supportTable),
     },
     customers: { pool: customers, clients: [customers.addClient('Client')] },
     support: { pool: support, clients: [support.addClient('Client')] },
@@ -68,7 +69,7 @@ const ofType = (stack: Stack, type: string) =>
   Object.entries(templateOf(stack).Resources).filter(([, resource]) => resource.Type === type);
 
 describe('API authorizers by route access kind', () => {
-  it('[PP-18] workforce routes of either group use the one support-pool authorizer; member and action routes the customer one', () => {
+  it('[PP-18] workforce routes of either group use the one support-pool authorizer; member and action routes the customer one, which also admits staff tokens for support grants', () => {
     const authorizers = Object.fromEntries(ofType(mixed.stack, 'AWS::ApiGateway::Authorizer'));
     expect(Object.keys(authorizers)).toHaveLength(2);
     const providerOf = (id: string) => JSON.stringify(authorizers[id]?.Properties.ProviderARNs);
@@ -81,6 +82,7 @@ describe('API authorizers by route access kind', () => {
     expect(providerOf(workforceId)).toContain(mixed.supportPoolId);
     expect(providerOf(workforceId)).not.toContain(mixed.customerPoolId);
     expect(providerOf(customerId)).toContain(mixed.customerPoolId);
+    expect(providerOf(customerId)).toContain(mixed.supportPoolId);
 
     const methods = Object.fromEntries(
       ofType(mixed.stack, 'AWS::ApiGateway::Method').map(([, method]) => [

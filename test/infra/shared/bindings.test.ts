@@ -45,6 +45,10 @@ const resources: BindingResources = {
     configurationSetArn: 'arn:aws:ses:us-east-1:111111111111:configuration-set/pacscribe',
   },
   appBaseUrl: 'https://app.pacscribe.example',
+  supportTable: tables.support,
+  supportMessageKey: key,
+  supportRetentionDays: 2192,
+  supportInboundMail: { bucket, encryptionKey: key, prefix: 'inbound/' },
 };
 const logEncryption = new LogEncryption(stack, 'LogEncryption', { description: 'test' });
 

@@ -3,17 +3,21 @@ import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
 import { ROLES } from '../../../schemas/accounts/roles';
 import { testUid } from '../../support/dicom-files';
-import { type ApiResponse, callApi } from '../../support/local-client';
+import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
 import { storedStudyAndSession } from '../../support/stow';
 
 /**
  * For every route that takes an id, organization A's administrator tries organization B's real ids
- * (users, a stored study with its series and instance, an upload session) by the route's own method.
+ * (users, a stored study with its series and instance, an upload session, a support ticket and grant) by
+ * the route's own method.
  * Nothing may succeed, each answer must be indistinguishable from the answer for a well-formed id that
  * does not exist, and B's data must be unchanged afterwards.
  */
-const idRoutes = routes.filter((route) => Object.keys(route.pathParameters).length > 0);
+// Staff routes belong to no tenant (customer tokens never pass them: the authorization matrix shows it).
+const idRoutes = routes.filter(
+  (route) => Object.keys(route.pathParameters).length > 0 && route.access.kind !== 'workforce',
+);
 
 const BODIES: Record<string, string> = {
   updateUser: JSON.stringify({ role: 'administrator' }),
@@ -28,6 +32,8 @@ interface ForeignIds {
   series: string;
   instance: string;
   session: string;
+  ticketId: string;
+  grantId: string;
 }
 
 let a: TestOrganization;
@@ -37,12 +43,28 @@ beforeAll(async () => {
   a = await freshOrganization('tenant-a');
   b = await freshOrganization('tenant-b');
   const stored = await storedStudyAndSession(b.users.administrator.accessToken);
+  // A support ticket of B's and a support engineer's grant for it.
+  const ticket = await postJson(
+    '/v1/support/tickets',
+    { subject: 'B ticket', message: 'Private to B' },
+    b.users.administrator.accessToken,
+  );
+  const engineer = localConfig().users.find((user) => user.role === 'support-engineer');
+  if (!engineer) throw new Error('no seeded support engineer');
+  const grant = await postJson(
+    '/v1/support/access-grants',
+    { orgId: b.orgId, ticketId: ticket.json().ticketId, reason: 'Cross-tenant isolation check' },
+    (await signIn(engineer.email, engineer.password, 'support')).accessToken,
+  );
+  expect([ticket.status, grant.status]).toEqual([201, 201]);
   foreign = {
     userIds: ROLES.map((role) => b.users[role].userId),
     study: stored.study,
     series: stored.series,
     instance: stored.instance,
     session: stored.sessionId,
+    ticketId: ticket.json().ticketId,
+    grantId: grant.json().grantId,
   };
 });
 
@@ -82,6 +104,8 @@ describe('[PP-07] cross-tenant isolation', () => {
             series: testUid(),
             instance: testUid(),
             session: randomUUID(),
+            ticketId: randomUUID(),
+            grantId: randomUUID(),
           }),
         ),
       );

@@ -1,13 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
-import { CognitoIdentityDirectory } from '../../../functions/accounts/adapters/cognito-identity-directory';
 import { DynamoAuditChainStore } from '../../../functions/audit/adapters/dynamo-audit-log';
 import type { ChainedAuditRecord } from '../../../functions/audit/core/archive';
 import { verifyChain } from '../../../functions/audit/core/hash-chain';
@@ -16,6 +13,7 @@ import { runAuditVerify } from '../../support/audit-cli';
 import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { localTables } from '../../support/local-tables';
 import { freshOrganization, signUpVerified, type TestOrganization } from '../../support/organizations';
+import { newStaffIdentity, writeStaffRecord } from '../../support/staff';
 
 const tables = localTables();
 let documents: DynamoDBDocumentClient;
@@ -248,49 +246,8 @@ describe('PACScribe staff records', () => {
   const reviewQuery = (orgId: string) =>
     `/v1/workforce/audit-events?orgId=${orgId}&limit=1&reason=${encodeURIComponent('Access review, ticket CR-4711')}`;
 
-  /** A new identity in the workforce pool, as PACScribe's IdP administrators would create one. */
-  async function newStaffIdentity(group: string) {
-    const config = localConfig();
-    const cognito = new CognitoIdentityProviderClient({
-      endpoint: config.supportCognito.endpoint,
-      region: config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const email = `staff-${randomUUID().slice(0, 8)}@pacscribe.example`;
-    const password = `Staff-${randomUUID().slice(0, 8)}-Passw0rd!`;
-    try {
-      const directory = new CognitoIdentityDirectory(cognito, config.supportCognito.userPoolId);
-      const { userId } = await directory.createUser({ email, name: 'Test Staff', password });
-      await directory.addToGroup(email, group);
-      return { email, password, staffId: userId };
-    } finally {
-      cognito.destroy();
-    }
-  }
-
-  /** The staff record as it sits in the accounts table (STAFF#<sub> / STAFF). */
-  const writeStaffRecord = (staffId: string, email: string, status: 'active' | 'disabled') =>
-    documents.send(
-      new PutCommand({
-        TableName: localConfig().tables.accounts,
-        Item: {
-          pk: `STAFF#${staffId}`,
-          sk: 'STAFF',
-          gsi1pk: 'STAFF',
-          gsi1sk: `STAFF#${email}`,
-          type: 'staff',
-          staffId,
-          email,
-          name: 'Test Staff',
-          groups: ['compliance-reviewer'],
-          status,
-          tokensValidAfter: '2026-01-01T00:00:00.000Z',
-          createdAt: '2026-01-01T00:00:00.000Z',
-          createdBy: 'integration-test',
-          version: status === 'active' ? 1 : 2,
-        },
-      }),
-    );
+  const writeRecord = (staffId: string, email: string, status: 'active' | 'disabled') =>
+    writeStaffRecord(documents, { staffId, email }, status);
 
   async function recordedIn(target: TestOrganization, response: ApiResponse, staffId: string) {
     const events = await allPages(
@@ -302,11 +259,11 @@ describe('PACScribe staff records', () => {
 
   it('[PP-09] refuses a disabled staff member’s still-valid token at once, and records the refusal in the targeted organization’s trail', async () => {
     const person = await newStaffIdentity('compliance-reviewer');
-    await writeStaffRecord(person.staffId, person.email, 'active');
+    await writeRecord(person.staffId, person.email, 'active');
     const { accessToken } = await signIn(person.email, person.password, 'support');
     expect((await callApi('GET', reviewQuery(org.orgId), { token: accessToken })).status).toBe(200);
 
-    await writeStaffRecord(person.staffId, person.email, 'disabled');
+    await writeRecord(person.staffId, person.email, 'disabled');
     const refused = await callApi('GET', reviewQuery(org.orgId), { token: accessToken });
 
     expect(refused.status).toBe(401);

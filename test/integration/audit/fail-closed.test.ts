@@ -6,7 +6,7 @@ import { localStateMachineArn } from '../../../scripts/local/services/stepfuncti
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { testContext } from '../../support/events';
 import { installLambdaStreamingShim, invokeHttpHandler } from '../../support/lambda-streaming';
-import { localConfig, postJson, signIn } from '../../support/local-client';
+import { callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { freshOrganization, signupCode, type TestOrganization } from '../../support/organizations';
 import { STOW_CONTENT_TYPE, storedStudyAndSession, stowBody } from '../../support/stow';
 
@@ -22,7 +22,8 @@ const PATIENT_ID = 'PID-FAIL-CLOSED';
 
 let org: TestOrganization;
 let ids: Record<string, string>;
-let workforceToken: string;
+let reviewerToken: string;
+let engineerToken: string;
 let partEtag: string;
 let invitedUserId: string;
 let pendingVerification: { email: string; code: string; password: string };
@@ -72,8 +73,30 @@ beforeAll(async () => {
     tagPath: '7FE00010',
   };
   const reviewer = config.users.find((user) => user.role === 'compliance-reviewer');
-  if (!reviewer) throw new Error('no seeded compliance reviewer');
-  workforceToken = (await signIn(reviewer.email, reviewer.password, 'support')).accessToken;
+  const engineer = config.users.find((user) => user.role === 'support-engineer');
+  if (!reviewer || !engineer) throw new Error('no seeded compliance reviewer or support engineer');
+  reviewerToken = (await signIn(reviewer.email, reviewer.password, 'support')).accessToken;
+  engineerToken = (await signIn(engineer.email, engineer.password, 'support')).accessToken;
+  // A ticket, and a grant for it awaiting approval (the organization requires approval).
+  const ticket = await postJson(
+    '/v1/support/tickets',
+    { subject: PATIENT_NAME, message: `About ${PATIENT_ID}` },
+    org.users.administrator.accessToken,
+  );
+  expect(ticket.status).toBe(201);
+  const strict = await callApi('PUT', '/v1/support/settings', {
+    token: org.users.administrator.accessToken,
+    body: JSON.stringify({ requireApproval: true }),
+  });
+  expect(strict.status).toBe(200);
+  const grant = await postJson(
+    '/v1/support/access-grants',
+    { orgId: org.orgId, ticketId: ticket.json().ticketId, reason: 'Fail-closed check of support grants' },
+    engineerToken,
+  );
+  expect(grant.status).toBe(201);
+  ids.ticketId = ticket.json().ticketId;
+  ids.grantId = grant.json().grantId;
 
   // The same environment the local stack gives its functions, but an audit table that is not there.
   Object.assign(process.env, {
@@ -102,6 +125,7 @@ beforeAll(async () => {
     MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
+    ...Object.fromEntries(Object.entries(config.handlerEnv).filter(([name]) => name.startsWith('SUPPORT_'))),
   });
 });
 
@@ -151,6 +175,23 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
       ctInstance({ studyInstanceUid: ids.study ?? '', patientName: PATIENT_NAME, patientId: PATIENT_ID }),
     ]),
   }),
+  createTicket: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ subject: 'Fail closed', message: PATIENT_NAME }),
+  }),
+  answerTicket: () => ({ contentType: 'application/json', body: JSON.stringify({ message: 'Answer.' }) }),
+  createAccessGrant: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      orgId: org.orgId,
+      ticketId: ids.ticketId,
+      reason: 'Fail-closed check of support grants',
+    }),
+  }),
+  updateSupportSettings: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ requireApproval: true }),
+  }),
 };
 
 const QUERIES: Record<string, Record<string, string>> = {
@@ -170,7 +211,12 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
     Object.entries(QUERIES[route.id] ?? {}).map(([key, value]) => [key, value === 'ORG' ? org.orgId : value]),
   );
   const body = BODIES[route.id]?.();
-  const token = route.access.kind === 'workforce' ? workforceToken : org.users.administrator.accessToken;
+  const token =
+    route.access.kind !== 'workforce'
+      ? org.users.administrator.accessToken
+      : route.access.group === 'support-engineer'
+        ? engineerToken
+        : reviewerToken;
   return {
     resource: route.path,
     path: route.path.replace(/\{([^}]+)\}/g, (_, name: string) => pathParameters[name] ?? ''),

@@ -74,12 +74,14 @@ describe('context route modules', () => {
       ...workflows.flatMap((workflow) => Object.values(workflow.taskFunctions)),
       // The audit table's stream consumer, wired by the audit archive construct.
       'audit/handlers/archive-audit-records',
+      // SES receiving's function for the support address, wired by the support mail intake construct.
+      'support/handlers/file-mailed-request',
     ]);
     expect(handlerModules().filter((module) => !named.has(module))).toEqual([]);
   });
 
   it('the shared HTTP stack and auth know no context: the composition root joins them', () => {
-    const contexts = ['accounts', 'audit', 'imaging', 'mail'];
+    const contexts = ['accounts', 'audit', 'imaging', 'mail', 'support'];
     const crossings = ['shared/http', 'shared/auth', 'shared/aws']
       .flatMap((folder) => importsUnder(path.join(functionsDir, folder)))
       .filter(({ target }) => contexts.some((context) => target.startsWith(`${context}/`)));

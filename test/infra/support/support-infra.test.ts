@@ -1,0 +1,117 @@
+import type { Stack } from 'aws-cdk-lib';
+import type { RouteDefinition } from '#functions/shared/http/route';
+import { routes } from '#functions/shared/routes';
+import { propertyAt, resourcesOf, synthesizedApp } from '../app-fixture';
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Sid?: string;
+};
+
+const app = () => synthesizedApp().stacks;
+const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
+  stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string;
+
+/** Every Allow statement in the policies attached to one role. */
+function allowedStatements(stack: Stack, roleLogicalId: string): Statement[] {
+  return Object.values(resourcesOf(stack, 'AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(propertyAt(policy, 'Roles')).includes(roleLogicalId))
+    .flatMap((policy) => propertyAt<Statement[]>(policy, 'PolicyDocument.Statement'))
+    .filter((statement) => statement.Effect === 'Allow');
+}
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+const WRITE_ACTION =
+  /^(dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|PartiQL(Insert|Update|Delete))|s3:(Put|Delete|Restore|Abort)\w*|states:StartExecution|ses:SendEmail|cognito-idp:Admin\w*|kms:(Encrypt|GenerateDataKey\w*|Sign))$/;
+
+describe('[PP-08] support can only look, in IAM as well as in code', () => {
+  const supportReadable = (routes as readonly RouteDefinition[]).filter(
+    (route) => (route.access.kind === 'member' || route.access.kind === 'action') && route.access.supportView,
+  );
+
+  it('the functions serving support-readable routes hold no write but the audit append and the pinned invitation acceptance', () => {
+    const { api } = app();
+    expect(supportReadable.length).toBeGreaterThanOrEqual(12);
+    for (const route of supportReadable) {
+      const fn = api.routeApi.functions[route.id];
+      if (!fn) throw new Error(`no function for ${route.id}`);
+      const writes = allowedStatements(api, logicalIdOf(api, fn.role)).filter((statement) =>
+        actionsOf(statement).some((action) => WRITE_ACTION.test(action)),
+      );
+      const unexpected = writes.filter(
+        (statement) =>
+          statement.Sid !== 'AppendAuditRecords' &&
+          statement.Sid !== 'AcceptInvitation' &&
+          // The audit and accounts table keys: encrypting the appended audit record needs them.
+          !(
+            actionsOf(statement).every((action) => action.startsWith('kms:')) &&
+            JSON.stringify(statement.Resource).match(/Accounts|Audit/)
+          ),
+      );
+      // The audit append is there (the policies were found), and nothing else writes.
+      expect(writes.map((statement) => statement.Sid)).toContain('AppendAuditRecords');
+      expect([route.id, unexpected]).toEqual([route.id, []]);
+    }
+  });
+
+  it('the grant lookup every customer route holds reads grant items only', () => {
+    const { api } = app();
+    const lookups = Object.values(resourcesOf(api, 'AWS::IAM::Policy'))
+      .flatMap((policy) => propertyAt<Statement[]>(policy, 'PolicyDocument.Statement'))
+      .filter((statement) => statement.Sid === 'LookUpSupportGrants');
+    const customerRoutes = (routes as readonly RouteDefinition[]).filter(
+      (route) => route.access.kind !== 'workforce',
+    );
+    expect(lookups).toHaveLength(customerRoutes.length);
+    for (const statement of lookups) {
+      expect(statement).toMatchObject({
+        Action: 'dynamodb:GetItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['GRANT#*'] } },
+      });
+    }
+  });
+});
+
+describe('[PP-05] tickets kept safely', () => {
+  it('seals ticket contents with a rotating customer-managed key and keeps the table for six years by TTL', () => {
+    const { data } = app();
+    const key = resourcesOf(data, 'AWS::KMS::Key')[logicalIdOf(data, data.support.messageKey)];
+    expect(key?.Properties).toMatchObject({ EnableKeyRotation: true });
+    const table = resourcesOf(data, 'AWS::DynamoDB::Table')[logicalIdOf(data, data.tables.support.table)];
+    expect(table?.Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: 'expiresAtEpoch', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
+  });
+
+  it('receives support mail over TLS, scanned, into the encrypted inbound bucket before the filer runs', () => {
+    const { workflows } = app();
+    const [rule] = Object.values(resourcesOf(workflows, 'AWS::SES::ReceiptRule'));
+    const ruleProps = propertyAt<{
+      Actions: Record<string, unknown>[];
+      TlsPolicy: string;
+      ScanEnabled: boolean;
+    }>(rule, 'Rule');
+    expect(ruleProps).toMatchObject({ TlsPolicy: 'Require', ScanEnabled: true });
+    expect(ruleProps.Actions.map((action) => Object.keys(action)[0])).toEqual(['S3Action', 'LambdaAction']);
+    expect(ruleProps.Actions[0]).toMatchObject({ S3Action: { ObjectKeyPrefix: 'inbound/' } });
+  });
+
+  it('the filer reads only the inbound prefix, never deletes tickets, and keeps failed events in a dead-letter queue', () => {
+    const { workflows } = app();
+    const filer = workflows.supportMailIntake.filer;
+    const fn = resourcesOf(workflows, 'AWS::Lambda::Function')[logicalIdOf(workflows, filer.function)];
+    expect(propertyAt(fn, 'DeadLetterConfig')).toMatchObject({ TargetArn: expect.anything() });
+    const statements = allowedStatements(workflows, logicalIdOf(workflows, filer.role));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:GetObject']);
+    expect(
+      JSON.stringify(statements.find((statement) => statement.Sid === 'ReadInboundSupportMail')),
+    ).toContain('/inbound/*');
+  });
+});
