@@ -45,6 +45,7 @@ export class ApiStack extends Stack {
         welcomeWorkflow: workflows.welcomeMail,
         mail: mail.sending,
         appBaseUrl: config.appBaseUrl,
+        deletedStudyRetentionDays: config.deletedStudyRetentionDays,
       },
       customers: { pool: identity.customers.userPool, clients: [identity.customers.client] },
       support: { pool: identity.support.userPool, clients: [identity.support.client] },

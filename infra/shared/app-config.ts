@@ -64,6 +64,8 @@ export const AppConfigSchema = z.object({
   /** Object Lock (COMPLIANCE) on the audit-record archive; never below six years, in any stage. */
   auditArchiveRetentionDays: integer(2192, 36500).default(2192),
   backupRetentionDays: integer(7, 3650).default(35),
+  /** Days a deleted study stays restorable before the scheduled purge removes it in both regions. */
+  deletedStudyRetentionDays: integer(1, 3650).default(30),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;

@@ -1,17 +1,23 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DataStack } from '#infra/data/data-stack';
+import { replicaImagingBucketName } from '#infra/data/replica-stack';
+import { DeletedStudyPurge } from '#infra/imaging/deleted-study-purge';
 import { UploadIngestWorkflow } from '#infra/imaging/upload-ingest-workflow';
 import type { MailStack } from '#infra/mail/mail-stack';
 import { WelcomeMailWorkflow } from '#infra/mail/welcome-mail-workflow';
 import type { AppConfig } from '#infra/shared/app-config';
 import { LogEncryption } from '#infra/shared/log-encryption';
 
-/** Stateless: Step Functions workflows (welcome mail, upload ingest) and their task functions. */
+/**
+ * Stateless: Step Functions workflows (welcome mail, upload ingest) and their task functions, and the
+ * scheduled purge of deleted studies.
+ */
 export class WorkflowsStack extends Stack {
   readonly logEncryption: LogEncryption;
   readonly welcomeMail: WelcomeMailWorkflow;
   readonly uploadIngest: UploadIngestWorkflow;
+  readonly deletedStudyPurge: DeletedStudyPurge;
 
   constructor(
     scope: Construct,
@@ -41,6 +47,19 @@ export class WorkflowsStack extends Stack {
       logEncryption: this.logEncryption,
       reservedConcurrency: config.lambdaReservedConcurrency,
       stage: config.stage,
+    });
+    this.deletedStudyPurge = new DeletedStudyPurge(this, 'DeletedStudyPurge', {
+      resources: {
+        imagingTable: data.tables.imaging,
+        imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
+        imagingReplica: {
+          bucketName: replicaImagingBucketName(config),
+          region: config.replicaRegion,
+        },
+        auditTable: data.tables.audit,
+      },
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
     });
   }
 }

@@ -74,6 +74,8 @@ describe('context route modules', () => {
       ...workflows.flatMap((workflow) => Object.values(workflow.taskFunctions)),
       // The audit table's stream consumer, wired by the audit archive construct.
       'audit/handlers/archive-audit-records',
+      // The scheduled purge of deleted studies, wired by infra/imaging/deleted-study-purge.ts.
+      'imaging/handlers/purge-deleted-studies',
     ]);
     expect(handlerModules().filter((module) => !named.has(module))).toEqual([]);
   });
