@@ -45,6 +45,8 @@ const resources: BindingResources = {
     configurationSetArn: 'arn:aws:ses:us-east-1:111111111111:configuration-set/pacscribe',
   },
   appBaseUrl: 'https://app.pacscribe.example',
+  imagingReplica: { bucketName: 'pacscribe-test-imaging-replica', region: 'us-west-2' },
+  deletedStudyRetentionDays: 30,
 };
 const logEncryption = new LogEncryption(stack, 'LogEncryption', { description: 'test' });
 

@@ -25,8 +25,8 @@ describe('function bundles', () => {
       })),
   );
 
-  it('bundles one function per route plus the two workflow tasks and the audit archiver', () => {
-    expect(bundles).toHaveLength(routes.length + 3);
+  it('bundles one function per route plus the two workflow tasks, the audit archiver and the purge', () => {
+    expect(bundles).toHaveLength(routes.length + 4);
   });
 
   it.each(bundles)('$logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {
