@@ -6,12 +6,15 @@ import {
 } from '@aws-sdk/client-s3';
 import type { ObjectPurger } from '../core/recoverable-deletes';
 
+/** How a store without versioning (the local s3rver) refuses a version listing. */
+const UNVERSIONED_STORE = new Set(['NotImplemented', 'MethodNotAllowed']);
+
 /** DeleteObjects takes at most 1000 keys; an object has far fewer versions, but the bound is kept. */
 const DELETE_BATCH = 1000;
 
 /**
  * Removes every version and delete marker of one key from one bucket. On a store without versioning
- * (the local stand-in answers NotImplemented to a version listing) the only copy is the current object,
+ * (the local stand-in refuses a version listing) the only copy is the current object,
  * removed with a plain delete.
  */
 export class S3ObjectPurger implements ObjectPurger {
@@ -36,7 +39,7 @@ export class S3ObjectPurger implements ObjectPurger {
         markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
       }
     } catch (error) {
-      if ((error as { name?: string }).name !== 'NotImplemented') throw error;
+      if (!UNVERSIONED_STORE.has(String((error as { name?: string }).name))) throw error;
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucketName, Key: key }));
       return 1;
     }

@@ -37,7 +37,7 @@ describe('the scheduled purge of deleted studies', () => {
     expect(fn?.Properties?.ReservedConcurrentExecutions).toBe(1);
   });
 
-  it('[PP-12] deletes every object version in the imaging bucket and in its replica, whose version deletes S3 does not replicate', () => {
+  it('deletes every object version in the imaging bucket and in its replica, whose version deletes S3 does not replicate', () => {
     const { config } = synthesizedApp();
     const replicaArn = `arn:aws:s3:::${replicaImagingBucketName(config)}`;
     const statements = purgeStatements();

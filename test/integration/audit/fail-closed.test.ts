@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
+import { DEFAULT_PERMISSIONS } from '../../../schemas/accounts/roles';
 import { localStateMachineArn } from '../../../scripts/local/services/stepfunctions';
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { testContext } from '../../support/events';
 import { installLambdaStreamingShim, invokeHttpHandler } from '../../support/lambda-streaming';
-import { localConfig, postJson, signIn } from '../../support/local-client';
+import { callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { freshOrganization, signupCode, type TestOrganization } from '../../support/organizations';
 import { STOW_CONTENT_TYPE, storedStudyAndSession, stowBody } from '../../support/stow';
 
@@ -25,6 +26,7 @@ let ids: Record<string, string>;
 let workforceToken: string;
 let partEtag: string;
 let invitedUserId: string;
+let deletedStudy: string;
 let pendingVerification: { email: string; code: string; password: string };
 
 beforeAll(async () => {
@@ -62,9 +64,21 @@ beforeAll(async () => {
     code: await signupCode(founder),
     password: 'Fail-Closed-Passw0rd!',
   };
+  // A deleted study of its own, for the restore route (the other routes act on the stored one).
+  const deleted = await storedStudyAndSession(org.users.administrator.accessToken, {
+    patientName: PATIENT_NAME,
+    patientId: PATIENT_ID,
+  });
+  const removal = await callApi('DELETE', `/dicomweb/studies/${deleted.study}`, {
+    token: org.users.administrator.accessToken,
+  });
+  expect(removal.status).toBe(204);
+  deletedStudy = deleted.study;
   ids = {
     userId: org.users.clinician.userId,
     study,
+    // Version 1 exists once editStudy has run (it runs before revertStudy, in route-table order).
+    version: '1',
     series,
     instance,
     session: sessionId,
@@ -140,6 +154,28 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
     contentType: 'application/json',
     body: JSON.stringify({ parts: [{ partNumber: 1, etag: partEtag }] }),
   }),
+  editStudy: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      changes: { StudyDescription: `Fail closed ${testUid().slice(-6)}` },
+      reason: 'check',
+    }),
+  }),
+  editSeries: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      changes: { SeriesDescription: `Fail closed ${testUid().slice(-6)}` },
+      reason: 'check',
+    }),
+  }),
+  revertStudy: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ reason: 'Fail-closed check' }),
+  }),
+  putReport: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ text: `Report ${testUid().slice(-6)}`, status: 'draft' }),
+  }),
   storeInstances: () => ({
     contentType: STOW_CONTENT_TYPE,
     body: stowBody([ctInstance({ patientName: PATIENT_NAME })]),
@@ -163,14 +199,23 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
   const pathParameters = Object.fromEntries(
     Object.keys(route.pathParameters).map((name) => [
       name,
-      (name === 'userId' && route.id === 'resendInvitation' ? invitedUserId : ids[name]) ?? '',
+      (name === 'userId' && route.id === 'resendInvitation'
+        ? invitedUserId
+        : name === 'study' && route.id === 'restoreDeletedStudy'
+          ? deletedStudy
+          : ids[name]) ?? '',
     ]),
   );
   const query = Object.fromEntries(
     Object.entries(QUERIES[route.id] ?? {}).map(([key, value]) => [key, value === 'ORG' ? org.orgId : value]),
   );
   const body = BODIES[route.id]?.();
-  const token = route.access.kind === 'workforce' ? workforceToken : org.users.administrator.accessToken;
+  // A member who holds the route's permission: the administrator, or (reports) a radiologist.
+  const customer =
+    route.access.kind === 'action' && !DEFAULT_PERMISSIONS.administrator.includes(route.access.action)
+      ? org.users.radiologist
+      : org.users.administrator;
+  const token = route.access.kind === 'workforce' ? workforceToken : customer.accessToken;
   return {
     resource: route.path,
     path: route.path.replace(/\{([^}]+)\}/g, (_, name: string) => pathParameters[name] ?? ''),

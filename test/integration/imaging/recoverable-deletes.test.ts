@@ -7,7 +7,7 @@ import { ChainedPurgeAudit } from '../../../functions/imaging/adapters/chained-p
 import { DynamoRecycleBin } from '../../../functions/imaging/adapters/dynamo-recycle-bin';
 import { S3ObjectPurger } from '../../../functions/imaging/adapters/s3-object-purger';
 import { purgeDueDeletions, type RecycleBin } from '../../../functions/imaging/core/recoverable-deletes';
-import { uuidIds } from '../../../functions/shared/ports';
+import { systemClock, uuidIds } from '../../../functions/shared/ports';
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { callApi, localConfig } from '../../support/local-client';
 import { localImagingStorage } from '../../support/local-imaging';
@@ -71,7 +71,8 @@ function purgeAfterRetention(days: number) {
     replica: new S3ObjectPurger(s3, 'pacscribe-local-imaging-replica'),
     audit: new ChainedPurgeAudit(
       new ChainedAuditLog(new DynamoAuditChainStore(documents, config.tables.audit)),
-      clock,
+      // The record carries the real time of the purge; only the retention check looks ahead.
+      systemClock,
       uuidIds,
     ),
     clock,
@@ -172,7 +173,7 @@ describe('recoverable deletes over HTTPS', () => {
       expect(events).toContain(event);
   });
 
-  it('[PP-12] purges a deletion whose retention ended: objects (every version, both regions), index, record; audited', async () => {
+  it('purges a deletion whose retention ended: objects (every version, both regions), index, record; audited', async () => {
     const keys = await Promise.all(files.map((file) => storage.objectKeyOf(org.orgId, study, sopOf(file))));
     expect((await call('DELETE', `/dicomweb/studies/${study}/series/${seriesB}`)).status).toBe(204);
 

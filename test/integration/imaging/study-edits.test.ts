@@ -149,7 +149,7 @@ describe('versioned metadata edits over HTTPS', () => {
       token: org.users.administrator.accessToken,
     });
     const record = (audit.json().events as Record<string, unknown>[]).find(
-      (event) => event.event === 'study-edited',
+      (event) => event.event === 'study-edited' && event.httpStatus === 200,
     );
     expect(record).toMatchObject({
       httpStatus: 200,
