@@ -26,5 +26,12 @@ Object.assign(process.env, {
   IMAGING_REPLICA_REGION: 'us-west-2',
 });
 
-const { handler } = await import('../functions/imaging/handlers/purge-deleted-studies');
-console.log(JSON.stringify(await handler()));
+async function main() {
+  const { handler } = await import('../functions/imaging/handlers/purge-deleted-studies');
+  console.log(JSON.stringify(await handler()));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
