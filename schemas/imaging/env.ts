@@ -46,7 +46,7 @@ export const IMAGING_BINDINGS = {
   'imaging-store:read': ImagingStoreEnvSchema,
   /** STOW: PutObject (and DeleteObject of its own just-written object when indexing fails). */
   'imaging-store:write': ImagingStoreEnvSchema,
-  /** Study deletion: DeleteObject on the imaging bucket (a delete marker; versions expire by lifecycle). */
+  /** DeleteObject on the imaging bucket (a delete marker). No route holds it: deletes are recoverable, the purge removes objects. */
   'imaging-store:delete': ImagingStoreEnvSchema,
   /**
    * The purge: every version of an object (ListBucketVersions, DeleteObjectVersion) in the imaging
