@@ -1,12 +1,18 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoAuditChainStore } from '../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../audit/core/audit-trail';
 import { dynamoDocumentClient, s3Client, s3PresigningClient, sfnClient } from '../shared/aws/clients';
 import { bindingEnv } from '../shared/binding-env';
 import { once } from '../shared/once';
 import { systemClock, uuidIds } from '../shared/ports';
+import { ChainedPurgeAudit } from './adapters/chained-purge-audit';
 import { ChainedUploadAudit } from './adapters/chained-upload-audit';
 import { DynamoImagingIndex } from './adapters/dynamo-imaging-index';
+import { DynamoRecycleBin } from './adapters/dynamo-recycle-bin';
+import { DynamoReports } from './adapters/dynamo-reports';
+import { DynamoStudyVersions } from './adapters/dynamo-study-versions';
 import { DynamoUploadSessions } from './adapters/dynamo-upload-sessions';
+import { S3ObjectPurger } from './adapters/s3-object-purger';
 import { S3ObjectStore } from './adapters/s3-object-store';
 import { S3StagingArea } from './adapters/s3-staging-area';
 import { SfnUploadIngestWorkflow } from './adapters/sfn-upload-ingest-workflow';
@@ -20,6 +26,14 @@ export const imagingIndex = once(
   () => new DynamoImagingIndex(dynamoDocumentClient(), bindingEnv('imaging-index:read').IMAGING_TABLE_NAME),
 );
 
+/** A study's versions and current edits, beside its index entries. */
+export const studyVersions = once(
+  () => new DynamoStudyVersions(dynamoDocumentClient(), bindingEnv('imaging-index:read').IMAGING_TABLE_NAME),
+);
+
+/** What reads of the index need: the index, and the edits every read applies. */
+export const readDeps = once(() => ({ index: imagingIndex(), edits: studyVersions() }));
+
 export const imagingObjects = once(
   () => new S3ObjectStore(s3Client(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
 );
@@ -31,7 +45,11 @@ export const storeDeps = once(() => ({
   ids: uuidIds,
 }));
 
-export const retrieveDeps = once(() => ({ index: imagingIndex(), objects: imagingObjects() }));
+export const retrieveDeps = once(() => ({
+  index: imagingIndex(),
+  objects: imagingObjects(),
+  edits: studyVersions(),
+}));
 
 export const uploadSessions = once(
   () =>
@@ -66,3 +84,53 @@ export const ingestDeps = once(
     ),
   }),
 );
+
+/** Edits and reverts: the versions beside the index, the index for series lookups. */
+export const editDeps = once(() => ({
+  versions: studyVersions(),
+  index: imagingIndex(),
+  clock: systemClock,
+}));
+
+export const reportDeps = once(() => ({
+  reports: new DynamoReports(dynamoDocumentClient(), bindingEnv('imaging-index:read').IMAGING_TABLE_NAME),
+  studyExists: async (orgId: string, study: string) => (await imagingIndex().getStudy(orgId, study)) !== null,
+  clock: systemClock,
+}));
+
+/** Recoverable deletes and restores, with the retention period their binding sets. */
+export const deleteDeps = once(() => {
+  const env = bindingEnv('imaging-index:curate');
+  return {
+    bin: new DynamoRecycleBin(dynamoDocumentClient(), env.IMAGING_TABLE_NAME),
+    clock: systemClock,
+    ids: uuidIds,
+    retentionDays: env.DELETED_STUDY_RETENTION_DAYS,
+  };
+});
+
+/** The scheduled purge: the recycle bin, both buckets (each in its own region), the audit trail. */
+export const purgeDeps = once(() => {
+  const env = bindingEnv('imaging-store:purge');
+  const table = bindingEnv('imaging-index:delete').IMAGING_TABLE_NAME;
+  return {
+    bin: new DynamoRecycleBin(dynamoDocumentClient(), table),
+    primary: new S3ObjectPurger(s3Client(), env.IMAGING_BUCKET_NAME),
+    // The replica lives in the second region: its own client, so requests go to that region's endpoint.
+    replica: new S3ObjectPurger(
+      new S3Client({
+        region: env.IMAGING_REPLICA_REGION,
+        forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      }),
+      env.IMAGING_REPLICA_BUCKET_NAME,
+    ),
+    audit: new ChainedPurgeAudit(
+      new ChainedAuditLog(
+        new DynamoAuditChainStore(dynamoDocumentClient(), bindingEnv('audit-table:append').AUDIT_TABLE_NAME),
+      ),
+      systemClock,
+      uuidIds,
+    ),
+    clock: systemClock,
+  };
+});

@@ -26,6 +26,7 @@ import {
 } from '#schemas/imaging/upload-session';
 import { WadoQuerySchema } from '#schemas/imaging/wado';
 import { defineRoute, type PathParameter } from '../shared/http/route';
+import { curationRoutes } from './curation-routes';
 
 const uid = (description: string): PathParameter => ({
   schema: DicomUidSchema,
@@ -82,8 +83,9 @@ const FRAME_MEDIA_TYPES = [
   'multipart/related; type="image/dicom-rle"',
 ];
 
-/** DICOMweb (STOW-RS, QIDO-RS, WADO-RS), study deletion and upload sessions. */
+/** DICOMweb (STOW-RS, QIDO-RS, WADO-RS), upload sessions, and curation (edits, reports, deletes). */
 export const imagingRoutes = {
+  ...curationRoutes,
   storeInstances: defineRoute('imaging', 'storeInstances', {
     method: 'POST',
     path: '/dicomweb/studies',
@@ -368,10 +370,10 @@ export const imagingRoutes = {
     pathParameters: { study: studyParameter },
     auditedParameters: { study: 'study' },
     summary:
-      "Deletes a study: its stored objects, then its index entries. Recoverable by PACScribe for 30 days (the bucket's noncurrent versions), then gone.",
+      'Deletes a study: removes it from search and retrieval at once; restorable from /v1/deleted-studies until the retention period ends, then purged (objects, versions, index) in both regions.',
     access: { kind: 'action', action: 'delete' },
     audit: 'study-deleted',
-    bindings: ['imaging-index:delete', 'imaging-store:delete'],
+    bindings: ['imaging-index:curate'],
     responses: {
       204: { description: 'The study is deleted.' },
       404: { description: 'No such study.' },

@@ -11,11 +11,19 @@ export interface InputIssue {
   message: string;
 }
 
+/** Codes a 400 may carry beyond the generic invalid_request, for clients that branch on the cause. */
+export type InvalidInputCode =
+  | 'invalid_request'
+  | 'attribute_not_editable'
+  | 'uid_not_editable'
+  | 'invalid_attribute_value';
+
 export class InvalidInputError extends DomainError {
   override readonly name = 'InvalidInputError';
   constructor(
     message: string,
     readonly issues: InputIssue[] = [],
+    readonly code: InvalidInputCode = 'invalid_request',
   ) {
     super(message);
   }

@@ -1,4 +1,4 @@
-import type { AuditEventName, AuditObject } from '#schemas/audit/audit-event';
+import type { AuditChange, AuditEventName, AuditObject } from '#schemas/audit/audit-event';
 import type { Principal } from './auth/principal';
 
 /**
@@ -10,6 +10,8 @@ export interface AuditNotes {
   objects: AuditObject[];
   reason: string | null;
   subject: { orgId: string; userId: string | null } | null;
+  /** Attribute values before and after, for requests that change them (edits, reverts). */
+  changes?: AuditChange[];
 }
 
 /** One request as the audit trail records it, allowed or refused. */

@@ -47,6 +47,7 @@ export class ApiStack extends Stack {
       welcomeWorkflow: workflows.welcomeMail,
       mail: mail.sending,
       appBaseUrl: config.appBaseUrl,
+      deletedStudyRetentionDays: config.deletedStudyRetentionDays,
     };
     this.routeApi = new RouteTableApi(this, 'RouteApi', {
       routes: props.routes,

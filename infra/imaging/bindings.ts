@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { bindingTable } from '#infra/shared/binding-definition';
 import { acknowledgeWildcardResource } from '#infra/shared/nag-acknowledgements';
@@ -9,6 +10,10 @@ import { UPLOAD_STAGING_PREFIX } from '#schemas/imaging/upload-session';
 export interface ImagingResources {
   imagingTable?: TableRef;
   imagingStore?: ObjectStoreRef;
+  /** The imaging bucket's cross-region replica, by name (the purge deletes there too). */
+  imagingReplica?: { bucketName: string; region: string };
+  /** How long a deleted study stays restorable (AppConfig.deletedStudyRetentionDays). */
+  deletedStudyRetentionDays?: number;
   uploadsTable?: TableRef;
   uploadIngestWorkflow?: StateMachineRef;
 }
@@ -54,6 +59,45 @@ function grantStagingArea(
   fn.setEnvironment(envName, bucket.bucketName);
 }
 
+/**
+ * Every version of an object, in the imaging bucket and its replica: S3 replicates delete markers
+ * (DeleteMarkerReplication) but never the deletion of a version, so the purge deletes in both regions.
+ * Listing is limited to versions (ListBucketVersions, to find them); no key use (deletes decrypt nothing).
+ */
+function grantPurge(
+  fn: PacsFunction,
+  { bucket }: ObjectStoreRef,
+  replica: NonNullable<ImagingResources['imagingReplica']>,
+  env: { IMAGING_BUCKET_NAME: string; IMAGING_REPLICA_BUCKET_NAME: string; IMAGING_REPLICA_REGION: string },
+): void {
+  const replicaArn = `arn:${Stack.of(fn).partition}:s3:::${replica.bucketName}`;
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ListObjectVersions',
+      actions: ['s3:ListBucketVersions'],
+      resources: [bucket.bucketArn, replicaArn],
+    }),
+  );
+  const objects = [bucket.arnForObjects('*'), `${replicaArn}/*`];
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'PurgeObjectVersions',
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: objects,
+    }),
+  );
+  for (const resource of objects) {
+    acknowledgeWildcardResource(
+      fn,
+      resource,
+      'The purge removes the objects of deleted studies whose retention ended, every version, in the imaging bucket and its replica; object keys are server-generated per instance, so the grant names the two buckets only.',
+    );
+  }
+  fn.setEnvironment(env.IMAGING_BUCKET_NAME, bucket.bucketName);
+  fn.setEnvironment(env.IMAGING_REPLICA_BUCKET_NAME, replica.bucketName);
+  fn.setEnvironment(env.IMAGING_REPLICA_REGION, replica.region);
+}
+
 export const imagingBindings = bindingTable<typeof IMAGING_BINDINGS, ImagingResources>(IMAGING_BINDINGS, {
   'imaging-index:read': {
     grant: (fn, need, env) => fn.bindTable(need('imagingTable'), env.IMAGING_TABLE_NAME, 'read'),
@@ -67,6 +111,17 @@ export const imagingBindings = bindingTable<typeof IMAGING_BINDINGS, ImagingReso
   'imaging-index:delete': {
     // Study deletion only: read to find the entries, delete them; never put or update.
     grant: (fn, need, env) => fn.bindTable(need('imagingTable'), env.IMAGING_TABLE_NAME, 'read-delete'),
+  },
+  'imaging-index:curate': {
+    includes: 'imaging-index:read',
+    // Items move between partitions (study ↔ recycle bin), so put, update and delete; nothing else.
+    grant: (fn, need, env) => {
+      fn.bindTable(need('imagingTable'), env.IMAGING_TABLE_NAME, 'read-write');
+      fn.setEnvironment(env.DELETED_STUDY_RETENTION_DAYS, String(need('deletedStudyRetentionDays')));
+    },
+  },
+  'imaging-store:purge': {
+    grant: (fn, need, env) => grantPurge(fn, need('imagingStore'), need('imagingReplica'), env),
   },
   'imaging-store:read': {
     grant: (fn, need, env) => fn.bindObjectStore(need('imagingStore'), env.IMAGING_BUCKET_NAME, 'read'),

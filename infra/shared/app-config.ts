@@ -68,6 +68,8 @@ export const AppConfigSchema = z.object({
   backupRetentionDays: integer(7, 3650).default(35),
   /** Support tickets, messages and grants are kept this long after their last write (six years). */
   supportRetentionDays: integer(1, 36500).default(2192),
+  /** Days a deleted study stays restorable before the scheduled purge removes it in both regions. */
+  deletedStudyRetentionDays: integer(1, 3650).default(30),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;

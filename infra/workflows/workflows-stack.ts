@@ -1,6 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DataStack } from '#infra/data/data-stack';
+import { replicaImagingBucketName } from '#infra/data/replica-stack';
+import { DeletedStudyPurge } from '#infra/imaging/deleted-study-purge';
 import { UploadIngestWorkflow } from '#infra/imaging/upload-ingest-workflow';
 import type { MailStack } from '#infra/mail/mail-stack';
 import { WelcomeMailWorkflow } from '#infra/mail/welcome-mail-workflow';
@@ -9,14 +11,15 @@ import { LogEncryption } from '#infra/shared/log-encryption';
 import { SupportMailIntake } from '#infra/support/support-mail-intake';
 
 /**
- * Stateless: Step Functions workflows (welcome mail, upload ingest) with their task functions, and the
- * event-driven support mail intake (SES receiving).
+ * Stateless: Step Functions workflows (welcome mail, upload ingest) with their task functions, the
+ * event-driven support mail intake (SES receiving) and the scheduled purge of deleted studies.
  */
 export class WorkflowsStack extends Stack {
   readonly logEncryption: LogEncryption;
   readonly welcomeMail: WelcomeMailWorkflow;
   readonly uploadIngest: UploadIngestWorkflow;
   readonly supportMailIntake: SupportMailIntake;
+  readonly deletedStudyPurge: DeletedStudyPurge;
 
   constructor(
     scope: Construct,
@@ -58,6 +61,19 @@ export class WorkflowsStack extends Stack {
         supportInboundMail: data.support.inboundMail,
         mail: mail.sending,
         appBaseUrl: config.appBaseUrl,
+      },
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+    });
+    this.deletedStudyPurge = new DeletedStudyPurge(this, 'DeletedStudyPurge', {
+      resources: {
+        imagingTable: data.tables.imaging,
+        imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
+        imagingReplica: {
+          bucketName: replicaImagingBucketName(config),
+          region: config.replicaRegion,
+        },
+        auditTable: data.tables.audit,
       },
       logEncryption: this.logEncryption,
       reservedConcurrency: config.lambdaReservedConcurrency,

@@ -99,6 +99,57 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'D',
   },
+  /** Series or instances removed from search and retrieval, recoverable until purged. */
+  'instances-deleted': {
+    eventId: code('DCM', '110105', 'DICOM Study Deleted'),
+    eventType: null,
+    action: 'D',
+  },
+  /** What can still be restored was listed. */
+  'deleted-studies-listed': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  /** A deleted study (or its deleted series and instances) brought back. */
+  'study-restored': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: code('PACScribe', 'study-restored', 'Deleted Study Restored'),
+    action: 'C',
+  },
+  /** The retention period ended: objects (every version, both regions), versions and index entries gone. */
+  'study-purged': {
+    eventId: code('DCM', '110105', 'DICOM Study Deleted'),
+    eventType: code('PACScribe', 'study-purged', 'Deleted Study Purged'),
+    action: 'D',
+  },
+  /** Patient, study or series attributes changed, as a new version; `changes` holds before and after. */
+  'study-edited': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: code('PACScribe', 'study-edited', 'Study Attributes Edited'),
+    action: 'U',
+  },
+  /** A study's attributes set back to an earlier version, as a new version. */
+  'study-reverted': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: code('PACScribe', 'study-reverted', 'Study Attributes Reverted'),
+    action: 'U',
+  },
+  'study-versions-read': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'report-written': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: code('PACScribe', 'report-written', 'Radiology Report Written'),
+    action: 'U',
+  },
+  'report-read': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: null,
+    action: 'R',
+  },
   'metadata-retrieved': {
     eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
     eventType: null,
@@ -222,6 +273,14 @@ export const AuditObjectSchema = z.object({
 });
 export type AuditObject = z.infer<typeof AuditObjectSchema>;
 
+/** One attribute as a change left it: its value before and after (null: absent or empty). */
+export const AuditChangeSchema = z.object({
+  attribute: z.string().max(128),
+  before: z.string().max(1024).nullable(),
+  after: z.string().max(1024).nullable(),
+});
+export type AuditChange = z.infer<typeof AuditChangeSchema>;
+
 export const AuditRecordSchema = z
   .object({
     recordId: z.string(),
@@ -234,7 +293,8 @@ export const AuditRecordSchema = z
     outcome: AuditOutcomeSchema,
     eventTime: z.iso.datetime({ offset: false }),
     actor: z.object({
-      kind: z.enum(['customer', 'support', 'anonymous']),
+      /** system: PACScribe itself, on a schedule (the retention purge of deleted studies). */
+      kind: z.enum(['customer', 'support', 'anonymous', 'system']),
       userId: z.string().nullable(),
       role: z.string().nullable(),
     }),
@@ -244,6 +304,8 @@ export const AuditRecordSchema = z
     httpStatus: z.number().int(),
     objects: z.array(AuditObjectSchema),
     reason: z.string().max(1000).nullable(),
+    /** Edits and reverts: each attribute's value before and after. Absent on every other record. */
+    changes: z.array(AuditChangeSchema).max(256).optional(),
   })
   .meta({ id: 'AuditRecord' });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;

@@ -4,6 +4,12 @@ import { z } from 'zod';
 export const ERROR_CODES = [
   'invalid_request',
   'invalid_json',
+  /** A metadata edit names a keyword that is unknown or not editable at that level. */
+  'attribute_not_editable',
+  /** A metadata edit would change a UID (identity is never edited; the original is always kept). */
+  'uid_not_editable',
+  /** A metadata edit's value does not fit its VR (format, length, multiplicity). */
+  'invalid_attribute_value',
   'unsupported_media_type',
   'payload_too_large',
   'unauthenticated',

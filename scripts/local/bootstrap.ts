@@ -36,6 +36,8 @@ export interface LocalResources {
 
 export const localTableName = (definition: TableDefinition) => `pacscribe-local-${definition.logicalName}`;
 export const LOCAL_IMAGING_BUCKET = 'pacscribe-local-imaging';
+/** Stands in for the replica region's bucket: the purge deletes there too, as in AWS. */
+export const LOCAL_IMAGING_REPLICA_BUCKET = 'pacscribe-local-imaging-replica';
 /** The local audit archive (records and signed checkpoints). s3rver has no Object Lock: not write-once. */
 export const LOCAL_AUDIT_ARCHIVE_BUCKET = 'pacscribe-local-audit-archive';
 /** Where `npm run mail:receive` puts raw mail, as SES receiving's S3 action does in AWS. */

@@ -3,7 +3,7 @@ import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { uploadIngestWorkflow, welcomeMailWorkflow } from '../../functions/shared/workflows';
 import { routeEnvSchema } from '../../infra/api/route-environment';
-import { UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
+import { PURGE_HANDLER, PURGE_TASK_BINDINGS, UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
 import { WELCOME_MAIL_TASK_BINDINGS } from '../../schemas/mail/env';
 import { bindingEnvSchema } from '../../schemas/shared/env';
 import { SUPPORT_MAIL_INTAKE_BINDINGS } from '../../schemas/support/env';
@@ -33,6 +33,8 @@ function localHandlers(): { handler: string; env: z.ZodObject }[] {
       handler: SUPPORT_MAIL_INTAKE_HANDLER,
       env: bindingEnvSchema(SUPPORT_MAIL_INTAKE_BINDINGS),
     },
+    // Run by the local purge scheduler (stack.ts) and `npm run purge`.
+    { handler: PURGE_HANDLER, env: bindingEnvSchema(PURGE_TASK_BINDINGS) },
   ];
 }
 

@@ -14,6 +14,7 @@ import { systemClock } from '../../functions/shared/ports';
 import {
   bootstrapResources,
   LOCAL_AUDIT_ARCHIVE_BUCKET,
+  LOCAL_IMAGING_REPLICA_BUCKET,
   LOCAL_SUPPORT_INBOUND_BUCKET,
   LOCAL_SUPPORT_INBOUND_PREFIX,
   type LocalCheckpointKey,
@@ -160,6 +161,30 @@ async function startAuditWitness(
   };
 }
 
+/** How often the local scheduler runs the purge (AWS: the EventBridge schedule, hourly). */
+const PURGE_INTERVAL_MS = Number(process.env.PACSCRIBE_PURGE_INTERVAL_SECONDS ?? 3600) * 1000;
+
+/** The purge schedule without EventBridge: the same handler, on a timer. */
+function startPurgeScheduler() {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(async () => {
+        const { handler } = (await import('../../functions/imaging/handlers/purge-deleted-studies')) as {
+          handler: () => Promise<unknown>;
+        };
+        if (!stopped) await handler();
+      })
+      .catch((error) => console.error('local purge:', error instanceof Error ? error.message : error));
+  }, PURGE_INTERVAL_MS).unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
+
 /**
  * Starts every local stand-in in this process (DynamoDB Local is the one Java child), creates the
  * resources from the CDK definitions, seeds demo data and serves the API over HTTPS.
@@ -189,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       startDynamoDb(path.join(dataDir, 'dynamodb'), port.dynamodb),
       startS3(path.join(dataDir, 's3'), port.s3, [
         'pacscribe-local-imaging',
+        LOCAL_IMAGING_REPLICA_BUCKET,
         LOCAL_AUDIT_ARCHIVE_BUCKET,
         LOCAL_SUPPORT_INBOUND_BUCKET,
       ]),
@@ -217,6 +243,9 @@ export async function startLocalStack(options: LocalStackOptions) {
       AUDIT_TABLE_NAME: resources.tables.audit,
       IMAGING_TABLE_NAME: resources.tables.imaging,
       IMAGING_BUCKET_NAME: resources.imagingBucket,
+      IMAGING_REPLICA_BUCKET_NAME: LOCAL_IMAGING_REPLICA_BUCKET,
+      IMAGING_REPLICA_REGION: 'us-west-2',
+      DELETED_STUDY_RETENTION_DAYS: process.env.DELETED_STUDY_RETENTION_DAYS ?? '30',
       UPLOAD_SESSIONS_TABLE_NAME: resources.tables.uploads,
       SUPPORT_TABLE_NAME: resources.tables.support,
       SUPPORT_TICKET_RETENTION_DAYS: '2192',
@@ -250,6 +279,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         checkpointKey,
       ),
     );
+    stops.push(startPurgeScheduler());
     const users = await seedDemoData(dataDir, resources);
     const tls = await tlsMaterial(dataDir);
     const api = createLocalApi({

@@ -1,5 +1,5 @@
 import type { Member } from '#schemas/accounts/entities';
-import type { Action, Role } from '#schemas/accounts/roles';
+import { type Action, CLINICAL_PERMISSIONS, type Role } from '#schemas/accounts/roles';
 import type { OrganizationReader, CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 
@@ -53,7 +53,9 @@ export function assertMayGrant(access: GrantedAccess, principal: Principal): voi
   if (access.role === 'administrator' && principal.role !== 'administrator') {
     throw new ForbiddenError('Only an administrator can create, invite or promote an administrator.');
   }
-  const missing = [...new Set(access.permissions)].filter((action) => !principal.permissions.has(action));
+  const missing = [...new Set(access.permissions)].filter(
+    (action) => !principal.permissions.has(action) && !CLINICAL_PERMISSIONS.includes(action),
+  );
   if (missing.length > 0) {
     throw new ForbiddenError(`You cannot grant permissions you do not hold: ${missing.join(', ')}.`);
   }

@@ -1,6 +1,7 @@
 import {
   AUDIT_CHAINS_PER_ORG,
   AUDIT_EVENTS,
+  type AuditChange,
   type AuditEventName,
   type AuditObject,
   type AuditOutcome,
@@ -24,6 +25,8 @@ export interface AuditFacts {
   httpStatus: number;
   objects: AuditObject[];
   reason: string | null;
+  /** Before and after values; written only when there are some, so other records keep their shape. */
+  changes?: AuditChange[];
 }
 
 /** PS3.15 A.5 outcome: success, minor failure (the caller's fault), serious failure (ours). */
@@ -51,6 +54,7 @@ export function buildAuditRecord(facts: AuditFacts, recordId: string, now: Date)
     httpStatus: facts.httpStatus,
     objects: facts.objects,
     reason: facts.reason,
+    ...(facts.changes && facts.changes.length > 0 ? { changes: facts.changes } : {}),
   };
 }
 

@@ -60,6 +60,7 @@ export class RequestAuditTrail implements RequestAuditor {
         httpStatus: request.httpStatus,
         objects: distinctObjects(request.notes.objects),
         reason: request.notes.reason,
+        ...(request.notes.changes ? { changes: request.notes.changes } : {}),
       },
       this.ids.newId(),
       this.clock.now(),

@@ -5,6 +5,10 @@
  *   ORG#<orgId>#STUDY#<studyUid> / SERIES#<seriesUid>             series attributes and counter
  *   ORG#<orgId>#STUDY#<studyUid> / SOP#<sopUid>                   instance and its layout, found by SOP UID alone
  *   ORG#<orgId>#STUDY#<studyUid> / INSTANCE#<seriesUid>#<sopUid>  instance and its DICOM JSON metadata
+ *   ORG#<orgId>#STUDY#<studyUid> / VERSION#<n, 10 digits>         one edit or revert of the study's attributes
+ *   ORG#<orgId>#STUDY#<studyUid> / REPORT, REPORT#VERSION#<n>      the radiology report and each of its versions
+ *   ORG#<orgId>#DELETIONS / <studyUid>#<deletionId>               a recoverable deletion (gsi1: PURGE, by due time)
+ *   ORG#<orgId>#DELETED#<studyUid> / <deletionId>#<original sk>   the index items a deletion took away
  *   gsi1 = ORG#<orgId>#STUDIES / <StudyDate>#<studyUid>           listing and date ranges
  *   gsi2 = ORG#<orgId>#PATIENT#<PatientID> / <StudyDate>#<studyUid>   PatientID matching
  * These strings are stored: changing one orphans every item written before it.
@@ -23,6 +27,19 @@ export const instanceSortKey = (series: string, sop: string) => `${INSTANCE_PREF
 /** The INSTANCE# items of one series, or of the whole study when series is null. */
 export const instancePrefix = (series: string | null) =>
   series ? `${INSTANCE_PREFIX}${series}#` : INSTANCE_PREFIX;
+
+export const VERSION_PREFIX = 'VERSION#';
+export const versionSortKey = (version: number) => `${VERSION_PREFIX}${String(version).padStart(10, '0')}`;
+export const REPORT_SORT_KEY = 'REPORT';
+export const REPORT_VERSION_PREFIX = 'REPORT#VERSION#';
+export const reportVersionSortKey = (version: number) =>
+  `${REPORT_VERSION_PREFIX}${String(version).padStart(10, '0')}`;
+
+export const deletionsPartition = (orgId: string) => `ORG#${orgId}#DELETIONS`;
+export const deletionSortKey = (study: string, deletionId: string) => `${study}#${deletionId}`;
+export const deletedItemsPartition = (orgId: string, study: string) => `ORG#${orgId}#DELETED#${study}`;
+/** Deletions by the time they may be purged, across organizations (gsi1, a partition of its own). */
+export const PURGE_INDEX_PARTITION = 'PURGE';
 
 export const studyKey = (orgId: string, study: string): ItemKey => ({
   pk: studyPartition(orgId, study),

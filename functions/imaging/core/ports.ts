@@ -1,3 +1,4 @@
+import type { AttributeEdits } from './attribute-edits';
 import type { InstanceLayout } from './instance-layout';
 import type { ParsedInstance } from './part10';
 
@@ -86,4 +87,9 @@ export interface ObjectStore {
   /** The object's bytes as they arrive, or only [start, end) of them; never buffered whole. */
   read(key: string, range?: { start: number; end: number }): Promise<AsyncIterable<Uint8Array>>;
   delete(key: string): Promise<void>;
+}
+
+/** Port: a study's current attribute edits, which every read applies (none for a study never edited). */
+export interface CurrentEdits {
+  currentEdits(orgId: string, study: string): Promise<AttributeEdits>;
 }

@@ -13,7 +13,7 @@ import {
   studyToDicomJson,
 } from './dicom-json';
 import { asksBeyond, atSeriesLevel, resolveIncludeFields, withIncludedFields } from './include-fields';
-import type { ImagingIndex, StudyRecord } from './ports';
+import type { CurrentEdits, ImagingIndex, StudyRecord } from './ports';
 import {
   type Page,
   searchAllInstances,
@@ -37,7 +37,7 @@ const distinct = (values: readonly (string | null | undefined)[]): string[] => [
   ...new Set(values.filter((value): value is string => Boolean(value))),
 ];
 
-type Deps = { index: ImagingIndex };
+type Deps = { index: ImagingIndex; edits?: CurrentEdits };
 
 /** Study results carry every attribute the index holds for a study; includefield is checked, not widened. */
 export async function studyResults(

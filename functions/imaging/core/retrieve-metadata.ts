@@ -1,6 +1,11 @@
 import type { OrganizationReader } from '../../shared/auth/principal';
 import { NotFoundError, PayloadTooLargeError } from '../../shared/errors';
-import type { ImagingIndex } from './ports';
+import { type AttributeEdits, editedDocument, NO_EDITS } from './attribute-edits';
+import type { CurrentEdits, ImagingIndex } from './ports';
+
+/** The study's current edits, or none when the caller reads without them (tests of stored metadata). */
+const editsOf = (deps: { edits?: CurrentEdits }, orgId: string, study: string): Promise<AttributeEdits> =>
+  deps.edits ? deps.edits.currentEdits(orgId, study) : Promise.resolve(NO_EDITS);
 
 /** Lambda answers at most 6 MB; larger studies are read series by series. */
 const MAX_METADATA_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -29,12 +34,17 @@ export function patientIdOf(document: string): string | null {
  * patients it names, for the audit record.
  */
 export async function retrieveMetadata(
-  deps: { index: ImagingIndex },
+  deps: { index: ImagingIndex; edits?: CurrentEdits },
   principal: OrganizationReader,
   study: string,
   series: string | null,
 ): Promise<{ json: string; patientIds: string[] }> {
-  const documents = await deps.index.listMetadata(principal.orgId, study, series);
+  const [stored, edits] = await Promise.all([
+    deps.index.listMetadata(principal.orgId, study, series),
+    editsOf(deps, principal.orgId, study),
+  ]);
+  // As the study currently reads: its edits applied to what was stored.
+  const documents = stored.map((document) => editedDocument(document, edits));
   if (documents.length === 0) throw new NotFoundError(series ? 'Series not found.' : 'Study not found.');
   const size = documents.reduce((total, document) => total + Buffer.byteLength(document) + 1, 2);
   if (size > MAX_METADATA_RESPONSE_BYTES) {
@@ -51,11 +61,15 @@ export async function retrieveMetadata(
  * PatientID (0010,0020) for the audit record.
  */
 export async function retrieveInstanceMetadata(
-  deps: { index: ImagingIndex },
+  deps: { index: ImagingIndex; edits?: CurrentEdits },
   principal: OrganizationReader,
   ids: { study: string; series: string; instance: string },
 ): Promise<{ json: string; patientId: string | null }> {
-  const document = await deps.index.getMetadata(principal.orgId, ids.study, ids.series, ids.instance);
-  if (document === null) throw new NotFoundError('Instance not found.');
+  const [stored, edits] = await Promise.all([
+    deps.index.getMetadata(principal.orgId, ids.study, ids.series, ids.instance),
+    editsOf(deps, principal.orgId, ids.study),
+  ]);
+  if (stored === null) throw new NotFoundError('Instance not found.');
+  const document = editedDocument(stored, edits);
   return { json: `[${document}]`, patientId: patientIdOf(document) };
 }

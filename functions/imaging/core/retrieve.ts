@@ -5,6 +5,8 @@ import {
   NotFoundError,
   PayloadTooLargeError,
 } from '../../shared/errors';
+import { type AttributeEdits, overridesFor } from './attribute-edits';
+import { withEditedAttributes } from './edited-part10';
 import {
   BULK_DATA_PATH,
   type BulkDataValue,
@@ -88,20 +90,42 @@ export async function instancesToRetrieve(
   );
 }
 
-/** One part per instance, each checked against the SHA-256 recorded when it was stored. */
+/**
+ * A step of the retrieval pipeline: an instance's verified stored bytes in, the bytes to send out. Steps
+ * run in order on each part (the current attributes of an edited study, a transcoding …).
+ */
+export type InstanceTransform = (
+  instance: StoredInstance,
+  bytes: AsyncIterable<Uint8Array>,
+) => AsyncIterable<Uint8Array>;
+
+/** The step that makes a retrieved file carry its study's current (edited) attributes. */
+export const currentAttributes =
+  (edits: AttributeEdits): InstanceTransform =>
+  (instance, bytes) =>
+    withEditedAttributes(bytes, overridesFor(edits, instance.seriesInstanceUid));
+
+/**
+ * One part per instance, each checked against the SHA-256 recorded when it was stored, then passed
+ * through the transforms in order.
+ */
 export function instanceParts(
   deps: RetrieveDeps,
   instances: readonly StoredInstance[],
   limits: RetrieveLimits = RETRIEVE_LIMITS,
+  transforms: readonly InstanceTransform[] = [],
 ): OutgoingPart[] {
   return instances.map((instance) => ({
     contentType: `application/dicom; transfer-syntax=${instance.transferSyntaxUid}`,
     contentLocation: instancePath(instance),
     open: async () =>
-      verifiedContent(
-        await deps.objects.read(instance.objectKey),
-        { kind: 'object', digest: instance.sha256, length: instance.sizeBytes },
-        limits.holdBytes,
+      transforms.reduce<AsyncIterable<Uint8Array>>(
+        (bytes, transform) => transform(instance, bytes),
+        verifiedContent(
+          await deps.objects.read(instance.objectKey),
+          { kind: 'object', digest: instance.sha256, length: instance.sizeBytes },
+          limits.holdBytes,
+        ),
       ),
   }));
 }

@@ -1,7 +1,15 @@
 import type { QidoInstanceQuery, QidoSeriesQuery, QidoStudyQuery } from '#schemas/imaging/qido';
 import type { OrganizationReader } from '../../shared/auth/principal';
 import { NotFoundError } from '../../shared/errors';
-import type { ImagingIndex, SeriesRecord, StoredInstance, StudyRecord, StudySearch } from './ports';
+import { editedDocument } from './attribute-edits';
+import type {
+  CurrentEdits,
+  ImagingIndex,
+  SeriesRecord,
+  StoredInstance,
+  StudyRecord,
+  StudySearch,
+} from './ports';
 
 /** Reads beyond this many candidate studies per request are cut off and reported as truncated. */
 export const MAX_STUDY_CANDIDATES = 5000;
@@ -238,15 +246,22 @@ export async function searchInstances(
  * indexed attributes: one read of the index, the same one WADO metadata uses.
  */
 export async function storedMetadata(
-  deps: { index: ImagingIndex },
+  deps: { index: ImagingIndex; edits?: CurrentEdits },
   principal: OrganizationReader,
   study: string,
   series: string | null,
 ): Promise<Map<string, Record<string, Record<string, unknown>>>> {
-  const documents = await deps.index.listMetadata(principal.orgId, study, series);
+  const [documents, edits] = await Promise.all([
+    deps.index.listMetadata(principal.orgId, study, series),
+    deps.edits?.currentEdits(principal.orgId, study) ?? null,
+  ]);
   const bySop = new Map<string, Record<string, Record<string, unknown>>>();
   for (const document of documents) {
-    const dataset = JSON.parse(document) as Record<string, Record<string, unknown>>;
+    // As the study currently reads, when it has been edited.
+    const dataset = JSON.parse(edits ? editedDocument(document, edits) : document) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const sop = (dataset['00080018']?.Value as unknown[] | undefined)?.[0];
     if (typeof sop === 'string') bySop.set(sop, dataset);
   }

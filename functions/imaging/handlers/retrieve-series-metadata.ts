@@ -1,18 +1,13 @@
 import { httpHandler } from '../../shared/composition/http-handler';
 import { retrieveMetadata } from '../core/retrieve-metadata';
-import { imagingIndex } from '../deps';
+import { readDeps } from '../deps';
 import { serializedDicomJson, serviceRoot, withAbsoluteBulkDataUris } from '../http/dicomweb-http';
 import { imagingRoutes } from '../routes';
 
 export const handler = httpHandler(
   imagingRoutes.retrieveSeriesMetadata,
   async ({ principal, params, raw, audit }) => {
-    const { json, patientIds } = await retrieveMetadata(
-      { index: imagingIndex() },
-      principal,
-      params.study,
-      params.series,
-    );
+    const { json, patientIds } = await retrieveMetadata(readDeps(), principal, params.study, params.series);
     audit.objects.push(...patientIds.map((id) => ({ type: 'patient' as const, id })));
     return serializedDicomJson(withAbsoluteBulkDataUris(json, serviceRoot(raw)));
   },

@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/composition/http-handler';
 import { rootInstanceResults } from '../core/qido-results';
-import { imagingIndex } from '../deps';
+import { readDeps } from '../deps';
 import { serviceRoot } from '../http/dicomweb-http';
 import { qidoResponse } from '../http/qido-http';
 import { imagingRoutes } from '../routes';
@@ -8,9 +8,5 @@ import { imagingRoutes } from '../routes';
 export const handler = httpHandler(
   imagingRoutes.searchAllInstances,
   async ({ principal, query, raw, audit }) =>
-    qidoResponse(
-      await rootInstanceResults({ index: imagingIndex() }, principal, query, serviceRoot(raw)),
-      audit,
-      query,
-    ),
+    qidoResponse(await rootInstanceResults(readDeps(), principal, query, serviceRoot(raw)), audit, query),
 );

@@ -1,14 +1,10 @@
 import { httpHandler } from '../../shared/composition/http-handler';
 import { rootSeriesResults } from '../core/qido-results';
-import { imagingIndex } from '../deps';
+import { readDeps } from '../deps';
 import { serviceRoot } from '../http/dicomweb-http';
 import { qidoResponse } from '../http/qido-http';
 import { imagingRoutes } from '../routes';
 
 export const handler = httpHandler(imagingRoutes.searchAllSeries, async ({ principal, query, raw, audit }) =>
-  qidoResponse(
-    await rootSeriesResults({ index: imagingIndex() }, principal, query, serviceRoot(raw)),
-    audit,
-    query,
-  ),
+  qidoResponse(await rootSeriesResults(readDeps(), principal, query, serviceRoot(raw)), audit, query),
 );

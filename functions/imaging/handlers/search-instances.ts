@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/composition/http-handler';
 import { instanceResults } from '../core/qido-results';
-import { imagingIndex } from '../deps';
+import { readDeps } from '../deps';
 import { serviceRoot } from '../http/dicomweb-http';
 import { qidoResponse } from '../http/qido-http';
 import { imagingRoutes } from '../routes';
@@ -9,7 +9,7 @@ import { imagingRoutes } from '../routes';
 export const handler = httpHandler(
   imagingRoutes.searchInstances,
   async ({ principal, params, query, raw, audit }) => {
-    const deps = { index: imagingIndex() };
+    const deps = readDeps();
     const page = await instanceResults(deps, principal, params.study, params.series, query, serviceRoot(raw));
     return qidoResponse(page, audit, {});
   },

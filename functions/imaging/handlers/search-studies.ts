@@ -1,11 +1,11 @@
 import { httpHandler } from '../../shared/composition/http-handler';
 import { studyResults } from '../core/qido-results';
-import { imagingIndex } from '../deps';
+import { readDeps } from '../deps';
 import { serviceRoot } from '../http/dicomweb-http';
 import { qidoResponse } from '../http/qido-http';
 import { imagingRoutes } from '../routes';
 
 export const handler = httpHandler(imagingRoutes.searchStudies, async ({ principal, query, raw, audit }) => {
-  const page = await studyResults({ index: imagingIndex() }, principal, query, serviceRoot(raw));
+  const page = await studyResults(readDeps(), principal, query, serviceRoot(raw));
   return qidoResponse(page, audit, query);
 });

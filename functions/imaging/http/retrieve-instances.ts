@@ -2,7 +2,8 @@ import type { WadoQuery } from '#schemas/imaging/wado';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
 import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
-import { instanceParts, instancesToRetrieve } from '../core/retrieve';
+import { hasEdits } from '../core/attribute-edits';
+import { currentAttributes, instanceParts, instancesToRetrieve } from '../core/retrieve';
 import { retrieveDeps } from '../deps';
 import { acceptOf, multipartResponse, noteRetrieved } from './wado-http';
 import { negotiateInstances } from './wado-negotiation';
@@ -24,8 +25,13 @@ export async function retrieveInstancesResponse(
   level: 'study' | 'series' | 'instance',
 ): Promise<HttpResult> {
   const deps = retrieveDeps();
-  const instances = await instancesToRetrieve(deps, principal, scope);
+  const [instances, edits] = await Promise.all([
+    instancesToRetrieve(deps, principal, scope),
+    deps.edits.currentEdits(principal.orgId, scope.study),
+  ]);
   noteRetrieved(audit, instances, level);
   negotiateInstances(acceptOf(raw, query), new Set(instances.map((instance) => instance.transferSyntaxUid)));
-  return multipartResponse('application/dicom', instanceParts(deps, instances));
+  // Stored files stay as received; each part leaves carrying the study's current attributes.
+  const transforms = hasEdits(edits) ? [currentAttributes(edits)] : [];
+  return multipartResponse('application/dicom', instanceParts(deps, instances, undefined, transforms));
 }

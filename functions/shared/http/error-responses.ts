@@ -19,7 +19,7 @@ import { errorResult, type HttpResult } from './responses';
 /** The one place domain errors become HTTP. Unknown errors become a 500 that says nothing. */
 export function resultForError(error: unknown, requestId: string): HttpResult {
   if (error instanceof InvalidInputError) {
-    return errorResult(400, 'invalid_request', error.message, requestId, { issues: error.issues });
+    return errorResult(400, error.code, error.message, requestId, { issues: error.issues });
   }
   if (error instanceof InvalidJsonError) return errorResult(400, 'invalid_json', error.message, requestId);
   if (error instanceof UnsupportedMediaTypeError) {

@@ -412,7 +412,7 @@ describe('API stack', () => {
           JSON.stringify(statement.Resource).includes(resourceMarker),
       );
 
-    it('[PP-18] only STOW may PutObject on the imaging bucket; only STOW and study deletion may DeleteObject', () => {
+    it('[PP-18] only STOW may PutObject or DeleteObject on the imaging bucket (deletes are recoverable; the purge removes objects)', () => {
       const writers = boundTo('imaging-store:write');
       expect(writers.map((route) => route.id).sort()).toEqual(['storeInstances', 'storeInstancesInStudy']);
       for (const route of routes) {
@@ -519,32 +519,46 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] only study deletion may delete from the imaging index; STOW may put/update, QIDO/WADO only read', () => {
-      expect(boundTo('imaging-index:delete').map((route) => route.id)).toEqual(['deleteStudy']);
-      expect(boundTo('imaging-store:delete').map((route) => route.id)).toEqual(['deleteStudy']);
-      expect(routeById('deleteStudy')?.access).toEqual({ kind: 'action', action: 'delete' });
+    it('[PP-18] only recoverable deletes and restores remove index items; no route removes a stored object', () => {
+      const curating = ['deleteInstance', 'deleteSeries', 'deleteStudy', 'restoreDeletedStudy'];
+      expect(
+        boundTo('imaging-index:curate')
+          .map((route) => route.id)
+          .sort(),
+      ).toEqual(curating);
+      // Stored objects go only by the scheduled purge, once the retention period ends.
+      expect(boundTo('imaging-index:delete')).toEqual([]);
+      expect(boundTo('imaging-store:delete')).toEqual([]);
+      expect(boundTo('imaging-store:purge')).toEqual([]);
+      for (const id of curating) expect(routeById(id)?.access).toEqual({ kind: 'action', action: 'delete' });
       for (const route of routes) {
         const granted = imagingStatements(route.id, 'ImagingTable').flatMap((statement) =>
           actions(statement),
         );
+        const curates = hasBinding(route, 'imaging-index:curate');
         expect({
           route: route.id,
           deletes: granted.filter((action) => /Delete|BatchWrite|PartiQL|\*/.test(action)).sort(),
         }).toEqual({
           route: route.id,
-          deletes: hasBinding(route, 'imaging-index:delete')
-            ? ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem']
-            : [],
+          deletes:
+            hasBinding(route, 'imaging-index:delete') || curates
+              ? ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem']
+              : [],
         });
         const writes = granted.filter((action) => /PutItem|UpdateItem/.test(action)).sort();
         const reads = granted.includes('dynamodb:GetItem') && granted.includes('dynamodb:Query');
         const indexed =
           hasBinding(route, 'imaging-index:read') ||
           hasBinding(route, 'imaging-index:write') ||
-          hasBinding(route, 'imaging-index:delete');
+          hasBinding(route, 'imaging-index:delete') ||
+          hasBinding(route, 'imaging-index:curate');
         expect({ route: route.id, writes, reads }).toEqual({
           route: route.id,
-          writes: hasBinding(route, 'imaging-index:write') ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : [],
+          writes:
+            hasBinding(route, 'imaging-index:write') || curates
+              ? ['dynamodb:PutItem', 'dynamodb:UpdateItem']
+              : [],
           reads: indexed,
         });
         if (indexed) {
@@ -565,7 +579,8 @@ describe('API stack', () => {
         const indexed =
           hasBinding(route, 'imaging-index:read') ||
           hasBinding(route, 'imaging-index:write') ||
-          hasBinding(route, 'imaging-index:delete');
+          hasBinding(route, 'imaging-index:delete') ||
+          hasBinding(route, 'imaging-index:curate');
         const stored =
           hasBinding(route, 'imaging-store:read') ||
           hasBinding(route, 'imaging-store:write') ||

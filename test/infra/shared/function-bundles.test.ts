@@ -25,7 +25,7 @@ describe('function bundles', () => {
       })),
   );
 
-  it('bundles one function per route plus the two workflow tasks, the audit archiver and the support mail intake', () => {
+  it('bundles one function per route plus the two workflow tasks, the audit archiver, the support mail intake and the purge', () => {
     expect(bundles).toHaveLength(routes.length + 4);
   });
 

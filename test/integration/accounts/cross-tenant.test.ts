@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
-import { ROLES } from '../../../schemas/accounts/roles';
+import { DEFAULT_PERMISSIONS, ROLES } from '../../../schemas/accounts/roles';
 import { testUid } from '../../support/dicom-files';
 import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
@@ -24,6 +24,10 @@ const BODIES: Record<string, string> = {
   // Valid bodies, so the lookup of the (foreign) session is what answers.
   completeUploadSession: JSON.stringify({ parts: [{ partNumber: 1, etag: '"0"' }] }),
   issueUploadPartUrls: JSON.stringify({ partNumbers: [1] }),
+  editStudy: JSON.stringify({ changes: { PatientName: 'Intruder^Edit' }, reason: 'cross-tenant' }),
+  editSeries: JSON.stringify({ changes: { SeriesDescription: 'Intruder' }, reason: 'cross-tenant' }),
+  revertStudy: JSON.stringify({ reason: 'cross-tenant' }),
+  putReport: JSON.stringify({ text: 'Intruder report', status: 'draft' }),
 };
 
 interface ForeignIds {
@@ -57,6 +61,17 @@ beforeAll(async () => {
     (await signIn(engineer.email, engineer.password, 'support')).accessToken,
   );
   expect([ticket.status, grant.status]).toEqual([201, 201]);
+  // Real versions and a real report of B's study, so their routes are tried on ids that exist.
+  const edited = await callApi('PATCH', `/v1/studies/${stored.study}`, {
+    token: b.users.technologist.accessToken,
+    body: JSON.stringify({ changes: { StudyDescription: 'Edited by B' }, reason: 'B edits its own study' }),
+  });
+  expect(edited.status).toBe(200);
+  const report = await callApi('PUT', `/v1/studies/${stored.study}/report`, {
+    token: b.users.radiologist.accessToken,
+    body: JSON.stringify({ text: 'B report', status: 'draft' }),
+  });
+  expect(report.status).toBe(200);
   foreign = {
     userIds: ROLES.map((role) => b.users[role].userId),
     study: stored.study,
@@ -74,6 +89,8 @@ function pathWith(route: RouteDefinition, ids: Omit<ForeignIds, 'userIds'> & { u
     ...ids,
     frameList: '1',
     tagPath: '7FE00010',
+    // B's study has a version 1 (edited in beforeAll); 0, as stored, exists for every study.
+    version: '1',
   };
   return route.path.replace(/\{([^}]+)\}/g, (_, name: string) => values[name] ?? `unknown-${name}`);
 }
@@ -91,9 +108,14 @@ describe('[PP-07] cross-tenant isolation', () => {
     let attempts = 0;
     const leaks: string[] = [];
     for (const route of idRoutes) {
+      // A's member who holds the route's permission: the administrator, or (reports) a radiologist.
+      const holder =
+        route.access.kind === 'action' && !DEFAULT_PERMISSIONS.administrator.includes(route.access.action)
+          ? a.users.radiologist
+          : a.users.administrator;
       const call = (path: string) =>
         callApi(route.method, path, {
-          token: a.users.administrator.accessToken,
+          token: holder.accessToken,
           ...(route.request?.body ? { body: BODIES[route.id] ?? '{}' } : {}),
         });
       const missing = shape(

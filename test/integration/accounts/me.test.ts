@@ -27,7 +27,7 @@ describe('GET /v1/me over HTTPS', () => {
         'view',
         'view-audit',
       ],
-      radiologist: ['edit', 'view'],
+      radiologist: ['edit', 'view', 'write-reports'],
       technologist: ['edit', 'upload', 'view'],
       clinician: ['view'],
     } as const;

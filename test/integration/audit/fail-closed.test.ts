@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
+import { DEFAULT_PERMISSIONS } from '../../../schemas/accounts/roles';
 import { localStateMachineArn } from '../../../scripts/local/services/stepfunctions';
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { testContext } from '../../support/events';
@@ -26,6 +27,7 @@ let reviewerToken: string;
 let engineerToken: string;
 let partEtag: string;
 let invitedUserId: string;
+let deletedStudy: string;
 let pendingVerification: { email: string; code: string; password: string };
 
 beforeAll(async () => {
@@ -63,9 +65,21 @@ beforeAll(async () => {
     code: await signupCode(founder),
     password: 'Fail-Closed-Passw0rd!',
   };
+  // A deleted study of its own, for the restore route (the other routes act on the stored one).
+  const deleted = await storedStudyAndSession(org.users.administrator.accessToken, {
+    patientName: PATIENT_NAME,
+    patientId: PATIENT_ID,
+  });
+  const removal = await callApi('DELETE', `/dicomweb/studies/${deleted.study}`, {
+    token: org.users.administrator.accessToken,
+  });
+  expect(removal.status).toBe(204);
+  deletedStudy = deleted.study;
   ids = {
     userId: org.users.clinician.userId,
     study,
+    // Version 1 exists once editStudy has run (it runs before revertStudy, in route-table order).
+    version: '1',
     series,
     instance,
     session: sessionId,
@@ -164,6 +178,28 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
     contentType: 'application/json',
     body: JSON.stringify({ parts: [{ partNumber: 1, etag: partEtag }] }),
   }),
+  editStudy: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      changes: { StudyDescription: `Fail closed ${testUid().slice(-6)}` },
+      reason: 'check',
+    }),
+  }),
+  editSeries: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      changes: { SeriesDescription: `Fail closed ${testUid().slice(-6)}` },
+      reason: 'check',
+    }),
+  }),
+  revertStudy: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ reason: 'Fail-closed check' }),
+  }),
+  putReport: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ text: `Report ${testUid().slice(-6)}`, status: 'draft' }),
+  }),
   storeInstances: () => ({
     contentType: STOW_CONTENT_TYPE,
     body: stowBody([ctInstance({ patientName: PATIENT_NAME })]),
@@ -204,16 +240,25 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
   const pathParameters = Object.fromEntries(
     Object.keys(route.pathParameters).map((name) => [
       name,
-      (name === 'userId' && route.id === 'resendInvitation' ? invitedUserId : ids[name]) ?? '',
+      (name === 'userId' && route.id === 'resendInvitation'
+        ? invitedUserId
+        : name === 'study' && route.id === 'restoreDeletedStudy'
+          ? deletedStudy
+          : ids[name]) ?? '',
     ]),
   );
   const query = Object.fromEntries(
     Object.entries(QUERIES[route.id] ?? {}).map(([key, value]) => [key, value === 'ORG' ? org.orgId : value]),
   );
   const body = BODIES[route.id]?.();
+  // A member who holds the route's permission: the administrator, or (reports) a radiologist.
+  const customer =
+    route.access.kind === 'action' && !DEFAULT_PERMISSIONS.administrator.includes(route.access.action)
+      ? org.users.radiologist
+      : org.users.administrator;
   const token =
     route.access.kind !== 'workforce'
-      ? org.users.administrator.accessToken
+      ? customer.accessToken
       : route.access.group === 'support-engineer'
         ? engineerToken
         : reviewerToken;

@@ -36,7 +36,7 @@ describe('study deletion over HTTPS', () => {
     expect(still.status).toBe(200);
   });
 
-  it('[PP-18] removes the stored objects and every index entry, and records who deleted what', async () => {
+  it('[PP-18] removes the study from search and retrieval, keeps its objects for restore, and records who deleted what', async () => {
     const keys = await Promise.all(files.map((file) => storage.objectKeyOf(org.orgId, study, sopOf(file))));
     expect(await Promise.all(keys.map((key) => storage.objectExists(key)))).toEqual([true, true]);
     const token = org.users.radiologist.accessToken;
@@ -44,7 +44,8 @@ describe('study deletion over HTTPS', () => {
     const deleted = await remove(org.users.administrator.accessToken);
 
     expect(deleted.status).toBe(204);
-    expect(await Promise.all(keys.map((key) => storage.objectExists(key)))).toEqual([false, false]);
+    // Recoverable: the objects stay until the scheduled purge (recoverable-deletes.test.ts).
+    expect(await Promise.all(keys.map((key) => storage.objectExists(key)))).toEqual([true, true]);
     const found = await callApi('GET', `/dicomweb/studies?StudyInstanceUID=${study}`, { token });
     expect(found.json()).toEqual([]);
     expect((await callApi('GET', `/dicomweb/studies/${study}/series`, { token })).status).toBe(404);

@@ -76,6 +76,8 @@ describe('context route modules', () => {
       'audit/handlers/archive-audit-records',
       // SES receiving's function for the support address, wired by the support mail intake construct.
       'support/handlers/file-mailed-request',
+      // The scheduled purge of deleted studies, wired by infra/imaging/deleted-study-purge.ts.
+      'imaging/handlers/purge-deleted-studies',
     ]);
     expect(handlerModules().filter((module) => !named.has(module))).toEqual([]);
   });

@@ -124,7 +124,7 @@ describe('user management', () => {
 
     const changed = await updateUserAccess(deps, asAdmin, clinician.userId, { role: 'radiologist' });
 
-    expect(changed).toMatchObject({ role: 'radiologist', permissions: ['edit', 'view'] });
+    expect(changed).toMatchObject({ role: 'radiologist', permissions: ['edit', 'view', 'write-reports'] });
     expect(identities.users.get(clinician.email)?.groups).toEqual(['radiologist']);
   });
 
@@ -359,7 +359,7 @@ describe('delegated user management cannot raise anyone above the delegate', () 
     // technologist (view, upload, edit) ⊇ radiologist (view, edit): allowed.
     await expect(
       createUser(deps, asDelegate, { email: 'rad@org-a.example', name: 'Rad', role: 'radiologist' }),
-    ).resolves.toMatchObject({ role: 'radiologist', permissions: ['edit', 'view'] });
+    ).resolves.toMatchObject({ role: 'radiologist', permissions: ['edit', 'view', 'write-reports'] });
     // clinician (view) ⊉ technologist (view, upload, edit): refused, by default or by role change.
     await expect(
       createUser(deps, principalOf(clinicianManager), {
