@@ -16,7 +16,11 @@ export type InvalidInputCode =
   | 'invalid_request'
   | 'attribute_not_editable'
   | 'uid_not_editable'
-  | 'invalid_attribute_value';
+  | 'invalid_attribute_value'
+  /** The body holds a payment card number; card entry happens only on Stripe's pages [PP-16]. */
+  | 'card_data_refused'
+  /** A webhook whose signature, body or timestamp does not verify. */
+  | 'invalid_signature';
 
 export class InvalidInputError extends DomainError {
   override readonly name = 'InvalidInputError';
