@@ -1,5 +1,6 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
+import { billingRoutes } from '../billing/routes';
 import { imagingRoutes } from '../imaging/routes';
 import { supportRoutes } from '../support/routes';
 import type { RouteDefinition } from './http/route';
@@ -15,4 +16,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(auditRoutes),
   ...Object.values(imagingRoutes),
   ...Object.values(supportRoutes),
+  ...Object.values(billingRoutes),
 ];

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -57,6 +57,9 @@ export interface RouteTableApiProps {
   /** Origins allowed to call /dicomweb/* from a browser; never a wildcard. */
   dicomwebCorsOrigins: readonly string[];
 }
+
+/** Contexts whose route functions live in a nested stack of their own (see functionScope). */
+export const NESTED_FUNCTION_CONTEXTS: ReadonlySet<RouteDefinition['context']> = new Set(['billing']);
 
 /**
  * The REST API generated from the route table: one Lambda per route, the customer-pool authorizer as
@@ -292,8 +295,27 @@ export class RouteTableApi extends Construct {
     }
   }
 
+  private readonly nestedFunctionStacks = new Map<string, NestedStack>();
+
+  /**
+   * Where a route's function is built. A CloudFormation stack holds at most 500 resources and each route
+   * costs six (function, role, policy, log group, permission, method): contexts listed in
+   * NESTED_FUNCTION_CONTEXTS get their functions (with roles, log groups and invoke permissions) in a
+   * nested stack of their own, so the API stack keeps only their methods. New contexts belong there.
+   */
+  private functionScope(route: RouteDefinition): Construct {
+    if (!NESTED_FUNCTION_CONTEXTS.has(route.context)) return this;
+    let nested = this.nestedFunctionStacks.get(route.context);
+    if (!nested) {
+      const id = `${route.context.charAt(0).toUpperCase()}${route.context.slice(1)}Functions`;
+      nested = new NestedStack(this, id, { description: `PACScribe ${route.context} route functions` });
+      this.nestedFunctionStacks.set(route.context, nested);
+    }
+    return nested;
+  }
+
   private createRouteFunction(route: RouteDefinition, props: RouteTableApiProps): PacsFunction {
-    const fn = new PacsFunction(this, route.id, {
+    const fn = new PacsFunction(this.functionScope(route), route.id, {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       serviceName: `pacscribe-${route.context}`,

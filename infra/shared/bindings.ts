@@ -1,5 +1,6 @@
 import { type AccountsResources, accountsBindings } from '#infra/accounts/bindings';
 import { type AuditResources, auditBindings } from '#infra/audit/bindings';
+import { type BillingResources, billingBindings } from '#infra/billing/bindings';
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
 import { type SupportResources, supportBindings } from '#infra/support/bindings';
@@ -11,6 +12,7 @@ import type { PacsFunction } from './pacs-function';
 export interface BindingResources
   extends AccountsResources,
     AuditResources,
+    BillingResources,
     ImagingResources,
     MailResources,
     SupportResources {}
@@ -23,6 +25,7 @@ export interface BindingResources
 const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResources> } = {
   ...accountsBindings,
   ...auditBindings,
+  ...billingBindings,
   ...imagingBindings,
   ...mailBindings,
   ...supportBindings,

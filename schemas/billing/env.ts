@@ -8,7 +8,11 @@ export const BillingTableEnvSchema = z.object({ BILLING_TABLE_NAME: z.string().m
  * `{ "secretKey", "webhookSigningSecret" }`, read once at cold start); locally `local:<path>`, a JSON file
  * the local stack wrote, which also selects the local Stripe fake.
  */
-export const StripeSecretEnvSchema = z.object({ BILLING_STRIPE_SECRET: z.string().min(1) });
+export const StripeSecretEnvSchema = z.object({
+  BILLING_STRIPE_SECRET: z.string().min(1),
+  /** Where Stripe's pages send the customer back: the console's billing page under this URL. */
+  BILLING_RETURN_BASE_URL: z.url(),
+});
 
 /** Each binding of the billing context and the env vars it sets (infra/billing/bindings.ts grants them). */
 export const BILLING_BINDINGS = {

@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildAppOptions, buildApp, type PacsApp } from '#infra/app';
 
@@ -47,11 +47,28 @@ export function propertyAt<T = unknown>(resource: Resource | undefined, path: st
   return value as T;
 }
 
-/** Resources of one CloudFormation type, by logical id. */
-export function resourcesOf(stack: Stack, type: string): Resources {
-  return templateOf(stack).findResources(type) as Resources;
+/**
+ * The nested stacks under a stack (the API's per-context function stacks, infra/api/route-table-api.ts):
+ * what the stack deploys with it.
+ */
+export function nestedStacksOf(stack: Stack): NestedStack[] {
+  return stack.node
+    .findAll()
+    .filter(
+      (child): child is NestedStack => child instanceof NestedStack && child.nestedStackParent === stack,
+    );
 }
 
+/** Resources of one CloudFormation type, by logical id, in the stack and the nested stacks it deploys. */
+export function resourcesOf(stack: Stack, type: string): Resources {
+  return Object.assign(
+    {},
+    templateOf(stack).findResources(type),
+    ...nestedStacksOf(stack).map((nested) => templateOf(nested).findResources(type)),
+  ) as Resources;
+}
+
+/** Every stack, nested ones included. */
 export function allStacks(): Stack[] {
-  return Object.values(synthesizedApp().stacks);
+  return Object.values(synthesizedApp().stacks).flatMap((stack) => [stack, ...nestedStacksOf(stack)]);
 }

@@ -22,7 +22,7 @@ function findings(stack: Stack, pack: NagPack): string[] {
 
 describe('cdk-nag gate (AwsSolutions + HIPAA Security)', () => {
   // Built and synthesized once, at collection time, so each stack gets its own named test.
-  describe.each(Object.entries(synthesizedApp().stacks))('%s stack', (_name, stack) => {
+  describe.each(allStacks().map((stack) => [stack.node.path, stack] as const))('%s stack', (_name, stack) => {
     it.each(packs)('[PP-18] has no unacknowledged %s error or warning', (_packName, createPack) => {
       const found = findings(stack, createPack());
       if (found.length > 0) console.error(`${stack.stackName} nag findings:\n${found.join('\n')}`);

@@ -31,6 +31,7 @@ describe('the route table', () => {
       'getOpenApi',
       'signup',
       'verifySignup',
+      'receiveStripeWebhook',
     ]);
   });
 
