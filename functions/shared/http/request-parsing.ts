@@ -7,7 +7,6 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../errors';
-import { containsCardNumber } from '../pan-redaction';
 import type { PathParameter } from './route';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -51,14 +50,6 @@ export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<
     json = JSON.parse(text);
   } catch {
     throw new InvalidJsonError('The body is not valid JSON.');
-  }
-  // PACScribe never accepts card data [PP-16]: a PAN-like, Luhn-valid number anywhere is refused unread.
-  if (containsCardNumber(text)) {
-    throw new InvalidInputError(
-      'Payment card numbers are not accepted; card details are entered only on Stripe’s pages.',
-      [],
-      'card_data_refused',
-    );
   }
   return parseOrRefuse(schema, json, 'The request body is invalid.', '(body)');
 }

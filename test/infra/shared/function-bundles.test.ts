@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Script } from 'node:vm';
 import { routes } from '#functions/shared/routes';
 import { buildApp } from '#infra/app';
+import { nestedStacksOf } from '../app-fixture';
 
 /**
  * The other infra tests skip esbuild for speed; this one bundles every function once, as `cdk deploy`
@@ -11,13 +12,18 @@ import { buildApp } from '#infra/app';
 describe('function bundles', () => {
   const { app, stacks } = buildApp({ 'aws:cdk:enable-asset-metadata': true }, { nag: false });
   const assembly = app.synth();
-  const bundles = [stacks.api, stacks.workflows, stacks.audit].flatMap((stack) =>
-    Object.entries(
-      assembly.getStackArtifact(stack.artifactId).template.Resources as Record<
-        string,
-        { Type: string; Metadata?: Record<string, string> }
-      >,
-    )
+  type Resources = Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  // Nested stacks (the API's per-context function stacks) are template files of their own.
+  const templates = [stacks.api, stacks.workflows, stacks.audit].flatMap((stack) => [
+    assembly.getStackArtifact(stack.artifactId).template.Resources as Resources,
+    ...nestedStacksOf(stack).map(
+      (nested) =>
+        JSON.parse(readFileSync(path.join(assembly.directory, nested.templateFile), 'utf8'))
+          .Resources as Resources,
+    ),
+  ]);
+  const bundles = templates.flatMap((resources) =>
+    Object.entries(resources)
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
       .map(([logicalId, resource]) => ({
         logicalId,
