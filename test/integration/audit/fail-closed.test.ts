@@ -142,7 +142,11 @@ beforeAll(async () => {
     MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
-    ...Object.fromEntries(Object.entries(config.handlerEnv).filter(([name]) => name.startsWith('SUPPORT_') || name.startsWith('BILLING_'))),
+    ...Object.fromEntries(
+      Object.entries(config.handlerEnv).filter(
+        ([name]) => name.startsWith('SUPPORT_') || name.startsWith('BILLING_'),
+      ),
+    ),
   });
 });
 
