@@ -26,7 +26,7 @@ describe('function bundles', () => {
   );
 
   it('bundles one function per route plus the two workflow tasks, the audit archiver, the support mail intake and the purge', () => {
-    expect(bundles).toHaveLength(routes.length + 4);
+    expect(bundles).toHaveLength(routes.length + 5);
   });
 
   it.each(bundles)('$logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {
