@@ -17,6 +17,8 @@ export class SharpImageEncoder implements ImageEncoder {
       if (viewport.region) pipeline = pipeline.extract(viewport.region);
       pipeline = pipeline.resize(viewport.width, viewport.height, { fit: 'inside' });
     }
+    // Grey stays one channel: sharp would otherwise write sRGB.
+    if (image.channels === 1) pipeline = pipeline.toColourspace('b-w');
     pipeline =
       options.mediaType === 'image/png'
         ? pipeline.png()

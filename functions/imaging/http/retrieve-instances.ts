@@ -2,7 +2,10 @@ import type { WadoQuery } from '#schemas/imaging/wado';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
 import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
+import { pixelCodecs } from '../codec-deps';
+import type { StoredInstance } from '../core/ports';
 import { instanceParts, instancesToRetrieve } from '../core/retrieve';
+import { canTranscode, transcodedTo, withinTranscodeLimits } from '../core/transcode';
 import { retrieveDeps } from '../deps';
 import { acceptOf, multipartResponse, noteRetrieved } from './wado-http';
 import { negotiateInstances } from './wado-negotiation';
@@ -26,6 +29,16 @@ export async function retrieveInstancesResponse(
   const deps = retrieveDeps();
   const instances = await instancesToRetrieve(deps, principal, scope);
   noteRetrieved(audit, instances, level);
-  negotiateInstances(acceptOf(raw, query), new Set(instances.map((instance) => instance.transferSyntaxUid)));
-  return multipartResponse('application/dicom', instanceParts(deps, instances));
+  const { transcoder } = pixelCodecs();
+  const target = negotiateInstances(
+    acceptOf(raw, query),
+    new Set(instances.map((instance) => instance.transferSyntaxUid)),
+    (from, to) => canTranscode(transcoder, from, to),
+  );
+  if (target) withinTranscodeLimits(instances, target);
+  const inTargetSyntax = transcodedTo(transcoder, target);
+  const parts = instanceParts(deps, instances).map((part, at) =>
+    inTargetSyntax(part, instances[at] as StoredInstance),
+  );
+  return multipartResponse('application/dicom', parts);
 }
