@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { DcmjsTranscoder } from '../../../../functions/imaging/adapters/dcmjs-transcoder';
 import { WasmFrameDecoder } from '../../../../functions/imaging/adapters/wasm-frame-decoder';
@@ -53,8 +56,8 @@ describe('transcoding on retrieval', () => {
     // Lossy → lossless would claim a fidelity the pixels no longer have; lossy targets are not offered.
     expect(canTranscode(transcoder, JPEG_BASELINE, JPEG_LS)).toBe(false);
     expect(canTranscode(transcoder, EXPLICIT, JPEG_BASELINE)).toBe(false);
-    // dcmjs-codecs 0.0.8 reads no whole JPEG Extended file: sent as stored only.
-    expect(canTranscode(transcoder, JPEG_EXTENDED, EXPLICIT)).toBe(false);
+    expect(canTranscode(transcoder, JPEG_EXTENDED, EXPLICIT)).toBe(true);
+    expect(canTranscode(transcoder, JPEG_EXTENDED, JPEG_LS)).toBe(false);
     expect(canTranscode(transcoder, JPEG_EXTENDED, JPEG_EXTENDED)).toBe(true);
   });
 
@@ -88,6 +91,26 @@ describe('transcoding on retrieval', () => {
       expect(pixelsOf(back).pixels.equals(pixelsOf(sample('MR_small.dcm')).pixels)).toBe(true);
     },
   );
+
+  it('decompresses JPEG Extended (12-bit) and JPEG Lossless Process 14 frame by frame, as dcmtk does', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'pacscribe-transcode-'));
+    try {
+      const process14 = path.join(work, 'process14.dcm');
+      const extended = path.join(work, 'extended.dcm');
+      execFileSync('dcmcjpeg', ['+el', `${SAMPLES}/MR_small.dcm`, process14]);
+      execFileSync('dcmdjpeg', [`${SAMPLES}/JPGExtended.dcm`, extended]);
+      for (const [file, reference] of [
+        [process14, sample('MR_small.dcm')],
+        [`${SAMPLES}/JPGExtended.dcm`, readFileSync(extended)],
+      ] as const) {
+        const native = await transcoder.transcode(readFileSync(file), EXPLICIT);
+        expect(pixelsOf(native).syntax).toBe(EXPLICIT);
+        expect(pixelsOf(native).pixels.equals(pixelsOf(reference).pixels)).toBe(true);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 
   it('passes a part already in the asked syntax through untouched', () => {
     const imaging = new MemoryImaging();
