@@ -10,6 +10,7 @@ import {
   PREFLIGHT_MAX_AGE_SECONDS,
 } from '#functions/shared/http/cors';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
+import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/imaging/image-rendering-runtime';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
@@ -301,6 +302,8 @@ export class RouteTableApi extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
       ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
+      ...(route.pixelCodecs ? pixelCodecFunctionProps() : {}),
+      ...(route.imageRendering ? imageRenderingFunctionProps(this) : {}),
     });
     fn.bindUserPoolClients(props.customers.pool, props.customers.clients, {
       poolIdName: 'CUSTOMER_USER_POOL_ID',

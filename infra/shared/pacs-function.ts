@@ -52,6 +52,11 @@ export interface PacsFunctionProps {
   reservedConcurrency: number;
   timeout?: Duration;
   memorySize?: number;
+  /** arm64 unless a native dependency needs otherwise (image rendering: sharp's linux-x64 build). */
+  architecture?: lambda.Architecture;
+  layers?: lambda.ILayerVersion[];
+  /** Files (absolute paths) copied beside the bundle, such as a WebAssembly module the code loads. */
+  filesBesideBundle?: readonly string[];
 }
 
 const TABLE_READ_ACTIONS = [
@@ -110,6 +115,19 @@ const BUNDLING: nodejs.BundlingOptions = {
   logLevel: nodejs.LogLevel.ERROR,
 };
 
+/** The shared bundling, plus files copied into the bundle's directory once esbuild is done. */
+function withFilesBesideBundle(files: readonly string[]): nodejs.BundlingOptions {
+  return {
+    ...BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) =>
+        files.map((file) => `cp ${JSON.stringify(file)} ${JSON.stringify(outputDir)}`),
+    },
+  };
+}
+
 /**
  * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
  * X-Ray, reserved concurrency and a role that starts empty. Each bind* call grants least privilege
@@ -142,8 +160,9 @@ export class PacsFunction extends Construct {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
+      ...(props.layers ? { layers: props.layers } : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
@@ -153,7 +172,7 @@ export class PacsFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { POWERTOOLS_SERVICE_NAME: props.serviceName },
-      bundling: BUNDLING,
+      bundling: props.filesBesideBundle?.length ? withFilesBesideBundle(props.filesBesideBundle) : BUNDLING,
     });
     this.env.POWERTOOLS_SERVICE_NAME = props.serviceName;
 

@@ -25,6 +25,40 @@ describe('function bundles', () => {
       })),
   );
 
+  it('ships the codecs WebAssembly beside each bundle that decodes', () => {
+    for (const route of routes.filter((candidate) => candidate.pixelCodecs || candidate.imageRendering)) {
+      const fn = stacks.api.routeApi.functions[route.id]?.function;
+      const logicalId = stacks.api.resolve(stacks.api.getLogicalId(fn?.node.defaultChild as never));
+      const bundle = bundles.find((candidate) => candidate.logicalId === logicalId);
+      expect(existsSync(path.join(bundle?.dir ?? '', 'dcmjs-native-codecs.wasm'))).toBe(true);
+    }
+  });
+
+  it('ships the codecs WebAssembly beside each rendering bundle, and sharp in their layer', () => {
+    const api = assembly.getStackArtifact(stacks.api.artifactId).template.Resources as Record<
+      string,
+      { Type: string; Properties?: { Layers?: unknown }; Metadata?: Record<string, string> }
+    >;
+    const rendering = Object.values(api).filter((resource) => resource.Properties?.Layers);
+    expect(rendering).toHaveLength(routes.filter((route) => route.imageRendering).length);
+    for (const resource of rendering) {
+      const dir = path.join(assembly.directory, resource.Metadata?.['aws:asset:path'] ?? '');
+      expect(existsSync(path.join(dir, 'dcmjs-native-codecs.wasm'))).toBe(true);
+      // sharp stays out of the bundle: a native module, loaded from /opt/nodejs/node_modules.
+      expect(readFileSync(path.join(dir, 'index.js'), 'utf8')).toMatch(/require\("sharp"\)/);
+    }
+    const layer = Object.values(api).find((resource) => resource.Type === 'AWS::Lambda::LayerVersion');
+    const modules = path.join(
+      assembly.directory,
+      layer?.Metadata?.['aws:asset:path'] ?? '',
+      'nodejs',
+      'node_modules',
+    );
+    expect(existsSync(path.join(modules, 'sharp', 'package.json'))).toBe(true);
+    expect(existsSync(path.join(modules, '@img', 'sharp-linux-x64', 'package.json'))).toBe(true);
+    expect(existsSync(path.join(modules, '@img', 'sharp-libvips-linux-x64', 'package.json'))).toBe(true);
+  });
+
   it('bundles one function per route plus the two workflow tasks, the audit archiver, the support mail intake and the purge', () => {
     expect(bundles).toHaveLength(routes.length + 5);
   });

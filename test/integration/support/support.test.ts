@@ -422,6 +422,12 @@ describe('[PP-09] support access is logged and visible', () => {
       ['GET', `${base}/metadata`],
       ['GET', `${base}/series/${stored.series}/metadata`],
       ['GET', `${base}/series/${stored.series}/instances/${stored.instance}/metadata`],
+      ...['rendered', 'thumbnail'].flatMap((resource) => [
+        ['GET', `${base}/${resource}`] as const,
+        ['GET', `${base}/series/${stored.series}/${resource}`] as const,
+        ['GET', `${base}/series/${stored.series}/instances/${stored.instance}/${resource}`] as const,
+        ['GET', `${base}/series/${stored.series}/instances/${stored.instance}/frames/1/${resource}`] as const,
+      ]),
     ] as const;
     const supportReadable = (routes as readonly RouteDefinition[]).filter(
       (route) =>
