@@ -11,13 +11,22 @@ import { buildApp } from '#infra/app';
 describe('function bundles', () => {
   const { app, stacks } = buildApp({ 'aws:cdk:enable-asset-metadata': true }, { nag: false });
   const assembly = app.synth();
-  const bundles = [stacks.api, stacks.workflows, stacks.audit].flatMap((stack) =>
-    Object.entries(
-      assembly.getStackArtifact(stack.artifactId).template.Resources as Record<
-        string,
-        { Type: string; Metadata?: Record<string, string> }
-      >,
-    )
+  type Resources = Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  // The API's functions live in its per-context nested stacks, each a template file of the assembly.
+  const nestedTemplates = [...stacks.api.routeApi.functionStacks.values()].map(
+    (nested) =>
+      JSON.parse(readFileSync(path.join(assembly.directory, nested.templateFile), 'utf8')) as {
+        Resources: Resources;
+      },
+  );
+  const templates = [
+    ...[stacks.api, stacks.workflows, stacks.audit].map(
+      (stack) => assembly.getStackArtifact(stack.artifactId).template as { Resources: Resources },
+    ),
+    ...nestedTemplates,
+  ];
+  const bundles = templates.flatMap((template) =>
+    Object.entries(template.Resources)
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
       .map(([logicalId, resource]) => ({
         logicalId,
@@ -35,11 +44,15 @@ describe('function bundles', () => {
   });
 
   it('ships the codecs WebAssembly beside each rendering bundle, and sharp in their layer', () => {
+    type Resource = { Type: string; Properties?: { Layers?: unknown }; Metadata?: Record<string, string> };
     const api = assembly.getStackArtifact(stacks.api.artifactId).template.Resources as Record<
       string,
-      { Type: string; Properties?: { Layers?: unknown }; Metadata?: Record<string, string> }
+      Resource
     >;
-    const rendering = Object.values(api).filter((resource) => resource.Properties?.Layers);
+    const functions = nestedTemplates.flatMap((template) =>
+      Object.values(template.Resources as Record<string, Resource>),
+    );
+    const rendering = functions.filter((resource) => resource.Properties?.Layers);
     expect(rendering).toHaveLength(routes.filter((route) => route.imageRendering).length);
     for (const resource of rendering) {
       const dir = path.join(assembly.directory, resource.Metadata?.['aws:asset:path'] ?? '');
