@@ -305,7 +305,9 @@ export class RouteTableApi extends Construct {
     let stack = this.functionStacks.get(context);
     if (!stack) {
       const name = `${context.charAt(0).toUpperCase()}${context.slice(1)}Functions`;
-      stack = new NestedStack(this, name, { description: `PACScribe API: the ${context} context's functions` });
+      stack = new NestedStack(this, name, {
+        description: `PACScribe API: the ${context} context's functions`,
+      });
       this.functionStacks.set(context, stack);
     }
     return stack;
