@@ -108,7 +108,19 @@ const BUNDLING: nodejs.BundlingOptions = {
   externalModules: HANDLER_BUNDLE_OPTIONS.external,
   tsconfig: HANDLER_BUNDLE_OPTIONS.tsconfig,
   logLevel: nodejs.LogLevel.ERROR,
+  // The privacy policy documents travel with the code: each function reads the version in force from
+  // them at cold start (continued use, [PP-24]), and the policy routes serve them.
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      `mkdir -p "${outputDir}/policies" && cp -R "${inputDir}/policies/privacy" "${outputDir}/policies/"`,
+    ],
+  },
 };
+
+/** Where the bundle's copy of policies/privacy sits in Lambda. */
+export const LAMBDA_PRIVACY_POLICY_DIR = '/var/task/policies/privacy';
 
 /**
  * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
