@@ -1,7 +1,7 @@
 import type { PolicyDocumentView } from '#schemas/policy/policy';
 import type { RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
-import { policyPage } from '../adapters/markdown-renderer';
+import { policyPage } from './markdown-renderer';
 
 /** HTML when the client prefers it over JSON (a browser), JSON otherwise. */
 export function policyResponse(raw: RawRequest, policy: PolicyDocumentView): HttpResult {
