@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,7 @@ import {
   PREFLIGHT_MAX_AGE_SECONDS,
 } from '#functions/shared/http/cors';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
+import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/imaging/image-rendering-runtime';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { LAMBDA_PRIVACY_POLICY_DIR, PacsFunction } from '#infra/shared/pacs-function';
@@ -81,6 +82,8 @@ export class RouteTableApi extends Construct {
   readonly clientCertificate: apigw.CfnClientCertificate;
   readonly requestValidator: apigw.RequestValidator;
   readonly functions: Readonly<Record<string, PacsFunction>>;
+  /** The nested stacks holding the functions, by bounded context. */
+  readonly functionStacks = new Map<string, NestedStack>();
   readonly methods: Readonly<Record<string, apigw.Method>>;
   /** OPTIONS methods answering CORS preflights, by resource path. */
   readonly corsPreflights: Readonly<Record<string, apigw.Method>>;
@@ -292,8 +295,26 @@ export class RouteTableApi extends Construct {
     }
   }
 
+  /**
+   * One nested stack per bounded context holds that context's functions (each with its role, policy,
+   * log group and API permission): a route costs about eight resources, and CloudFormation takes at most
+   * 500 per stack, so a single API stack stops deploying at about sixty routes. The API, its resources,
+   * methods and authorizers stay in the parent; the split follows the code's own context folders.
+   */
+  private functionScope(context: string): NestedStack {
+    let stack = this.functionStacks.get(context);
+    if (!stack) {
+      const name = `${context.charAt(0).toUpperCase()}${context.slice(1)}Functions`;
+      stack = new NestedStack(this, name, {
+        description: `PACScribe API: the ${context} context's functions`,
+      });
+      this.functionStacks.set(context, stack);
+    }
+    return stack;
+  }
+
   private createRouteFunction(route: RouteDefinition, props: RouteTableApiProps): PacsFunction {
-    const fn = new PacsFunction(this, route.id, {
+    const fn = new PacsFunction(this.functionScope(route.context), route.id, {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       serviceName: `pacscribe-${route.context}`,
@@ -301,6 +322,8 @@ export class RouteTableApi extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
       ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
+      ...(route.pixelCodecs ? pixelCodecFunctionProps() : {}),
+      ...(route.imageRendering ? imageRenderingFunctionProps(this) : {}),
     });
     fn.bindUserPoolClients(props.customers.pool, props.customers.clients, {
       poolIdName: 'CUSTOMER_USER_POOL_ID',

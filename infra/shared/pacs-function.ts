@@ -52,6 +52,11 @@ export interface PacsFunctionProps {
   reservedConcurrency: number;
   timeout?: Duration;
   memorySize?: number;
+  /** arm64 unless a native dependency needs otherwise (image rendering: sharp's linux-x64 build). */
+  architecture?: lambda.Architecture;
+  layers?: lambda.ILayerVersion[];
+  /** Files (absolute paths) copied beside the bundle, such as a WebAssembly module the code loads. */
+  filesBesideBundle?: readonly string[];
 }
 
 const TABLE_READ_ACTIONS = [
@@ -122,6 +127,22 @@ const BUNDLING: nodejs.BundlingOptions = {
 /** Where the bundle's copy of policies/privacy sits in Lambda. */
 export const LAMBDA_PRIVACY_POLICY_DIR = '/var/task/policies/privacy';
 
+/** The shared bundling, plus files copied into the bundle's directory once esbuild is done. */
+function withFilesBesideBundle(files: readonly string[]): nodejs.BundlingOptions {
+  return {
+    ...BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => [
+        // Keep the policy copy every bundle carries, then add this function's own files.
+        ...(BUNDLING.commandHooks?.afterBundling(inputDir, outputDir) ?? []),
+        ...files.map((file) => `cp ${JSON.stringify(file)} ${JSON.stringify(outputDir)}`),
+      ],
+    },
+  };
+}
+
 /**
  * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
  * X-Ray, reserved concurrency and a role that starts empty. Each bind* call grants least privilege
@@ -154,8 +175,9 @@ export class PacsFunction extends Construct {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
+      ...(props.layers ? { layers: props.layers } : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
@@ -165,7 +187,7 @@ export class PacsFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { POWERTOOLS_SERVICE_NAME: props.serviceName },
-      bundling: BUNDLING,
+      bundling: props.filesBesideBundle?.length ? withFilesBesideBundle(props.filesBesideBundle) : BUNDLING,
     });
     this.env.POWERTOOLS_SERVICE_NAME = props.serviceName;
 
