@@ -40,8 +40,32 @@ function grantAcceptanceRecording(fn: PacsFunction, { table }: TableRef): void {
   fn.grantTableKey(table, 'encrypt-decrypt');
 }
 
+/**
+ * The acknowledgement of a material-change notice [PP-23]: set the member's
+ * policyNoticeAcknowledgedVersion and nothing else (dynamodb:Attributes pins the update to it).
+ */
+function grantNoticeAcknowledgement(fn: PacsFunction, { table }: TableRef): void {
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'AcknowledgePolicyNotice',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'dynamodb:Attributes': ['pk', 'sk', 'policyNoticeAcknowledgedVersion'],
+        },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+      },
+    }),
+  );
+  fn.grantTableKey(table, 'encrypt-decrypt');
+}
+
 export const policyBindings = bindingTable<typeof POLICY_BINDINGS, AccountsResources>(POLICY_BINDINGS, {
   'policy-acceptance:record': {
     grant: (fn, need) => grantAcceptanceRecording(fn, need('accountsTable')),
+  },
+  'policy-notice:acknowledge': {
+    grant: (fn, need) => grantNoticeAcknowledgement(fn, need('accountsTable')),
   },
 });

@@ -13,4 +13,9 @@ export const POLICY_BINDINGS = {
    * (POLICYACCEPT#…) and UpdateItem of the member's acceptedPolicyVersion alone.
    */
   'policy-acceptance:record': z.object({}),
+  /**
+   * POST /v1/me/policy-notice/acknowledge: UpdateItem of the member's policyNoticeAcknowledgedVersion
+   * alone [PP-23].
+   */
+  'policy-notice:acknowledge': z.object({}),
 } as const;

@@ -49,6 +49,7 @@ export const PolicyVersionListSchema = z
     versions: z.array(PolicyVersionSummarySchema),
   })
   .meta({ id: 'PrivacyPolicyVersions' });
+export type PolicyVersionList = z.infer<typeof PolicyVersionListSchema>;
 
 /** A member's continued use recorded as acceptance of the version in force [PP-24]. */
 export const PolicyAcceptanceSchema = z

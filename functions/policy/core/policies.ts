@@ -2,6 +2,7 @@ import type {
   PolicyAcceptance,
   PolicyDocumentView,
   PolicyNotice,
+  PolicyVersionList,
   PolicyVersionSummary,
 } from '#schemas/policy/policy';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
@@ -40,6 +41,16 @@ export async function readPolicy(deps: PolicyReadDeps, version?: number): Promis
     html: deps.renderer.toHtml(document.markdown),
     current: inForce?.version ?? null,
     versions: [...documents].reverse().map((candidate) => summary(candidate, published)),
+  };
+}
+
+/** Every version without its text, newest first, and the one in force [PP-23]. */
+export async function listPolicyVersions(deps: PolicyReadDeps): Promise<PolicyVersionList> {
+  const documents = deps.library.documents();
+  const published = await publishedAt(deps);
+  return {
+    current: documentInForce(documents, deps.clock.now())?.version ?? null,
+    versions: [...documents].reverse().map((document) => summary(document, published)),
   };
 }
 

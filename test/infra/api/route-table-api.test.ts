@@ -773,9 +773,16 @@ describe('API stack', () => {
       const body = propertyAt<Props>(acl, 'CustomResponseBodies')['rate-limited'];
       expect(body).toEqual({ ContentType: 'APPLICATION_JSON', Content: RATE_LIMITED_BODY });
       expect(JSON.parse(RATE_LIMITED_BODY).error.code).toBe('rate_limited');
-      // Every public route but health and the OpenAPI document is a sign-up route, inside the scope.
+      // Every public route but the read-only ones (health, the OpenAPI document, the privacy policy: the
+      // same text for everyone, no write, nothing sent) is a sign-up route, inside the scope.
       const uncovered = publicRoutes.filter((route) => !isSignupRateLimited(route)).map((route) => route.id);
-      expect(uncovered.sort()).toEqual(['getOpenApi', 'health']);
+      expect(uncovered.sort()).toEqual([
+        'getCurrentPolicy',
+        'getOpenApi',
+        'getPolicyVersion',
+        'health',
+        'listPolicyVersions',
+      ]);
     });
   });
 });

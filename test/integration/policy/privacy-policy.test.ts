@@ -89,6 +89,32 @@ describe('the privacy policy, versioned', () => {
     expect((await callApi('GET', '/v1/privacy-policy?version=99')).status).toBe(404);
   });
 
+  it('[PP-23] lists every version and serves each one by number', async () => {
+    const listed = await callApi('GET', '/v1/privacy-policy/versions');
+    expect(listed.status).toBe(200);
+    expect(listed.json().current).toBe(3);
+    expect(listed.json().versions.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
+    expect(listed.json().versions[2]).toMatchObject({
+      version: 1,
+      lastUpdated: '2026-01-01',
+      material: false,
+    });
+    expect(listed.json().versions[0].markdown).toBeUndefined();
+
+    const first = await callApi('GET', '/v1/privacy-policy/versions/1');
+    expect(first.status).toBe(200);
+    expect(first.json()).toMatchObject({ version: 1, lastUpdated: '2026-01-01', current: 3 });
+
+    const page = await callApi('GET', '/v1/privacy-policy/versions/2', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).toContain('Last Updated: 2026-02-01');
+    expect(page.text).not.toMatch(/<script|javascript:/i);
+
+    expect((await callApi('GET', '/v1/privacy-policy/versions/99')).status).toBe(404);
+    expect((await callApi('GET', '/v1/privacy-policy/versions/abc')).status).toBe(404);
+  });
+
   it('renders sanitized HTML for a browser', async () => {
     const page = await callApi('GET', '/v1/privacy-policy?version=2', { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
@@ -133,6 +159,24 @@ describe('publishing', () => {
     expect(again).toMatchObject({ newlyPublished: false, notified: 0 });
     expect(again.alreadyNotified).toBe(result.notified);
     expect(await noticesOf(2)).toHaveLength(notices.length);
+
+    // Acknowledged, the notice is shown no more; acknowledging again changes nothing; both are recorded.
+    const ack = await callApi('POST', '/v1/me/policy-notice/acknowledge', {
+      token: org.users.clinician.accessToken,
+    });
+    expect(ack.status).toBe(200);
+    expect(ack.json()).toEqual({ acknowledgedVersion: 2 });
+    const after = await callApi('GET', '/v1/me', { token: org.users.clinician.accessToken });
+    expect(after.json().policyNotice).toBeNull();
+    const twice = await callApi('POST', '/v1/me/policy-notice/acknowledge', {
+      token: org.users.clinician.accessToken,
+    });
+    expect(twice.status).toBe(200);
+    const events = (await tables.auditRecords(org.orgId)).map((record) => record.event);
+    expect(events).toContain('policy-notice-acknowledged');
+    // Others still see theirs until they acknowledge it.
+    const other = await callApi('GET', '/v1/me', { token: org.users.radiologist.accessToken });
+    expect(other.json().policyNotice).toMatchObject({ version: 2 });
   });
 
   it('[PP-23] a non-material version notifies nobody but is the one whose Last Updated the policy shows', async () => {
