@@ -288,10 +288,17 @@ describe('API stack', () => {
         (route.bindings as readonly string[]).includes('accounts-table:write'),
       );
       const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy'));
+      // Statements that write the accounts table but never a membership: the audit append, and continued
+      // use recorded as acceptance (acceptance items, and the member's acceptedPolicyVersion alone) [PP-24].
+      const NOT_MEMBERSHIP_WRITES = new Set([
+        'AppendAuditRecords',
+        'RecordPolicyAcceptance',
+        'NoteAcceptedPolicyVersion',
+      ]);
       const accountWrites = policies.filter((policy) =>
         propertyAt<Props[]>(policy, 'PolicyDocument.Statement').some(
           (statement) =>
-            statement.Sid !== 'AppendAuditRecords' &&
+            !NOT_MEMBERSHIP_WRITES.has(String(statement.Sid)) &&
             JSON.stringify(statement.Action).includes('dynamodb:PutItem') &&
             JSON.stringify(statement.Resource).includes('AccountsTable'),
         ),

@@ -45,6 +45,19 @@ describe('continued use recorded as acceptance, with the narrowest writes', () =
     }
   });
 
+  it('[PP-23] only the acknowledgement route may set the acknowledged notice version, and nothing else', () => {
+    const updates = statementsOf('AcknowledgePolicyNotice');
+    const acknowledging = routes.filter((route) =>
+      (route.bindings as readonly string[]).includes('policy-notice:acknowledge'),
+    );
+    expect(acknowledging.map((route) => route.id)).toEqual(['acknowledgePolicyNotice']);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.Action).toBe('dynamodb:UpdateItem');
+    expect(updates[0]?.Condition?.['ForAllValues:StringEquals']).toEqual({
+      'dynamodb:Attributes': ['pk', 'sk', 'policyNoticeAcknowledgedVersion'],
+    });
+  });
+
   it('every route function reads the policy documents from the copy beside its code', () => {
     const { api } = synthesizedApp().stacks;
     const functions = Object.values(resourcesOf(api, 'AWS::Lambda::Function')).filter((fn) =>
