@@ -97,7 +97,7 @@ describe('the privacy policy, versioned', () => {
     expect(listed.json().versions[2]).toMatchObject({
       version: 1,
       lastUpdated: '2026-01-01',
-      material: false,
+      material: true,
     });
     expect(listed.json().versions[0].markdown).toBeUndefined();
 
