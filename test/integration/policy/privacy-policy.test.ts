@@ -150,6 +150,7 @@ describe('publishing', () => {
     expect(result).toMatchObject({ version: 2, material: true, newlyPublished: true, alreadyNotified: 0 });
     expect(result.notified).toBe(result.activeUsers);
     expect(result.activeUsers).toBeGreaterThanOrEqual(active.length);
+    console.log(`policy publish (material): ${result.notified}/${result.activeUsers} active users notified`);
 
     const me = await callApi('GET', '/v1/me', { token: org.users.clinician.accessToken });
     expect(me.json().policyNotice).toMatchObject({ version: 2, lastUpdated: '2026-02-01' });
@@ -185,6 +186,7 @@ describe('publishing', () => {
     const result = publish(3);
 
     expect(result).toMatchObject({ version: 3, material: false, notified: 0 });
+    console.log(`policy publish (non-material): ${(await sentMail()).length - mailsBefore} mails sent`);
     expect(await noticesOf(3)).toEqual([]);
     expect((await sentMail()).length).toBe(mailsBefore);
     const current = (await callApi('GET', '/v1/privacy-policy')).json();
@@ -223,6 +225,7 @@ describe('continued use as acceptance', () => {
         }),
       )
     ).Items;
+    console.log(`continued use: ${items?.length} acceptance recorded under 20 concurrent first requests`);
     expect(items).toHaveLength(1);
     expect(items?.[0]).toMatchObject({ version: 3, userId, orgId: org.orgId });
     expect(await tables.accountsItem(`USER#${userId}`, 'MEMBER')).toMatchObject({ acceptedPolicyVersion: 3 });
