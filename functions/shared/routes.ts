@@ -1,6 +1,7 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
 import { imagingRoutes } from '../imaging/routes';
+import { policyRoutes } from '../policy/routes';
 import { supportRoutes } from '../support/routes';
 import type { RouteDefinition } from './http/route';
 import { platformRoutes } from './platform-routes';
@@ -15,4 +16,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(auditRoutes),
   ...Object.values(imagingRoutes),
   ...Object.values(supportRoutes),
+  ...Object.values(policyRoutes),
 ];

@@ -13,7 +13,7 @@ import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route'
 import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/imaging/image-rendering-runtime';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
-import { PacsFunction } from '#infra/shared/pacs-function';
+import { LAMBDA_PRIVACY_POLICY_DIR, PacsFunction } from '#infra/shared/pacs-function';
 import { addGatewayResponses } from './gateway-responses';
 import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
 
@@ -334,6 +334,8 @@ export class RouteTableApi extends Construct {
       clientIdsName: 'SUPPORT_USER_POOL_CLIENT_IDS',
     });
     fn.setEnvironment('APP_VERSION', props.appVersion);
+    // Copied beside every bundle (infra/shared/pacs-function.ts): the version in force, read at cold start.
+    fn.setEnvironment('PRIVACY_POLICY_DIR', LAMBDA_PRIVACY_POLICY_DIR);
     // The same origins the preflight answers for; the function echoes the caller's when it is one of them.
     if (isDicomwebPath(route.path)) {
       fn.setEnvironment('DICOMWEB_CORS_ORIGINS', props.dicomwebCorsOrigins.join(','));

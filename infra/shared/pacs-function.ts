@@ -113,7 +113,19 @@ const BUNDLING: nodejs.BundlingOptions = {
   externalModules: HANDLER_BUNDLE_OPTIONS.external,
   tsconfig: HANDLER_BUNDLE_OPTIONS.tsconfig,
   logLevel: nodejs.LogLevel.ERROR,
+  // The privacy policy documents travel with the code: each function reads the version in force from
+  // them at cold start (continued use, [PP-24]), and the policy routes serve them.
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      `mkdir -p "${outputDir}/policies" && cp -R "${inputDir}/policies/privacy" "${outputDir}/policies/"`,
+    ],
+  },
 };
+
+/** Where the bundle's copy of policies/privacy sits in Lambda. */
+export const LAMBDA_PRIVACY_POLICY_DIR = '/var/task/policies/privacy';
 
 /** The shared bundling, plus files copied into the bundle's directory once esbuild is done. */
 function withFilesBesideBundle(files: readonly string[]): nodejs.BundlingOptions {
@@ -122,8 +134,11 @@ function withFilesBesideBundle(files: readonly string[]): nodejs.BundlingOptions
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (_inputDir, outputDir) =>
-        files.map((file) => `cp ${JSON.stringify(file)} ${JSON.stringify(outputDir)}`),
+      afterBundling: (inputDir, outputDir) => [
+        // Keep the policy copy every bundle carries, then add this function's own files.
+        ...(BUNDLING.commandHooks?.afterBundling(inputDir, outputDir) ?? []),
+        ...files.map((file) => `cp ${JSON.stringify(file)} ${JSON.stringify(outputDir)}`),
+      ],
     },
   };
 }

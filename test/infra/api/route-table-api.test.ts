@@ -288,10 +288,17 @@ describe('API stack', () => {
         (route.bindings as readonly string[]).includes('accounts-table:write'),
       );
       const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy'));
+      // Statements that write the accounts table but never a membership: the audit append, and continued
+      // use recorded as acceptance (acceptance items, and the member's acceptedPolicyVersion alone) [PP-24].
+      const NOT_MEMBERSHIP_WRITES = new Set([
+        'AppendAuditRecords',
+        'RecordPolicyAcceptance',
+        'NoteAcceptedPolicyVersion',
+      ]);
       const accountWrites = policies.filter((policy) =>
         propertyAt<Props[]>(policy, 'PolicyDocument.Statement').some(
           (statement) =>
-            statement.Sid !== 'AppendAuditRecords' &&
+            !NOT_MEMBERSHIP_WRITES.has(String(statement.Sid)) &&
             JSON.stringify(statement.Action).includes('dynamodb:PutItem') &&
             JSON.stringify(statement.Resource).includes('AccountsTable'),
         ),
@@ -773,9 +780,16 @@ describe('API stack', () => {
       const body = propertyAt<Props>(acl, 'CustomResponseBodies')['rate-limited'];
       expect(body).toEqual({ ContentType: 'APPLICATION_JSON', Content: RATE_LIMITED_BODY });
       expect(JSON.parse(RATE_LIMITED_BODY).error.code).toBe('rate_limited');
-      // Every public route but health and the OpenAPI document is a sign-up route, inside the scope.
+      // Every public route but the read-only ones (health, the OpenAPI document, the privacy policy: the
+      // same text for everyone, no write, nothing sent) is a sign-up route, inside the scope.
       const uncovered = publicRoutes.filter((route) => !isSignupRateLimited(route)).map((route) => route.id);
-      expect(uncovered.sort()).toEqual(['getOpenApi', 'health']);
+      expect(uncovered.sort()).toEqual([
+        'getCurrentPolicy',
+        'getOpenApi',
+        'getPolicyVersion',
+        'health',
+        'listPolicyVersions',
+      ]);
     });
   });
 });

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Script } from 'node:vm';
 import { routes } from '#functions/shared/routes';
 import { buildApp } from '#infra/app';
+import { LAMBDA_PRIVACY_POLICY_DIR } from '#infra/shared/pacs-function';
+import { PROJECT_ROOT } from '#infra/shared/project-root';
 
 /**
  * The other infra tests skip esbuild for speed; this one bundles every function once, as `cdk deploy`
@@ -84,5 +86,13 @@ describe('function bundles', () => {
     // SDK's optional native SigV4a signer, required lazily inside a try and never used here.
     const runtimeSdk = [...code.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((match) => match[1]);
     expect(runtimeSdk.filter((name) => name !== '@aws-sdk/signature-v4-crt')).toEqual([]);
+  });
+
+  it.each(bundles)('$logicalId carries every privacy policy version beside its code', ({ dir }) => {
+    const repository = readdirSync(path.join(PROJECT_ROOT, 'policies', 'privacy')).sort();
+    expect(repository).toContain('1.md');
+    expect(readdirSync(path.join(dir, 'policies', 'privacy')).sort()).toEqual(repository);
+    // What the route functions read at cold start (PRIVACY_POLICY_DIR) is where the copy sits.
+    expect(LAMBDA_PRIVACY_POLICY_DIR).toBe('/var/task/policies/privacy');
   });
 });

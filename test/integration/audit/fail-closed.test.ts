@@ -140,6 +140,8 @@ beforeAll(async () => {
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
     ...Object.fromEntries(Object.entries(config.handlerEnv).filter(([name]) => name.startsWith('SUPPORT_'))),
+    // Where the local stack serves the policy documents from (the fixtures, in the integration stack).
+    PRIVACY_POLICY_DIR: String(config.handlerEnv.PRIVACY_POLICY_DIR),
   });
 });
 
