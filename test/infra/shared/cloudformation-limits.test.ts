@@ -9,7 +9,7 @@ import { allStacks } from '../app-fixture';
 const QUOTAS = { resources: 500, parameters: 200, outputs: 200, templateBytes: 1_000_000 };
 const MARGIN = 0.85;
 
-describe('[PP-18] every stack deploys within CloudFormation quotas', () => {
+describe('every stack deploys within CloudFormation quotas', () => {
   const measured = allStacks().map((stack) => {
     const template = Template.fromStack(stack).toJSON() as {
       Resources?: object;
