@@ -6,7 +6,7 @@ const swc = [
 ];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@middy/|marked/)'],
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
     // Subpath exports are ESM-only ("import" condition), which jest's CommonJS resolver does not match.

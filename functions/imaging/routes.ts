@@ -16,6 +16,7 @@ import {
   QidoSeriesQuerySchema,
   QidoStudyQuerySchema,
 } from '#schemas/imaging/qido';
+import { RenderedQuerySchema } from '#schemas/imaging/rendered';
 import {
   CompleteUploadSessionBodySchema,
   CreateUploadSessionBodySchema,
@@ -83,7 +84,42 @@ const FRAME_MEDIA_TYPES = [
   'multipart/related; type="image/dicom-rle"',
 ];
 
-/** DICOMweb (STOW-RS, QIDO-RS, WADO-RS), upload sessions, and curation (edits, reports, deletes). */
+/** Rendered and thumbnail resources (PS3.18 §9.5, §9.6): PNG or JPEG, one image bare, several as multipart. */
+const RENDERED_MEDIA_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'multipart/related; type="image/jpeg"',
+  'multipart/related; type="image/png"',
+];
+const RENDERED_ERRORS = {
+  400: {
+    description:
+      'A UID, frame list, window (width below 1 for linear, 0 or less otherwise), viewport (over 4096 pixels a side, or a region outside the image) or quality is invalid.',
+  },
+  404: { description: 'No such study, series or instance, or a frame number beyond its frames.' },
+  406: {
+    description:
+      'The requested media type is not image/jpeg or image/png, or the image cannot be rendered (no pixel data, an unsupported pixel format).',
+  },
+  413: {
+    description: 'A frame is larger than PACScribe renders, or the study or series has too many instances.',
+  },
+} as const;
+const RENDERED = {
+  // Rendered images are viewing: support under a grant may see them, never the original files [PP-08].
+  access: { kind: 'action', action: 'view', supportView: true },
+  audit: 'instances-retrieved',
+  bindings: ['imaging-index:read', 'imaging-store:read'],
+  request: { query: RenderedQuerySchema },
+  response: 'stream',
+  imageRendering: true,
+} as const;
+const STUDY_PATH = '/dicomweb/studies/{study}';
+const SERIES_PATH = '/dicomweb/studies/{study}/series/{series}';
+const INSTANCE_PATH = '/dicomweb/studies/{study}/series/{series}/instances/{instance}';
+const FRAMES_PATH = '/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frameList}';
+
+/** DICOMweb (STOW-RS, QIDO-RS, WADO-RS, rendered resources), upload sessions, and curation (edits, reports, deletes). */
 export const imagingRoutes = {
   ...curationRoutes,
   storeInstances: defineRoute('imaging', 'storeInstances', {
@@ -392,13 +428,18 @@ export const imagingRoutes = {
     bindings: ['imaging-index:read', 'imaging-store:read'],
     request: { query: WadoQuerySchema },
     response: 'stream',
+    pixelCodecs: true,
     responses: {
       200: {
-        description: 'One part per instance, in its stored transfer syntax.',
+        description:
+          'One part per instance, in its stored transfer syntax or transcoded to the one asked for (see the instance route).',
         mediaTypes: [MULTIPART_DICOM_MEDIA_TYPE],
       },
       404: { description: 'No such study.' },
-      406: { description: 'The requested media type or transfer syntax is not offered.' },
+      406: {
+        description:
+          'The requested media type is not offered, or the transfer syntax cannot be produced (lossy to lossless, or a syntax PACScribe does not write).',
+      },
       413: { description: 'Too large for one response; retrieve it series by series.' },
     },
   }),
@@ -415,13 +456,18 @@ export const imagingRoutes = {
     bindings: ['imaging-index:read', 'imaging-store:read'],
     request: { query: WadoQuerySchema },
     response: 'stream',
+    pixelCodecs: true,
     responses: {
       200: {
-        description: 'One part per instance, in its stored transfer syntax.',
+        description:
+          'One part per instance, in its stored transfer syntax or transcoded to the one asked for (see the instance route).',
         mediaTypes: [MULTIPART_DICOM_MEDIA_TYPE],
       },
       404: { description: 'No such series.' },
-      406: { description: 'The requested media type or transfer syntax is not offered.' },
+      406: {
+        description:
+          'The requested media type is not offered, or the transfer syntax cannot be produced (lossy to lossless, or a syntax PACScribe does not write).',
+      },
       413: { description: 'Too large for one response; retrieve it instance by instance.' },
     },
   }),
@@ -438,13 +484,18 @@ export const imagingRoutes = {
     bindings: ['imaging-index:read', 'imaging-store:read'],
     request: { query: WadoQuerySchema },
     response: 'stream',
+    pixelCodecs: true,
     responses: {
       200: {
-        description: 'The instance in its stored transfer syntax.',
+        description:
+          'The instance in its stored transfer syntax, or transcoded to the one asked for (Explicit or Implicit VR Little Endian, RLE, JPEG Lossless SV1, JPEG-LS lossless, JPEG 2000 lossless, HTJ2K lossless).',
         mediaTypes: [MULTIPART_DICOM_MEDIA_TYPE],
       },
       404: { description: 'No such instance.' },
-      406: { description: 'The requested media type or transfer syntax is not offered.' },
+      406: {
+        description:
+          'The requested media type is not offered, or the transfer syntax cannot be produced (lossy to lossless, or a syntax PACScribe does not write).',
+      },
       413: { description: 'Too large for one response.' },
     },
   }),
@@ -485,6 +536,7 @@ export const imagingRoutes = {
     bindings: ['imaging-index:read', 'imaging-store:read'],
     request: { query: WadoQuerySchema },
     response: 'stream',
+    pixelCodecs: true,
     responses: {
       200: {
         description: 'One part per requested frame, in the requested order.',
@@ -494,7 +546,7 @@ export const imagingRoutes = {
       404: { description: 'No such instance, or a frame number beyond its frames.' },
       406: {
         description:
-          'The requested media type or transfer syntax is not offered, or the frames cannot be separated without decoding.',
+          'The requested media type or transfer syntax is not offered (compressed frames are also offered decoded, as application/octet-stream in Explicit VR Little Endian), or the frames cannot be separated without decoding.',
       },
       413: { description: 'The frames are too large for one response.' },
     },
@@ -565,6 +617,146 @@ export const imagingRoutes = {
         schema: DicomJsonDatasetsSchema,
       },
       404: { description: 'No such series.' },
+    },
+  }),
+  retrieveRenderedStudy: defineRoute('imaging', 'retrieveRenderedStudy', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${STUDY_PATH}/rendered`,
+    handler: 'imaging/handlers/retrieve-rendered-study',
+    pathParameters: { study: studyParameter },
+    auditedParameters: { study: 'study' },
+    summary:
+      'WADO-RS rendered (PS3.18 §9.5): Every image instance of the study (its first frame), one rendered image per part. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: {
+        description: 'Every image instance of the study (its first frame), one rendered image per part.',
+        mediaTypes: RENDERED_MEDIA_TYPES,
+      },
+    },
+  }),
+  retrieveStudyThumbnail: defineRoute('imaging', 'retrieveStudyThumbnail', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${STUDY_PATH}/thumbnail`,
+    handler: 'imaging/handlers/retrieve-thumbnail-study',
+    pathParameters: { study: studyParameter },
+    auditedParameters: { study: 'study' },
+    summary:
+      'WADO-RS thumbnail (PS3.18 §9.6): A representative image of the study: the first frame of its first image instance. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: {
+        description: 'A representative image of the study: the first frame of its first image instance.',
+        mediaTypes: RENDERED_MEDIA_TYPES,
+      },
+    },
+  }),
+  retrieveRenderedSeries: defineRoute('imaging', 'retrieveRenderedSeries', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${SERIES_PATH}/rendered`,
+    handler: 'imaging/handlers/retrieve-rendered-series',
+    pathParameters: { study: studyParameter, series: seriesParameter },
+    auditedParameters: { study: 'study', series: 'series' },
+    summary:
+      'WADO-RS rendered (PS3.18 §9.5): Every image instance of the series (its first frame), one rendered image per part. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: {
+        description: 'Every image instance of the series (its first frame), one rendered image per part.',
+        mediaTypes: RENDERED_MEDIA_TYPES,
+      },
+    },
+  }),
+  retrieveSeriesThumbnail: defineRoute('imaging', 'retrieveSeriesThumbnail', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${SERIES_PATH}/thumbnail`,
+    handler: 'imaging/handlers/retrieve-thumbnail-series',
+    pathParameters: { study: studyParameter, series: seriesParameter },
+    auditedParameters: { study: 'study', series: 'series' },
+    summary:
+      'WADO-RS thumbnail (PS3.18 §9.6): A representative image of the series: the first frame of its first image instance. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: {
+        description: 'A representative image of the series: the first frame of its first image instance.',
+        mediaTypes: RENDERED_MEDIA_TYPES,
+      },
+    },
+  }),
+  retrieveRenderedInstance: defineRoute('imaging', 'retrieveRenderedInstance', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${INSTANCE_PATH}/rendered`,
+    handler: 'imaging/handlers/retrieve-rendered-instance',
+    pathParameters: { study: studyParameter, series: seriesParameter, instance: instanceParameter },
+    auditedParameters: { study: 'study', series: 'series', instance: 'instance' },
+    summary:
+      'WADO-RS rendered (PS3.18 §9.5): The first frame of the instance as one image. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: { description: 'The first frame of the instance as one image.', mediaTypes: RENDERED_MEDIA_TYPES },
+    },
+  }),
+  retrieveInstanceThumbnail: defineRoute('imaging', 'retrieveInstanceThumbnail', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${INSTANCE_PATH}/thumbnail`,
+    handler: 'imaging/handlers/retrieve-thumbnail-instance',
+    pathParameters: { study: studyParameter, series: seriesParameter, instance: instanceParameter },
+    auditedParameters: { study: 'study', series: 'series', instance: 'instance' },
+    summary:
+      'WADO-RS thumbnail (PS3.18 §9.6): A small image of the first frame of the instance. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: {
+        description: 'A small image of the first frame of the instance.',
+        mediaTypes: RENDERED_MEDIA_TYPES,
+      },
+    },
+  }),
+  retrieveRenderedFrames: defineRoute('imaging', 'retrieveRenderedFrames', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${FRAMES_PATH}/rendered`,
+    handler: 'imaging/handlers/retrieve-rendered-frames',
+    pathParameters: {
+      study: studyParameter,
+      series: seriesParameter,
+      instance: instanceParameter,
+      frameList: frameListParameter,
+    },
+    auditedParameters: { study: 'study', series: 'series', instance: 'instance' },
+    summary:
+      'WADO-RS rendered (PS3.18 §9.5): The listed frames: one image bare, several one per part in the requested order. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: {
+        description: 'The listed frames: one image bare, several one per part in the requested order.',
+        mediaTypes: RENDERED_MEDIA_TYPES,
+      },
+    },
+  }),
+  retrieveFramesThumbnail: defineRoute('imaging', 'retrieveFramesThumbnail', {
+    ...RENDERED,
+    method: 'GET',
+    path: `${FRAMES_PATH}/thumbnail`,
+    handler: 'imaging/handlers/retrieve-thumbnail-frames',
+    pathParameters: {
+      study: studyParameter,
+      series: seriesParameter,
+      instance: instanceParameter,
+      frameList: frameListParameter,
+    },
+    auditedParameters: { study: 'study', series: 'series', instance: 'instance' },
+    summary:
+      'WADO-RS thumbnail (PS3.18 §9.6): A small image of the first listed frame. Query: window, viewport, quality.',
+    responses: {
+      ...RENDERED_ERRORS,
+      200: { description: 'A small image of the first listed frame.', mediaTypes: RENDERED_MEDIA_TYPES },
     },
   }),
 };

@@ -28,7 +28,8 @@ export class ApiStack extends Stack {
   readonly firewall: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
-    super(scope, id, props);
+    // One function per route: unindented, the template stays under CloudFormation's 1 MB.
+    super(scope, id, { ...props, suppressTemplateIndentation: true });
     const { config, data, identity, workflows, mail } = props;
     this.logEncryption = new LogEncryption(this, 'LogEncryption', { description: 'PACScribe API logs' });
 

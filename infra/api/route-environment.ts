@@ -17,7 +17,8 @@ type RouteBindingFacts = Pick<RouteDefinition, 'path' | 'access' | 'bindings'>;
 
 /**
  * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
- * Customer routes may also record a first sign-in (invitation acceptance) and look up a support access
+ * Customer routes may also record a first sign-in (invitation acceptance), record continued use as
+ * acceptance of the privacy policy in force [PP-24], and look up a support access
  * grant named by `X-Support-Grant` (grant items only), so that a support request is decided, and refused
  * or recorded, in the trail of the organization the grant names, whichever route it tries [PP-08, PP-09].
  * Staff have no memberships, and workforce routes get no write on the accounts table at all.
@@ -25,6 +26,7 @@ type RouteBindingFacts = Pick<RouteDefinition, 'path' | 'access' | 'bindings'>;
 const ROUTE_BASE_BINDINGS = [
   'accounts-table:read',
   'accounts-table:accept-invitation',
+  'policy-acceptance:record',
   'audit-table:append',
   'support-grants:lookup',
 ] as const satisfies readonly Binding[];

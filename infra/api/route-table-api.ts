@@ -10,9 +10,10 @@ import {
   PREFLIGHT_MAX_AGE_SECONDS,
 } from '#functions/shared/http/cors';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
+import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/imaging/image-rendering-runtime';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
-import { PacsFunction } from '#infra/shared/pacs-function';
+import { LAMBDA_PRIVACY_POLICY_DIR, PacsFunction } from '#infra/shared/pacs-function';
 import { addGatewayResponses } from './gateway-responses';
 import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
 
@@ -58,9 +59,6 @@ export interface RouteTableApiProps {
   dicomwebCorsOrigins: readonly string[];
 }
 
-/** Contexts whose route functions live in a nested stack of their own (see functionScope). */
-export const NESTED_FUNCTION_CONTEXTS: ReadonlySet<RouteDefinition['context']> = new Set(['billing']);
-
 /**
  * The REST API generated from the route table: one Lambda per route, the customer-pool authorizer as
  * the default on every method, the support (workforce) pool's authorizer on workforce routes, and the
@@ -84,6 +82,8 @@ export class RouteTableApi extends Construct {
   readonly clientCertificate: apigw.CfnClientCertificate;
   readonly requestValidator: apigw.RequestValidator;
   readonly functions: Readonly<Record<string, PacsFunction>>;
+  /** The nested stacks holding the functions, by bounded context. */
+  readonly functionStacks = new Map<string, NestedStack>();
   readonly methods: Readonly<Record<string, apigw.Method>>;
   /** OPTIONS methods answering CORS preflights, by resource path. */
   readonly corsPreflights: Readonly<Record<string, apigw.Method>>;
@@ -295,27 +295,26 @@ export class RouteTableApi extends Construct {
     }
   }
 
-  private readonly nestedFunctionStacks = new Map<string, NestedStack>();
-
   /**
-   * Where a route's function is built. A CloudFormation stack holds at most 500 resources and each route
-   * costs six (function, role, policy, log group, permission, method): contexts listed in
-   * NESTED_FUNCTION_CONTEXTS get their functions (with roles, log groups and invoke permissions) in a
-   * nested stack of their own, so the API stack keeps only their methods. New contexts belong there.
+   * One nested stack per bounded context holds that context's functions (each with its role, policy,
+   * log group and API permission): a route costs about eight resources, and CloudFormation takes at most
+   * 500 per stack, so a single API stack stops deploying at about sixty routes. The API, its resources,
+   * methods and authorizers stay in the parent; the split follows the code's own context folders.
    */
-  private functionScope(route: RouteDefinition): Construct {
-    if (!NESTED_FUNCTION_CONTEXTS.has(route.context)) return this;
-    let nested = this.nestedFunctionStacks.get(route.context);
-    if (!nested) {
-      const id = `${route.context.charAt(0).toUpperCase()}${route.context.slice(1)}Functions`;
-      nested = new NestedStack(this, id, { description: `PACScribe ${route.context} route functions` });
-      this.nestedFunctionStacks.set(route.context, nested);
+  private functionScope(context: string): NestedStack {
+    let stack = this.functionStacks.get(context);
+    if (!stack) {
+      const name = `${context.charAt(0).toUpperCase()}${context.slice(1)}Functions`;
+      stack = new NestedStack(this, name, {
+        description: `PACScribe API: the ${context} context's functions`,
+      });
+      this.functionStacks.set(context, stack);
     }
-    return nested;
+    return stack;
   }
 
   private createRouteFunction(route: RouteDefinition, props: RouteTableApiProps): PacsFunction {
-    const fn = new PacsFunction(this.functionScope(route), route.id, {
+    const fn = new PacsFunction(this.functionScope(route.context), route.id, {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       serviceName: `pacscribe-${route.context}`,
@@ -323,6 +322,8 @@ export class RouteTableApi extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
       ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
+      ...(route.pixelCodecs ? pixelCodecFunctionProps() : {}),
+      ...(route.imageRendering ? imageRenderingFunctionProps(this) : {}),
     });
     fn.bindUserPoolClients(props.customers.pool, props.customers.clients, {
       poolIdName: 'CUSTOMER_USER_POOL_ID',
@@ -333,6 +334,8 @@ export class RouteTableApi extends Construct {
       clientIdsName: 'SUPPORT_USER_POOL_CLIENT_IDS',
     });
     fn.setEnvironment('APP_VERSION', props.appVersion);
+    // Copied beside every bundle (infra/shared/pacs-function.ts): the version in force, read at cold start.
+    fn.setEnvironment('PRIVACY_POLICY_DIR', LAMBDA_PRIVACY_POLICY_DIR);
     // The same origins the preflight answers for; the function echoes the caller's when it is one of them.
     if (isDicomwebPath(route.path)) {
       fn.setEnvironment('DICOMWEB_CORS_ORIGINS', props.dicomwebCorsOrigins.join(','));

@@ -3,6 +3,7 @@ import { type AuditResources, auditBindings } from '#infra/audit/bindings';
 import { type BillingResources, billingBindings } from '#infra/billing/bindings';
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
+import { policyBindings } from '#infra/policy/bindings';
 import { type SupportResources, supportBindings } from '#infra/support/bindings';
 import { type Binding, bindingEnvSchema } from '#schemas/shared/env';
 import type { BindingDefinition } from './binding-definition';
@@ -29,6 +30,7 @@ const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResourc
   ...imagingBindings,
   ...mailBindings,
   ...supportBindings,
+  ...policyBindings,
 };
 
 /**

@@ -19,6 +19,8 @@ export const HANDLER_BUNDLE_OPTIONS = {
   sourcemap: true,
   sourcesContent: false,
   // Everything is bundled, the AWS SDK included: Lambda runs the pinned SDK the tests ran, not the runtime's.
-  external: [],
+  // Except sharp, a native module (libvips): the rendering functions get it from their layer
+  // (infra/imaging/image-rendering-runtime.ts), the local stack from node_modules.
+  external: ['sharp'],
   tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
 } satisfies BuildOptions;

@@ -52,6 +52,11 @@ export interface PacsFunctionProps {
   reservedConcurrency: number;
   timeout?: Duration;
   memorySize?: number;
+  /** arm64 unless a native dependency needs otherwise (image rendering: sharp's linux-x64 build). */
+  architecture?: lambda.Architecture;
+  layers?: lambda.ILayerVersion[];
+  /** Files (absolute paths) copied beside the bundle, such as a WebAssembly module the code loads. */
+  filesBesideBundle?: readonly string[];
 }
 
 const TABLE_READ_ACTIONS = [
@@ -108,7 +113,35 @@ const BUNDLING: nodejs.BundlingOptions = {
   externalModules: HANDLER_BUNDLE_OPTIONS.external,
   tsconfig: HANDLER_BUNDLE_OPTIONS.tsconfig,
   logLevel: nodejs.LogLevel.ERROR,
+  // The privacy policy documents travel with the code: each function reads the version in force from
+  // them at cold start (continued use, [PP-24]), and the policy routes serve them.
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      `mkdir -p "${outputDir}/policies" && cp -R "${inputDir}/policies/privacy" "${outputDir}/policies/"`,
+    ],
+  },
 };
+
+/** Where the bundle's copy of policies/privacy sits in Lambda. */
+export const LAMBDA_PRIVACY_POLICY_DIR = '/var/task/policies/privacy';
+
+/** The shared bundling, plus files copied into the bundle's directory once esbuild is done. */
+function withFilesBesideBundle(files: readonly string[]): nodejs.BundlingOptions {
+  return {
+    ...BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => [
+        // Keep the policy copy every bundle carries, then add this function's own files.
+        ...(BUNDLING.commandHooks?.afterBundling(inputDir, outputDir) ?? []),
+        ...files.map((file) => `cp ${JSON.stringify(file)} ${JSON.stringify(outputDir)}`),
+      ],
+    },
+  };
+}
 
 /**
  * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
@@ -142,8 +175,9 @@ export class PacsFunction extends Construct {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
+      ...(props.layers ? { layers: props.layers } : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
@@ -153,7 +187,7 @@ export class PacsFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { POWERTOOLS_SERVICE_NAME: props.serviceName },
-      bundling: BUNDLING,
+      bundling: props.filesBesideBundle?.length ? withFilesBesideBundle(props.filesBesideBundle) : BUNDLING,
     });
     this.env.POWERTOOLS_SERVICE_NAME = props.serviceName;
 

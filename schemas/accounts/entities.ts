@@ -50,6 +50,12 @@ export const MemberSchema = z
     createdBy: IdSchema,
     /** Set while the temporary password of an invitation is unused; sign-in after it is refused. */
     invitationExpiresAt: z.iso.datetime().optional(),
+    /** The privacy policy version this member's continued use accepted last [PP-24]. */
+    acceptedPolicyVersion: z.number().int().min(1).optional(),
+    /** The material policy update this member was notified of last [PP-23]. */
+    policyNoticeVersion: z.number().int().min(1).optional(),
+    /** The notice they acknowledged (GET /v1/me shows a notice until this reaches policyNoticeVersion). */
+    policyNoticeAcknowledgedVersion: z.number().int().min(1).optional(),
     /** When the transactional welcome mail went out; set once. */
     welcomedAt: z.iso.datetime().optional(),
     /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PolicyNoticeSchema } from '../policy/policy';
 import { ActionSchema, RoleSchema } from './roles';
 
 export const MeResponseSchema = z
@@ -13,6 +14,8 @@ export const MeResponseSchema = z
     }),
     organization: z.object({ orgId: z.string(), name: z.string() }),
     permissions: z.array(ActionSchema),
+    /** A material privacy policy update not yet acknowledged (POST /v1/me/policy-notice/acknowledge). */
+    policyNotice: PolicyNoticeSchema.nullable(),
   })
   .meta({ id: 'Me' });
 export type MeResponse = z.infer<typeof MeResponseSchema>;

@@ -261,6 +261,18 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'U',
   },
+  /** An administrator read their organization's recorded policy acceptances [PP-24]. */
+  'policy-acceptances-listed': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  /** A member acknowledged the notice of a material policy update [PP-23]. */
+  'policy-notice-acknowledged': {
+    eventId: code('PACScribe', 'policy-notice', 'Policy Notice Acknowledged'),
+    eventType: null,
+    action: 'U',
+  },
   'access-denied': {
     eventId: code('DCM', '110113', 'Security Alert'),
     eventType: code('DCM', '110132', 'Use of a restricted function'),

@@ -4,6 +4,7 @@ import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
 import { BILLING_BINDINGS } from '../billing/env';
 import { IMAGING_BINDINGS } from '../imaging/env';
 import { MAIL_BINDINGS } from '../mail/env';
+import { POLICY_BINDINGS, PolicyDocumentsEnvSchema } from '../policy/env';
 import { SUPPORT_BINDINGS } from '../support/env';
 
 /**
@@ -34,6 +35,8 @@ export const BaseEnvSchema = z.object({
   /** Set only by the local stack: where the Cognito stand-in issues tokens from (http://host:port). */
   COGNITO_LOCAL_ISSUER_BASE_URL: z.url().optional(),
   APP_VERSION: z.string().default('dev'),
+  /** The policy documents, for the version in force (continued use, [PP-24]) and the policy routes. */
+  ...PolicyDocumentsEnvSchema.shape,
 });
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
@@ -62,6 +65,7 @@ export const BINDINGS = {
   ...IMAGING_BINDINGS,
   ...MAIL_BINDINGS,
   ...SUPPORT_BINDINGS,
+  ...POLICY_BINDINGS,
 } as const;
 export type Binding = keyof typeof BINDINGS;
 

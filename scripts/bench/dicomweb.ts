@@ -13,7 +13,14 @@ import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
-import { peakMemoryMiB, type RunningServer, startOrthanc, startPacscribe } from './servers';
+import {
+  peakMemoryMiB,
+  type RunningServer,
+  resetPeakMemory,
+  residentMemoryMiB,
+  startOrthanc,
+  startPacscribe,
+} from './servers';
 
 interface Instance {
   study: string;
@@ -196,6 +203,75 @@ async function largeFileWorkloads(
   });
   record('WADO frame of a multi-frame file', 'p50 ms', false, percentile(frames.latencies, 50));
   record('WADO frame of a multi-frame file  ', 'requests/s', true, requests / frames.seconds);
+
+  // Every frame of one large file rendered, the server's peak memory measured over that phase alone.
+  const largest = files.reduce((a, b) => (b.bytes.length > a.bytes.length ? b : a));
+  const pids = c.server.pids();
+  // The whole run's peak so far, before it is reset for the rendering phase.
+  record('Peak server memory', 'MiB', false, peakMemoryMiB(pids));
+  resetPeakMemory(pids);
+  // The whole server (PACScribe: with its Java DynamoDB Local and the other stand-ins) before rendering,
+  // so the peak below reads as this resident size plus what rendering added.
+  record(
+    'Server memory before rendering the largest multi-frame file',
+    'MiB',
+    false,
+    residentMemoryMiB(pids),
+  );
+  const renders = await load(LARGE_FRAMES, 4, async (i) => {
+    const response = await c.send(
+      'GET',
+      `/studies/${largest.study}/series/${largest.series}/instances/${largest.sop}/frames/${i + 1}/rendered`,
+      { headers: { accept: 'image/png' } },
+    );
+    expectOk(response.status, 'rendered frame of a multi-frame file');
+  });
+  record(
+    `Rendered PNG, each frame of the largest multi-frame file`,
+    'p50 ms',
+    false,
+    percentile(renders.latencies, 50),
+  );
+  record(
+    'Peak server memory while rendering the largest multi-frame file',
+    'MiB',
+    false,
+    peakMemoryMiB(pids),
+  );
+}
+
+/**
+ * Rendered frames and thumbnails of the CT instances. Orthanc's DICOMweb plugin has no /thumbnail: its
+ * row is /rendered with the same 128×128 viewport PACScribe's thumbnails use.
+ */
+async function renderingWorkloads(
+  c: Client,
+  pick: (i: number) => Instance,
+  record: (label: string, unit: string, higherIsBetter: boolean, value: number) => void,
+  requests: number,
+) {
+  const instancePath = (item: Instance) =>
+    `/studies/${item.study}/series/${item.series}/instances/${item.sop}`;
+  const rendered: [string, (item: Instance) => string, string][] = [
+    ['Rendered frame (JPEG)', (item) => `${instancePath(item)}/frames/1/rendered`, 'image/jpeg'],
+    ['Rendered frame (PNG)', (item) => `${instancePath(item)}/frames/1/rendered`, 'image/png'],
+    [
+      'Thumbnail (JPEG, 128×128)',
+      (item) =>
+        c.server.name.startsWith('Orthanc')
+          ? `${instancePath(item)}/rendered?viewport=128,128`
+          : `${instancePath(item)}/thumbnail`,
+      'image/jpeg',
+    ],
+  ];
+  for (const [label, url, accept] of rendered) {
+    const run = await load(requests, 8, async (i) =>
+      expectOk((await c.send('GET', url(pick(i)), { headers: { accept } })).status, label),
+    );
+    record(label, 'p50 ms', false, percentile(run.latencies, 50));
+    record(`${label} `, 'p95 ms', false, percentile(run.latencies, 95));
+    record(`${label}  `, 'requests/s', true, requests / run.seconds);
+  }
 }
 
 async function workloads(
@@ -296,8 +372,8 @@ async function workloads(
     record(label, 'p50 ms', false, percentile(run.latencies, 50));
     record(`${label}  `, 'requests/s', true, requests / run.seconds);
   }
+  await renderingWorkloads(c, pick, record, requests);
   await largeFileWorkloads(c, largeFiles, record, requests);
-  record('Peak server memory', 'MiB', false, peakMemoryMiB(c.server.pids()));
 }
 
 /** Frames per large file: 512×512×16 bit, so each file is LARGE_FRAMES / 2 MiB. */
@@ -381,7 +457,8 @@ async function bundles(): Promise<string[]> {
         // Lambda's Node runtime provides the awslambda global that streaming handlers use as they load.
         `globalThis.awslambda={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};const t=performance.now();require(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`,
       ],
-      { encoding: 'utf8' },
+      // NODE_PATH stands in for the Lambda layer that provides sharp, the one module bundles leave external.
+      { encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } },
     );
     lines.push(
       `| ${route.id} | ${(statSync(file).size / 1024).toFixed(0)} | ${init.stdout.trim() || 'n/a'} |`,

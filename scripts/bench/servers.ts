@@ -173,6 +173,34 @@ export async function startPacscribe(): Promise<
   };
 }
 
+/**
+ * Resets the peak resident memory (VmHWM) of the given processes to their current size (Linux:
+ * clear_refs 5), so that a following peakMemoryMiB measures one phase only.
+ */
+export function resetPeakMemory(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      // the process has gone, or the kernel does not offer it: the peak then covers the whole run
+    }
+  }
+}
+
+/** Current resident memory (VmRSS) of the given processes, in MiB. */
+export function residentMemoryMiB(pids: number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      kib += Number(match?.[1] ?? 0);
+    } catch {
+      // the process has gone
+    }
+  }
+  return kib / 1024;
+}
+
 /** Peak resident memory (VmHWM) of the given processes, in MiB. */
 export function peakMemoryMiB(pids: number[]): number {
   let kib = 0;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { build, stop as stopEsbuild } from 'esbuild';
@@ -17,7 +16,9 @@ installLambdaStreamingShim();
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 type HandlerModules = Readonly<Record<string, { handler?: LambdaHandler }>>;
 
-const bundleDir = path.join(tmpdir(), `pacscribe-local-${process.pid}`);
+// Inside the project, so that modules the bundle leaves external (sharp, a native module Lambda gets from
+// its layer) resolve from the project's node_modules.
+const bundleDir = path.join(PROJECT_ROOT, '.pacscribe', `bundle-${process.pid}`);
 const requireBundle = createRequire(__filename);
 
 /** Every module under functions/<context>/handlers, named as routes and workflows name them. */
@@ -66,7 +67,10 @@ async function bundleAll(): Promise<HandlerModules> {
     mkdirSync(bundleDir, { recursive: true });
     const file = path.join(bundleDir, 'handlers.cjs');
     writeFileSync(file, code);
-    return (requireBundle(file) as { modules: HandlerModules }).modules;
+    const loaded = (requireBundle(file) as { modules: HandlerModules }).modules;
+    // Loaded: the file is no longer needed, and one is written per process.
+    rmSync(bundleDir, { recursive: true, force: true });
+    return loaded;
   } finally {
     // esbuild's service process holds ~250 MB and is not needed again.
     await stopEsbuild();

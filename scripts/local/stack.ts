@@ -11,6 +11,7 @@ import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive'
 import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
 import { systemClock } from '../../functions/shared/ports';
+import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import {
   bootstrapResources,
   LOCAL_AUDIT_ARCHIVE_BUCKET,
@@ -269,6 +270,10 @@ export async function startLocalStack(options: LocalStackOptions) {
       MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
       APP_BASE_URL: apiUrl,
       APP_VERSION: 'local',
+      // The repository's policy documents; the integration suite points at its own versions (fixtures).
+      PRIVACY_POLICY_DIR: path.resolve(
+        process.env.PACSCRIBE_PRIVACY_POLICY_DIR ?? path.join(PROJECT_ROOT, 'policies', 'privacy'),
+      ),
       // Browser viewers allowed to read DICOMweb responses; OHIF's development server by default.
       DICOMWEB_CORS_ORIGINS: process.env.DICOMWEB_CORS_ORIGINS ?? 'http://localhost:3000',
     };

@@ -1,5 +1,6 @@
-import { NestedStack, type Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { type BuildAppOptions, buildApp, type PacsApp } from '#infra/app';
 
 /**
@@ -47,28 +48,36 @@ export function propertyAt<T = unknown>(resource: Resource | undefined, path: st
   return value as T;
 }
 
-/**
- * The nested stacks under a stack (the API's per-context function stacks, infra/api/route-table-api.ts):
- * what the stack deploys with it.
- */
-export function nestedStacksOf(stack: Stack): NestedStack[] {
+/** The nested stacks a stack holds (the API's per-context function stacks), deepest last. */
+export function nestedStacksOf(stack: Stack): Stack[] {
   return stack.node
     .findAll()
     .filter(
-      (child): child is NestedStack => child instanceof NestedStack && child.nestedStackParent === stack,
+      (construct): construct is Stack => Stack.isStack(construct) && construct !== stack && construct.nested,
     );
 }
 
-/** Resources of one CloudFormation type, by logical id, in the stack and the nested stacks it deploys. */
+/**
+ * Resources of one CloudFormation type, by logical id: the stack's own and its nested stacks' (each
+ * nested stack is a template of its own; logical ids are unique across them here: each is named after
+ * its construct path, and routes have unique ids).
+ */
 export function resourcesOf(stack: Stack, type: string): Resources {
   return Object.assign(
     {},
-    templateOf(stack).findResources(type),
-    ...nestedStacksOf(stack).map((nested) => templateOf(nested).findResources(type)),
-  ) as Resources;
+    templateOf(stack).findResources(type) as Resources,
+    ...nestedStacksOf(stack).map((nested) => templateOf(nested).findResources(type) as Resources),
+  );
 }
 
-/** Every stack, nested ones included. */
+/** The logical id of a construct's resource in the template of the stack (nested or not) that holds it. */
+export function logicalIdOf(construct: IConstruct): string {
+  const stack = Stack.of(construct);
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return stack.resolve(stack.getLogicalId(element)) as string;
+}
+
+/** Every stack, nested ones included, as CloudFormation deploys them. */
 export function allStacks(): Stack[] {
   return Object.values(synthesizedApp().stacks).flatMap((stack) => [stack, ...nestedStacksOf(stack)]);
 }

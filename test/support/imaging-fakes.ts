@@ -37,12 +37,6 @@ export class MemoryImaging {
           .filter((i) => series === null || i.seriesInstanceUid === series)
           .map(({ layout: _layout, ...listed }) => ({ ...listed })),
       listMetadata: async () => [],
-      deleteStudy: async (orgId, study) => {
-        for (let at = this.instances.length - 1; at >= 0; at -= 1) {
-          const instance = this.instances[at] as StoredInstance;
-          if (instance.orgId === orgId && instance.studyInstanceUid === study) this.instances.splice(at, 1);
-        }
-      },
       getMetadata: async (orgId, study, series, sop) =>
         this.find(orgId, study, series, sop) ? (this.metadata.get(sop) ?? null) : null,
     },

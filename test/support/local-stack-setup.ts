@@ -24,7 +24,13 @@ export default async function setup(): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
       // The suites sign up many organizations from 127.0.0.1, so it is exempt from the sign-up rate
       // limit, by name; the limit itself (the WAF's) is tested from another loopback address.
-      env: { ...process.env, NODE_NO_WARNINGS: '1', PACSCRIBE_LOCAL_RATE_LIMIT_EXEMPT_IPS: '127.0.0.1' },
+      // The policy suite needs more than one version: its fixtures (1 = the repository's, 2 material, 3 not).
+      env: {
+        ...process.env,
+        NODE_NO_WARNINGS: '1',
+        PACSCRIBE_LOCAL_RATE_LIMIT_EXEMPT_IPS: '127.0.0.1',
+        PACSCRIBE_PRIVACY_POLICY_DIR: path.join(root, 'test', 'fixtures', 'policies', 'privacy'),
+      },
     },
   );
   // Everything the stack prints (its operational logs included) is kept for the PHI canary test.

@@ -1,11 +1,17 @@
+import type { Member } from '#schemas/accounts/entities';
 import type { MeResponse } from '#schemas/accounts/me';
+import type { PolicyNotice } from '#schemas/policy/policy';
 import type { CustomerPrincipal as Principal } from '../../shared/auth/principal';
 import { NotFoundError } from '../../shared/errors';
 import type { AccountsRepository } from './ports';
 
 /** The caller's own profile, organization and effective permissions. */
 export async function getMe(
-  deps: { accounts: AccountsRepository },
+  deps: {
+    accounts: AccountsRepository;
+    /** The privacy policy notice the member still owes an acknowledgement of (policy context). */
+    policyNotice?: (member: Member) => PolicyNotice | null;
+  },
   principal: Principal,
 ): Promise<MeResponse> {
   const [member, organization] = await Promise.all([
@@ -25,5 +31,6 @@ export async function getMe(
     },
     organization: { orgId: organization.orgId, name: organization.name },
     permissions: [...principal.permissions].sort(),
+    policyNotice: deps.policyNotice?.(member) ?? null,
   };
 }

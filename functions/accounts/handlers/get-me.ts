@@ -1,3 +1,5 @@
+import { pendingNotice } from '../../policy/core/policies';
+import { policyLibrary } from '../../policy/deps';
 import { httpHandler } from '../../shared/composition/http-handler';
 import { ok } from '../../shared/http/responses';
 import { getMe } from '../core/me';
@@ -6,5 +8,10 @@ import { accountsRoutes } from '../routes';
 
 export const handler = httpHandler(accountsRoutes.getMe, async ({ principal, audit }) => {
   audit.objects.push({ type: 'user', id: principal.userId });
-  return ok(await getMe({ accounts: accountsRepository() }, principal));
+  return ok(
+    await getMe(
+      { accounts: accountsRepository(), policyNotice: (member) => pendingNotice(policyLibrary(), member) },
+      principal,
+    ),
+  );
 });

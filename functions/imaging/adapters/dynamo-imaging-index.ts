@@ -221,40 +221,6 @@ export class DynamoImagingIndex implements ImagingIndex {
     ).map(toInstance);
   }
 
-  async deleteStudy(orgId: string, study: string): Promise<void> {
-    const keys: ItemKey[] = [];
-    const pages = paginateQuery(
-      { client: this.client, pageSize: 500 },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': studyPartition(orgId, study) },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) keys.push(parseItem(KeyItemSchema, 'key', item));
-    }
-    // The study item goes last, so a delete cut short still finds the study and can be repeated.
-    keys.sort((a, b) => Number(a.sk === STUDY_SORT_KEY) - Number(b.sk === STUDY_SORT_KEY));
-    for (let start = 0; start < keys.length; start += BATCH_WRITE_LIMIT) {
-      let requests = keys.slice(start, start + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('the index kept deletes unprocessed');
-        const { UnprocessedItems } = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
-          request.DeleteRequest?.Key
-            ? [{ DeleteRequest: { Key: parseItem(KeyItemSchema, 'key', request.DeleteRequest.Key) } }]
-            : [],
-        );
-        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
-    }
-  }
-
   private async queryPrefix(pk: string, prefix: string, fields?: readonly string[]) {
     const items: Record<string, unknown>[] = [];
     const pages = paginateQuery(

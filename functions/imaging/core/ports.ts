@@ -76,8 +76,6 @@ export interface ImagingIndex {
   listSeries(orgId: string, study: string): Promise<SeriesRecord[]>;
   /** The instances of one series, or of the whole study when series is null. */
   listInstances(orgId: string, study: string, series: string | null): Promise<StoredInstance[]>;
-  /** Removes every index entry of a study (study, series, instances); safe to repeat. */
-  deleteStudy(orgId: string, study: string): Promise<void>;
 }
 
 /** Port: object storage for Part-10 files, under server-generated keys. */

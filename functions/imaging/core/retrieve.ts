@@ -131,7 +131,7 @@ export function instanceParts(
 }
 
 /** The bytes a recorded range yields: a native value as stored, encapsulated items as their values. */
-async function openRange(
+export async function openRange(
   deps: RetrieveDeps,
   instance: StoredInstance,
   range: StoredRange,

@@ -1,11 +1,16 @@
 import { httpHandler } from '../../shared/composition/http-handler';
+import { pixelCodecs } from '../codec-deps';
+import { decodedFrameModule, decodedFrames } from '../core/decoded-frames';
 import { frameParts, framesToRetrieve, parseFrameList } from '../core/retrieve';
 import { retrieveDeps } from '../deps';
 import { acceptOf, multipartResponse, noteRetrieved } from '../http/wado-http';
 import { negotiatePixelData } from '../http/wado-negotiation';
 import { imagingRoutes } from '../routes';
 
-/** WADO-RS frames: byte ranges recorded at ingest, read from storage without decoding anything. */
+/**
+ * WADO-RS frames: byte ranges recorded at ingest, read from storage and sent as stored, or decoded to
+ * native little endian when the client asks for application/octet-stream in Explicit VR Little Endian.
+ */
 export const handler = httpHandler(
   imagingRoutes.retrieveFrames,
   async ({ principal, params, query, raw, audit }) => {
@@ -13,13 +18,16 @@ export const handler = httpHandler(
     const deps = retrieveDeps();
     const selection = await framesToRetrieve(deps, principal, params, numbers);
     noteRetrieved(audit, [selection.instance], 'instance');
+    const syntax = selection.instance.transferSyntaxUid;
+    const { decoder } = pixelCodecs();
     const representation = negotiatePixelData(acceptOf(raw, query), {
       encapsulated: selection.pixelData.encapsulated,
-      transferSyntaxUid: selection.instance.transferSyntaxUid,
+      transferSyntaxUid: syntax,
+      decodable: decoder.decodes(syntax),
     });
-    return multipartResponse(
-      representation.type,
-      frameParts(deps, selection, representation.partContentType),
-    );
+    const parts = frameParts(deps, selection, representation.partContentType);
+    if (!representation.decode) return multipartResponse(representation.type, parts);
+    const module = await decodedFrameModule(deps.index, selection);
+    return multipartResponse(representation.type, parts.map(decodedFrames(decoder, module, syntax)));
   },
 );

@@ -47,39 +47,48 @@ const multipartOf = (range: MediaRange, defaultType: string) =>
 const anySyntax = (syntax: string | undefined) => syntax === undefined || syntax === '*';
 
 /**
- * Instances (study, series or one instance): multipart/related; type="application/dicom" in the stored
- * transfer syntax, which `transfer-syntax=*` or the stored UID itself selects. No transcoding: anything
- * else the client insists on gets 406 rather than a silent substitute.
+ * Instances (study, series or one instance): multipart/related; type="application/dicom". No
+ * `transfer-syntax`, or `*`, means as stored. A named syntax is sent as is where stored in it and
+ * transcoded where `canProduce` allows (decompression to Explicit VR Little Endian, the PS3.18 default, and
+ * lossless recompression); the first acceptable range wins. Returns the syntax to send, or null for
+ * "as stored"; 406 only when no range can be produced for every instance.
  */
-export function negotiateInstances(accept: string | undefined, storedSyntaxes: ReadonlySet<string>): void {
-  const acceptable = mediaRanges(accept).some((range) => {
-    if (anyMultipart(range)) return true;
-    if (multipartOf(range, 'application/dicom') !== 'application/dicom') return false;
+export function negotiateInstances(
+  accept: string | undefined,
+  storedSyntaxes: ReadonlySet<string>,
+  canProduce: (from: string, to: string) => boolean = (from, to) => from === to,
+): string | null {
+  for (const range of mediaRanges(accept)) {
+    if (anyMultipart(range)) return null;
+    if (multipartOf(range, 'application/dicom') !== 'application/dicom') continue;
     const syntax = range.transferSyntax;
-    return anySyntax(syntax) || (storedSyntaxes.size === 1 && storedSyntaxes.has(syntax as string));
-  });
-  if (!acceptable) {
-    throw new NotAcceptableError(
-      `Offered: multipart/related; type="application/dicom"; transfer-syntax=${[...storedSyntaxes].join(' or ')} (or *).`,
-    );
+    if (anySyntax(syntax)) return null;
+    const target = syntax as string;
+    if ([...storedSyntaxes].every((stored) => canProduce(stored, target))) return target;
   }
+  throw new NotAcceptableError(
+    `Offered: multipart/related; type="application/dicom"; transfer-syntax=${[...storedSyntaxes].join(' or ')} (or *), or a syntax these can be transcoded to.`,
+  );
 }
 
 export interface PixelRepresentation {
   /** The multipart type parameter, and each part's Content-Type. */
   type: string;
   partContentType: string;
+  /** Compressed frames sent decoded, as native little endian pixels. */
+  decode?: boolean;
 }
 
 /**
- * Frames and pixel data as stored. Native: application/octet-stream, little endian, which
- * Explicit VR Little Endian names (the PS3.18 default). Encapsulated: the stored bitstreams, labelled
- * with their own media type (image/jpeg, image/jls, image/jp2, image/jphc, image/dicom-rle) or, when
- * asked for with `transfer-syntax=*` or the stored UID, as application/octet-stream.
+ * Frames and pixel data. Native: application/octet-stream, little endian, which Explicit VR Little
+ * Endian names (the PS3.18 default). Encapsulated: the stored bitstreams, labelled with their own media
+ * type (image/jpeg, image/jls, image/jp2, image/jphc, image/dicom-rle) or, when asked for with
+ * `transfer-syntax=*` or the stored UID, as application/octet-stream; or, when `decodable`, decoded to
+ * native little endian for application/octet-stream in Explicit VR Little Endian.
  */
 export function negotiatePixelData(
   accept: string | undefined,
-  pixels: { encapsulated: boolean; transferSyntaxUid: string },
+  pixels: { encapsulated: boolean; transferSyntaxUid: string; decodable?: boolean },
 ): PixelRepresentation {
   const stored = pixels.transferSyntaxUid;
   const native: PixelRepresentation = {
@@ -107,10 +116,13 @@ export function negotiatePixelData(
     }
     if (type === media && (anySyntax(syntax) || syntax === stored)) return asMedia;
     if (type === OCTET_STREAM && (syntax === '*' || syntax === stored)) return asOctets;
+    // Octets in Explicit VR Little Endian (named, or the PS3.18 default when none is): decoded frames.
+    const decodedSyntax = syntax === undefined || syntax === EXPLICIT_VR_LITTLE_ENDIAN;
+    if (type === OCTET_STREAM && decodedSyntax && pixels.decodable) return { ...native, decode: true };
   }
   throw new NotAcceptableError(
     pixels.encapsulated
-      ? `Offered: multipart/related; type="${media}" (or "${OCTET_STREAM}"; transfer-syntax=${stored}); no transcoding.`
+      ? `Offered: multipart/related; type="${media}" (or "${OCTET_STREAM}"; transfer-syntax=${stored}${pixels.decodable ? ` or ${EXPLICIT_VR_LITTLE_ENDIAN}` : ''}).`
       : `Offered: multipart/related; type="${OCTET_STREAM}"; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}.`,
   );
 }

@@ -1,20 +1,12 @@
 import type { SignupMail } from '../../accounts/core/ports';
 import type { Mailer, OutgoingMail } from '../../shared/mailer';
-import { escapeHtml } from './html';
+import { transactionalMail } from './html';
 
 /**
  * Sign-up mails go to an address nobody has proven yet, so they carry only PACScribe's own text: never
  * the names or organization the requester typed (that would let anyone send their words to anyone).
  */
-function transactional(to: string, subject: string, lines: string[]): OutgoingMail {
-  return {
-    to,
-    subject,
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
-    category: 'transactional',
-  };
-}
+const transactional = transactionalMail;
 
 export function composeVerificationCodeMail(email: string, code: string, expiresAt: Date): OutgoingMail {
   return transactional(email, 'Your PACScribe verification code', [

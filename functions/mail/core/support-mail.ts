@@ -1,18 +1,10 @@
-import type { Mailer, OutgoingMail } from '../../shared/mailer';
+import type { Mailer } from '../../shared/mailer';
 import type { GrantNotice, SupportNotifications } from '../../support/core/ports';
-import { escapeHtml } from './html';
+import { transactionalMail } from './html';
 
 const utc = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : 'when approved');
 
-function transactional(to: string, subject: string, lines: string[]): OutgoingMail {
-  return {
-    to,
-    subject,
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
-    category: 'transactional',
-  };
-}
+const transactional = transactionalMail;
 
 /**
  * Support mail is transactional [PP-02]. It names tickets by id and says where to read them: what was

@@ -42,6 +42,9 @@ export async function resolveCustomerPrincipal(
     orgId: member.orgId,
     role: member.role,
     permissions: new Set(member.permissions),
+    ...(member.acceptedPolicyVersion === undefined
+      ? {}
+      : { acceptedPolicyVersion: member.acceptedPolicyVersion }),
   };
 }
 

@@ -17,6 +17,8 @@ export interface CustomerPrincipal {
   orgId: string;
   role: Role;
   permissions: ReadonlySet<Action>;
+  /** The policy version the member's continued use accepted last, from the membership record [PP-24]. */
+  acceptedPolicyVersion?: number;
 }
 
 /** PACScribe's own staff, from the separate workforce pool; never tied to one customer organization. */

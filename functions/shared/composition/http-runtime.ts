@@ -4,6 +4,9 @@ import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-account
 import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../../audit/core/audit-trail';
 import { RequestAuditTrail } from '../../audit/core/request-audit-trail';
+import { DynamoPolicyStore } from '../../policy/adapters/dynamo-policy-store';
+import { FilePolicyLibrary } from '../../policy/adapters/file-policy-library';
+import { PolicyContinuedUse } from '../../policy/core/continued-use';
 import { DynamoSupportStore } from '../../support/adapters/dynamo-support-store';
 import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
 import { dynamoDocumentClient } from '../aws/clients';
@@ -49,6 +52,11 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
       systemClock,
     ),
     clock: systemClock,
+    continuedUse: new PolicyContinuedUse(
+      new FilePolicyLibrary(env.PRIVACY_POLICY_DIR),
+      new DynamoPolicyStore(documents, env.ACCOUNTS_TABLE_NAME),
+      systemClock,
+    ),
     ...(support.SUPPORT_TABLE_NAME
       ? {
           supportGrants: new DynamoSupportStore(documents, support.SUPPORT_TABLE_NAME, null),

@@ -10,6 +10,7 @@ import type { Principal, VerifiedToken } from '../auth/principal';
 import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
 import { resolveSupportPrincipal, type SupportGrantLookup } from '../auth/support-grants';
 import type { TokenVerifier } from '../auth/token-verifier';
+import type { ContinuedUse } from '../continued-use';
 import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError } from '../errors';
 import { logFailure, logRequest } from '../logger';
 import type { Clock } from '../ports';
@@ -51,6 +52,8 @@ export interface HttpRuntime {
   clock: Clock;
   /** Support access grants, for requests under `X-Support-Grant`; absent, every such request is refused. */
   supportGrants?: SupportGrantLookup;
+  /** Records continued use as acceptance of the policy in force [PP-24]; nothing is recorded when absent. */
+  continuedUse?: ContinuedUse;
   /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
   corsOrigins?: readonly string[];
 }
@@ -103,6 +106,8 @@ interface RequestState {
   body: unknown;
   query: unknown;
   audit: AuditNotes;
+  /** A continued-use acceptance being recorded while the handler runs; settled before the response. */
+  acceptance?: Promise<unknown>;
   /** A streamed body not yet sent: released if the request fails after the handler (audit write). */
   pendingBody?: Readable;
 }
@@ -135,6 +140,8 @@ function bearerToken(event: APIGatewayProxyEvent): string {
 function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>): HttpMiddleware {
   const record = async (request: HttpRequest) => {
     const state = stateOf(request.context);
+    // Started beside the handler, never before it; settled here so no write outlives the invocation.
+    await state.acceptance;
     const status = request.response?.statusCode ?? 500;
     const event =
       status === 401 ? 'authentication-failed' : status === 403 ? 'access-denied' : (route.audit ?? null);
@@ -306,8 +313,28 @@ function authenticateAndAuthorize(
       }
       state.accessToken = token;
       authorize(state.principal, route.access);
+      state.acceptance = recordContinuedUse(state.principal, deps, route);
     },
   };
+}
+
+/**
+ * Continued use as acceptance [PP-24]. The membership record, read above in any case, says which version
+ * the member accepted last; the version in force is known without a read. Only a member behind it costs
+ * a write, which is started here and not awaited: it runs beside the handler, and the audit step settles
+ * it before the response leaves. A failure is logged, not the request's: the next request tries again.
+ */
+function recordContinuedUse(
+  principal: Principal,
+  deps: HttpRuntime,
+  route: RouteDefinition,
+): Promise<unknown> | undefined {
+  if (principal.kind !== 'customer' || !deps.continuedUse) return undefined;
+  const version = deps.continuedUse.versionInForce(deps.clock.now());
+  if (version === null || (principal.acceptedPolicyVersion ?? 0) >= version) return undefined;
+  return deps.continuedUse
+    .record(principal, version)
+    .catch((error: unknown) => logFailure('policy acceptance not recorded', error, { route: route.id }));
 }
 
 /**

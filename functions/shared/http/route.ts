@@ -114,6 +114,16 @@ export interface RouteSpec<
    * for responses beyond the 6 MB buffered limit. Absent: buffered.
    */
   response?: 'stream';
+  /**
+   * The function decodes and renders images: infra gives it the rendering runtime (the sharp layer, the
+   * codecs' WebAssembly, more memory); see infra/imaging/image-rendering-runtime.ts.
+   */
+  imageRendering?: boolean;
+  /**
+   * The function decodes or transcodes pixel data on retrieval: infra ships the codecs' WebAssembly
+   * beside its bundle and gives it more memory (no native module, so it stays on arm64).
+   */
+  pixelCodecs?: boolean;
   responses: Responses;
 }
 

@@ -11,6 +11,19 @@ import {
 import { BaseEnvSchema } from '#schemas/shared/env';
 import { propertyAt, resourcesOf, synthesizedApp, templateOf } from '../app-fixture';
 
+const WADO_RETRIEVALS = [
+  'retrieveBulkData',
+  'retrieveFrames',
+  'retrieveInstance',
+  'retrieveSeries',
+  'retrieveStudy',
+];
+/** Rendered and thumbnail resources read frames from the bucket too, and stream (a study: up to 100 images). */
+const RENDERED_RETRIEVALS = ['Study', 'Series', 'Instance', 'Frames'].flatMap((level) => [
+  `retrieveRendered${level}`,
+  `retrieve${level}Thumbnail`,
+]);
+
 type Props = Record<string, unknown>;
 const api = () => synthesizedApp().stacks.api;
 const allMethods = () =>
@@ -138,15 +151,19 @@ describe('API stack', () => {
       expect(operations.sort()).toEqual(routes.map((route) => route.id).sort());
     });
 
-    it('one Lambda per route on nodejs24.x / arm64 with X-Ray and reserved concurrency', () => {
+    it('one Lambda per route on nodejs24.x / arm64 (x86_64 for sharp) with X-Ray and reserved concurrency', () => {
       const functions = Object.values(resourcesOf(api(), 'AWS::Lambda::Function')).map(
         (fn) => fn.Properties as Props,
       );
       expect(functions).toHaveLength(routes.length);
+      const rendering = routes.filter((route) => (route as RouteDefinition).imageRendering).length;
+      expect(functions.filter((fn) => JSON.stringify(fn.Architectures) === '["x86_64"]')).toHaveLength(
+        rendering,
+      );
       for (const fn of functions) {
         expect(fn).toMatchObject({
           Runtime: 'nodejs24.x',
-          Architectures: ['arm64'],
+          Architectures: [expect.stringMatching(/^(arm64|x86_64)$/)],
           TracingConfig: { Mode: 'Active' },
           ReservedConcurrentExecutions: synthesizedApp().config.lambdaReservedConcurrency,
           LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
@@ -271,10 +288,17 @@ describe('API stack', () => {
         (route.bindings as readonly string[]).includes('accounts-table:write'),
       );
       const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy'));
+      // Statements that write the accounts table but never a membership: the audit append, and continued
+      // use recorded as acceptance (acceptance items, and the member's acceptedPolicyVersion alone) [PP-24].
+      const NOT_MEMBERSHIP_WRITES = new Set([
+        'AppendAuditRecords',
+        'RecordPolicyAcceptance',
+        'NoteAcceptedPolicyVersion',
+      ]);
       const accountWrites = policies.filter((policy) =>
         propertyAt<Props[]>(policy, 'PolicyDocument.Statement').some(
           (statement) =>
-            statement.Sid !== 'AppendAuditRecords' &&
+            !NOT_MEMBERSHIP_WRITES.has(String(statement.Sid)) &&
             JSON.stringify(statement.Action).includes('dynamodb:PutItem') &&
             JSON.stringify(statement.Resource).includes('AccountsTable'),
         ),
@@ -451,11 +475,9 @@ describe('API stack', () => {
       }
     });
 
-    it('[PP-18] only the WADO-RS retrievals may read the imaging bucket: GetObject alone, and decrypt', () => {
+    it('[PP-18] only the WADO-RS retrievals (rendered included) may read the imaging bucket: GetObject alone, and decrypt', () => {
       const readers = boundTo('imaging-store:read').map((route) => route.id);
-      expect([...readers].sort()).toEqual(
-        ['retrieveBulkData', 'retrieveFrames', 'retrieveInstance', 'retrieveSeries', 'retrieveStudy'].sort(),
-      );
+      expect([...readers].sort()).toEqual([...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS].sort());
       for (const routeId of readers) {
         const bucket = imagingStatements(routeId, 'ImagingBucket');
         expect({ routeId, actions: bucket.flatMap((statement) => actions(statement)) }).toEqual({
@@ -473,7 +495,7 @@ describe('API stack', () => {
       const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
       const streaming = routes.filter((route) => (route as RouteDefinition).response === 'stream');
       expect(streaming.map((route) => route.id).sort()).toEqual(
-        ['retrieveBulkData', 'retrieveFrames', 'retrieveInstance', 'retrieveSeries', 'retrieveStudy'].sort(),
+        [...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS].sort(),
       );
       for (const route of routes) {
         const integration = byOperation.get(route.id)?.Integration as Props;
@@ -758,11 +780,19 @@ describe('API stack', () => {
       const body = propertyAt<Props>(acl, 'CustomResponseBodies')['rate-limited'];
       expect(body).toEqual({ ContentType: 'APPLICATION_JSON', Content: RATE_LIMITED_BODY });
       expect(JSON.parse(RATE_LIMITED_BODY).error.code).toBe('rate_limited');
-      // Every public route but health and the OpenAPI document is a sign-up route, inside the scope.
+      // Every public route but the read-only ones (health, the OpenAPI document, the privacy policy: the
+      // same text for everyone, no write, nothing sent) is a sign-up route, inside the scope.
       const uncovered = publicRoutes.filter((route) => !isSignupRateLimited(route)).map((route) => route.id);
       // The Stripe webhook is left out on purpose: Stripe delivers from a shared pool of addresses, so a
       // per-IP limit would drop genuine events; its signature check is the control.
-      expect(uncovered.sort()).toEqual(['getOpenApi', 'health', 'receiveStripeWebhook']);
+      expect(uncovered.sort()).toEqual([
+        'getCurrentPolicy',
+        'getOpenApi',
+        'getPolicyVersion',
+        'health',
+        'listPolicyVersions',
+        'receiveStripeWebhook',
+      ]);
     });
   });
 });

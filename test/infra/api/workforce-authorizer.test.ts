@@ -1,4 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
 import { RouteTableApi } from '#infra/api/route-table-api';
@@ -113,11 +115,20 @@ describe('API authorizers by route access kind', () => {
   });
 
   it('[PP-18] workforce functions get no write on the accounts table (no invitation acceptance)', () => {
-    const policies = ofType(mixed.stack, 'AWS::IAM::Policy').map(([, policy]) => JSON.stringify(policy));
-    const roleId = (routeId: string) =>
-      mixed.stack.resolve(
-        mixed.stack.getLogicalId(mixed.routeApi.functions[routeId]?.role.node.defaultChild as never),
-      );
+    // The functions and their policies sit in the API's nested function stacks.
+    const policies = [...mixed.routeApi.functionStacks.values()].flatMap((nested) =>
+      Object.values(
+        (JSON.parse(readFileSync(path.join(assembly.directory, nested.templateFile), 'utf8')) as Template)
+          .Resources,
+      )
+        .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+        .map((policy) => JSON.stringify(policy)),
+    );
+    expect(policies.length).toBeGreaterThan(0);
+    const roleId = (routeId: string) => {
+      const role = mixed.routeApi.functions[routeId]?.role.node.defaultChild as CfnElement;
+      return Stack.of(role).resolve(Stack.of(role).getLogicalId(role));
+    };
     const acceptsInvitations = (routeId: string) =>
       policies.some((policy) => policy.includes(roleId(routeId)) && policy.includes('"AcceptInvitation"'));
     expect(acceptsInvitations('mine')).toBe(true);

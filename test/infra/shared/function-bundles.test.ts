@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Script } from 'node:vm';
 import { routes } from '#functions/shared/routes';
 import { buildApp } from '#infra/app';
-import { nestedStacksOf } from '../app-fixture';
+import { LAMBDA_PRIVACY_POLICY_DIR } from '#infra/shared/pacs-function';
+import { PROJECT_ROOT } from '#infra/shared/project-root';
 
 /**
  * The other infra tests skip esbuild for speed; this one bundles every function once, as `cdk deploy`
@@ -13,17 +14,21 @@ describe('function bundles', () => {
   const { app, stacks } = buildApp({ 'aws:cdk:enable-asset-metadata': true }, { nag: false });
   const assembly = app.synth();
   type Resources = Record<string, { Type: string; Metadata?: Record<string, string> }>;
-  // Nested stacks (the API's per-context function stacks) are template files of their own.
-  const templates = [stacks.api, stacks.workflows, stacks.audit].flatMap((stack) => [
-    assembly.getStackArtifact(stack.artifactId).template.Resources as Resources,
-    ...nestedStacksOf(stack).map(
-      (nested) =>
-        JSON.parse(readFileSync(path.join(assembly.directory, nested.templateFile), 'utf8'))
-          .Resources as Resources,
+  // The API's functions live in its per-context nested stacks, each a template file of the assembly.
+  const nestedTemplates = [...stacks.api.routeApi.functionStacks.values()].map(
+    (nested) =>
+      JSON.parse(readFileSync(path.join(assembly.directory, nested.templateFile), 'utf8')) as {
+        Resources: Resources;
+      },
+  );
+  const templates = [
+    ...[stacks.api, stacks.workflows, stacks.audit].map(
+      (stack) => assembly.getStackArtifact(stack.artifactId).template as { Resources: Resources },
     ),
-  ]);
-  const bundles = templates.flatMap((resources) =>
-    Object.entries(resources)
+    ...nestedTemplates,
+  ];
+  const bundles = templates.flatMap((template) =>
+    Object.entries(template.Resources)
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
       .map(([logicalId, resource]) => ({
         logicalId,
@@ -31,8 +36,46 @@ describe('function bundles', () => {
       })),
   );
 
+  it('ships the codecs WebAssembly beside each bundle that decodes', () => {
+    for (const route of routes.filter((candidate) => candidate.pixelCodecs || candidate.imageRendering)) {
+      const fn = stacks.api.routeApi.functions[route.id]?.function;
+      const logicalId = stacks.api.resolve(stacks.api.getLogicalId(fn?.node.defaultChild as never));
+      const bundle = bundles.find((candidate) => candidate.logicalId === logicalId);
+      expect(existsSync(path.join(bundle?.dir ?? '', 'dcmjs-native-codecs.wasm'))).toBe(true);
+    }
+  });
+
+  it('ships the codecs WebAssembly beside each rendering bundle, and sharp in their layer', () => {
+    type Resource = { Type: string; Properties?: { Layers?: unknown }; Metadata?: Record<string, string> };
+    const api = assembly.getStackArtifact(stacks.api.artifactId).template.Resources as Record<
+      string,
+      Resource
+    >;
+    const functions = nestedTemplates.flatMap((template) =>
+      Object.values(template.Resources as Record<string, Resource>),
+    );
+    const rendering = functions.filter((resource) => resource.Properties?.Layers);
+    expect(rendering).toHaveLength(routes.filter((route) => route.imageRendering).length);
+    for (const resource of rendering) {
+      const dir = path.join(assembly.directory, resource.Metadata?.['aws:asset:path'] ?? '');
+      expect(existsSync(path.join(dir, 'dcmjs-native-codecs.wasm'))).toBe(true);
+      // sharp stays out of the bundle: a native module, loaded from /opt/nodejs/node_modules.
+      expect(readFileSync(path.join(dir, 'index.js'), 'utf8')).toMatch(/require\("sharp"\)/);
+    }
+    const layer = Object.values(api).find((resource) => resource.Type === 'AWS::Lambda::LayerVersion');
+    const modules = path.join(
+      assembly.directory,
+      layer?.Metadata?.['aws:asset:path'] ?? '',
+      'nodejs',
+      'node_modules',
+    );
+    expect(existsSync(path.join(modules, 'sharp', 'package.json'))).toBe(true);
+    expect(existsSync(path.join(modules, '@img', 'sharp-linux-x64', 'package.json'))).toBe(true);
+    expect(existsSync(path.join(modules, '@img', 'sharp-libvips-linux-x64', 'package.json'))).toBe(true);
+  });
+
   it('bundles one function per route plus the two workflow tasks, the audit archiver, the support mail intake and the purge', () => {
-    expect(bundles).toHaveLength(routes.length + 4);
+    expect(bundles).toHaveLength(routes.length + 5);
   });
 
   it.each(bundles)('$logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {
@@ -43,5 +86,13 @@ describe('function bundles', () => {
     // SDK's optional native SigV4a signer, required lazily inside a try and never used here.
     const runtimeSdk = [...code.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((match) => match[1]);
     expect(runtimeSdk.filter((name) => name !== '@aws-sdk/signature-v4-crt')).toEqual([]);
+  });
+
+  it.each(bundles)('$logicalId carries every privacy policy version beside its code', ({ dir }) => {
+    const repository = readdirSync(path.join(PROJECT_ROOT, 'policies', 'privacy')).sort();
+    expect(repository).toContain('1.md');
+    expect(readdirSync(path.join(dir, 'policies', 'privacy')).sort()).toEqual(repository);
+    // What the route functions read at cold start (PRIVACY_POLICY_DIR) is where the copy sits.
+    expect(LAMBDA_PRIVACY_POLICY_DIR).toBe('/var/task/policies/privacy');
   });
 });

@@ -45,6 +45,9 @@ describe('[PP-08] support can only look, in IAM as well as in code', () => {
         (statement) =>
           statement.Sid !== 'AppendAuditRecords' &&
           statement.Sid !== 'AcceptInvitation' &&
+          // A member's own continued use as policy acceptance (acceptance items, one member attribute).
+          statement.Sid !== 'RecordPolicyAcceptance' &&
+          statement.Sid !== 'NoteAcceptedPolicyVersion' &&
           // The audit and accounts table keys: encrypting the appended audit record needs them.
           !(
             actionsOf(statement).every((action) => action.startsWith('kms:')) &&

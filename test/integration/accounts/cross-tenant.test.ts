@@ -14,9 +14,13 @@ import { storedStudyAndSession } from '../../support/stow';
  * Nothing may succeed, each answer must be indistinguishable from the answer for a well-formed id that
  * does not exist, and B's data must be unchanged afterwards.
  */
-// Staff routes belong to no tenant (customer tokens never pass them: the authorization matrix shows it).
+// Staff routes belong to no tenant (customer tokens never pass them: the authorization matrix shows it),
+// and neither do public ones (a privacy policy version is the same text for everyone).
 const idRoutes = routes.filter(
-  (route) => Object.keys(route.pathParameters).length > 0 && route.access.kind !== 'workforce',
+  (route) =>
+    Object.keys(route.pathParameters).length > 0 &&
+    route.access.kind !== 'workforce' &&
+    route.access.kind !== 'public',
 );
 
 const BODIES: Record<string, string> = {

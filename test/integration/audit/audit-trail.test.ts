@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { DynamoAuditChainStore } from '../../../functions/audit/adapters/dynamo-audit-log';
 import type { ChainedAuditRecord } from '../../../functions/audit/core/archive';
@@ -11,7 +10,7 @@ import { verifyChain } from '../../../functions/audit/core/hash-chain';
 import { AUDIT_CHAINS_PER_ORG } from '../../../schemas/audit/audit-event';
 import { runAuditVerify } from '../../support/audit-cli';
 import { type ApiResponse, callApi, localConfig, postJson, signIn } from '../../support/local-client';
-import { localTables } from '../../support/local-tables';
+import { localDocuments, localTables } from '../../support/local-tables';
 import { freshOrganization, signUpVerified, type TestOrganization } from '../../support/organizations';
 import { newStaffIdentity, writeStaffRecord } from '../../support/staff';
 
@@ -21,14 +20,9 @@ let org: TestOrganization;
 /** Every query adds its own record, so comparisons look at events up to a fixed instant. */
 let until = '';
 beforeAll(async () => {
-  const config = localConfig();
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: config.endpoints.dynamodb,
-      region: config.region,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    }),
-  );
+  const _config = localConfig();
+  documents = localDocuments();
+
   org = await freshOrganization('audit');
 });
 afterAll(() => {

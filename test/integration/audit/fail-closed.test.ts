@@ -147,6 +147,8 @@ beforeAll(async () => {
         ([name]) => name.startsWith('SUPPORT_') || name.startsWith('BILLING_'),
       ),
     ),
+    // Where the local stack serves the policy documents from (the fixtures, in the integration stack).
+    PRIVACY_POLICY_DIR: String(config.handlerEnv.PRIVACY_POLICY_DIR),
   });
 });
 

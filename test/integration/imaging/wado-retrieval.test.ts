@@ -148,11 +148,11 @@ describe('WADO-RS retrieval over HTTPS', () => {
     expect(parts.map((part) => sha(part.body)).sort()).toEqual(studyFiles.map(sha).sort());
   });
 
-  it('retrieves one series, and answers 406 for a transfer syntax it would have to transcode to', async () => {
+  it('retrieves one series, and answers 406 for a transfer syntax it cannot produce (lossy to lossless)', async () => {
     const token = org.users.radiologist.accessToken;
     const series = await retrieve(`/dicomweb/studies/${study}/series/${ctSeries}`, token);
     const transcode = await retrieve(`/dicomweb/studies/${study}/series/${jpegSeries}`, token, {
-      accept: 'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.1',
+      accept: 'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.80',
     });
 
     expect(

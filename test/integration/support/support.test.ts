@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
 import { testUid } from '../../support/dicom-files';
@@ -16,7 +15,7 @@ import {
   sentMail,
   signIn,
 } from '../../support/local-client';
-import { localTables } from '../../support/local-tables';
+import { localDocuments, localTables } from '../../support/local-tables';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
 import { newStaffIdentity, writeStaffRecord } from '../../support/staff';
 import { storedStudyAndSession } from '../../support/stow';
@@ -40,14 +39,9 @@ async function seededStaff(role: 'support-engineer' | 'compliance-reviewer') {
 }
 
 beforeAll(async () => {
-  const config = localConfig();
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: config.endpoints.dynamodb,
-      region: config.region,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    }),
-  );
+  const _config = localConfig();
+  documents = localDocuments();
+
   [org, other] = await Promise.all([freshOrganization('support'), freshOrganization('support-other')]);
   engineer = await seededStaff('support-engineer');
   stored = await storedStudyAndSession(org.users.technologist.accessToken, { patientId: 'SUPPORT-1' });
@@ -255,18 +249,6 @@ describe('[PP-08] support access grants', () => {
     expect(closed.status).toBe(409);
   });
 
-  it('mails the organization’s administrators when a grant starts', async () => {
-    const grantId = await activeGrant(await openTicket(org.users.radiologist.accessToken));
-    const mail = (await sentMail()).find(
-      (candidate) =>
-        candidate.destination.to.includes(org.users.administrator.email.toLowerCase()) &&
-        candidate.subject.startsWith('PACScribe support access to') &&
-        candidate.body.text?.includes('Diagnose the blank series'),
-    );
-    expect(grantId).toBeTruthy();
-    expect(mail).toBeDefined();
-  });
-
   it('allows no mutating, exporting or original-data route under an active grant, and records each refusal', async () => {
     const grantId = await activeGrant(await openTicket(org.users.radiologist.accessToken));
     const refusedRoutes = (routes as readonly RouteDefinition[]).filter(
@@ -404,6 +386,21 @@ describe('[PP-08] support access grants', () => {
   });
 });
 
+// Telling administrators is transparency beyond the policy's clauses: no clause id.
+describe('support access notices', () => {
+  it('mails the organization’s administrators when a grant starts', async () => {
+    const grantId = await activeGrant(await openTicket(org.users.radiologist.accessToken));
+    const mail = (await sentMail()).find(
+      (candidate) =>
+        candidate.destination.to.includes(org.users.administrator.email.toLowerCase()) &&
+        candidate.subject.startsWith('PACScribe support access to') &&
+        candidate.body.text?.includes('Diagnose the blank series'),
+    );
+    expect(grantId).toBeTruthy();
+    expect(mail).toBeDefined();
+  });
+});
+
 describe('[PP-09] support access is logged and visible', () => {
   it('records every support read with date, time, staff id, reason, ticket and grant, and shows it to administrators', async () => {
     const ticketId = await openTicket(org.users.radiologist.accessToken);
@@ -422,6 +419,12 @@ describe('[PP-09] support access is logged and visible', () => {
       ['GET', `${base}/metadata`],
       ['GET', `${base}/series/${stored.series}/metadata`],
       ['GET', `${base}/series/${stored.series}/instances/${stored.instance}/metadata`],
+      ...['rendered', 'thumbnail'].flatMap((resource) => [
+        ['GET', `${base}/${resource}`] as const,
+        ['GET', `${base}/series/${stored.series}/${resource}`] as const,
+        ['GET', `${base}/series/${stored.series}/instances/${stored.instance}/${resource}`] as const,
+        ['GET', `${base}/series/${stored.series}/instances/${stored.instance}/frames/1/${resource}`] as const,
+      ]),
     ] as const;
     const supportReadable = (routes as readonly RouteDefinition[]).filter(
       (route) =>

@@ -30,6 +30,10 @@ function checkApiGatewayFixture(file: string, event: APIGatewayProxyEvent) {
   expect(route).toBeDefined();
   expect(event.httpMethod).toBe(route?.method);
   expect(event.resource).toBe(route?.path);
+  const query = route?.request?.query;
+  if (query && event.queryStringParameters) {
+    expect(query.safeParse(event.queryStringParameters).success).toBe(kind === 'valid');
+  }
   const schema = route?.request?.body;
   if (!schema) return;
   const parsed = schema.safeParse(JSON.parse(event.body ?? 'null'));

@@ -588,22 +588,6 @@ describe('DynamoImagingIndex reads', () => {
       },
     });
   });
-
-  it('deletes every item of the study, the study item last', async () => {
-    dynamo.on(QueryCommand).resolves({
-      Items: [studyKey('org-a', STUDY), seriesKey('org-a', STUDY, SERIES), sopKey('org-a', STUDY, '9.1')],
-    });
-    dynamo.on(BatchWriteCommand).resolves({});
-
-    await index.deleteStudy('org-a', STUDY);
-
-    const requests = dynamo.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.imaging ?? [];
-    expect(requests.map((request) => request.DeleteRequest?.Key?.sk)).toEqual([
-      'SERIES#1.2.840.1.2',
-      'SOP#9.1',
-      'STUDY',
-    ]);
-  });
 });
 
 describe('DynamoImagingIndex refuses malformed items', () => {

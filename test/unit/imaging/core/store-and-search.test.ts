@@ -66,7 +66,6 @@ class MemoryIndex implements ImagingIndex {
   async getMetadata() {
     return null;
   }
-  async deleteStudy() {}
 }
 
 const principal: CustomerPrincipal = {

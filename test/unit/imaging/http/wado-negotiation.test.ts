@@ -55,6 +55,32 @@ describe('WADO-RS content negotiation', () => {
     ).not.toThrow();
   });
 
+  it('names the syntax to transcode to when every stored syntax can be produced in it, else 406', () => {
+    const mixed = new Set([EXPLICIT, HTJ2K]);
+    const decompressOnly = (from: string, to: string) => from === to || to === EXPLICIT;
+    const ask = (syntax: string) => `multipart/related; type="application/dicom"; transfer-syntax=${syntax}`;
+
+    expect(negotiateInstances(ask(EXPLICIT), mixed, decompressOnly)).toBe(EXPLICIT);
+    expect(negotiateInstances(`${ask(HTJ2K)}, ${ask(EXPLICIT)};q=0.5`, mixed, decompressOnly)).toBe(EXPLICIT);
+    expect(negotiateInstances(ask('*'), mixed, decompressOnly)).toBeNull();
+    expect(negotiateInstances(undefined, mixed, decompressOnly)).toBeNull();
+    expect(() => negotiateInstances(ask(HTJ2K), mixed, decompressOnly)).toThrow(NotAcceptableError);
+  });
+
+  it('offers compressed frames decoded, as octets in Explicit VR Little Endian, when they can be decoded', () => {
+    const jpeg = { encapsulated: true, transferSyntaxUid: JPEG };
+    const octets = (syntax?: string) =>
+      `multipart/related; type="application/octet-stream"${syntax ? `; transfer-syntax=${syntax}` : ''}`;
+
+    expect(negotiatePixelData(octets(EXPLICIT), { ...jpeg, decodable: true }).decode).toBe(true);
+    expect(negotiatePixelData(octets(), { ...jpeg, decodable: true }).decode).toBe(true);
+    expect(negotiatePixelData(octets('*'), { ...jpeg, decodable: true }).decode).toBeUndefined();
+    expect(negotiatePixelData(undefined, { ...jpeg, decodable: true }).decode).toBeUndefined();
+    expect(() => negotiatePixelData(octets(EXPLICIT), { ...jpeg, decodable: false })).toThrow(
+      NotAcceptableError,
+    );
+  });
+
   it('labels native frames as little endian octets', () => {
     const native = { encapsulated: false, transferSyntaxUid: '1.2.840.10008.1.2' };
 

@@ -1,0 +1,7 @@
+import { httpHandler } from '../../shared/composition/http-handler';
+import { renderedResponse } from '../http/rendered-http';
+import { imagingRoutes } from '../routes';
+
+export const handler = httpHandler(imagingRoutes.retrieveFramesThumbnail, (input) =>
+  renderedResponse(input, 'thumbnail'),
+);

@@ -1,0 +1,175 @@
+import {
+  type DecodedFrame,
+  displayPixels,
+  resolveLut,
+} from '../../../../functions/imaging/core/rendering/display-pixels';
+import type { PixelModule } from '../../../../functions/imaging/core/rendering/pixel-module';
+import { renderOptions, thumbnailOptions } from '../../../../functions/imaging/core/rendering/render-options';
+import { InvalidInputError } from '../../../../functions/shared/errors';
+
+/** A 2×2 greyscale module; each case overrides what it exercises. */
+const grey = (overrides: Partial<PixelModule> = {}): PixelModule => ({
+  rows: 2,
+  columns: 2,
+  samplesPerPixel: 1,
+  bitsAllocated: 16,
+  bitsStored: 16,
+  highBit: 15,
+  signed: false,
+  photometricInterpretation: 'MONOCHROME2',
+  planarConfiguration: 0,
+  frames: 1,
+  rescaleSlope: 1,
+  rescaleIntercept: 0,
+  windows: [],
+  voiLutFunction: 'linear',
+  palette: null,
+  ...overrides,
+});
+
+const frame = (bytes: number[], overrides: Partial<DecodedFrame> = {}): DecodedFrame => ({
+  bytes: new Uint8Array(bytes),
+  littleEndian: true,
+  photometricInterpretation: 'MONOCHROME2',
+  planarConfiguration: 0,
+  ...overrides,
+});
+
+const words = (values: number[], littleEndian = true) => {
+  const view = new DataView(new ArrayBuffer(values.length * 2));
+  values.forEach((value, index) => {
+    view.setUint16(index * 2, value & 0xffff, littleEndian);
+  });
+  return [...new Uint8Array(view.buffer)];
+};
+
+describe('display pixels', () => {
+  it('reads big endian samples as their little endian twins', () => {
+    const values = [0, 1000, 2000, 4095];
+    const window = { center: 2048, width: 4096, function: 'linear' as const };
+    const le = displayPixels(grey(), frame(words(values)), window, null);
+    const be = displayPixels(grey(), frame(words(values, false), { littleEndian: false }), window, null);
+    expect([...be.data]).toEqual([...le.data]);
+    expect([...le.data]).toEqual([0, 62, 124, 255]);
+  });
+
+  it('sign-extends 12 stored bits and applies the rescale before the window', () => {
+    // 0xFFF is -1 in 12 bits; rescale 2x + 10 maps -1 → 8, 0 → 10, 1 → 12, 2047 → 4104.
+    const module = grey({ bitsStored: 12, highBit: 11, signed: true, rescaleSlope: 2, rescaleIntercept: 10 });
+    const out = displayPixels(
+      module,
+      frame(words([0xfff, 0, 1, 2047])),
+      { center: 10, width: 4, function: 'linear-exact' },
+      null,
+    );
+    expect([...out.data]).toEqual([0, 127, 255, 255]);
+  });
+
+  it('falls back to the first window of the file, then to the range of the values', () => {
+    const values = frame(words([100, 200, 300, 400]));
+    const own = displayPixels(grey({ windows: [{ center: 250, width: 100 }] }), values, null, null);
+    expect([...own.data]).toEqual([0, 0, 255, 255]);
+    const range = displayPixels(grey(), values, null, null);
+    expect([...range.data]).toEqual([0, 85, 170, 255]);
+  });
+
+  it('inverts MONOCHROME1 and maps sigmoid windows around their centre', () => {
+    const values = frame(words([0, 100, 200, 300]));
+    const window = { center: 150, width: 300, function: 'linear-exact' as const };
+    const normal = displayPixels(grey(), values, window, null);
+    const inverted = displayPixels(grey({ photometricInterpretation: 'MONOCHROME1' }), values, window, null);
+    expect([...inverted.data]).toEqual([...normal.data].reverse());
+    expect([...normal.data]).toEqual([0, 85, 170, 255]);
+    const sigmoid = displayPixels(grey(), values, { center: 150, width: 300, function: 'sigmoid' }, null);
+    expect(sigmoid.data[1]).toBeLessThan(128);
+    expect(sigmoid.data[2]).toBeGreaterThan(127);
+  });
+
+  it('interleaves planar RGB and converts YBR_FULL', () => {
+    const rgb = {
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      highBit: 7,
+      photometricInterpretation: 'RGB',
+    };
+    const planar = displayPixels(
+      grey(rgb),
+      frame([1, 2, 3, 4, 11, 12, 13, 14, 21, 22, 23, 24], {
+        planarConfiguration: 1,
+        photometricInterpretation: 'RGB',
+      }),
+      null,
+      null,
+    );
+    expect([...planar.data.subarray(0, 6)]).toEqual([1, 11, 21, 2, 12, 22]);
+    const ybr = displayPixels(
+      grey({ ...rgb, photometricInterpretation: 'YBR_FULL' }),
+      frame([128, 128, 128, 255, 128, 128, 0, 128, 128, 76, 85, 255], {
+        photometricInterpretation: 'YBR_FULL',
+      }),
+      null,
+      null,
+    );
+    expect([...ybr.data]).toEqual([128, 128, 128, 255, 255, 255, 0, 0, 0, 254, 0, 0]);
+  });
+
+  it('maps palette colour through its lookup tables, clamping indices outside them', () => {
+    const lut = (scale: number) =>
+      resolveLut(
+        { entries: 4, firstMapped: 1, bits: 16 },
+        new Uint8Array(words([0, 1, 2, 3].map((i) => i * scale * 256))),
+      );
+    const module = grey({
+      bitsAllocated: 8,
+      bitsStored: 8,
+      highBit: 7,
+      photometricInterpretation: 'PALETTE COLOR',
+    });
+    const out = displayPixels(module, frame([0, 1, 2, 9]), null, {
+      red: lut(80),
+      green: lut(40),
+      blue: lut(10),
+    });
+    expect(out.channels).toBe(3);
+    expect([...out.data]).toEqual([0, 0, 0, 0, 0, 0, 80, 40, 10, 240, 120, 30]);
+  });
+});
+
+describe('render options', () => {
+  it('defaults quality to 90 and gives thumbnails a 128-pixel viewport unless one is asked for', () => {
+    const options = renderOptions({}, 'image/jpeg');
+    expect(options).toEqual({ mediaType: 'image/jpeg', quality: 90, viewport: null, window: null });
+    expect(thumbnailOptions(options).viewport).toEqual({ width: 128, height: 128, region: null });
+    const asked = renderOptions({ viewport: '64,32' }, 'image/png');
+    expect(thumbnailOptions(asked).viewport).toEqual({ width: 64, height: 32, region: null });
+  });
+
+  it.each([
+    ['window', '40,0,linear'],
+    ['window', '40,0.5,linear'],
+    ['window', '40,0,sigmoid'],
+    ['window', '40,-5,linear-exact'],
+    ['viewport', '100000,100'],
+    ['viewport', '0,100'],
+    ['viewport', '100,100,-1,0,10,10'],
+    ['viewport', '100,100,0,0,0,10'],
+  ])('refuses %s=%s with a 400 naming the parameter', (name, value) => {
+    let thrown: unknown;
+    try {
+      renderOptions({ [name]: value }, 'image/png');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidInputError);
+    expect((thrown as InvalidInputError).issues[0]?.path).toBe(name);
+  });
+
+  it('accepts the DICOM spellings of the VOI functions', () => {
+    expect(renderOptions({ window: '40,0.5,LINEAR_EXACT' }, 'image/png').window).toEqual({
+      center: 40,
+      width: 0.5,
+      function: 'linear-exact',
+    });
+  });
+});
