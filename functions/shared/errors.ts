@@ -84,6 +84,15 @@ export class ConflictError extends DomainError {
 }
 
 /**
+ * The organization's subscription has lapsed: it is in its read-only grace period, where the routes that
+ * add or change imaging data or users are refused and everything that reads, exports, protects, pays or
+ * asks for help still works; nothing is deleted (docs/billing.md).
+ */
+export class SubscriptionLapsedError extends DomainError {
+  override readonly name = 'SubscriptionLapsedError';
+}
+
+/**
  * A one-time code was not accepted. Wrong, expired and never-issued codes are one case (`locked` false),
  * so the answer says nothing about which addresses have a sign-up waiting; `locked` once too many wrong
  * codes were tried and only a new code helps.

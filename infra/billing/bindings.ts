@@ -25,6 +25,27 @@ export const billingBindings = bindingTable<typeof BILLING_BINDINGS, BillingReso
     // failed is deleted so that Stripe's retry runs: hence read-write.
     grant: (fn, need, env) => fn.bindTable(need('billingTable'), env.BILLING_TABLE_NAME, 'read-write'),
   },
+  'billing-standing:read': {
+    // One attribute of organization items only: a gated imaging or accounts route learns whether the
+    // organization is in its grace period and never sees the billing contact [PP-17].
+    grant: (fn, need, env) => {
+      const { table } = need('billingTable');
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadSubscriptionStanding',
+          actions: ['dynamodb:GetItem'],
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#*'] },
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'status'] },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        }),
+      );
+      fn.grantTableKey(table, 'decrypt');
+      fn.setEnvironment(env.BILLING_TABLE_NAME, table.tableName);
+    },
+  },
   'stripe:secret': {
     grant: (fn, need, env) => {
       const { secret, encryptionKey } = need('stripeSecret');

@@ -85,3 +85,14 @@ export const BillingAccountSchema = z.object({
   stateVersion: z.string().nullable(),
 });
 export type BillingAccount = z.infer<typeof BillingAccountSchema>;
+
+/**
+ * Statuses in which the subscription has lapsed and the organization is in its read-only grace period
+ * (docs/billing.md). `past_due` is not among them: while Stripe retries the payment, service continues.
+ */
+export const LAPSED_STATUSES: ReadonlySet<SubscriptionStatus> = new Set([
+  'unpaid',
+  'canceled',
+  'incomplete_expired',
+  'paused',
+]);

@@ -18,6 +18,11 @@ export const StripeSecretEnvSchema = z.object({
 export const BILLING_BINDINGS = {
   /** Billing contact, subscription state, processed event ids and receipts: read and write. */
   'billing-table:write': BillingTableEnvSchema,
+  /**
+   * GetItem of one attribute, the subscription status, of organization billing items: how gated routes
+   * learn whether the organization is in its read-only grace period, without seeing the billing contact.
+   */
+  'billing-standing:read': BillingTableEnvSchema,
   /** GetSecretValue on the Stripe secret. */
   'stripe:secret': StripeSecretEnvSchema,
 } as const;

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'not_acceptable',
   'conflict',
+  /** The subscription has lapsed: the organization is read-only until it is renewed (docs/billing.md). */
+  'subscription_lapsed',
   /** A one-time code was wrong, expired or never issued (one answer for all three). */
   'verification_failed',
   /** Too many wrong codes: a new code is needed. */

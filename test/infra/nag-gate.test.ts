@@ -2,7 +2,7 @@ import { type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '#infra/app';
-import { allStacks, synthesizedApp, TEST_BUILD } from './app-fixture';
+import { allStacks, TEST_BUILD } from './app-fixture';
 
 const packs: [string, () => NagPack][] = [
   ['AwsSolutions', () => new AwsSolutionsChecks()],

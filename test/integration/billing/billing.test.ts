@@ -71,8 +71,9 @@ describe('billing through the local stack', () => {
       [payload, sign(payload, 'whsec_forged')],
       [payload.replace('active', 'canceled'), sign(payload)],
       [JSON.stringify(JSON.parse(payload), null, 1), sign(payload)],
-      [payload, sign(payload, signingSecret(), now - 301)],
-      [payload, sign(payload, signingSecret(), now + 301)],
+      // 305 s: beyond the 300 s tolerance even if the server reads its clock a few seconds later.
+      [payload, sign(payload, signingSecret(), now - 305)],
+      [payload, sign(payload, signingSecret(), now + 305)],
       [payload, ''],
     ];
     for (const [body, signature] of attacks) {
@@ -115,5 +116,60 @@ describe('billing through the local stack', () => {
     // Paying twice is refused; the portal opens now that a customer exists.
     expect((await callApi('POST', `${checkoutPath}/pay`, { body: '' })).status).toBe(409);
     expect((await postJson('/v1/billing/portal', {}, token)).status).toBe(201);
+  });
+
+  it('a lapsed subscription makes the organization read-only, deleting nothing, until it is renewed', async () => {
+    // Follows the checkout test: the organization has an active subscription.
+    const token = org.users.administrator.accessToken;
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: localConfig().tables.billing,
+        Key: { pk: `ORG#${org.orgId}`, sk: 'BILLING' },
+      }),
+    );
+    expect(Item).toMatchObject({ status: 'active' });
+    const subscriptionEvent = (type: string, status: string, created: number) => {
+      const payload = JSON.stringify({
+        id: `evt_${randomUUID()}`,
+        object: 'event',
+        type,
+        created,
+        data: {
+          object: {
+            object: 'subscription',
+            id: Item?.subscriptionId,
+            customer: Item?.customerId,
+            status,
+            metadata: { plan: 'standard' },
+          },
+        },
+      });
+      const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: signingSecret() });
+      return postWebhook(payload, signature);
+    };
+    const now = Math.floor(Date.now() / 1000);
+    expect((await subscriptionEvent('customer.subscription.deleted', 'canceled', now + 1)).status).toBe(200);
+    const newUser = () => ({
+      email: `grace-${randomUUID().slice(0, 8)}@clinic.example`,
+      name: 'Grace Period',
+      role: 'clinician',
+    });
+    const refused = await postJson('/v1/users', newUser(), token);
+    expect(`${refused.status} ${refused.json().error?.code}`).toBe('402 subscription_lapsed');
+    const upload = await postJson(
+      '/dicomweb/upload-sessions',
+      { files: [] },
+      org.users.technologist.accessToken,
+    );
+    expect(upload.status).toBe(402);
+    // Reading, the billing page and the portal stay open; nothing was deleted.
+    expect((await callApi('GET', '/v1/users', { token })).status).toBe(200);
+    expect((await callApi('GET', '/dicomweb/studies', { token })).status).toBe(200);
+    expect((await callApi('GET', '/v1/billing', { token })).json()).toMatchObject({ status: 'canceled' });
+    expect((await postJson('/v1/billing/portal', {}, token)).status).toBe(201);
+
+    // A renewal (a later event) lifts it at the next request.
+    expect((await subscriptionEvent('customer.subscription.updated', 'active', now + 2)).status).toBe(200);
+    expect((await postJson('/v1/users', newUser(), token)).status).toBe(201);
   });
 });
