@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { redactingJsonReplacer } from './pan-redaction';
+import { redactingJsonReplacer } from '#schemas/shared/card-numbers';
 
 /**
  * Operational logs carry only allow-listed, non-PHI fields (route ids, status codes, request ids,

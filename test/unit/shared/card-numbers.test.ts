@@ -1,5 +1,5 @@
 import { logFailure, logger } from '../../../functions/shared/logger';
-import { containsCardNumber, passesLuhn, redactCardNumbers } from '../../../functions/shared/pan-redaction';
+import { containsCardNumber, passesLuhn, redactCardNumbers } from '../../../schemas/shared/card-numbers';
 
 // Stripe's published test card numbers: Luhn-valid, 15 and 16 digits.
 const VISA = '4242424242424242';

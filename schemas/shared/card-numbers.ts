@@ -68,3 +68,6 @@ export function redactingJsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return redactCardNumbers(value.toString());
   return value;
 }
+
+/** The zod issue parameter that makes request parsing answer `card_data_refused` instead of `invalid_request`. */
+export const CARD_DATA_ISSUE = { code: 'card_data_refused' } as const;
