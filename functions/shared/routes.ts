@@ -1,5 +1,6 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
+import { billingRoutes } from '../billing/routes';
 import { imagingRoutes } from '../imaging/routes';
 import { policyRoutes } from '../policy/routes';
 import { supportRoutes } from '../support/routes';
@@ -17,4 +18,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(imagingRoutes),
   ...Object.values(supportRoutes),
   ...Object.values(policyRoutes),
+  ...Object.values(billingRoutes),
 ];

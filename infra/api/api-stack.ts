@@ -43,6 +43,8 @@ export class ApiStack extends Stack {
       supportMessageKey: data.support.messageKey,
       supportRetentionDays: config.supportRetentionDays,
       supportInboundMail: data.support.inboundMail,
+      billingTable: data.tables.billing,
+      stripeSecret: { secret: data.billing.stripeSecret, encryptionKey: data.billing.stripeSecretKey },
       uploadIngestWorkflow: workflows.uploadIngest,
       customerPool: identity.customers.userPool,
       welcomeWorkflow: workflows.welcomeMail,

@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support';
+  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -131,10 +131,28 @@ export const supportTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpoch',
 };
 
+/**
+ * Billing [PP-16, PP-17]: per organization only the Stripe customer id, billing email, billing address and
+ * the subscription's status and plan; no card data ever. Kept apart from the other tables so that the
+ * functions talking to Stripe are granted this table and nothing holding PHI.
+ *   ORG#<orgId> / BILLING            the billing account (contact + subscription state and its version)
+ *   CUSTOMER#<customerId> / ORG      which organization a Stripe customer is
+ *   EVENT#<eventId> / EVENT          a processed webhook event id, expiring after 35 days (TTL)
+ *   RECEIPT#<invoiceId> / RECEIPT    the receipt mail for an invoice was sent
+ */
+export const billingTable: TableDefinition = {
+  logicalName: 'billing',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
 export const tableDefinitions = [
   accountsTable,
   auditTable,
   imagingTable,
   uploadsTable,
   supportTable,
+  billingTable,
 ] as const;

@@ -9,6 +9,7 @@ import {
   NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
+  SubscriptionLapsedError,
   SupportAccessRefusedError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
@@ -43,6 +44,9 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
     return errorResult(400, code, error.message, requestId);
   }
   if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
+  if (error instanceof SubscriptionLapsedError) {
+    return errorResult(402, 'subscription_lapsed', error.message, requestId);
+  }
   if (error instanceof DependencyUnavailableError || error instanceof IntegrityCheckFailedError) {
     return errorResult(503, 'dependency_unavailable', error.message, requestId);
   }

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import Stripe from 'stripe';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
 import { DEFAULT_PERMISSIONS } from '../../../schemas/accounts/roles';
@@ -139,7 +142,11 @@ beforeAll(async () => {
     MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
-    ...Object.fromEntries(Object.entries(config.handlerEnv).filter(([name]) => name.startsWith('SUPPORT_'))),
+    ...Object.fromEntries(
+      Object.entries(config.handlerEnv).filter(
+        ([name]) => name.startsWith('SUPPORT_') || name.startsWith('BILLING_'),
+      ),
+    ),
     // Where the local stack serves the policy documents from (the fixtures, in the integration stack).
     PRIVACY_POLICY_DIR: String(config.handlerEnv.PRIVACY_POLICY_DIR),
   });
@@ -230,7 +237,33 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
     contentType: 'application/json',
     body: JSON.stringify({ requireApproval: true }),
   }),
+  startCheckout: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      plan: 'standard',
+      billingEmail: 'billing@fail-closed.example',
+      billingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+    }),
+  }),
+  openPortal: () => ({ contentType: 'application/json', body: '{}' }),
+  receiveStripeWebhook: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      id: `evt_fail_closed_${randomUUID()}`,
+      object: 'event',
+      type: 'customer.subscription.updated',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { object: 'subscription', id: 'sub_x', customer: 'cus_unknown', status: 'active' } },
+    }),
+  }),
 };
+
+/** The local Stripe fake's signing secret, to sign the webhook as Stripe would. */
+function stripeSignature(payload: string): string {
+  const file = (localConfig().handlerEnv.BILLING_STRIPE_SECRET ?? '').replace(/^local:/, '');
+  const { webhookSigningSecret } = JSON.parse(readFileSync(file, 'utf8')) as { webhookSigningSecret: string };
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSigningSecret });
+}
 
 const QUERIES: Record<string, Record<string, string>> = {
   queryAuditEvents: {},
@@ -271,6 +304,9 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
     headers: {
       ...(route.access.kind === 'public' ? {} : { Authorization: `Bearer ${token}` }),
       ...(body ? { 'Content-Type': body.contentType } : {}),
+      ...(route.id === 'receiveStripeWebhook' && body
+        ? { 'Stripe-Signature': stripeSignature(body.body.toString()) }
+        : {}),
       Host: 'localhost',
     },
     multiValueHeaders: {},

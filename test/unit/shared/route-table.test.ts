@@ -35,6 +35,7 @@ describe('the route table', () => {
       'getCurrentPolicy',
       'listPolicyVersions',
       'getPolicyVersion',
+      'receiveStripeWebhook',
     ]);
   });
 
