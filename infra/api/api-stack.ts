@@ -9,6 +9,7 @@ import { LogEncryption } from '#infra/shared/log-encryption';
 import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
 import { ApiDomain } from './api-domain';
 import { ApiFirewall } from './api-firewall';
+import { firewallRateLimits, stageThrottle } from './capacity-model';
 import { RouteTableApi } from './route-table-api';
 
 export interface ApiStackProps extends StackProps {
@@ -60,8 +61,7 @@ export class ApiStack extends Stack {
       logEncryption: this.logEncryption,
       stageName: config.stage,
       appVersion: config.appVersion,
-      reservedConcurrency: config.lambdaReservedConcurrency,
-      throttle: { rateLimit: config.apiThrottleRatePerSecond, burstLimit: config.apiThrottleBurst },
+      throttle: stageThrottle(),
       dicomwebCorsOrigins: config.dicomwebCorsOrigins,
     });
     this.domain = new ApiDomain(this, 'Domain', {
@@ -71,7 +71,8 @@ export class ApiStack extends Stack {
     });
     this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.routeApi.api.deploymentStage,
-      rateLimitPer5Minutes: config.wafRateLimitPer5Minutes,
+      rateLimits: firewallRateLimits(),
+      routes: props.routes,
       signupRateLimitPer5Minutes: config.wafSignupRateLimitPer5Minutes,
       logEncryption: this.logEncryption,
       stageName: config.stage,

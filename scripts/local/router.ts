@@ -6,6 +6,7 @@ import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
 import { corsPreflightHeaders, isDicomwebPath } from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
+import { RETRY_AFTER_SECONDS } from '../../infra/api/capacity-model';
 import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
 import { lambdaContext, loadHandler } from './lambda-registry';
@@ -143,7 +144,11 @@ export function createLocalApi(options: {
     if (!withinSignupLimit(sourceIp, url.pathname)) {
       return {
         statusCode: 429,
-        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+          'retry-after': String(RETRY_AFTER_SECONDS),
+        },
         body: RATE_LIMITED_BODY,
       };
     }

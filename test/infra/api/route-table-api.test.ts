@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS } from '#functions/shared/http/cors';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
+import { stageThrottle } from '#infra/api/capacity-model';
 import { isSignupRateLimited, RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from '#infra/api/public-rate-limit';
 import {
   ACCESS_TOKEN_SCOPE,
@@ -165,7 +166,6 @@ describe('API stack', () => {
           Runtime: 'nodejs24.x',
           Architectures: [expect.stringMatching(/^(arm64|x86_64)$/)],
           TracingConfig: { Mode: 'Active' },
-          ReservedConcurrentExecutions: synthesizedApp().config.lambdaReservedConcurrency,
           LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
         });
       }
@@ -365,18 +365,18 @@ describe('API stack', () => {
       });
     });
 
-    it('[PP-18] stage logs access (KMS-encrypted), logs execution errors without data trace, traces, throttles', () => {
-      const { config } = synthesizedApp();
+    it('[PP-18] stage logs access (KMS-encrypted), logs execution errors without data trace, throttles from the capacity model', () => {
       templateOf(api()).hasResourceProperties('AWS::ApiGateway::Stage', {
-        TracingEnabled: true,
+        // Stage tracing off: API Gateway's trace segments record the full URL, QIDO queries included.
+        TracingEnabled: false,
         ClientCertificateId: Match.anyValue(),
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"userSub"') },
         MethodSettings: Match.arrayWith([
           Match.objectLike({
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
-            ThrottlingRateLimit: config.apiThrottleRatePerSecond,
-            ThrottlingBurstLimit: config.apiThrottleBurst,
+            ThrottlingRateLimit: stageThrottle().rateLimit,
+            ThrottlingBurstLimit: stageThrottle().burstLimit,
           }),
         ]),
       });
@@ -751,7 +751,7 @@ describe('API stack', () => {
       });
       template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: Match.anyValue() });
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
+        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { QueryString: {} }, { UriPath: {} }],
       });
     });
 
