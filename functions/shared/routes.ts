@@ -2,6 +2,7 @@ import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
 import { imagingRoutes } from '../imaging/routes';
 import { policyRoutes } from '../policy/routes';
+import { sharingRoutes } from '../sharing/routes';
 import { supportRoutes } from '../support/routes';
 import type { RouteDefinition } from './http/route';
 import { platformRoutes } from './platform-routes';
@@ -16,5 +17,6 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(auditRoutes),
   ...Object.values(imagingRoutes),
   ...Object.values(supportRoutes),
+  ...Object.values(sharingRoutes),
   ...Object.values(policyRoutes),
 ];

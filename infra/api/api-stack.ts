@@ -43,6 +43,9 @@ export class ApiStack extends Stack {
       supportMessageKey: data.support.messageKey,
       supportRetentionDays: config.supportRetentionDays,
       supportInboundMail: data.support.inboundMail,
+      sharingTable: data.tables.sharing,
+      // Share links open the redemption page behind the API's own domain.
+      shareLinkBaseUrl: `https://${config.domainName}`,
       uploadIngestWorkflow: workflows.uploadIngest,
       customerPool: identity.customers.userPool,
       welcomeWorkflow: workflows.welcomeMail,

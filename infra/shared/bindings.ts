@@ -3,6 +3,7 @@ import { type AuditResources, auditBindings } from '#infra/audit/bindings';
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
 import { policyBindings } from '#infra/policy/bindings';
+import { type SharingResources, sharingBindings } from '#infra/sharing/bindings';
 import { type SupportResources, supportBindings } from '#infra/support/bindings';
 import { type Binding, bindingEnvSchema } from '#schemas/shared/env';
 import type { BindingDefinition } from './binding-definition';
@@ -14,7 +15,8 @@ export interface BindingResources
     AuditResources,
     ImagingResources,
     MailResources,
-    SupportResources {}
+    SupportResources,
+    SharingResources {}
 
 /**
  * Every binding's env and grant, joined from the contexts' tables (infra/<context>/bindings.ts, each
@@ -27,6 +29,7 @@ const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResourc
   ...imagingBindings,
   ...mailBindings,
   ...supportBindings,
+  ...sharingBindings,
   ...policyBindings,
 };
 

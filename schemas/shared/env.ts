@@ -4,6 +4,7 @@ import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
 import { IMAGING_BINDINGS } from '../imaging/env';
 import { MAIL_BINDINGS } from '../mail/env';
 import { POLICY_BINDINGS, PolicyDocumentsEnvSchema } from '../policy/env';
+import { SHARING_BINDINGS } from '../sharing/env';
 import { SUPPORT_BINDINGS } from '../support/env';
 
 /**
@@ -63,6 +64,7 @@ export const BINDINGS = {
   ...IMAGING_BINDINGS,
   ...MAIL_BINDINGS,
   ...SUPPORT_BINDINGS,
+  ...SHARING_BINDINGS,
   ...POLICY_BINDINGS,
 } as const;
 export type Binding = keyof typeof BINDINGS;
