@@ -170,7 +170,7 @@ function deidentifyItem(dataset: DicomJsonDataset, options: DeidentifyOptions): 
       const dummy = upper === '00100020' ? options.patientPseudonym : DUMMY[upper];
       out[tag] =
         dummy === undefined
-          ? { vr: element.vr }
+          ? { vr: element.vr, Value: [] }
           : { vr: element.vr, Value: [element.vr === 'PN' ? { Alphabetic: dummy } : dummy] };
       continue;
     }
@@ -187,7 +187,7 @@ function deidentifyItem(dataset: DicomJsonDataset, options: DeidentifyOptions): 
                 typeof uid === 'string' ? replacementUid(options.uidKey, uid) : uid,
               ),
             }
-          : {}),
+          : { Value: [] }),
       };
       continue;
     }

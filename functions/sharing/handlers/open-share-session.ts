@@ -6,6 +6,7 @@ import {
   openShareSession,
   REDEMPTION_LIMITS,
   ShareUnavailableError,
+  withinSourceLimit,
 } from '../core/redemption';
 import { redemptionDeps } from '../deps';
 import { noteShare, recordShareAccess } from '../http/recipient-http';
