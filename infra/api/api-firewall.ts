@@ -114,8 +114,13 @@ export class ApiFirewall extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      // Bearer tokens must not land in logs.
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+      // Bearer tokens must not land in logs, nor share sessions (cookie) or share links' secrets (the
+      // path of /s/{token}; other paths hold DICOM UIDs, kept out of logs anyway: see the access log).
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+        { uriPath: {} },
+      ],
     });
     logging.node.addDependency(this.logGroup);
   }
