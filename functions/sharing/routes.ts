@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { IdSchema } from '#schemas/accounts/entities';
 import {
+  DisclosureListSchema,
+  DisclosureQuerySchema,
+  PatientIdParameterSchema,
+} from '#schemas/sharing/disclosures';
+import {
   CreateShareBodySchema,
   ShareAccessLogSchema,
   ShareCreatedSchema,
@@ -226,6 +231,32 @@ export const sharingRoutes = {
       403: { description: 'The share is view-only.' },
       404: UNAVAILABLE,
       413: { description: 'Too large for one download: download series by series.' },
+    },
+  }),
+  listPatientDisclosures: defineRoute('sharing', 'listPatientDisclosures', {
+    method: 'GET',
+    path: '/v1/patients/{patientId}/disclosures',
+    handler: 'sharing/handlers/list-patient-disclosures',
+    pathParameters: {
+      patientId: {
+        schema: PatientIdParameterSchema,
+        malformed: 'not-found',
+        description: 'A Patient ID (0010,0020) of your organization, URL-encoded.',
+      },
+    },
+    auditedParameters: { patientId: 'patient' },
+    summary:
+      "Accounting of disclosures (HIPAA §164.528): every share that included one patient's data — when, to whom, what, why; ?format=xlsx for a spreadsheet.",
+    access: { kind: 'action', action: 'view-audit' },
+    audit: 'disclosures-read',
+    bindings: ['sharing-table:read'],
+    request: { query: DisclosureQuerySchema },
+    responses: {
+      200: {
+        description: 'The disclosures, oldest first (JSON, or XLSX with format=xlsx).',
+        schema: DisclosureListSchema,
+        mediaTypes: ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      },
     },
   }),
 };

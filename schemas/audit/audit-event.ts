@@ -272,6 +272,12 @@ export const AUDIT_EVENTS = {
     eventType: code('PACScribe', 'share-revoked', 'Share Revoked'),
     action: 'U',
   },
+  /** The accounting of disclosures for one patient was read (HIPAA §164.528). */
+  'disclosures-read': {
+    eventId: code('DCM', '110101', 'Audit Log Used'),
+    eventType: code('PACScribe', 'disclosures-read', 'Accounting of Disclosures Read'),
+    action: 'R',
+  },
   /** The recipient's steps: the link opened, a code mailed, a session opened (or refused). */
   'share-link-opened': {
     eventId: code('PACScribe', 'share-redemption', 'Share Redemption'),

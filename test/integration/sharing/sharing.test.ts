@@ -417,3 +417,39 @@ describe('downloads', () => {
     expect(firstAgain).toBe(firstBefore);
   });
 });
+
+describe('accounting of disclosures', () => {
+  it('lists every share of one patient’s data, to whom, what and why, as JSON and XLSX, for auditors only', async () => {
+    const email = recipient();
+    const made = await createShare({ recipientEmail: email, purpose: 'Second opinion' });
+    expect(made.status).toBe(201);
+    const path = `/v1/patients/${encodeURIComponent('SHARE-PID-A')}/disclosures`;
+    const listed = await callApi('GET', path, { token: org.users.administrator.accessToken });
+    expect(listed.status).toBe(200);
+    const mine = listed
+      .json()
+      .disclosures.find((entry: { id: string }) => entry.id === made.json().share.shareId);
+    expect(mine).toMatchObject({
+      kind: 'share',
+      recipient: email,
+      purpose: 'Second opinion',
+      studyInstanceUid: studyA.study,
+    });
+    const none = await callApi('GET', `/v1/patients/${encodeURIComponent('SHARE-PID-B')}/disclosures`, {
+      token: org.users.administrator.accessToken,
+    });
+    expect(none.json().disclosures).toEqual([]);
+    const foreign = await callApi('GET', path, { token: other.users.administrator.accessToken });
+    expect(foreign.json().disclosures).toEqual([]);
+    expect((await callApi('GET', path, { token: org.users.radiologist.accessToken })).status).toBe(403);
+
+    const workbook = await callApi('GET', `${path}?format=xlsx`, {
+      token: org.users.administrator.accessToken,
+    });
+    expect(workbook.status).toBe(200);
+    expect(workbook.headers['content-type']).toContain('spreadsheetml');
+    const zip = await JSZip.loadAsync(workbook.bytes);
+    const strings = (await zip.file('xl/sharedStrings.xml')?.async('string')) ?? '';
+    expect(strings).toContain(email);
+  });
+});
