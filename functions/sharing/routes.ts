@@ -249,7 +249,7 @@ export const sharingRoutes = {
       "Accounting of disclosures (HIPAA §164.528): every share that included one patient's data — when, to whom, what, why; ?format=xlsx for a spreadsheet.",
     access: { kind: 'action', action: 'view-audit' },
     audit: 'disclosures-read',
-    bindings: ['sharing-table:read'],
+    bindings: ['sharing-table:read', 'imaging-index:read'],
     request: { query: DisclosureQuerySchema },
     responses: {
       200: {
@@ -257,6 +257,7 @@ export const sharingRoutes = {
         schema: DisclosureListSchema,
         mediaTypes: ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
       },
+      404: { description: 'No such patient in your organization, and no disclosure of one.' },
     },
   }),
 };

@@ -1,20 +1,29 @@
 import type { Disclosure } from '#schemas/sharing/disclosures';
+import type { ImagingIndex } from '../../imaging/core/ports';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
+import { NotFoundError } from '../../shared/errors';
 import type { SharingDeps } from './ports';
 
 /**
  * The accounting of disclosures for one patient of the caller's organization: every share that included
- * the patient's data, oldest first. A patient the organization never disclosed has an empty list; a
- * patient of another organization is indistinguishable from that.
+ * the patient's data, oldest first. A patient the organization holds but never disclosed has an empty
+ * list; a patient it neither holds nor disclosed (another organization's, or none) is not found.
  */
 export async function patientDisclosures(
-  deps: SharingDeps,
+  deps: SharingDeps & { index: Pick<ImagingIndex, 'searchStudies'> },
   principal: CustomerPrincipal,
   patientId: string,
 ): Promise<Disclosure[]> {
-  const shares = await deps.store.listShares(principal.orgId);
+  const shares = (await deps.store.listShares(principal.orgId)).filter(
+    (share) => share.patientId === patientId,
+  );
+  if (
+    shares.length === 0 &&
+    (await deps.index.searchStudies(principal.orgId, { patientId }, 1)).length === 0
+  ) {
+    throw new NotFoundError('Patient not found.');
+  }
   return shares
-    .filter((share) => share.patientId === patientId)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     .map((share) => ({
       kind: 'share' as const,

@@ -53,4 +53,26 @@ describe('streamed ZIP downloads', () => {
     ]);
     await expect(collect(stream)).rejects.toThrow();
   });
+
+  it('opens nothing before the first chunk is asked for, and releases everything when stopped early', async () => {
+    let opened = 0;
+    const entries = ['a.dcm', 'b.dcm'].map((name) => ({
+      name,
+      open: async () => {
+        opened += 1;
+        return (async function* () {
+          yield Buffer.alloc(64 * 1024, 1);
+        })();
+      },
+    }));
+    const unread = zipStream(entries)[Symbol.asyncIterator]();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toBe(0);
+    await unread.return?.();
+    expect(opened).toBe(0);
+
+    const partly = zipStream(entries)[Symbol.asyncIterator]();
+    expect((await partly.next()).done).toBe(false);
+    await expect(partly.return?.()).resolves.toEqual({ done: true, value: undefined });
+  });
 });
