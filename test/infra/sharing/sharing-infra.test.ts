@@ -20,7 +20,7 @@ function statementsOf(routeId: string): Props[] {
 const actionsOf = (statements: Props[]) =>
   statements.flatMap((statement) => [statement.Action].flat() as string[]);
 
-describe('[PP-07] sharing in CDK', () => {
+describe('sharing in CDK', () => {
   it('keeps shares in their own encrypted table, with point-in-time recovery, TTL and the locked backup copy', () => {
     const { data } = app().stacks;
     const table = resourcesOf(data, 'AWS::DynamoDB::Table')[logicalIdOf(data.tables.sharing.table)];
@@ -32,7 +32,7 @@ describe('[PP-07] sharing in CDK', () => {
     expect(data.tables.all).toContain(data.tables.sharing);
   });
 
-  it('leaves only the recipient’s pages without the authorizer; managing shares needs a member token', () => {
+  it('[PP-07] leaves only the recipient’s pages without the authorizer; managing shares needs a member token', () => {
     const methods = Object.values(resourcesOf(app().stacks.api, 'AWS::ApiGateway::Method')).map(
       (method) => method.Properties as Props,
     );

@@ -54,7 +54,7 @@ const body = (overrides: Record<string, unknown> = {}) =>
   });
 
 describe('creating shares', () => {
-  it('[PP-07] mails the link to the recipient, stores only its digest, and answers it once', async () => {
+  it('mails the link to the recipient, stores only its digest, and answers it once', async () => {
     const { full, store, mail } = deps();
     const made = await createShare(full, admin, body(), 'key-12345678');
     expect(made.link).toMatch(/^https:\/\/api\.example\/s\/[A-Za-z0-9_-]{43}$/);
