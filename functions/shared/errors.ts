@@ -16,7 +16,11 @@ export type InvalidInputCode =
   | 'invalid_request'
   | 'attribute_not_editable'
   | 'uid_not_editable'
-  | 'invalid_attribute_value';
+  | 'invalid_attribute_value'
+  /** The body holds a payment card number; card entry happens only on Stripe's pages [PP-16]. */
+  | 'card_data_refused'
+  /** A webhook whose signature, body or timestamp does not verify. */
+  | 'invalid_signature';
 
 export class InvalidInputError extends DomainError {
   override readonly name = 'InvalidInputError';
@@ -77,6 +81,15 @@ export class NotAcceptableError extends DomainError {
 
 export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
+}
+
+/**
+ * The organization's subscription has lapsed: it is in its read-only grace period, where the routes that
+ * add or change imaging data or users are refused and everything that reads, exports, protects, pays or
+ * asks for help still works; nothing is deleted (docs/billing.md).
+ */
+export class SubscriptionLapsedError extends DomainError {
+  override readonly name = 'SubscriptionLapsedError';
 }
 
 /**

@@ -1,5 +1,6 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
+import { billingRoutes } from '../billing/routes';
 import { imagingRoutes } from '../imaging/routes';
 import { policyRoutes } from '../policy/routes';
 import { sharingRoutes } from '../sharing/routes';
@@ -19,4 +20,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(supportRoutes),
   ...Object.values(sharingRoutes),
   ...Object.values(policyRoutes),
+  ...Object.values(billingRoutes),
 ];

@@ -43,6 +43,8 @@ export class ApiStack extends Stack {
       supportMessageKey: data.support.messageKey,
       supportRetentionDays: config.supportRetentionDays,
       supportInboundMail: data.support.inboundMail,
+      billingTable: data.tables.billing,
+      stripeSecret: { secret: data.billing.stripeSecret, encryptionKey: data.billing.stripeSecretKey },
       sharingTable: data.tables.sharing,
       // Share links open the redemption page behind the API's own domain.
       shareLinkBaseUrl: `https://${config.domainName}`,

@@ -6,6 +6,7 @@ import type { TableRef } from '#infra/shared/pacs-function';
 import {
   accountsTable,
   auditTable,
+  billingTable,
   imagingTable,
   type KeyDefinition,
   sharingTable,
@@ -57,7 +58,7 @@ export class DefinedTable extends Construct implements TableRef {
 }
 
 /**
- * The accounts, audit, imaging, uploads and support tables. Construct ids are stable: renaming them would replace
+ * The accounts, audit, imaging, uploads, support and billing tables. Construct ids are stable: renaming them would replace
  * the tables.
  */
 export class DataTables extends Construct {
@@ -69,6 +70,8 @@ export class DataTables extends Construct {
   readonly uploads: DefinedTable;
   /** Support tickets (sealed contents), access grants and settings, kept by TTL for the retention period. */
   readonly support: DefinedTable;
+  /** Billing contact and subscription state, processed Stripe event ids and sent receipts. */
+  readonly billing: DefinedTable;
   /** Shares with external recipients, their codes, sessions, counters and access logs [PP-07]. */
   readonly sharing: DefinedTable;
 
@@ -79,11 +82,12 @@ export class DataTables extends Construct {
     this.imaging = new DefinedTable(this, 'Imaging', imagingTable);
     this.uploads = new DefinedTable(this, 'Uploads', uploadsTable);
     this.support = new DefinedTable(this, 'Support', supportTable);
+    this.billing = new DefinedTable(this, 'Billing', billingTable);
     this.sharing = new DefinedTable(this, 'Sharing', sharingTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
   get all(): readonly DefinedTable[] {
-    return [this.accounts, this.audit, this.imaging, this.uploads, this.support, this.sharing];
+    return [this.accounts, this.audit, this.imaging, this.uploads, this.support, this.billing, this.sharing];
   }
 }

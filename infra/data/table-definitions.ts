@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'sharing';
+  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing' | 'sharing';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -132,6 +132,23 @@ export const supportTable: TableDefinition = {
 };
 
 /**
+ * Billing [PP-16, PP-17]: per organization only the Stripe customer id, billing email, billing address and
+ * the subscription's status and plan; no card data ever. Kept apart from the other tables so that the
+ * functions talking to Stripe are granted this table and nothing holding PHI.
+ *   ORG#<orgId> / BILLING            the billing account (contact + subscription state and its version)
+ *   CUSTOMER#<customerId> / ORG      which organization a Stripe customer is
+ *   EVENT#<eventId> / EVENT          a processed webhook event id, expiring after 35 days (TTL)
+ *   RECEIPT#<invoiceId> / RECEIPT    the receipt mail for an invoice was sent
+ */
+export const billingTable: TableDefinition = {
+  logicalName: 'billing',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
+/**
  * Sharing: studies shared with external recipients [PP-07], and what redeeming them needs.
  *   SHARE#<shareId> / SHARE                      a share; gsi1 = ORG#<orgId>#SHARES / <createdAt>#<shareId>
  *   SHARE#<shareId> / CODE                       the recipient's current one-time code (hash, guesses; TTL)
@@ -162,5 +179,6 @@ export const tableDefinitions = [
   imagingTable,
   uploadsTable,
   supportTable,
+  billingTable,
   sharingTable,
 ] as const;

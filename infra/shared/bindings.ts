@@ -1,5 +1,6 @@
 import { type AccountsResources, accountsBindings } from '#infra/accounts/bindings';
 import { type AuditResources, auditBindings } from '#infra/audit/bindings';
+import { type BillingResources, billingBindings } from '#infra/billing/bindings';
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
 import { policyBindings } from '#infra/policy/bindings';
@@ -13,6 +14,7 @@ import type { PacsFunction } from './pacs-function';
 export interface BindingResources
   extends AccountsResources,
     AuditResources,
+    BillingResources,
     ImagingResources,
     MailResources,
     SupportResources,
@@ -26,6 +28,7 @@ export interface BindingResources
 const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResources> } = {
   ...accountsBindings,
   ...auditBindings,
+  ...billingBindings,
   ...imagingBindings,
   ...mailBindings,
   ...supportBindings,

@@ -239,6 +239,28 @@ export const AUDIT_EVENTS = {
     eventType: code('DCM', '110137', 'User Security Attributes Changed'),
     action: 'U',
   },
+  /** Billing [PP-16, PP-17]: the contact and subscription state, never card data. */
+  'billing-read': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'R',
+  },
+  'billing-checkout-started': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'U',
+  },
+  'billing-portal-opened': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'E',
+  },
+  /** A Stripe webhook, verified or refused; recorded in the organization's trail once it is known. */
+  'billing-webhook-received': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'U',
+  },
   /** An administrator read their organization's recorded policy acceptances [PP-24]. */
   'policy-acceptances-listed': {
     eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACCOUNTS_BINDINGS, AccountsTableEnvSchema, CustomerPoolEnvSchema } from '../accounts/env';
 import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
+import { BILLING_BINDINGS } from '../billing/env';
 import { IMAGING_BINDINGS } from '../imaging/env';
 import { MAIL_BINDINGS } from '../mail/env';
 import { POLICY_BINDINGS, PolicyDocumentsEnvSchema } from '../policy/env';
@@ -61,6 +62,7 @@ export { MailEnvSchema, WelcomeWorkflowEnvSchema } from '../mail/env';
 export const BINDINGS = {
   ...ACCOUNTS_BINDINGS,
   ...AUDIT_BINDINGS,
+  ...BILLING_BINDINGS,
   ...IMAGING_BINDINGS,
   ...MAIL_BINDINGS,
   ...SUPPORT_BINDINGS,

@@ -11,6 +11,10 @@ import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
 
+/** Pages that exist only locally, never in AWS: answered before the route table is consulted. */
+export type LocalPages = (method: string, url: URL, body: Buffer) => Promise<APIGatewayProxyResult>;
+export const LOCAL_PAGES_PREFIX = '/local-stripe/';
+
 /** API Gateway's payload ceiling: larger bodies never reach a function. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
@@ -119,6 +123,8 @@ export function createLocalApi(options: {
   cert: string;
   tokens: () => Promise<TokenVerifier>;
   rateLimit: LocalRateLimit;
+  /** Local-only pages outside the route table (the Stripe fake's checkout under /local-stripe/). */
+  localPages?: LocalPages;
 }) {
   const compiled = (routes as readonly RouteDefinition[]).map(compile);
   const withinSignupLimit = signupRateLimiter(options.rateLimit);
@@ -140,6 +146,9 @@ export function createLocalApi(options: {
         headers: { 'content-type': 'application/json', 'x-request-id': requestId },
         body: RATE_LIMITED_BODY,
       };
+    }
+    if (options.localPages && url.pathname.startsWith(LOCAL_PAGES_PREFIX)) {
+      return options.localPages(method, url, body);
     }
     const matches = compiled
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))

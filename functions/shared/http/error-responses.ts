@@ -10,6 +10,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
+  SubscriptionLapsedError,
   SupportAccessRefusedError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
@@ -45,6 +46,9 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
   }
   if (error instanceof RateLimitedError) return errorResult(429, 'rate_limited', error.message, requestId);
   if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
+  if (error instanceof SubscriptionLapsedError) {
+    return errorResult(402, 'subscription_lapsed', error.message, requestId);
+  }
   if (error instanceof DependencyUnavailableError || error instanceof IntegrityCheckFailedError) {
     return errorResult(503, 'dependency_unavailable', error.message, requestId);
   }

@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import Stripe from 'stripe';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
 import { DEFAULT_PERMISSIONS } from '../../../schemas/accounts/roles';
@@ -149,7 +151,7 @@ beforeAll(async () => {
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
     ...Object.fromEntries(
-      Object.entries(config.handlerEnv).filter(([name]) => /^(SUPPORT_|SHARING_|SHARE_)/.test(name)),
+      Object.entries(config.handlerEnv).filter(([name]) => /^(SUPPORT_|BILLING_|SHARING_|SHARE_)/.test(name)),
     ),
     // Where the local stack serves the policy documents from (the fixtures, in the integration stack).
     PRIVACY_POLICY_DIR: String(config.handlerEnv.PRIVACY_POLICY_DIR),
@@ -292,6 +294,25 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
     contentType: 'application/json',
     body: JSON.stringify({ requireApproval: true }),
   }),
+  startCheckout: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      plan: 'standard',
+      billingEmail: 'billing@fail-closed.example',
+      billingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+    }),
+  }),
+  openPortal: () => ({ contentType: 'application/json', body: '{}' }),
+  receiveStripeWebhook: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      id: `evt_fail_closed_${randomUUID()}`,
+      object: 'event',
+      type: 'customer.subscription.updated',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { object: 'subscription', id: 'sub_x', customer: 'cus_unknown', status: 'active' } },
+    }),
+  }),
   createShare: () => ({
     contentType: 'application/json',
     body: JSON.stringify({
@@ -303,6 +324,13 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
   requestShareCode: () => ({ contentType: 'application/x-www-form-urlencoded', body: '' }),
   openShareSession: () => ({ contentType: 'application/x-www-form-urlencoded', body: `code=${SHARE_CODE}` }),
 };
+
+/** The local Stripe fake's signing secret, to sign the webhook as Stripe would. */
+function stripeSignature(payload: string): string {
+  const file = (localConfig().handlerEnv.BILLING_STRIPE_SECRET ?? '').replace(/^local:/, '');
+  const { webhookSigningSecret } = JSON.parse(readFileSync(file, 'utf8')) as { webhookSigningSecret: string };
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSigningSecret });
+}
 
 const QUERIES: Record<string, Record<string, string>> = {
   queryAuditEvents: {},
@@ -349,6 +377,9 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
       // without it: with one it sends the recipient on to the viewer).
       ...(route.path.startsWith('/s/{token}/') && route.method === 'GET' ? { Cookie: share.cookie } : {}),
       ...(body ? { 'Content-Type': body.contentType } : {}),
+      ...(route.id === 'receiveStripeWebhook' && body
+        ? { 'Stripe-Signature': stripeSignature(body.body.toString()) }
+        : {}),
       Host: 'localhost',
     },
     multiValueHeaders: {},

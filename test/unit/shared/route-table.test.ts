@@ -42,6 +42,7 @@ describe('the route table', () => {
       'getCurrentPolicy',
       'listPolicyVersions',
       'getPolicyVersion',
+      'receiveStripeWebhook',
     ]);
   });
 
