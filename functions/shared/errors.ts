@@ -108,6 +108,11 @@ export class VerificationFailedError extends DomainError {
   }
 }
 
+/** Too many requests of one kind in a window (share redemption per link and per source address). */
+export class RateLimitedError extends DomainError {
+  override readonly name = 'RateLimitedError';
+}
+
 /** A dependency (identity provider, workflow engine, mail) failed; nothing partial was kept. */
 export class DependencyUnavailableError extends DomainError {
   override readonly name = 'DependencyUnavailableError';

@@ -231,8 +231,14 @@ export class ApiFirewall extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      // Bearer tokens must not land in logs, nor QIDO queries (PatientName, PatientID) and UIDs in paths.
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }, { uriPath: {} }],
+      // Bearer tokens and share sessions (cookie) must not land in logs, nor QIDO queries (PatientName,
+      // PatientID), UIDs in paths, or share links' secrets (the path of /s/{token}).
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+        { queryString: {} },
+        { uriPath: {} },
+      ],
     });
     logging.node.addDependency(this.logGroup);
   }

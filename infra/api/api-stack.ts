@@ -46,6 +46,9 @@ export class ApiStack extends Stack {
       supportInboundMail: data.support.inboundMail,
       billingTable: data.tables.billing,
       stripeSecret: { secret: data.billing.stripeSecret, encryptionKey: data.billing.stripeSecretKey },
+      sharingTable: data.tables.sharing,
+      // Share links open the redemption page behind the API's own domain.
+      shareLinkBaseUrl: `https://${config.domainName}`,
       uploadIngestWorkflow: workflows.uploadIngest,
       customerPool: identity.customers.userPool,
       welcomeWorkflow: workflows.welcomeMail,

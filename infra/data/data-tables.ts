@@ -9,6 +9,7 @@ import {
   billingTable,
   imagingTable,
   type KeyDefinition,
+  sharingTable,
   supportTable,
   type TableDefinition,
   uploadsTable,
@@ -71,6 +72,8 @@ export class DataTables extends Construct {
   readonly support: DefinedTable;
   /** Billing contact and subscription state, processed Stripe event ids and sent receipts. */
   readonly billing: DefinedTable;
+  /** Shares with external recipients, their codes, sessions, counters and access logs [PP-07]. */
+  readonly sharing: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -80,10 +83,11 @@ export class DataTables extends Construct {
     this.uploads = new DefinedTable(this, 'Uploads', uploadsTable);
     this.support = new DefinedTable(this, 'Support', supportTable);
     this.billing = new DefinedTable(this, 'Billing', billingTable);
+    this.sharing = new DefinedTable(this, 'Sharing', sharingTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
   get all(): readonly DefinedTable[] {
-    return [this.accounts, this.audit, this.imaging, this.uploads, this.support, this.billing];
+    return [this.accounts, this.audit, this.imaging, this.uploads, this.support, this.billing, this.sharing];
   }
 }

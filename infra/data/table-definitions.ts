@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing';
+  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing' | 'sharing';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -148,6 +148,31 @@ export const billingTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpoch',
 };
 
+/**
+ * Sharing: studies shared with external recipients [PP-07], and what redeeming them needs.
+ *   SHARE#<shareId> / SHARE                      a share; gsi1 = ORG#<orgId>#SHARES / <createdAt>#<shareId>
+ *   SHARE#<shareId> / CODE                       the recipient's current one-time code (hash, guesses; TTL)
+ *   SHARE#<shareId> / ACCESS#<at>#<requestId>    one access: code sent, session opened, refusal, view, download
+ *   TOKEN#<sha256 of the link secret> / TOKEN    which share a link names (TTL at the share's expiry)
+ *   SESSION#<sha256 of the cookie> / SESSION     an open recipient session, bound to one share (TTL)
+ *   IDEMPOTENCY#<orgId>#<userId>#<key> / IDEMPOTENCY   the share a create request made (TTL one day)
+ *   RATE#<counter> / <window start>              conditional-write rate counters (TTL)
+ * Shares and access entries are disclosure records, kept six years after the share ends (TTL).
+ */
+export const sharingTable: TableDefinition = {
+  logicalName: 'sharing',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
 export const tableDefinitions = [
   accountsTable,
   auditTable,
@@ -155,4 +180,5 @@ export const tableDefinitions = [
   uploadsTable,
   supportTable,
   billingTable,
+  sharingTable,
 ] as const;

@@ -4,6 +4,7 @@ import { type BillingResources, billingBindings } from '#infra/billing/bindings'
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
 import { policyBindings } from '#infra/policy/bindings';
+import { type SharingResources, sharingBindings } from '#infra/sharing/bindings';
 import { type SupportResources, supportBindings } from '#infra/support/bindings';
 import { type Binding, bindingEnvSchema } from '#schemas/shared/env';
 import type { BindingDefinition } from './binding-definition';
@@ -16,7 +17,8 @@ export interface BindingResources
     BillingResources,
     ImagingResources,
     MailResources,
-    SupportResources {}
+    SupportResources,
+    SharingResources {}
 
 /**
  * Every binding's env and grant, joined from the contexts' tables (infra/<context>/bindings.ts, each
@@ -30,6 +32,7 @@ const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResourc
   ...imagingBindings,
   ...mailBindings,
   ...supportBindings,
+  ...sharingBindings,
   ...policyBindings,
 };
 

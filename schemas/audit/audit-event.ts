@@ -273,6 +273,61 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'U',
   },
+  /** A study shared with an external recipient [PP-07]. */
+  'share-created': {
+    eventId: code('DCM', '110106', 'Export'),
+    eventType: code('PACScribe', 'share-created', 'Study Shared'),
+    action: 'C',
+  },
+  'shares-listed': {
+    eventId: code('PACScribe', 'share-read', 'Share Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'share-access-log-read': {
+    eventId: code('DCM', '110101', 'Audit Log Used'),
+    eventType: null,
+    action: 'R',
+  },
+  'share-revoked': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('PACScribe', 'share-revoked', 'Share Revoked'),
+    action: 'U',
+  },
+  /** The accounting of disclosures for one patient was read (HIPAA §164.528). */
+  'disclosures-read': {
+    eventId: code('DCM', '110101', 'Audit Log Used'),
+    eventType: code('PACScribe', 'disclosures-read', 'Accounting of Disclosures Read'),
+    action: 'R',
+  },
+  /** The recipient's steps: the link opened, a code mailed, a session opened (or refused). */
+  'share-link-opened': {
+    eventId: code('PACScribe', 'share-redemption', 'Share Redemption'),
+    eventType: null,
+    action: 'E',
+  },
+  'share-code-requested': {
+    eventId: code('PACScribe', 'share-redemption', 'Share Redemption'),
+    eventType: code('PACScribe', 'share-code-mailed', 'One-time Code Mailed'),
+    action: 'E',
+  },
+  'share-session-opened': {
+    eventId: code('DCM', '110114', 'User Authentication'),
+    eventType: code('DCM', '110122', 'Login'),
+    action: 'E',
+  },
+  /** The recipient saw shared images (the viewer page, a rendered image). */
+  'share-viewed': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  /** The recipient downloaded the shared files. */
+  'share-downloaded': {
+    eventId: code('DCM', '110106', 'Export'),
+    eventType: null,
+    action: 'R',
+  },
   'access-denied': {
     eventId: code('DCM', '110113', 'Security Alert'),
     eventType: code('DCM', '110132', 'Use of a restricted function'),

@@ -5,6 +5,7 @@ import { BILLING_BINDINGS } from '../billing/env';
 import { IMAGING_BINDINGS } from '../imaging/env';
 import { MAIL_BINDINGS } from '../mail/env';
 import { POLICY_BINDINGS, PolicyDocumentsEnvSchema } from '../policy/env';
+import { SHARING_BINDINGS } from '../sharing/env';
 import { SUPPORT_BINDINGS } from '../support/env';
 
 /**
@@ -65,6 +66,7 @@ export const BINDINGS = {
   ...IMAGING_BINDINGS,
   ...MAIL_BINDINGS,
   ...SUPPORT_BINDINGS,
+  ...SHARING_BINDINGS,
   ...POLICY_BINDINGS,
 } as const;
 export type Binding = keyof typeof BINDINGS;

@@ -251,6 +251,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       DELETED_STUDY_RETENTION_DAYS: process.env.DELETED_STUDY_RETENTION_DAYS ?? '30',
       UPLOAD_SESSIONS_TABLE_NAME: resources.tables.uploads,
       SUPPORT_TABLE_NAME: resources.tables.support,
+      SHARING_TABLE_NAME: resources.tables.sharing,
+      SHARE_LINK_BASE_URL: apiUrl,
       SUPPORT_TICKET_RETENTION_DAYS: '2192',
       SUPPORT_MESSAGE_KEY: `file:${localSupportMessageKeyFile(dataDir)}`,
       SUPPORT_INBOUND_MAIL_BUCKET_NAME: LOCAL_SUPPORT_INBOUND_BUCKET,

@@ -72,6 +72,8 @@ export interface RawRequest {
   queryParameters: Readonly<Record<string, string>>;
   /** The decoded body; refused with 413 before decoding when larger than the route's maxBodyBytes. */
   body(): Buffer;
+  /** The caller's address as API Gateway saw it (rate limits of public routes); never from a header. */
+  sourceIp: string | null;
 }
 
 /** What a handler receives: everything typed by its route (principal, path, body, query). */
@@ -98,7 +100,8 @@ export type ResultOf<R extends RouteDefinition> = {
       : HttpResult;
 }[keyof R['responses'] & SuccessStatus];
 
-type SuccessStatus = 200 | 201 | 202 | 204 | 206;
+// 303: a form post answered with the page to go on to (share redemption).
+type SuccessStatus = 200 | 201 | 202 | 204 | 206 | 303;
 
 interface RequestState {
   startedAt: number;
@@ -408,6 +411,7 @@ function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawReque
       ),
     ),
     body: () => decodeBody(event, maxBodyBytes),
+    sourceIp: event.requestContext?.identity?.sourceIp ?? null,
   };
 }
 

@@ -24,6 +24,8 @@ const RENDERED_RETRIEVALS = ['Study', 'Series', 'Instance', 'Frames'].flatMap((l
   `retrieveRendered${level}`,
   `retrieve${level}Thumbnail`,
 ]);
+/** A share recipient's rendered image and ZIP download: retrievals of one share's objects [PP-07]. */
+const SHARE_RETRIEVALS = ['viewSharedImage', 'downloadShare'];
 
 type Props = Record<string, unknown>;
 const api = () => synthesizedApp().stacks.api;
@@ -477,7 +479,9 @@ describe('API stack', () => {
 
     it('[PP-18] only the WADO-RS retrievals (rendered included) may read the imaging bucket: GetObject alone, and decrypt', () => {
       const readers = boundTo('imaging-store:read').map((route) => route.id);
-      expect([...readers].sort()).toEqual([...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS].sort());
+      expect([...readers].sort()).toEqual(
+        [...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS, ...SHARE_RETRIEVALS].sort(),
+      );
       for (const routeId of readers) {
         const bucket = imagingStatements(routeId, 'ImagingBucket');
         expect({ routeId, actions: bucket.flatMap((statement) => actions(statement)) }).toEqual({
@@ -495,7 +499,7 @@ describe('API stack', () => {
       const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
       const streaming = routes.filter((route) => (route as RouteDefinition).response === 'stream');
       expect(streaming.map((route) => route.id).sort()).toEqual(
-        [...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS].sort(),
+        [...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS, ...SHARE_RETRIEVALS].sort(),
       );
       for (const route of routes) {
         const integration = byOperation.get(route.id)?.Integration as Props;
@@ -751,7 +755,12 @@ describe('API stack', () => {
       });
       template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: Match.anyValue() });
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { QueryString: {} }, { UriPath: {} }],
+        RedactedFields: [
+          { SingleHeader: { Name: 'authorization' } },
+          { SingleHeader: { Name: 'cookie' } },
+          { QueryString: {} },
+          { UriPath: {} },
+        ],
       });
     });
 
@@ -785,13 +794,21 @@ describe('API stack', () => {
       const uncovered = publicRoutes.filter((route) => !isSignupRateLimited(route)).map((route) => route.id);
       // The Stripe webhook is left out on purpose: Stripe delivers from a shared pool of addresses, so a
       // per-IP limit would drop genuine events; its signature check is the control.
+      // The share recipient's routes are limited in the function instead (conditional-write counters per
+      // link and per source address, the same locally and in AWS): the viewer loads many images per visit.
       expect(uncovered.sort()).toEqual([
+        'downloadShare',
         'getCurrentPolicy',
         'getOpenApi',
         'getPolicyVersion',
         'health',
         'listPolicyVersions',
+        'openSharePage',
+        'openShareSession',
         'receiveStripeWebhook',
+        'requestShareCode',
+        'viewShare',
+        'viewSharedImage',
       ]);
     });
   });

@@ -55,6 +55,8 @@ const resources: BindingResources = {
   supportMessageKey: key,
   supportRetentionDays: 2192,
   supportInboundMail: { bucket, encryptionKey: key, prefix: 'inbound/' },
+  sharingTable: tables.sharing,
+  shareLinkBaseUrl: 'https://api.pacscribe.example',
   imagingReplica: { bucketName: 'pacscribe-test-imaging-replica', region: 'us-west-2' },
   deletedStudyRetentionDays: 30,
 };

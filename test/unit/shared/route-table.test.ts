@@ -31,6 +31,13 @@ describe('the route table', () => {
       'getOpenApi',
       'signup',
       'verifySignup',
+      // The share recipient's pages: the link, the mailed code and the session cookie are the checks [PP-07].
+      'openSharePage',
+      'requestShareCode',
+      'openShareSession',
+      'viewShare',
+      'viewSharedImage',
+      'downloadShare',
       // The privacy policy: public text, the same for everyone, read before signing up.
       'getCurrentPolicy',
       'listPolicyVersions',
