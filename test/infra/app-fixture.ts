@@ -81,3 +81,21 @@ export function logicalIdOf(construct: IConstruct): string {
 export function allStacks(): Stack[] {
   return Object.values(synthesizedApp().stacks).flatMap((stack) => [stack, ...nestedStacksOf(stack)]);
 }
+
+/** An IAM policy statement as the templates hold it. */
+export type PolicyStatement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Sid?: string;
+};
+
+/** Every Allow statement of the policies attached to a role, searched in a stack and its nested stacks. */
+export function allowedStatementsOf(stack: Stack, role: IConstruct): PolicyStatement[] {
+  const roleLogicalId = logicalIdOf(role);
+  return Object.values(resourcesOf(stack, 'AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(propertyAt(policy, 'Roles')).includes(roleLogicalId))
+    .flatMap((policy) => propertyAt<PolicyStatement[]>(policy, 'PolicyDocument.Statement'))
+    .filter((statement) => statement.Effect === 'Allow');
+}

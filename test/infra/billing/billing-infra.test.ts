@@ -1,27 +1,15 @@
 import type { Stack } from 'aws-cdk-lib';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
-import { propertyAt, resourcesOf, synthesizedApp } from '../app-fixture';
-
-type Statement = {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-  Sid?: string;
-};
+import {
+  allowedStatementsOf,
+  type PolicyStatement,
+  propertyAt,
+  resourcesOf,
+  synthesizedApp,
+} from '../app-fixture';
 
 const app = () => synthesizedApp().stacks;
-const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
-  stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string;
-
-function allowedStatements(stack: Stack, roleLogicalId: string): Statement[] {
-  return Object.values(resourcesOf(stack, 'AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(propertyAt(policy, 'Roles')).includes(roleLogicalId))
-    .flatMap((policy) => propertyAt<Statement[]>(policy, 'PolicyDocument.Statement'))
-    .filter((statement) => statement.Effect === 'Allow');
-}
-
 const all = routes as readonly RouteDefinition[];
 const billingRoutes = all.filter((route) => route.context === 'billing');
 const functionOf = (route: RouteDefinition) => {
@@ -31,7 +19,7 @@ const functionOf = (route: RouteDefinition) => {
 };
 const statementsOf = (route: RouteDefinition) => {
   const { api } = app();
-  return allowedStatements(api, logicalIdOf(api, functionOf(route).role));
+  return allowedStatementsOf(api, functionOf(route).role);
 };
 /** A route's function, found by the description the API construct gives it (method and path). */
 const environmentOf = (route: RouteDefinition) => {

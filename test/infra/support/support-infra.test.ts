@@ -1,28 +1,17 @@
 import type { Stack } from 'aws-cdk-lib';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
-import { propertyAt, resourcesOf, synthesizedApp } from '../app-fixture';
-
-type Statement = {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-  Sid?: string;
-};
+import {
+  allowedStatementsOf,
+  logicalIdOf,
+  type PolicyStatement,
+  propertyAt,
+  resourcesOf,
+  synthesizedApp,
+} from '../app-fixture';
 
 const app = () => synthesizedApp().stacks;
-const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
-  stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string;
-
-/** Every Allow statement in the policies attached to one role. */
-function allowedStatements(stack: Stack, roleLogicalId: string): Statement[] {
-  return Object.values(resourcesOf(stack, 'AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(propertyAt(policy, 'Roles')).includes(roleLogicalId))
-    .flatMap((policy) => propertyAt<Statement[]>(policy, 'PolicyDocument.Statement'))
-    .filter((statement) => statement.Effect === 'Allow');
-}
-const actionsOf = (statement: Statement) => [statement.Action].flat();
+const actionsOf = (statement: PolicyStatement) => [statement.Action].flat();
 
 const WRITE_ACTION =
   /^(dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|PartiQL(Insert|Update|Delete))|s3:(Put|Delete|Restore|Abort)\w*|states:StartExecution|ses:SendEmail|cognito-idp:Admin\w*|kms:(Encrypt|GenerateDataKey\w*|Sign))$/;
@@ -38,7 +27,7 @@ describe('[PP-08] support can only look, in IAM as well as in code', () => {
     for (const route of supportReadable) {
       const fn = api.routeApi.functions[route.id];
       if (!fn) throw new Error(`no function for ${route.id}`);
-      const writes = allowedStatements(api, logicalIdOf(api, fn.role)).filter((statement) =>
+      const writes = allowedStatementsOf(api, fn.role).filter((statement) =>
         actionsOf(statement).some((action) => WRITE_ACTION.test(action)),
       );
       const unexpected = writes.filter(
@@ -63,7 +52,7 @@ describe('[PP-08] support can only look, in IAM as well as in code', () => {
   it('the grant lookup every customer route holds reads grant items only', () => {
     const { api } = app();
     const lookups = Object.values(resourcesOf(api, 'AWS::IAM::Policy'))
-      .flatMap((policy) => propertyAt<Statement[]>(policy, 'PolicyDocument.Statement'))
+      .flatMap((policy) => propertyAt<PolicyStatement[]>(policy, 'PolicyDocument.Statement'))
       .filter((statement) => statement.Sid === 'LookUpSupportGrants');
     const customerRoutes = (routes as readonly RouteDefinition[]).filter(
       (route) => route.access.kind !== 'workforce',
@@ -81,9 +70,9 @@ describe('[PP-08] support can only look, in IAM as well as in code', () => {
 describe('[PP-05] tickets kept safely', () => {
   it('seals ticket contents with a rotating customer-managed key and keeps the table for six years by TTL', () => {
     const { data } = app();
-    const key = resourcesOf(data, 'AWS::KMS::Key')[logicalIdOf(data, data.support.messageKey)];
+    const key = resourcesOf(data, 'AWS::KMS::Key')[logicalIdOf(data.support.messageKey)];
     expect(key?.Properties).toMatchObject({ EnableKeyRotation: true });
-    const table = resourcesOf(data, 'AWS::DynamoDB::Table')[logicalIdOf(data, data.tables.support.table)];
+    const table = resourcesOf(data, 'AWS::DynamoDB::Table')[logicalIdOf(data.tables.support.table)];
     expect(table?.Properties).toMatchObject({
       TimeToLiveSpecification: { AttributeName: 'expiresAtEpoch', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -107,9 +96,9 @@ describe('[PP-05] tickets kept safely', () => {
   it('the filer reads only the inbound prefix, never deletes tickets, and keeps failed events in a dead-letter queue', () => {
     const { workflows } = app();
     const filer = workflows.supportMailIntake.filer;
-    const fn = resourcesOf(workflows, 'AWS::Lambda::Function')[logicalIdOf(workflows, filer.function)];
+    const fn = resourcesOf(workflows, 'AWS::Lambda::Function')[logicalIdOf(filer.function)];
     expect(propertyAt(fn, 'DeadLetterConfig')).toMatchObject({ TargetArn: expect.anything() });
-    const statements = allowedStatements(workflows, logicalIdOf(workflows, filer.role));
+    const statements = allowedStatementsOf(workflows, filer.role);
     const actions = statements.flatMap(actionsOf);
     expect(actions).not.toContain('dynamodb:DeleteItem');
     expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:GetObject']);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { callApi, localConfig, postJson, sentMail } from '../../support/local-client';
+import { localDocuments } from '../../support/local-tables';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
 
 let org: TestOrganization;
@@ -22,14 +22,7 @@ const postWebhook = (payload: string, signature: string) =>
   callApi('POST', '/v1/billing/webhook', { body: payload, headers: { 'stripe-signature': signature } });
 
 beforeAll(async () => {
-  const config = localConfig();
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: config.endpoints.dynamodb,
-      region: config.region,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    }),
-  );
+  documents = localDocuments();
   org = await freshOrganization('billing');
 });
 afterAll(() => documents.destroy());
