@@ -16,7 +16,9 @@ export type InvalidInputCode =
   | 'invalid_request'
   | 'attribute_not_editable'
   | 'uid_not_editable'
-  | 'invalid_attribute_value';
+  | 'invalid_attribute_value'
+  /** A request to turn transactional mail off: it cannot be while the account is active [PP-22]. */
+  | 'transactional_mail_required';
 
 export class InvalidInputError extends DomainError {
   override readonly name = 'InvalidInputError';

@@ -1,6 +1,7 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
 import { imagingRoutes } from '../imaging/routes';
+import { mailRoutes } from '../mail/routes';
 import { policyRoutes } from '../policy/routes';
 import { supportRoutes } from '../support/routes';
 import type { RouteDefinition } from './http/route';
@@ -17,4 +18,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(imagingRoutes),
   ...Object.values(supportRoutes),
   ...Object.values(policyRoutes),
+  ...Object.values(mailRoutes),
 ];

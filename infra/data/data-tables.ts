@@ -8,6 +8,7 @@ import {
   auditTable,
   imagingTable,
   type KeyDefinition,
+  mailTable,
   supportTable,
   type TableDefinition,
   uploadsTable,
@@ -68,6 +69,8 @@ export class DataTables extends Construct {
   readonly uploads: DefinedTable;
   /** Support tickets (sealed contents), access grants and settings, kept by TTL for the retention period. */
   readonly support: DefinedTable;
+  /** Communication preferences, opt-out propagations, suppressed addresses and campaign records. */
+  readonly mail: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -76,10 +79,11 @@ export class DataTables extends Construct {
     this.imaging = new DefinedTable(this, 'Imaging', imagingTable);
     this.uploads = new DefinedTable(this, 'Uploads', uploadsTable);
     this.support = new DefinedTable(this, 'Support', supportTable);
+    this.mail = new DefinedTable(this, 'Mail', mailTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
   get all(): readonly DefinedTable[] {
-    return [this.accounts, this.audit, this.imaging, this.uploads, this.support];
+    return [this.accounts, this.audit, this.imaging, this.uploads, this.support, this.mail];
   }
 }

@@ -251,6 +251,29 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'U',
   },
+  /** A member read their communication preferences [PP-20]. */
+  'communication-preferences-read': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  /** A member opted in to or out of marketing mail [PP-03, PP-20]. */
+  'communication-preferences-changed': {
+    eventId: code('PACScribe', 'communication-preferences', 'Communication Preferences Changed'),
+    eventType: null,
+    action: 'U',
+  },
+  /** The one-click unsubscribe link was used (no login: the signed link names the member) [PP-03]. */
+  'marketing-unsubscribed': {
+    eventId: code('PACScribe', 'communication-preferences', 'Communication Preferences Changed'),
+    eventType: null,
+    action: 'U',
+  },
+  'mail-suppressions-listed': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
   'access-denied': {
     eventId: code('DCM', '110113', 'Security Alert'),
     eventType: code('DCM', '110132', 'Use of a restricted function'),

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'uid_not_editable',
   /** A metadata edit's value does not fit its VR (format, length, multiplicity). */
   'invalid_attribute_value',
+  /** Transactional mail cannot be turned off while the account is active [PP-22]. */
+  'transactional_mail_required',
   'unsupported_media_type',
   'payload_too_large',
   'unauthenticated',
