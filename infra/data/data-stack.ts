@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { MailData } from '#infra/mail/mail-data';
 import type { AppConfig } from '#infra/shared/app-config';
 import { SupportData } from '#infra/support/support-data';
 import { DataTables } from './data-tables';
@@ -13,6 +14,7 @@ export class DataStack extends Stack {
   readonly imaging: ImagingStore;
   readonly backups: TableBackups;
   readonly support: SupportData;
+  readonly mail: MailData;
 
   constructor(
     scope: Construct,
@@ -32,6 +34,7 @@ export class DataStack extends Stack {
       uploadCorsOrigins: config.dicomwebCorsOrigins,
     });
     this.support = new SupportData(this, 'Support', { accessLogsBucket: this.imaging.accessLogsBucket });
+    this.mail = new MailData(this, 'Mail', { accessLogsBucket: this.imaging.accessLogsBucket });
     this.backups = new TableBackups(this, 'Backups', {
       tables: this.tables.all.map((defined) => defined.table),
       appendOnlyTables: [this.tables.audit.table],

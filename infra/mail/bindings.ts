@@ -1,8 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { bindingTable } from '#infra/shared/binding-definition';
+import { acknowledgeWildcardResource } from '#infra/shared/nag-acknowledgements';
 import type { MailSenderRef, StateMachineRef, TableRef } from '#infra/shared/pacs-function';
 import { MAIL_BINDINGS } from '#schemas/mail/env';
 
@@ -19,6 +20,12 @@ export interface AudienceExportRef {
   readonly prefix: string;
 }
 
+/** The unsubscribe-link secret and the customer-managed key it is encrypted with. */
+export interface UnsubscribeSecretRef {
+  readonly secretArn: string;
+  readonly encryptionKey: kms.IKey;
+}
+
 /** The deployed resources the mail context's bindings point at. */
 export interface MailResources {
   mail?: MailSenderRef;
@@ -26,7 +33,7 @@ export interface MailResources {
   appBaseUrl?: string;
   welcomeWorkflow?: StateMachineRef;
   mailTable?: TableRef;
-  unsubscribeSecret?: secretsmanager.ISecret;
+  unsubscribeSecret?: UnsubscribeSecretRef;
   preferenceWorkflow?: StateMachineRef;
   mailContactList?: ContactListRef;
   marketingAudience?: AudienceExportRef;
@@ -56,7 +63,24 @@ export const mailBindings = bindingTable<typeof MAIL_BINDINGS, MailResources>(MA
   'unsubscribe-links:key': {
     grant: (fn, need, env) => {
       const secret = need('unsubscribeSecret');
-      secret.grantRead(fn.role);
+      // Role-side grants only: the key's policy stays in its own (data) stack, so no stack cycle.
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadUnsubscribeSecret',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [secret.secretArn],
+        }),
+      );
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadUnsubscribeSecretKey',
+          actions: ['kms:Decrypt'],
+          resources: [secret.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` },
+          },
+        }),
+      );
       fn.setEnvironment(env.MAIL_UNSUBSCRIBE_SECRET, secret.secretArn);
     },
   },
@@ -80,12 +104,18 @@ export const mailBindings = bindingTable<typeof MAIL_BINDINGS, MailResources>(MA
   'marketing-audience:write': {
     grant: (fn, need, env) => {
       const audience = need('marketingAudience');
+      const entries = audience.bucket.arnForObjects(`${audience.prefix}*`);
       fn.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'WriteMarketingAudience',
           actions: ['s3:PutObject', 's3:DeleteObject'],
-          resources: [audience.bucket.arnForObjects(`${audience.prefix}*`)],
+          resources: [entries],
         }),
+      );
+      acknowledgeWildcardResource(
+        fn,
+        entries,
+        'Audience entries are keyed by user id (audience/<userId>.json), so the grant covers the audience prefix of the audience bucket, with object puts and deletes only: no listing, no reads, no bucket configuration.',
       );
       fn.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
