@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { LogEncryption } from '#infra/shared/log-encryption';
-import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from './public-rate-limit';
+import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT, UNSUBSCRIBE_RATE_LIMIT } from './public-rate-limit';
 
 export interface ApiFirewallProps {
   stage: apigw.Stage;
@@ -32,7 +32,8 @@ const managedRule = (name: string, priority: number): wafv2.CfnWebACL.RuleProper
 
 /**
  * WAF in front of the API stage: AWS managed rule groups, a per-IP rate limit on everything and a much
- * lower one on the public sign-up routes (enumeration and mail flooding), with logs.
+ * lower one on the public sign-up routes (enumeration and mail flooding) and on the one-click
+ * unsubscribe (token probing), with logs.
  */
 export class ApiFirewall extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
@@ -90,6 +91,32 @@ export class ApiFirewall extends Construct {
             },
           },
           visibilityConfig: visibility('SignupRateLimitPerIp'),
+        },
+        {
+          name: 'UnsubscribeRateLimitPerIp',
+          priority: 5,
+          action: {
+            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rate-limited' } },
+          },
+          statement: {
+            rateBasedStatement: {
+              limit: UNSUBSCRIBE_RATE_LIMIT.defaultLimit,
+              aggregateKeyType: 'IP',
+              evaluationWindowSec: UNSUBSCRIBE_RATE_LIMIT.windowSeconds,
+              scopeDownStatement: {
+                byteMatchStatement: {
+                  fieldToMatch: { uriPath: {} },
+                  positionalConstraint: 'CONTAINS',
+                  searchString: UNSUBSCRIBE_RATE_LIMIT.pathFragment,
+                  textTransformations: [
+                    { priority: 0, type: 'URL_DECODE' },
+                    { priority: 1, type: 'LOWERCASE' },
+                  ],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('UnsubscribeRateLimitPerIp'),
         },
       ],
     });
