@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { signUnsubscribeToken } from '../../../functions/mail/core/unsubscribe-token';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
 import { DEFAULT_PERMISSIONS } from '../../../schemas/accounts/roles';
@@ -85,6 +87,12 @@ beforeAll(async () => {
     session: sessionId,
     frameList: '1',
     tagPath: '7FE00010',
+    // A genuine one-click unsubscribe link of the clinician's, signed with the stack's link key.
+    token: signUnsubscribeToken(
+      readFileSync(config.handlerEnv.MAIL_UNSUBSCRIBE_SECRET?.replace(/^file:/, '') ?? ''),
+      org.users.clinician.userId,
+      new Date(),
+    ),
   };
   const reviewer = config.users.find((user) => user.role === 'compliance-reviewer');
   const engineer = config.users.find((user) => user.role === 'support-engineer');
@@ -225,6 +233,14 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
       ticketId: ids.ticketId,
       reason: 'Fail-closed check of support grants',
     }),
+  }),
+  updateCommunicationPreferences: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ marketing: { subscribed: true } }),
+  }),
+  unsubscribe: () => ({
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'List-Unsubscribe=One-Click',
   }),
   updateSupportSettings: () => ({
     contentType: 'application/json',

@@ -35,6 +35,9 @@ describe('the route table', () => {
       'getCurrentPolicy',
       'listPolicyVersions',
       'getPolicyVersion',
+      // RFC 8058 one-click unsubscribe: the signed link is the credential; GET only shows a page.
+      'showUnsubscribe',
+      'unsubscribe',
     ]);
   });
 
@@ -45,6 +48,8 @@ describe('the route table', () => {
       'getCurrentPolicy',
       'listPolicyVersions',
       'getPolicyVersion',
+      // The unsubscribe page only checks the link's signature: it reads and writes nothing.
+      'showUnsubscribe',
     ]);
     for (const route of table) {
       // Health, the API description and the public privacy policy carry no customer data.
