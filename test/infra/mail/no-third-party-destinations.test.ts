@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { PROJECT_ROOT } from '#infra/shared/project-root';
-import { allStacks, type Resource, synthesizedApp, templateOf } from '../app-fixture';
+import { allStacks, propertyAt, type Resource, synthesizedApp, templateOf } from '../app-fixture';
 
 /**
  * [PP-04] Personal information is never rented, sold or shared with third parties for marketing: the only
@@ -102,7 +102,7 @@ describe('[PP-04] no personal data leaves for third-party marketing', () => {
     // The bucket's own policy (TLS only) is found, so an Allow added to it would show here.
     expect(policies).toHaveLength(1);
     const allows = policies.flatMap((policy) =>
-      ((policy.Properties?.PolicyDocument as { Statement: { Effect: string }[] }).Statement ?? []).filter(
+      propertyAt<{ Effect: string }[]>(policy, 'PolicyDocument.Statement').filter(
         (statement) => statement.Effect === 'Allow',
       ),
     );
