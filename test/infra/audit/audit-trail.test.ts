@@ -67,14 +67,15 @@ describe('audit trail (CloudTrail)', () => {
     expect(JSON.stringify(field(selectorFor('AWS::S3::Object'), 'eventCategory')?.Equals)).toBe('["Data"]');
   });
 
-  it('[PP-18] records DynamoDB data events for every table (accounts, audit, imaging index, upload sessions, support)', () => {
+  it('[PP-18] records DynamoDB data events for every table (accounts, audit, imaging index, upload sessions, support, mail)', () => {
     const tableArns = JSON.stringify(field(selectorFor('AWS::DynamoDB::Table'), 'resources.ARN')?.Equals);
     expect(tableArns).toContain(logicalId(data().tables.accounts.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.audit.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.imaging.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.uploads.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.support.table, data()));
-    expect(data().tables.all).toHaveLength(5);
+    expect(tableArns).toContain(logicalId(data().tables.mail.table, data()));
+    expect(data().tables.all).toHaveLength(6);
   });
 
   it('[PP-18] trail files land in a write-once (Object Lock) bucket kept for the audit retention period', () => {

@@ -148,6 +148,15 @@ beforeAll(async () => {
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
     ...Object.fromEntries(Object.entries(config.handlerEnv).filter(([name]) => name.startsWith('SUPPORT_'))),
+    // The mail context's table, link key, workflow, contact list and audience bucket.
+    ...Object.fromEntries(
+      Object.entries(config.handlerEnv).filter(
+        ([name]) =>
+          name.startsWith('MAIL_') ||
+          name === 'PREFERENCE_WORKFLOW_ARN' ||
+          name === 'MARKETING_AUDIENCE_BUCKET_NAME',
+      ),
+    ),
     // Where the local stack serves the policy documents from (the fixtures, in the integration stack).
     PRIVACY_POLICY_DIR: String(config.handlerEnv.PRIVACY_POLICY_DIR),
   });
