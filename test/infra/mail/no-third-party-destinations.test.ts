@@ -40,7 +40,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('[PP-04] no personal data leaves for third-party marketing', () => {
+describe('no personal data leaves for third-party marketing', () => {
   it('[PP-04] the app has no resource that ships data to another party (no Firehose, API destination, pipe, AppFlow or Pinpoint)', () => {
     const exporters = everyResource()
       .map(({ resource }) => resource.Type)
