@@ -12,6 +12,7 @@ import { ReplicaStack } from '#infra/data/replica-stack';
 import { IdentityStack } from '#infra/identity/identity-stack';
 import { MailStack } from '#infra/mail/mail-stack';
 import { APP_CONFIG_KEYS, type AppConfig, AppConfigSchema } from '#infra/shared/app-config';
+import { assertConcurrencyPlan, ConcurrencyPlanError } from '#infra/shared/concurrency-plan';
 import { PROJECT_ROOT } from '#infra/shared/project-root';
 import { assertStacksInUsRegions, assertUsRegions, RegionGuardError } from '#infra/shared/region-guard';
 import { WorkflowsStack } from '#infra/workflows/workflows-stack';
@@ -135,6 +136,7 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
   Tags.of(app).add('project', 'pacscribe');
   Tags.of(app).add('stage', config.stage);
   assertStacksInUsRegions(app);
+  assertConcurrencyPlan(app, config.primaryRegion, config.lambdaAccountConcurrency);
 
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
@@ -147,7 +149,11 @@ if (require.main === module) {
     buildApp().app.synth();
   } catch (error) {
     // Config and region-guard failures are user errors: print the message, not a stack trace.
-    if (error instanceof RegionGuardError || error instanceof AppConfigError) {
+    if (
+      error instanceof RegionGuardError ||
+      error instanceof AppConfigError ||
+      error instanceof ConcurrencyPlanError
+    ) {
       console.error(error.message);
       process.exit(1);
     }

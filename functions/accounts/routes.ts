@@ -124,6 +124,7 @@ export const accountsRoutes = {
     summary: 'Create a separate login for one person; a temporary password is mailed and expires [PP-06].',
     access: { kind: 'action', action: 'manage-users' },
     audit: 'user-created',
+    subscriptionGated: true,
     bindings: ['accounts-table:write', 'customer-pool:admin', 'mail:send'],
     request: { body: CreateUserBodySchema, maxBodyBytes: 4 * 1024 },
     responses: {
@@ -188,6 +189,7 @@ export const accountsRoutes = {
     summary: 'Let a disabled user sign in again.',
     access: { kind: 'action', action: 'manage-users' },
     audit: 'user-enabled',
+    subscriptionGated: true,
     bindings: ['accounts-table:write', 'customer-pool:admin'],
     responses: {
       200: { description: 'The user, enabled.', schema: UserViewSchema },
@@ -203,6 +205,7 @@ export const accountsRoutes = {
     summary: 'Mail a fresh temporary password to a user who has not signed in yet.',
     access: { kind: 'action', action: 'manage-users' },
     audit: 'invitation-resent',
+    subscriptionGated: true,
     bindings: ['accounts-table:write', 'customer-pool:admin', 'mail:send'],
     responses: {
       200: { description: 'The user, re-invited.', schema: UserViewSchema },

@@ -56,6 +56,7 @@ export const curationRoutes = {
       'Edit patient and study attributes as a new version; search, metadata and retrieved files show it at once, the stored originals stay.',
     access: { kind: 'action', action: 'edit' },
     audit: 'study-edited',
+    subscriptionGated: true,
     bindings: ['imaging-index:write'],
     request: EDIT_REQUEST,
     responses: EDIT_RESPONSES,
@@ -69,6 +70,7 @@ export const curationRoutes = {
     summary: "Edit one series' attributes as a new version of its study.",
     access: { kind: 'action', action: 'edit' },
     audit: 'study-edited',
+    subscriptionGated: true,
     bindings: ['imaging-index:write'],
     request: EDIT_REQUEST,
     responses: EDIT_RESPONSES,
@@ -98,6 +100,7 @@ export const curationRoutes = {
     summary: 'Restore the attributes of an earlier version (0: as stored), as a new version.',
     access: { kind: 'action', action: 'edit' },
     audit: 'study-reverted',
+    subscriptionGated: true,
     bindings: ['imaging-index:write'],
     request: { body: RevertBodySchema, maxBodyBytes: 4 * 1024 },
     responses: {
@@ -119,6 +122,7 @@ export const curationRoutes = {
       "Write the study's radiology report (draft or final). Every write is a new version; a final report is only amended, with a reason.",
     access: { kind: 'action', action: 'write-reports' },
     audit: 'report-written',
+    subscriptionGated: true,
     bindings: ['imaging-index:write'],
     request: { body: PutReportBodySchema, maxBodyBytes: 160 * 1024 },
     responses: {
@@ -167,6 +171,7 @@ export const curationRoutes = {
     summary: `Deletes a series. ${DELETE_SUMMARY}`,
     access: { kind: 'action', action: 'delete' },
     audit: 'instances-deleted',
+    subscriptionGated: true,
     bindings: ['imaging-index:curate'],
     responses: {
       204: { description: 'The series is deleted (recoverably).' },
@@ -182,6 +187,7 @@ export const curationRoutes = {
     summary: `Deletes an instance. ${DELETE_SUMMARY}`,
     access: { kind: 'action', action: 'delete' },
     audit: 'instances-deleted',
+    subscriptionGated: true,
     bindings: ['imaging-index:curate'],
     responses: {
       204: { description: 'The instance is deleted (recoverably).' },

@@ -130,6 +130,7 @@ export const imagingRoutes = {
     summary: 'STOW-RS: store DICOM instances sent as multipart/related; type="application/dicom".',
     access: { kind: 'action', action: 'upload' },
     audit: 'instances-stored',
+    subscriptionGated: true,
     bindings: ['imaging-index:write', 'imaging-store:write'],
     request: STOW_REQUEST,
     responses: {
@@ -163,6 +164,7 @@ export const imagingRoutes = {
     summary: 'STOW-RS into one study: instances of any other study fail.',
     access: { kind: 'action', action: 'upload' },
     audit: 'instances-stored',
+    subscriptionGated: true,
     bindings: ['imaging-index:write', 'imaging-store:write'],
     request: STOW_REQUEST,
     responses: {
@@ -196,6 +198,7 @@ export const imagingRoutes = {
       'Open an upload session for a body larger than STOW-RS takes: presigned S3 part URLs, then asynchronous ingest.',
     access: { kind: 'action', action: 'upload' },
     audit: 'upload-started',
+    subscriptionGated: true,
     bindings: ['upload-sessions:write', 'upload-staging:write'],
     request: { body: CreateUploadSessionBodySchema, maxBodyBytes: 4 * 1024 },
     responses: {
@@ -215,6 +218,7 @@ export const imagingRoutes = {
     summary: 'Fresh part URLs for a long upload whose first URLs expired.',
     access: { kind: 'action', action: 'upload' },
     audit: 'upload-started',
+    subscriptionGated: true,
     bindings: ['upload-sessions:read', 'upload-staging:write'],
     request: { body: IssuePartUrlsBodySchema, maxBodyBytes: 128 * 1024 },
     responses: {
@@ -233,6 +237,7 @@ export const imagingRoutes = {
       'Complete the upload with every part’s ETag and start the asynchronous ingest (idempotent: ingests once).',
     access: { kind: 'action', action: 'upload' },
     audit: 'upload-completed',
+    subscriptionGated: true,
     bindings: ['upload-sessions:write', 'upload-staging:write', 'upload-ingest:start'],
     request: { body: CompleteUploadSessionBodySchema, maxBodyBytes: 512 * 1024 },
     responses: {
@@ -409,6 +414,7 @@ export const imagingRoutes = {
       'Deletes a study: removes it from search and retrieval at once; restorable from /v1/deleted-studies until the retention period ends, then purged (objects, versions, index) in both regions.',
     access: { kind: 'action', action: 'delete' },
     audit: 'study-deleted',
+    subscriptionGated: true,
     bindings: ['imaging-index:curate'],
     responses: {
       204: { description: 'The study is deleted.' },

@@ -17,6 +17,10 @@ export type InvalidInputCode =
   | 'attribute_not_editable'
   | 'uid_not_editable'
   | 'invalid_attribute_value'
+  /** The body holds a payment card number; card entry happens only on Stripe's pages [PP-16]. */
+  | 'card_data_refused'
+  /** A webhook whose signature, body or timestamp does not verify. */
+  | 'invalid_signature'
   /** A request to turn transactional mail off: it cannot be while the account is active [PP-22]. */
   | 'transactional_mail_required';
 
@@ -82,6 +86,15 @@ export class ConflictError extends DomainError {
 }
 
 /**
+ * The organization's subscription has lapsed: it is in its read-only grace period, where the routes that
+ * add or change imaging data or users are refused and everything that reads, exports, protects, pays or
+ * asks for help still works; nothing is deleted (docs/billing.md).
+ */
+export class SubscriptionLapsedError extends DomainError {
+  override readonly name = 'SubscriptionLapsedError';
+}
+
+/**
  * A one-time code was not accepted. Wrong, expired and never-issued codes are one case (`locked` false),
  * so the answer says nothing about which addresses have a sign-up waiting; `locked` once too many wrong
  * codes were tried and only a new code helps.
@@ -95,6 +108,11 @@ export class VerificationFailedError extends DomainError {
         : 'The code is wrong or has expired.',
     );
   }
+}
+
+/** Too many requests of one kind in a window (share redemption per link and per source address). */
+export class RateLimitedError extends DomainError {
+  override readonly name = 'RateLimitedError';
 }
 
 /** A dependency (identity provider, workflow engine, mail) failed; nothing partial was kept. */

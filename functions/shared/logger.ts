@@ -1,10 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { redactingJsonReplacer } from '#schemas/shared/card-numbers';
 
 /**
  * Operational logs carry only allow-listed, non-PHI fields (route ids, status codes, request ids,
- * error names). Request and response bodies are never logged.
+ * error names). Request and response bodies are never logged. As a last line, every value written is
+ * passed through the card-number redactor, so a PAN that slips into a message or stack is masked [PP-16].
  */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pacscribe' });
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pacscribe',
+  jsonReplacerFn: redactingJsonReplacer,
+});
 
 export interface SafeLogFields {
   route?: string;

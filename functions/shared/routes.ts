@@ -1,8 +1,10 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
+import { billingRoutes } from '../billing/routes';
 import { imagingRoutes } from '../imaging/routes';
 import { mailRoutes } from '../mail/routes';
 import { policyRoutes } from '../policy/routes';
+import { sharingRoutes } from '../sharing/routes';
 import { supportRoutes } from '../support/routes';
 import type { RouteDefinition } from './http/route';
 import { platformRoutes } from './platform-routes';
@@ -17,6 +19,8 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(auditRoutes),
   ...Object.values(imagingRoutes),
   ...Object.values(supportRoutes),
+  ...Object.values(sharingRoutes),
   ...Object.values(policyRoutes),
+  ...Object.values(billingRoutes),
   ...Object.values(mailRoutes),
 ];

@@ -9,6 +9,7 @@ import { LogEncryption } from '#infra/shared/log-encryption';
 import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
 import { ApiDomain } from './api-domain';
 import { ApiFirewall } from './api-firewall';
+import { firewallRateLimits, stageThrottle } from './capacity-model';
 import { RouteTableApi } from './route-table-api';
 
 export interface ApiStackProps extends StackProps {
@@ -43,6 +44,11 @@ export class ApiStack extends Stack {
       supportMessageKey: data.support.messageKey,
       supportRetentionDays: config.supportRetentionDays,
       supportInboundMail: data.support.inboundMail,
+      billingTable: data.tables.billing,
+      stripeSecret: { secret: data.billing.stripeSecret, encryptionKey: data.billing.stripeSecretKey },
+      sharingTable: data.tables.sharing,
+      // Share links open the redemption page behind the API's own domain.
+      shareLinkBaseUrl: `https://${config.domainName}`,
       uploadIngestWorkflow: workflows.uploadIngest,
       customerPool: identity.customers.userPool,
       welcomeWorkflow: workflows.welcomeMail,
@@ -64,8 +70,7 @@ export class ApiStack extends Stack {
       logEncryption: this.logEncryption,
       stageName: config.stage,
       appVersion: config.appVersion,
-      reservedConcurrency: config.lambdaReservedConcurrency,
-      throttle: { rateLimit: config.apiThrottleRatePerSecond, burstLimit: config.apiThrottleBurst },
+      throttle: stageThrottle(),
       dicomwebCorsOrigins: config.dicomwebCorsOrigins,
     });
     this.domain = new ApiDomain(this, 'Domain', {
@@ -75,7 +80,8 @@ export class ApiStack extends Stack {
     });
     this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.routeApi.api.deploymentStage,
-      rateLimitPer5Minutes: config.wafRateLimitPer5Minutes,
+      rateLimits: firewallRateLimits(),
+      routes: props.routes,
       signupRateLimitPer5Minutes: config.wafSignupRateLimitPer5Minutes,
       logEncryption: this.logEncryption,
       stageName: config.stage,

@@ -13,7 +13,7 @@ export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
  * What a route's function is bound to and the env that implies, for the API construct (which grants it)
  * and the local stack (which checks its env against it). No aws-cdk-lib here: the local stack imports it.
  */
-type RouteBindingFacts = Pick<RouteDefinition, 'path' | 'access' | 'bindings'>;
+type RouteBindingFacts = Pick<RouteDefinition, 'path' | 'access' | 'bindings' | 'subscriptionGated'>;
 
 /**
  * Every HTTP route reads memberships (authorization) and appends audit records, whatever else it does.
@@ -35,10 +35,14 @@ const WORKFORCE_ROUTE_BASE_BINDINGS = [
   'audit-table:append',
 ] as const satisfies readonly Binding[];
 
-/** The route's base bindings, then its own, each once. */
+/**
+ * The route's base bindings, then its own, each once. A subscription-gated route also reads the
+ * organization's subscription status (that one attribute of the billing table, nothing else).
+ */
 export function routeBindings(route: RouteBindingFacts): Binding[] {
   const base = route.access.kind === 'workforce' ? WORKFORCE_ROUTE_BASE_BINDINGS : ROUTE_BASE_BINDINGS;
-  return [...new Set<Binding>([...base, ...route.bindings])];
+  const standing: Binding[] = route.subscriptionGated ? ['billing-standing:read'] : [];
+  return [...new Set<Binding>([...base, ...standing, ...route.bindings])];
 }
 
 /** The whole env contract of a route's function: the base contract, its bindings' env, DICOMweb CORS. */

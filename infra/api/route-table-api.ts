@@ -14,6 +14,7 @@ import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/ima
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { LAMBDA_PRIVACY_POLICY_DIR, PacsFunction } from '#infra/shared/pacs-function';
+import { reservedConcurrencyFor } from './capacity-model';
 import { addGatewayResponses } from './gateway-responses';
 import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
 
@@ -53,7 +54,6 @@ export interface RouteTableApiProps {
   logEncryption: LogEncryption;
   stageName: string;
   appVersion: string;
-  reservedConcurrency: number;
   throttle: { rateLimit: number; burstLimit: number };
   /** Origins allowed to call /dicomweb/* from a browser; never a wildcard. */
   dicomwebCorsOrigins: readonly string[];
@@ -132,7 +132,9 @@ export class RouteTableApi extends Construct {
       },
       deployOptions: {
         stageName: props.stageName,
-        tracingEnabled: true,
+        // Off: API Gateway's trace segments record the full request URL, and QIDO query strings hold
+        // PatientName and PatientID. The functions are traced (Lambda active tracing), without URLs.
+        tracingEnabled: false,
         metricsEnabled: true,
         // Execution logs at ERROR without data trace: request/response bodies may carry PHI.
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
@@ -227,6 +229,11 @@ export class RouteTableApi extends Construct {
 
     Validations.of(this.api).acknowledge(
       {
+        id: 'HIPAA.Security-APIGWXrayEnabled',
+        reason:
+          "Stage tracing is off on purpose: API Gateway's X-Ray segments record the full request URL, and QIDO query strings carry PatientName and PatientID. Every function is traced (Lambda active tracing), which records no URL; access logs keep the route template, not the path.",
+      },
+      {
         id: 'HIPAA.Security-APIGWCacheEnabledAndEncrypted',
         reason:
           "Caching is off on purpose: the responses are authorized PHI, and a cache keyed without the caller's identity could serve one user's data to another.",
@@ -319,7 +326,8 @@ export class RouteTableApi extends Construct {
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       serviceName: `pacscribe-${route.context}`,
       logEncryption: props.logEncryption,
-      reservedConcurrency: props.reservedConcurrency,
+      // From the capacity model: capped classes get a ceiling, the rest share the account's pool.
+      reservedConcurrency: reservedConcurrencyFor(route),
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
       ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
       ...(route.pixelCodecs ? pixelCodecFunctionProps() : {}),

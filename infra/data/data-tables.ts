@@ -6,9 +6,11 @@ import type { TableRef } from '#infra/shared/pacs-function';
 import {
   accountsTable,
   auditTable,
+  billingTable,
   imagingTable,
   type KeyDefinition,
   mailTable,
+  sharingTable,
   supportTable,
   type TableDefinition,
   uploadsTable,
@@ -57,7 +59,7 @@ export class DefinedTable extends Construct implements TableRef {
 }
 
 /**
- * The accounts, audit, imaging, uploads and support tables. Construct ids are stable: renaming them would replace
+ * The accounts, audit, imaging, uploads, support and billing tables. Construct ids are stable: renaming them would replace
  * the tables.
  */
 export class DataTables extends Construct {
@@ -69,6 +71,10 @@ export class DataTables extends Construct {
   readonly uploads: DefinedTable;
   /** Support tickets (sealed contents), access grants and settings, kept by TTL for the retention period. */
   readonly support: DefinedTable;
+  /** Billing contact and subscription state, processed Stripe event ids and sent receipts. */
+  readonly billing: DefinedTable;
+  /** Shares with external recipients, their codes, sessions, counters and access logs [PP-07]. */
+  readonly sharing: DefinedTable;
   /** Communication preferences, opt-out propagations, suppressed addresses and campaign records. */
   readonly mail: DefinedTable;
 
@@ -79,11 +85,22 @@ export class DataTables extends Construct {
     this.imaging = new DefinedTable(this, 'Imaging', imagingTable);
     this.uploads = new DefinedTable(this, 'Uploads', uploadsTable);
     this.support = new DefinedTable(this, 'Support', supportTable);
+    this.billing = new DefinedTable(this, 'Billing', billingTable);
+    this.sharing = new DefinedTable(this, 'Sharing', sharingTable);
     this.mail = new DefinedTable(this, 'Mail', mailTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
   get all(): readonly DefinedTable[] {
-    return [this.accounts, this.audit, this.imaging, this.uploads, this.support, this.mail];
+    return [
+      this.accounts,
+      this.audit,
+      this.imaging,
+      this.uploads,
+      this.support,
+      this.billing,
+      this.sharing,
+      this.mail,
+    ];
   }
 }

@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'mail';
+  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing' | 'sharing' | 'mail';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -132,6 +132,48 @@ export const supportTable: TableDefinition = {
 };
 
 /**
+ * Billing [PP-16, PP-17]: per organization only the Stripe customer id, billing email, billing address and
+ * the subscription's status and plan; no card data ever. Kept apart from the other tables so that the
+ * functions talking to Stripe are granted this table and nothing holding PHI.
+ *   ORG#<orgId> / BILLING            the billing account (contact + subscription state and its version)
+ *   CUSTOMER#<customerId> / ORG      which organization a Stripe customer is
+ *   EVENT#<eventId> / EVENT          a processed webhook event id, expiring after 35 days (TTL)
+ *   RECEIPT#<invoiceId> / RECEIPT    the receipt mail for an invoice was sent
+ */
+export const billingTable: TableDefinition = {
+  logicalName: 'billing',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
+/**
+ * Sharing: studies shared with external recipients [PP-07], and what redeeming them needs.
+ *   SHARE#<shareId> / SHARE                      a share; gsi1 = ORG#<orgId>#SHARES / <createdAt>#<shareId>
+ *   SHARE#<shareId> / CODE                       the recipient's current one-time code (hash, guesses; TTL)
+ *   SHARE#<shareId> / ACCESS#<at>#<requestId>    one access: code sent, session opened, refusal, view, download
+ *   TOKEN#<sha256 of the link secret> / TOKEN    which share a link names (TTL at the share's expiry)
+ *   SESSION#<sha256 of the cookie> / SESSION     an open recipient session, bound to one share (TTL)
+ *   IDEMPOTENCY#<orgId>#<userId>#<key> / IDEMPOTENCY   the share a create request made (TTL one day)
+ *   RATE#<counter> / <window start>              conditional-write rate counters (TTL)
+ * Shares and access entries are disclosure records, kept six years after the share ends (TTL).
+ */
+export const sharingTable: TableDefinition = {
+  logicalName: 'sharing',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
+/**
  * Mail: communication preferences, their propagation to every marketing system, suppressed addresses and
  * campaign dry runs. Ids and times; addresses only where SES reported one (suppressions).
  *   USER#<userId> / PREFS                      marketing choice, latest propagation id
@@ -161,5 +203,7 @@ export const tableDefinitions = [
   imagingTable,
   uploadsTable,
   supportTable,
+  billingTable,
+  sharingTable,
   mailTable,
 ] as const;

@@ -54,13 +54,12 @@ export const AppConfigSchema = z.object({
       z.array(httpsOrigin).min(1),
     )
     .default(['https://viewer.pacscribe.example']),
+  /** Reserved concurrency of the background functions (ingest, mail, archive); API functions follow the capacity model. */
   lambdaReservedConcurrency: integer(1, 1000).default(20),
-  /** Requests per 5 minutes from one IP before the WAF blocks it. */
-  wafRateLimitPer5Minutes: integer(100, 2_000_000_000).default(1000),
+  /** The account's Lambda concurrency quota in the primary region; the capacity model is checked against it at synth. */
+  lambdaAccountConcurrency: integer(100, 1_000_000).default(1000),
   /** Requests per 5 minutes from one IP to the public sign-up routes (WAF's minimum is 10); the local router's default matches. */
   wafSignupRateLimitPer5Minutes: integer(10, 2_000_000_000).default(10),
-  apiThrottleRatePerSecond: integer(1, 10_000).default(50),
-  apiThrottleBurst: integer(1, 5_000).default(100),
   /** CloudTrail files. HIPAA §164.316(b)(2)(i): audit documentation is kept six years (2192 days covers leap days). */
   auditRetentionDays: integer(1, 3650).default(2192),
   /** Object Lock (COMPLIANCE) on the audit-record archive; never below six years, in any stage. */

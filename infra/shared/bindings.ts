@@ -1,8 +1,10 @@
 import { type AccountsResources, accountsBindings } from '#infra/accounts/bindings';
 import { type AuditResources, auditBindings } from '#infra/audit/bindings';
+import { type BillingResources, billingBindings } from '#infra/billing/bindings';
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
 import { policyBindings } from '#infra/policy/bindings';
+import { type SharingResources, sharingBindings } from '#infra/sharing/bindings';
 import { type SupportResources, supportBindings } from '#infra/support/bindings';
 import { type Binding, bindingEnvSchema } from '#schemas/shared/env';
 import type { BindingDefinition } from './binding-definition';
@@ -12,9 +14,11 @@ import type { PacsFunction } from './pacs-function';
 export interface BindingResources
   extends AccountsResources,
     AuditResources,
+    BillingResources,
     ImagingResources,
     MailResources,
-    SupportResources {}
+    SupportResources,
+    SharingResources {}
 
 /**
  * Every binding's env and grant, joined from the contexts' tables (infra/<context>/bindings.ts, each
@@ -24,9 +28,11 @@ export interface BindingResources
 const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResources> } = {
   ...accountsBindings,
   ...auditBindings,
+  ...billingBindings,
   ...imagingBindings,
   ...mailBindings,
   ...supportBindings,
+  ...sharingBindings,
   ...policyBindings,
 };
 

@@ -49,7 +49,8 @@ export interface PacsFunctionProps {
   /** POWERTOOLS_SERVICE_NAME; groups the logs and traces of one bounded context. */
   serviceName: string;
   logEncryption: LogEncryption;
-  reservedConcurrency: number;
+  /** A ceiling (and a reservation) on concurrent executions; absent, the function shares the account's pool. */
+  reservedConcurrency: number | undefined;
   timeout?: Duration;
   memorySize?: number;
   /** arm64 unless a native dependency needs otherwise (image rendering: sharp's linux-x64 build). */
@@ -190,6 +191,13 @@ export class PacsFunction extends Construct {
       bundling: props.filesBesideBundle?.length ? withFilesBesideBundle(props.filesBesideBundle) : BUNDLING,
     });
     this.env.POWERTOOLS_SERVICE_NAME = props.serviceName;
+    if (props.reservedConcurrency === undefined) {
+      Validations.of(this.function).acknowledge({
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Reading-path function (retrieval, search, JSON API): it shares the account pool, which the capacity model (infra/api/capacity-model.ts, checked at synth) keeps larger than the modeled peak, while uploads, rendering and public routes are capped so they cannot take it.',
+      });
+    }
 
     Validations.of(this).acknowledge(
       {

@@ -239,6 +239,28 @@ export const AUDIT_EVENTS = {
     eventType: code('DCM', '110137', 'User Security Attributes Changed'),
     action: 'U',
   },
+  /** Billing [PP-16, PP-17]: the contact and subscription state, never card data. */
+  'billing-read': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'R',
+  },
+  'billing-checkout-started': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'U',
+  },
+  'billing-portal-opened': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'E',
+  },
+  /** A Stripe webhook, verified or refused; recorded in the organization's trail once it is known. */
+  'billing-webhook-received': {
+    eventId: code('PACScribe', 'billing', 'Billing Activity'),
+    eventType: null,
+    action: 'U',
+  },
   /** An administrator read their organization's recorded policy acceptances [PP-24]. */
   'policy-acceptances-listed': {
     eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
@@ -271,6 +293,61 @@ export const AUDIT_EVENTS = {
   },
   'mail-suppressions-listed': {
     eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  /** A study shared with an external recipient [PP-07]. */
+  'share-created': {
+    eventId: code('DCM', '110106', 'Export'),
+    eventType: code('PACScribe', 'share-created', 'Study Shared'),
+    action: 'C',
+  },
+  'shares-listed': {
+    eventId: code('PACScribe', 'share-read', 'Share Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'share-access-log-read': {
+    eventId: code('DCM', '110101', 'Audit Log Used'),
+    eventType: null,
+    action: 'R',
+  },
+  'share-revoked': {
+    eventId: code('DCM', '110113', 'Security Alert'),
+    eventType: code('PACScribe', 'share-revoked', 'Share Revoked'),
+    action: 'U',
+  },
+  /** The accounting of disclosures for one patient was read (HIPAA §164.528). */
+  'disclosures-read': {
+    eventId: code('DCM', '110101', 'Audit Log Used'),
+    eventType: code('PACScribe', 'disclosures-read', 'Accounting of Disclosures Read'),
+    action: 'R',
+  },
+  /** The recipient's steps: the link opened, a code mailed, a session opened (or refused). */
+  'share-link-opened': {
+    eventId: code('PACScribe', 'share-redemption', 'Share Redemption'),
+    eventType: null,
+    action: 'E',
+  },
+  'share-code-requested': {
+    eventId: code('PACScribe', 'share-redemption', 'Share Redemption'),
+    eventType: code('PACScribe', 'share-code-mailed', 'One-time Code Mailed'),
+    action: 'E',
+  },
+  'share-session-opened': {
+    eventId: code('DCM', '110114', 'User Authentication'),
+    eventType: code('DCM', '110122', 'Login'),
+    action: 'E',
+  },
+  /** The recipient saw shared images (the viewer page, a rendered image). */
+  'share-viewed': {
+    eventId: code('DCM', '110103', 'DICOM Instances Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  /** The recipient downloaded the shared files. */
+  'share-downloaded': {
+    eventId: code('DCM', '110106', 'Export'),
     eventType: null,
     action: 'R',
   },

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ACCOUNTS_BINDINGS, AccountsTableEnvSchema, CustomerPoolEnvSchema } from '../accounts/env';
 import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
+import { BILLING_BINDINGS } from '../billing/env';
 import { IMAGING_BINDINGS } from '../imaging/env';
 import { MAIL_BINDINGS } from '../mail/env';
 import { POLICY_BINDINGS, PolicyDocumentsEnvSchema } from '../policy/env';
+import { SHARING_BINDINGS } from '../sharing/env';
 import { SUPPORT_BINDINGS } from '../support/env';
 
 /**
@@ -60,9 +62,11 @@ export { MailEnvSchema, WelcomeWorkflowEnvSchema } from '../mail/env';
 export const BINDINGS = {
   ...ACCOUNTS_BINDINGS,
   ...AUDIT_BINDINGS,
+  ...BILLING_BINDINGS,
   ...IMAGING_BINDINGS,
   ...MAIL_BINDINGS,
   ...SUPPORT_BINDINGS,
+  ...SHARING_BINDINGS,
   ...POLICY_BINDINGS,
 } as const;
 export type Binding = keyof typeof BINDINGS;

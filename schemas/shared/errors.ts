@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'uid_not_editable',
   /** A metadata edit's value does not fit its VR (format, length, multiplicity). */
   'invalid_attribute_value',
+  'card_data_refused',
+  'invalid_signature',
   /** Transactional mail cannot be turned off while the account is active [PP-22]. */
   'transactional_mail_required',
   'unsupported_media_type',
@@ -24,6 +26,8 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'not_acceptable',
   'conflict',
+  /** The subscription has lapsed: the organization is read-only until it is renewed (docs/billing.md). */
+  'subscription_lapsed',
   /** A one-time code was wrong, expired or never issued (one answer for all three). */
   'verification_failed',
   /** Too many wrong codes: a new code is needed. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DisplayTextSchema, IdSchema } from '../accounts/entities';
 import { DicomUidSchema } from '../imaging/dicom-uid';
+import { CARD_DATA_ISSUE, containsCardNumber } from '../shared/card-numbers';
 
 const LINE_BREAKS_AND_TAB = new Set([0x09, 0x0a, 0x0d]);
 const isAllowedCharacter = (character: string) => {
@@ -16,6 +17,10 @@ export const SupportMessageTextSchema = z
   .max(10_000)
   .refine((text) => [...text].every(isAllowedCharacter), {
     message: 'must not contain control characters other than line breaks and tabs',
+  })
+  .refine((text) => !containsCardNumber(text), {
+    message: 'must not contain a payment card number: PACScribe never takes card data',
+    params: CARD_DATA_ISSUE,
   });
 
 export const TicketStatusSchema = z.enum(['open', 'closed']);

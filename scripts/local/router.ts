@@ -6,6 +6,7 @@ import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
 import { corsPreflightHeaders, isDicomwebPath } from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
+import { RETRY_AFTER_SECONDS } from '../../infra/api/capacity-model';
 import {
   RATE_LIMITED_BODY,
   SIGNUP_RATE_LIMIT,
@@ -14,6 +15,10 @@ import {
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
+
+/** Pages that exist only locally, never in AWS: answered before the route table is consulted. */
+export type LocalPages = (method: string, url: URL, body: Buffer) => Promise<APIGatewayProxyResult>;
+export const LOCAL_PAGES_PREFIX = '/local-stripe/';
 
 /** API Gateway's payload ceiling: larger bodies never reach a function. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -125,6 +130,8 @@ export function createLocalApi(options: {
   cert: string;
   tokens: () => Promise<TokenVerifier>;
   rateLimit: LocalRateLimit;
+  /** Local-only pages outside the route table (the Stripe fake's checkout under /local-stripe/). */
+  localPages?: LocalPages;
 }) {
   const compiled = (routes as readonly RouteDefinition[]).map(compile);
   const withinSignupLimit = signupRateLimiter(options.rateLimit);
@@ -149,9 +156,16 @@ export function createLocalApi(options: {
     if (!withinSignupLimit(sourceIp, url.pathname) || !withinUnsubscribeLimit(sourceIp, url.pathname)) {
       return {
         statusCode: 429,
-        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+          'retry-after': String(RETRY_AFTER_SECONDS),
+        },
         body: RATE_LIMITED_BODY,
       };
+    }
+    if (options.localPages && url.pathname.startsWith(LOCAL_PAGES_PREFIX)) {
+      return options.localPages(method, url, body);
     }
     const matches = compiled
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))

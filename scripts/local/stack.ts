@@ -36,6 +36,7 @@ import { startDynamoDb } from './services/dynamodb';
 import { startS3 } from './services/s3';
 import { startSes } from './services/ses';
 import { localStateMachineArn, startStepFunctions } from './services/stepfunctions';
+import { localStripeConfig, localStripePages } from './stripe-checkout';
 
 /** What `npm start` writes to <dataDir>/local.json for people and tools (DESIGN §5). */
 export interface LocalConfig {
@@ -268,6 +269,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       ses: ses.endpoint,
     });
     const apiUrl = `https://localhost:${port.api}`;
+    const stripe = localStripeConfig(dataDir, apiUrl);
     // What CDK's bindings set in AWS, pointed at the local stand-ins; checked against every handler's
     // bindings before any handler loads.
     const handlerEnv = {
@@ -280,10 +282,16 @@ export async function startLocalStack(options: LocalStackOptions) {
       DELETED_STUDY_RETENTION_DAYS: process.env.DELETED_STUDY_RETENTION_DAYS ?? '30',
       UPLOAD_SESSIONS_TABLE_NAME: resources.tables.uploads,
       SUPPORT_TABLE_NAME: resources.tables.support,
+      SHARING_TABLE_NAME: resources.tables.sharing,
+      SHARE_LINK_BASE_URL: apiUrl,
       SUPPORT_TICKET_RETENTION_DAYS: '2192',
       SUPPORT_MESSAGE_KEY: `file:${localSupportMessageKeyFile(dataDir)}`,
       SUPPORT_INBOUND_MAIL_BUCKET_NAME: LOCAL_SUPPORT_INBOUND_BUCKET,
       SUPPORT_INBOUND_MAIL_PREFIX: LOCAL_SUPPORT_INBOUND_PREFIX,
+      BILLING_TABLE_NAME: resources.tables.billing,
+      // The local Stripe fake behind the same port; its secrets are the signing secret the fake signs with.
+      BILLING_STRIPE_SECRET: `local:${stripe.path}`,
+      BILLING_RETURN_BASE_URL: apiUrl,
       CUSTOMER_USER_POOL_ID: resources.customerPool.userPoolId,
       CUSTOMER_USER_POOL_CLIENT_IDS: resources.customerPool.clientId,
       SUPPORT_USER_POOL_ID: resources.supportPool.userPoolId,
@@ -329,6 +337,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       cert: tls.cert,
       tokens: async () => (await defaultHttpRuntime()).tokens,
       rateLimit: localRateLimit(process.env),
+      localPages: localStripePages(stripe.config, tls.cert),
     });
     await new Promise<void>((resolve, reject) => {
       api.once('error', reject);

@@ -1,7 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
@@ -14,7 +13,6 @@ import {
   INSTANCE_FIELDS,
   InstanceItemSchema,
   instanceItem,
-  KeyItemSchema,
   MetadataItemSchema,
   SeriesItemSchema,
   StudyItemSchema,
@@ -23,7 +21,6 @@ import {
   studyUpdate,
 } from './imaging-index-items';
 import {
-  type ItemKey,
   instanceKey,
   instancePrefix,
   NO_STUDY_DATE,
@@ -31,7 +28,6 @@ import {
   patientIndexPartition,
   SERIES_PREFIX,
   STUDIES_INDEX,
-  STUDY_SORT_KEY,
   seriesKey,
   sopKey,
   studiesIndexPartition,
@@ -42,8 +38,8 @@ import {
 import { parseItem } from './malformed-item';
 
 /** DynamoDB takes at most 25 writes per batch; unprocessed ones are retried with backoff. */
-const BATCH_WRITE_LIMIT = 25;
-const MAX_BATCH_ATTEMPTS = 8;
+const _BATCH_WRITE_LIMIT = 25;
+const _MAX_BATCH_ATTEMPTS = 8;
 /** Attempts at indexing one instance, against concurrent writers to its series and study. */
 const MAX_ADD_ATTEMPTS = 4;
 /** The items of addInstance's transaction, by position: cancellation reasons come in this order. */

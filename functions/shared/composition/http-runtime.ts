@@ -1,9 +1,11 @@
+import { BillingTableEnvSchema } from '#schemas/billing/env';
 import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
 import { SupportTableEnvSchema } from '#schemas/support/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
 import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../../audit/core/audit-trail';
 import { RequestAuditTrail } from '../../audit/core/request-audit-trail';
+import { DynamoSubscriptionStanding } from '../../billing/adapters/dynamo-subscription-standing';
 import { DynamoPolicyStore } from '../../policy/adapters/dynamo-policy-store';
 import { FilePolicyLibrary } from '../../policy/adapters/file-policy-library';
 import { PolicyContinuedUse } from '../../policy/core/continued-use';
@@ -43,6 +45,7 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
   const documents = dynamoDocumentClient();
   // Set on support-readable routes only (their grant lookup binding); elsewhere a grant is never honoured.
   const support = SupportTableEnvSchema.partial().parse(process.env);
+  const billing = BillingTableEnvSchema.partial().parse(process.env);
   return {
     tokens,
     memberships: new DynamoAccountsRepository(documents, env.ACCOUNTS_TABLE_NAME),
@@ -61,6 +64,10 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
       ? {
           supportGrants: new DynamoSupportStore(documents, support.SUPPORT_TABLE_NAME, null),
         }
+      : {}),
+    // Set on subscription-gated routes (their standing binding) and billing's own; absent, gated routes fail closed.
+    ...(billing.BILLING_TABLE_NAME
+      ? { subscriptionStanding: new DynamoSubscriptionStanding(documents, billing.BILLING_TABLE_NAME) }
       : {}),
     // Set on DICOMweb functions only; elsewhere no origin is allowed.
     corsOrigins: DicomwebCorsEnvSchema.partial().parse(process.env).DICOMWEB_CORS_ORIGINS ?? [],

@@ -9,6 +9,8 @@ import {
   NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
+  RateLimitedError,
+  SubscriptionLapsedError,
   SupportAccessRefusedError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
@@ -42,7 +44,11 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
     const code = error.locked ? 'verification_locked' : 'verification_failed';
     return errorResult(400, code, error.message, requestId);
   }
+  if (error instanceof RateLimitedError) return errorResult(429, 'rate_limited', error.message, requestId);
   if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
+  if (error instanceof SubscriptionLapsedError) {
+    return errorResult(402, 'subscription_lapsed', error.message, requestId);
+  }
   if (error instanceof DependencyUnavailableError || error instanceof IntegrityCheckFailedError) {
     return errorResult(503, 'dependency_unavailable', error.message, requestId);
   }

@@ -8,10 +8,16 @@ import type { AuditObject } from '#schemas/audit/audit-event';
 import { authorize } from '../auth/policy';
 import type { Principal, VerifiedToken } from '../auth/principal';
 import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
+import type { SubscriptionStanding } from '../auth/subscription-standing';
 import { resolveSupportPrincipal, type SupportGrantLookup } from '../auth/support-grants';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { ContinuedUse } from '../continued-use';
-import { AuditUnavailableError, DependencyUnavailableError, UnauthenticatedError } from '../errors';
+import {
+  AuditUnavailableError,
+  DependencyUnavailableError,
+  SubscriptionLapsedError,
+  UnauthenticatedError,
+} from '../errors';
 import { logFailure, logRequest } from '../logger';
 import type { Clock } from '../ports';
 import type { AuditNotes, RequestAuditor } from '../request-audit';
@@ -54,6 +60,8 @@ export interface HttpRuntime {
   supportGrants?: SupportGrantLookup;
   /** Records continued use as acceptance of the policy in force [PP-24]; nothing is recorded when absent. */
   continuedUse?: ContinuedUse;
+  /** Whether an organization's subscription has lapsed; a `subscriptionGated` route fails closed without it. */
+  subscriptionStanding?: SubscriptionStanding;
   /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
   corsOrigins?: readonly string[];
 }
@@ -64,6 +72,8 @@ export interface RawRequest {
   queryParameters: Readonly<Record<string, string>>;
   /** The decoded body; refused with 413 before decoding when larger than the route's maxBodyBytes. */
   body(): Buffer;
+  /** The caller's address as API Gateway saw it (rate limits of public routes); never from a header. */
+  sourceIp: string | null;
 }
 
 /** What a handler receives: everything typed by its route (principal, path, body, query). */
@@ -90,7 +100,8 @@ export type ResultOf<R extends RouteDefinition> = {
       : HttpResult;
 }[keyof R['responses'] & SuccessStatus];
 
-type SuccessStatus = 200 | 201 | 202 | 204 | 206;
+// 303: a form post answered with the page to go on to (share redemption).
+type SuccessStatus = 200 | 201 | 202 | 204 | 206 | 303;
 
 interface RequestState {
   startedAt: number;
@@ -313,9 +324,27 @@ function authenticateAndAuthorize(
       }
       state.accessToken = token;
       authorize(state.principal, route.access);
+      if (route.subscriptionGated) await refuseWhileLapsed(state.principal, deps);
       state.acceptance = recordContinuedUse(state.principal, deps, route);
     },
   };
+}
+
+/**
+ * The read-only grace period of a lapsed subscription (docs/billing.md): a route that adds or changes
+ * imaging data or users is refused, recorded like any refusal. Without the standing lookup the route
+ * fails closed rather than guess.
+ */
+async function refuseWhileLapsed(principal: Principal, deps: HttpRuntime): Promise<void> {
+  if (principal.kind !== 'customer') return;
+  if (!deps.subscriptionStanding) {
+    throw new DependencyUnavailableError('The subscription could not be checked just now; please retry.');
+  }
+  if (await deps.subscriptionStanding.hasLapsed(principal.orgId)) {
+    throw new SubscriptionLapsedError(
+      "The organization's subscription has lapsed: its data stays readable and exportable, and changes resume once billing is renewed.",
+    );
+  }
 }
 
 /**
@@ -382,6 +411,7 @@ function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawReque
       ),
     ),
     body: () => decodeBody(event, maxBodyBytes),
+    sourceIp: event.requestContext?.identity?.sourceIp ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
+import { CARD_DATA_ISSUE } from '#schemas/shared/card-numbers';
 import {
   InvalidInputError,
   InvalidJsonError,
@@ -58,12 +59,18 @@ export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<
 function parseOrRefuse<T>(schema: z.ZodType<T>, input: unknown, message: string, root: string): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
+  const cardData = parsed.error.issues.some(
+    (issue) => issue.code === 'custom' && issue.params?.code === CARD_DATA_ISSUE.code,
+  );
   throw new InvalidInputError(
-    message,
+    cardData
+      ? 'The request holds a payment card number; card details are entered only on Stripe’s pages.'
+      : message,
     parsed.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.') || root,
       message: issue.message,
     })),
+    cardData ? 'card_data_refused' : 'invalid_request',
   );
 }
 

@@ -108,6 +108,13 @@ export interface RouteSpec<
   auditedParameters?: { readonly [Name in PathParameterName<Path>]?: AuditObject['type'] };
   /** Resources the function is granted, beyond the membership read and audit append every route gets. */
   bindings: readonly Binding[];
+  /**
+   * The route adds or changes imaging data or users: refused with 402 `subscription_lapsed` while the
+   * organization's subscription has lapsed (its read-only grace period, docs/billing.md). Routes that read,
+   * export, protect (sign-out, disabling users, revoking access), pay, ask for help or manage privacy
+   * choices never carry it, so a lapsed organization keeps every right the privacy policy gives it.
+   */
+  subscriptionGated?: true;
   request?: Request;
   /**
    * 'stream': the body is streamed (API Gateway REST response streaming into Lambda's streamifyResponse),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redactCardNumbers } from '#schemas/shared/card-numbers';
 import { CreateTicketBodySchema } from '#schemas/support/tickets';
 import type { NotifyingSupportDeps } from './ports';
 import { openTicket } from './tickets';
@@ -32,9 +33,10 @@ export async function fileMailedRequest(
   if (failed) return { filed: false, reason: 'failed-verdict' };
   const member = await deps.directory.findMemberByEmail(mail.from.trim().toLowerCase());
   if (member?.status !== 'active') return { filed: false, reason: 'unknown-sender' };
+  // A mail cannot be refused the way a request is: card numbers in it are masked before it is stored [PP-16].
   const body = CreateTicketBodySchema.safeParse({
-    subject: (mail.subject.trim() || 'Support request by mail').slice(0, 200),
-    message: mail.text.slice(0, 10_000),
+    subject: (redactCardNumbers(mail.subject).trim() || 'Support request by mail').slice(0, 200),
+    message: redactCardNumbers(mail.text).slice(0, 10_000),
   });
   if (!body.success) return { filed: false, reason: 'unreadable' };
   const ticketId = `mail-${createHash('sha256').update(mail.mailId).digest('hex').slice(0, 40)}`;

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS } from '#functions/shared/http/cors';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
+import { stageThrottle } from '#infra/api/capacity-model';
 import {
   isSignupRateLimited,
   isUnsubscribeRateLimited,
@@ -29,6 +30,8 @@ const RENDERED_RETRIEVALS = ['Study', 'Series', 'Instance', 'Frames'].flatMap((l
   `retrieveRendered${level}`,
   `retrieve${level}Thumbnail`,
 ]);
+/** A share recipient's rendered image and ZIP download: retrievals of one share's objects [PP-07]. */
+const SHARE_RETRIEVALS = ['viewSharedImage', 'downloadShare'];
 
 type Props = Record<string, unknown>;
 const api = () => synthesizedApp().stacks.api;
@@ -171,7 +174,6 @@ describe('API stack', () => {
           Runtime: 'nodejs24.x',
           Architectures: [expect.stringMatching(/^(arm64|x86_64)$/)],
           TracingConfig: { Mode: 'Active' },
-          ReservedConcurrentExecutions: synthesizedApp().config.lambdaReservedConcurrency,
           LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
         });
       }
@@ -371,18 +373,18 @@ describe('API stack', () => {
       });
     });
 
-    it('[PP-18] stage logs access (KMS-encrypted), logs execution errors without data trace, traces, throttles', () => {
-      const { config } = synthesizedApp();
+    it('[PP-18] stage logs access (KMS-encrypted), logs execution errors without data trace, throttles from the capacity model', () => {
       templateOf(api()).hasResourceProperties('AWS::ApiGateway::Stage', {
-        TracingEnabled: true,
+        // Stage tracing off: API Gateway's trace segments record the full URL, QIDO queries included.
+        TracingEnabled: false,
         ClientCertificateId: Match.anyValue(),
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"userSub"') },
         MethodSettings: Match.arrayWith([
           Match.objectLike({
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
-            ThrottlingRateLimit: config.apiThrottleRatePerSecond,
-            ThrottlingBurstLimit: config.apiThrottleBurst,
+            ThrottlingRateLimit: stageThrottle().rateLimit,
+            ThrottlingBurstLimit: stageThrottle().burstLimit,
           }),
         ]),
       });
@@ -483,7 +485,9 @@ describe('API stack', () => {
 
     it('[PP-18] only the WADO-RS retrievals (rendered included) may read the imaging bucket: GetObject alone, and decrypt', () => {
       const readers = boundTo('imaging-store:read').map((route) => route.id);
-      expect([...readers].sort()).toEqual([...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS].sort());
+      expect([...readers].sort()).toEqual(
+        [...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS, ...SHARE_RETRIEVALS].sort(),
+      );
       for (const routeId of readers) {
         const bucket = imagingStatements(routeId, 'ImagingBucket');
         expect({ routeId, actions: bucket.flatMap((statement) => actions(statement)) }).toEqual({
@@ -501,7 +505,7 @@ describe('API stack', () => {
       const byOperation = new Map(methods().map((method) => [method.OperationName, method]));
       const streaming = routes.filter((route) => (route as RouteDefinition).response === 'stream');
       expect(streaming.map((route) => route.id).sort()).toEqual(
-        [...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS].sort(),
+        [...WADO_RETRIEVALS, ...RENDERED_RETRIEVALS, ...SHARE_RETRIEVALS].sort(),
       );
       for (const route of routes) {
         const integration = byOperation.get(route.id)?.Integration as Props;
@@ -757,7 +761,12 @@ describe('API stack', () => {
       });
       template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: Match.anyValue() });
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
+        RedactedFields: [
+          { SingleHeader: { Name: 'authorization' } },
+          { SingleHeader: { Name: 'cookie' } },
+          { QueryString: {} },
+          { UriPath: {} },
+        ],
       });
     });
 
@@ -791,12 +800,23 @@ describe('API stack', () => {
       const uncovered = publicRoutes
         .filter((route) => !isSignupRateLimited(route) && !isUnsubscribeRateLimited(route))
         .map((route) => route.id);
+      // The Stripe webhook is left out on purpose: Stripe delivers from a shared pool of addresses, so a
+      // per-IP limit would drop genuine events; its signature check is the control.
+      // The share recipient's routes are limited in the function instead (conditional-write counters per
+      // link and per source address, the same locally and in AWS): the viewer loads many images per visit.
       expect(uncovered.sort()).toEqual([
+        'downloadShare',
         'getCurrentPolicy',
         'getOpenApi',
         'getPolicyVersion',
         'health',
         'listPolicyVersions',
+        'openSharePage',
+        'openShareSession',
+        'receiveStripeWebhook',
+        'requestShareCode',
+        'viewShare',
+        'viewSharedImage',
       ]);
     });
 

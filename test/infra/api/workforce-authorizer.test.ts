@@ -45,7 +45,6 @@ function apiStack(id: string, routes: RouteDefinition[]) {
     logEncryption: new LogEncryption(stack, 'LogEncryption', { description: 'test' }),
     stageName: 'test',
     appVersion: 'test',
-    reservedConcurrency: 1,
     throttle: { rateLimit: 1, burstLimit: 1 },
     dicomwebCorsOrigins: ['https://viewer.test'],
   });

@@ -11,11 +11,13 @@ const others = routes.filter((route) => !route.imageRendering);
 describe('image rendering functions', () => {
   beforeAll(() => synthesizedApp());
 
-  it('covers the eight rendered and thumbnail routes', () => {
+  it('covers the eight rendered and thumbnail routes, and the share recipient’s image', () => {
     expect(rendering.map((route) => route.path.split('/').pop()).sort()).toEqual([
       ...Array(4).fill('rendered'),
       ...Array(4).fill('thumbnail'),
+      '{image}',
     ]);
+    expect(rendering.find((route) => route.path.endsWith('{image}'))?.id).toBe('viewSharedImage');
   });
 
   it('publishes one sharp layer for Node.js 24 on x86_64, the build npm installs here', () => {

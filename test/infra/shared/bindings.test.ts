@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { DataTables } from '#infra/data/data-tables';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
@@ -46,9 +47,16 @@ const resources: BindingResources = {
   },
   appBaseUrl: 'https://app.pacscribe.example',
   supportTable: tables.support,
+  billingTable: tables.billing,
+  stripeSecret: {
+    secret: new secretsmanager.Secret(stack, 'StripeSecret', { encryptionKey: key }),
+    encryptionKey: key,
+  },
   supportMessageKey: key,
   supportRetentionDays: 2192,
   supportInboundMail: { bucket, encryptionKey: key, prefix: 'inbound/' },
+  sharingTable: tables.sharing,
+  shareLinkBaseUrl: 'https://api.pacscribe.example',
   imagingReplica: { bucketName: 'pacscribe-test-imaging-replica', region: 'us-west-2' },
   deletedStudyRetentionDays: 30,
   mailTable: tables.mail,

@@ -1,6 +1,9 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import Stripe from 'stripe';
 import { signUnsubscribeToken } from '../../../functions/mail/core/unsubscribe-token';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
@@ -9,7 +12,8 @@ import { localStateMachineArn } from '../../../scripts/local/services/stepfuncti
 import { ctInstance, testUid } from '../../support/dicom-files';
 import { testContext } from '../../support/events';
 import { installLambdaStreamingShim, invokeHttpHandler } from '../../support/lambda-streaming';
-import { callApi, localConfig, postJson, signIn } from '../../support/local-client';
+import { callApi, localConfig, postJson, sentMail, signIn } from '../../support/local-client';
+import { localDocuments } from '../../support/local-tables';
 import { freshOrganization, signupCode, type TestOrganization } from '../../support/organizations';
 import { STOW_CONTENT_TYPE, storedStudyAndSession, stowBody } from '../../support/stow';
 
@@ -31,6 +35,8 @@ let partEtag: string;
 let invitedUserId: string;
 let deletedStudy: string;
 let pendingVerification: { email: string; code: string; password: string };
+/** A download share of the stored study, with an open recipient session (its cookie). */
+let share: { shareId: string; token: string; cookie: string };
 
 beforeAll(async () => {
   const config = localConfig();
@@ -119,6 +125,10 @@ beforeAll(async () => {
   expect(grant.status).toBe(201);
   ids.ticketId = ticket.json().ticketId;
   ids.grantId = grant.json().grantId;
+  share = await openRecipientSession(study);
+  ids.shareId = share.shareId;
+  ids.token = share.token;
+  ids.patientId = PATIENT_ID;
 
   // The same environment the local stack gives its functions, but an audit table that is not there.
   Object.assign(process.env, {
@@ -147,12 +157,10 @@ beforeAll(async () => {
     MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
-    ...Object.fromEntries(Object.entries(config.handlerEnv).filter(([name]) => name.startsWith('SUPPORT_'))),
-    // The mail context's table, link key, workflow, contact list and audience bucket.
     ...Object.fromEntries(
       Object.entries(config.handlerEnv).filter(
         ([name]) =>
-          name.startsWith('MAIL_') ||
+          /^(SUPPORT_|BILLING_|SHARING_|SHARE_|MAIL_)/.test(name) ||
           name === 'PREFERENCE_WORKFLOW_ARN' ||
           name === 'MARKETING_AUDIENCE_BUCKET_NAME',
       ),
@@ -161,6 +169,57 @@ beforeAll(async () => {
     PRIVACY_POLICY_DIR: String(config.handlerEnv.PRIVACY_POLICY_DIR),
   });
 });
+
+/** A share of the study, redeemed the way its recipient would, over HTTPS from an address of its own. */
+async function openRecipientSession(study: string) {
+  const recipient = `recipient-${randomUUID().slice(0, 8)}@fail-closed.example`;
+  const made = await postJson(
+    '/v1/shares',
+    { studyInstanceUid: study, recipientEmail: recipient, scope: 'download' },
+    org.users.administrator.accessToken,
+  );
+  expect(made.status).toBe(201);
+  const token = new URL(made.json().link).pathname.split('/')[2] ?? '';
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const source = '127.0.0.250';
+  await callApi('POST', `/s/${token}/code`, { body: '', headers: form, localAddress: source });
+  const mail = (await sentMail()).filter((sent) => sent.destination.to.includes(recipient)).at(-1);
+  const code = /: ([0-9]{8})/.exec(mail?.body.text ?? '')?.[1] ?? '';
+  const opened = await callApi('POST', `/s/${token}/session`, {
+    body: `code=${code}`,
+    headers: form,
+    localAddress: source,
+  });
+  expect(opened.status).toBe(303);
+  const cookie = String([opened.headers['set-cookie']].flat()[0]).split(';')[0] ?? '';
+  return { shareId: made.json().share.shareId as string, token, cookie };
+}
+
+/** A fresh one-time code for the share, written as the code request writes it (its digest only). */
+const SHARE_CODE = '24681357';
+async function freshShareCode() {
+  const documents = localDocuments();
+  try {
+    await documents.send(
+      new PutCommand({
+        TableName: localConfig().tables.sharing,
+        Item: {
+          pk: `SHARE#${share.shareId}`,
+          sk: 'CODE',
+          codeHash: createHash('sha256').update(`${share.shareId}:${SHARE_CODE}`).digest('hex'),
+          expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          attempts: 0,
+          expiresAtEpoch: Math.floor(Date.now() / 1000) + 600,
+        },
+      }),
+    );
+  } finally {
+    documents.destroy();
+  }
+}
+
+/** Work a route needs done before each call (a code is used up by the call that redeems it). */
+const PREPARE: Record<string, () => Promise<void>> = { openShareSession: freshShareCode };
 
 /** Bodies each route's schema accepts, so the request reaches its use case. */
 const BODIES: Record<string, () => { body: string | Buffer; contentType: string }> = {
@@ -255,7 +314,43 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
     contentType: 'application/json',
     body: JSON.stringify({ requireApproval: true }),
   }),
+  startCheckout: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      plan: 'standard',
+      billingEmail: 'billing@fail-closed.example',
+      billingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+    }),
+  }),
+  openPortal: () => ({ contentType: 'application/json', body: '{}' }),
+  receiveStripeWebhook: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      id: `evt_fail_closed_${randomUUID()}`,
+      object: 'event',
+      type: 'customer.subscription.updated',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { object: 'subscription', id: 'sub_x', customer: 'cus_unknown', status: 'active' } },
+    }),
+  }),
+  createShare: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      studyInstanceUid: ids.study,
+      recipientEmail: `partner-${testUid().slice(-12)}@fail-closed.example`,
+      scope: 'view',
+    }),
+  }),
+  requestShareCode: () => ({ contentType: 'application/x-www-form-urlencoded', body: '' }),
+  openShareSession: () => ({ contentType: 'application/x-www-form-urlencoded', body: `code=${SHARE_CODE}` }),
 };
+
+/** The local Stripe fake's signing secret, to sign the webhook as Stripe would. */
+function stripeSignature(payload: string): string {
+  const file = (localConfig().handlerEnv.BILLING_STRIPE_SECRET ?? '').replace(/^local:/, '');
+  const { webhookSigningSecret } = JSON.parse(readFileSync(file, 'utf8')) as { webhookSigningSecret: string };
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSigningSecret });
+}
 
 const QUERIES: Record<string, Record<string, string>> = {
   queryAuditEvents: {},
@@ -269,9 +364,12 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
       name,
       (name === 'userId' && route.id === 'resendInvitation'
         ? invitedUserId
-        : name === 'study' && route.id === 'restoreDeletedStudy'
-          ? deletedStudy
-          : ids[name]) ?? '',
+        : // The recipient's pages name series and images by position in the share.
+          route.path.startsWith('/s/') && (name === 'series' || name === 'image')
+          ? '1'
+          : name === 'study' && route.id === 'restoreDeletedStudy'
+            ? deletedStudy
+            : ids[name]) ?? '',
     ]),
   );
   const query = Object.fromEntries(
@@ -295,7 +393,13 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
     httpMethod: route.method,
     headers: {
       ...(route.access.kind === 'public' ? {} : { Authorization: `Bearer ${token}` }),
+      // The recipient's open session, on the share pages that need one (the link page alone answers
+      // without it: with one it sends the recipient on to the viewer).
+      ...(route.path.startsWith('/s/{token}/') && route.method === 'GET' ? { Cookie: share.cookie } : {}),
       ...(body ? { 'Content-Type': body.contentType } : {}),
+      ...(route.id === 'receiveStripeWebhook' && body
+        ? { 'Stripe-Signature': stripeSignature(body.body.toString()) }
+        : {}),
       Host: 'localhost',
     },
     multiValueHeaders: {},
@@ -320,6 +424,7 @@ const ordered = [...audited.filter((route) => !destructive(route)), ...audited.f
 
 /** The route's real handler, loaded afresh so it builds its runtime from the current environment. */
 async function invoke(route: RouteDefinition, auditTable: string) {
+  await PREPARE[route.id]?.();
   process.env.AUDIT_TABLE_NAME = auditTable;
   jest.resetModules();
   const module = (await import(path.join(__dirname, '../../../functions', route.handler))) as {
@@ -335,7 +440,8 @@ describe('[PP-18] fail closed: no audit record, no data', () => {
       if (!destructive(route)) {
         // The same request with the audit trail up succeeds: it is valid and reaches its use case.
         const control = await invoke(route, localConfig().tables.audit);
-        expect(`${control.statusCode} ${control.body.slice(0, 300)}`).toMatch(/^2\d\d /);
+        // A form post succeeds with 303 to the page that follows (share redemption).
+        expect(`${control.statusCode} ${control.body.slice(0, 300)}`).toMatch(/^(2\d\d|303) /);
       }
       const response = await invoke(route, 'pacscribe-local-audit-table-that-is-gone');
 

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
@@ -189,7 +190,12 @@ describe('[PP-05] support tickets', () => {
     const config = localConfig();
     const dir = mkdtempSync(path.join(tmpdir(), 'pacscribe-mail-'));
     const dataDir = path.dirname(process.env.PACSCRIBE_LOCAL_CONFIG ?? '');
-    const receive = (from: string, subject: string) => {
+    // Run asynchronously: a synchronous child would stall this process past the server's keep-alive timeout.
+    const receive = async (
+      from: string,
+      subject: string,
+      text = 'The worklist is empty since this morning.',
+    ) => {
       const file = path.join(dir, `${randomUUID()}.eml`);
       writeFileSync(
         file,
@@ -200,34 +206,63 @@ describe('[PP-05] support tickets', () => {
           `Message-ID: <${randomUUID()}@example.org>`,
           'Content-Type: text/plain; charset=utf-8',
           '',
-          'The worklist is empty since this morning.',
+          text,
           '',
         ].join('\r\n'),
       );
-      const run = spawnSync(
+      const run = await promisify(execFile)(
         'node',
         ['--import', 'tsx', 'scripts/mail-receive.ts', file, '--data-dir', dataDir],
-        {
-          encoding: 'utf8',
-          env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-        },
+        { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' } },
       );
-      if (run.status !== 0) throw new Error(`mail:receive failed: ${run.stderr}`);
       return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { outcomes: string[] };
     };
     const mailsBefore = (await sentMail()).length;
 
-    const stranger = receive(`stranger-${randomUUID().slice(0, 6)}@example.org`, 'Let me in');
+    const stranger = await receive(`stranger-${randomUUID().slice(0, 6)}@example.org`, 'Let me in');
     expect(stranger.outcomes).toEqual(['unknown-sender']);
     expect((await sentMail()).length).toBe(mailsBefore);
 
     const subject = `Worklist empty ${randomUUID().slice(0, 6)}`;
-    expect(receive(org.users.technologist.email, subject).outcomes).toEqual(['filed']);
+    expect((await receive(org.users.technologist.email, subject)).outcomes).toEqual(['filed']);
     const listed = await callApi('GET', '/v1/support/tickets', { token: org.users.technologist.accessToken });
     expect(listed.json().tickets).toEqual(
       expect.arrayContaining([expect.objectContaining({ subject, channel: 'mail' })]),
     );
     expect(config.handlerEnv.SUPPORT_INBOUND_MAIL_PREFIX).toBe('inbound/');
+
+    // A mail cannot be refused as a request is: a card number in it is masked before it is stored.
+    const billingSubject = `Charged twice ${randomUUID().slice(0, 6)}`;
+    const mailed = await receive(
+      org.users.administrator.email,
+      billingSubject,
+      'Our card 4111 1111 1111 1111 was charged twice this month.',
+    );
+    expect(mailed.outcomes).toEqual(['filed']);
+    const tickets = await callApi('GET', '/v1/support/tickets', {
+      token: org.users.administrator.accessToken,
+    });
+    const filed = tickets
+      .json()
+      .tickets.find((ticket: { subject: string }) => ticket.subject === billingSubject);
+    const ticket = await callApi('GET', `/v1/support/tickets/${filed.ticketId}`, {
+      token: org.users.administrator.accessToken,
+    });
+    expect(ticket.text).not.toContain('4111 1111 1111 1111');
+    expect(ticket.json().messages[0].text).toContain('**** **** **** 1111');
+  });
+
+  it('[PP-16] refuses a ticket whose message holds a card number, storing nothing', async () => {
+    const subject = `Card question ${randomUUID().slice(0, 6)}`;
+    const token = org.users.administrator.accessToken;
+    const response = await postJson(
+      '/v1/support/tickets',
+      { subject, message: 'Please charge 5555-5555-5555-4444 for next year.' },
+      token,
+    );
+    expect(`${response.status} ${response.json().error.code}`).toBe('400 card_data_refused');
+    const listed = await callApi('GET', '/v1/support/tickets', { token });
+    expect(listed.text).not.toContain(subject);
   });
 });
 

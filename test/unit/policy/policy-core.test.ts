@@ -77,7 +77,12 @@ describe('publishing', () => {
   const publishDeps = (store: PolicyStore, sent: OutgoingMail[]) => ({
     library: fixtures,
     store,
-    mailer: { send: async (mail: OutgoingMail) => (sent.push(mail), { messageId: String(sent.length) }) },
+    mailer: {
+      send: async (mail: OutgoingMail) => {
+        sent.push(mail);
+        return { messageId: String(sent.length) };
+      },
+    },
     clock: clockAt('2026-06-01T00:00:00Z'),
     appBaseUrl: 'https://api.example',
   });

@@ -3,6 +3,11 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
+import {
+  StripeEventSchema,
+  StripeInvoiceObjectSchema,
+  StripeSubscriptionObjectSchema,
+} from '../../../schemas/billing/stripe-events';
 import { UploadIngestInputSchema } from '../../../schemas/imaging/upload-session';
 import { PropagationInputSchema, PropagationTaskInputSchema } from '../../../schemas/mail/propagation';
 import { SesMailEventSchema, SnsMailEventsSchema } from '../../../schemas/mail/suppressions';
@@ -64,6 +69,13 @@ describe('event fixtures', () => {
     }
     if (file.startsWith(path.join('imaging', 'sfn', 'ingest-upload-session.'))) {
       return expect(UploadIngestInputSchema.safeParse(event).success).toBe(file.includes('.valid.'));
+    }
+    if (file.startsWith(path.join('billing', 'stripe', ''))) {
+      const envelope = StripeEventSchema.parse(event);
+      const object = envelope.type.startsWith('invoice.')
+        ? StripeInvoiceObjectSchema
+        : StripeSubscriptionObjectSchema;
+      return expect(object.safeParse(envelope.data.object).success).toBe(file.includes('.valid.'));
     }
     throw new Error(`no schema check for ${file}`);
   });

@@ -31,10 +31,18 @@ describe('the route table', () => {
       'getOpenApi',
       'signup',
       'verifySignup',
+      // The share recipient's pages: the link, the mailed code and the session cookie are the checks [PP-07].
+      'openSharePage',
+      'requestShareCode',
+      'openShareSession',
+      'viewShare',
+      'viewSharedImage',
+      'downloadShare',
       // The privacy policy: public text, the same for everyone, read before signing up.
       'getCurrentPolicy',
       'listPolicyVersions',
       'getPolicyVersion',
+      'receiveStripeWebhook',
       // RFC 8058 one-click unsubscribe: the signed link is the credential; GET only shows a page.
       'showUnsubscribe',
       'unsubscribe',

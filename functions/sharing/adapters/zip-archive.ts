@@ -1,0 +1,63 @@
+import { PassThrough, Readable } from 'node:stream';
+import archiver from 'archiver';
+
+export interface ZipEntry {
+  name: string;
+  open: () => Promise<AsyncIterable<Uint8Array>>;
+}
+
+/**
+ * A ZIP of the entries, produced while it is sent: nothing is opened before the first chunk is asked
+ * for (so a request that fails its audit write reads nothing), each entry is opened only when the archive
+ * reaches it, at most one file's read is in flight, and nothing is held whole. Entries are stored, not
+ * deflated: DICOM pixel data is mostly compressed already. Stopping early (the client went away, the
+ * request failed) aborts the archive and releases the open read.
+ */
+export function zipStream(entries: readonly ZipEntry[]): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      let started: AsyncIterator<Uint8Array> | null = null;
+      let archive: archiver.Archiver | null = null;
+      let output: PassThrough | null = null;
+      const start = (): AsyncIterator<Uint8Array> => {
+        const zip = archiver('zip', { store: true });
+        const out = new PassThrough();
+        archive = zip;
+        output = out;
+        const fail = (error: unknown) => {
+          zip.abort();
+          out.destroy(error instanceof Error ? error : new Error(String(error)));
+        };
+        zip.on('error', fail);
+        zip.on('warning', fail);
+        zip.pipe(out);
+        const feed = async () => {
+          for (const entry of entries) {
+            if (out.destroyed) return;
+            const source = Readable.from(await entry.open(), { objectMode: false });
+            const added = new Promise<void>((resolve, reject) => {
+              zip.once('entry', () => resolve());
+              source.once('error', reject);
+            });
+            zip.append(source, { name: entry.name });
+            await added;
+          }
+          await zip.finalize();
+        };
+        feed().catch(fail);
+        return out[Symbol.asyncIterator]();
+      };
+      return {
+        next: () => {
+          started ??= start();
+          return started.next();
+        },
+        return: async () => {
+          archive?.abort();
+          output?.destroy();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import type { RouteDefinition } from '#functions/shared/http/route';
+
+/**
+ * The capacity model behind the API's limits (docs/capacity.md). No aws-cdk-lib here: the infra tests and
+ * the docs read the same figures the constructs are built from.
+ *
+ * Little's law: the functions busy at once (L) = requests per second (λ) × seconds per request (W).
+ */
+
+/** How a route's load behaves: each class has its own rate, duration and concurrency rule. */
+export type RouteClass = 'retrieve' | 'render' | 'search' | 'store' | 'api' | 'public';
+
+const SEARCH_PATH = /\/(studies|series|instances|metadata)$/;
+
+export function routeClassOf(route: Pick<RouteDefinition, 'access' | 'method' | 'path' | 'imageRendering'>) {
+  if (route.access.kind === 'public') return 'public' satisfies RouteClass;
+  if (route.imageRendering) return 'render' satisfies RouteClass;
+  if (!route.path.startsWith('/dicomweb/')) return 'api' satisfies RouteClass;
+  if (route.method !== 'GET') return 'store' satisfies RouteClass;
+  return (SEARCH_PATH.test(route.path) ? 'search' : 'retrieve') satisfies RouteClass;
+}
+
+/**
+ * The peak the platform is sized for: reading rooms loading studies in a viewer (OHIF opens a study with a
+ * QIDO study and series query, one metadata request per series, then one request per frame, plus
+ * thumbnails), technologists storing new studies, and people using the JSON API.
+ */
+export const PEAK_WORKLOAD = {
+  facilitiesReadingAtOnce: 10,
+  readingStationsPerFacility: 15,
+  /** Each station opens a new study this often at peak. */
+  secondsBetweenStudies: 120,
+  /** A 4-series, 600-image CT in OHIF: searches and metadata, frames, rendered thumbnails. */
+  requestsPerStudyOpened: { search: 10, retrieve: 620, render: 8 },
+  /** STOW-RS requests (a few instances each) per facility per second while scanners send. */
+  storeRequestsPerFacilityPerSecond: 0.5,
+  apiRequestsPerStationPerMinute: 6,
+  publicRequestsPerSecond: 5,
+  /** Loading a study comes in bursts above the per-minute average. */
+  burstFactor: 2,
+} as const;
+
+/**
+ * Seconds per request, per class: the benchmark's local p95 (docs/benchmark-dicomweb.md) times 1.5 for
+ * Lambda's network hops, rounded up. Rendering decodes and encodes whole frames; a store writes objects
+ * and index items for several instances.
+ */
+export const HANDLER_SECONDS: Readonly<Record<RouteClass, number>> = {
+  retrieve: 0.12,
+  render: 0.6,
+  search: 0.08,
+  store: 1.0,
+  api: 0.08,
+  public: 0.15,
+};
+
+/** Requests per second per class at peak (bursts included). */
+export function peakRequestsPerSecond(workload = PEAK_WORKLOAD): Record<RouteClass, number> {
+  const stations = workload.facilitiesReadingAtOnce * workload.readingStationsPerFacility;
+  const studiesPerSecond = stations / workload.secondsBetweenStudies;
+  const burst = workload.burstFactor;
+  return {
+    retrieve: studiesPerSecond * workload.requestsPerStudyOpened.retrieve * burst,
+    render: studiesPerSecond * workload.requestsPerStudyOpened.render * burst,
+    search: studiesPerSecond * workload.requestsPerStudyOpened.search * burst,
+    store: workload.facilitiesReadingAtOnce * workload.storeRequestsPerFacilityPerSecond * burst,
+    api: ((stations * workload.apiRequestsPerStationPerMinute) / 60) * burst,
+    public: workload.publicRequestsPerSecond * burst,
+  };
+}
+
+/** Concurrent executions per class at peak: L = λ × W, rounded up. */
+export function peakConcurrency(workload = PEAK_WORKLOAD): Record<RouteClass, number> {
+  const rates = peakRequestsPerSecond(workload);
+  const classes = Object.keys(rates) as RouteClass[];
+  return Object.fromEntries(
+    classes.map((name) => [name, Math.ceil(rates[name] * HANDLER_SECONDS[name])]),
+  ) as Record<RouteClass, number>;
+}
+
+/**
+ * Which classes get a reserved-concurrency cap. Reserved concurrency is also a ceiling: it keeps a storm of
+ * uploads, renders or public calls from taking the functions a reading room needs. Retrieval, search and
+ * the JSON API are left unreserved, in the account's shared pool, which the model checks is large enough
+ * for them (see checkAccountConcurrency).
+ */
+const CAPPED_CLASSES: ReadonlySet<RouteClass> = new Set(['store', 'render', 'public']);
+/** A capped function may take twice its class's modeled peak before it is throttled. */
+const CAP_HEADROOM = 2;
+/** Lambda keeps this much of the account's concurrency unreserved; reservations beyond fail to deploy. */
+export const LAMBDA_UNRESERVED_MINIMUM = 100;
+
+/** The reserved concurrency of a route's function, or undefined for the shared pool. */
+export function reservedConcurrencyFor(
+  route: Pick<RouteDefinition, 'access' | 'method' | 'path' | 'imageRendering'>,
+  workload = PEAK_WORKLOAD,
+): number | undefined {
+  const routeClass = routeClassOf(route);
+  if (!CAPPED_CLASSES.has(routeClass)) return undefined;
+  return Math.max(2, peakConcurrency(workload)[routeClass] * CAP_HEADROOM);
+}
+
+/**
+ * Refuses a plan that cannot deploy or cannot carry the modeled peak: reservations must leave Lambda's
+ * unreserved minimum, and the shared pool must hold the unreserved classes' peak.
+ */
+export function checkAccountConcurrency(
+  accountConcurrency: number,
+  reservations: readonly number[],
+  workload = PEAK_WORKLOAD,
+): { reserved: number; pool: number; poolDemand: number } {
+  const reserved = reservations.reduce((sum, value) => sum + value, 0);
+  const pool = accountConcurrency - reserved;
+  const concurrency = peakConcurrency(workload);
+  const poolDemand = (Object.keys(concurrency) as RouteClass[])
+    .filter((name) => !CAPPED_CLASSES.has(name))
+    .reduce((sum, name) => sum + concurrency[name], 0);
+  if (pool < LAMBDA_UNRESERVED_MINIMUM) {
+    throw new Error(
+      `Reserved concurrency ${reserved} leaves ${pool} of the account's ${accountConcurrency}; Lambda needs ${LAMBDA_UNRESERVED_MINIMUM} unreserved. Raise the account quota (lambdaAccountConcurrency).`,
+    );
+  }
+  if (pool < poolDemand) {
+    throw new Error(
+      `The shared Lambda pool (${pool}) is below the modeled peak of retrieval, search and API (${poolDemand}). Raise the account quota (lambdaAccountConcurrency).`,
+    );
+  }
+  return { reserved, pool, poolDemand };
+}
+
+/** API Gateway stage throttle: the modeled peak with 25 % headroom, within the account's 10,000 rps / 5,000 burst. */
+export function stageThrottle(workload = PEAK_WORKLOAD): { rateLimit: number; burstLimit: number } {
+  const rates = peakRequestsPerSecond(workload);
+  const total = Object.values(rates).reduce((sum, value) => sum + value, 0);
+  const rateLimit = Math.min(10_000, Math.ceil((total * 1.25) / 100) * 100);
+  return { rateLimit, burstLimit: Math.min(5_000, rateLimit) };
+}
+
+/**
+ * WAF rate limits per 5-minute window. One reading room shares one NAT address, so the per-IP limit is a
+ * whole facility's peak with headroom; one person's token gets one station's peak with headroom, so a
+ * runaway client is stopped without blocking the room.
+ */
+export function firewallRateLimits(workload = PEAK_WORKLOAD): { perIp: number; perToken: number } {
+  const studiesPerWindow = 300 / workload.secondsBetweenStudies;
+  const perStudy =
+    workload.requestsPerStudyOpened.search +
+    workload.requestsPerStudyOpened.retrieve +
+    workload.requestsPerStudyOpened.render;
+  const perStation = studiesPerWindow * perStudy + workload.apiRequestsPerStationPerMinute * 5;
+  const roundUp = (value: number) => Math.ceil(value / 1000) * 1000;
+  return {
+    perIp: roundUp(perStation * workload.readingStationsPerFacility * workload.burstFactor),
+    perToken: roundUp(perStation * workload.burstFactor * 2),
+  };
+}
+
+/** Seconds a throttled client is told to wait (`Retry-After`), which DICOMweb clients honour. */
+export const RETRY_AFTER_SECONDS = 30;

@@ -1,0 +1,208 @@
+import type { RouteDefinition } from '#functions/shared/http/route';
+import { routes } from '#functions/shared/routes';
+import {
+  firewallRateLimits,
+  HANDLER_SECONDS,
+  PEAK_WORKLOAD,
+  peakConcurrency,
+  peakRequestsPerSecond,
+  RETRY_AFTER_SECONDS,
+  reservedConcurrencyFor,
+  routeClassOf,
+  stageThrottle,
+} from '#infra/api/capacity-model';
+import { bulkBodyRoutes, pathPattern, WAF_BODY_INSPECTION_BYTES } from '#infra/api/route-body-limits';
+import { buildApp } from '#infra/app';
+import { propertyAt, resourcesOf, synthesizedApp, TEST_BUILD } from '../app-fixture';
+
+type Props = Record<string, unknown>;
+const all = routes as readonly RouteDefinition[];
+const route = (id: string) => {
+  const found = all.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(id);
+  return found;
+};
+const api = () => synthesizedApp().stacks.api;
+const webAcl = () => Object.values(resourcesOf(api(), 'AWS::WAFv2::WebACL'))[0];
+const rules = () => propertyAt<Props[]>(webAcl(), 'Rules');
+const rule = (name: string) => rules().find((candidate) => candidate.Name === name) as Props;
+/** A nested value of a plain object by dotted path. */
+const at = <T = unknown>(value: unknown, path: string): T =>
+  path.split('.').reduce<unknown>((current, key) => (current as Props | undefined)?.[key], value) as T;
+
+describe('the capacity model (docs/capacity.md)', () => {
+  it('prints its figures', () => {
+    const rates = peakRequestsPerSecond();
+    const concurrency = peakConcurrency();
+    console.info(
+      Object.entries(rates)
+        .map(
+          ([name, rate]) =>
+            `${name}: ${rate.toFixed(1)} req/s × ${HANDLER_SECONDS[name as keyof typeof HANDLER_SECONDS]} s = ${concurrency[name as keyof typeof concurrency]} concurrent`,
+        )
+        .join('\n'),
+      `\nstage throttle ${JSON.stringify(stageThrottle())}, WAF ${JSON.stringify(firewallRateLimits())}`,
+    );
+    expect(rates.retrieve).toBeGreaterThan(rates.search);
+  });
+
+  it('classes routes by how their load behaves', () => {
+    expect(routeClassOf(route('retrieveFrames'))).toBe('retrieve');
+    expect(routeClassOf(route('searchStudies'))).toBe('search');
+    expect(routeClassOf(route('retrieveSeriesMetadata'))).toBe('search');
+    expect(routeClassOf(route('storeInstances'))).toBe('store');
+    expect(routeClassOf(route('createUploadSession'))).toBe('store');
+    expect(routeClassOf(route('signup'))).toBe('public');
+    expect(routeClassOf(route('getMe'))).toBe('api');
+    expect(all.filter((candidate) => candidate.imageRendering).map(routeClassOf)).toEqual(
+      expect.arrayContaining(['render']),
+    );
+  });
+
+  it('gives every API function the reserved concurrency the model says, none to the reading path', () => {
+    const functions = api().routeApi.functions;
+    for (const candidate of all) {
+      const fn = functions[candidate.id]?.function.node.defaultChild as {
+        reservedConcurrentExecutions?: number;
+      };
+      expect([candidate.id, fn.reservedConcurrentExecutions]).toEqual([
+        candidate.id,
+        reservedConcurrencyFor(candidate),
+      ]);
+    }
+    expect(reservedConcurrencyFor(route('retrieveFrames'))).toBeUndefined();
+    expect(reservedConcurrencyFor(route('searchStudies'))).toBeUndefined();
+  });
+
+  it('deploys into a default account: reservations leave 100 unreserved and the shared pool carries the modeled reading peak', () => {
+    // Top-level stacks in the primary region; resourcesOf includes the nested stacks each deploys.
+    const reserved = Object.values(synthesizedApp().stacks)
+      .filter((stack) => stack.region === synthesizedApp().config.primaryRegion)
+      .flatMap((stack) => Object.values(resourcesOf(stack, 'AWS::Lambda::Function')))
+      .map((fn) => Number(fn.Properties?.ReservedConcurrentExecutions ?? 0))
+      .reduce((sum, value) => sum + value, 0);
+    const account = synthesizedApp().config.lambdaAccountConcurrency;
+    const concurrency = peakConcurrency();
+    const readingPeak = concurrency.retrieve + concurrency.search + concurrency.api;
+    console.info(
+      `reserved ${reserved} of ${account}; shared pool ${account - reserved} for a modeled peak of ${readingPeak}`,
+    );
+    expect(account - reserved).toBeGreaterThanOrEqual(100);
+    expect(account - reserved).toBeGreaterThanOrEqual(readingPeak);
+  });
+
+  it('refuses at synth a plan the account quota cannot hold', () => {
+    expect(() => buildApp({ lambdaAccountConcurrency: '300' }, TEST_BUILD)).toThrow(
+      /unreserved|shared Lambda pool/,
+    );
+  });
+
+  it('lets a real facility’s reading room through the stage throttle and the firewall', () => {
+    const throttle = stageThrottle();
+    const total = Object.values(peakRequestsPerSecond()).reduce((sum, value) => sum + value, 0);
+    expect(throttle.rateLimit).toBeGreaterThanOrEqual(total);
+    expect(throttle.rateLimit).toBeLessThanOrEqual(10_000);
+    expect(throttle.burstLimit).toBeLessThanOrEqual(5_000);
+    // One facility behind one NAT address, at its peak, for five minutes.
+    const perStudy = Object.values(PEAK_WORKLOAD.requestsPerStudyOpened).reduce(
+      (sum, value) => sum + value,
+      0,
+    );
+    const facilityWindow =
+      PEAK_WORKLOAD.readingStationsPerFacility * (300 / PEAK_WORKLOAD.secondsBetweenStudies) * perStudy;
+    const limits = firewallRateLimits();
+    expect(limits.perIp).toBeGreaterThan(facilityWindow);
+    // One radiologist opening a study every two minutes stays under their token's limit; the old
+    // constant (1,000 per IP) would have blocked the room on its second study.
+    expect(limits.perToken).toBeGreaterThan((300 / PEAK_WORKLOAD.secondsBetweenStudies) * perStudy);
+    expect(at(rule('RateLimitPerIp'), 'Statement.RateBasedStatement.Limit')).toBe(limits.perIp);
+    expect(at(rule('DicomwebRateLimitPerToken'), 'Statement.RateBasedStatement')).toMatchObject({
+      Limit: limits.perToken,
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [{ Header: { Name: 'authorization' } }],
+    });
+  });
+});
+
+describe('the firewall by route class', () => {
+  it('lets API Gateway forward 64 KB of body to WAF, and counts (not blocks) the managed 8 KB body rule', () => {
+    expect(propertyAt(webAcl(), 'AssociationConfig')).toEqual({
+      RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_64' } },
+    });
+    expect(at(rule('AWSManagedRulesCommonRuleSet'), 'Statement.ManagedRuleGroupStatement')).toMatchObject({
+      RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+      ScopeDownStatement: { NotStatement: expect.anything() },
+    });
+  });
+
+  it('exempts exactly the routes whose bodies exceed 64 KB from body inspection, by path patterns that match their requests', () => {
+    const bulk = bulkBodyRoutes(all)
+      .map((candidate) => candidate.id)
+      .sort();
+    expect(bulk).toEqual(
+      expect.arrayContaining([
+        'completeUploadSession',
+        'putReport',
+        'receiveStripeWebhook',
+        'storeInstances',
+        'storeInstancesInStudy',
+      ]),
+    );
+    const [patternSet] = Object.values(resourcesOf(api(), 'AWS::WAFv2::RegexPatternSet'));
+    const patterns = propertyAt<string[]>(patternSet, 'RegularExpressionList');
+    expect(patterns.length).toBeLessThanOrEqual(10);
+    const matches = (path: string) => patterns.some((pattern) => new RegExp(pattern).test(path));
+    expect(matches('/dicomweb/studies')).toBe(true);
+    expect(matches('/dicomweb/studies/1.2.840.113619.2.55.3')).toBe(true);
+    expect(matches('/dicomweb/upload-sessions/5b0e8f3a-0c9d-4f1e-9a7b-2c3d4e5f6a7b/complete')).toBe(true);
+    expect(matches('/v1/billing/webhook')).toBe(true);
+    // A JSON route, and a retrieval below a STOW path, stay inspected.
+    expect(matches('/v1/support/tickets')).toBe(false);
+    expect(matches('/dicomweb/studies/1.2.3/series')).toBe(false);
+    expect(new RegExp(pathPattern('/v1/studies/{study}/report')).test('/v1/studies/1.2.3/report')).toBe(true);
+  });
+
+  it('blocks a body larger than any JSON route takes with 413, outside the bulk routes', () => {
+    const large = rule('BodyLargerThanAnyJsonRoute');
+    expect(large).toMatchObject({
+      Action: {
+        Block: { CustomResponse: { ResponseCode: 413, CustomResponseBodyKey: 'payload-too-large' } },
+      },
+    });
+    const [, size] = at<Props[]>(large, 'Statement.AndStatement.Statements');
+    expect(size).toMatchObject({
+      SizeConstraintStatement: {
+        Size: WAF_BODY_INSPECTION_BYTES,
+        ComparisonOperator: 'GT',
+        FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+      },
+    });
+    // Every non-bulk route's own limit fits under it, so none of them is refused by WAF first.
+    const nonBulk = all.filter((candidate) => !bulkBodyRoutes(all).includes(candidate));
+    for (const candidate of nonBulk) {
+      expect(candidate.request?.maxBodyBytes ?? 0).toBeLessThanOrEqual(WAF_BODY_INSPECTION_BYTES);
+    }
+  });
+
+  it('answers every rate limit with 429 and Retry-After', () => {
+    const limited = rules().filter((candidate) =>
+      JSON.stringify(candidate.Statement).includes('RateBasedStatement'),
+    );
+    expect(limited.map((candidate) => candidate.Name).sort()).toEqual([
+      'DicomwebRateLimitPerToken',
+      'RateLimitPerIp',
+      'SignupRateLimitPerIp',
+      'UnsubscribeRateLimitPerIp',
+    ]);
+    for (const candidate of limited) {
+      expect(candidate.Action).toMatchObject({
+        Block: {
+          CustomResponse: {
+            ResponseCode: 429,
+            ResponseHeaders: [{ Name: 'retry-after', Value: String(RETRY_AFTER_SECONDS) }],
+          },
+        },
+      });
+    }
+  });
+});
