@@ -93,8 +93,9 @@ beforeAll(async () => {
     session: sessionId,
     frameList: '1',
     tagPath: '7FE00010',
-    // A genuine one-click unsubscribe link of the clinician's, signed with the stack's link key.
-    token: signUnsubscribeToken(
+    // A genuine one-click unsubscribe link of the clinician's, signed with the stack's link key (the
+    // share routes' {token} is the share link's: see eventFor).
+    unsubscribeToken: signUnsubscribeToken(
       readFileSync(config.handlerEnv.MAIL_UNSUBSCRIBE_SECRET?.replace(/^file:/, '') ?? ''),
       org.users.clinician.userId,
       new Date(),
@@ -367,9 +368,11 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
         : // The recipient's pages name series and images by position in the share.
           route.path.startsWith('/s/') && (name === 'series' || name === 'image')
           ? '1'
-          : name === 'study' && route.id === 'restoreDeletedStudy'
-            ? deletedStudy
-            : ids[name]) ?? '',
+          : name === 'token' && route.path.startsWith('/v1/unsubscribe/')
+            ? ids.unsubscribeToken
+            : name === 'study' && route.id === 'restoreDeletedStudy'
+              ? deletedStudy
+              : ids[name]) ?? '',
     ]),
   );
   const query = Object.fromEntries(
