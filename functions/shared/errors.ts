@@ -20,7 +20,9 @@ export type InvalidInputCode =
   /** The body holds a payment card number; card entry happens only on Stripe's pages [PP-16]. */
   | 'card_data_refused'
   /** A webhook whose signature, body or timestamp does not verify. */
-  | 'invalid_signature';
+  | 'invalid_signature'
+  /** A request to turn transactional mail off: it cannot be while the account is active [PP-22]. */
+  | 'transactional_mail_required';
 
 export class InvalidInputError extends DomainError {
   override readonly name = 'InvalidInputError';

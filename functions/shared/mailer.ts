@@ -10,6 +10,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   category: MailCategory;
+  /** Extra headers: marketing mail carries RFC 8058 List-Unsubscribe and List-Unsubscribe-Post. */
+  headers?: readonly { name: string; value: string }[];
 }
 
 export interface Mailer {

@@ -2,6 +2,7 @@ import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
 import { billingRoutes } from '../billing/routes';
 import { imagingRoutes } from '../imaging/routes';
+import { mailRoutes } from '../mail/routes';
 import { policyRoutes } from '../policy/routes';
 import { sharingRoutes } from '../sharing/routes';
 import { supportRoutes } from '../support/routes';
@@ -21,4 +22,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(sharingRoutes),
   ...Object.values(policyRoutes),
   ...Object.values(billingRoutes),
+  ...Object.values(mailRoutes),
 ];

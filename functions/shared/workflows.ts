@@ -3,7 +3,7 @@
  * each `${Placeholder}` in it stands for (handler module relative to functions/).
  */
 export interface WorkflowDefinition {
-  id: 'welcome-mail' | 'upload-ingest';
+  id: 'welcome-mail' | 'upload-ingest' | 'preference-propagation';
   aslFile: string;
   taskFunctions: Readonly<Record<string, string>>;
 }
@@ -21,4 +21,18 @@ export const uploadIngestWorkflow = {
   taskFunctions: { IngestUploadFunctionArn: 'imaging/handlers/ingest-upload-session' },
 } as const satisfies WorkflowDefinition;
 
-export const workflows: readonly WorkflowDefinition[] = [welcomeMailWorkflow, uploadIngestWorkflow];
+/**
+ * Carries a marketing preference change to every marketing system, then records its completion [PP-21].
+ * One task function, called once per step with the step's name.
+ */
+export const preferencePropagationWorkflow = {
+  id: 'preference-propagation',
+  aslFile: 'infra/mail/preference-propagation.asl.json',
+  taskFunctions: { PropagatePreferenceFunctionArn: 'mail/handlers/propagate-preference' },
+} as const satisfies WorkflowDefinition;
+
+export const workflows: readonly WorkflowDefinition[] = [
+  welcomeMailWorkflow,
+  uploadIngestWorkflow,
+  preferencePropagationWorkflow,
+];

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { RETRY_AFTER_SECONDS } from './capacity-model';
-import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from './public-rate-limit';
+import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT, UNSUBSCRIBE_RATE_LIMIT } from './public-rate-limit';
 import {
   bulkBodyRoutes,
   PAYLOAD_TOO_LARGE_BODY,
@@ -63,7 +63,8 @@ const tooManyRequests: wafv2.CfnWebACL.RuleActionProperty = {
  * - the common rule set's 8 KB body rule counted, not blocking: every other route is held to 64 KB (the
  *   largest JSON body any route takes), and each route's own limit is enforced again by its function;
  * - rate limits from the capacity model: per IP (a facility's NAT), per bearer token on DICOMweb (one
- *   person's runaway client), and a strict one on the public sign-up routes; all answer 429 with Retry-After;
+ *   person's runaway client), and strict ones on the public sign-up routes (enumeration, mail flooding) and
+ *   the one-click unsubscribe (token probing); all answer 429 with Retry-After;
  * - logs without the authorization header, the query string or the path (QIDO queries and UIDs).
  */
 export class ApiFirewall extends Construct {
@@ -207,6 +208,30 @@ export class ApiFirewall extends Construct {
             },
           },
           visibilityConfig: visibility('SignupRateLimitPerIp'),
+        },
+        {
+          name: 'UnsubscribeRateLimitPerIp',
+          priority: 7,
+          action: tooManyRequests,
+          statement: {
+            rateBasedStatement: {
+              limit: UNSUBSCRIBE_RATE_LIMIT.defaultLimit,
+              aggregateKeyType: 'IP',
+              evaluationWindowSec: UNSUBSCRIBE_RATE_LIMIT.windowSeconds,
+              scopeDownStatement: {
+                byteMatchStatement: {
+                  fieldToMatch: { uriPath: {} },
+                  positionalConstraint: 'CONTAINS',
+                  searchString: UNSUBSCRIBE_RATE_LIMIT.pathFragment,
+                  textTransformations: [
+                    { priority: 0, type: 'URL_DECODE' },
+                    { priority: 1, type: 'LOWERCASE' },
+                  ],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('UnsubscribeRateLimitPerIp'),
         },
       ],
     });

@@ -54,6 +54,12 @@ export class ApiStack extends Stack {
       welcomeWorkflow: workflows.welcomeMail,
       mail: mail.sending,
       appBaseUrl: config.appBaseUrl,
+      mailTable: data.tables.mail,
+      unsubscribeSecret: {
+        secretArn: data.mail.unsubscribeSecret.secretArn,
+        encryptionKey: data.mail.secretKey,
+      },
+      preferenceWorkflow: workflows.preferencePropagation,
       deletedStudyRetentionDays: config.deletedStudyRetentionDays,
     };
     this.routeApi = new RouteTableApi(this, 'RouteApi', {

@@ -11,6 +11,16 @@ export const SIGNUP_RATE_LIMIT = {
   defaultLimit: 10,
 } as const;
 
+/**
+ * The per-IP limit on the public one-click unsubscribe (RFC 8058): mail clients POST once per click, so
+ * a generous limit still stops anyone probing tokens by brute force.
+ */
+export const UNSUBSCRIBE_RATE_LIMIT = {
+  pathFragment: '/v1/unsubscribe',
+  windowSeconds: 300,
+  defaultLimit: 100,
+} as const;
+
 /** What both answer once the limit is reached: 429 and this body. */
 export const RATE_LIMITED_BODY = JSON.stringify({
   error: { code: 'rate_limited', message: 'Too many requests. Try again in a few minutes.' },
@@ -19,3 +29,7 @@ export const RATE_LIMITED_BODY = JSON.stringify({
 /** A public route the sign-up rate limit covers. */
 export const isSignupRateLimited = (route: Pick<RouteDefinition, 'access' | 'path'>): boolean =>
   route.access.kind === 'public' && route.path.toLowerCase().includes(SIGNUP_RATE_LIMIT.pathFragment);
+
+/** A public route the unsubscribe rate limit covers. */
+export const isUnsubscribeRateLimited = (route: Pick<RouteDefinition, 'access' | 'path'>): boolean =>
+  route.access.kind === 'public' && route.path.toLowerCase().includes(UNSUBSCRIBE_RATE_LIMIT.pathFragment);

@@ -9,6 +9,7 @@ import {
   billingTable,
   imagingTable,
   type KeyDefinition,
+  mailTable,
   sharingTable,
   supportTable,
   type TableDefinition,
@@ -74,6 +75,8 @@ export class DataTables extends Construct {
   readonly billing: DefinedTable;
   /** Shares with external recipients, their codes, sessions, counters and access logs [PP-07]. */
   readonly sharing: DefinedTable;
+  /** Communication preferences, opt-out propagations, suppressed addresses and campaign records. */
+  readonly mail: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -84,10 +87,20 @@ export class DataTables extends Construct {
     this.support = new DefinedTable(this, 'Support', supportTable);
     this.billing = new DefinedTable(this, 'Billing', billingTable);
     this.sharing = new DefinedTable(this, 'Sharing', sharingTable);
+    this.mail = new DefinedTable(this, 'Mail', mailTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
   get all(): readonly DefinedTable[] {
-    return [this.accounts, this.audit, this.imaging, this.uploads, this.support, this.billing, this.sharing];
+    return [
+      this.accounts,
+      this.audit,
+      this.imaging,
+      this.uploads,
+      this.support,
+      this.billing,
+      this.sharing,
+      this.mail,
+    ];
   }
 }

@@ -9,7 +9,7 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing' | 'sharing';
+  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing' | 'sharing' | 'mail';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -173,6 +173,30 @@ export const sharingTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpoch',
 };
 
+/**
+ * Mail: communication preferences, their propagation to every marketing system, suppressed addresses and
+ * campaign dry runs. Ids and times; addresses only where SES reported one (suppressions).
+ *   USER#<userId> / PREFS                      marketing choice, latest propagation id
+ *   USER#<userId> / PROPAGATION#<id>           one change on its way; per-system timestamps, deadline;
+ *                                              gsi1 = PROPAGATION#PENDING / <deadlineAt>#<id> until complete
+ *   SUPPRESSED#<email> / SUPPRESSED            bounce or complaint; gsi1 = ORG#<orgId>#SUPPRESSED / <email>
+ *   CAMPAIGN#<template> / DRY-RUN#<hash>       a dry run of that template's exact content (TTL expiresAtEpoch)
+ *   CAMPAIGN#<template> / SENT#<hash>#<userId> one campaign mail sent, so a rerun sends nobody twice
+ */
+export const mailTable: TableDefinition = {
+  logicalName: 'mail',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
 export const tableDefinitions = [
   accountsTable,
   auditTable,
@@ -181,4 +205,5 @@ export const tableDefinitions = [
   supportTable,
   billingTable,
   sharingTable,
+  mailTable,
 ] as const;

@@ -4,14 +4,17 @@ import type { DataStack } from '#infra/data/data-stack';
 import { replicaImagingBucketName } from '#infra/data/replica-stack';
 import { DeletedStudyPurge } from '#infra/imaging/deleted-study-purge';
 import { UploadIngestWorkflow } from '#infra/imaging/upload-ingest-workflow';
+import { DeliveryEventsIntake } from '#infra/mail/delivery-events-intake';
 import type { MailStack } from '#infra/mail/mail-stack';
+import { OverdueOptOutAlarm } from '#infra/mail/overdue-opt-out-alarm';
+import { PreferencePropagationWorkflow } from '#infra/mail/preference-propagation-workflow';
 import { WelcomeMailWorkflow } from '#infra/mail/welcome-mail-workflow';
 import type { AppConfig } from '#infra/shared/app-config';
 import { LogEncryption } from '#infra/shared/log-encryption';
 import { SupportMailIntake } from '#infra/support/support-mail-intake';
 
 /**
- * Stateless: Step Functions workflows (welcome mail, upload ingest) with their task functions, the
+ * Stateless: Step Functions workflows (welcome mail, upload ingest, preference propagation) with their task functions, the
  * event-driven support mail intake (SES receiving) and the scheduled purge of deleted studies.
  */
 export class WorkflowsStack extends Stack {
@@ -20,6 +23,9 @@ export class WorkflowsStack extends Stack {
   readonly uploadIngest: UploadIngestWorkflow;
   readonly supportMailIntake: SupportMailIntake;
   readonly deletedStudyPurge: DeletedStudyPurge;
+  readonly preferencePropagation: PreferencePropagationWorkflow;
+  readonly overdueOptOuts: OverdueOptOutAlarm;
+  readonly deliveryEvents: DeliveryEventsIntake;
 
   constructor(
     scope: Construct,
@@ -62,6 +68,27 @@ export class WorkflowsStack extends Stack {
         mail: mail.sending,
         appBaseUrl: config.appBaseUrl,
       },
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+    });
+    this.preferencePropagation = new PreferencePropagationWorkflow(this, 'PreferencePropagation', {
+      resources: {
+        accountsTable: data.tables.accounts,
+        mailTable: data.tables.mail,
+        mailContactList: mail.marketing,
+        marketingAudience: data.mail.audience,
+      },
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+      stage: config.stage,
+    });
+    this.overdueOptOuts = new OverdueOptOutAlarm(this, 'OverdueOptOuts', {
+      resources: { mailTable: data.tables.mail },
+      logEncryption: this.logEncryption,
+    });
+    this.deliveryEvents = new DeliveryEventsIntake(this, 'DeliveryEvents', {
+      topic: mail.marketing.deliveryEvents,
+      resources: { accountsTable: data.tables.accounts, mailTable: data.tables.mail },
       logEncryption: this.logEncryption,
       reservedConcurrency: config.lambdaReservedConcurrency,
     });

@@ -273,6 +273,29 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'U',
   },
+  /** A member read their communication preferences [PP-20]. */
+  'communication-preferences-read': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  /** A member opted in to or out of marketing mail [PP-03, PP-20]. */
+  'communication-preferences-changed': {
+    eventId: code('PACScribe', 'communication-preferences', 'Communication Preferences Changed'),
+    eventType: null,
+    action: 'U',
+  },
+  /** The one-click unsubscribe link was used (no login: the signed link names the member) [PP-03]. */
+  'marketing-unsubscribed': {
+    eventId: code('PACScribe', 'communication-preferences', 'Communication Preferences Changed'),
+    eventType: null,
+    action: 'U',
+  },
+  'mail-suppressions-listed': {
+    eventId: code('PACScribe', 'account-read', 'Account Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
   /** A study shared with an external recipient [PP-07]. */
   'share-created': {
     eventId: code('DCM', '110106', 'Export'),

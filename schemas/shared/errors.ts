@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'invalid_attribute_value',
   'card_data_refused',
   'invalid_signature',
+  /** Transactional mail cannot be turned off while the account is active [PP-22]. */
+  'transactional_mail_required',
   'unsupported_media_type',
   'payload_too_large',
   'unauthenticated',

@@ -19,6 +19,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateContactListCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { localKeyId } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
 import { type TableDefinition, tableDefinitions } from '../../infra/data/table-definitions';
 import {
@@ -26,6 +27,7 @@ import {
   supportUserPool,
   type UserPoolDefinition,
 } from '../../infra/identity/user-pool-definitions';
+import { MARKETING_TOPIC } from '../../schemas/mail/preferences';
 
 export interface LocalResources {
   tables: Record<TableDefinition['logicalName'], string>;
@@ -50,6 +52,21 @@ export const LOCAL_SUPPORT_INBOUND_PREFIX = 'inbound/';
  */
 export function localSupportMessageKeyFile(dataDir: string): string {
   const file = path.join(dataDir, 'support-message.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600 });
+  return file;
+}
+
+/** PACScribe's own marketing audience export (S3 in AWS too). */
+export const LOCAL_MARKETING_AUDIENCE_BUCKET = 'pacscribe-local-marketing-audience';
+/** The SES contact list the local SES front serves (scripts/local/services/ses.ts). */
+export const LOCAL_MAIL_CONTACT_LIST = 'pacscribe-local-marketing';
+
+/**
+ * The local stand-in for the Secrets Manager secret that signs unsubscribe links: 32 random bytes made on
+ * first start and kept in the data folder (0600), so links mailed before a restart still work after it.
+ */
+export function localUnsubscribeSecretFile(dataDir: string): string {
+  const file = path.join(dataDir, 'unsubscribe-link.key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600 });
   return file;
 }
@@ -169,13 +186,35 @@ async function createPool(cognito: CognitoIdentityProviderClient, definition: Us
   return { userPoolId, clientId };
 }
 
+/** The marketing contact list with its one topic, as infra/mail/marketing-lists.ts deploys it. */
+async function ensureContactList(ses: SESv2Client): Promise<void> {
+  try {
+    await ses.send(
+      new CreateContactListCommand({
+        ContactListName: LOCAL_MAIL_CONTACT_LIST,
+        Topics: [
+          {
+            TopicName: MARKETING_TOPIC,
+            DisplayName: 'PACScribe product news',
+            DefaultSubscriptionStatus: 'OPT_OUT',
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'AlreadyExistsException')) throw error;
+  }
+}
+
 export async function bootstrapResources(
   dataDir: string,
-  endpoints: { dynamodb: string; cognito: string },
+  endpoints: { dynamodb: string; cognito: string; ses: string },
 ): Promise<LocalResources> {
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb });
   const cognito = new CognitoIdentityProviderClient({ endpoint: endpoints.cognito });
+  const ses = new SESv2Client({ endpoint: endpoints.ses });
   try {
+    await ensureContactList(ses);
     const tables = await ensureTables(dynamo);
     const poolsFile = path.join(dataDir, 'user-pools.json');
     let pools: Pick<LocalResources, 'customerPool' | 'supportPool'>;
@@ -192,5 +231,6 @@ export async function bootstrapResources(
   } finally {
     dynamo.destroy();
     cognito.destroy();
+    ses.destroy();
   }
 }

@@ -1,10 +1,21 @@
 import type { z } from 'zod';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
-import { uploadIngestWorkflow, welcomeMailWorkflow } from '../../functions/shared/workflows';
+import {
+  preferencePropagationWorkflow,
+  uploadIngestWorkflow,
+  welcomeMailWorkflow,
+} from '../../functions/shared/workflows';
 import { routeEnvSchema } from '../../infra/api/route-environment';
 import { PURGE_HANDLER, PURGE_TASK_BINDINGS, UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
-import { WELCOME_MAIL_TASK_BINDINGS } from '../../schemas/mail/env';
+import {
+  DELIVERY_EVENTS_BINDINGS,
+  DELIVERY_EVENTS_HANDLER,
+  OVERDUE_CHECK_BINDINGS,
+  OVERDUE_CHECK_HANDLER,
+  PROPAGATION_TASK_BINDINGS,
+  WELCOME_MAIL_TASK_BINDINGS,
+} from '../../schemas/mail/env';
 import { bindingEnvSchema } from '../../schemas/shared/env';
 import { SUPPORT_MAIL_INTAKE_BINDINGS } from '../../schemas/support/env';
 
@@ -33,6 +44,13 @@ function localHandlers(): { handler: string; env: z.ZodObject }[] {
       handler: SUPPORT_MAIL_INTAKE_HANDLER,
       env: bindingEnvSchema(SUPPORT_MAIL_INTAKE_BINDINGS),
     },
+    {
+      handler: preferencePropagationWorkflow.taskFunctions.PropagatePreferenceFunctionArn,
+      env: bindingEnvSchema(PROPAGATION_TASK_BINDINGS),
+    },
+    // Run by the local overdue-opt-out scheduler (stack.ts); SES events are fed to it by tests.
+    { handler: OVERDUE_CHECK_HANDLER, env: bindingEnvSchema(OVERDUE_CHECK_BINDINGS) },
+    { handler: DELIVERY_EVENTS_HANDLER, env: bindingEnvSchema(DELIVERY_EVENTS_BINDINGS) },
     // Run by the local purge scheduler (stack.ts) and `npm run purge`.
     { handler: PURGE_HANDLER, env: bindingEnvSchema(PURGE_TASK_BINDINGS) },
   ];

@@ -7,7 +7,11 @@ import { corsPreflightHeaders, isDicomwebPath } from '../../functions/shared/htt
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { RETRY_AFTER_SECONDS } from '../../infra/api/capacity-model';
-import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from '../../infra/api/public-rate-limit';
+import {
+  RATE_LIMITED_BODY,
+  SIGNUP_RATE_LIMIT,
+  UNSUBSCRIBE_RATE_LIMIT,
+} from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
@@ -92,7 +96,11 @@ export function localRateLimit(env: Readonly<Record<string, string | undefined>>
  * The WAF's SignupRateLimitPerIp rule (infra/api/api-firewall.ts), locally: per source IP, requests
  * whose path contains the sign-up fragment, counted in a fixed window; past the limit, 429 rate_limited.
  */
-export function signupRateLimiter({ limit, exemptIps }: LocalRateLimit, now: () => number = Date.now) {
+export function signupRateLimiter(
+  { limit, exemptIps }: LocalRateLimit,
+  now: () => number = Date.now,
+  scope: { pathFragment: string; windowSeconds: number } = SIGNUP_RATE_LIMIT,
+) {
   const windows = new Map<string, { startedAt: number; count: number }>();
   return (sourceIp: string, pathname: string): boolean => {
     if (exemptIps.includes(sourceIp)) return true;
@@ -102,13 +110,11 @@ export function signupRateLimiter({ limit, exemptIps }: LocalRateLimit, now: () 
     } catch {
       path = pathname.toLowerCase();
     }
-    if (!path.includes(SIGNUP_RATE_LIMIT.pathFragment)) return true;
+    if (!path.includes(scope.pathFragment)) return true;
     const at = now();
     const current = windows.get(sourceIp);
     const window =
-      current && at - current.startedAt < SIGNUP_RATE_LIMIT.windowSeconds * 1000
-        ? current
-        : { startedAt: at, count: 0 };
+      current && at - current.startedAt < scope.windowSeconds * 1000 ? current : { startedAt: at, count: 0 };
     window.count += 1;
     windows.set(sourceIp, window);
     return window.count <= limit;
@@ -129,6 +135,12 @@ export function createLocalApi(options: {
 }) {
   const compiled = (routes as readonly RouteDefinition[]).map(compile);
   const withinSignupLimit = signupRateLimiter(options.rateLimit);
+  // The WAF's UnsubscribeRateLimitPerIp rule, with the same exempt addresses.
+  const withinUnsubscribeLimit = signupRateLimiter(
+    { limit: UNSUBSCRIBE_RATE_LIMIT.defaultLimit, exemptIps: options.rateLimit.exemptIps },
+    Date.now,
+    UNSUBSCRIBE_RATE_LIMIT,
+  );
 
   /** A buffered result to send, or null once a streaming function has written the response itself. */
   const dispatch = async (
@@ -141,7 +153,7 @@ export function createLocalApi(options: {
     const method = request.method ?? 'GET';
     const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
     // The WAF decides before API Gateway routes anything.
-    if (!withinSignupLimit(sourceIp, url.pathname)) {
+    if (!withinSignupLimit(sourceIp, url.pathname) || !withinUnsubscribeLimit(sourceIp, url.pathname)) {
       return {
         statusCode: 429,
         headers: {

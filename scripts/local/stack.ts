@@ -12,19 +12,23 @@ import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/
 import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
 import { systemClock } from '../../functions/shared/ports';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
+import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
 import {
   bootstrapResources,
   LOCAL_AUDIT_ARCHIVE_BUCKET,
   LOCAL_IMAGING_REPLICA_BUCKET,
+  LOCAL_MAIL_CONTACT_LIST,
+  LOCAL_MARKETING_AUDIENCE_BUCKET,
   LOCAL_SUPPORT_INBOUND_BUCKET,
   LOCAL_SUPPORT_INBOUND_PREFIX,
   type LocalCheckpointKey,
   type LocalResources,
   localCheckpointKey,
   localSupportMessageKeyFile,
+  localUnsubscribeSecretFile,
 } from './bootstrap';
 import { assertLocalEnvironment } from './environment';
-import { loadHandlers } from './lambda-registry';
+import { invokeLocal, loadHandlers } from './lambda-registry';
 import { createLocalApi, localRateLimit } from './router';
 import { type DemoUser, seedDemoData } from './seed';
 import { startCognito } from './services/cognito';
@@ -46,6 +50,8 @@ export interface LocalConfig {
   endpoints: { dynamodb: string; s3: string; ses: string; stepFunctions: string };
   tables: LocalResources['tables'];
   imagingBucket: string;
+  /** PACScribe's own marketing audience export and the SES contact list (campaign tool, tests). */
+  mail: { audienceBucket: string; contactList: string; contactListsFile: string };
   /** The audit archive and the public half of the checkpoint key, for audit:verify. */
   auditArchive: { bucket: string; checkpointPublicKeyPath: string };
   /**
@@ -187,6 +193,29 @@ function startPurgeScheduler() {
   };
 }
 
+/** How often the local scheduler checks opt-out deadlines (AWS: the EventBridge schedule, hourly). */
+const OVERDUE_CHECK_INTERVAL_MS = Number(process.env.PACSCRIBE_OVERDUE_CHECK_INTERVAL_SECONDS ?? 3600) * 1000;
+
+/** The overdue opt-out check without EventBridge: the same handler on a timer; its metric line goes to stdout. */
+function startOverdueOptOutScheduler() {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(async () => {
+        if (!stopped) await invokeLocal(OVERDUE_CHECK_HANDLER, {});
+      })
+      .catch((error) =>
+        console.error('local overdue check:', error instanceof Error ? error.message : error),
+      );
+  }, OVERDUE_CHECK_INTERVAL_MS).unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
+
 /**
  * Starts every local stand-in in this process (DynamoDB Local is the one Java child), creates the
  * resources from the CDK definitions, seeds demo data and serves the API over HTTPS.
@@ -219,8 +248,9 @@ export async function startLocalStack(options: LocalStackOptions) {
         LOCAL_IMAGING_REPLICA_BUCKET,
         LOCAL_AUDIT_ARCHIVE_BUCKET,
         LOCAL_SUPPORT_INBOUND_BUCKET,
+        LOCAL_MARKETING_AUDIENCE_BUCKET,
       ]),
-      startSes(port.ses),
+      startSes(port.ses, path.join(dataDir, 'ses-contact-lists.json')),
       startCognito(path.join(dataDir, 'cognito'), port.cognito),
       startStepFunctions(port.stepFunctions),
     ]);
@@ -236,6 +266,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     const resources = await bootstrapResources(dataDir, {
       dynamodb: dynamodb.endpoint,
       cognito: cognito.endpoint,
+      ses: ses.endpoint,
     });
     const apiUrl = `https://localhost:${port.api}`;
     const stripe = localStripeConfig(dataDir, apiUrl);
@@ -268,6 +299,11 @@ export async function startLocalStack(options: LocalStackOptions) {
       COGNITO_LOCAL_ISSUER_BASE_URL: cognito.endpoint,
       WELCOME_WORKFLOW_ARN: localStateMachineArn('welcome-mail'),
       UPLOAD_INGEST_WORKFLOW_ARN: localStateMachineArn('upload-ingest'),
+      MAIL_TABLE_NAME: resources.tables.mail,
+      MAIL_UNSUBSCRIBE_SECRET: `file:${localUnsubscribeSecretFile(dataDir)}`,
+      PREFERENCE_WORKFLOW_ARN: localStateMachineArn('preference-propagation'),
+      MAIL_CONTACT_LIST_NAME: LOCAL_MAIL_CONTACT_LIST,
+      MARKETING_AUDIENCE_BUCKET_NAME: LOCAL_MARKETING_AUDIENCE_BUCKET,
       MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
       MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
       APP_BASE_URL: apiUrl,
@@ -293,6 +329,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       ),
     );
     stops.push(startPurgeScheduler());
+    stops.push(startOverdueOptOutScheduler());
     const users = await seedDemoData(dataDir, resources);
     const tls = await tlsMaterial(dataDir);
     const api = createLocalApi({
@@ -330,6 +367,11 @@ export async function startLocalStack(options: LocalStackOptions) {
       },
       tables: resources.tables,
       imagingBucket: resources.imagingBucket,
+      mail: {
+        audienceBucket: LOCAL_MARKETING_AUDIENCE_BUCKET,
+        contactList: LOCAL_MAIL_CONTACT_LIST,
+        contactListsFile: path.join(dataDir, 'ses-contact-lists.json'),
+      },
       auditArchive: {
         bucket: LOCAL_AUDIT_ARCHIVE_BUCKET,
         checkpointPublicKeyPath: checkpointKey.publicKeyPath,

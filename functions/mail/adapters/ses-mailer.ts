@@ -1,7 +1,12 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '../../shared/mailer';
+import { admitToTransport } from '../core/send-gate';
 
-/** Sends through SES v2 with the configuration set that enforces TLS and records delivery events. */
+/**
+ * Sends through SES v2 with the configuration set that enforces TLS and records delivery events. Every
+ * mail is admitted by the send gate first (functions/mail/core/send-gate.ts): marketing that did not come
+ * through the gate never leaves.
+ */
 export class SesMailer implements Mailer {
   constructor(
     private readonly client: SESv2Client,
@@ -10,6 +15,7 @@ export class SesMailer implements Mailer {
   ) {}
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    admitToTransport(mail);
     const result = await this.client.send(
       new SendEmailCommand({
         FromEmailAddress: this.fromAddress,
@@ -23,6 +29,9 @@ export class SesMailer implements Mailer {
               Text: { Data: mail.text, Charset: 'UTF-8' },
               Html: { Data: mail.html, Charset: 'UTF-8' },
             },
+            ...(mail.headers?.length
+              ? { Headers: mail.headers.map(({ name, value }) => ({ Name: name, Value: value })) }
+              : {}),
           },
         },
       }),

@@ -3,7 +3,13 @@ import { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS } from '#functions/shared/
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
 import { stageThrottle } from '#infra/api/capacity-model';
-import { isSignupRateLimited, RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT } from '#infra/api/public-rate-limit';
+import {
+  isSignupRateLimited,
+  isUnsubscribeRateLimited,
+  RATE_LIMITED_BODY,
+  SIGNUP_RATE_LIMIT,
+  UNSUBSCRIBE_RATE_LIMIT,
+} from '#infra/api/public-rate-limit';
 import {
   ACCESS_TOKEN_SCOPE,
   BINARY_MEDIA_TYPES,
@@ -790,8 +796,10 @@ describe('API stack', () => {
       expect(body).toEqual({ ContentType: 'APPLICATION_JSON', Content: RATE_LIMITED_BODY });
       expect(JSON.parse(RATE_LIMITED_BODY).error.code).toBe('rate_limited');
       // Every public route but the read-only ones (health, the OpenAPI document, the privacy policy: the
-      // same text for everyone, no write, nothing sent) is a sign-up route, inside the scope.
-      const uncovered = publicRoutes.filter((route) => !isSignupRateLimited(route)).map((route) => route.id);
+      // same text for everyone, no write, nothing sent) is a sign-up or unsubscribe route, inside a scope.
+      const uncovered = publicRoutes
+        .filter((route) => !isSignupRateLimited(route) && !isUnsubscribeRateLimited(route))
+        .map((route) => route.id);
       // The Stripe webhook is left out on purpose: Stripe delivers from a shared pool of addresses, so a
       // per-IP limit would drop genuine events; its signature check is the control.
       // The share recipient's routes are limited in the function instead (conditional-write counters per
@@ -810,6 +818,24 @@ describe('API stack', () => {
         'viewShare',
         'viewSharedImage',
       ]);
+    });
+
+    it('a per-IP rate limit scoped to the public one-click unsubscribe answers 429 rate_limited', () => {
+      const [acl] = Object.values(resourcesOf(api(), 'AWS::WAFv2::WebACL'));
+      const rules = propertyAt<Props[]>(acl, 'Rules');
+      const rule = rules.find((candidate) => candidate.Name === 'UnsubscribeRateLimitPerIp');
+      expect(rule).toMatchObject({
+        Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'rate-limited' } } },
+        Statement: {
+          RateBasedStatement: {
+            Limit: UNSUBSCRIBE_RATE_LIMIT.defaultLimit,
+            AggregateKeyType: 'IP',
+            ScopeDownStatement: { ByteMatchStatement: { SearchString: UNSUBSCRIBE_RATE_LIMIT.pathFragment } },
+          },
+        },
+      });
+      const unsubscribeRoutes = publicRoutes.filter(isUnsubscribeRateLimited).map((route) => route.id);
+      expect(unsubscribeRoutes.sort()).toEqual(['showUnsubscribe', 'unsubscribe']);
     });
   });
 });

@@ -59,6 +59,17 @@ const resources: BindingResources = {
   shareLinkBaseUrl: 'https://api.pacscribe.example',
   imagingReplica: { bucketName: 'pacscribe-test-imaging-replica', region: 'us-west-2' },
   deletedStudyRetentionDays: 30,
+  mailTable: tables.mail,
+  unsubscribeSecret: {
+    secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:unsubscribe-AbCdEf',
+    encryptionKey: key,
+  },
+  preferenceWorkflow: stateMachine('preference-propagation'),
+  mailContactList: {
+    contactListName: 'pacscribe-test-marketing',
+    contactListArn: 'arn:aws:ses:us-east-1:111111111111:contact-list/pacscribe-test-marketing',
+  },
+  marketingAudience: { bucket, encryptionKey: key, prefix: 'audience/' },
 };
 const logEncryption = new LogEncryption(stack, 'LogEncryption', { description: 'test' });
 

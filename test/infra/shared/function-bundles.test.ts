@@ -74,8 +74,8 @@ describe('function bundles', () => {
     expect(existsSync(path.join(modules, '@img', 'sharp-libvips-linux-x64', 'package.json'))).toBe(true);
   });
 
-  it('bundles one function per route plus the two workflow tasks, the audit archiver, the support mail intake and the purge', () => {
-    expect(bundles).toHaveLength(routes.length + 5);
+  it('bundles one function per route plus the three workflow tasks, the audit archiver, the support mail intake, the purge, the overdue opt-out check and the delivery-event recorder', () => {
+    expect(bundles).toHaveLength(routes.length + 8);
   });
 
   it.each(bundles)('$logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {

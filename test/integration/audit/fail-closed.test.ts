@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import Stripe from 'stripe';
+import { signUnsubscribeToken } from '../../../functions/mail/core/unsubscribe-token';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { routes } from '../../../functions/shared/routes';
 import { DEFAULT_PERMISSIONS } from '../../../schemas/accounts/roles';
@@ -92,6 +93,13 @@ beforeAll(async () => {
     session: sessionId,
     frameList: '1',
     tagPath: '7FE00010',
+    // A genuine one-click unsubscribe link of the clinician's, signed with the stack's link key (the
+    // share routes' {token} is the share link's: see eventFor).
+    unsubscribeToken: signUnsubscribeToken(
+      readFileSync(config.handlerEnv.MAIL_UNSUBSCRIBE_SECRET?.replace(/^file:/, '') ?? ''),
+      org.users.clinician.userId,
+      new Date(),
+    ),
   };
   const reviewer = config.users.find((user) => user.role === 'compliance-reviewer');
   const engineer = config.users.find((user) => user.role === 'support-engineer');
@@ -151,7 +159,12 @@ beforeAll(async () => {
     MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
     APP_BASE_URL: config.apiUrl,
     ...Object.fromEntries(
-      Object.entries(config.handlerEnv).filter(([name]) => /^(SUPPORT_|BILLING_|SHARING_|SHARE_)/.test(name)),
+      Object.entries(config.handlerEnv).filter(
+        ([name]) =>
+          /^(SUPPORT_|BILLING_|SHARING_|SHARE_|MAIL_)/.test(name) ||
+          name === 'PREFERENCE_WORKFLOW_ARN' ||
+          name === 'MARKETING_AUDIENCE_BUCKET_NAME',
+      ),
     ),
     // Where the local stack serves the policy documents from (the fixtures, in the integration stack).
     PRIVACY_POLICY_DIR: String(config.handlerEnv.PRIVACY_POLICY_DIR),
@@ -290,6 +303,14 @@ const BODIES: Record<string, () => { body: string | Buffer; contentType: string 
       reason: 'Fail-closed check of support grants',
     }),
   }),
+  updateCommunicationPreferences: () => ({
+    contentType: 'application/json',
+    body: JSON.stringify({ marketing: { subscribed: true } }),
+  }),
+  unsubscribe: () => ({
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'List-Unsubscribe=One-Click',
+  }),
   updateSupportSettings: () => ({
     contentType: 'application/json',
     body: JSON.stringify({ requireApproval: true }),
@@ -347,9 +368,11 @@ function eventFor(route: RouteDefinition): APIGatewayProxyEvent {
         : // The recipient's pages name series and images by position in the share.
           route.path.startsWith('/s/') && (name === 'series' || name === 'image')
           ? '1'
-          : name === 'study' && route.id === 'restoreDeletedStudy'
-            ? deletedStudy
-            : ids[name]) ?? '',
+          : name === 'token' && route.path.startsWith('/v1/unsubscribe/')
+            ? ids.unsubscribeToken
+            : name === 'study' && route.id === 'restoreDeletedStudy'
+              ? deletedStudy
+              : ids[name]) ?? '',
     ]),
   );
   const query = Object.fromEntries(

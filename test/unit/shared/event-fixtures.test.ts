@@ -9,6 +9,8 @@ import {
   StripeSubscriptionObjectSchema,
 } from '../../../schemas/billing/stripe-events';
 import { UploadIngestInputSchema } from '../../../schemas/imaging/upload-session';
+import { PropagationInputSchema, PropagationTaskInputSchema } from '../../../schemas/mail/propagation';
+import { SesMailEventSchema, SnsMailEventsSchema } from '../../../schemas/mail/suppressions';
 import { WelcomeMailInputSchema } from '../../../schemas/mail/welcome-mail';
 import { EVENTS_DIR } from '../../support/events';
 
@@ -51,6 +53,19 @@ describe('event fixtures', () => {
     if (file.includes(`${path.sep}apigw${path.sep}`)) return checkApiGatewayFixture(file, event);
     if (file === path.join('mail', 'sfn', 'send-welcome-mail.input.json')) {
       return expect(WelcomeMailInputSchema.safeParse(event).success).toBe(true);
+    }
+    if (file === path.join('mail', 'sfn', 'preference-propagation.execution-input.json')) {
+      return expect(PropagationInputSchema.safeParse(event).success).toBe(true);
+    }
+    if (file === path.join('mail', 'sfn', 'propagate-preference.input.json')) {
+      return expect(PropagationTaskInputSchema.safeParse(event).success).toBe(true);
+    }
+    if (file.startsWith(path.join('mail', 'ses', ''))) {
+      const notification = SnsMailEventsSchema.parse(event);
+      for (const record of notification.Records) {
+        expect(SesMailEventSchema.safeParse(JSON.parse(record.Sns.Message)).success).toBe(true);
+      }
+      return;
     }
     if (file.startsWith(path.join('imaging', 'sfn', 'ingest-upload-session.'))) {
       return expect(UploadIngestInputSchema.safeParse(event).success).toBe(file.includes('.valid.'));

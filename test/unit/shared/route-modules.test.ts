@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { routes } from '../../../functions/shared/routes';
 import { workflows } from '../../../functions/shared/workflows';
+import { DELIVERY_EVENTS_HANDLER, OVERDUE_CHECK_HANDLER } from '../../../schemas/mail/env';
 import { installLambdaStreamingShim } from '../../support/lambda-streaming';
 
 // Streaming handlers are built in streamifyResponse mode, which needs the runtime's awslambda global.
@@ -78,6 +79,9 @@ describe('context route modules', () => {
       'support/handlers/file-mailed-request',
       // The scheduled purge of deleted studies, wired by infra/imaging/deleted-study-purge.ts.
       'imaging/handlers/purge-deleted-studies',
+      // The hourly overdue opt-out check and the SES delivery-event handler (infra/mail/).
+      OVERDUE_CHECK_HANDLER,
+      DELIVERY_EVENTS_HANDLER,
     ]);
     expect(handlerModules().filter((module) => !named.has(module))).toEqual([]);
   });

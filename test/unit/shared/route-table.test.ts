@@ -43,6 +43,9 @@ describe('the route table', () => {
       'listPolicyVersions',
       'getPolicyVersion',
       'receiveStripeWebhook',
+      // RFC 8058 one-click unsubscribe: the signed link is the credential; GET only shows a page.
+      'showUnsubscribe',
+      'unsubscribe',
     ]);
   });
 
@@ -53,6 +56,8 @@ describe('the route table', () => {
       'getCurrentPolicy',
       'listPolicyVersions',
       'getPolicyVersion',
+      // The unsubscribe page only checks the link's signature: it reads and writes nothing.
+      'showUnsubscribe',
     ]);
     for (const route of table) {
       // Health, the API description and the public privacy policy carry no customer data.
