@@ -13,8 +13,9 @@ export type RouteClass = 'retrieve' | 'render' | 'search' | 'store' | 'api' | 'p
 const SEARCH_PATH = /\/(studies|series|instances|metadata)$/;
 
 export function routeClassOf(route: Pick<RouteDefinition, 'access' | 'method' | 'path' | 'imageRendering'>) {
-  if (route.access.kind === 'public') return 'public' satisfies RouteClass;
+  // Rendering first: a share recipient's images are public but cost what any render costs.
   if (route.imageRendering) return 'render' satisfies RouteClass;
+  if (route.access.kind === 'public') return 'public' satisfies RouteClass;
   if (!route.path.startsWith('/dicomweb/')) return 'api' satisfies RouteClass;
   if (route.method !== 'GET') return 'store' satisfies RouteClass;
   return (SEARCH_PATH.test(route.path) ? 'search' : 'retrieve') satisfies RouteClass;
@@ -32,6 +33,8 @@ export const PEAK_WORKLOAD = {
   secondsBetweenStudies: 120,
   /** A 4-series, 600-image CT in OHIF: searches and metadata, frames, rendered thumbnails. */
   requestsPerStudyOpened: { search: 10, retrieve: 620, render: 8 },
+  /** The large end of what one person opens: a thin-slice CT or a tomosynthesis study, one request a frame. */
+  largeStudyRequests: 3000,
   /** STOW-RS requests (a few instances each) per facility per second while scanners send. */
   storeRequestsPerFacilityPerSecond: 0.5,
   apiRequestsPerStationPerMinute: 6,
@@ -151,7 +154,8 @@ export function firewallRateLimits(workload = PEAK_WORKLOAD): { perIp: number; p
   const roundUp = (value: number) => Math.ceil(value / 1000) * 1000;
   return {
     perIp: roundUp(perStation * workload.readingStationsPerFacility * workload.burstFactor),
-    perToken: roundUp(perStation * workload.burstFactor * 2),
+    // One station's peak ×4, and never fewer than four large studies in a window.
+    perToken: roundUp(Math.max(perStation * workload.burstFactor * 2, workload.largeStudyRequests * 4)),
   };
 }
 

@@ -54,9 +54,10 @@ describe('the capacity model (docs/capacity.md)', () => {
     expect(routeClassOf(route('createUploadSession'))).toBe('store');
     expect(routeClassOf(route('signup'))).toBe('public');
     expect(routeClassOf(route('getMe'))).toBe('api');
-    expect(all.filter((candidate) => candidate.imageRendering).map(routeClassOf)).toEqual(
-      expect.arrayContaining(['render']),
-    );
+    // Every rendering route is rendering, public ones (a share recipient's images) included.
+    const rendering = all.filter((candidate) => candidate.imageRendering);
+    expect(rendering.some((candidate) => candidate.access.kind === 'public')).toBe(true);
+    expect(new Set(rendering.map(routeClassOf))).toEqual(new Set(['render']));
   });
 
   it('gives every API function the reserved concurrency the model says, none to the reading path', () => {
@@ -115,6 +116,8 @@ describe('the capacity model (docs/capacity.md)', () => {
     // One radiologist opening a study every two minutes stays under their token's limit; the old
     // constant (1,000 per IP) would have blocked the room on its second study.
     expect(limits.perToken).toBeGreaterThan((300 / PEAK_WORKLOAD.secondsBetweenStudies) * perStudy);
+    // …and one opening four 3,000-frame studies in five minutes is not blocked either.
+    expect(limits.perToken).toBeGreaterThanOrEqual(4 * PEAK_WORKLOAD.largeStudyRequests);
     expect(at(rule('RateLimitPerIp'), 'Statement.RateBasedStatement.Limit')).toBe(limits.perIp);
     expect(at(rule('DicomwebRateLimitPerToken'), 'Statement.RateBasedStatement')).toMatchObject({
       Limit: limits.perToken,
