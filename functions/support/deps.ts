@@ -14,7 +14,7 @@ import type { GrantDeps } from './core/grants';
 import type { NotifyingSupportDeps, SupportDeps } from './core/ports';
 
 /** Composition roots of the support context: env parsed once, adapters built on first use. */
-const supportStore = once(() => {
+export const supportStore = once(() => {
   const env = bindingEnv('support-table:read');
   // Only functions bound to write the table know the retention; the store refuses writes without it.
   const retention = SupportTableWriteEnvSchema.partial().parse(process.env).SUPPORT_TICKET_RETENTION_DAYS;

@@ -185,6 +185,25 @@ export class DynamoImagingIndex implements ImagingIndex {
     return studies;
   }
 
+  /**
+   * Every study of the organization, by StudyDate then UID, read a page at a time (the organization's
+   * export; searchStudies holds its results whole). Deleted studies are not here: a deletion moves the
+   * study's items out of its partition, and the listing index with them.
+   */
+  async *allStudies(orgId: string): AsyncIterable<StudyRecord> {
+    for await (const page of paginateQuery(
+      { client: this.client, pageSize: 500 },
+      {
+        TableName: this.tableName,
+        IndexName: STUDIES_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': studiesIndexPartition(orgId) },
+      },
+    )) {
+      for (const item of page.Items ?? []) yield toStudy(item);
+    }
+  }
+
   private inRange(date: string | null, range: { from: string; to: string }) {
     const value = date ?? NO_STUDY_DATE;
     return value >= range.from && value <= range.to;

@@ -103,6 +103,22 @@ export class DynamoSupportStore implements SupportStore {
     return Items.map(toTicket);
   }
 
+  /** Every ticket of the organization, newest activity first, a page at a time (the organization's export). */
+  async *allOrganizationTickets(orgId: string): AsyncIterable<StoredTicket> {
+    for await (const page of paginateQuery(
+      { client: this.client, pageSize: 100 },
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :org',
+        ExpressionAttributeValues: { ':org': `ORG#${orgId}#TICKETS` },
+        ScanIndexForward: false,
+      },
+    )) {
+      for (const item of page.Items ?? []) yield toTicket(item);
+    }
+  }
+
   async listAllTickets(status: TicketStatus | undefined, limit: number): Promise<StoredTicket[]> {
     const statuses: TicketStatus[] = status ? [status] : ['open', 'closed'];
     const pages = await Promise.all(

@@ -32,7 +32,11 @@ async function sealMessage(
   return deps.sealer.seal(JSON.stringify(contents), ticketContext(ticket));
 }
 
-async function summarize(deps: Pick<SupportDeps, 'sealer'>, ticket: StoredTicket): Promise<TicketSummary> {
+/** A ticket's summary, its subject and sender opened from their sealed form. */
+export async function summarizeTicket(
+  deps: Pick<SupportDeps, 'sealer'>,
+  ticket: StoredTicket,
+): Promise<TicketSummary> {
   const contents = JSON.parse(await deps.sealer.open(ticket.sealed, ticketContext(ticket))) as TicketContents;
   return {
     ticketId: ticket.ticketId,
@@ -101,7 +105,7 @@ export async function openTicket(
     sealed: await sealMessage(deps, ticket, { text: body.message, senderEmail: opener.email }),
   };
   await deps.store.createTicket(ticket, first);
-  return summarize(deps, ticket);
+  return summarizeTicket(deps, ticket);
 }
 
 /** A customer opening a ticket through the API: the address is the member's own, never from the body. */
@@ -132,7 +136,7 @@ export async function listOrganizationTickets(
 ): Promise<TicketSummary[]> {
   const tickets = await deps.store.listOrganizationTickets(reader.orgId, MAX_LISTED_TICKETS);
   const readable = tickets.filter((ticket) => canReadTicket(reader, ticket));
-  return Promise.all(readable.map((ticket) => summarize(deps, ticket)));
+  return Promise.all(readable.map((ticket) => summarizeTicket(deps, ticket)));
 }
 
 export async function listStaffQueue(
@@ -140,7 +144,7 @@ export async function listStaffQueue(
   query: { status?: StoredTicket['status'] | undefined; limit: number },
 ): Promise<TicketSummary[]> {
   const tickets = await deps.store.listAllTickets(query.status, query.limit);
-  return Promise.all(tickets.map((ticket) => summarize(deps, ticket)));
+  return Promise.all(tickets.map((ticket) => summarizeTicket(deps, ticket)));
 }
 
 /** A ticket with its messages. `reader` null: staff, who may read any ticket (workforce routes only). */
@@ -155,7 +159,7 @@ export async function readTicket(
     throw new NotFoundError('No such ticket.');
   const messages = await deps.store.listMessages(ticketId);
   return {
-    ...(await summarize(deps, ticket)),
+    ...(await summarizeTicket(deps, ticket)),
     messages: await Promise.all(messages.map((message) => readMessage(deps, ticket, message))),
   };
 }
@@ -182,7 +186,7 @@ export async function answerTicket(
   };
   const status = body.close ? 'closed' : 'open';
   await deps.store.addMessage(ticket, message, status);
-  const summary = await summarize(deps, { ...ticket, status, updatedAt: message.createdAt });
+  const summary = await summarizeTicket(deps, { ...ticket, status, updatedAt: message.createdAt });
   await deps.notifications.ticketAnswered(summary.senderEmail, ticketId);
   return { ticket: summary, message: await readMessage(deps, ticket, message) };
 }
