@@ -96,7 +96,17 @@ function xlsxValue(value: CellValue | undefined, column: DatasetColumn): ExcelJS
     const parsed = new Date(value);
     if (value !== '' && !Number.isNaN(parsed.getTime())) return parsed;
   }
-  return neutralizeFormula(value);
+  return xlsxText(neutralizeFormula(value));
+}
+
+/** Excel's limit on one cell's text; longer text makes Excel report the file as damaged. */
+export const XLSX_MAX_CELL_CHARS = 32_767;
+const XLSX_CUT_NOTE = ' [… cut at Excel’s cell limit; the CSV file has the whole text]';
+
+function xlsxText(text: string): string {
+  return text.length <= XLSX_MAX_CELL_CHARS
+    ? text
+    : text.slice(0, XLSX_MAX_CELL_CHARS - XLSX_CUT_NOTE.length) + XLSX_CUT_NOTE;
 }
 
 function columnWidth(column: DatasetColumn): number {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { CellValue, DatasetColumn, ExportDataset } from '../../../functions/exports/core/ports';
-import { csvStream, xlsxStream } from '../../../functions/exports/core/spreadsheets';
+import { csvStream, XLSX_MAX_CELL_CHARS, xlsxStream } from '../../../functions/exports/core/spreadsheets';
 
 const columns: DatasetColumn[] = [
   { key: 'name', header: 'Patient name', kind: 'text' },
@@ -129,6 +129,18 @@ describe('XLSX encoding of a dataset', () => {
     expect(note.value).toBe(`'=HYPERLINK("http://evil.example","x")`);
     expect(sheet.getRow(5).getCell(1).value).toBe("'+1");
     expect(sheet.getRow(6).getCell(1).value).toBe("'-2");
+  });
+});
+
+describe('text longer than an Excel cell holds', () => {
+  it('is cut with a note in XLSX and kept whole in CSV', async () => {
+    const long = 'x'.repeat(XLSX_MAX_CELL_CHARS + 10);
+    const dataset = fixedDataset([{ name: 'A', born: null, count: null, current: null, note: long }]);
+    const sheet = await readWorkbook(await collect(xlsxStream(dataset, 'org-1')));
+    const note = String(sheet.getRow(2).getCell(5).value);
+    expect(note).toHaveLength(XLSX_MAX_CELL_CHARS);
+    expect(note).toMatch(/the CSV file has the whole text\]$/);
+    expect((await collect(csvStream(dataset, 'org-1'))).toString('utf8')).toContain(long);
   });
 });
 
