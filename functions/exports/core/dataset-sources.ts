@@ -5,7 +5,7 @@ import type { Report } from '#schemas/imaging/reports';
 import type { CommunicationPreferences } from '#schemas/mail/preferences';
 import type { PolicyAcceptance } from '#schemas/policy/policy';
 import type { SupportGrant } from '#schemas/support/grants';
-import type { TicketSummary } from '#schemas/support/tickets';
+import type { TicketMessage, TicketSummary } from '#schemas/support/tickets';
 import type { SeriesRecord, StoredInstance, StudyRecord } from '../../imaging/core/ports';
 import type { StoredStudyVersion } from '../../imaging/core/study-versions';
 import type { ShareAccessEntry, ShareRecord } from '../../sharing/core/ports';
@@ -47,6 +47,8 @@ export interface SharingSource {
 export interface SupportSource {
   /** Tickets with what people wrote opened from its sealed form, newest activity first. */
   tickets(orgId: string): AsyncIterable<TicketSummary>;
+  /** One ticket's messages, opened, oldest first. */
+  messages(orgId: string, ticketId: string): Promise<TicketMessage[]>;
   grants(orgId: string): Promise<SupportGrant[]>;
 }
 

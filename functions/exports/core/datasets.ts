@@ -7,7 +7,7 @@ import type { AttributeChange, EditValue } from '#schemas/imaging/study-edits';
 import type { CommunicationPreferences } from '#schemas/mail/preferences';
 import type { PolicyAcceptance } from '#schemas/policy/policy';
 import type { SupportGrant } from '#schemas/support/grants';
-import type { TicketSummary } from '#schemas/support/tickets';
+import type { TicketMessage, TicketSummary } from '#schemas/support/tickets';
 import type { SeriesRecord, StoredInstance, StudyRecord } from '../../imaging/core/ports';
 import type { StoredStudyVersion } from '../../imaging/core/study-versions';
 import type { ShareAccessEntry, ShareRecord } from '../../sharing/core/ports';
@@ -322,6 +322,21 @@ const ticketColumns: Column<TicketSummary>[] = [
   instant('updatedAt', 'Last activity', (t) => t.updatedAt),
 ];
 
+interface MessageRow {
+  ticketId: string;
+  message: TicketMessage;
+}
+
+const messageColumns: Column<MessageRow>[] = [
+  text('ticketId', 'Ticket ID', (m) => m.ticketId),
+  text('messageId', 'Message ID', (m) => m.message.messageId),
+  text('authorKind', 'From', (m) => m.message.author.kind),
+  text('authorId', 'Author', (m) => m.message.author.id),
+  text('senderEmail', 'Sender email', (m) => m.message.senderEmail),
+  instant('createdAt', 'Sent', (m) => m.message.createdAt),
+  text('text', 'Text', (m) => m.message.text),
+];
+
 const grantColumns: Column<SupportGrant>[] = [
   text('grantId', 'Grant ID', (g) => g.grantId),
   text('ticketId', 'Ticket ID', (g) => g.ticketId),
@@ -394,6 +409,9 @@ const acceptanceColumns: Column<PolicyAcceptance>[] = [
 
 // ----------------------------------------------------------------------------------------- datasets
 
+/** Studies whose series, instances, versions or reports are read while earlier ones are written. */
+export const STUDIES_READ_AHEAD = 8;
+
 async function* each<T>(items: Promise<readonly T[]> | readonly T[]): AsyncIterable<T> {
   yield* await items;
 }
@@ -402,12 +420,24 @@ async function* each<T>(items: Promise<readonly T[]> | readonly T[]): AsyncItera
 export function organizationDatasetsOver(sources: DatasetSources): readonly ExportDataset[] {
   const { imaging } = sources;
 
-  /** For each current study, the records `read` finds in it: one study's records in memory at a time. */
+  /**
+   * For each current study in order, the records `read` finds in it. A few studies are read ahead, so an
+   * organization of many studies is not read one round trip at a time; memory holds those few studies'
+   * records, never the organization's.
+   */
   async function* perStudy<T>(
     orgId: string,
     read: (study: StudyRecord) => Promise<readonly T[]>,
   ): AsyncIterable<T> {
-    for await (const study of imaging.studies(orgId)) yield* await read(study);
+    const ahead: Promise<readonly T[]>[] = [];
+    for await (const study of imaging.studies(orgId)) {
+      const reading = read(study);
+      // Marked handled now; the failure still surfaces when its turn comes to be awaited.
+      reading.catch(() => undefined);
+      ahead.push(reading);
+      if (ahead.length >= STUDIES_READ_AHEAD) yield* await (ahead.shift() as Promise<readonly T[]>);
+    }
+    for (const reading of ahead) yield* await reading;
   }
 
   async function* patients(orgId: string): AsyncIterable<PatientRow> {
@@ -426,6 +456,14 @@ export function organizationDatasetsOver(sources: DatasetSources): readonly Expo
     version.changes.length === 0
       ? [{ study: study.studyInstanceUid, version, change: null }]
       : version.changes.map((change) => ({ study: study.studyInstanceUid, version, change }));
+
+  async function* supportMessages(orgId: string): AsyncIterable<MessageRow> {
+    for await (const ticket of sources.support.tickets(orgId)) {
+      for (const message of await sources.support.messages(orgId, ticket.ticketId)) {
+        yield { ticketId: ticket.ticketId, message };
+      }
+    }
+  }
 
   async function* shareAccess(orgId: string): AsyncIterable<ShareAccessEntry> {
     for (const share of await sources.sharing.shares(orgId))
@@ -536,6 +574,13 @@ export function organizationDatasetsOver(sources: DatasetSources): readonly Expo
       description: 'Every support ticket of the organization: subject, sender, status and times.',
       columns: ticketColumns,
       records: (orgId) => sources.support.tickets(orgId),
+    }),
+    dataset({
+      name: 'support-messages',
+      title: 'Support messages',
+      description: 'Every message of every support ticket: what the organization wrote and each answer.',
+      columns: messageColumns,
+      records: supportMessages,
     }),
     dataset({
       name: 'support-access',

@@ -51,7 +51,8 @@ export async function summarizeTicket(
   };
 }
 
-async function readMessage(
+/** One message of a ticket, opened from its sealed form. */
+export async function readTicketMessage(
   deps: Pick<SupportDeps, 'sealer'>,
   ticket: StoredTicket,
   message: StoredMessage,
@@ -160,7 +161,7 @@ export async function readTicket(
   const messages = await deps.store.listMessages(ticketId);
   return {
     ...(await summarizeTicket(deps, ticket)),
-    messages: await Promise.all(messages.map((message) => readMessage(deps, ticket, message))),
+    messages: await Promise.all(messages.map((message) => readTicketMessage(deps, ticket, message))),
   };
 }
 
@@ -188,5 +189,5 @@ export async function answerTicket(
   await deps.store.addMessage(ticket, message, status);
   const summary = await summarizeTicket(deps, { ...ticket, status, updatedAt: message.createdAt });
   await deps.notifications.ticketAnswered(summary.senderEmail, ticketId);
-  return { ticket: summary, message: await readMessage(deps, ticket, message) };
+  return { ticket: summary, message: await readTicketMessage(deps, ticket, message) };
 }
