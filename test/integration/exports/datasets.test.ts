@@ -33,6 +33,7 @@ interface Seeded {
 let a: Seeded;
 let b: Seeded;
 let documents: DynamoDBDocumentClient;
+let deleted: { study: string; series: string };
 const rowsByOrg = new Map<string, Map<string, Record<string, CellValue>[]>>();
 
 async function seed(label: string, patientName: string, engineerToken: string): Promise<Seeded> {
@@ -129,6 +130,31 @@ async function seed(label: string, patientName: string, engineerToken: string): 
   };
 }
 
+/**
+ * A whole study deleted, and a second series added to the seeded study and then deleted: both wait in the
+ * recycle bin, and neither is the organization's current content.
+ */
+async function deleteSomeOf(seeded: Seeded): Promise<{ study: string; series: string }> {
+  const token = seeded.org.users.administrator.accessToken;
+  const [study, series] = [testUid(), testUid()];
+  const stored = await stow(seeded.org.users.technologist.accessToken, [
+    ctInstance({ studyInstanceUid: study, patientId: seeded.patientId, patientName: 'Deleted^Study' }),
+    ctInstance({
+      studyInstanceUid: seeded.study,
+      seriesInstanceUid: series,
+      patientId: seeded.patientId,
+      patientName: seeded.patientName,
+      extra: { SpecificCharacterSet: 'ISO_IR 192', PatientBirthDate: '19700131', PatientSex: 'F' },
+    }),
+  ]);
+  if (stored.status !== 200) throw new Error(`STOW failed: ${stored.status} ${stored.text}`);
+  expect((await callApi('DELETE', `/dicomweb/studies/${study}`, { token })).status).toBe(204);
+  expect(
+    (await callApi('DELETE', `/dicomweb/studies/${seeded.study}/series/${series}`, { token })).status,
+  ).toBe(204);
+  return { study, series };
+}
+
 async function rowsOf(dataset: ExportDataset, orgId: string): Promise<Record<string, CellValue>[]> {
   const rows: Record<string, CellValue>[] = [];
   for await (const row of dataset.rows(orgId)) rows.push({ ...row });
@@ -164,6 +190,7 @@ beforeAll(async () => {
   if (!engineer) throw new Error('no seeded support engineer');
   const engineerToken = (await signIn(engineer.email, engineer.password, 'support')).accessToken;
   a = await seed('export-a', 'Müller^Zoë', engineerToken);
+  deleted = await deleteSomeOf(a);
   b = await seed('export-b', '山田^太郎', engineerToken);
   for (const seeded of [a, b]) rowsByOrg.set(seeded.org.orgId, await readAll(seeded.org.orgId));
 }, 240_000);
@@ -212,6 +239,16 @@ describe('the organization datasets over the local stack', () => {
     }
   });
 
+  it('[PP-14] leave out deleted studies and series, which are not current content', () => {
+    // Their UIDs may only appear where the audit log names the deletions.
+    for (const name of ['patients', 'studies', 'series', 'instances', 'edit-history', 'reports']) {
+      expect(JSON.stringify(rows(a, name))).not.toContain(deleted.study);
+      expect(JSON.stringify(rows(a, name))).not.toContain(deleted.series);
+    }
+    expect(rows(a, 'audit-log').filter((record) => record.action === 'D delete')).toHaveLength(2);
+    expect(rows(a, 'patients').map((patient) => patient.patientName)).not.toContain('Deleted^Study');
+  });
+
   it('[PP-14] hold the edit history and every report version', () => {
     expect(rows(a, 'edit-history')).toEqual([
       expect.objectContaining({
@@ -254,7 +291,7 @@ describe('the organization datasets over the local stack', () => {
     expect(times).toEqual([...times].sort((x, y) => x - y));
   });
 
-  it('[PP-14] hold shares with their access log, support tickets and support access grants', () => {
+  it('[PP-14] hold shares with their access log, support tickets with their messages, and support access grants', () => {
     expect(rows(a, 'shares')).toEqual([
       expect.objectContaining({
         shareId: a.shareId,
@@ -272,6 +309,14 @@ describe('the organization datasets over the local stack', () => {
         ticketId: a.ticketId,
         subject: 'Ticket of export-a',
         senderEmail: a.org.users.administrator.email,
+      }),
+    ]);
+    expect(rows(a, 'support-messages')).toEqual([
+      expect.objectContaining({
+        ticketId: a.ticketId,
+        authorKind: 'customer',
+        text: 'The viewer shows a blank series.',
+        createdAt: expect.any(Date),
       }),
     ]);
     expect(rows(a, 'support-access')).toEqual([
