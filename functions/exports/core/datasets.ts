@@ -206,20 +206,16 @@ const editColumns: Column<EditRow>[] = [
   text('after', 'After', (e) => (e.change ? editValue(e.change.after) : null)),
 ];
 
-interface ReportRow {
-  report: Report;
-}
-
-const reportColumns: Column<ReportRow>[] = [
-  text('studyInstanceUid', 'Study Instance UID', (r) => r.report.study),
-  number('version', 'Version', (r) => r.report.version),
-  text('status', 'Status', (r) => r.report.status),
-  flag('amended', 'Amended', (r) => r.report.amended),
-  instant('at', 'Written', (r) => r.report.at),
-  text('authorUserId', 'Author', (r) => r.report.author.userId),
-  text('authorRole', 'Author role', (r) => r.report.author.role),
-  text('reason', 'Reason', (r) => r.report.reason),
-  text('text', 'Report text', (r) => r.report.text),
+const reportColumns: Column<Report>[] = [
+  text('studyInstanceUid', 'Study Instance UID', (r) => r.study),
+  number('version', 'Version', (r) => r.version),
+  text('status', 'Status', (r) => r.status),
+  flag('amended', 'Amended', (r) => r.amended),
+  instant('at', 'Written', (r) => r.at),
+  text('authorUserId', 'Author', (r) => r.author.userId),
+  text('authorRole', 'Author role', (r) => r.author.role),
+  text('reason', 'Reason', (r) => r.reason),
+  text('text', 'Report text', (r) => r.text),
 ];
 
 // ---------------------------------------------------------------------------------------- members
@@ -528,10 +524,7 @@ export function organizationDatasetsOver(sources: DatasetSources): readonly Expo
       title: 'Reports',
       description: 'Every version of every radiology report: drafts, the final text and each amendment.',
       columns: reportColumns,
-      records: (orgId) =>
-        perStudy(orgId, async (study) =>
-          (await imaging.reportVersions(orgId, study.studyInstanceUid)).map((report) => ({ report })),
-        ),
+      records: (orgId) => perStudy(orgId, (study) => imaging.reportVersions(orgId, study.studyInstanceUid)),
     }),
     dataset({
       name: 'users',
