@@ -38,7 +38,7 @@ const stripeSecrets = once(
 );
 
 const billingStore = once(
-  () => new DynamoBillingStore(dynamoDocumentClient(), bindingEnv('billing-table:write').BILLING_TABLE_NAME),
+  () => new DynamoBillingStore(dynamoDocumentClient(), bindingEnv('billing-table:read').BILLING_TABLE_NAME),
 );
 
 const paymentsGateway = once(async (): Promise<PaymentsGateway> => {

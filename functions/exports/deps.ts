@@ -1,20 +1,114 @@
 import { accountsRepository } from '../accounts/deps';
+import { DynamoAuditChainStore } from '../audit/adapters/dynamo-audit-log';
+import { ChainedAuditLog } from '../audit/core/audit-trail';
 import { auditQueryDeps } from '../audit/deps';
 import { billingDeps } from '../billing/deps';
-import { imagingIndex, reportDeps, studyVersions } from '../imaging/deps';
+import { renderFrame } from '../imaging/core/rendering/render';
+import { imagingIndex, reportDeps, retrieveDeps, studyVersions } from '../imaging/deps';
+import { renderDeps } from '../imaging/render-deps';
+import { SesMailer } from '../mail/adapters/ses-mailer';
 import { getCommunicationPreferences } from '../mail/core/preferences';
 import { preferenceReadDeps } from '../mail/deps';
 import { policyStore } from '../policy/deps';
+import {
+  dynamoDocumentClient,
+  s3Client,
+  s3PresigningClient,
+  sesClient,
+  sfnClient,
+} from '../shared/aws/clients';
+import { bindingEnv } from '../shared/binding-env';
 import { once } from '../shared/once';
+import { systemClock, uuidIds } from '../shared/ports';
+import { zipStream } from '../shared/zip-stream';
 import { sharingDeps } from '../sharing/deps';
 import { supportDeps, supportStore } from '../support/deps';
 import { AuditDatasetSource } from './adapters/audit-dataset-source';
 import { BillingDatasetSource } from './adapters/billing-dataset-source';
+import { ChainedExportAudit } from './adapters/chained-export-audit';
+import { DynamoExportJobs } from './adapters/dynamo-export-jobs';
 import { ImagingDatasetSource } from './adapters/imaging-dataset-source';
+import { MailedExportNotices } from './adapters/mailed-export-notices';
+import { S3ExportObjects } from './adapters/s3-export-objects';
+import { SfnExportWorkflow } from './adapters/sfn-export-workflow';
 import { SupportDatasetSource } from './adapters/support-dataset-source';
 import type { DatasetSources } from './core/dataset-sources';
 import { organizationDatasetsOver } from './core/datasets';
+import type { ExportStepDeps } from './core/export-steps';
+import type { ExportsDeps } from './core/exports';
 import type { ExportDataset } from './core/ports';
+import { csvStream, xlsxStream } from './core/spreadsheets';
+
+/** Composition roots of the exports context: env parsed once, adapters built on first use. */
+const exportJobs = once(
+  () => new DynamoExportJobs(dynamoDocumentClient(), bindingEnv('exports-table:read').EXPORTS_TABLE_NAME),
+);
+
+export const exportsDeps = once(
+  (): ExportsDeps => ({ jobs: exportJobs(), clock: systemClock, ids: uuidIds }),
+);
+
+export const exportWorkflow = once(
+  () => new SfnExportWorkflow(sfnClient(), bindingEnv('export-workflow:start').EXPORT_WORKFLOW_ARN),
+);
+
+const exportObjects = (bucketName: string) =>
+  new S3ExportObjects(s3Client(), s3PresigningClient(), bucketName);
+
+/** The download route presigns parts; the cancel route deletes them. */
+export const exportPartReader = once(() =>
+  exportObjects(bindingEnv('exports-store:read').EXPORTS_BUCKET_NAME),
+);
+export const exportPartDiscarder = once(() =>
+  exportObjects(bindingEnv('exports-store:discard').EXPORTS_BUCKET_NAME),
+);
+
+/** What the workflow's task needs: everything it reads, the bucket it writes, the trail and the mail. */
+export const exportStepDeps = once((): ExportStepDeps => {
+  const writer = bindingEnv('exports-store:write');
+  const mail = bindingEnv('mail:send');
+  const accounts = accountsRepository();
+  const files = retrieveDeps();
+  const rendering = renderDeps();
+  return {
+    ...exportsDeps(),
+    objects: exportObjects(writer.EXPORTS_BUCKET_NAME),
+    zip: zipStream,
+    index: files.index,
+    edits: files.edits,
+    files,
+    renderPng: (target) =>
+      renderFrame(rendering, target, { mediaType: 'image/png', quality: 100, viewport: null, window: null }),
+    datasets: organizationDatasets(),
+    spreadsheets: { xlsx: xlsxStream, csv: csvStream },
+    limits: {
+      partMaxBytes: writer.EXPORT_PART_MAX_BYTES,
+      budgetMs: writer.EXPORT_TASK_BUDGET_SECONDS * 1000,
+      maxRenderedFrames: writer.EXPORT_MAX_RENDERED_FRAMES,
+      cancelCheckMs: 5_000,
+    },
+    notices: new MailedExportNotices(
+      new SesMailer(sesClient(), mail.MAIL_FROM_ADDRESS, mail.MAIL_CONFIGURATION_SET_NAME),
+    ),
+    directory: {
+      requester: async (orgId, userId) => {
+        const member = await accounts.getMember(userId);
+        return member && member.orgId === orgId && member.status === 'active'
+          ? { email: member.email, name: member.name }
+          : null;
+      },
+      organizationName: async (orgId) => (await accounts.getOrganization(orgId))?.name ?? null,
+    },
+    audit: new ChainedExportAudit(
+      new ChainedAuditLog(
+        new DynamoAuditChainStore(dynamoDocumentClient(), bindingEnv('audit-table:append').AUDIT_TABLE_NAME),
+      ),
+      systemClock,
+      uuidIds,
+    ),
+    consoleBase: mail.APP_BASE_URL,
+  };
+});
 
 /**
  * Composition root of the exports context's datasets: each context's records through that context's own

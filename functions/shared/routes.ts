@@ -1,6 +1,7 @@
 import { accountsRoutes } from '../accounts/routes';
 import { auditRoutes } from '../audit/routes';
 import { billingRoutes } from '../billing/routes';
+import { exportsRoutes } from '../exports/routes';
 import { imagingRoutes } from '../imaging/routes';
 import { mailRoutes } from '../mail/routes';
 import { policyRoutes } from '../policy/routes';
@@ -23,4 +24,5 @@ export const routes: readonly RouteDefinition[] = [
   ...Object.values(policyRoutes),
   ...Object.values(billingRoutes),
   ...Object.values(mailRoutes),
+  ...Object.values(exportsRoutes),
 ];

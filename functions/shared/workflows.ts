@@ -3,7 +3,7 @@
  * each `${Placeholder}` in it stands for (handler module relative to functions/).
  */
 export interface WorkflowDefinition {
-  id: 'welcome-mail' | 'upload-ingest' | 'preference-propagation';
+  id: 'welcome-mail' | 'upload-ingest' | 'preference-propagation' | 'export-archive';
   aslFile: string;
   taskFunctions: Readonly<Record<string, string>>;
 }
@@ -31,8 +31,19 @@ export const preferencePropagationWorkflow = {
   taskFunctions: { PropagatePreferenceFunctionArn: 'mail/handlers/propagate-preference' },
 } as const satisfies WorkflowDefinition;
 
+/**
+ * Exports a whole organization [PP-14]: plans, writes numbered ZIP parts, finishes; one task function,
+ * called once per step with the step's name, again while it reports `done: false`.
+ */
+export const exportArchiveWorkflow = {
+  id: 'export-archive',
+  aslFile: 'infra/exports/export-archive.asl.json',
+  taskFunctions: { RunExportStepFunctionArn: 'exports/handlers/run-export-step' },
+} as const satisfies WorkflowDefinition;
+
 export const workflows: readonly WorkflowDefinition[] = [
   welcomeMailWorkflow,
   uploadIngestWorkflow,
   preferencePropagationWorkflow,
+  exportArchiveWorkflow,
 ];

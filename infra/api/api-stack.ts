@@ -61,6 +61,9 @@ export class ApiStack extends Stack {
       },
       preferenceWorkflow: workflows.preferencePropagation,
       deletedStudyRetentionDays: config.deletedStudyRetentionDays,
+      exportsTable: data.tables.exports,
+      exportsStore: data.exports.store,
+      exportWorkflow: workflows.exportArchive,
     };
     this.routeApi = new RouteTableApi(this, 'RouteApi', {
       routes: props.routes,

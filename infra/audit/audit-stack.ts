@@ -28,7 +28,8 @@ export class AuditStack extends Stack {
     });
     this.trail = new AuditTrail(this, 'Trail', {
       trailName: `pacscribe-${config.stage}`,
-      dataBucketArns: [data.imaging.bucket.bucketArn, replicaBucketArn],
+      // Exports too: every download of a part is an S3 GET, recorded as a data event beside its audit record.
+      dataBucketArns: [data.imaging.bucket.bucketArn, replicaBucketArn, data.exports.store.bucket.bucketArn],
       // Every table: the imaging index holds PHI (patient names and ids) as much as the bucket does.
       dataTables: data.tables.all.map((defined) => defined.table),
       retention: Duration.days(config.auditRetentionDays),

@@ -20,7 +20,11 @@ export interface BillingResources {
 }
 
 export const billingBindings = bindingTable<typeof BILLING_BINDINGS, BillingResources>(BILLING_BINDINGS, {
+  'billing-table:read': {
+    grant: (fn, need, env) => fn.bindTable(need('billingTable'), env.BILLING_TABLE_NAME, 'read'),
+  },
   'billing-table:write': {
+    includes: 'billing-table:read',
     // Processed event ids expire by TTL and receipts are never undone, but a claim whose processing
     // failed is deleted so that Stripe's retry runs: hence read-write.
     grant: (fn, need, env) => fn.bindTable(need('billingTable'), env.BILLING_TABLE_NAME, 'read-write'),

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BillingData } from '#infra/billing/billing-data';
+import { ExportsData } from '#infra/exports/exports-data';
 import { MailData } from '#infra/mail/mail-data';
 import type { AppConfig } from '#infra/shared/app-config';
 import { SupportData } from '#infra/support/support-data';
@@ -17,6 +18,7 @@ export class DataStack extends Stack {
   readonly support: SupportData;
   readonly billing: BillingData;
   readonly mail: MailData;
+  readonly exports: ExportsData;
 
   constructor(
     scope: Construct,
@@ -38,6 +40,7 @@ export class DataStack extends Stack {
     this.support = new SupportData(this, 'Support', { accessLogsBucket: this.imaging.accessLogsBucket });
     this.billing = new BillingData(this, 'Billing');
     this.mail = new MailData(this, 'Mail', { accessLogsBucket: this.imaging.accessLogsBucket });
+    this.exports = new ExportsData(this, 'Exports', { accessLogsBucket: this.imaging.accessLogsBucket });
     this.backups = new TableBackups(this, 'Backups', {
       tables: this.tables.all.map((defined) => defined.table),
       appendOnlyTables: [this.tables.audit.table],

@@ -7,6 +7,7 @@ import {
   accountsTable,
   auditTable,
   billingTable,
+  exportsTable,
   imagingTable,
   type KeyDefinition,
   mailTable,
@@ -77,6 +78,8 @@ export class DataTables extends Construct {
   readonly sharing: DefinedTable;
   /** Communication preferences, opt-out propagations, suppressed addresses and campaign records. */
   readonly mail: DefinedTable;
+  /** Organization exports: status, progress, parts and the workflow's checkpoint [PP-14]. */
+  readonly exports: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -88,6 +91,7 @@ export class DataTables extends Construct {
     this.billing = new DefinedTable(this, 'Billing', billingTable);
     this.sharing = new DefinedTable(this, 'Sharing', sharingTable);
     this.mail = new DefinedTable(this, 'Mail', mailTable);
+    this.exports = new DefinedTable(this, 'Exports', exportsTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
@@ -101,6 +105,7 @@ export class DataTables extends Construct {
       this.billing,
       this.sharing,
       this.mail,
+      this.exports,
     ];
   }
 }

@@ -9,7 +9,16 @@ export interface KeyDefinition {
 
 export interface TableDefinition {
   /** Logical name; CDK construct ids and local table names derive from it. */
-  logicalName: 'accounts' | 'audit' | 'imaging' | 'uploads' | 'support' | 'billing' | 'sharing' | 'mail';
+  logicalName:
+    | 'accounts'
+    | 'audit'
+    | 'imaging'
+    | 'uploads'
+    | 'support'
+    | 'billing'
+    | 'sharing'
+    | 'mail'
+    | 'exports';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -197,6 +206,20 @@ export const mailTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpoch',
 };
 
+/**
+ * Exports [PP-14]: each organization's archive exports with their progress and checkpoint.
+ *   ORG#<orgId> / EXPORT#<exportId>   one export: status, progress, parts, the workflow's checkpoint
+ *   ORG#<orgId> / ACTIVE              the running export, so a second request returns it
+ * TTL (expiresAtEpoch) ends a record a year after its export; the parts go after 7 days (bucket rule).
+ */
+export const exportsTable: TableDefinition = {
+  logicalName: 'exports',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
 export const tableDefinitions = [
   accountsTable,
   auditTable,
@@ -206,4 +229,5 @@ export const tableDefinitions = [
   billingTable,
   sharingTable,
   mailTable,
+  exportsTable,
 ] as const;

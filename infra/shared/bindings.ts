@@ -1,6 +1,7 @@
 import { type AccountsResources, accountsBindings } from '#infra/accounts/bindings';
 import { type AuditResources, auditBindings } from '#infra/audit/bindings';
 import { type BillingResources, billingBindings } from '#infra/billing/bindings';
+import { type ExportsResources, exportsBindings } from '#infra/exports/bindings';
 import { type ImagingResources, imagingBindings } from '#infra/imaging/bindings';
 import { type MailResources, mailBindings } from '#infra/mail/bindings';
 import { policyBindings } from '#infra/policy/bindings';
@@ -15,6 +16,7 @@ export interface BindingResources
   extends AccountsResources,
     AuditResources,
     BillingResources,
+    ExportsResources,
     ImagingResources,
     MailResources,
     SupportResources,
@@ -29,6 +31,7 @@ const BINDING_TABLE: { readonly [B in Binding]: BindingDefinition<BindingResourc
   ...accountsBindings,
   ...auditBindings,
   ...billingBindings,
+  ...exportsBindings,
   ...imagingBindings,
   ...mailBindings,
   ...supportBindings,

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DataStack } from '#infra/data/data-stack';
 import { replicaImagingBucketName } from '#infra/data/replica-stack';
+import { ExportArchiveWorkflow } from '#infra/exports/export-archive-workflow';
 import { DeletedStudyPurge } from '#infra/imaging/deleted-study-purge';
 import { UploadIngestWorkflow } from '#infra/imaging/upload-ingest-workflow';
 import { DeliveryEventsIntake } from '#infra/mail/delivery-events-intake';
@@ -26,6 +27,7 @@ export class WorkflowsStack extends Stack {
   readonly preferencePropagation: PreferencePropagationWorkflow;
   readonly overdueOptOuts: OverdueOptOutAlarm;
   readonly deliveryEvents: DeliveryEventsIntake;
+  readonly exportArchive: ExportArchiveWorkflow;
 
   constructor(
     scope: Construct,
@@ -91,6 +93,27 @@ export class WorkflowsStack extends Stack {
       resources: { accountsTable: data.tables.accounts, mailTable: data.tables.mail },
       logEncryption: this.logEncryption,
       reservedConcurrency: config.lambdaReservedConcurrency,
+    });
+    this.exportArchive = new ExportArchiveWorkflow(this, 'ExportArchive', {
+      resources: {
+        exportsTable: data.tables.exports,
+        exportsStore: data.exports.store,
+        imagingTable: data.tables.imaging,
+        imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },
+        accountsTable: data.tables.accounts,
+        auditTable: data.tables.audit,
+        sharingTable: data.tables.sharing,
+        supportTable: data.tables.support,
+        supportMessageKey: data.support.messageKey,
+        billingTable: data.tables.billing,
+        stripeSecret: { secret: data.billing.stripeSecret, encryptionKey: data.billing.stripeSecretKey },
+        mailTable: data.tables.mail,
+        mail: mail.sending,
+        appBaseUrl: config.appBaseUrl,
+      },
+      logEncryption: this.logEncryption,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+      stage: config.stage,
     });
     this.deletedStudyPurge = new DeletedStudyPurge(this, 'DeletedStudyPurge', {
       resources: {

@@ -296,6 +296,38 @@ export const AUDIT_EVENTS = {
     eventType: null,
     action: 'R',
   },
+  /** An export of the whole organization was requested [PP-14]; the workflow records how it ended. */
+  'export-requested': {
+    eventId: code('DCM', '110106', 'Export'),
+    eventType: code('PACScribe', 'export-requested', 'Organization Export Requested'),
+    action: 'R',
+  },
+  'export-completed': {
+    eventId: code('DCM', '110106', 'Export'),
+    eventType: code('PACScribe', 'export-completed', 'Organization Export Written'),
+    action: 'R',
+  },
+  'export-failed': {
+    eventId: code('DCM', '110106', 'Export'),
+    eventType: code('PACScribe', 'export-failed', 'Organization Export Failed'),
+    action: 'R',
+  },
+  /** One part of an export left PACScribe: its short-lived download URL was issued. */
+  'export-downloaded': {
+    eventId: code('DCM', '110106', 'Export'),
+    eventType: code('PACScribe', 'export-downloaded', 'Export Part Downloaded'),
+    action: 'R',
+  },
+  'exports-read': {
+    eventId: code('PACScribe', 'export-read', 'Export Record Accessed'),
+    eventType: null,
+    action: 'R',
+  },
+  'export-cancelled': {
+    eventId: code('PACScribe', 'export-cancelled', 'Export Cancelled'),
+    eventType: null,
+    action: 'U',
+  },
   /** A study shared with an external recipient [PP-07]. */
   'share-created': {
     eventId: code('DCM', '110106', 'Export'),

@@ -18,6 +18,8 @@ export const StripeSecretEnvSchema = z.object({
 export const BILLING_BINDINGS = {
   /** Billing contact, subscription state, processed event ids and receipts: read and write. */
   'billing-table:write': BillingTableEnvSchema,
+  /** Billing contact and subscription state: GetItem and Query only (the organization's export). */
+  'billing-table:read': BillingTableEnvSchema,
   /**
    * GetItem of one attribute, the subscription status, of organization billing items: how gated routes
    * learn whether the organization is in its read-only grace period, without seeing the billing contact.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ACCOUNTS_BINDINGS, AccountsTableEnvSchema, CustomerPoolEnvSchema } from '../accounts/env';
 import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
 import { BILLING_BINDINGS } from '../billing/env';
+import { EXPORTS_BINDINGS } from '../exports/env';
 import { IMAGING_BINDINGS } from '../imaging/env';
 import { MAIL_BINDINGS } from '../mail/env';
 import { POLICY_BINDINGS, PolicyDocumentsEnvSchema } from '../policy/env';
@@ -63,6 +64,7 @@ export const BINDINGS = {
   ...ACCOUNTS_BINDINGS,
   ...AUDIT_BINDINGS,
   ...BILLING_BINDINGS,
+  ...EXPORTS_BINDINGS,
   ...IMAGING_BINDINGS,
   ...MAIL_BINDINGS,
   ...SUPPORT_BINDINGS,

@@ -1,15 +1,29 @@
 import { parseArgs } from 'node:util';
 import { benchDicomweb } from './dicomweb';
+import { benchExport } from './export';
 
-/** `npm run bench -- dicomweb [--instances N] [--requests N]`: PACScribe against a peer, in one run. */
+/**
+ * `npm run bench -- dicomweb [--instances N] [--requests N]`: PACScribe against Orthanc, in one run.
+ * `npm run bench -- export [--megabytes N]`: an organization's export against a plain copy of its objects.
+ */
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { instances: { type: 'string', default: '2000' }, requests: { type: 'string', default: '200' } },
+  options: {
+    instances: { type: 'string', default: '2000' },
+    requests: { type: 'string', default: '200' },
+    megabytes: { type: 'string', default: '1024' },
+  },
 });
 
 async function main() {
+  if (positionals[0] === 'export') {
+    await benchExport({ megabytes: Number(values.megabytes) });
+    return 0;
+  }
   if (positionals[0] !== 'dicomweb') {
-    console.error('usage: npm run bench -- dicomweb [--instances 2000] [--requests 200]');
+    console.error(
+      'usage: npm run bench -- dicomweb [--instances 2000] [--requests 200]\n       npm run bench -- export [--megabytes 1024]',
+    );
     return 2;
   }
   await benchDicomweb({ instances: Number(values.instances), requests: Number(values.requests) });

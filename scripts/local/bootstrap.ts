@@ -58,6 +58,8 @@ export function localSupportMessageKeyFile(dataDir: string): string {
 
 /** PACScribe's own marketing audience export (S3 in AWS too). */
 export const LOCAL_MARKETING_AUDIENCE_BUCKET = 'pacscribe-local-marketing-audience';
+/** Organization exports (the 7-day expiry is the bucket's lifecycle rule in AWS; s3rver has none). */
+export const LOCAL_EXPORTS_BUCKET = 'pacscribe-local-exports';
 /** The SES contact list the local SES front serves (scripts/local/services/ses.ts). */
 export const LOCAL_MAIL_CONTACT_LIST = 'pacscribe-local-marketing';
 

@@ -2,11 +2,13 @@ import type { z } from 'zod';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import {
+  exportArchiveWorkflow,
   preferencePropagationWorkflow,
   uploadIngestWorkflow,
   welcomeMailWorkflow,
 } from '../../functions/shared/workflows';
 import { routeEnvSchema } from '../../infra/api/route-environment';
+import { EXPORT_TASK_BINDINGS } from '../../schemas/exports/env';
 import { PURGE_HANDLER, PURGE_TASK_BINDINGS, UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
 import {
   DELIVERY_EVENTS_BINDINGS,
@@ -47,6 +49,10 @@ function localHandlers(): { handler: string; env: z.ZodObject }[] {
     {
       handler: preferencePropagationWorkflow.taskFunctions.PropagatePreferenceFunctionArn,
       env: bindingEnvSchema(PROPAGATION_TASK_BINDINGS),
+    },
+    {
+      handler: exportArchiveWorkflow.taskFunctions.RunExportStepFunctionArn,
+      env: bindingEnvSchema(EXPORT_TASK_BINDINGS),
     },
     // Run by the local overdue-opt-out scheduler (stack.ts); SES events are fed to it by tests.
     { handler: OVERDUE_CHECK_HANDLER, env: bindingEnvSchema(OVERDUE_CHECK_BINDINGS) },

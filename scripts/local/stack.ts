@@ -16,6 +16,7 @@ import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
 import {
   bootstrapResources,
   LOCAL_AUDIT_ARCHIVE_BUCKET,
+  LOCAL_EXPORTS_BUCKET,
   LOCAL_IMAGING_REPLICA_BUCKET,
   LOCAL_MAIL_CONTACT_LIST,
   LOCAL_MARKETING_AUDIENCE_BUCKET,
@@ -249,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         LOCAL_AUDIT_ARCHIVE_BUCKET,
         LOCAL_SUPPORT_INBOUND_BUCKET,
         LOCAL_MARKETING_AUDIENCE_BUCKET,
+        LOCAL_EXPORTS_BUCKET,
       ]),
       startSes(port.ses, path.join(dataDir, 'ses-contact-lists.json')),
       startCognito(path.join(dataDir, 'cognito'), port.cognito),
@@ -304,6 +306,13 @@ export async function startLocalStack(options: LocalStackOptions) {
       PREFERENCE_WORKFLOW_ARN: localStateMachineArn('preference-propagation'),
       MAIL_CONTACT_LIST_NAME: LOCAL_MAIL_CONTACT_LIST,
       MARKETING_AUDIENCE_BUCKET_NAME: LOCAL_MARKETING_AUDIENCE_BUCKET,
+      EXPORTS_TABLE_NAME: resources.tables.exports,
+      EXPORTS_BUCKET_NAME: LOCAL_EXPORTS_BUCKET,
+      EXPORT_WORKFLOW_ARN: localStateMachineArn('export-archive'),
+      // The integration suite makes parts small, to see an organization span several.
+      ...(process.env.EXPORT_PART_MAX_BYTES
+        ? { EXPORT_PART_MAX_BYTES: process.env.EXPORT_PART_MAX_BYTES }
+        : {}),
       MAIL_FROM_ADDRESS: 'no-reply@pacscribe.example',
       MAIL_CONFIGURATION_SET_NAME: 'pacscribe-local',
       APP_BASE_URL: apiUrl,

@@ -30,6 +30,8 @@ export default async function setup(): Promise<void> {
         NODE_NO_WARNINGS: '1',
         PACSCRIBE_LOCAL_RATE_LIMIT_EXEMPT_IPS: '127.0.0.1',
         PACSCRIBE_PRIVACY_POLICY_DIR: path.join(root, 'test', 'fixtures', 'policies', 'privacy'),
+        // Small export parts, so that a test organization spans several.
+        EXPORT_PART_MAX_BYTES: String(1024 * 1024),
       },
     },
   );

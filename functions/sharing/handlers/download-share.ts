@@ -1,8 +1,8 @@
 import { currentAttributes, instanceParts } from '../../imaging/core/retrieve';
 import { httpHandler } from '../../shared/composition/http-handler';
 import { ForbiddenError } from '../../shared/errors';
+import { zipStream } from '../../shared/zip-stream';
 import { deidentifiedPart10 } from '../adapters/part10-deidentifier';
-import { zipStream } from '../adapters/zip-archive';
 import { patientPseudonym } from '../core/deidentify';
 import { sharedFiles } from '../core/shared-content';
 import { sharedFilesDeps, sharingDeps } from '../deps';

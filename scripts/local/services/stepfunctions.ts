@@ -14,7 +14,7 @@ interface Execution {
   stateMachineArn: string;
   name: string;
   input: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   startDate: number;
   stopDate?: number;
   output?: string;
@@ -25,7 +25,7 @@ export const localStateMachineArn = (id: string) =>
   `arn:aws:states:us-east-1:000000000000:stateMachine:${id}`;
 
 /**
- * A small Step Functions API (StartExecution, DescribeExecution) over the aws-json-1.0 protocol, so
+ * A small Step Functions API (StartExecution, DescribeExecution, StopExecution) over the aws-json-1.0 protocol, so
  * functions use the same SFN client as in AWS. Executions run the same ASL files CDK deploys, with each
  * Task's function placeholder mapped to the local handler.
  */
@@ -33,6 +33,7 @@ export async function startStepFunctions(port: number) {
   const machines = new Map(workflows.map((workflow) => [localStateMachineArn(workflow.id), load(workflow)]));
   const executions = new Map<string, Execution>();
   const running = new Set<Promise<unknown>>();
+  const aborts = new Map<string, () => void>();
 
   const startExecution = (body: Record<string, unknown>) => {
     const stateMachineArn = String(body.stateMachineArn ?? '');
@@ -56,21 +57,35 @@ export async function startStepFunctions(port: number) {
       startDate: Date.now() / 1000,
     };
     executions.set(executionArn, execution);
-    const run = machine
-      .run(JSON.parse(input))
+    const started = machine.run(JSON.parse(input));
+    aborts.set(executionArn, started.abort);
+    const run = started.result
       .then((output) => Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) }))
       .catch((failure: unknown) =>
         Object.assign(execution, {
-          status: 'FAILED',
+          status: execution.status === 'ABORTED' ? 'ABORTED' : 'FAILED',
           error: failure instanceof Error ? failure.name : 'Error',
         }),
       )
       .finally(() => {
-        execution.stopDate = Date.now() / 1000;
+        execution.stopDate ??= Date.now() / 1000;
+        aborts.delete(executionArn);
         running.delete(run);
       });
     running.add(run);
     return ok({ executionArn, startDate: execution.startDate });
+  };
+
+  /** AWS: stopping an ended execution is a no-op; a running one ends ABORTED at once. */
+  const stopExecution = (body: Record<string, unknown>) => {
+    const execution = executions.get(String(body.executionArn ?? ''));
+    if (!execution) return error(400, 'ExecutionDoesNotExist', 'Execution does not exist');
+    if (execution.status === 'RUNNING') {
+      execution.status = 'ABORTED';
+      execution.stopDate = Date.now() / 1000;
+      aborts.get(execution.executionArn)?.();
+    }
+    return ok({ stopDate: execution.stopDate });
   };
 
   const describeExecution = (body: Record<string, unknown>) => {
@@ -91,6 +106,7 @@ export async function startStepFunctions(port: number) {
     }
     if (target.endsWith('.StartExecution')) return send(response, startExecution(body));
     if (target.endsWith('.DescribeExecution')) return send(response, describeExecution(body));
+    if (target.endsWith('.StopExecution')) return send(response, stopExecution(body));
     return send(response, error(400, 'UnknownOperationException', `Not supported locally: ${target}`));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -134,7 +150,7 @@ function load(workflow: WorkflowDefinition) {
           // Keep retries real but quick on a laptop.
           retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((name) => [name, 200])),
         },
-      }).result,
+      }),
   };
 }
 

@@ -67,7 +67,7 @@ describe('audit trail (CloudTrail)', () => {
     expect(JSON.stringify(field(selectorFor('AWS::S3::Object'), 'eventCategory')?.Equals)).toBe('["Data"]');
   });
 
-  it('[PP-18] records DynamoDB data events for every table (accounts, audit, imaging index, upload sessions, support, billing, sharing, mail)', () => {
+  it('[PP-18] records DynamoDB data events for every table (accounts, audit, imaging index, upload sessions, support, billing, sharing, mail, exports)', () => {
     const tableArns = JSON.stringify(field(selectorFor('AWS::DynamoDB::Table'), 'resources.ARN')?.Equals);
     expect(tableArns).toContain(logicalId(data().tables.accounts.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.audit.table, data()));
@@ -77,7 +77,8 @@ describe('audit trail (CloudTrail)', () => {
     expect(tableArns).toContain(logicalId(data().tables.billing.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.sharing.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.mail.table, data()));
-    expect(data().tables.all).toHaveLength(8);
+    expect(tableArns).toContain(logicalId(data().tables.exports.table, data()));
+    expect(data().tables.all).toHaveLength(9);
   });
 
   it('[PP-18] trail files land in a write-once (Object Lock) bucket kept for the audit retention period', () => {

@@ -70,6 +70,9 @@ const resources: BindingResources = {
     contactListArn: 'arn:aws:ses:us-east-1:111111111111:contact-list/pacscribe-test-marketing',
   },
   marketingAudience: { bucket, encryptionKey: key, prefix: 'audience/' },
+  exportsTable: tables.exports,
+  exportsStore: { bucket, encryptionKey: key },
+  exportWorkflow: stateMachine('export-archive'),
 };
 const logEncryption = new LogEncryption(stack, 'LogEncryption', { description: 'test' });
 

@@ -74,8 +74,29 @@ describe('function bundles', () => {
     expect(existsSync(path.join(modules, '@img', 'sharp-libvips-linux-x64', 'package.json'))).toBe(true);
   });
 
-  it('bundles one function per route plus the three workflow tasks, the audit archiver, the support mail intake, the purge, the overdue opt-out check and the delivery-event recorder', () => {
-    expect(bundles).toHaveLength(routes.length + 8);
+  it('bundles one function per route plus the four workflow tasks, the audit archiver, the support mail intake, the purge, the overdue opt-out check and the delivery-event recorder', () => {
+    expect(bundles).toHaveLength(routes.length + 9);
+  });
+
+  it('ships the export task with the codecs WebAssembly beside it and sharp in its layer (it renders every frame)', () => {
+    const template = assembly.getStackArtifact(stacks.workflows.artifactId).template as {
+      Resources: Record<
+        string,
+        { Type: string; Properties?: { Layers?: unknown }; Metadata?: Record<string, string> }
+      >;
+    };
+    const step =
+      template.Resources[
+        stacks.workflows.resolve(
+          stacks.workflows.getLogicalId(
+            stacks.workflows.exportArchive.step.function.node.defaultChild as never,
+          ),
+        )
+      ];
+    expect(step?.Properties?.Layers).toBeDefined();
+    const dir = path.join(assembly.directory, step?.Metadata?.['aws:asset:path'] ?? '');
+    expect(existsSync(path.join(dir, 'dcmjs-native-codecs.wasm'))).toBe(true);
+    expect(readFileSync(path.join(dir, 'index.js'), 'utf8')).toMatch(/require\("sharp"\)/);
   });
 
   it.each(bundles)('$logicalId is a self-contained CommonJS bundle with a source map', ({ dir }) => {

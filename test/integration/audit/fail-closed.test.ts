@@ -130,6 +130,19 @@ beforeAll(async () => {
   ids.shareId = share.shareId;
   ids.token = share.token;
   ids.patientId = PATIENT_ID;
+  // A finished export of the organization, whose part the download route presigns.
+  const exported = await callApi('POST', '/v1/exports', { token: org.users.administrator.accessToken });
+  expect(exported.status).toBe(202);
+  ids.exportId = exported.json().export.exportId;
+  ids.part = '1';
+  for (let polls = 0; ; polls += 1) {
+    const status = await callApi('GET', `/v1/exports/${ids.exportId}`, {
+      token: org.users.administrator.accessToken,
+    });
+    if (status.json().export.status === 'succeeded') break;
+    if (polls > 240) throw new Error(`export ${status.json().export.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 
   // The same environment the local stack gives its functions, but an audit table that is not there.
   Object.assign(process.env, {
@@ -161,7 +174,7 @@ beforeAll(async () => {
     ...Object.fromEntries(
       Object.entries(config.handlerEnv).filter(
         ([name]) =>
-          /^(SUPPORT_|BILLING_|SHARING_|SHARE_|MAIL_)/.test(name) ||
+          /^(SUPPORT_|BILLING_|SHARING_|SHARE_|MAIL_|EXPORT)/.test(name) ||
           name === 'PREFERENCE_WORKFLOW_ARN' ||
           name === 'MARKETING_AUDIENCE_BUCKET_NAME',
       ),

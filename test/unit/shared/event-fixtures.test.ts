@@ -8,6 +8,7 @@ import {
   StripeInvoiceObjectSchema,
   StripeSubscriptionObjectSchema,
 } from '../../../schemas/billing/stripe-events';
+import { ExportTaskInputSchema } from '../../../schemas/exports/exports';
 import { UploadIngestInputSchema } from '../../../schemas/imaging/upload-session';
 import { PropagationInputSchema, PropagationTaskInputSchema } from '../../../schemas/mail/propagation';
 import { SesMailEventSchema, SnsMailEventsSchema } from '../../../schemas/mail/suppressions';
@@ -69,6 +70,9 @@ describe('event fixtures', () => {
     }
     if (file.startsWith(path.join('imaging', 'sfn', 'ingest-upload-session.'))) {
       return expect(UploadIngestInputSchema.safeParse(event).success).toBe(file.includes('.valid.'));
+    }
+    if (file.startsWith(path.join('exports', 'sfn', 'run-export-step.'))) {
+      return expect(ExportTaskInputSchema.safeParse(event).success).toBe(file.includes('.valid.'));
     }
     if (file.startsWith(path.join('billing', 'stripe', ''))) {
       const envelope = StripeEventSchema.parse(event);

@@ -3,17 +3,19 @@ import archiver from 'archiver';
 
 export interface ZipEntry {
   name: string;
-  open: () => Promise<AsyncIterable<Uint8Array>>;
+  open: () => Promise<AsyncIterable<Uint8Array>> | AsyncIterable<Uint8Array>;
 }
 
 /**
  * A ZIP of the entries, produced while it is sent: nothing is opened before the first chunk is asked
  * for (so a request that fails its audit write reads nothing), each entry is opened only when the archive
- * reaches it, at most one file's read is in flight, and nothing is held whole. Entries are stored, not
- * deflated: DICOM pixel data is mostly compressed already. Stopping early (the client went away, the
- * request failed) aborts the archive and releases the open read.
+ * reaches it, at most one file's read is in flight, and nothing is held whole. Entries may come from an
+ * async source (an export decides its entries as it goes); one that throws fails the stream. Entries are
+ * stored, not deflated: DICOM pixel data is mostly compressed already. archiver switches to ZIP64 where a
+ * size, an offset or the entry count needs it. Stopping early (the client went away, the request
+ * failed) aborts the archive and releases the open read.
  */
-export function zipStream(entries: readonly ZipEntry[]): AsyncIterable<Uint8Array> {
+export function zipStream(entries: Iterable<ZipEntry> | AsyncIterable<ZipEntry>): AsyncIterable<Uint8Array> {
   return {
     [Symbol.asyncIterator]() {
       let started: AsyncIterator<Uint8Array> | null = null;
@@ -32,7 +34,7 @@ export function zipStream(entries: readonly ZipEntry[]): AsyncIterable<Uint8Arra
         zip.on('warning', fail);
         zip.pipe(out);
         const feed = async () => {
-          for (const entry of entries) {
+          for await (const entry of entries) {
             if (out.destroyed) return;
             const source = Readable.from(await entry.open(), { objectMode: false });
             const added = new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { zipStream } from '../../../functions/sharing/adapters/zip-archive';
+import { zipStream } from '../../../functions/shared/zip-stream';
 
 async function collect(source: AsyncIterable<Uint8Array>) {
   const chunks: Uint8Array[] = [];

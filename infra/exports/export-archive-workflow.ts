@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { exportArchiveWorkflow } from '#functions/shared/workflows';
+import { imageRenderingFunctionProps } from '#infra/imaging/image-rendering-runtime';
+import { applyBindings, type BindingResources } from '#infra/shared/bindings';
+import type { LogEncryption } from '#infra/shared/log-encryption';
+import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
+import { taskStateMachine } from '#infra/shared/task-state-machine';
+import { EXPORT_TASK_BINDINGS } from '#schemas/exports/env';
+
+/** The ASL both CDK and the local runner execute (functions/shared/workflows.ts names it). */
+export const EXPORT_ARCHIVE_ASL_PATH = path.join(__dirname, '../..', exportArchiveWorkflow.aslFile);
+const { RunExportStepFunctionArn: stepHandler } = exportArchiveWorkflow.taskFunctions;
+
+/**
+ * Lambda's ceiling: a step stops writing at its budget (EXPORT_TASK_BUDGET_SECONDS, 600 by default) and
+ * finishes its part well before this; the state machine's task timeout (960 s) lies just above it.
+ */
+export const EXPORT_STEP_TIMEOUT = Duration.minutes(15);
+/**
+ * Memory of a step: one part's multipart upload (2 × 16 MiB), one file held for verification (4 MiB),
+ * one frame rendered (RENDER_LIMITS: under 300 MiB) and the part's manifest; 1,769 MB is also one full
+ * vCPU, which rendering uses.
+ */
+export const EXPORT_STEP_MEMORY_MB = 1769;
+
+export interface ExportArchiveWorkflowProps {
+  resources: BindingResources;
+  logEncryption: LogEncryption;
+  reservedConcurrency: number;
+  stage: string;
+}
+
+/**
+ * Exports a whole organization [PP-14, PP-15]: plans, writes numbered ZIP parts into the exports bucket,
+ * finishes. State holds ids only; execution data never reaches the logs.
+ */
+export class ExportArchiveWorkflow extends Construct implements StateMachineRef {
+  readonly stateMachine: sfn.StateMachine;
+  readonly encryptionKey: kms.IKey;
+  readonly step: PacsFunction;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ExportArchiveWorkflowProps) {
+    super(scope, id);
+    this.encryptionKey = props.logEncryption.key;
+    this.step = new PacsFunction(this, 'Step', {
+      handler: stepHandler,
+      description: 'Export workflow task: plans an organization export, writes its ZIP parts, finishes it',
+      serviceName: 'pacscribe-exports',
+      logEncryption: props.logEncryption,
+      reservedConcurrency: props.reservedConcurrency,
+      timeout: EXPORT_STEP_TIMEOUT,
+      ...imageRenderingFunctionProps(this),
+      memorySize: EXPORT_STEP_MEMORY_MB,
+    });
+    applyBindings(this.step, EXPORT_TASK_BINDINGS, props.resources);
+    ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = taskStateMachine(this, {
+      name: 'export-archive',
+      stage: props.stage,
+      aslPath: EXPORT_ARCHIVE_ASL_PATH,
+      substitution: 'RunExportStepFunctionArn',
+      task: this.step.function,
+      timeout: Duration.days(1),
+      logEncryption: props.logEncryption,
+    }));
+    Validations.of(this.step).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        'Invoked synchronously by Step Functions, which retries each step from its checkpoint and, when retries run out, runs the GiveUp step that fails the export and deletes its parts.',
+    });
+  }
+}
