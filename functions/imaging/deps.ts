@@ -12,6 +12,7 @@ import { DynamoRecycleBin } from './adapters/dynamo-recycle-bin';
 import { DynamoReports } from './adapters/dynamo-reports';
 import { DynamoStudyVersions } from './adapters/dynamo-study-versions';
 import { DynamoUploadSessions } from './adapters/dynamo-upload-sessions';
+import { S3ObjectLinks } from './adapters/s3-object-links';
 import { S3ObjectPurger } from './adapters/s3-object-purger';
 import { S3ObjectStore } from './adapters/s3-object-store';
 import { S3StagingArea } from './adapters/s3-staging-area';
@@ -36,6 +37,11 @@ export const readDeps = once(() => ({ index: imagingIndex(), edits: studyVersion
 
 export const imagingObjects = once(
   () => new S3ObjectStore(s3Client(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
+);
+
+/** Short-lived GET URLs of stored instances, for bare retrievals too large to stream well. */
+export const instanceLinks = once(
+  () => new S3ObjectLinks(s3PresigningClient(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
 );
 
 export const storeDeps = once(() => ({

@@ -484,7 +484,7 @@ export const imagingRoutes = {
     pathParameters: { study: studyParameter, series: seriesParameter, instance: instanceParameter },
     auditedParameters: { study: 'study', series: 'series', instance: 'instance' },
     summary:
-      'WADO-RS: one instance as multipart/related; type="application/dicom", streamed, checked against its SHA-256.',
+      'WADO-RS: one instance as multipart/related; type="application/dicom", streamed, checked against its SHA-256. With `Accept: application/dicom` alone, the bare Part-10 file: streamed up to 6 MiB (or when the study is edited), otherwise recorded and redirected (303) to a 60-second presigned URL of the stored object, which S3 serves at its own speed.',
     access: { kind: 'action', action: 'view' },
     audit: 'instances-retrieved',
     bindings: ['imaging-index:read', 'imaging-store:read'],
@@ -494,8 +494,12 @@ export const imagingRoutes = {
     responses: {
       200: {
         description:
-          'The instance in its stored transfer syntax, or transcoded to the one asked for (Explicit or Implicit VR Little Endian, RLE, JPEG Lossless SV1, JPEG-LS lossless, JPEG 2000 lossless, HTJ2K lossless).',
-        mediaTypes: [MULTIPART_DICOM_MEDIA_TYPE],
+          'The instance in its stored transfer syntax, or transcoded to the one asked for (Explicit or Implicit VR Little Endian, RLE, JPEG Lossless SV1, JPEG-LS lossless, JPEG 2000 lossless, HTJ2K lossless); or the bare file when asked for application/dicom alone.',
+        mediaTypes: [MULTIPART_DICOM_MEDIA_TYPE, 'application/dicom'],
+      },
+      303: {
+        description:
+          'A bare instance over 6 MiB: to a presigned URL of the stored object, valid 60 seconds (the audit record is written first).',
       },
       404: { description: 'No such instance.' },
       406: {

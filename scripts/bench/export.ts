@@ -11,7 +11,7 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ctInstance, testUid } from '../../test/support/dicom-files';
 import { LOCAL_EXPORTS_BUCKET } from '../local/bootstrap';
@@ -114,15 +114,18 @@ async function generateOrganization(client: Api, token: string, count: number) {
  */
 async function plainCopy(s3: S3Client, bucket: string) {
   const keys: { key: string; size: number }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    for (const object of page.Contents ?? []) {
+  // ListObjects (v1) with markers: s3rver fails ListObjectsV2 continuation past the first page.
+  let marker: string | undefined;
+  for (;;) {
+    const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Marker: marker }));
+    const contents = page.Contents ?? [];
+    for (const object of contents) {
       if (object.Key && !object.Key.startsWith('uploads/'))
         keys.push({ key: object.Key, size: object.Size ?? 0 });
     }
-    token = page.NextContinuationToken;
-  } while (token);
+    if (!page.IsTruncated || contents.length === 0) break;
+    marker = contents.at(-1)?.Key;
+  }
   const started = performance.now();
   async function* objects() {
     for (const { key } of keys) {
@@ -174,6 +177,9 @@ export async function benchExport(options: { megabytes: number }) {
     region: config.region,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     forcePathStyle: true,
+    // s3rver knows no flexible checksums (as the local stack's own clients are set up).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   try {
     const client = api(config);

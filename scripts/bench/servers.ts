@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -145,12 +145,15 @@ export async function startPacscribe(): Promise<
     },
   );
   let output = '';
-  child.stdout?.on('data', (chunk) => {
+  // Everything the stack prints, beside its data folder, for when a run fails.
+  const log = createWriteStream(`${dataDir}.log`);
+  const capture = (chunk: Buffer) => {
+    log.write(chunk);
     if (output.length < 50_000) output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    if (output.length < 50_000) output += chunk;
-  });
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+  console.error(`PACScribe's local stack logs to ${dataDir}.log`);
   const configPath = path.join(dataDir, 'local.json');
   while (!(existsSync(configPath) && output.includes('PACScribe is ready'))) {
     if (child.exitCode !== null) throw new Error(`PACScribe did not start:\n${output}`);

@@ -118,7 +118,15 @@ export function localFunctionArn(functionName: string): string {
   return `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`;
 }
 
-export async function invokeLocal(handlerModule: string, event: unknown): Promise<unknown> {
+/**
+ * Runs a handler as Lambda would: its context's remaining time is the function's timeout (middy ends the
+ * invocation with a TimeoutError just before it), 29 s unless the caller knows the function's own.
+ */
+export async function invokeLocal(
+  handlerModule: string,
+  event: unknown,
+  timeoutMs?: number,
+): Promise<unknown> {
   const handler = await loadHandler(handlerModule);
-  return handler(event, lambdaContext(handlerModule.replaceAll('/', '-')));
+  return handler(event, lambdaContext(handlerModule.replaceAll('/', '-'), timeoutMs));
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExportCursor, ExportPart } from '#schemas/exports/exports';
-import type { CurrentEdits } from '../../imaging/core/ports';
+import type { CurrentEdits, StoredInstance } from '../../imaging/core/ports';
 import type { RenderTarget } from '../../imaging/core/rendering/render';
 import { currentAttributes, type RetrieveDeps } from '../../imaging/core/retrieve';
 import { verifiedContent } from '../../imaging/core/verified-read';
@@ -79,6 +79,49 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 
 const partNumber = (part: number) => String(part).padStart(3, '0');
 
+/** Frames of one instance rendering ahead of the one being written. */
+const RENDER_AHEAD = 2;
+/** Instances after the current one whose first frames render while it is written. */
+const LOOKAHEAD_INSTANCES = 2;
+
+type RenderOutcome = { png: Uint8Array } | { error: unknown };
+interface PendingRender {
+  /** Starts the render (once) and returns its outcome; never rejects. */
+  start(): Promise<RenderOutcome>;
+}
+
+function pendingRender(render: () => Promise<Uint8Array>): PendingRender {
+  let started: Promise<RenderOutcome> | null = null;
+  return {
+    start: () => {
+      started ??= render().then(
+        (png) => ({ png }),
+        (error: unknown) => ({ error }),
+      );
+      return started;
+    },
+  };
+}
+
+/** The next `count` instances after the given position, in the same plan chunk. */
+function* upcoming(chunk: PlanChunk, study: number, instance: number, count: number) {
+  let found = 0;
+  let s = study;
+  let i = instance + 1;
+  while (found < count && s < chunk.studies.length) {
+    const current = chunk.studies[s] as PlannedStudy;
+    const next = current.instances[i];
+    if (next) {
+      found += 1;
+      yield { study: current, instance: next };
+      i += 1;
+    } else {
+      s += 1;
+      i = 0;
+    }
+  }
+}
+
 /**
  * Writes the next part of a running export: the README, then (first part) every spreadsheet, then
  * instances from the checkpoint on — each DICOM file as the study reads now (edited studies also keep
@@ -134,28 +177,49 @@ export async function writeNextPart(
       }),
   });
 
+  const storedOf = (study: PlannedStudy, instance: PlannedInstance): StoredInstance => ({
+    orgId,
+    studyInstanceUid: study.studyInstanceUid,
+    seriesInstanceUid: study.series[instance.series]?.seriesInstanceUid ?? '',
+    sopInstanceUid: instance.sopInstanceUid,
+    sopClassUid: instance.sopClassUid,
+    transferSyntaxUid: instance.transferSyntaxUid,
+    objectKey: instance.objectKey,
+    sha256: instance.sha256,
+    sizeBytes: instance.sizeBytes,
+    instanceNumber: instance.instanceNumber,
+    rows: null,
+    columns: null,
+    frames: instance.frames,
+    storedAt: '',
+  });
+
+  /**
+   * Renders run ahead of the archive (the next instances' first frames, the next frames of this one), so
+   * decoding and PNG encoding overlap with writing; at most RENDER_AHEAD frames per instance and
+   * LOOKAHEAD_INSTANCES instances are in flight, which bounds the memory they hold.
+   */
+  const rendering = new Map<PlannedInstance, PendingRender[]>();
+  const startRenders = (study: PlannedStudy, instance: PlannedInstance): PendingRender[] => {
+    const known = rendering.get(instance);
+    if (known) return known;
+    const target = storedOf(study, instance);
+    const frames = instance.image ? Math.min(instance.frames ?? 1, deps.limits.maxRenderedFrames) : 0;
+    const renders = Array.from({ length: frames }, (_, at) =>
+      pendingRender(() => deps.renderPng({ instance: target, frame: at + 1 })),
+    );
+    for (const render of renders.slice(0, RENDER_AHEAD)) render.start();
+    rendering.set(instance, renders);
+    return renders;
+  };
+
   const instanceEntries = async function* (
     study: PlannedStudy,
     instance: PlannedInstance,
   ): AsyncGenerator<ArchiveEntry> {
     const series = study.series[instance.series];
     const folder = `${study.folder}/${series?.folder ?? 'SE000'}`;
-    const stored = {
-      orgId,
-      studyInstanceUid: study.studyInstanceUid,
-      seriesInstanceUid: series?.seriesInstanceUid ?? '',
-      sopInstanceUid: instance.sopInstanceUid,
-      sopClassUid: instance.sopClassUid,
-      transferSyntaxUid: instance.transferSyntaxUid,
-      objectKey: instance.objectKey,
-      sha256: instance.sha256,
-      sizeBytes: instance.sizeBytes,
-      instanceNumber: instance.instanceNumber,
-      rows: null,
-      columns: null,
-      frames: instance.frames,
-      storedAt: '',
-    };
+    const stored = storedOf(study, instance);
     const original = async () =>
       verifiedContent(
         await deps.files.objects.read(instance.objectKey),
@@ -175,13 +239,14 @@ export async function writeNextPart(
     } else {
       yield entry(`${folder}/${instance.file}.dcm`, 'dicom', original, ids);
     }
-    if (!instance.image) return;
-    const frames = Math.min(instance.frames ?? 1, deps.limits.maxRenderedFrames);
-    for (let frame = 1; frame <= frames; frame += 1) {
-      let png: Uint8Array;
-      try {
-        png = await deps.renderPng({ instance: stored, frame });
-      } catch (error) {
+    const renders = startRenders(study, instance);
+    for (let at = 0; at < renders.length; at += 1) {
+      const frame = at + 1;
+      // Keep RENDER_AHEAD frames rendering while this one is written.
+      renders[at + RENDER_AHEAD]?.start();
+      const outcome = await (renders[at] as PendingRender).start();
+      if ('error' in outcome) {
+        const { error } = outcome;
         if (!UNRENDERABLE.some((kind) => error instanceof kind)) throw error;
         notRendered.push({
           path: `${folder}/${instance.file}.dcm`,
@@ -194,8 +259,9 @@ export async function writeNextPart(
         (instance.frames ?? 1) > 1
           ? `${folder}/${instance.file}-frame${String(frame).padStart(4, '0')}.png`
           : `${folder}/${instance.file}.png`;
-      yield entry(name, 'rendering', () => once(png), { ...ids, frame });
+      yield entry(name, 'rendering', () => once(outcome.png), { ...ids, frame });
     }
+    rendering.delete(instance);
   };
 
   const entries = async function* (): AsyncGenerator<ArchiveEntry> {
@@ -243,6 +309,9 @@ export async function writeNextPart(
         return;
       }
       await stillRunning();
+      for (const ahead of upcoming(chunk, cursor.study, cursor.instance, LOOKAHEAD_INSTANCES)) {
+        startRenders(ahead.study, ahead.instance);
+      }
       yield* instanceEntries(study, instance);
       cursor.instance += 1;
       instancesInPart += 1;

@@ -3,13 +3,13 @@ import type { CustomerPrincipal } from '../../shared/auth/principal';
 import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
 import { pixelCodecs } from '../codec-deps';
-import { hasEdits } from '../core/attribute-edits';
+import { type AttributeEdits, hasEdits } from '../core/attribute-edits';
 import type { StoredInstance } from '../core/ports';
 import { currentAttributes, instanceParts, instancesToRetrieve } from '../core/retrieve';
 import { canTranscode, transcodedTo, withinTranscodeLimits } from '../core/transcode';
-import { retrieveDeps } from '../deps';
-import { acceptOf, multipartResponse, noteRetrieved } from './wado-http';
-import { negotiateInstances } from './wado-negotiation';
+import { instanceLinks, retrieveDeps } from '../deps';
+import { acceptOf, multipartResponse, noteRetrieved, singlePartResponse } from './wado-http';
+import { negotiateInstances, prefersSinglePartInstance } from './wado-negotiation';
 
 export interface InstancesRequest {
   principal: CustomerPrincipal;
@@ -17,6 +17,42 @@ export interface InstancesRequest {
   raw: RawRequest;
   query: WadoQuery;
   audit: AuditNotes;
+}
+
+/**
+ * Lambda and API Gateway stream the first 6 MB of a response at full speed, then 2 MB/s: a larger bare
+ * instance, stored as it must be sent (no edits), is handed to S3 instead.
+ */
+export const REDIRECT_INSTANCE_BYTES = 6 * 1024 * 1024;
+/** A presigned URL lives long enough to be followed, never long enough to be passed on. */
+export const INSTANCE_URL_SECONDS = 60;
+
+/**
+ * One instance bare (`application/dicom`): streamed when small or edited (the edit is applied on the way
+ * out), otherwise a 303 to a short-lived presigned URL of the stored object, which S3 serves at its own
+ * speed. The route's audit record is written before the response, so before the URL leaves.
+ */
+async function singleInstanceResponse(
+  instance: StoredInstance,
+  edits: AttributeEdits,
+  audit: AuditNotes,
+): Promise<HttpResult> {
+  if (!hasEdits(edits) && instance.sizeBytes > REDIRECT_INSTANCE_BYTES) {
+    const url = await instanceLinks().presign(instance.objectKey, INSTANCE_URL_SECONDS);
+    audit.reason = `${instance.sizeBytes} bytes served from storage through a ${INSTANCE_URL_SECONDS}-second presigned URL`;
+    return { statusCode: 303, headers: { location: url } };
+  }
+  const [part] = instanceParts(
+    retrieveDeps(),
+    [instance],
+    undefined,
+    hasEdits(edits) ? [currentAttributes(edits)] : [],
+  );
+  if (!part) throw new Error('no part for the instance');
+  return singlePartResponse({
+    ...part,
+    contentType: `application/dicom; transfer-syntax=${instance.transferSyntaxUid}`,
+  });
 }
 
 /**
@@ -33,6 +69,10 @@ export async function retrieveInstancesResponse(
     deps.edits.currentEdits(principal.orgId, scope.study),
   ]);
   noteRetrieved(audit, instances, level);
+  const [one] = instances;
+  if (level === 'instance' && one && prefersSinglePartInstance(acceptOf(raw, query), one.transferSyntaxUid)) {
+    return singleInstanceResponse(one, edits, audit);
+  }
   const { transcoder } = pixelCodecs();
   const target = negotiateInstances(
     acceptOf(raw, query),

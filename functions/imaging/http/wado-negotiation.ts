@@ -71,6 +71,20 @@ export function negotiateInstances(
   );
 }
 
+/**
+ * One instance: whether the client prefers it bare (`Accept: application/dicom`, single part, as stored
+ * or with `transfer-syntax` * or the stored syntax) over any multipart range. Bare instances are what a
+ * download link or `curl -o` wants, and what PACScribe can hand to S3 for large files.
+ */
+export function prefersSinglePartInstance(accept: string | undefined, storedSyntax: string): boolean {
+  for (const range of mediaRanges(accept)) {
+    if (anyMultipart(range) || range.mediaType === 'multipart/related') return false;
+    if (range.mediaType !== 'application/dicom') continue;
+    return anySyntax(range.transferSyntax) || range.transferSyntax === storedSyntax;
+  }
+  return false;
+}
+
 export interface PixelRepresentation {
   /** The multipart type parameter, and each part's Content-Type. */
   type: string;

@@ -61,12 +61,15 @@ export async function startStepFunctions(port: number) {
     aborts.set(executionArn, started.abort);
     const run = started.result
       .then((output) => Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) }))
-      .catch((failure: unknown) =>
-        Object.assign(execution, {
+      .catch((failure: unknown) => {
+        console.error(
+          `${name}: execution failed (${failure instanceof Error ? failure.message.slice(0, 200) : 'error'})`,
+        );
+        return Object.assign(execution, {
           status: execution.status === 'ABORTED' ? 'ABORTED' : 'FAILED',
           error: failure instanceof Error ? failure.name : 'Error',
-        }),
-      )
+        });
+      })
       .finally(() => {
         execution.stopDate ??= Date.now() / 1000;
         aborts.delete(executionArn);
@@ -124,7 +127,9 @@ export async function startStepFunctions(port: number) {
 function load(workflow: WorkflowDefinition) {
   let text = readFileSync(path.join(PROJECT_ROOT, workflow.aslFile), 'utf8');
   const handlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
-  const definition = JSON.parse(text) as { States: Record<string, { Resource?: string }> };
+  const definition = JSON.parse(text) as {
+    States: Record<string, { Resource?: string; TimeoutSeconds?: number }>;
+  };
   for (const [placeholder, handlerModule] of Object.entries(workflow.taskFunctions)) {
     text = text.replaceAll(
       `\${${placeholder}}`,
@@ -133,10 +138,17 @@ function load(workflow: WorkflowDefinition) {
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Resource === `\${${placeholder}}`)
         handlers[stateName] = (input) => {
-          const invocation = invokeLocal(handlerModule, input) as Promise<JsonValue>;
+          // The task function's own time: in AWS its Lambda timeout sits just under the state's.
+          const timeoutMs = (state.TimeoutSeconds ?? 60) * 1000;
+          const invocation = invokeLocal(handlerModule, input, timeoutMs) as Promise<JsonValue>;
           // A task that loses the race against its TimeoutSeconds still settles later; that must not
           // become an unhandled rejection that takes the whole local stack down.
-          invocation.catch(() => undefined);
+          invocation.catch((failure: unknown) =>
+            // The task's own logs say why; this says which step of which workflow (names only).
+            console.error(
+              `${workflow.id}: task ${stateName} failed (${failure instanceof Error ? failure.name : 'error'})`,
+            ),
+          );
           return invocation;
         };
     }

@@ -2,61 +2,22 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readMultipartRelated } from '../../../functions/imaging/core/multipart-related';
 import { ctInstance, testUid } from '../../support/dicom-files';
-import { type ApiResponse, callApi, localConfig, postJson } from '../../support/local-client';
+import { type ApiResponse, callApi, localConfig } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
 import { STOW_CONTENT_TYPE, stowBody } from '../../support/stow';
+import {
+  type Created,
+  complete,
+  open,
+  putParts,
+  untilFinished,
+  uploadThroughSession,
+} from '../../support/upload-session-client';
 
 const MiB = 1024 * 1024;
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const uidOf = (file: Buffer) => /(2\.25\.\d+)/.exec(file.subarray(132, 400).toString('latin1'))?.[1] ?? '';
-
-interface Created {
-  sessionId: string;
-  status: string;
-  upload: { partSizeBytes: number; parts: { partNumber: number; sizeBytes: number; url: string }[] };
-}
-
-const open = (token: string, body: object) => postJson('/dicomweb/upload-sessions', body, token);
-
-/** What a client does with the part URLs: PUT each slice straight to S3, keeping the ETag. */
-async function putParts(created: Created, body: Buffer, extraBytes = 0) {
-  const parts: { partNumber: number; etag: string }[] = [];
-  let offset = 0;
-  for (const part of created.upload.parts) {
-    const last = part.partNumber === created.upload.parts.length;
-    const slice = body.subarray(offset, offset + part.sizeBytes);
-    offset += part.sizeBytes;
-    const response = await fetch(part.url, {
-      method: 'PUT',
-      body: last && extraBytes ? Buffer.concat([slice, Buffer.alloc(extraBytes)]) : slice,
-    });
-    expect(response.status).toBe(200);
-    parts.push({ partNumber: part.partNumber, etag: response.headers.get('etag') ?? '' });
-  }
-  return parts;
-}
-
-const complete = (token: string, sessionId: string, parts: { partNumber: number; etag: string }[]) =>
-  postJson(`/dicomweb/upload-sessions/${sessionId}/complete`, { parts }, token);
-
-async function untilFinished(token: string, sessionId: string): Promise<ApiResponse> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const response = await callApi('GET', `/dicomweb/upload-sessions/${sessionId}`, { token });
-    if (!['awaiting-upload', 'ingesting'].includes(response.json().status)) return response;
-    await sleep(200);
-  }
-  throw new Error(`upload session ${sessionId} did not finish`);
-}
-
-/** Opens a session for `body`, uploads it through the part URLs and completes it. */
-async function uploadThroughSession(token: string, body: Buffer, extra: object = {}) {
-  const opened = await open(token, { totalBytes: body.length, contentType: STOW_CONTENT_TYPE, ...extra });
-  expect(opened.status).toBe(201);
-  const created = opened.json() as Created;
-  const parts = await putParts(created, body);
-  return { created, parts, completed: await complete(token, created.sessionId, parts) };
-}
 
 let org: TestOrganization;
 let other: TestOrganization;

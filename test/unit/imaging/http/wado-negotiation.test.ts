@@ -3,6 +3,7 @@ import {
   negotiateBulkData,
   negotiateInstances,
   negotiatePixelData,
+  prefersSinglePartInstance,
 } from '../../../../functions/imaging/http/wado-negotiation';
 import { NotAcceptableError } from '../../../../functions/shared/errors';
 
@@ -126,5 +127,27 @@ describe('WADO-RS content negotiation', () => {
     expect(negotiateBulkData('multipart/related; type="application/octet-stream"')).toBe('multipart');
     expect(negotiateBulkData('application/octet-stream')).toBe('single-part');
     expect(() => negotiateBulkData('application/pdf')).toThrow(NotAcceptableError);
+  });
+
+  it('gives one instance bare only when application/dicom alone comes first, as stored', () => {
+    const stored = '1.2.840.10008.1.2.1';
+    expect(prefersSinglePartInstance('application/dicom', stored)).toBe(true);
+    expect(prefersSinglePartInstance('application/dicom; transfer-syntax=*', stored)).toBe(true);
+    expect(prefersSinglePartInstance(`application/dicom; transfer-syntax=${stored}`, stored)).toBe(true);
+    expect(
+      prefersSinglePartInstance('application/dicom; transfer-syntax=1.2.840.10008.1.2.4.90', stored),
+    ).toBe(false);
+    expect(prefersSinglePartInstance(undefined, stored)).toBe(false);
+    expect(prefersSinglePartInstance('*/*', stored)).toBe(false);
+    expect(
+      prefersSinglePartInstance('multipart/related; type="application/dicom", application/dicom', stored),
+    ).toBe(false);
+    expect(
+      prefersSinglePartInstance(
+        'application/dicom; q=0.5, multipart/related; type="application/dicom"',
+        stored,
+      ),
+    ).toBe(false);
+    expect(prefersSinglePartInstance('application/json, application/dicom', stored)).toBe(true);
   });
 });
