@@ -12,6 +12,7 @@ import { DynamoRecycleBin } from './adapters/dynamo-recycle-bin';
 import { DynamoReports } from './adapters/dynamo-reports';
 import { DynamoStudyVersions } from './adapters/dynamo-study-versions';
 import { DynamoUploadSessions } from './adapters/dynamo-upload-sessions';
+import { emfIngestMetrics } from './adapters/emf-ingest-metrics';
 import { S3ObjectPurger } from './adapters/s3-object-purger';
 import { S3ObjectStore } from './adapters/s3-object-store';
 import { S3StagingArea } from './adapters/s3-staging-area';
@@ -82,6 +83,7 @@ export const ingestDeps = once(
       systemClock,
       uuidIds,
     ),
+    metrics: emfIngestMetrics(),
   }),
 );
 
