@@ -114,9 +114,7 @@ export class Observability extends Construct {
     const alarm = (
       name: string,
       metric: cloudwatch.IMetric,
-      options: Omit<cloudwatch.CreateAlarmOptions, 'alarmName' | 'treatMissingData'> & {
-        treatMissingData?: cloudwatch.TreatMissingData;
-      },
+      options: Omit<cloudwatch.CreateAlarmOptions, 'alarmName'>,
     ) => {
       const created = new cloudwatch.Alarm(this, name, {
         metric,

@@ -20,8 +20,9 @@ export interface RequestSample {
  * metrics in Lambda; no API call, no IAM). The same values go out under several dimension sets, in two
  * documents because Powertools warns when one key appears in two sets of a document:
  * - service + route (+ operation), and the service alone: the detail, and per-context views;
- * - no dimension at all, and the DICOMweb operation alone: API-wide totals for the alarms (an alarm may
- *   name at most 10 metrics, fewer than there are services) and the dashboard's per-operation latency.
+ * - no dimension at all, and the DICOMweb operation alone: API-wide totals for the alarms (a total that
+ *   covers every route as it is added, where a sum over services would need editing, and an alarm may
+ *   name at most 10 metrics) and the dashboard's per-operation latency.
  *
  * New Metrics per request: the local stack serves concurrent requests of every route in one process,
  * so a shared instance would mix their dimensions. POWERTOOLS_METRICS_DISABLED (set by the local stack
