@@ -12,6 +12,7 @@ import { DynamoRecycleBin } from './adapters/dynamo-recycle-bin';
 import { DynamoReports } from './adapters/dynamo-reports';
 import { DynamoStudyVersions } from './adapters/dynamo-study-versions';
 import { DynamoUploadSessions } from './adapters/dynamo-upload-sessions';
+import { emfIngestMetrics } from './adapters/emf-ingest-metrics';
 import { S3ObjectLinks } from './adapters/s3-object-links';
 import { S3ObjectPurger } from './adapters/s3-object-purger';
 import { S3ObjectStore } from './adapters/s3-object-store';
@@ -88,6 +89,7 @@ export const ingestDeps = once(
       systemClock,
       uuidIds,
     ),
+    metrics: emfIngestMetrics(),
   }),
 );
 

@@ -26,6 +26,9 @@ export interface ApiFirewallProps {
   stageName: string;
 }
 
+/** The web ACL's metric name: the `WebACL` dimension of its CloudWatch metrics (the alarms read it). */
+export const WEB_ACL_METRIC_NAME = 'pacscribe-api';
+
 const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
   cloudWatchMetricsEnabled: true,
   metricName,
@@ -110,7 +113,7 @@ export class ApiFirewall extends Construct {
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('pacscribe-api'),
+      visibilityConfig: visibility(WEB_ACL_METRIC_NAME),
       // The same answer the local router gives past the limit (scripts/local/router.ts).
       customResponseBodies: {
         'rate-limited': { contentType: 'APPLICATION_JSON', content: RATE_LIMITED_BODY },

@@ -6,11 +6,12 @@ import type { IdentityStack } from '#infra/identity/identity-stack';
 import type { MailStack } from '#infra/mail/mail-stack';
 import type { AppConfig } from '#infra/shared/app-config';
 import { LogEncryption } from '#infra/shared/log-encryption';
+import { Observability } from '#infra/shared/observability';
 import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
 import { ApiDomain } from './api-domain';
-import { ApiFirewall } from './api-firewall';
+import { ApiFirewall, WEB_ACL_METRIC_NAME } from './api-firewall';
 import { firewallRateLimits, stageThrottle } from './capacity-model';
-import { RouteTableApi } from './route-table-api';
+import { RouteTableApi, routeServiceName } from './route-table-api';
 
 export interface ApiStackProps extends StackProps {
   config: AppConfig;
@@ -21,12 +22,16 @@ export interface ApiStackProps extends StackProps {
   mail: MailStack;
 }
 
-/** Stateless: the REST API, its functions, custom domain and WAF. Safe to replace. */
+/**
+ * Stateless: the REST API, its functions, custom domain and WAF, and the operational alarms and
+ * dashboard. Safe to replace (the alarm topic's subscriptions are then confirmed again).
+ */
 export class ApiStack extends Stack {
   readonly logEncryption: LogEncryption;
   readonly routeApi: RouteTableApi;
   readonly domain: ApiDomain;
   readonly firewall: ApiFirewall;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     // One function per route: unindented, the template stays under CloudFormation's 1 MB.
@@ -88,6 +93,20 @@ export class ApiStack extends Stack {
       signupRateLimitPer5Minutes: config.wafSignupRateLimitPer5Minutes,
       logEncryption: this.logEncryption,
       stageName: config.stage,
+    });
+    // Here because this stack already depends on every stack whose metrics it watches.
+    this.observability = new Observability(this, 'Observability', {
+      stageName: config.stage,
+      api: this.routeApi.api,
+      webAclMetricName: WEB_ACL_METRIC_NAME,
+      workflows: {
+        WelcomeMail: workflows.welcomeMail.stateMachine,
+        UploadIngest: workflows.uploadIngest.stateMachine,
+        PreferencePropagation: workflows.preferencePropagation.stateMachine,
+        ExportArchive: workflows.exportArchive.stateMachine,
+      },
+      apiServices: [...new Set(props.routes.map(routeServiceName))],
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
   }
 }

@@ -41,6 +41,9 @@ export const BINARY_MEDIA_TYPES = [
   'application/dicom',
 ] as const;
 
+/** POWERTOOLS_SERVICE_NAME of a route's function: one service per bounded context (logs, metrics). */
+export const routeServiceName = (route: Pick<RouteDefinition, 'context'>) => `pacscribe-${route.context}`;
+
 export interface UserPoolRef {
   pool: cognito.IUserPool;
   clients: readonly cognito.IUserPoolClient[];
@@ -324,7 +327,7 @@ export class RouteTableApi extends Construct {
     const fn = new PacsFunction(this.functionScope(route.context), route.id, {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-      serviceName: `pacscribe-${route.context}`,
+      serviceName: routeServiceName(route),
       logEncryption: props.logEncryption,
       // From the capacity model: capped classes get a ceiling, the rest share the account's pool.
       reservedConcurrency: reservedConcurrencyFor(route),

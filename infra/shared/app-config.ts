@@ -69,6 +69,8 @@ export const AppConfigSchema = z.object({
   supportRetentionDays: integer(1, 36500).default(2192),
   /** Days a deleted study stays restorable before the scheduled purge removes it in both regions. */
   deletedStudyRetentionDays: integer(1, 3650).default(30),
+  /** Subscribed to the operational alarm topic (infra/shared/observability.ts); unset, ops subscribe their own. */
+  alarmEmail: z.email().optional(),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;

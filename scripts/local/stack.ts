@@ -235,6 +235,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The handlers' request and ingest metrics (embedded metric format) would be stdout noise here: no
+    // CloudWatch reads it. Powertools still runs the same code, it only skips the write.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
 
   const stops: (() => Promise<void>)[] = [];

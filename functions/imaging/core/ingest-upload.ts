@@ -3,8 +3,9 @@ import { InvalidInputError, PayloadTooLargeError } from '../../shared/errors';
 import { relatedBoundary } from './multipart-related';
 import { readMultipartRelatedStream } from './multipart-related-stream';
 import { INGEST_LIMITS, type IngestLimits } from './part10';
-import { type InstanceOutcome, type StoreDeps, storeInstance } from './store-instances';
+import { type InstanceOutcome, PROCESSING_FAILURE, type StoreDeps, storeInstance } from './store-instances';
 import type {
+  IngestMetrics,
   IngestProgress,
   StagingArea,
   UploadAuditTrail,
@@ -29,6 +30,7 @@ export interface IngestDeps extends StoreDeps {
   sessions: UploadSessionRepository;
   staging: StagingArea;
   audit: UploadAuditTrail;
+  metrics: IngestMetrics;
 }
 
 const resultOf = (outcome: InstanceOutcome): UploadResult =>
@@ -63,6 +65,8 @@ class ResultRecorder {
   private pending: UploadResult[] = [];
   private progress: IngestProgress;
   private counts: UploadSession['counts'];
+  /** Instances of this run refused because storing them failed. */
+  notStored = 0;
 
   constructor(
     private readonly deps: IngestDeps,
@@ -81,6 +85,7 @@ class ResultRecorder {
     this.pending.push(resultOf(outcome));
     if (outcome.status === 'stored') this.counts.stored += 1;
     else this.counts.failed += 1;
+    if (outcome.status === 'failed' && outcome.failureReason === PROCESSING_FAILURE) this.notStored += 1;
     this.progress = { ...this.progress, ...position };
     if (this.pending.length >= RESULTS_PER_PAGE) await this.commit();
   }
@@ -221,10 +226,12 @@ export async function ingestUploadSession(
   if (session.progress.nextOffset < size) {
     if ((await ingestParts(deps, session, size, recorder, budget)) === 'paused') {
       await recorder.commit();
+      deps.metrics.instancesNotStored(recorder.notStored);
       return { done: false };
     }
   }
   await recorder.commit();
+  deps.metrics.instancesNotStored(recorder.notStored);
   await finish(deps, session, recorder.totals, null);
   return { done: true };
 }

@@ -53,7 +53,7 @@ export type InstanceOutcome =
     };
 
 /** PS3.18 FailureReason codes used by STOW-RS besides the parser's. */
-const PROCESSING_FAILURE = 0x0110;
+export const PROCESSING_FAILURE = 0x0110;
 const STUDY_MISMATCH = 0xa900;
 /** An instance naming another patient than the study it would join (A900: does not match). */
 const PATIENT_MISMATCH = 0xa900;

@@ -113,6 +113,14 @@ export interface IngestWorkflow {
   start(input: { orgId: string; sessionId: string }): Promise<void>;
 }
 
+/**
+ * Port: the ingest's operational metrics. Only instances that could not be stored count (a storage or
+ * index failure, PS3.18 0110), not files refused as invalid: those are the uploader's to fix, these ops'.
+ */
+export interface IngestMetrics {
+  instancesNotStored(count: number): void;
+}
+
 /** Port: the organization's audit trail, for what the ingest does on the uploader's behalf. */
 export interface UploadAuditTrail {
   instanceProcessed(session: UploadSession, outcome: InstanceOutcome): Promise<void>;

@@ -22,7 +22,9 @@ import { logFailure, logRequest } from '../logger';
 import type { Clock } from '../ports';
 import type { AuditNotes, RequestAuditor } from '../request-audit';
 import { corsResponseHeaders, isDicomwebPath } from './cors';
+import { dicomwebOperationOf } from './dicomweb-operation';
 import { isExpectedError, resultForError } from './error-responses';
+import { publishRequestMetrics } from './request-metrics';
 import {
   DEFAULT_MAX_BODY_BYTES,
   decodeBody,
@@ -121,6 +123,8 @@ interface RequestState {
   acceptance?: Promise<unknown>;
   /** A streamed body not yet sent: released if the request fails after the handler (audit write). */
   pendingBody?: Readable;
+  /** The audit record could not be written and the request failed closed (counted, and alarmed on). */
+  auditWriteFailed?: boolean;
 }
 
 /** The Lambda context of one invocation, carrying that request's state from middleware to handler. */
@@ -173,6 +177,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
         });
       } catch (error) {
         logFailure('audit write failed', error, { route: route.id, requestId: state.requestId });
+        state.auditWriteFailed = true;
         throw new AuditUnavailableError('audit write failed');
       }
     }
@@ -205,6 +210,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
       try {
         await record(request);
       } catch {
+        stateOf(request.context).auditWriteFailed = true;
         request.response = toApiGatewayResult(
           resultForError(new AuditUnavailableError('audit write failed'), stateOf(request.context).requestId),
           stateOf(request.context).requestId,
@@ -212,6 +218,33 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
       }
     },
   };
+}
+
+/**
+ * Outermost: once the answer is final (audit written or failed closed, errors mapped), publishes the
+ * request's metrics under the route's id and DICOMweb operation, never a path or parameter value. On a
+ * streaming route that is when the status line goes out, before the body streams: latency is the time
+ * to the first byte, and a body aborted later is logged, not counted here.
+ */
+function requestMetrics(route: RouteDefinition): HttpMiddleware {
+  const operation = dicomwebOperationOf(route);
+  const publish = (request: HttpRequest) => {
+    const state = request.context[REQUEST_STATE];
+    if (!state) return;
+    try {
+      publishRequestMetrics({
+        routeId: route.id,
+        operation,
+        status: request.response?.statusCode ?? 500,
+        latencyMs: Date.now() - state.startedAt,
+        auditWriteFailed: state.auditWriteFailed ?? false,
+      });
+    } catch (error) {
+      // Metrics are for operators; a request never fails over one.
+      logFailure('metrics not published', error, { route: route.id, requestId: state.requestId });
+    }
+  };
+  return { after: publish, onError: publish };
 }
 
 /** Maps whatever was thrown to the response the client gets. */
@@ -416,7 +449,7 @@ function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawReque
 }
 
 /**
- * The one middleware stack: CORS (DICOMweb only) → audit → error mapping → token and authorization →
+ * The one middleware stack: metrics → CORS (DICOMweb only) → audit → error mapping → token and authorization →
  * validation → the use case. Handlers only translate between HTTP and one use case.
  *
  * Routes marked `response: 'stream'` run the same stack in middy's streamifyResponse mode: every
@@ -435,6 +468,7 @@ export function buildHttpHandler<R extends RouteDefinition>(
   const handler = middy<APIGatewayProxyEvent, HttpResponse, Error, HttpContext>(
     streaming ? { executionMode: executionModeStreamifyResponse } : undefined,
   );
+  handler.use(requestMetrics(route));
   if (isDicomwebPath(route.path)) handler.use(browserAccess(runtime));
   const stack = handler
     .use(auditTrail(route, runtime))

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import JSZip from 'jszip';
 import { zipStream } from '../../../functions/shared/zip-stream';
 
@@ -75,4 +79,37 @@ describe('streamed ZIP downloads', () => {
     expect((await partly.next()).done).toBe(false);
     await expect(partly.return?.()).resolves.toEqual({ done: true, value: undefined });
   });
+
+  it('writes ZIP64 records once the entry count passes the classic format (65,535), and Python reads it', async () => {
+    const count = 65_600;
+    async function* entries() {
+      for (let n = 0; n < count; n += 1) {
+        yield {
+          name: `f/${n}.txt`,
+          open: () =>
+            (async function* () {
+              yield Buffer.from(String(n));
+            })(),
+        };
+      }
+    }
+    const bytes = await collect(zipStream(entries()));
+    // The ZIP64 end of central directory record (PK\x06\x06) and its locator (PK\x06\x07).
+    expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
+    expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x07]))).toBe(true);
+    const dir = mkdtempSync(path.join(tmpdir(), 'zip64-'));
+    const file = path.join(dir, 'many.zip');
+    writeFileSync(file, bytes);
+    const read = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), z.read("f/65599.txt").decode())',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    expect(read.stdout.trim()).toBe(`${count} 65599`);
+  }, 60_000);
 });

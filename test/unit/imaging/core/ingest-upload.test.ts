@@ -43,6 +43,8 @@ function setup(body: Buffer, options: { contentType?: string; study?: string | n
   const staging = new MemoryStaging();
   const instances = new MemoryInstanceStore();
   const audit = new RecordingUploadAudit();
+  /** What each run reported to the ingest-failures metric. */
+  const notStored: number[] = [];
   const session: UploadSession = {
     orgId: 'org-a',
     sessionId: 'session-1',
@@ -72,8 +74,9 @@ function setup(body: Buffer, options: { contentType?: string; study?: string | n
     objects: instances.store,
     clock: fixedClock('2026-11-24T12:00:00.000Z'),
     ids: sequentialIds('obj'),
+    metrics: { instancesNotStored: (count: number) => notStored.push(count) },
   };
-  return { deps, sessions, staging, instances, audit };
+  return { deps, sessions, staging, instances, audit, notStored };
 }
 
 const ids = { orgId: 'org-a', sessionId: 'session-1' };
@@ -121,6 +124,40 @@ describe('upload ingest', () => {
       'org/org-a/instances/obj-2.dcm',
     ]);
     expect(staging.objects.has('uploads/staged-1')).toBe(false);
+  });
+
+  it('counts the instances it could not store for the ingest-failures alarm, not the invalid files it refused', async () => {
+    const study = testUid();
+    const files = [ctInstance({ studyInstanceUid: study }), ctInstance({ studyInstanceUid: study })];
+    const hostile = Buffer.concat([Buffer.from('MZ'), ctInstance().subarray(2)]);
+    const { deps, notStored, instances } = setup(
+      multipart([{ bytes: files[0] as Buffer }, { bytes: hostile }, { bytes: files[1] as Buffer }]),
+    );
+    let puts = 0;
+    const put = instances.store.put.bind(instances.store);
+    // The object store fails the first write only.
+    deps.objects = {
+      ...instances.store,
+      put: async (...args: Parameters<typeof put>) => {
+        puts += 1;
+        if (puts === 1) throw new Error('S3 unavailable');
+        return put(...args);
+      },
+    };
+
+    await ingestUploadSession(deps, ids, always);
+
+    expect(instances.instances.size).toBe(1);
+    expect(notStored).toEqual([1]);
+  });
+
+  it('reports no ingest failure when every instance is stored or refused as invalid', async () => {
+    const hostile = Buffer.concat([Buffer.from('MZ'), ctInstance().subarray(2)]);
+    const { deps, notStored } = setup(multipart([{ bytes: ctInstance() }, { bytes: hostile }]));
+
+    await ingestUploadSession(deps, ids, always);
+
+    expect(notStored).toEqual([0]);
   });
 
   it('[PP-18] audits every instance it stores or refuses, before recording it', async () => {
