@@ -4,16 +4,13 @@ import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { build } from 'esbuild';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
 import {
+  localSignIn,
   peakMemoryMiB,
   type RunningServer,
   resetPeakMemory,
@@ -473,20 +470,7 @@ async function pacscribeToken(config: {
 }) {
   const user = config.users.find((candidate) => candidate.role === 'technologist');
   if (!user) throw new Error('no technologist demo user');
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: config.cognito.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const { AuthenticationResult } = await cognito.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: config.cognito.clientId,
-      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
-    }),
-  );
-  cognito.destroy();
-  return AuthenticationResult?.AccessToken ?? '';
+  return localSignIn(config.cognito, user);
 }
 
 export async function benchDicomweb(options: { instances: number; requests: number }) {

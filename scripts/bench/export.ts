@@ -7,16 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ctInstance, testUid } from '../../test/support/dicom-files';
 import { LOCAL_EXPORTS_BUCKET } from '../local/bootstrap';
 import type { LocalConfig } from '../local/stack';
-import { peakMemoryMiB, resetPeakMemory, startPacscribe } from './servers';
+import { localSignIn, peakMemoryMiB, resetPeakMemory, startPacscribe } from './servers';
 
 const BOUNDARY = 'bench-export-boundary';
 const INSTANCE_BYTES = 512 * 512 * 2;
@@ -54,22 +50,8 @@ function api(config: LocalConfig): Api {
   };
 }
 
-async function tokenOf(config: LocalConfig, user: { email: string; password: string }) {
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: config.cognito.endpoint,
-    region: config.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const { AuthenticationResult } = await cognito.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: config.cognito.clientId,
-      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
-    }),
-  );
-  cognito.destroy();
-  return AuthenticationResult?.AccessToken ?? '';
-}
+const tokenOf = (config: LocalConfig, user: { email: string; password: string }) =>
+  localSignIn(config.cognito, user);
 
 /** Generates and stores `count` 512×512 CT instances, 50 per study, at concurrency 8; never all in memory. */
 async function generateOrganization(client: Api, token: string, count: number) {

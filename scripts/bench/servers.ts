@@ -4,6 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_STACK_NODE_ARGS } from '../local/node-args';
 
 export interface RunningServer {
@@ -216,4 +220,28 @@ export function peakMemoryMiB(pids: number[]): number {
     }
   }
   return kib / 1024;
+}
+
+/** A demo user's access token from the local stack's Cognito, the way real clients sign in. */
+export async function localSignIn(
+  cognito: { endpoint: string; clientId: string },
+  user: { email: string; password: string },
+): Promise<string> {
+  const client = new CognitoIdentityProviderClient({
+    endpoint: cognito.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const { AuthenticationResult } = await client.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: cognito.clientId,
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+      }),
+    );
+    return AuthenticationResult?.AccessToken ?? '';
+  } finally {
+    client.destroy();
+  }
 }
