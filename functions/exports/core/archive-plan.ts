@@ -48,6 +48,8 @@ export interface StudyOrder {
 }
 
 export const STUDIES_PER_CHUNK = 100;
+/** Study edit reads in flight while ordering (DynamoDB GetItems). */
+const EDIT_READS_IN_FLIGHT = 16;
 
 const UNSAFE = /[\\/:*?"<>|\p{Cc}]+/gu;
 
@@ -84,18 +86,24 @@ export async function orderStudies(
 ): Promise<StudyOrder> {
   const studies = await deps.index.searchStudies(orgId, {}, Number.MAX_SAFE_INTEGER);
   const named: { record: StudyRecord; patientId: string; patientName: string | null; date: string }[] = [];
-  for (const record of studies) {
-    const edits = await deps.edits.currentEdits(orgId, record.studyInstanceUid);
-    named.push({
-      record: {
-        ...record,
-        studyDescription: editedText(edits, 'StudyDescription', record.studyDescription),
-      },
-      patientId: editedText(edits, 'PatientID', record.patientId) ?? '',
-      patientName: editedText(edits, 'PatientName', record.patientName),
-      date: editedText(edits, 'StudyDate', record.studyDate) ?? '',
-    });
-  }
+  // Each study's edits are one read; a few at a time keeps a large organization's plan well inside one step.
+  let next = 0;
+  const nameStudies = async () => {
+    while (next < studies.length) {
+      const record = studies[next++] as StudyRecord;
+      const edits = await deps.edits.currentEdits(orgId, record.studyInstanceUid);
+      named.push({
+        record: {
+          ...record,
+          studyDescription: editedText(edits, 'StudyDescription', record.studyDescription),
+        },
+        patientId: editedText(edits, 'PatientID', record.patientId) ?? '',
+        patientName: editedText(edits, 'PatientName', record.patientName),
+        date: editedText(edits, 'StudyDate', record.studyDate) ?? '',
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: EDIT_READS_IN_FLIGHT }, nameStudies));
   named.sort(
     (a, b) =>
       a.patientId.localeCompare(b.patientId) ||
