@@ -53,6 +53,14 @@ lines.push(
     ? 'None: every clause has at least one test.'
     : `No test carries these clauses yet: ${gaps.join(', ')}.`,
 );
+// A tested clause is not a finished one: where the promise is kept only in part, say so (by hand).
+const KNOWN_LIMITS: readonly string[] = [
+  "PP-14, PP-15: the export runs through the API and `npm run export`; the web console that would offer it in one click (issue 20) is not built yet. Exports reach 23 % of a plain copy's throughput on the local stack (docs/exports.md; the goal is 50 %).",
+  'PP-18: nothing has been deployed; the AWS side is proven by assertions on the synthesized templates, not by a running account. Lambda functions are not yet in private subnets with VPC endpoints (issue 11).',
+  'PP-20: preferences are managed through the API (`/v1/me/communication-preferences`) and the one-click link; the console page comes with issue 20.',
+];
+lines.push('', '### Known limits (tested clauses kept only in part)', '');
+for (const limit of KNOWN_LIMITS) lines.push(`- ${limit}`);
 lines.push('', '## Tests by clause', '');
 for (const [id, tests] of byClause) {
   lines.push(`### ${id}`, '');
