@@ -20,7 +20,7 @@ const actionsOf = (statements: PolicyStatement[]) =>
 describe('organization exports in AWS', () => {
   beforeAll(() => synthesizedApp());
 
-  it('[PP-14] the exports bucket is KMS-encrypted on its own key, TLS-only, private, and deletes everything after 7 days', () => {
+  it('[PP-18] the exports bucket is KMS-encrypted on its own key, TLS-only, private, and deletes everything after 7 days', () => {
     const data = templateOf(stacks().data);
     const bucketId = logicalIdOf(exportsBucket());
     const bucket = data.toJSON().Resources[bucketId];
@@ -86,7 +86,7 @@ describe('organization exports in AWS', () => {
     expect(asl.States.WritePart?.TimeoutSeconds).toBeGreaterThan(900);
   });
 
-  it('[PP-07] the export task reads what it exports and writes only the exports bucket and table', () => {
+  it('[PP-18] the export task reads what it exports and writes only the exports bucket and table', () => {
     const workflows = stacks().workflows;
     const statements = allowedStatementsOf(workflows, workflows.exportArchive.step.role);
     const actions = actionsOf(statements);
@@ -109,7 +109,7 @@ describe('organization exports in AWS', () => {
     expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 'ses:SendEmail', 'dynamodb:Query']));
   });
 
-  it('[PP-14] the download route may only read parts, the cancel route only delete them', () => {
+  it('[PP-18] the download route may only read parts, the cancel route only delete them', () => {
     const api = stacks().api;
     const functions = api.routeApi.functions;
     const download = functions[exportsRoutes.downloadExportPart.id];

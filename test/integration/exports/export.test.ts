@@ -259,7 +259,7 @@ describe('export everything over HTTPS, through the Step Functions workflow', ()
     expect(await objectsUnder(`work/${exportId}/`)).toEqual([]);
   }, 180_000);
 
-  it('[PP-14] a cancelled export leaves no readable part', async () => {
+  it('a cancelled export leaves no readable part', async () => {
     const admin = org.users.administrator.accessToken;
     const started = await startExport(admin);
     expect([200, 202]).toContain(started.status);
