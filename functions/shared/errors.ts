@@ -110,9 +110,18 @@ export class VerificationFailedError extends DomainError {
   }
 }
 
-/** Too many requests of one kind in a window (share redemption per link and per source address). */
+/**
+ * Too many requests of one kind in a window (share redemption per link and per source address, an
+ * organization's allowance). With a wait known, the answer says it (`Retry-After`), which DICOMweb clients honour.
+ */
 export class RateLimitedError extends DomainError {
   override readonly name = 'RateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** A dependency (identity provider, workflow engine, mail) failed; nothing partial was kept. */

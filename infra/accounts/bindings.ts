@@ -8,6 +8,33 @@ import { ACCOUNTS_BINDINGS } from '#schemas/accounts/env';
 export interface AccountsResources {
   accountsTable?: TableRef;
   customerPool?: cognito.IUserPool;
+  /** The request-counters table and the allowance per organization the capacity model sets. */
+  requestCounters?: { counters: TableRef; organizationRequestsPerMinute: number };
+}
+
+/**
+ * Counting a request: UpdateItem alone, on the counter attributes alone. No read, no delete, and nothing a
+ * request carried can be written there.
+ */
+function grantRequestCounting(
+  fn: PacsFunction,
+  { counters, organizationRequestsPerMinute }: NonNullable<AccountsResources['requestCounters']>,
+  env: { tableName: string; allowanceName: string },
+): void {
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'CountOrganizationRequests',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [counters.table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'requests', 'expiresAtEpoch'] },
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#*'] },
+      },
+    }),
+  );
+  fn.grantTableKey(counters.table, 'encrypt-decrypt');
+  fn.setEnvironment(env.tableName, counters.table.tableName);
+  fn.setEnvironment(env.allowanceName, String(organizationRequestsPerMinute));
 }
 
 /**
@@ -39,6 +66,13 @@ export const accountsBindings = bindingTable<typeof ACCOUNTS_BINDINGS, AccountsR
   },
   'accounts-table:accept-invitation': {
     grant: (fn, need) => grantInvitationAcceptance(fn, need('accountsTable')),
+  },
+  'request-counters:count': {
+    grant: (fn, need, env) =>
+      grantRequestCounting(fn, need('requestCounters'), {
+        tableName: env.REQUEST_COUNTERS_TABLE_NAME,
+        allowanceName: env.ORGANIZATION_REQUESTS_PER_MINUTE,
+      }),
   },
   'customer-pool:admin': {
     grant: (fn, need, env) => fn.bindUserPoolAdmin(need('customerPool'), env.CUSTOMER_USER_POOL_ID),

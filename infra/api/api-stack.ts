@@ -10,7 +10,7 @@ import { Observability } from '#infra/shared/observability';
 import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
 import { ApiDomain } from './api-domain';
 import { ApiFirewall, WEB_ACL_METRIC_NAME } from './api-firewall';
-import { firewallRateLimits, stageThrottle } from './capacity-model';
+import { firewallRateLimits, organizationRequestsPerMinute, stageThrottle } from './capacity-model';
 import { RouteTableApi, routeServiceName } from './route-table-api';
 
 export interface ApiStackProps extends StackProps {
@@ -41,6 +41,10 @@ export class ApiStack extends Stack {
 
     const resources = {
       accountsTable: data.tables.accounts,
+      requestCounters: {
+        counters: data.tables.requestCounters,
+        organizationRequestsPerMinute: organizationRequestsPerMinute(),
+      },
       auditTable: data.tables.audit,
       imagingTable: data.tables.imaging,
       imagingStore: { bucket: data.imaging.bucket, encryptionKey: data.imaging.key },

@@ -145,18 +145,35 @@ export function stageThrottle(workload = PEAK_WORKLOAD): { rateLimit: number; bu
  * runaway client is stopped without blocking the room.
  */
 export function firewallRateLimits(workload = PEAK_WORKLOAD): { perIp: number; perToken: number } {
-  const studiesPerWindow = 300 / workload.secondsBetweenStudies;
-  const perStudy =
-    workload.requestsPerStudyOpened.search +
-    workload.requestsPerStudyOpened.retrieve +
-    workload.requestsPerStudyOpened.render;
-  const perStation = studiesPerWindow * perStudy + workload.apiRequestsPerStationPerMinute * 5;
+  const perStation = stationRequestsPer5Minutes(workload);
   const roundUp = (value: number) => Math.ceil(value / 1000) * 1000;
   return {
     perIp: roundUp(perStation * workload.readingStationsPerFacility * workload.burstFactor),
     // One station's peak ×4, and never fewer than four large studies in a window.
     perToken: roundUp(Math.max(perStation * workload.burstFactor * 2, workload.largeStudyRequests * 4)),
   };
+}
+
+/** One reading station's requests in a 5-minute window at peak: its studies' requests plus API calls. */
+function stationRequestsPer5Minutes(workload = PEAK_WORKLOAD): number {
+  const studiesPerWindow = 300 / workload.secondsBetweenStudies;
+  const perStudy =
+    workload.requestsPerStudyOpened.search +
+    workload.requestsPerStudyOpened.retrieve +
+    workload.requestsPerStudyOpened.render;
+  return studiesPerWindow * perStudy + workload.apiRequestsPerStationPerMinute * 5;
+}
+
+/**
+ * Requests one organization may make per minute, enforced in the application across every function
+ * instance (functions/accounts/core/request-quota.ts): a whole facility's peak, bursts included, rounded up
+ * to a thousand. The shared pool is sized for every facility's peak together, so one organization held to
+ * its own peak cannot take the capacity the others' reading rooms need.
+ */
+export function organizationRequestsPerMinute(workload = PEAK_WORKLOAD): number {
+  const perMinute =
+    (stationRequestsPer5Minutes(workload) / 5) * workload.readingStationsPerFacility * workload.burstFactor;
+  return Math.ceil(perMinute / 1000) * 1000;
 }
 
 /** Seconds a throttled client is told to wait (`Retry-After`), which DICOMweb clients honour. */

@@ -21,6 +21,7 @@ type RouteBindingFacts = Pick<RouteDefinition, 'path' | 'access' | 'bindings' | 
  * acceptance of the privacy policy in force [PP-24], and look up a support access
  * grant named by `X-Support-Grant` (grant items only), so that a support request is decided, and refused
  * or recorded, in the trail of the organization the grant names, whichever route it tries [PP-08, PP-09].
+ * Each customer request is counted against its organization's allowance (request counters, add only).
  * Staff have no memberships, and workforce routes get no write on the accounts table at all.
  */
 const ROUTE_BASE_BINDINGS = [
@@ -29,6 +30,7 @@ const ROUTE_BASE_BINDINGS = [
   'policy-acceptance:record',
   'audit-table:append',
   'support-grants:lookup',
+  'request-counters:count',
 ] as const satisfies readonly Binding[];
 const WORKFORCE_ROUTE_BASE_BINDINGS = [
   'accounts-table:read',

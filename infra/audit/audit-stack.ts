@@ -31,7 +31,7 @@ export class AuditStack extends Stack {
       // Exports too: every download of a part is an S3 GET, recorded as a data event beside its audit record.
       dataBucketArns: [data.imaging.bucket.bucketArn, replicaBucketArn, data.exports.store.bucket.bucketArn],
       // Every table: the imaging index holds PHI (patient names and ids) as much as the bucket does.
-      dataTables: data.tables.all.map((defined) => defined.table),
+      dataTables: data.tables.recordedInTrail.map((defined) => defined.table),
       retention: Duration.days(config.auditRetentionDays),
       objectLockMode: config.stage === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE',
     });

@@ -11,6 +11,7 @@ import {
   imagingTable,
   type KeyDefinition,
   mailTable,
+  requestCountersTable,
   sharingTable,
   supportTable,
   type TableDefinition,
@@ -80,6 +81,8 @@ export class DataTables extends Construct {
   readonly mail: DefinedTable;
   /** Organization exports: status, progress, parts and the workflow's checkpoint [PP-14]. */
   readonly exports: DefinedTable;
+  /** Requests per organization per minute, for the per-organization limit; counts only, expiring by TTL. */
+  readonly requestCounters: DefinedTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -92,6 +95,7 @@ export class DataTables extends Construct {
     this.sharing = new DefinedTable(this, 'Sharing', sharingTable);
     this.mail = new DefinedTable(this, 'Mail', mailTable);
     this.exports = new DefinedTable(this, 'Exports', exportsTable);
+    this.requestCounters = new DefinedTable(this, 'RequestCounters', requestCountersTable);
   }
 
   /** Every table, for the backup plan: a table missing here would have PITR but no locked copy. */
@@ -106,6 +110,15 @@ export class DataTables extends Construct {
       this.sharing,
       this.mail,
       this.exports,
+      this.requestCounters,
     ];
+  }
+
+  /**
+   * The tables whose item reads and writes CloudTrail records: all but the request counters, which hold
+   * no personal data and take a write per busy function instance per second.
+   */
+  get recordedInTrail(): readonly DefinedTable[] {
+    return this.all.filter((defined) => defined !== this.requestCounters);
   }
 }

@@ -18,7 +18,8 @@ export interface TableDefinition {
     | 'billing'
     | 'sharing'
     | 'mail'
-    | 'exports';
+    | 'exports'
+    | 'requestCounters';
   partitionKey: KeyDefinition;
   sortKey: KeyDefinition;
   globalIndexes: readonly { indexName: string; partitionKey: KeyDefinition; sortKey: KeyDefinition }[];
@@ -220,6 +221,19 @@ export const exportsTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpoch',
 };
 
+/**
+ * Request counters: how many requests each organization made in each minute, for the per-organization
+ * limit (functions/accounts/core/request-quota.ts). Counts only; items expire by TTL.
+ *   ORG#<orgId> / WINDOW#<window start, ISO 8601>      requests (number), expiresAtEpoch
+ */
+export const requestCountersTable: TableDefinition = {
+  logicalName: 'requestCounters',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
 export const tableDefinitions = [
   accountsTable,
   auditTable,
@@ -230,4 +244,5 @@ export const tableDefinitions = [
   sharingTable,
   mailTable,
   exportsTable,
+  requestCountersTable,
 ] as const;

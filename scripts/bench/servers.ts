@@ -145,7 +145,14 @@ export async function startPacscribe(): Promise<
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1', POWERTOOLS_LOG_LEVEL: 'WARN' },
+      // One organization drives the whole load, far past what the per-organization allowance admits in AWS:
+      // the benchmark measures the stack's ceiling, so the allowance is lifted (and still counted).
+      env: {
+        ...process.env,
+        NODE_NO_WARNINGS: '1',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        ORGANIZATION_REQUESTS_PER_MINUTE: '100000000',
+      },
     },
   );
   let output = '';

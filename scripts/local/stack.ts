@@ -11,6 +11,7 @@ import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive'
 import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
 import { systemClock } from '../../functions/shared/ports';
+import { organizationRequestsPerMinute } from '../../infra/api/capacity-model';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
 import {
@@ -279,6 +280,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     // bindings before any handler loads.
     const handlerEnv = {
       ACCOUNTS_TABLE_NAME: resources.tables.accounts,
+      REQUEST_COUNTERS_TABLE_NAME: resources.tables.requestCounters,
+      // The capacity model's allowance, as in AWS; the benchmark raises it to measure one organization's ceiling.
+      ORGANIZATION_REQUESTS_PER_MINUTE:
+        process.env.ORGANIZATION_REQUESTS_PER_MINUTE ?? String(organizationRequestsPerMinute()),
       AUDIT_TABLE_NAME: resources.tables.audit,
       IMAGING_TABLE_NAME: resources.tables.imaging,
       IMAGING_BUCKET_NAME: resources.imagingBucket,

@@ -1,7 +1,10 @@
+import { RequestCountersEnvSchema } from '#schemas/accounts/env';
 import { BillingTableEnvSchema } from '#schemas/billing/env';
 import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
 import { SupportTableEnvSchema } from '#schemas/support/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
+import { DynamoRequestCounters } from '../../accounts/adapters/dynamo-request-counters';
+import { OrganizationRequestQuota } from '../../accounts/core/request-quota';
 import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../../audit/core/audit-trail';
 import { RequestAuditTrail } from '../../audit/core/request-audit-trail';
@@ -13,6 +16,7 @@ import { DynamoSupportStore } from '../../support/adapters/dynamo-support-store'
 import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
 import { dynamoDocumentClient } from '../aws/clients';
 import type { HttpRuntime } from '../http/http-handler';
+import { logFailure } from '../logger';
 import { systemClock, uuidIds } from '../ports';
 
 let built: Promise<HttpRuntime> | undefined;
@@ -46,6 +50,8 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
   // Set on support-readable routes only (their grant lookup binding); elsewhere a grant is never honoured.
   const support = SupportTableEnvSchema.partial().parse(process.env);
   const billing = BillingTableEnvSchema.partial().parse(process.env);
+  // Set on customer routes (their counting binding); public and staff routes count nothing.
+  const counters = RequestCountersEnvSchema.partial().parse(process.env);
   return {
     tokens,
     memberships: new DynamoAccountsRepository(documents, env.ACCOUNTS_TABLE_NAME),
@@ -68,6 +74,20 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
     // Set on subscription-gated routes (their standing binding) and billing's own; absent, gated routes fail closed.
     ...(billing.BILLING_TABLE_NAME
       ? { subscriptionStanding: new DynamoSubscriptionStanding(documents, billing.BILLING_TABLE_NAME) }
+      : {}),
+    ...(counters.REQUEST_COUNTERS_TABLE_NAME && counters.ORGANIZATION_REQUESTS_PER_MINUTE
+      ? {
+          organizationQuota: new OrganizationRequestQuota(
+            new DynamoRequestCounters(documents, counters.REQUEST_COUNTERS_TABLE_NAME),
+            systemClock,
+            {
+              requestsPerWindow: counters.ORGANIZATION_REQUESTS_PER_MINUTE,
+              windowSeconds: 60,
+              reportEveryMs: 1000,
+            },
+            (error) => logFailure('request count not reported', error),
+          ),
+        }
       : {}),
     // Set on DICOMweb functions only; elsewhere no origin is allowed.
     corsOrigins: DicomwebCorsEnvSchema.partial().parse(process.env).DICOMWEB_CORS_ORIGINS ?? [],

@@ -44,7 +44,13 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
     const code = error.locked ? 'verification_locked' : 'verification_failed';
     return errorResult(400, code, error.message, requestId);
   }
-  if (error instanceof RateLimitedError) return errorResult(429, 'rate_limited', error.message, requestId);
+  if (error instanceof RateLimitedError) {
+    return errorResult(429, 'rate_limited', error.message, requestId, {
+      ...(error.retryAfterSeconds === undefined
+        ? {}
+        : { headers: { 'retry-after': String(error.retryAfterSeconds) } }),
+    });
+  }
   if (error instanceof ConflictError) return errorResult(409, 'conflict', error.message, requestId);
   if (error instanceof SubscriptionLapsedError) {
     return errorResult(402, 'subscription_lapsed', error.message, requestId);

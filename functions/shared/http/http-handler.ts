@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { IdSchema } from '#schemas/accounts/entities';
 import type { AuditObject } from '#schemas/audit/audit-event';
+import type { QuotaDecision } from '../../accounts/core/request-quota';
 import { authorize } from '../auth/policy';
 import type { Principal, VerifiedToken } from '../auth/principal';
 import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
@@ -15,6 +16,7 @@ import type { ContinuedUse } from '../continued-use';
 import {
   AuditUnavailableError,
   DependencyUnavailableError,
+  RateLimitedError,
   SubscriptionLapsedError,
   UnauthenticatedError,
 } from '../errors';
@@ -66,6 +68,8 @@ export interface HttpRuntime {
   subscriptionStanding?: SubscriptionStanding;
   /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
   corsOrigins?: readonly string[];
+  /** Per-organization request limits (docs/capacity.md); absent, nothing is counted. */
+  organizationQuota?: { admit(orgId: string): QuotaDecision };
 }
 
 /** The request as received, for routes whose bodies are not JSON (DICOMweb). */
@@ -121,6 +125,8 @@ interface RequestState {
   audit: AuditNotes;
   /** A continued-use acceptance being recorded while the handler runs; settled before the response. */
   acceptance?: Promise<unknown>;
+  /** This instance's request count being reported while the handler runs; settled before the response. */
+  quotaReport?: Promise<void>;
   /** A streamed body not yet sent: released if the request fails after the handler (audit write). */
   pendingBody?: Readable;
   /** The audit record could not be written and the request failed closed (counted, and alarmed on). */
@@ -157,6 +163,7 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
     const state = stateOf(request.context);
     // Started beside the handler, never before it; settled here so no write outlives the invocation.
     await state.acceptance;
+    await state.quotaReport;
     const status = request.response?.statusCode ?? 500;
     const event =
       status === 401 ? 'authentication-failed' : status === 403 ? 'access-denied' : (route.audit ?? null);
@@ -357,10 +364,28 @@ function authenticateAndAuthorize(
       }
       state.accessToken = token;
       authorize(state.principal, route.access);
+      state.quotaReport = admitToOrganizationQuota(state.principal, deps);
       if (route.subscriptionGated) await refuseWhileLapsed(state.principal, deps);
       state.acceptance = recordContinuedUse(state.principal, deps, route);
     },
   };
+}
+
+/**
+ * An organization over its allowance this minute gets 429 with `Retry-After` (the window's remaining
+ * seconds), audited like any refusal. Decided from what this instance knows, so counting adds no round trip;
+ * the count it reports runs beside the handler.
+ */
+function admitToOrganizationQuota(principal: Principal, deps: HttpRuntime): Promise<void> | undefined {
+  if (principal.kind !== 'customer' || !deps.organizationQuota) return undefined;
+  const decision = deps.organizationQuota.admit(principal.orgId);
+  if (!decision.admitted) {
+    throw new RateLimitedError(
+      'Your organization has reached its request allowance for this minute; retry after the time in Retry-After.',
+      decision.retryAfterSeconds,
+    );
+  }
+  return decision.report;
 }
 
 /**

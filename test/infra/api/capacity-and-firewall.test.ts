@@ -3,6 +3,7 @@ import { routes } from '#functions/shared/routes';
 import {
   firewallRateLimits,
   HANDLER_SECONDS,
+  organizationRequestsPerMinute,
   PEAK_WORKLOAD,
   peakConcurrency,
   peakRequestsPerSecond,
@@ -29,6 +30,14 @@ const rule = (name: string) => rules().find((candidate) => candidate.Name === na
 /** A nested value of a plain object by dotted path. */
 const at = <T = unknown>(value: unknown, path: string): T =>
   path.split('.').reduce<unknown>((current, key) => (current as Props | undefined)?.[key], value) as T;
+
+/** Reserved concurrency of every function in the primary region (nested stacks included). */
+const reservedInPrimaryRegion = () =>
+  Object.values(synthesizedApp().stacks)
+    .filter((stack) => stack.region === synthesizedApp().config.primaryRegion)
+    .flatMap((stack) => Object.values(resourcesOf(stack, 'AWS::Lambda::Function')))
+    .map((fn) => Number(fn.Properties?.ReservedConcurrentExecutions ?? 0))
+    .reduce((sum, value) => sum + value, 0);
 
 describe('the capacity model (docs/capacity.md)', () => {
   it('prints its figures', () => {
@@ -76,12 +85,7 @@ describe('the capacity model (docs/capacity.md)', () => {
   });
 
   it('deploys into a default account: reservations leave 100 unreserved and the shared pool carries the modeled reading peak', () => {
-    // Top-level stacks in the primary region; resourcesOf includes the nested stacks each deploys.
-    const reserved = Object.values(synthesizedApp().stacks)
-      .filter((stack) => stack.region === synthesizedApp().config.primaryRegion)
-      .flatMap((stack) => Object.values(resourcesOf(stack, 'AWS::Lambda::Function')))
-      .map((fn) => Number(fn.Properties?.ReservedConcurrentExecutions ?? 0))
-      .reduce((sum, value) => sum + value, 0);
+    const reserved = reservedInPrimaryRegion();
     const account = synthesizedApp().config.lambdaAccountConcurrency;
     const concurrency = peakConcurrency();
     const readingPeak = concurrency.retrieve + concurrency.search + concurrency.api;
@@ -90,6 +94,52 @@ describe('the capacity model (docs/capacity.md)', () => {
     );
     expect(account - reserved).toBeGreaterThanOrEqual(100);
     expect(account - reserved).toBeGreaterThanOrEqual(readingPeak);
+  });
+
+  it("holds each organization to a facility's peak in the application, so one customer's burst leaves the others their modeled peak", () => {
+    const functions = api().routeApi.functions;
+    const customerRoutes = all.filter(
+      (candidate) => candidate.access.kind !== 'public' && candidate.access.kind !== 'workforce',
+    );
+    expect(customerRoutes.length).toBeGreaterThan(50);
+    for (const candidate of customerRoutes) {
+      const environment = functions[candidate.id]?.environment ?? {};
+      expect([candidate.id, environment.ORGANIZATION_REQUESTS_PER_MINUTE]).toEqual([
+        candidate.id,
+        String(organizationRequestsPerMinute()),
+      ]);
+      expect(environment.REQUEST_COUNTERS_TABLE_NAME).toBeDefined();
+    }
+    // Little's law again: one organization at its allowance, all of it on the slowest reading class, plus
+    // every other facility at its peak, still fits the shared pool the deploy check guarantees.
+    const oneOrganization = Math.ceil((organizationRequestsPerMinute() / 60) * HANDLER_SECONDS.retrieve);
+    const concurrency = peakConcurrency();
+    const readingPeak = concurrency.retrieve + concurrency.search + concurrency.api;
+    const pool = synthesizedApp().config.lambdaAccountConcurrency - reservedInPrimaryRegion();
+    expect(oneOrganization + readingPeak).toBeLessThanOrEqual(pool);
+    // And the allowance is above one facility's own peak: a reading room is never refused by it.
+    const facilityPeakPerMinute =
+      ((peakRequestsPerSecond().retrieve + peakRequestsPerSecond().search + peakRequestsPerSecond().render) *
+        60) /
+      PEAK_WORKLOAD.facilitiesReadingAtOnce;
+    expect(organizationRequestsPerMinute()).toBeGreaterThanOrEqual(facilityPeakPerMinute);
+  });
+
+  it('lets a counting function only add to the counters: one UpdateItem on four attributes, nothing read or deleted', () => {
+    const policies = Object.values(resourcesOf(api(), 'AWS::IAM::Policy'));
+    const counting = policies
+      .flatMap((policy) => propertyAt<Props[]>(policy, 'PolicyDocument.Statement'))
+      .filter((statement) => statement.Sid === 'CountOrganizationRequests');
+    expect(counting.length).toBeGreaterThan(50);
+    for (const statement of counting) {
+      expect(statement).toMatchObject({
+        Action: 'dynamodb:UpdateItem',
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'requests', 'expiresAtEpoch'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#*'] },
+        },
+      });
+    }
   });
 
   it('refuses at synth a plan the account quota cannot hold', () => {

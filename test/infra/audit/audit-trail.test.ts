@@ -78,7 +78,10 @@ describe('audit trail (CloudTrail)', () => {
     expect(tableArns).toContain(logicalId(data().tables.sharing.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.mail.table, data()));
     expect(tableArns).toContain(logicalId(data().tables.exports.table, data()));
-    expect(data().tables.all).toHaveLength(9);
+    expect(data().tables.recordedInTrail).toHaveLength(9);
+    // The request counters hold counts per organization and minute, nothing personal, and change every second.
+    expect(tableArns).not.toContain(logicalId(data().tables.requestCounters.table, data()));
+    expect(data().tables.all).toHaveLength(10);
   });
 
   it('[PP-18] trail files land in a write-once (Object Lock) bucket kept for the audit retention period', () => {

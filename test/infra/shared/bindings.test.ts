@@ -25,6 +25,7 @@ const stateMachine = (name: string) => ({
 });
 const resources: BindingResources = {
   accountsTable: tables.accounts,
+  requestCounters: { counters: tables.requestCounters, organizationRequestsPerMinute: 10_000 },
   auditTable: tables.audit,
   auditArchive: {
     bucket,

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { QuotaDecision } from '../../../../functions/accounts/core/request-quota';
 import { accountsRoutes } from '../../../../functions/accounts/routes';
 import { RequestAuditTrail } from '../../../../functions/audit/core/request-audit-trail';
 import { auditRoutes } from '../../../../functions/audit/routes';
@@ -174,6 +175,74 @@ describe('the HTTP middleware stack', () => {
     expect(response.statusCode).toBe(503);
     expect(body(response).error.code).toBe('audit_unavailable');
     expect(response.body).not.toContain('Casey');
+  });
+
+  describe("an organization's request allowance", () => {
+    function withQuota(decision: QuotaDecision) {
+      const context = setup();
+      context.accounts.members.set('user-clin', member());
+      const asked: string[] = [];
+      const runtime = async (): Promise<HttpRuntime> => ({
+        ...(await context.runtime()),
+        organizationQuota: {
+          admit: (orgId) => {
+            asked.push(orgId);
+            return decision;
+          },
+        },
+      });
+      return { ...context, runtime, asked };
+    }
+
+    it("refuses a request over the allowance of the member's organization with 429 and Retry-After, audited, the handler never run", async () => {
+      const { audit, runtime, asked } = withQuota({ admitted: false, retryAfterSeconds: 17 });
+      let ran = false;
+      const handler = httpHandler(
+        getMeRoute,
+        async () => {
+          ran = true;
+          return ok({});
+        },
+        runtime,
+      );
+
+      const response = await run(handler, loadEvent('accounts/apigw/get-me.valid.json'));
+
+      expect(response.statusCode).toBe(429);
+      expect(response.headers?.['retry-after']).toBe('17');
+      expect(body(response).error.code).toBe('rate_limited');
+      expect(ran).toBe(false);
+      // The organization is the membership record's, never one the request names.
+      expect(asked).toEqual(['org-a']);
+      expect(audit.records[0]).toMatchObject({ event: 'account-read', orgId: 'org-a' });
+    });
+
+    it('settles the count report before the response leaves, and a slow report does not fail the request', async () => {
+      let settled = false;
+      const report = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          settled = true;
+          resolve();
+        }, 20),
+      );
+      const { runtime } = withQuota({ admitted: true, report });
+      const handler = httpHandler(getMeRoute, async () => ok({}), runtime);
+
+      const response = await run(handler, loadEvent('accounts/apigw/get-me.valid.json'));
+
+      expect(response.statusCode).toBe(200);
+      expect(settled).toBe(true);
+    });
+
+    it('counts nothing before the caller is known: a request without a token is refused as before', async () => {
+      const { runtime, asked } = withQuota({ admitted: false, retryAfterSeconds: 5 });
+      const event = loadEvent('accounts/apigw/get-me.valid.json');
+      delete event.headers.Authorization;
+      const handler = httpHandler(getMeRoute, async () => ok({}), runtime);
+
+      expect((await run(handler, event)).statusCode).toBe(401);
+      expect(asked).toEqual([]);
+    });
   });
 
   describe('request bodies', () => {
