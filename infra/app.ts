@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
 import { ApiStack } from '#infra/api/api-stack';
+import { WORKLOADS } from '#infra/api/capacity-model';
 import { AuditStack } from '#infra/audit/audit-stack';
 import { DataStack } from '#infra/data/data-stack';
 import { ReplicaStack } from '#infra/data/replica-stack';
@@ -136,7 +137,12 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
   Tags.of(app).add('project', 'pacscribe');
   Tags.of(app).add('stage', config.stage);
   assertStacksInUsRegions(app);
-  assertConcurrencyPlan(app, config.primaryRegion, config.lambdaAccountConcurrency);
+  assertConcurrencyPlan(
+    app,
+    config.primaryRegion,
+    config.lambdaAccountConcurrency,
+    WORKLOADS[config.capacityProfile],
+  );
 
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));

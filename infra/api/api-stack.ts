@@ -10,7 +10,12 @@ import { Observability } from '#infra/shared/observability';
 import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
 import { ApiDomain } from './api-domain';
 import { ApiFirewall, WEB_ACL_METRIC_NAME } from './api-firewall';
-import { firewallRateLimits, organizationRequestsPerMinute, stageThrottle } from './capacity-model';
+import {
+  firewallRateLimits,
+  organizationRequestsPerMinute,
+  stageThrottle,
+  WORKLOADS,
+} from './capacity-model';
 import { RouteTableApi, routeServiceName } from './route-table-api';
 
 export interface ApiStackProps extends StackProps {
@@ -37,13 +42,14 @@ export class ApiStack extends Stack {
     // One function per route: unindented, the template stays under CloudFormation's 1 MB.
     super(scope, id, { ...props, suppressTemplateIndentation: true });
     const { config, data, identity, workflows, mail } = props;
+    const workload = WORKLOADS[config.capacityProfile];
     this.logEncryption = new LogEncryption(this, 'LogEncryption', { description: 'PACScribe API logs' });
 
     const resources = {
       accountsTable: data.tables.accounts,
       requestCounters: {
         counters: data.tables.requestCounters,
-        organizationRequestsPerMinute: organizationRequestsPerMinute(),
+        organizationRequestsPerMinute: organizationRequestsPerMinute(workload),
       },
       auditTable: data.tables.audit,
       imagingTable: data.tables.imaging,
@@ -82,7 +88,8 @@ export class ApiStack extends Stack {
       logEncryption: this.logEncryption,
       stageName: config.stage,
       appVersion: config.appVersion,
-      throttle: stageThrottle(),
+      throttle: stageThrottle(workload),
+      workload,
       dicomwebCorsOrigins: config.dicomwebCorsOrigins,
     });
     this.domain = new ApiDomain(this, 'Domain', {
@@ -92,7 +99,7 @@ export class ApiStack extends Stack {
     });
     this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.routeApi.api.deploymentStage,
-      rateLimits: firewallRateLimits(),
+      rateLimits: firewallRateLimits(workload),
       routes: props.routes,
       signupRateLimitPer5Minutes: config.wafSignupRateLimitPer5Minutes,
       logEncryption: this.logEncryption,

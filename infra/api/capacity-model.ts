@@ -22,26 +22,94 @@ export function routeClassOf(route: Pick<RouteDefinition, 'access' | 'method' | 
 }
 
 /**
- * The peak the platform is sized for: reading rooms loading studies in a viewer (OHIF opens a study with a
- * QIDO study and series query, one metadata request per series, then one request per frame, plus
- * thumbnails), technologists storing new studies, and people using the JSON API.
+ * A deployment's peak: reading rooms loading studies in a viewer (OHIF opens a study with a QIDO study and
+ * series query, one metadata request per series, then one request per frame, plus thumbnails),
+ * technologists storing new studies, and people using the JSON API.
  */
-export const PEAK_WORKLOAD = {
-  facilitiesReadingAtOnce: 10,
-  readingStationsPerFacility: 15,
+export interface Workload {
+  readonly facilitiesReadingAtOnce: number;
+  /** Reading stations (radiologists) per facility, all behind the facility's one NAT address. */
+  readonly readingStationsPerFacility: number;
+  /** Facilities the largest organization runs: its allowance covers all of them. */
+  readonly facilitiesPerOrganization: number;
+  /** Studies acquired per month across the deployment (storage growth and cost). */
+  readonly studiesPerMonth: number;
   /** Each station opens a new study this often at peak. */
-  secondsBetweenStudies: 120,
+  readonly secondsBetweenStudies: number;
   /** A 4-series, 600-image CT in OHIF: searches and metadata, frames, rendered thumbnails. */
-  requestsPerStudyOpened: { search: 10, retrieve: 620, render: 8 },
+  readonly requestsPerStudyOpened: {
+    readonly search: number;
+    readonly retrieve: number;
+    readonly render: number;
+  };
   /** The large end of what one person opens: a thin-slice CT or a tomosynthesis study, one request a frame. */
-  largeStudyRequests: 3000,
+  readonly largeStudyRequests: number;
   /** STOW-RS requests (a few instances each) per facility per second while scanners send. */
-  storeRequestsPerFacilityPerSecond: 0.5,
+  readonly storeRequestsPerFacilityPerSecond: number;
+  readonly apiRequestsPerStationPerMinute: number;
+  readonly publicRequestsPerSecond: number;
+  /** Loading a study comes in bursts above the per-minute average. */
+  readonly burstFactor: number;
+}
+
+/** What every profile shares: how a viewer reads, and how bursty it is. */
+const READING = {
+  secondsBetweenStudies: 120,
+  requestsPerStudyOpened: { search: 10, retrieve: 620, render: 8 },
+  largeStudyRequests: 3000,
   apiRequestsPerStationPerMinute: 6,
   publicRequestsPerSecond: 5,
-  /** Loading a study comes in bursts above the per-minute average. */
   burstFactor: 2,
 } as const;
+
+/**
+ * The sizes a deployment is built for (context `capacityProfile`). `platform`, the default, is the shared
+ * multi-tenant service: ten hospitals reading at once, each its own organization. The other three are the
+ * facilities docs/capacity.md costs out, each as the only organization of its deployment.
+ */
+export const WORKLOADS = {
+  platform: {
+    ...READING,
+    facilitiesReadingAtOnce: 10,
+    readingStationsPerFacility: 15,
+    facilitiesPerOrganization: 1,
+    studiesPerMonth: 400_000,
+    storeRequestsPerFacilityPerSecond: 0.5,
+  },
+  /** An outpatient clinic: 5 modalities, 2 readers. */
+  clinic: {
+    ...READING,
+    facilitiesReadingAtOnce: 1,
+    readingStationsPerFacility: 2,
+    facilitiesPerOrganization: 1,
+    studiesPerMonth: 3_000,
+    storeRequestsPerFacilityPerSecond: 0.2,
+  },
+  /** A hospital: 40,000 studies a month, 25 readers. */
+  hospital: {
+    ...READING,
+    facilitiesReadingAtOnce: 1,
+    readingStationsPerFacility: 25,
+    facilitiesPerOrganization: 1,
+    studiesPerMonth: 40_000,
+    storeRequestsPerFacilityPerSecond: 0.5,
+  },
+  /** A 20-site network: one organization, 8 readers a site, 250,000 studies a month. */
+  network: {
+    ...READING,
+    facilitiesReadingAtOnce: 20,
+    readingStationsPerFacility: 8,
+    facilitiesPerOrganization: 20,
+    studiesPerMonth: 250_000,
+    storeRequestsPerFacilityPerSecond: 0.3,
+  },
+} as const satisfies Record<string, Workload>;
+
+export type CapacityProfile = keyof typeof WORKLOADS;
+export const CAPACITY_PROFILES = Object.keys(WORKLOADS) as CapacityProfile[];
+
+/** The default deployment's peak (the shared platform). */
+export const PEAK_WORKLOAD: Workload = WORKLOADS.platform;
 
 /**
  * Seconds per request, per class: the benchmark's local p95 (docs/benchmark-dicomweb.md) times 1.5 for
@@ -58,7 +126,7 @@ export const HANDLER_SECONDS: Readonly<Record<RouteClass, number>> = {
 };
 
 /** Requests per second per class at peak (bursts included). */
-export function peakRequestsPerSecond(workload = PEAK_WORKLOAD): Record<RouteClass, number> {
+export function peakRequestsPerSecond(workload: Workload = PEAK_WORKLOAD): Record<RouteClass, number> {
   const stations = workload.facilitiesReadingAtOnce * workload.readingStationsPerFacility;
   const studiesPerSecond = stations / workload.secondsBetweenStudies;
   const burst = workload.burstFactor;
@@ -73,7 +141,7 @@ export function peakRequestsPerSecond(workload = PEAK_WORKLOAD): Record<RouteCla
 }
 
 /** Concurrent executions per class at peak: L = λ × W, rounded up. */
-export function peakConcurrency(workload = PEAK_WORKLOAD): Record<RouteClass, number> {
+export function peakConcurrency(workload: Workload = PEAK_WORKLOAD): Record<RouteClass, number> {
   const rates = peakRequestsPerSecond(workload);
   const classes = Object.keys(rates) as RouteClass[];
   return Object.fromEntries(
@@ -96,7 +164,7 @@ export const LAMBDA_UNRESERVED_MINIMUM = 100;
 /** The reserved concurrency of a route's function, or undefined for the shared pool. */
 export function reservedConcurrencyFor(
   route: Pick<RouteDefinition, 'access' | 'method' | 'path' | 'imageRendering'>,
-  workload = PEAK_WORKLOAD,
+  workload: Workload = PEAK_WORKLOAD,
 ): number | undefined {
   const routeClass = routeClassOf(route);
   if (!CAPPED_CLASSES.has(routeClass)) return undefined;
@@ -110,7 +178,7 @@ export function reservedConcurrencyFor(
 export function checkAccountConcurrency(
   accountConcurrency: number,
   reservations: readonly number[],
-  workload = PEAK_WORKLOAD,
+  workload: Workload = PEAK_WORKLOAD,
 ): { reserved: number; pool: number; poolDemand: number } {
   const reserved = reservations.reduce((sum, value) => sum + value, 0);
   const pool = accountConcurrency - reserved;
@@ -132,7 +200,7 @@ export function checkAccountConcurrency(
 }
 
 /** API Gateway stage throttle: the modeled peak with 25 % headroom, within the account's 10,000 rps / 5,000 burst. */
-export function stageThrottle(workload = PEAK_WORKLOAD): { rateLimit: number; burstLimit: number } {
+export function stageThrottle(workload: Workload = PEAK_WORKLOAD): { rateLimit: number; burstLimit: number } {
   const rates = peakRequestsPerSecond(workload);
   const total = Object.values(rates).reduce((sum, value) => sum + value, 0);
   const rateLimit = Math.min(10_000, Math.ceil((total * 1.25) / 100) * 100);
@@ -144,7 +212,7 @@ export function stageThrottle(workload = PEAK_WORKLOAD): { rateLimit: number; bu
  * whole facility's peak with headroom; one person's token gets one station's peak with headroom, so a
  * runaway client is stopped without blocking the room.
  */
-export function firewallRateLimits(workload = PEAK_WORKLOAD): { perIp: number; perToken: number } {
+export function firewallRateLimits(workload: Workload = PEAK_WORKLOAD): { perIp: number; perToken: number } {
   const perStation = stationRequestsPer5Minutes(workload);
   const roundUp = (value: number) => Math.ceil(value / 1000) * 1000;
   return {
@@ -155,7 +223,7 @@ export function firewallRateLimits(workload = PEAK_WORKLOAD): { perIp: number; p
 }
 
 /** One reading station's requests in a 5-minute window at peak: its studies' requests plus API calls. */
-function stationRequestsPer5Minutes(workload = PEAK_WORKLOAD): number {
+function stationRequestsPer5Minutes(workload: Workload = PEAK_WORKLOAD): number {
   const studiesPerWindow = 300 / workload.secondsBetweenStudies;
   const perStudy =
     workload.requestsPerStudyOpened.search +
@@ -166,13 +234,16 @@ function stationRequestsPer5Minutes(workload = PEAK_WORKLOAD): number {
 
 /**
  * Requests one organization may make per minute, enforced in the application across every function
- * instance (functions/accounts/core/request-quota.ts): a whole facility's peak, bursts included, rounded up
- * to a thousand. The shared pool is sized for every facility's peak together, so one organization held to
+ * instance (functions/accounts/core/request-quota.ts): the peak of every facility the organization runs,
+ * bursts included, rounded up to a thousand. The shared pool is sized for every facility's peak together, so one organization held to
  * its own peak cannot take the capacity the others' reading rooms need.
  */
-export function organizationRequestsPerMinute(workload = PEAK_WORKLOAD): number {
+export function organizationRequestsPerMinute(workload: Workload = PEAK_WORKLOAD): number {
   const perMinute =
-    (stationRequestsPer5Minutes(workload) / 5) * workload.readingStationsPerFacility * workload.burstFactor;
+    (stationRequestsPer5Minutes(workload) / 5) *
+    workload.readingStationsPerFacility *
+    workload.facilitiesPerOrganization *
+    workload.burstFactor;
   return Math.ceil(perMinute / 1000) * 1000;
 }
 

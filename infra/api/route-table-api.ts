@@ -14,7 +14,7 @@ import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/ima
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { LAMBDA_PRIVACY_POLICY_DIR, PacsFunction } from '#infra/shared/pacs-function';
-import { reservedConcurrencyFor } from './capacity-model';
+import { reservedConcurrencyFor, type Workload } from './capacity-model';
 import { addGatewayResponses } from './gateway-responses';
 import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
 
@@ -58,6 +58,8 @@ export interface RouteTableApiProps {
   stageName: string;
   appVersion: string;
   throttle: { rateLimit: number; burstLimit: number };
+  /** The configured size's peak (capacity model): each capped function's reserved concurrency follows it. */
+  workload: Workload;
   /** Origins allowed to call /dicomweb/* from a browser; never a wildcard. */
   dicomwebCorsOrigins: readonly string[];
 }
@@ -330,7 +332,7 @@ export class RouteTableApi extends Construct {
       serviceName: routeServiceName(route),
       logEncryption: props.logEncryption,
       // From the capacity model: capped classes get a ceiling, the rest share the account's pool.
-      reservedConcurrency: reservedConcurrencyFor(route),
+      reservedConcurrency: reservedConcurrencyFor(route, props.workload),
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
       ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
       ...(route.pixelCodecs ? pixelCodecFunctionProps() : {}),

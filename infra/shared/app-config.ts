@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CAPACITY_PROFILES, type CapacityProfile } from '#infra/api/capacity-model';
 
 /**
  * Deployment settings. infra/app.ts is the only place that reads them (CDK context, then env);
@@ -54,6 +55,11 @@ export const AppConfigSchema = z.object({
       z.array(httpsOrigin).min(1),
     )
     .default(['https://viewer.pacscribe.example']),
+  /**
+   * The load the deployment is sized for (infra/api/capacity-model.ts, docs/capacity.md): WAF rate limits,
+   * reserved concurrency, the stage throttle and each organization's allowance all follow from it.
+   */
+  capacityProfile: z.enum(CAPACITY_PROFILES as [CapacityProfile, ...CapacityProfile[]]).default('platform'),
   /** Reserved concurrency of the background functions (ingest, mail, archive); API functions follow the capacity model. */
   lambdaReservedConcurrency: integer(1, 1000).default(20),
   /** The account's Lambda concurrency quota in the primary region; the capacity model is checked against it at synth. */

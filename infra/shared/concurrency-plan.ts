@@ -1,6 +1,6 @@
 import { type App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { checkAccountConcurrency } from '#infra/api/capacity-model';
+import { checkAccountConcurrency, type Workload } from '#infra/api/capacity-model';
 
 /** A concurrency plan that cannot deploy or cannot carry the modeled peak; refused at synth. */
 export class ConcurrencyPlanError extends Error {
@@ -12,7 +12,12 @@ export class ConcurrencyPlanError extends Error {
  * account's quota and the capacity model (infra/api/capacity-model.ts). Lambda refuses reservations that
  * leave fewer than 100 unreserved, and a deploy would fail half-way: synth fails first, with the figures.
  */
-export function assertConcurrencyPlan(app: App, region: string, accountConcurrency: number) {
+export function assertConcurrencyPlan(
+  app: App,
+  region: string,
+  accountConcurrency: number,
+  workload: Workload,
+) {
   const reservations = app.node
     .findAll()
     .filter((construct): construct is lambda.CfnFunction => construct instanceof lambda.CfnFunction)
@@ -20,7 +25,7 @@ export function assertConcurrencyPlan(app: App, region: string, accountConcurren
     .map((fn) => fn.reservedConcurrentExecutions)
     .filter((value): value is number => typeof value === 'number');
   try {
-    return checkAccountConcurrency(accountConcurrency, reservations);
+    return checkAccountConcurrency(accountConcurrency, reservations, workload);
   } catch (error) {
     throw new ConcurrencyPlanError((error as Error).message);
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
 import {
@@ -11,9 +13,12 @@ import {
   reservedConcurrencyFor,
   routeClassOf,
   stageThrottle,
+  WORKLOADS,
 } from '#infra/api/capacity-model';
 import { bulkBodyRoutes, pathPattern, WAF_BODY_INSPECTION_BYTES } from '#infra/api/route-body-limits';
 import { buildApp } from '#infra/app';
+import { PROJECT_ROOT } from '#infra/shared/project-root';
+import { backgroundReservation, capacityMarkdown } from '../../../scripts/capacity';
 import { propertyAt, resourcesOf, synthesizedApp, TEST_BUILD } from '../app-fixture';
 
 type Props = Record<string, unknown>;
@@ -257,5 +262,70 @@ describe('the firewall by route class', () => {
         },
       });
     }
+  });
+});
+
+describe.each(['clinic', 'hospital', 'network'] as const)(
+  'a deployment sized for the %s profile (context capacityProfile)',
+  (profile) => {
+    const pacs = buildApp({ capacityProfile: profile }, TEST_BUILD);
+    const workload = WORKLOADS[profile];
+    const stack = pacs.stacks.api;
+    const profileRules = () =>
+      propertyAt<Props[]>(Object.values(resourcesOf(stack, 'AWS::WAFv2::WebACL'))[0], 'Rules');
+    const profileRule = (name: string) =>
+      profileRules().find((candidate) => candidate.Name === name) as Props;
+
+    it('synthesizes the firewall limits, stage throttle, reserved concurrency and allowance its model gives', () => {
+      const limits = firewallRateLimits(workload);
+      expect(at(profileRule('RateLimitPerIp'), 'Statement.RateBasedStatement.Limit')).toBe(limits.perIp);
+      expect(at(profileRule('DicomwebRateLimitPerToken'), 'Statement.RateBasedStatement.Limit')).toBe(
+        limits.perToken,
+      );
+      const stage = Object.values(resourcesOf(stack, 'AWS::ApiGateway::Stage'))[0];
+      expect(propertyAt<Props[]>(stage, 'MethodSettings')).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ ThrottlingRateLimit: stageThrottle(workload).rateLimit }),
+        ]),
+      );
+      for (const candidate of all) {
+        const fn = stack.routeApi.functions[candidate.id];
+        const cfn = fn?.function.node.defaultChild as { reservedConcurrentExecutions?: number };
+        expect([candidate.id, cfn.reservedConcurrentExecutions]).toEqual([
+          candidate.id,
+          reservedConcurrencyFor(candidate, workload),
+        ]);
+      }
+      expect(stack.routeApi.functions.getMe?.environment.ORGANIZATION_REQUESTS_PER_MINUTE).toBe(
+        String(organizationRequestsPerMinute(workload)),
+      );
+    });
+
+    it('lets every reader of the profile through: one facility under the per-IP limit, the whole organization under its allowance', () => {
+      const rates = peakRequestsPerSecond(workload);
+      const perMinute = (rates.retrieve + rates.search + rates.render + rates.api) * 60;
+      expect(organizationRequestsPerMinute(workload)).toBeGreaterThanOrEqual(perMinute);
+      const perStudy = Object.values(workload.requestsPerStudyOpened).reduce((sum, value) => sum + value, 0);
+      const facilityWindow =
+        workload.readingStationsPerFacility * (300 / workload.secondsBetweenStudies) * perStudy;
+      expect(firewallRateLimits(workload).perIp).toBeGreaterThan(facilityWindow);
+    });
+  },
+);
+
+describe('docs/capacity.md', () => {
+  it('embeds the capacity and cost model exactly as `npm run capacity` prints it', () => {
+    const doc = readFileSync(path.join(PROJECT_ROOT, 'docs', 'capacity.md'), 'utf8');
+    const generated = /<!-- capacity:begin -->\n([\s\S]*?)\n<!-- capacity:end -->/.exec(doc)?.[1];
+    expect(generated).toBe(capacityMarkdown());
+  });
+
+  it('counts the background functions the synthesized app reserves concurrency for', () => {
+    const routeReserved = all
+      .map((candidate) => reservedConcurrencyFor(candidate) ?? 0)
+      .reduce((sum, value) => sum + value, 0);
+    expect(reservedInPrimaryRegion() - routeReserved).toBe(
+      backgroundReservation(synthesizedApp().config.lambdaReservedConcurrency),
+    );
   });
 });

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
+import { PEAK_WORKLOAD } from '#infra/api/capacity-model';
 import { RouteTableApi } from '#infra/api/route-table-api';
 import { DefinedTable } from '#infra/data/data-tables';
-import { accountsTable, auditTable, supportTable } from '#infra/data/table-definitions';
+import { accountsTable, auditTable, requestCountersTable, supportTable } from '#infra/data/table-definitions';
 import { LogEncryption } from '#infra/shared/log-encryption';
 
 /**
@@ -39,6 +40,10 @@ function apiStack(id: string, routes: RouteDefinition[]) {
       accountsTable: new DefinedTable(stack, 'Accounts', accountsTable),
       auditTable: new DefinedTable(stack, 'Audit', auditTable),
       supportTable: new DefinedTable(stack, 'SupportTable', supportTable),
+      requestCounters: {
+        counters: new DefinedTable(stack, 'RequestCounters', requestCountersTable),
+        organizationRequestsPerMinute: 1000,
+      },
     },
     customers: { pool: customers, clients: [customers.addClient('Client')] },
     support: { pool: support, clients: [support.addClient('Client')] },
@@ -46,6 +51,7 @@ function apiStack(id: string, routes: RouteDefinition[]) {
     stageName: 'test',
     appVersion: 'test',
     throttle: { rateLimit: 1, burstLimit: 1 },
+    workload: PEAK_WORKLOAD,
     dicomwebCorsOrigins: ['https://viewer.test'],
   });
   const poolId = (pool: cognito.UserPool) =>
