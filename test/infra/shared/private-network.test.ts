@@ -205,6 +205,12 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
         endpoint.Properties?.VpcEndpointType === 'Interface' && !endpoint.Properties?.ServiceRegion,
     );
     expect(gateway.map(endpointService).sort()).toEqual(['dynamodb', 's3']);
+    // Each gateway endpoint routes from every subnet's route table (all the routes the subnets have).
+    const routeTables = dataResources('AWS::EC2::RouteTable').map(([id]) => ({ Ref: id }));
+    expect(routeTables).toHaveLength(synthesizedApp().config.vpcZoneCount);
+    for (const endpoint of gateway) {
+      expect(propertyAt<unknown[]>(endpoint, 'RouteTableIds')).toEqual(expect.arrayContaining(routeTables));
+    }
     for (const endpoint of local) expect(endpoint.Properties?.PrivateDnsEnabled).toBe(true);
     const reachable = new Set([...gateway, ...local].map(endpointService));
 
