@@ -76,7 +76,10 @@ export const AppConfigSchema = z.object({
   vpcIsolation: z
     .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
     .default(true),
-  /** Zones the private subnets span; each interface endpoint is billed per zone-hour (docs/capacity.md). */
+  /**
+   * Zones the private subnets span (the region's first ones; us-west-1 has two). Each interface endpoint
+   * is billed per zone-hour (docs/capacity.md).
+   */
   vpcZoneCount: integer(2, 3).default(2),
   /** Subscribed to the operational alarm topic (infra/shared/observability.ts); unset, ops subscribe their own. */
   alarmEmail: z.email().optional(),

@@ -168,7 +168,8 @@ function withFilesBesideBundle(files: readonly string[]): nodejs.BundlingOptions
 
 /**
  * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
- * X-Ray, reserved concurrency and a role that starts empty. Each bind* call grants least privilege
+ * X-Ray, reserved concurrency, the private network when it touches PHI (infra/shared/private-network.ts)
+ * and a role that starts empty. Each bind* call grants least privilege
  * AND sets the matching env var, so a permission and its configuration cannot drift apart. Grants
  * particular to one context live with that context's bindings (infra/<context>/bindings.ts).
  */
