@@ -86,6 +86,7 @@ export class ApiStack extends Stack {
       customers: { pool: identity.customers.userPool, clients: [identity.customers.client] },
       support: { pool: identity.support.userPool, clients: [identity.support.client] },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       stageName: config.stage,
       appVersion: config.appVersion,
       throttle: stageThrottle(workload),

@@ -68,8 +68,8 @@ export const ASSUMPTIONS = {
   /** Customer-managed keys: one per table, bucket and log group family. */
   kmsKeys: 16,
   webAclRules: 12,
-  /** KMS, Step Functions, Cognito, SES, Secrets Manager and STS endpoints, in two zones. */
-  interfaceEndpoints: 6,
+  /** The interface endpoints of infra/shared/private-network.ts (docs/capacity.md, Isolation), in two zones. */
+  interfaceEndpoints: 7,
   availabilityZones: 2,
 } as const;
 

@@ -14,6 +14,7 @@ import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/ima
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { LAMBDA_PRIVACY_POLICY_DIR, PacsFunction } from '#infra/shared/pacs-function';
+import { type FunctionNetwork, ISOLATION_OFF } from '#infra/shared/private-network';
 import { reservedConcurrencyFor, type Workload } from './capacity-model';
 import { addGatewayResponses } from './gateway-responses';
 import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
@@ -41,6 +42,16 @@ export const BINARY_MEDIA_TYPES = [
   'application/dicom',
 ] as const;
 
+/**
+ * Contexts whose functions stay outside the VPC while isolation is on, and why they hold no PHI. Billing
+ * calls Stripe (api.stripe.com) on the internet, which no VPC endpoint reaches; its grants are checked
+ * to name no PHI resource (test/infra/billing/billing-infra.test.ts, test/infra/shared/private-network.test.ts).
+ */
+export const OUTSIDE_VPC_CONTEXTS: Readonly<Record<string, string>> = {
+  billing:
+    'billing calls Stripe (api.stripe.com) over the internet, which no VPC endpoint reaches; its role names no imaging, export, support-message or inbound-mail resource and reads no audit record, so it has no PHI to expose (billing-infra and private-network tests).',
+};
+
 /** POWERTOOLS_SERVICE_NAME of a route's function: one service per bounded context (logs, metrics). */
 export const routeServiceName = (route: Pick<RouteDefinition, 'context'>) => `pacscribe-${route.context}`;
 
@@ -55,6 +66,8 @@ export interface RouteTableApiProps {
   customers: UserPoolRef;
   support: UserPoolRef;
   logEncryption: LogEncryption;
+  /** Where the route functions run: the private network (PHI), or ISOLATION_OFF. */
+  network: Exclude<FunctionNetwork, { outsideVpc: string }>;
   stageName: string;
   appVersion: string;
   throttle: { rateLimit: number; burstLimit: number };
@@ -325,12 +338,19 @@ export class RouteTableApi extends Construct {
     return stack;
   }
 
+  /** The private network, unless the route's context holds no PHI and needs the internet. */
+  private networkFor(route: RouteDefinition, network: RouteTableApiProps['network']): FunctionNetwork {
+    const outsideVpc = OUTSIDE_VPC_CONTEXTS[route.context];
+    return outsideVpc !== undefined && network !== ISOLATION_OFF ? { outsideVpc } : network;
+  }
+
   private createRouteFunction(route: RouteDefinition, props: RouteTableApiProps): PacsFunction {
     const fn = new PacsFunction(this.functionScope(route.context), route.id, {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       serviceName: routeServiceName(route),
       logEncryption: props.logEncryption,
+      network: this.networkFor(route, props.network),
       // From the capacity model: capped classes get a ceiling, the rest share the account's pool.
       reservedConcurrency: reservedConcurrencyFor(route, props.workload),
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.

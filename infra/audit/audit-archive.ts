@@ -15,6 +15,7 @@ import { applyBindings } from '#infra/shared/bindings';
 import { BUCKET_BASELINE } from '#infra/shared/bucket-baseline';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction, type TableRef } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { AUDIT_ARCHIVER_BINDINGS } from '#schemas/audit/env';
 import type { AuditArchiveRef } from './bindings';
 
@@ -33,6 +34,8 @@ export interface AuditArchiveProps {
   /** The stack's server-access-log bucket. */
   accessLogsBucket: s3.IBucket;
   logEncryption: LogEncryption;
+  /** The private network (PHI), or ISOLATION_OFF. */
+  network: FunctionNetwork;
   reservedConcurrency: number;
 }
 
@@ -101,6 +104,7 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
       description: 'Copies each new audit record from the audit table stream into the Object Lock archive',
       serviceName: 'pacscribe-audit',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.minutes(1),
     });

@@ -44,6 +44,7 @@ export class AuditStack extends Stack {
       retention: Duration.days(config.auditArchiveRetentionDays),
       accessLogsBucket: this.trail.accessLogsBucket,
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
     });
     this.trail.addDataBucket(this.archive.bucket.bucketArn);

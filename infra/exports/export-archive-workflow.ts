@@ -9,6 +9,7 @@ import { imageRenderingFunctionProps } from '#infra/imaging/image-rendering-runt
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { taskStateMachine } from '#infra/shared/task-state-machine';
 import { EXPORT_TASK_BINDINGS } from '#schemas/exports/env';
 
@@ -31,6 +32,8 @@ export const EXPORT_STEP_MEMORY_MB = 1769;
 export interface ExportArchiveWorkflowProps {
   resources: BindingResources;
   logEncryption: LogEncryption;
+  /** The private network (PHI), or ISOLATION_OFF. */
+  network: FunctionNetwork;
   reservedConcurrency: number;
   stage: string;
 }
@@ -53,6 +56,7 @@ export class ExportArchiveWorkflow extends Construct implements StateMachineRef 
       description: 'Export workflow task: plans an organization export, writes its ZIP parts, finishes it',
       serviceName: 'pacscribe-exports',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: props.reservedConcurrency,
       timeout: EXPORT_STEP_TIMEOUT,
       ...imageRenderingFunctionProps(this),

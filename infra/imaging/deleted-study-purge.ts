@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { PURGE_HANDLER, PURGE_TASK_BINDINGS } from '#schemas/imaging/env';
 
 /** Deletions are due by the minute; an hourly run keeps a purge at most an hour past its retention. */
@@ -13,6 +14,8 @@ export const PURGE_SCHEDULE = events.Schedule.rate(Duration.hours(1));
 export interface DeletedStudyPurgeProps {
   resources: Pick<BindingResources, 'imagingTable' | 'imagingStore' | 'imagingReplica' | 'auditTable'>;
   logEncryption: LogEncryption;
+  /** The private network (PHI), or ISOLATION_OFF. */
+  network: FunctionNetwork;
   reservedConcurrency: number;
 }
 
@@ -33,6 +36,7 @@ export class DeletedStudyPurge extends Construct {
       description: 'Purges deleted studies whose retention ended, in both regions',
       serviceName: 'pacscribe-imaging',
       logEncryption: props.logEncryption,
+      network: props.network,
       // One run at a time: the schedule never overlaps itself on the same deletions.
       reservedConcurrency: 1,
       timeout: Duration.minutes(15),

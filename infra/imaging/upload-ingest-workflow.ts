@@ -8,6 +8,7 @@ import { uploadIngestWorkflow } from '#functions/shared/workflows';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { taskStateMachine } from '#infra/shared/task-state-machine';
 import { UPLOAD_INGEST_TASK_BINDINGS } from '#schemas/imaging/env';
 
@@ -21,6 +22,8 @@ export const UPLOAD_INGEST_MEMORY_MB = 6144;
 export interface UploadIngestWorkflowProps {
   resources: Pick<BindingResources, 'uploadsTable' | 'imagingTable' | 'imagingStore' | 'auditTable'>;
   logEncryption: LogEncryption;
+  /** The private network (PHI), or ISOLATION_OFF. */
+  network: FunctionNetwork;
   reservedConcurrency: number;
   stage: string;
 }
@@ -45,6 +48,7 @@ export class UploadIngestWorkflow extends Construct implements StateMachineRef {
       description: 'Upload-ingest workflow task: validates and stores the instances of an upload session',
       serviceName: 'pacscribe-imaging',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.minutes(15),
       memorySize: UPLOAD_INGEST_MEMORY_MB,

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { DELIVERY_EVENTS_BINDINGS, DELIVERY_EVENTS_HANDLER } from '#schemas/mail/env';
 
 /**
@@ -23,6 +24,8 @@ export class DeliveryEventsIntake extends Construct {
       topic: sns.ITopic;
       resources: Pick<BindingResources, 'accountsTable' | 'mailTable'>;
       logEncryption: LogEncryption;
+      /** The private network (PHI), or ISOLATION_OFF. */
+      network: FunctionNetwork;
       reservedConcurrency: number;
     },
   ) {
@@ -32,6 +35,7 @@ export class DeliveryEventsIntake extends Construct {
       description: 'Suppresses addresses SES reports as bouncing permanently or complaining',
       serviceName: 'pacscribe-mail',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.seconds(30),
     });

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { OVERDUE_CHECK_BINDINGS, OVERDUE_CHECK_HANDLER, OVERDUE_OPT_OUT_METRIC } from '#schemas/mail/env';
 
 /** Deadlines fall at the end of a business day; an hourly look is prompt enough and cheap. */
@@ -34,6 +35,8 @@ export class OverdueOptOutAlarm extends Construct {
     props: {
       resources: Pick<BindingResources, 'mailTable'>;
       logEncryption: LogEncryption;
+      /** The private network (PHI), or ISOLATION_OFF. */
+      network: FunctionNetwork;
     },
   ) {
     super(scope, id);
@@ -42,6 +45,7 @@ export class OverdueOptOutAlarm extends Construct {
       description: 'Counts opt-outs past their deadline and publishes the alarm metric',
       serviceName: 'pacscribe-mail',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: 1,
       timeout: Duration.minutes(5),
     });

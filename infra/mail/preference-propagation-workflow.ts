@@ -8,6 +8,7 @@ import { preferencePropagationWorkflow } from '#functions/shared/workflows';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { taskStateMachine } from '#infra/shared/task-state-machine';
 import { PROPAGATION_TASK_BINDINGS } from '#schemas/mail/env';
 
@@ -22,6 +23,8 @@ const { PropagatePreferenceFunctionArn: propagateHandler } = preferencePropagati
 export interface PreferencePropagationWorkflowProps {
   resources: Pick<BindingResources, 'accountsTable' | 'mailTable' | 'mailContactList' | 'marketingAudience'>;
   logEncryption: LogEncryption;
+  /** The private network (PHI), or ISOLATION_OFF. */
+  network: FunctionNetwork;
   reservedConcurrency: number;
   stage: string;
 }
@@ -45,6 +48,7 @@ export class PreferencePropagationWorkflow extends Construct implements StateMac
       description: 'Preference propagation task: applies a marketing choice to one marketing system',
       serviceName: 'pacscribe-mail',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.seconds(30),
     });

@@ -13,6 +13,7 @@ import {
   type StateMachineRef,
   type TableRef,
 } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { taskStateMachine } from '#infra/shared/task-state-machine';
 import { WELCOME_MAIL_TASK_BINDINGS } from '#schemas/mail/env';
 
@@ -28,6 +29,8 @@ export interface WelcomeMailWorkflowProps {
   mail: MailSenderRef;
   appBaseUrl: string;
   logEncryption: LogEncryption;
+  /** The private network (PHI), or ISOLATION_OFF. */
+  network: FunctionNetwork;
   reservedConcurrency: number;
   stage: string;
 }
@@ -51,6 +54,7 @@ export class WelcomeMailWorkflow extends Construct implements StateMachineRef {
       description: 'Welcome-mail workflow task: renders and sends the welcome mail',
       serviceName: 'pacscribe-mail',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.seconds(30),
     });

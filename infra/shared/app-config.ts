@@ -75,6 +75,18 @@ export const AppConfigSchema = z.object({
   supportRetentionDays: integer(1, 36500).default(2192),
   /** Days a deleted study stays restorable before the scheduled purge removes it in both regions. */
   deletedStudyRetentionDays: integer(1, 3650).default(30),
+  /**
+   * PHI functions run in private isolated subnets reaching AWS only through VPC endpoints (infra/shared/
+   * private-network.ts) [PP-18]. `cdk -c vpcIsolation=false` keeps every function outside a VPC, as before.
+   */
+  vpcIsolation: z
+    .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+    .default(true),
+  /**
+   * Zones the private subnets span (the region's first ones; us-west-1 has two). Each interface endpoint
+   * is billed per zone-hour (docs/capacity.md).
+   */
+  vpcZoneCount: integer(2, 3).default(2),
   /** Subscribed to the operational alarm topic (infra/shared/observability.ts); unset, ops subscribe their own. */
   alarmEmail: z.email().optional(),
 });

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { HANDLER_BUNDLE_OPTIONS } from './esbuild-options';
 import type { LogEncryption } from './log-encryption';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
+import { type FunctionNetwork, PrivateNetwork } from './private-network';
 import { PROJECT_ROOT } from './project-root';
 
 /** A table plus the names of its indexes, so grants can name each index instead of `index/*`. */
@@ -49,6 +50,11 @@ export interface PacsFunctionProps {
   /** POWERTOOLS_SERVICE_NAME; groups the logs and traces of one bounded context. */
   serviceName: string;
   logEncryption: LogEncryption;
+  /**
+   * The private network for a function that touches PHI (or ISOLATION_OFF when vpcIsolation is off);
+   * `{ outsideVpc: why }` only for a function that holds no PHI, saying why [PP-18].
+   */
+  network: FunctionNetwork;
   /** A ceiling (and a reservation) on concurrent executions; absent, the function shares the account's pool. */
   reservedConcurrency: number | undefined;
   timeout?: Duration;
@@ -100,6 +106,22 @@ const USER_POOL_ADMIN_ACTIONS = [
 ];
 const KMS_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const KMS_WRITE_ACTIONS = [...KMS_READ_ACTIONS, 'kms:Encrypt', 'kms:GenerateDataKey'];
+/**
+ * What Lambda needs to attach a function to its subnets (the actions of the AWS managed
+ * AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group). EC2 offers no resource
+ * scoping Lambda can use here.
+ */
+const VPC_NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+/** The acknowledgement of a function outside any VPC while isolation is off (the earlier design). */
+const OUTSIDE_VPC_ISOLATION_OFF_REASON =
+  'The functions call only AWS APIs (DynamoDB, S3, KMS, Cognito, SES, Step Functions) over TLS with SigV4, scoped by IAM, and reach no private network resource; a VPC would add NAT or interface endpoints without narrowing what they can touch.';
 
 /** The shared handler bundle options (infra/shared/esbuild-options.ts) as NodejsFunction bundling props. */
 const BUNDLING: nodejs.BundlingOptions = {
@@ -146,7 +168,8 @@ function withFilesBesideBundle(files: readonly string[]): nodejs.BundlingOptions
 
 /**
  * The house Lambda: Node.js 24 on arm64, bundled locally by esbuild, its own KMS-encrypted log group,
- * X-Ray, reserved concurrency and a role that starts empty. Each bind* call grants least privilege
+ * X-Ray, reserved concurrency, the private network when it touches PHI (infra/shared/private-network.ts)
+ * and a role that starts empty. Each bind* call grants least privilege
  * AND sets the matching env var, so a permission and its configuration cannot drift apart. Grants
  * particular to one context live with that context's bindings (infra/<context>/bindings.ts).
  */
@@ -188,6 +211,8 @@ export class PacsFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { POWERTOOLS_SERVICE_NAME: props.serviceName },
+      // With our own role CDK adds no managed policy for the VPC; the ENI grant is made below.
+      ...(props.network instanceof PrivateNetwork ? props.network.functionPlacement() : {}),
       bundling: props.filesBesideBundle?.length ? withFilesBesideBundle(props.filesBesideBundle) : BUNDLING,
     });
     this.env.POWERTOOLS_SERVICE_NAME = props.serviceName;
@@ -199,15 +224,27 @@ export class PacsFunction extends Construct {
       });
     }
 
+    if (props.network instanceof PrivateNetwork) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] }),
+      );
+    } else {
+      Validations.of(this.function).acknowledge({
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason:
+          'outsideVpc' in props.network
+            ? `Outside the VPC and holding no PHI: ${props.network.outsideVpc}`
+            : OUTSIDE_VPC_ISOLATION_OFF_REASON,
+      });
+    }
+
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
-      },
-      {
-        id: 'HIPAA.Security-LambdaInsideVPC',
         reason:
-          'The functions call only AWS APIs (DynamoDB, S3, KMS, Cognito, SES, Step Functions) over TLS with SigV4, scoped by IAM, and reach no private network resource; a VPC would add NAT or interface endpoints without narrowing what they can touch.',
+          props.network instanceof PrivateNetwork
+            ? 'X-Ray PutTraceSegments/PutTelemetryRecords and the network-interface actions Lambda needs to place the function in its subnets support no resource-level permissions.'
+            : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
       },
       {
         id: 'HIPAA.Security-IAMNoInlinePolicy',

@@ -10,6 +10,7 @@ import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { acknowledgeWildcardResource } from '#infra/shared/nag-acknowledgements';
 import { PacsFunction } from '#infra/shared/pacs-function';
+import type { FunctionNetwork } from '#infra/shared/private-network';
 import { SUPPORT_MAIL_INTAKE_BINDINGS } from '#schemas/support/env';
 import type { InboundMailRef } from './bindings';
 
@@ -19,6 +20,8 @@ export interface SupportMailIntakeProps {
   inboundMail: InboundMailRef;
   resources: BindingResources;
   logEncryption: LogEncryption;
+  /** The private network (PHI), or ISOLATION_OFF. */
+  network: FunctionNetwork;
   reservedConcurrency: number;
 }
 
@@ -41,6 +44,7 @@ export class SupportMailIntake extends Construct {
       description: 'Files mail to the support address as a ticket of the sender’s organization',
       serviceName: 'pacscribe-support',
       logEncryption: props.logEncryption,
+      network: props.network,
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.seconds(30),
     });

@@ -44,6 +44,7 @@ export class WorkflowsStack extends Stack {
       mail: mail.sending,
       appBaseUrl: config.appBaseUrl,
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
       stage: config.stage,
     });
@@ -55,6 +56,7 @@ export class WorkflowsStack extends Stack {
         auditTable: data.tables.audit,
       },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
       stage: config.stage,
     });
@@ -71,6 +73,7 @@ export class WorkflowsStack extends Stack {
         appBaseUrl: config.appBaseUrl,
       },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
     });
     this.preferencePropagation = new PreferencePropagationWorkflow(this, 'PreferencePropagation', {
@@ -81,17 +84,20 @@ export class WorkflowsStack extends Stack {
         marketingAudience: data.mail.audience,
       },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
       stage: config.stage,
     });
     this.overdueOptOuts = new OverdueOptOutAlarm(this, 'OverdueOptOuts', {
       resources: { mailTable: data.tables.mail },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
     });
     this.deliveryEvents = new DeliveryEventsIntake(this, 'DeliveryEvents', {
       topic: mail.marketing.deliveryEvents,
       resources: { accountsTable: data.tables.accounts, mailTable: data.tables.mail },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
     });
     this.exportArchive = new ExportArchiveWorkflow(this, 'ExportArchive', {
@@ -112,6 +118,7 @@ export class WorkflowsStack extends Stack {
         appBaseUrl: config.appBaseUrl,
       },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
       stage: config.stage,
     });
@@ -126,6 +133,7 @@ export class WorkflowsStack extends Stack {
         auditTable: data.tables.audit,
       },
       logEncryption: this.logEncryption,
+      network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
     });
   }

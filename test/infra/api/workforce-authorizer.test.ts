@@ -8,6 +8,7 @@ import { RouteTableApi } from '#infra/api/route-table-api';
 import { DefinedTable } from '#infra/data/data-tables';
 import { accountsTable, auditTable, requestCountersTable, supportTable } from '#infra/data/table-definitions';
 import { LogEncryption } from '#infra/shared/log-encryption';
+import { ISOLATION_OFF } from '#infra/shared/private-network';
 
 /**
  * The route table decides the authorizer by access kind, whatever routes exist: checked on synthetic
@@ -48,6 +49,7 @@ function apiStack(id: string, routes: RouteDefinition[]) {
     customers: { pool: customers, clients: [customers.addClient('Client')] },
     support: { pool: support, clients: [support.addClient('Client')] },
     logEncryption: new LogEncryption(stack, 'LogEncryption', { description: 'test' }),
+    network: ISOLATION_OFF,
     stageName: 'test',
     appVersion: 'test',
     throttle: { rateLimit: 1, burstLimit: 1 },

@@ -8,6 +8,7 @@ import { DataTables } from '#infra/data/data-tables';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction } from '#infra/shared/pacs-function';
+import { ISOLATION_OFF } from '#infra/shared/private-network';
 import { BINDINGS, type Binding } from '#schemas/shared/env';
 
 /**
@@ -83,6 +84,7 @@ function boundFunction(id: string, bindings: readonly Binding[], given = resourc
     description: id,
     serviceName: 'pacscribe-test',
     logEncryption,
+    network: ISOLATION_OFF,
     reservedConcurrency: 1,
   });
   applyBindings(fn, bindings, given);

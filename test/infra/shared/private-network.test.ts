@@ -1,0 +1,321 @@
+import { type Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { RouteDefinition } from '#functions/shared/http/route';
+import { routes } from '#functions/shared/routes';
+import { OUTSIDE_VPC_CONTEXTS } from '#infra/api/route-table-api';
+import { buildApp } from '#infra/app';
+import { AppConfigSchema } from '#infra/shared/app-config';
+import type { PrivateNetwork } from '#infra/shared/private-network';
+import {
+  allStacks,
+  logicalIdOf,
+  nestedStacksOf,
+  type PolicyStatement,
+  propertyAt,
+  type Resource,
+  synthesizedApp,
+  TEST_BUILD,
+  templateOf,
+} from '../app-fixture';
+
+/**
+ * Issue 11, isolation: functions that touch PHI run in private isolated subnets, reach AWS only through
+ * VPC endpoints, and have no route to the internet; a function left outside holds no PHI. Checked on the
+ * synthesized app, every stack and nested stack.
+ */
+
+type Lambda = { stack: Stack; logicalId: string; resource: Resource };
+
+const data = () => synthesizedApp().stacks.data;
+const network = (): PrivateNetwork => {
+  const built = data().network;
+  if (!built) throw new Error('vpcIsolation is on by default: the Data stack has a private network');
+  return built;
+};
+const dataResources = (type: string) =>
+  Object.entries(templateOf(data()).findResources(type) as Record<string, Resource>);
+
+function lambdas(): Lambda[] {
+  return allStacks().flatMap((stack) =>
+    Object.entries(templateOf(stack).findResources('AWS::Lambda::Function') as Record<string, Resource>).map(
+      ([logicalId, resource]) => ({ stack, logicalId, resource }),
+    ),
+  );
+}
+
+/** Allow statements of a function's role: its attached policies and any inline ones on the role itself. */
+function statementsOf({ stack, resource }: Lambda): PolicyStatement[] {
+  const roleId = propertyAt<{ 'Fn::GetAtt': [string, string] }>(resource, 'Role')['Fn::GetAtt'][0];
+  const template = templateOf(stack);
+  const role = template.findResources('AWS::IAM::Role')[roleId] as Resource;
+  const inline = (
+    (role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: PolicyStatement[] } }[]
+  ).flatMap((policy) => policy.PolicyDocument.Statement);
+  const attached = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+    .filter((policy) => JSON.stringify(propertyAt(policy, 'Roles')).includes(`"${roleId}"`))
+    .flatMap((policy) => propertyAt<PolicyStatement[]>(policy, 'PolicyDocument.Statement'));
+  return [...inline, ...attached].filter((statement) => statement.Effect === 'Allow');
+}
+
+const actionsOf = (statement: PolicyStatement) =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** The service part of an endpoint's name (`com.amazonaws.<region>.<service>`, or the Join CDK renders). */
+function endpointService(resource: Resource): string {
+  const name = propertyAt<unknown>(resource, 'ServiceName');
+  const flat =
+    typeof name === 'string'
+      ? name
+      : ((name as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
+          .map((part) => (typeof part === 'string' ? part : 'region'))
+          .join('');
+  return flat.split('.').slice(3).join('.');
+}
+
+const billingRoutes = (routes as readonly RouteDefinition[]).filter(
+  (route) => route.context in OUTSIDE_VPC_CONTEXTS,
+);
+const billingFunctionIds = () =>
+  billingRoutes.map((route) => {
+    const fn = synthesizedApp().stacks.api.routeApi.functions[route.id];
+    if (!fn) throw new Error(`no function for ${route.id}`);
+    return logicalIdOf(fn.function);
+  });
+/** CDK's own handler that strips the default security group's rules (restrictDefaultSecurityGroup). */
+const isDefaultGroupRestriction = ({ logicalId }: Lambda) =>
+  logicalId.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider');
+
+/** The reason a construct's acknowledgement of a rule gives (metadata ids carry a plugin prefix). */
+function acknowledgedReason(construct: IConstruct, rule: string): string | undefined {
+  const reasons: Record<string, string> = Object.assign(
+    {},
+    ...construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .map((entry) => entry.data as Record<string, string>),
+  );
+  return Object.entries(reasons).find(([id]) => id.endsWith(rule))?.[1];
+}
+
+/** IAM action prefixes → the endpoint service that carries those calls. */
+const ENDPOINT_FOR_ACTION_PREFIX: Record<string, string> = {
+  dynamodb: 'dynamodb',
+  s3: 's3',
+  kms: 'kms',
+  states: 'states',
+  'cognito-idp': 'cognito-idp',
+  ses: 'email',
+  secretsmanager: 'secretsmanager',
+  xray: 'xray',
+};
+/**
+ * Used by the Lambda service on the function's behalf, not over its network interface: ENIs, its log
+ * group, and the SQS dead-letter queues and on-failure destinations Lambda itself sends to (no function
+ * code calls SQS).
+ */
+const SERVICE_SIDE_PREFIXES = new Set(['ec2', 'logs', 'sqs']);
+
+describe('private network for PHI functions [issue 11, isolation]', () => {
+  beforeAll(() => synthesizedApp());
+
+  it("[PP-18] every function runs in the private subnets with the functions' security group, except named functions that hold no PHI", () => {
+    const { vpcZoneCount } = synthesizedApp().config;
+    const sgId = logicalIdOf(network().functionSecurityGroup);
+    const outside = lambdas().filter((fn) => fn.resource.Properties?.VpcConfig === undefined);
+    const inside = lambdas().filter((fn) => fn.resource.Properties?.VpcConfig !== undefined);
+    expect(inside.length).toBeGreaterThan(50);
+    for (const fn of inside) {
+      const config = propertyAt<{ SubnetIds: unknown[]; SecurityGroupIds: unknown[] }>(
+        fn.resource,
+        'VpcConfig',
+      );
+      expect([fn.logicalId, config.SubnetIds.length, config.SecurityGroupIds.length]).toEqual([
+        fn.logicalId,
+        vpcZoneCount,
+        1,
+      ]);
+      expect([fn.logicalId, JSON.stringify(config.SecurityGroupIds).includes(sgId)]).toEqual([
+        fn.logicalId,
+        true,
+      ]);
+    }
+    const allowed = new Set(billingFunctionIds());
+    expect(
+      outside
+        .filter((fn) => !allowed.has(fn.logicalId) && !isDefaultGroupRestriction(fn))
+        .map((fn) => fn.logicalId),
+    ).toEqual([]);
+    expect(outside.length).toBe(billingRoutes.length + 1);
+  });
+
+  it('[PP-18] the functions left outside hold no grant on PHI, and their acknowledgement says why', () => {
+    const outside = lambdas().filter((fn) => fn.resource.Properties?.VpcConfig === undefined);
+    for (const fn of outside) {
+      const statements = statementsOf(fn);
+      const phi = statements.filter((statement) =>
+        /Imaging|Exports|SupportMessage|InboundMail|Sharing|Uploads/.test(JSON.stringify(statement.Resource)),
+      );
+      expect([fn.logicalId, phi]).toEqual([fn.logicalId, []]);
+      // The audit table only to append; the support table only for grant lookups (billing-infra test).
+      const auditReads = statements.filter((statement) => statement.Sid === 'ReadAuditRecords');
+      expect([fn.logicalId, auditReads]).toEqual([fn.logicalId, []]);
+      if (isDefaultGroupRestriction(fn)) {
+        const actions = statements.flatMap(actionsOf);
+        expect(actions.every((action) => action.startsWith('ec2:'))).toBe(true);
+      }
+    }
+    for (const route of billingRoutes) {
+      const fn = synthesizedApp().stacks.api.routeApi.functions[route.id];
+      const reason = fn ? acknowledgedReason(fn.function, 'HIPAA.Security-LambdaInsideVPC') : undefined;
+      expect([route.id, reason]).toEqual([route.id, expect.stringMatching(/holding no PHI: .*Stripe/)]);
+    }
+  });
+
+  it('[PP-18] the subnets have no route to the internet: no internet or NAT gateway, no public address', () => {
+    for (const stack of allStacks()) {
+      const template = templateOf(stack);
+      for (const type of [
+        'AWS::EC2::InternetGateway',
+        'AWS::EC2::EgressOnlyInternetGateway',
+        'AWS::EC2::NatGateway',
+        'AWS::EC2::VPCGatewayAttachment',
+        'AWS::EC2::TransitGatewayAttachment',
+        'AWS::EC2::VPCPeeringConnection',
+        'AWS::EC2::EIP',
+        // Gateway endpoints add their routes themselves; any explicit route would lead somewhere else.
+        'AWS::EC2::Route',
+      ]) {
+        expect([stack.node.path, type, Object.keys(template.findResources(type))]).toEqual([
+          stack.node.path,
+          type,
+          [],
+        ]);
+      }
+    }
+    const subnets = dataResources('AWS::EC2::Subnet');
+    expect(subnets).toHaveLength(synthesizedApp().config.vpcZoneCount);
+    for (const [, subnet] of subnets) expect(subnet.Properties?.MapPublicIpOnLaunch).toBe(false);
+    expect(dataResources('AWS::EC2::VPC')).toHaveLength(1);
+  });
+
+  it('[PP-18] every AWS service a function in the VPC is granted has an endpoint in the VPC', () => {
+    const endpoints = dataResources('AWS::EC2::VPCEndpoint').map(([, endpoint]) => endpoint);
+    const gateway = endpoints.filter((endpoint) => endpoint.Properties?.VpcEndpointType === 'Gateway');
+    const local = endpoints.filter(
+      (endpoint) =>
+        endpoint.Properties?.VpcEndpointType === 'Interface' && !endpoint.Properties?.ServiceRegion,
+    );
+    expect(gateway.map(endpointService).sort()).toEqual(['dynamodb', 's3']);
+    // Each gateway endpoint routes from every subnet's route table (all the routes the subnets have).
+    const routeTables = dataResources('AWS::EC2::RouteTable').map(([id]) => ({ Ref: id }));
+    expect(routeTables).toHaveLength(synthesizedApp().config.vpcZoneCount);
+    for (const endpoint of gateway) {
+      expect(propertyAt<unknown[]>(endpoint, 'RouteTableIds')).toEqual(expect.arrayContaining(routeTables));
+    }
+    for (const endpoint of local) expect(endpoint.Properties?.PrivateDnsEnabled).toBe(true);
+    const reachable = new Set([...gateway, ...local].map(endpointService));
+
+    const granted = new Set(
+      lambdas()
+        .filter((fn) => fn.resource.Properties?.VpcConfig !== undefined)
+        .flatMap(statementsOf)
+        .flatMap(actionsOf)
+        .map((action) => action.split(':')[0] ?? action),
+    );
+    expect(granted.has('dynamodb') && granted.has('s3') && granted.has('kms')).toBe(true);
+    const unreachable = [...granted]
+      .filter((prefix) => !SERVICE_SIDE_PREFIXES.has(prefix))
+      .filter(
+        (prefix) => !reachable.has(ENDPOINT_FOR_ACTION_PREFIX[prefix] ?? `(no endpoint known for ${prefix})`),
+      );
+    expect(unreachable).toEqual([]);
+  });
+
+  it("[PP-18] the purge reaches the replica region's bucket over cross-region PrivateLink, not the internet", () => {
+    const { replicaRegion } = synthesizedApp().config;
+    const replicaS3 = dataResources('AWS::EC2::VPCEndpoint').filter(
+      ([, endpoint]) => endpoint.Properties?.ServiceRegion === replicaRegion,
+    );
+    expect(replicaS3.map(([, endpoint]) => endpoint.Properties?.ServiceName)).toEqual([
+      `com.amazonaws.${replicaRegion}.s3`,
+    ]);
+    expect(replicaS3[0]?.[1].Properties?.PrivateDnsEnabled).toBe(true);
+  });
+
+  it("[PP-18] the endpoints admit HTTPS from the functions' security group only, and the functions send HTTPS only", () => {
+    const functionsGroup = logicalIdOf(network().functionSecurityGroup);
+    const endpointsGroup = logicalIdOf(network().endpointSecurityGroup);
+    const groups = Object.fromEntries(dataResources('AWS::EC2::SecurityGroup'));
+    // No inline ingress on the endpoints' group, and its only ingress rule names the functions' group.
+    expect(groups[endpointsGroup]?.Properties?.SecurityGroupIngress).toBeUndefined();
+    const ingress = dataResources('AWS::EC2::SecurityGroupIngress')
+      .map(([, rule]) => rule.Properties ?? {})
+      .filter((rule) => JSON.stringify(rule.GroupId).includes(endpointsGroup));
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [functionsGroup, 'GroupId'] },
+      }),
+    ]);
+    for (const rule of ingress) expect(rule.CidrIp).toBeUndefined();
+    for (const [, endpoint] of dataResources('AWS::EC2::VPCEndpoint')) {
+      if (endpoint.Properties?.VpcEndpointType !== 'Interface') continue;
+      expect(endpoint.Properties?.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [endpointsGroup, 'GroupId'] }]);
+    }
+    // The functions' group: HTTPS out, nothing else (no all-traffic egress).
+    const egress = [
+      ...((groups[functionsGroup]?.Properties?.SecurityGroupEgress ?? []) as Record<string, unknown>[]),
+      ...dataResources('AWS::EC2::SecurityGroupEgress')
+        .map(([, rule]) => rule.Properties ?? {})
+        .filter((rule) => JSON.stringify(rule.GroupId).includes(functionsGroup)),
+    ];
+    expect(egress.length).toBeGreaterThan(0);
+    for (const rule of egress)
+      expect([rule.IpProtocol, rule.FromPort, rule.ToPort]).toEqual(['tcp', 443, 443]);
+  });
+
+  it('[PP-18] flow logs record all traffic of the VPC into an encrypted log group', () => {
+    const vpcId = logicalIdOf(network().vpc);
+    const flowLogs = dataResources('AWS::EC2::FlowLog').map(([, flowLog]) => flowLog.Properties ?? {});
+    expect(flowLogs).toEqual([
+      expect.objectContaining({ ResourceId: { Ref: vpcId }, ResourceType: 'VPC', TrafficType: 'ALL' }),
+    ]);
+    const group = templateOf(data()).findResources('AWS::Logs::LogGroup')[
+      logicalIdOf(network().flowLogGroup)
+    ] as Resource | undefined;
+    expect(propertyAt(group, 'KmsKeyId')).toBeDefined();
+  });
+
+  it('[PP-18] vpcIsolation=false synthesizes no VPC and keeps every function outside one, as before', () => {
+    const off = buildApp({ vpcIsolation: 'false' }, TEST_BUILD);
+    off.app.synth();
+    expect(off.stacks.data.network).toBeUndefined();
+    const stacks = Object.values(off.stacks).flatMap((stack) => [stack, ...nestedStacksOf(stack)]);
+    for (const stack of stacks) {
+      const template = templateOf(stack);
+      expect([stack.node.path, Object.keys(template.findResources('AWS::EC2::VPC'))]).toEqual([
+        stack.node.path,
+        [],
+      ]);
+      const inVpc = Object.entries(
+        template.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+      )
+        .filter(([, fn]) => fn.Properties?.VpcConfig !== undefined)
+        .map(([id]) => id);
+      expect([stack.node.path, inVpc]).toEqual([stack.node.path, []]);
+    }
+    const anyRoute =
+      off.stacks.api.routeApi.functions.getBilling ?? Object.values(off.stacks.api.routeApi.functions)[0];
+    expect(anyRoute && acknowledgedReason(anyRoute.function, 'HIPAA.Security-LambdaInsideVPC')).toMatch(
+      /call only AWS APIs/,
+    );
+  });
+
+  it("[PP-18] vpcIsolation is on by default and accepts CDK context's strings", () => {
+    expect(AppConfigSchema.parse({}).vpcIsolation).toBe(true);
+    expect(AppConfigSchema.parse({ vpcIsolation: 'false' }).vpcIsolation).toBe(false);
+    expect(AppConfigSchema.parse({ vpcIsolation: 'true' }).vpcIsolation).toBe(true);
+    expect(() => AppConfigSchema.parse({ vpcIsolation: 'no' })).toThrow();
+  });
+});
