@@ -5,12 +5,23 @@ import {
   ExportResponseSchema,
   PartNumberSchema,
 } from '#schemas/exports/exports';
+import { DicomUidSchema } from '#schemas/imaging/dicom-uid';
 import { defineRoute, type PathParameter } from '../shared/http/route';
 
 const exportIdParameter: PathParameter = {
   schema: IdSchema,
   malformed: 'not-found',
   description: 'An export of your organization.',
+};
+const archiveIdParameter: PathParameter = {
+  schema: IdSchema,
+  malformed: 'not-found',
+  description: 'A study archive you asked for.',
+};
+const studyParameter: PathParameter = {
+  schema: DicomUidSchema,
+  malformed: 'invalid',
+  description: 'StudyInstanceUID.',
 };
 const partParameter: PathParameter = {
   schema: PartNumberSchema,
@@ -97,6 +108,56 @@ export const exportsRoutes = {
       303: { description: 'To the part in the exports bucket.' },
       200: { description: 'The short-lived URL of the part.', schema: ExportDownloadSchema },
       404: { description: 'No such part: the export is unknown, not finished, or expired.' },
+    },
+  }),
+  requestStudyArchive: defineRoute('exports', 'requestStudyArchive', {
+    method: 'POST',
+    path: '/v1/studies/{study}/archive',
+    handler: 'exports/handlers/request-study-archive',
+    pathParameters: { study: studyParameter },
+    auditedParameters: { study: 'study' },
+    summary:
+      "Prepare one study as ZIP parts of its DICOM files (as the study reads now, an edited study with its stored originals): the download for a study too large to stream through the API (over 180 MiB), served from S3 at S3's speed. Needs `view`, as retrieving the study does. One runs at a time per member: while one runs, this returns it.",
+    access: { kind: 'action', action: 'view' },
+    audit: 'export-requested',
+    bindings: ['exports-table:write', 'export-workflow:start', 'imaging-index:read'],
+    responses: {
+      202: { description: 'Started: poll the archive for its progress.', schema: ExportResponseSchema },
+      200: { description: 'One of yours is already being prepared: that one.', schema: ExportResponseSchema },
+      404: { description: 'No such study in your organization.' },
+    },
+  }),
+  getStudyArchive: defineRoute('exports', 'getStudyArchive', {
+    method: 'GET',
+    path: '/v1/study-archives/{exportId}',
+    handler: 'exports/handlers/get-study-archive',
+    pathParameters: { exportId: archiveIdParameter },
+    auditedParameters: { exportId: 'export' },
+    summary:
+      "A study archive you asked for: its status, progress and, once prepared, one download link per part with its size and SHA-256. Anyone else's archive answers 404.",
+    access: { kind: 'action', action: 'view' },
+    audit: 'exports-read',
+    bindings: ['exports-table:read'],
+    responses: {
+      200: { description: 'The archive.', schema: ExportResponseSchema },
+      404: { description: 'No such archive of yours.' },
+    },
+  }),
+  downloadStudyArchivePart: defineRoute('exports', 'downloadStudyArchivePart', {
+    method: 'GET',
+    path: '/v1/study-archives/{exportId}/parts/{part}',
+    handler: 'exports/handlers/download-study-archive-part',
+    pathParameters: { exportId: archiveIdParameter, part: partParameter },
+    auditedParameters: { exportId: 'export' },
+    summary:
+      'Download one part of your study archive: recorded as a DICOM Export, then redirected (303) to a presigned URL of the exports bucket that lives 60 seconds. With `Accept: application/json` the URL is returned instead.',
+    access: { kind: 'action', action: 'view' },
+    audit: 'export-downloaded',
+    bindings: ['exports-table:read', 'exports-store:read'],
+    responses: {
+      303: { description: 'To the part in the exports bucket.' },
+      200: { description: 'The short-lived URL of the part.', schema: ExportDownloadSchema },
+      404: { description: 'No such part: the archive is unknown, not yours, not ready, or expired.' },
     },
   }),
 } as const;

@@ -46,11 +46,23 @@ export const ExportCursorSchema = z.object({
 });
 export type ExportCursor = z.infer<typeof ExportCursorSchema>;
 
+/**
+ * What an export covers: the whole organization [PP-14], or one study — a prepared archive of its DICOM
+ * files, for a study too large to stream through the API (docs/dicom-conformance.md).
+ */
+export const ExportScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('organization') }),
+  z.object({ kind: z.literal('study'), studyInstanceUid: z.string().min(1).max(64) }),
+]);
+export type ExportScope = z.infer<typeof ExportScopeSchema>;
+
 /** An export as stored (exports table). */
 export const ExportJobSchema = z.object({
   exportId: IdSchema,
   orgId: z.string(),
   requestedBy: z.string(),
+  /** Exports recorded before study archives existed cover the organization. */
+  scope: ExportScopeSchema.default({ kind: 'organization' }),
   status: ExportStatusSchema,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -82,6 +94,7 @@ export const ExportPartViewSchema = z.object({
 /** An export as the API shows it. */
 export const ExportViewSchema = z.object({
   exportId: IdSchema,
+  scope: ExportScopeSchema,
   status: ExportStatusSchema,
   requestedBy: z.string(),
   createdAt: z.iso.datetime(),

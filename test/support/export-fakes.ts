@@ -7,19 +7,23 @@ import type {
 } from '../../functions/exports/core/ports';
 import type { ExportJob } from '../../schemas/exports/exports';
 
+/** The slot a running export holds, as the DynamoDB adapter keys it. */
+const slotOf = (job: Pick<ExportJob, 'orgId' | 'scope' | 'requestedBy'>) =>
+  job.scope.kind === 'organization' ? job.orgId : `${job.orgId}/USER#${job.requestedBy}`;
+
 /** Export records in memory, with the DynamoDB adapter's conditions (only a running export changes). */
 export class MemoryExportJobs implements ExportJobs {
   readonly jobs = new Map<string, ExportJob>();
   readonly active = new Map<string, string>();
   private key = (orgId: string, exportId: string) => `${orgId}/${exportId}`;
   async create(job: ExportJob) {
-    const running = this.active.get(job.orgId);
+    const running = this.active.get(slotOf(job));
     if (running)
       return {
         created: false as const,
         running: structuredClone(this.jobs.get(this.key(job.orgId, running)) as ExportJob),
       };
-    this.active.set(job.orgId, job.exportId);
+    this.active.set(slotOf(job), job.exportId);
     this.jobs.set(this.key(job.orgId, job.exportId), structuredClone(job));
     return { created: true as const };
   }
@@ -45,14 +49,13 @@ export class MemoryExportJobs implements ExportJobs {
     return true;
   }
   async finish(
-    orgId: string,
-    exportId: string,
+    ended: Pick<ExportJob, 'orgId' | 'exportId' | 'scope' | 'requestedBy'>,
     end: { status: Exclude<ExportJob['status'], 'running'>; at: string; failure: string | null },
   ) {
-    const job = this.jobs.get(this.key(orgId, exportId));
+    const job = this.jobs.get(this.key(ended.orgId, ended.exportId));
     if (job?.status !== 'running') return false;
     Object.assign(job, { status: end.status, finishedAt: end.at, failure: end.failure });
-    this.active.delete(orgId);
+    this.active.delete(slotOf(ended));
     return true;
   }
 }

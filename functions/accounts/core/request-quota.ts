@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/ports';
+import type { Clock, QuotaDecision } from '../../shared/ports';
 
 /**
  * Per-organization request limits, enforced in the application because neither API Gateway nor WAF
@@ -23,9 +23,7 @@ export interface RequestQuotaSettings {
   readonly reportEveryMs: number;
 }
 
-export type QuotaDecision =
-  | { readonly admitted: true; readonly report: Promise<void> | undefined }
-  | { readonly admitted: false; readonly retryAfterSeconds: number };
+export type { QuotaDecision };
 
 interface OrganizationWindow {
   windowStart: number;

@@ -13,11 +13,16 @@ import type { ExportJobs } from '../core/ports';
  * Export records (table: infra/data/table-definitions.ts, exportsTable):
  *   ORG#<orgId> / EXPORT#<exportId>   one export: status, progress, parts, checkpoint
  *   ORG#<orgId> / ACTIVE              names the running export, so two requests never start two
+ *   ORG#<orgId> / ACTIVE#USER#<userId>  names a member's running study archive (one at a time each)
  * Records end by TTL a year after their export; parts are long gone by then (7-day bucket rule).
  */
 const partition = (orgId: string) => `ORG#${orgId}`;
 const jobKey = (orgId: string, exportId: string) => ({ pk: partition(orgId), sk: `EXPORT#${exportId}` });
-const activeKey = (orgId: string) => ({ pk: partition(orgId), sk: 'ACTIVE' });
+/** The slot a running export holds: the organization's, or for a study archive its requester's. */
+const activeKey = (job: Pick<ExportJob, 'orgId' | 'scope' | 'requestedBy'>) => ({
+  pk: partition(job.orgId),
+  sk: job.scope.kind === 'organization' ? 'ACTIVE' : `ACTIVE#USER#${job.requestedBy}`,
+});
 const RECORD_DAYS = 365;
 const LISTED = 50;
 
@@ -43,7 +48,7 @@ export class DynamoExportJobs implements ExportJobs {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...activeKey(job.orgId), exportId: job.exportId },
+                Item: { ...activeKey(job), exportId: job.exportId },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -67,7 +72,7 @@ export class DynamoExportJobs implements ExportJobs {
       if (!conditionFailed(error)) throw error;
     }
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: activeKey(job.orgId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: activeKey(job), ConsistentRead: true }),
     );
     const running = Item ? await this.get(job.orgId, String(Item.exportId)) : null;
     // The slot was freed between the two reads: the caller may simply ask again.
@@ -147,8 +152,7 @@ export class DynamoExportJobs implements ExportJobs {
   }
 
   async finish(
-    orgId: string,
-    exportId: string,
+    job: Pick<ExportJob, 'orgId' | 'exportId' | 'scope' | 'requestedBy'>,
     end: { status: Exclude<ExportJob['status'], 'running'>; at: string; failure: string | null },
   ): Promise<boolean> {
     const expiresAt =
@@ -162,7 +166,7 @@ export class DynamoExportJobs implements ExportJobs {
             {
               Update: {
                 TableName: this.tableName,
-                Key: jobKey(orgId, exportId),
+                Key: jobKey(job.orgId, job.exportId),
                 UpdateExpression:
                   'SET #status = :status, #job.#status = :status, #job.#finishedAt = :at, #job.#updatedAt = :at, #job.#failure = :failure, #job.#expiresAt = :expiresAt',
                 ConditionExpression: '#status = :running',
@@ -186,9 +190,9 @@ export class DynamoExportJobs implements ExportJobs {
             {
               Delete: {
                 TableName: this.tableName,
-                Key: activeKey(orgId),
+                Key: activeKey(job),
                 ConditionExpression: 'exportId = :exportId',
-                ExpressionAttributeValues: { ':exportId': exportId },
+                ExpressionAttributeValues: { ':exportId': job.exportId },
               },
             },
           ],

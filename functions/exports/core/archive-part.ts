@@ -204,7 +204,11 @@ export async function writeNextPart(
     const known = rendering.get(instance);
     if (known) return known;
     const target = storedOf(study, instance);
-    const frames = instance.image ? Math.min(instance.frames ?? 1, deps.limits.maxRenderedFrames) : 0;
+    // A study archive is the DICOM files alone: what a viewer or another archive takes in.
+    const frames =
+      instance.image && job.scope.kind === 'organization'
+        ? Math.min(instance.frames ?? 1, deps.limits.maxRenderedFrames)
+        : 0;
     const renders = Array.from({ length: frames }, (_, at) =>
       pendingRender(() => deps.renderPng({ instance: target, frame: at + 1 })),
     );
@@ -271,6 +275,7 @@ export async function writeNextPart(
       createdAt: job.createdAt,
       datasets: deps.datasets,
       maxRenderedFrames: deps.limits.maxRenderedFrames,
+      studyArchive: job.scope.kind === 'study',
     });
     yield entry('README.md', 'readme', () => once(Buffer.from(readme, 'utf8')));
     if (!cursor.spreadsheetsDone) {

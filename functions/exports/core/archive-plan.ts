@@ -83,8 +83,13 @@ const isoDate = (date: string | null) =>
 export async function orderStudies(
   deps: { index: ImagingIndex; edits: CurrentEdits },
   orgId: string,
+  /** A study archive's one study; absent, every study of the organization. */
+  only?: string,
 ): Promise<StudyOrder> {
-  const studies = await deps.index.searchStudies(orgId, {}, Number.MAX_SAFE_INTEGER);
+  const studies =
+    only === undefined
+      ? await deps.index.searchStudies(orgId, {}, Number.MAX_SAFE_INTEGER)
+      : [await deps.index.getStudy(orgId, only)].filter((study): study is StudyRecord => study !== null);
   const named: { record: StudyRecord; patientId: string; patientName: string | null; date: string }[] = [];
   // Each study's edits are one read; a few at a time keeps a large organization's plan well inside one step.
   let next = 0;

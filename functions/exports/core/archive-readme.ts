@@ -8,7 +8,10 @@ export function archiveReadme(input: {
   createdAt: string;
   datasets: readonly ExportDataset[];
   maxRenderedFrames: number;
+  /** A study archive: that study's DICOM files only, no renderings or spreadsheets. */
+  studyArchive?: boolean;
 }): string {
+  if (input.studyArchive) return studyArchiveReadme(input);
   const sheets = input.datasets.map(
     (dataset) => `- \`spreadsheets/${dataset.name}.xlsx\` and \`.csv\` — ${dataset.description}`,
   );
@@ -45,6 +48,31 @@ export function archiveReadme(input: {
     '',
     `Parts are deleted from PACScribe ${EXPORT_RETENTION_DAYS} days after the export finished; start a new`,
     'export at any time.',
+    '',
+  ].join('\n');
+}
+
+function studyArchiveReadme(input: { exportId: string; part: number; createdAt: string }): string {
+  return [
+    '# PACScribe study archive',
+    '',
+    `Archive ${input.exportId}, requested ${input.createdAt}. This is part ${input.part}; each part is a`,
+    "complete ZIP archive on its own. Together the parts hold one study's DICOM files.",
+    '',
+    '## Layout',
+    '',
+    '- `imaging/P00001 <patient name> (<patient ID>)/S000001 <study date> <study description>/SE001 <modality> <series number>/`',
+    '  - `IM00001.dcm` — the DICOM file (Part 10) as the study reads now, with your edits applied.',
+    '  - `IM00001.original.dcm` — for an edited study only: the file exactly as it was stored.',
+    '- `manifest.json` — the size and SHA-256 of every file in this part, and the SOP Instance UID of',
+    '  each DICOM file.',
+    '',
+    '## Checking the archive',
+    '',
+    "Compare the part's SHA-256 shown in PACScribe with `sha256sum`; inside a part, every file listed in",
+    '`manifest.json` can be checked the same way.',
+    '',
+    `Parts are deleted from PACScribe ${EXPORT_RETENTION_DAYS} days after the archive was prepared.`,
     '',
   ].join('\n');
 }

@@ -41,13 +41,19 @@ export async function planExport(
   const keys = exportKeys(exportId);
   let order: StudyOrder;
   if (job.cursor.planChunks === 0) {
-    order = await orderStudies(deps, orgId);
+    order = await orderStudies(
+      deps,
+      orgId,
+      job.scope.kind === 'study' ? job.scope.studyInstanceUid : undefined,
+    );
     await deps.objects.putJson(keys.studyOrder, order);
   } else {
     order = (await deps.objects.getJson(keys.studyOrder)) as StudyOrder;
   }
   let { cursor, progress } = job;
-  if (cursor.planChunks === 0) progress = { ...progress, itemsTotal: deps.datasets.length };
+  if (cursor.planChunks === 0) {
+    progress = { ...progress, itemsTotal: job.scope.kind === 'study' ? 0 : deps.datasets.length };
+  }
   for (;;) {
     const first = cursor.planChunks * STUDIES_PER_CHUNK;
     const slice = order.studies.slice(first, first + STUDIES_PER_CHUNK);
@@ -92,14 +98,16 @@ export async function finishExport(deps: ExportStepDeps, orgId: string, exportId
     'succeeded',
     `${job.parts.length} part(s), ${job.progress.itemsDone} items, ${job.progress.bytesDone} bytes of DICOM`,
   );
-  const ended = await deps.jobs.finish(orgId, exportId, {
+  const ended = await deps.jobs.finish(job, {
     status: 'succeeded',
     at: now.toISOString(),
     failure: null,
   });
   if (!ended) return { done: true };
   await discardExportObjects(deps.objects, job, true);
-  const requester = await deps.directory.requester(orgId, job.requestedBy);
+  // A study archive's requester is waiting on its page; an organization export may take hours: mail.
+  const requester =
+    job.scope.kind === 'organization' ? await deps.directory.requester(orgId, job.requestedBy) : null;
   if (requester) {
     await deps.notices.exportReady(requester.email, {
       organizationName: (await deps.directory.organizationName(orgId)) ?? 'your organization',
@@ -116,7 +124,7 @@ export async function failExport(deps: ExportStepDeps, orgId: string, exportId: 
   const job = await deps.jobs.get(orgId, exportId);
   if (!job) return { done: true };
   if (job.status === 'running') {
-    await deps.jobs.finish(orgId, exportId, {
+    await deps.jobs.finish(job, {
       status: 'failed',
       at: deps.clock.now().toISOString(),
       failure: 'export-step-failed',

@@ -2,8 +2,10 @@ import {
   EXPORT_DOWNLOAD_URL_SECONDS,
   EXPORT_RETENTION_DAYS,
   type ExportJob,
+  type ExportScope,
   type ExportView,
 } from '#schemas/exports/exports';
+import type { ImagingIndex } from '../../imaging/core/ports';
 import type { CustomerPrincipal } from '../../shared/auth/principal';
 import { NotFoundError } from '../../shared/errors';
 import type { Clock, IdGenerator } from '../../shared/ports';
@@ -24,8 +26,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * this API, which redirects to the short-lived S3 URL).
  */
 export function toExportView(job: ExportJob): ExportView {
+  const base =
+    job.scope.kind === 'study' ? `/v1/study-archives/${job.exportId}` : `/v1/exports/${job.exportId}`;
   return {
     exportId: job.exportId,
+    scope: job.scope,
     status: job.status,
     requestedBy: job.requestedBy,
     createdAt: job.createdAt,
@@ -39,7 +44,7 @@ export function toExportView(job: ExportJob): ExportView {
             sizeBytes: part.sizeBytes,
             sha256: part.sha256,
             files: part.files,
-            downloadUrl: `/v1/exports/${job.exportId}/parts/${part.part}`,
+            downloadUrl: `${base}/parts/${part.part}`,
           }))
         : [],
     expiresAt: job.expiresAt,
@@ -50,15 +55,41 @@ export function toExportView(job: ExportJob): ExportView {
  * Starts an export of the whole organization [PP-14], or returns the one already running: a second
  * click never starts a second archive. The workflow gets ids only.
  */
-export async function requestExport(
+export function requestExport(
   deps: ExportsDeps & { workflow: ExportWorkflow },
   principal: CustomerPrincipal,
+): Promise<{ job: ExportJob; started: boolean }> {
+  return startExport(deps, principal, { kind: 'organization' });
+}
+
+/**
+ * Prepares one study as a ZIP of its DICOM files (as they read now, edited ones with their stored
+ * originals): the download for a study too large to stream through the API, served from S3 at S3's speed.
+ * A member holding `view` may ask, as they may retrieve the study through WADO-RS; one runs at a time per
+ * member (a second request returns the running one). A missing or another organization's study is 404.
+ */
+export async function requestStudyArchive(
+  deps: ExportsDeps & { workflow: ExportWorkflow; index: Pick<ImagingIndex, 'getStudy'> },
+  principal: CustomerPrincipal,
+  studyInstanceUid: string,
+): Promise<{ job: ExportJob; started: boolean }> {
+  if (!(await deps.index.getStudy(principal.orgId, studyInstanceUid))) {
+    throw new NotFoundError('Study not found.');
+  }
+  return startExport(deps, principal, { kind: 'study', studyInstanceUid });
+}
+
+async function startExport(
+  deps: ExportsDeps & { workflow: ExportWorkflow },
+  principal: CustomerPrincipal,
+  scope: ExportScope,
 ): Promise<{ job: ExportJob; started: boolean }> {
   const now = deps.clock.now();
   const job: ExportJob = {
     exportId: deps.ids.newId(),
     orgId: principal.orgId,
     requestedBy: principal.userId,
+    scope,
     status: 'running',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -73,7 +104,8 @@ export async function requestExport(
       chunk: 0,
       study: 0,
       instance: 0,
-      spreadsheetsDone: false,
+      // A study archive carries no spreadsheets.
+      spreadsheetsDone: scope.kind === 'study',
       committedItems: 0,
       committedBytes: 0,
     },
@@ -89,7 +121,7 @@ export async function requestExport(
     return { job: { ...job, executionArn }, started: true };
   } catch (error) {
     // Never leave a running export no workflow will finish: it would block every later request.
-    await deps.jobs.finish(job.orgId, job.exportId, {
+    await deps.jobs.finish(job, {
       status: 'failed',
       at: deps.clock.now().toISOString(),
       failure: 'workflow-not-started',
@@ -101,6 +133,18 @@ export async function requestExport(
 export async function getExport(deps: ExportsDeps, principal: CustomerPrincipal, exportId: string) {
   const job = await deps.jobs.get(principal.orgId, exportId);
   if (!job) throw new NotFoundError('Export not found.');
+  return job;
+}
+
+/**
+ * A study archive, to the member who asked for it only: anyone else's, an organization export or a
+ * missing id answer alike (404).
+ */
+export async function getStudyArchive(deps: ExportsDeps, principal: CustomerPrincipal, exportId: string) {
+  const job = await deps.jobs.get(principal.orgId, exportId);
+  if (job?.scope.kind !== 'study' || job.requestedBy !== principal.userId) {
+    throw new NotFoundError('Study archive not found.');
+  }
   return job;
 }
 
@@ -118,7 +162,7 @@ export async function cancelExport(
 ): Promise<ExportJob> {
   const job = await getExport(deps, principal, exportId);
   if (job.status !== 'running') return job;
-  const ended = await deps.jobs.finish(principal.orgId, exportId, {
+  const ended = await deps.jobs.finish(job, {
     status: 'cancelled',
     at: deps.clock.now().toISOString(),
     failure: null,
@@ -151,8 +195,9 @@ export async function partDownload(
   principal: CustomerPrincipal,
   exportId: string,
   partNumber: number,
+  find: typeof getExport = getExport,
 ) {
-  const job = await getExport(deps, principal, exportId);
+  const job = await find(deps, principal, exportId);
   const part = job.parts.find((candidate) => candidate.part === partNumber);
   if (job.status !== 'succeeded' || !part || Date.parse(job.expiresAt) <= deps.clock.now().getTime()) {
     throw new NotFoundError('That part is not available: the export is not finished, or has expired.');

@@ -46,10 +46,9 @@ export interface ExportJobs {
     exportId: string,
     update: Pick<ExportJob, 'cursor' | 'progress' | 'parts' | 'updatedAt'>,
   ): Promise<boolean>;
-  /** Ends a running export (and frees the organization's slot); false when it had already ended. */
+  /** Ends a running export (and frees its slot); false when it had already ended. */
   finish(
-    orgId: string,
-    exportId: string,
+    job: Pick<ExportJob, 'orgId' | 'exportId' | 'scope' | 'requestedBy'>,
     end: { status: Exclude<ExportStatus, 'running'>; at: string; failure: string | null },
   ): Promise<boolean>;
 }

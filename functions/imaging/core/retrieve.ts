@@ -73,7 +73,10 @@ export async function instancesToRetrieve(
       scope.instance ? 'Instance not found.' : scope.series ? 'Series not found.' : 'Study not found.',
     );
   }
-  const advice = scope.series ? 'retrieve it instance by instance' : 'retrieve it series by series';
+  // The whole study, however large, comes as a prepared archive served from S3 (docs/dicom-conformance.md).
+  const advice = scope.series
+    ? `retrieve it instance by instance, or the whole study as an archive (POST /v1/studies/${scope.study}/archive)`
+    : `retrieve it series by series, or as an archive (POST /v1/studies/${scope.study}/archive)`;
   if (instances.length > limits.maxInstances) {
     throw new PayloadTooLargeError(`The content has too many instances for one response; ${advice}.`);
   }

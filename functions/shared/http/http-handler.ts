@@ -5,7 +5,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { IdSchema } from '#schemas/accounts/entities';
 import type { AuditObject } from '#schemas/audit/audit-event';
-import type { QuotaDecision } from '../../accounts/core/request-quota';
 import { authorize } from '../auth/policy';
 import type { Principal, VerifiedToken } from '../auth/principal';
 import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
@@ -21,7 +20,7 @@ import {
   UnauthenticatedError,
 } from '../errors';
 import { logFailure, logRequest } from '../logger';
-import type { Clock } from '../ports';
+import type { Clock, QuotaDecision } from '../ports';
 import type { AuditNotes, RequestAuditor } from '../request-audit';
 import { corsResponseHeaders, isDicomwebPath } from './cors';
 import { dicomwebOperationOf } from './dicomweb-operation';

@@ -5,14 +5,16 @@ import { safeName } from '../../../functions/exports/core/archive-plan';
 import { type ExportStepDeps, runExportStep } from '../../../functions/exports/core/export-steps';
 import {
   cancelExport,
+  getStudyArchive,
   partDownload,
   requestExport,
+  requestStudyArchive,
   toExportView,
 } from '../../../functions/exports/core/exports';
 import type { ExportDataset } from '../../../functions/exports/core/ports';
 import { NO_EDITS } from '../../../functions/imaging/core/attribute-edits';
 import type { StudyRecord } from '../../../functions/imaging/core/ports';
-import { NotAcceptableError } from '../../../functions/shared/errors';
+import { NotAcceptableError, NotFoundError } from '../../../functions/shared/errors';
 import { zipStream } from '../../../functions/shared/zip-stream';
 import { ctInstance, testUid } from '../../support/dicom-files';
 import {
@@ -393,5 +395,90 @@ describe('organization export archive', () => {
     expect(safeName('  ', 'Unnamed')).toBe('Unnamed');
     expect(safeName('山田^太郎', 'x')).toBe('山田 太郎');
     expect(safeName('x'.repeat(200), 'x')).toHaveLength(60);
+  });
+});
+
+describe('study archive: one study prepared as ZIP parts of its DICOM files', () => {
+  function studyArchiveDeps() {
+    const context = exportDeps();
+    const { imaging } = context;
+    // The study records as the index holds them: the organization's own only.
+    imaging.deps.index.getStudy = async (orgId, study) =>
+      (await imaging.deps.index.searchStudies(orgId, {}, 100)).find(
+        (record) => record.studyInstanceUid === study,
+      ) ?? null;
+    const member = { ...customer('org-a'), userId: 'radiologist-1' };
+    const requestDeps = {
+      jobs: context.jobs,
+      clock: context.clock,
+      ids: sequentialIds('archive'),
+      workflow: context.workflow,
+      index: imaging.deps.index,
+    };
+    const ask = (study: string, who = member) => requestStudyArchive(requestDeps, who, study);
+    return { ...context, member, ask, requestDeps };
+  }
+
+  it('writes that study alone, as it reads now with its stored originals, without renderings or spreadsheets, and mails nobody', async () => {
+    const { ask, run, jobs, objects, files, edited, notices, audit, member } = studyArchiveDeps();
+    const { job, started } = await ask(edited);
+    expect(started).toBe(true);
+    expect(job.scope).toEqual({ kind: 'study', studyInstanceUid: edited });
+    await run(job.exportId);
+
+    const done = await jobs.get('org-a', job.exportId);
+    expect(done?.status).toBe('succeeded');
+    expect(done?.progress.itemsTotal).toBe(1);
+    const bytes = objects.objects.get(objects.keys('exports/')[0] as string) as Buffer;
+    const { zip, manifest } = await readPart(bytes);
+    expect(manifest.files.map((file) => file.kind).sort()).toEqual(['dicom', 'dicom-original', 'readme']);
+    const original = manifest.files.find((file) => file.kind === 'dicom-original');
+    expect(original?.sha256).toBe(sha256(files.get(original?.sopInstanceUid as string) as Buffer));
+    expect(Object.keys(zip.files).some((name) => name.startsWith('spreadsheets/'))).toBe(false);
+    expect(await (zip.file('README.md') as JSZip.JSZipObject).async('string')).toContain('study archive');
+    expect(notices.sent).toEqual([]);
+    expect(audit.ended).toEqual([{ exportId: job.exportId, outcome: 'succeeded' }]);
+    // Its links are the study-archive routes, which only its requester reaches.
+    const view = toExportView(done as NonNullable<typeof done>);
+    expect(view.parts[0]?.downloadUrl).toBe(`/v1/study-archives/${job.exportId}/parts/1`);
+    await expect(
+      getStudyArchive({ jobs, clock: { now: () => new Date() }, ids: sequentialIds() }, member, job.exportId),
+    ).resolves.toMatchObject({ exportId: job.exportId });
+  });
+
+  it("answers a missing or another organization's study, and anyone else's archive, as not found", async () => {
+    const { ask, foreign, edited, jobs, clock, member } = studyArchiveDeps();
+    await expect(ask(foreign.studyInstanceUid)).rejects.toThrow(NotFoundError);
+    await expect(ask(testUid())).rejects.toThrow(NotFoundError);
+    const { job } = await ask(edited);
+    const deps = { jobs, clock, ids: sequentialIds() };
+    for (const other of [
+      { ...member, userId: 'radiologist-2' },
+      { ...customer('org-b'), userId: member.userId },
+    ]) {
+      await expect(getStudyArchive(deps, other, job.exportId)).rejects.toThrow(NotFoundError);
+    }
+    // An organization export's id is not a study archive either.
+    const { job: organizationExport } = await requestExport(
+      { jobs, clock, ids: sequentialIds('org-export'), workflow: new RecordingExportWorkflow() },
+      customer('org-a'),
+    );
+    await expect(getStudyArchive(deps, customer('org-a'), organizationExport.exportId)).rejects.toThrow(
+      NotFoundError,
+    );
+  });
+
+  it('runs one at a time per member, beside other members and the organization export', async () => {
+    const { ask, edited, member, jobs, clock, workflow } = studyArchiveDeps();
+    const first = await ask(edited);
+    const again = await ask(edited);
+    expect(again).toEqual({ job: expect.objectContaining({ exportId: first.job.exportId }), started: false });
+    const colleague = await ask(edited, { ...member, userId: 'radiologist-2' });
+    expect(colleague.started).toBe(true);
+    const organizationExport = await requestExport(
+      { jobs, clock, ids: sequentialIds('org-export'), workflow },
+      customer('org-a'),
+    );
+    expect(organizationExport.started).toBe(true);
   });
 });
