@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
+import type { HandlerCallProfile } from '../local/aws-call-trace';
 import {
   localSignIn,
   peakMemoryMiB,
@@ -464,6 +465,25 @@ async function bundles(): Promise<string[]> {
   return lines;
 }
 
+function awsCallTable(file: string): string[] {
+  if (!existsSync(file)) return ['(no profile written)'];
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, HandlerCallProfile>;
+  return [
+    '| route | requests | AWS calls | sequential (mean / max) | by service |',
+    '|---|---|---|---|---|',
+    ...Object.entries(profile)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([route, entry]) =>
+          `| ${route} | ${entry.invocations} | ${entry.calls} | ${entry.sequential} / ${entry.maxSequential} | ${Object.entries(
+            entry.byService,
+          )
+            .map(([service, calls]) => `${service} ${calls}`)
+            .join(', ')} |`,
+      ),
+  ];
+}
+
 async function pacscribeToken(config: {
   users: { email: string; password: string; role: string }[];
   cognito: { endpoint: string; clientId: string };
@@ -518,6 +538,14 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     ...table,
     '',
     `Large files: ${LARGE_FILES} multi-frame images of ${LARGE_FRAMES} frames (${(large[0]?.bytes.length ?? 0) / 1024 / 1024} MiB each); PACScribe stores them through an upload session (presigned part uploads, then asynchronous ingest, polled every 50 ms), Orthanc through one STOW-RS request each.`,
+    '',
+    '## AWS calls per request (critical path)',
+    '',
+    'Counted by the local stack around every SDK request to the stand-ins (`scripts/local/aws-call-trace.ts`): the',
+    'mean calls one request makes, and how many of them are sequential (the longest chain of calls each started',
+    "after the previous one answered; a round trip is counted to the response's headers).",
+    '',
+    ...awsCallTable(pacscribe.awsCallProfile),
     '',
     '## Lambda bundles',
     '',

@@ -135,6 +135,8 @@ export async function startPacscribe(): Promise<
       users: { email: string; password: string; role: string }[];
       cognito: { endpoint: string; clientId: string };
     };
+    /** Where the stack writes its per-route AWS call profile. */
+    awsCallProfile: string;
   }
 > {
   const root = path.resolve(__dirname, '../..');
@@ -152,6 +154,8 @@ export async function startPacscribe(): Promise<
         NODE_NO_WARNINGS: '1',
         POWERTOOLS_LOG_LEVEL: 'WARN',
         ORGANIZATION_REQUESTS_PER_MINUTE: '100000000',
+        // Per-route AWS calls and sequential round trips, reported beside the rows (aws-call-trace.ts).
+        PACSCRIBE_TRACE_AWS_CALLS: `${dataDir}-aws-calls.json`,
       },
     },
   );
@@ -184,6 +188,7 @@ export async function startPacscribe(): Promise<
     pids,
     stop: () => stopChild(child),
     config,
+    awsCallProfile: `${dataDir}-aws-calls.json`,
   };
 }
 

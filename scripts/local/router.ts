@@ -13,6 +13,7 @@ import {
   UNSUBSCRIBE_RATE_LIMIT,
 } from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
+import { tracedInvocation } from './aws-call-trace';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
 
@@ -249,10 +250,14 @@ export function createLocalApi(options: {
     if (route.response === 'stream') {
       // API Gateway's STREAM transfer mode: the function writes status, headers and body as it goes.
       if (!isStreamingHandler(handler)) throw new Error(`${route.id} is not a streaming handler`);
-      await handler(event, new HttpResponseSink(response), lambdaContext(route.id));
+      await tracedInvocation(route.id, () =>
+        handler(event, new HttpResponseSink(response), lambdaContext(route.id)),
+      );
       return null;
     }
-    return (await handler(event, lambdaContext(route.id))) as APIGatewayProxyResult;
+    return (await tracedInvocation(route.id, () =>
+      handler(event, lambdaContext(route.id)),
+    )) as APIGatewayProxyResult;
   };
 
   const server = createServer(

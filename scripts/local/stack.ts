@@ -14,6 +14,7 @@ import { systemClock } from '../../functions/shared/ports';
 import { organizationRequestsPerMinute } from '../../infra/api/capacity-model';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
+import { startAwsCallTrace } from './aws-call-trace';
 import {
   bootstrapResources,
   LOCAL_AUDIT_ARCHIVE_BUCKET,
@@ -269,6 +270,12 @@ export async function startLocalStack(options: LocalStackOptions) {
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
     });
+    // The benchmark's and tests' critical-path accounting (scripts/local/aws-call-trace.ts); off otherwise.
+    const traceFile = process.env.PACSCRIBE_TRACE_AWS_CALLS;
+    if (traceFile) {
+      const stopTrace = startAwsCallTrace(traceFile);
+      stops.push(async () => stopTrace());
+    }
     const resources = await bootstrapResources(dataDir, {
       dynamodb: dynamodb.endpoint,
       cognito: cognito.endpoint,

@@ -32,6 +32,8 @@ export default async function setup(): Promise<void> {
         PACSCRIBE_PRIVACY_POLICY_DIR: path.join(root, 'test', 'fixtures', 'policies', 'privacy'),
         // Small export parts, so that a test organization spans several.
         EXPORT_PART_MAX_BYTES: String(1024 * 1024),
+        // Per-route AWS call counts and sequential round trips, for the critical-path test.
+        PACSCRIBE_TRACE_AWS_CALLS: `${dataDir}-aws-calls.json`,
       },
     },
   );
@@ -60,4 +62,5 @@ export default async function setup(): Promise<void> {
   JSON.parse(readFileSync(configPath, 'utf8'));
   process.env.PACSCRIBE_LOCAL_CONFIG = configPath;
   process.env.PACSCRIBE_LOCAL_LOG = logPath;
+  process.env.PACSCRIBE_AWS_CALL_PROFILE = `${dataDir}-aws-calls.json`;
 }

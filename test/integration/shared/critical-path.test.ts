@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { HandlerCallProfile } from '../../../scripts/local/aws-call-trace';
+import { ctInstance, testUid } from '../../support/dicom-files';
+import { callApi } from '../../support/local-client';
+import { freshOrganization, type TestOrganization } from '../../support/organizations';
+import { stow } from '../../support/stow';
+
+let org: TestOrganization;
+const ids = { study: testUid(), series: testUid(), sop: testUid() };
+
+beforeAll(async () => {
+  org = await freshOrganization('critical-path');
+  const file = ctInstance({
+    studyInstanceUid: ids.study,
+    seriesInstanceUid: ids.series,
+    sopInstanceUid: ids.sop,
+  });
+  expect((await stow(org.users.technologist.accessToken, [file])).status).toBe(200);
+}, 60_000);
+
+/** The stack writes its profile every second; read it once it includes what was just asked. */
+async function profileOf(routeId: string, invocations: number): Promise<HandlerCallProfile> {
+  const file = process.env.PACSCRIBE_AWS_CALL_PROFILE as string;
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, HandlerCallProfile>;
+    const entry = profile[routeId];
+    if (entry && entry.invocations >= invocations) return entry;
+    if (Date.now() > deadline) throw new Error(`no profile for ${routeId}`);
+    await sleep(250);
+  }
+}
+
+describe('AWS calls on the critical path of each DICOMweb read (the local stack traces them)', () => {
+  const base = `/dicomweb/studies/${ids.study}`;
+  /**
+   * Today's sequential round trips per request, a budget no change may exceed: membership read, the
+   * index or metadata read, the audit write, and for pixel data the S3 read. Issue 12's goal is two.
+   */
+  const BUDGET: Record<string, number> = {
+    searchStudies: 3,
+    searchSeries: 3,
+    retrieveSeriesMetadata: 3,
+    retrieveInstanceMetadata: 3,
+    retrieveFrames: 4,
+    retrieveInstance: 4,
+  };
+  const reads = [
+    { routeId: 'searchStudies', path: `/dicomweb/studies?StudyInstanceUID=${ids.study}` },
+    { routeId: 'searchSeries', path: `${base}/series` },
+    { routeId: 'retrieveSeriesMetadata', path: `${base}/series/${ids.series}/metadata` },
+    {
+      routeId: 'retrieveInstanceMetadata',
+      path: `${base}/series/${ids.series}/instances/${ids.sop}/metadata`,
+    },
+    { routeId: 'retrieveFrames', path: `${base}/series/${ids.series}/instances/${ids.sop}/frames/1` },
+    { routeId: 'retrieveInstance', path: `${base}/series/${ids.series}/instances/${ids.sop}` },
+  ];
+
+  it('keeps each read within its budget of sequential round trips', async () => {
+    const token = org.users.radiologist.accessToken;
+    const rows: string[] = [];
+    for (const { routeId, path } of reads) {
+      const before =
+        JSON.parse(readFileSync(process.env.PACSCRIBE_AWS_CALL_PROFILE as string, 'utf8'))[routeId]
+          ?.invocations ?? 0;
+      for (let n = 0; n < 3; n += 1) {
+        const response = await callApi('GET', path, {
+          token,
+          headers: {
+            accept:
+              routeId === 'retrieveFrames' ? 'multipart/related; type="application/octet-stream"' : '*/*',
+          },
+        });
+        expect(response.status).toBe(200);
+      }
+      const profile = await profileOf(routeId, before + 3);
+      rows.push(
+        `${routeId}: ${profile.calls} calls, ${profile.sequential} sequential (max ${profile.maxSequential}) ${JSON.stringify(profile.byService)}`,
+      );
+      // The membership read and the audit write at least; never more in sequence than the budget.
+      expect(profile.calls).toBeGreaterThanOrEqual(2);
+      expect(profile.maxSequential).toBeLessThanOrEqual(BUDGET[routeId] as number);
+    }
+    console.log(rows.join('\n'));
+  });
+});
