@@ -8,8 +8,11 @@ import { ACCOUNTS_BINDINGS } from '#schemas/accounts/env';
 export interface AccountsResources {
   accountsTable?: TableRef;
   customerPool?: cognito.IUserPool;
-  /** The request-counters table and the allowance per organization the capacity model sets. */
-  requestCounters?: { counters: TableRef; organizationRequestsPerMinute: number };
+  /** The request-counters table and the allowances per organization the capacity model sets. */
+  requestCounters?: {
+    counters: TableRef;
+    allowances: { requestsPerMinute: number; rendersPerMinute: number; storesPerMinute: number };
+  };
 }
 
 /**
@@ -18,8 +21,8 @@ export interface AccountsResources {
  */
 function grantRequestCounting(
   fn: PacsFunction,
-  { counters, organizationRequestsPerMinute }: NonNullable<AccountsResources['requestCounters']>,
-  env: { tableName: string; allowanceName: string },
+  { counters, allowances }: NonNullable<AccountsResources['requestCounters']>,
+  env: { tableName: string; requests: string; renders: string; stores: string },
 ): void {
   fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -34,7 +37,9 @@ function grantRequestCounting(
   );
   fn.grantTableKey(counters.table, 'encrypt-decrypt');
   fn.setEnvironment(env.tableName, counters.table.tableName);
-  fn.setEnvironment(env.allowanceName, String(organizationRequestsPerMinute));
+  fn.setEnvironment(env.requests, String(allowances.requestsPerMinute));
+  fn.setEnvironment(env.renders, String(allowances.rendersPerMinute));
+  fn.setEnvironment(env.stores, String(allowances.storesPerMinute));
 }
 
 /**
@@ -71,7 +76,9 @@ export const accountsBindings = bindingTable<typeof ACCOUNTS_BINDINGS, AccountsR
     grant: (fn, need, env) =>
       grantRequestCounting(fn, need('requestCounters'), {
         tableName: env.REQUEST_COUNTERS_TABLE_NAME,
-        allowanceName: env.ORGANIZATION_REQUESTS_PER_MINUTE,
+        requests: env.ORGANIZATION_REQUESTS_PER_MINUTE,
+        renders: env.ORGANIZATION_RENDERS_PER_MINUTE,
+        stores: env.ORGANIZATION_STORES_PER_MINUTE,
       }),
   },
   'customer-pool:admin': {

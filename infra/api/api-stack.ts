@@ -10,12 +10,7 @@ import { Observability } from '#infra/shared/observability';
 import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
 import { ApiDomain } from './api-domain';
 import { ApiFirewall, WEB_ACL_METRIC_NAME } from './api-firewall';
-import {
-  firewallRateLimits,
-  organizationRequestsPerMinute,
-  stageThrottle,
-  WORKLOADS,
-} from './capacity-model';
+import { firewallRateLimits, organizationAllowances, stageThrottle, WORKLOADS } from './capacity-model';
 import { RouteTableApi, routeServiceName } from './route-table-api';
 
 export interface ApiStackProps extends StackProps {
@@ -49,7 +44,7 @@ export class ApiStack extends Stack {
       accountsTable: data.tables.accounts,
       requestCounters: {
         counters: data.tables.requestCounters,
-        organizationRequestsPerMinute: organizationRequestsPerMinute(workload),
+        allowances: organizationAllowances(workload),
       },
       auditTable: data.tables.audit,
       imagingTable: data.tables.imaging,

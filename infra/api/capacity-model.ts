@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '#functions/shared/http/route';
+import { type RouteClass, routeClassOf } from '#functions/shared/http/route-class';
 
 /**
  * The capacity model behind the API's limits (docs/capacity.md). No aws-cdk-lib here: the infra tests and
@@ -7,19 +8,7 @@ import type { RouteDefinition } from '#functions/shared/http/route';
  * Little's law: the functions busy at once (L) = requests per second (λ) × seconds per request (W).
  */
 
-/** How a route's load behaves: each class has its own rate, duration and concurrency rule. */
-export type RouteClass = 'retrieve' | 'render' | 'search' | 'store' | 'api' | 'public';
-
-const SEARCH_PATH = /\/(studies|series|instances|metadata)$/;
-
-export function routeClassOf(route: Pick<RouteDefinition, 'access' | 'method' | 'path' | 'imageRendering'>) {
-  // Rendering first: a share recipient's images are public but cost what any render costs.
-  if (route.imageRendering) return 'render' satisfies RouteClass;
-  if (route.access.kind === 'public') return 'public' satisfies RouteClass;
-  if (!route.path.startsWith('/dicomweb/')) return 'api' satisfies RouteClass;
-  if (route.method !== 'GET') return 'store' satisfies RouteClass;
-  return (SEARCH_PATH.test(route.path) ? 'search' : 'retrieve') satisfies RouteClass;
-}
+export { type RouteClass, routeClassOf } from '#functions/shared/http/route-class';
 
 /**
  * A deployment's peak: reading rooms loading studies in a viewer (OHIF opens a study with a QIDO study and
@@ -249,3 +238,27 @@ export function organizationRequestsPerMinute(workload: Workload = PEAK_WORKLOAD
 
 /** Seconds a throttled client is told to wait (`Retry-After`), which DICOMweb clients honour. */
 export const RETRY_AFTER_SECONDS = 30;
+
+/** A capped class's allowance is never below this many requests a minute (5 a second). */
+const CLASS_ALLOWANCE_FLOOR = 300;
+
+/**
+ * The allowances one organization gets per minute: all its requests (organizationRequestsPerMinute), and
+ * for each capped class (rendering, storing) twice its own modeled peak, at least 300: so one organization
+ * at its class allowance plus every other at its peak stays within the class's reserved concurrency.
+ */
+export function organizationAllowances(workload: Workload = PEAK_WORKLOAD): {
+  requestsPerMinute: number;
+  rendersPerMinute: number;
+  storesPerMinute: number;
+} {
+  const rates = peakRequestsPerSecond(workload);
+  const share = workload.facilitiesPerOrganization / workload.facilitiesReadingAtOnce;
+  const classAllowance = (routeClass: RouteClass) =>
+    Math.max(CLASS_ALLOWANCE_FLOOR, Math.ceil((rates[routeClass] * share * 60 * 2) / 100) * 100);
+  return {
+    requestsPerMinute: organizationRequestsPerMinute(workload),
+    rendersPerMinute: classAllowance('render'),
+    storesPerMinute: classAllowance('store'),
+  };
+}

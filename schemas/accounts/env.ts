@@ -12,6 +12,9 @@ export const CustomerPoolEnvSchema = z.object({ CUSTOMER_USER_POOL_ID: z.string(
 export const RequestCountersEnvSchema = z.object({
   REQUEST_COUNTERS_TABLE_NAME: z.string().min(1),
   ORGANIZATION_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1),
+  /** The capped classes' own allowances: rendering and storing share a reserved concurrency. */
+  ORGANIZATION_RENDERS_PER_MINUTE: z.coerce.number().int().min(1),
+  ORGANIZATION_STORES_PER_MINUTE: z.coerce.number().int().min(1),
 });
 
 /** Each binding of the accounts context and the env vars it sets (infra/accounts/bindings.ts grants them). */

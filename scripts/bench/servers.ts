@@ -154,6 +154,8 @@ export async function startPacscribe(): Promise<
         NODE_NO_WARNINGS: '1',
         POWERTOOLS_LOG_LEVEL: 'WARN',
         ORGANIZATION_REQUESTS_PER_MINUTE: '100000000',
+        ORGANIZATION_RENDERS_PER_MINUTE: '100000000',
+        ORGANIZATION_STORES_PER_MINUTE: '100000000',
         // Per-route AWS calls and sequential round trips, reported beside the rows (aws-call-trace.ts).
         PACSCRIBE_TRACE_AWS_CALLS: `${dataDir}-aws-calls.json`,
       },

@@ -11,7 +11,7 @@ import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive'
 import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
 import { systemClock } from '../../functions/shared/ports';
-import { organizationRequestsPerMinute } from '../../infra/api/capacity-model';
+import { organizationAllowances } from '../../infra/api/capacity-model';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
 import { startAwsCallTrace } from './aws-call-trace';
@@ -285,12 +285,17 @@ export async function startLocalStack(options: LocalStackOptions) {
     const stripe = localStripeConfig(dataDir, apiUrl);
     // What CDK's bindings set in AWS, pointed at the local stand-ins; checked against every handler's
     // bindings before any handler loads.
+    const allowances = organizationAllowances();
     const handlerEnv = {
       ACCOUNTS_TABLE_NAME: resources.tables.accounts,
       REQUEST_COUNTERS_TABLE_NAME: resources.tables.requestCounters,
       // The capacity model's allowance, as in AWS; the benchmark raises it to measure one organization's ceiling.
       ORGANIZATION_REQUESTS_PER_MINUTE:
-        process.env.ORGANIZATION_REQUESTS_PER_MINUTE ?? String(organizationRequestsPerMinute()),
+        process.env.ORGANIZATION_REQUESTS_PER_MINUTE ?? String(allowances.requestsPerMinute),
+      ORGANIZATION_RENDERS_PER_MINUTE:
+        process.env.ORGANIZATION_RENDERS_PER_MINUTE ?? String(allowances.rendersPerMinute),
+      ORGANIZATION_STORES_PER_MINUTE:
+        process.env.ORGANIZATION_STORES_PER_MINUTE ?? String(allowances.storesPerMinute),
       AUDIT_TABLE_NAME: resources.tables.audit,
       IMAGING_TABLE_NAME: resources.tables.imaging,
       IMAGING_BUCKET_NAME: resources.imagingBucket,

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamod
 import type { RequestCounterStore } from '../core/request-quota';
 
 /**
- * The request-counters table: one item per organization and window, `requests` added to atomically.
+ * The request-counters table: one item per organization, counter and window, `requests` added to atomically.
  * Counts only, never a path, a user or anything a request carried; items expire by TTL.
  */
 export class DynamoRequestCounters implements RequestCounterStore {
@@ -11,11 +11,17 @@ export class DynamoRequestCounters implements RequestCounterStore {
     private readonly tableName: string,
   ) {}
 
-  async add(orgId: string, windowStart: Date, count: number, expiresAt: Date): Promise<number> {
+  async add(
+    orgId: string,
+    counter: string,
+    windowStart: Date,
+    count: number,
+    expiresAt: Date,
+  ): Promise<number> {
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: `ORG#${orgId}`, sk: `WINDOW#${windowStart.toISOString()}` },
+        Key: { pk: `ORG#${orgId}`, sk: `WINDOW#${counter}#${windowStart.toISOString()}` },
         UpdateExpression: 'ADD requests :count SET expiresAtEpoch = if_not_exists(expiresAtEpoch, :expires)',
         ExpressionAttributeValues: {
           ':count': count,

@@ -1,3 +1,4 @@
+import type { RouteClass } from '../../shared/http/route-class';
 import type { Clock, QuotaDecision } from '../../shared/ports';
 
 /**
@@ -11,11 +12,13 @@ import type { Clock, QuotaDecision } from '../../shared/ports';
  * design: it may overshoot by what the busy instances admit in the second before they hear of it.
  */
 export interface RequestCounterStore {
-  /** Adds `count` to the organization's counter for the window; answers the window's new total. */
-  add(orgId: string, windowStart: Date, count: number, expiresAt: Date): Promise<number>;
+  /** Adds `count` to one of the organization's counters for the window; answers the window's new total. */
+  add(orgId: string, counter: string, windowStart: Date, count: number, expiresAt: Date): Promise<number>;
 }
 
 export interface RequestQuotaSettings {
+  /** Which of the organization's counters: `all` requests, or one route class's. */
+  readonly counter: string;
   /** Requests one organization may make in one window, across every function instance. */
   readonly requestsPerWindow: number;
   readonly windowSeconds: number;
@@ -102,6 +105,7 @@ export class OrganizationRequestQuota {
     try {
       const total = await this.counters.add(
         orgId,
+        this.settings.counter,
         new Date(window.windowStart),
         count,
         // The counter outlives its window a little, for operators looking at a refusal.
@@ -115,5 +119,29 @@ export class OrganizationRequestQuota {
     } finally {
       window.inFlight = 0;
     }
+  }
+}
+
+/**
+ * An organization's allowances: all its requests together, and apart from that each capped route class
+ * (rendering, storing), whose reserved concurrency every organization shares. A request must fit both; the
+ * class is checked first, so a refused class never counts against the whole.
+ */
+export class OrganizationAllowances {
+  constructor(
+    private readonly all: OrganizationRequestQuota,
+    private readonly byClass: Partial<Record<RouteClass, OrganizationRequestQuota>>,
+  ) {}
+
+  admit(orgId: string, routeClass: RouteClass): QuotaDecision {
+    const ofClass = this.byClass[routeClass]?.admit(orgId);
+    if (ofClass && !ofClass.admitted) return ofClass;
+    const overall = this.all.admit(orgId);
+    if (!overall.admitted) return overall;
+    const reports = [ofClass?.report, overall.report].filter((report) => report !== undefined);
+    return {
+      admitted: true,
+      report: reports.length === 0 ? undefined : Promise.all(reports).then(() => undefined),
+    };
   }
 }

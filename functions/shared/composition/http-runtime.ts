@@ -4,7 +4,11 @@ import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
 import { SupportTableEnvSchema } from '#schemas/support/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
 import { DynamoRequestCounters } from '../../accounts/adapters/dynamo-request-counters';
-import { OrganizationRequestQuota } from '../../accounts/core/request-quota';
+import {
+  OrganizationAllowances,
+  OrganizationRequestQuota,
+  type RequestCounterStore,
+} from '../../accounts/core/request-quota';
 import { DynamoAuditChainStore } from '../../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../../audit/core/audit-trail';
 import { RequestAuditTrail } from '../../audit/core/request-audit-trail';
@@ -20,6 +24,24 @@ import { logFailure } from '../logger';
 import { systemClock, uuidIds } from '../ports';
 
 let built: Promise<HttpRuntime> | undefined;
+
+/** Per minute, reported once a second beside the handler (functions/accounts/core/request-quota.ts). */
+function organizationAllowances(
+  counters: RequestCounterStore,
+  perMinute: { all: number; render: number; store: number },
+): OrganizationAllowances {
+  const quota = (counter: string, requestsPerWindow: number) =>
+    new OrganizationRequestQuota(
+      counters,
+      systemClock,
+      { counter, requestsPerWindow, windowSeconds: 60, reportEveryMs: 1000 },
+      (error) => logFailure('request count not reported', error),
+    );
+  return new OrganizationAllowances(quota('all', perMinute.all), {
+    render: quota('render', perMinute.render),
+    store: quota('store', perMinute.store),
+  });
+}
 
 /**
  * Composition root of the HTTP stack: the accounts context's membership records and the audit context's
@@ -75,17 +97,18 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
     ...(billing.BILLING_TABLE_NAME
       ? { subscriptionStanding: new DynamoSubscriptionStanding(documents, billing.BILLING_TABLE_NAME) }
       : {}),
-    ...(counters.REQUEST_COUNTERS_TABLE_NAME && counters.ORGANIZATION_REQUESTS_PER_MINUTE
+    ...(counters.REQUEST_COUNTERS_TABLE_NAME &&
+    counters.ORGANIZATION_REQUESTS_PER_MINUTE &&
+    counters.ORGANIZATION_RENDERS_PER_MINUTE &&
+    counters.ORGANIZATION_STORES_PER_MINUTE
       ? {
-          organizationQuota: new OrganizationRequestQuota(
+          organizationQuota: organizationAllowances(
             new DynamoRequestCounters(documents, counters.REQUEST_COUNTERS_TABLE_NAME),
-            systemClock,
             {
-              requestsPerWindow: counters.ORGANIZATION_REQUESTS_PER_MINUTE,
-              windowSeconds: 60,
-              reportEveryMs: 1000,
+              all: counters.ORGANIZATION_REQUESTS_PER_MINUTE,
+              render: counters.ORGANIZATION_RENDERS_PER_MINUTE,
+              store: counters.ORGANIZATION_STORES_PER_MINUTE,
             },
-            (error) => logFailure('request count not reported', error),
           ),
         }
       : {}),

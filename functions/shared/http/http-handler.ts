@@ -50,6 +50,7 @@ import type {
   RouteDefinition,
   TypedResult,
 } from './route';
+import { type RouteClass, routeClassOf } from './route-class';
 
 export type { AuditNotes } from '../request-audit';
 
@@ -68,7 +69,7 @@ export interface HttpRuntime {
   /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
   corsOrigins?: readonly string[];
   /** Per-organization request limits (docs/capacity.md); absent, nothing is counted. */
-  organizationQuota?: { admit(orgId: string): QuotaDecision };
+  organizationQuota?: { admit(orgId: string, routeClass: RouteClass): QuotaDecision };
 }
 
 /** The request as received, for routes whose bodies are not JSON (DICOMweb). */
@@ -363,7 +364,7 @@ function authenticateAndAuthorize(
       }
       state.accessToken = token;
       authorize(state.principal, route.access);
-      state.quotaReport = admitToOrganizationQuota(state.principal, deps);
+      state.quotaReport = admitToOrganizationQuota(state.principal, deps, routeClassOf(route));
       if (route.subscriptionGated) await refuseWhileLapsed(state.principal, deps);
       state.acceptance = recordContinuedUse(state.principal, deps, route);
     },
@@ -375,9 +376,13 @@ function authenticateAndAuthorize(
  * seconds), audited like any refusal. Decided from what this instance knows, so counting adds no round trip;
  * the count it reports runs beside the handler.
  */
-function admitToOrganizationQuota(principal: Principal, deps: HttpRuntime): Promise<void> | undefined {
+function admitToOrganizationQuota(
+  principal: Principal,
+  deps: HttpRuntime,
+  routeClass: RouteClass,
+): Promise<void> | undefined {
   if (principal.kind !== 'customer' || !deps.organizationQuota) return undefined;
-  const decision = deps.organizationQuota.admit(principal.orgId);
+  const decision = deps.organizationQuota.admit(principal.orgId, routeClass);
   if (!decision.admitted) {
     throw new RateLimitedError(
       'Your organization has reached its request allowance for this minute; retry after the time in Retry-After.',

@@ -5,6 +5,7 @@ import { routes } from '#functions/shared/routes';
 import {
   firewallRateLimits,
   HANDLER_SECONDS,
+  organizationAllowances,
   organizationRequestsPerMinute,
   PEAK_WORKLOAD,
   peakConcurrency,
@@ -114,6 +115,12 @@ describe('the capacity model (docs/capacity.md)', () => {
         String(organizationRequestsPerMinute()),
       ]);
       expect(environment.REQUEST_COUNTERS_TABLE_NAME).toBeDefined();
+      expect(environment.ORGANIZATION_RENDERS_PER_MINUTE).toBe(
+        String(organizationAllowances().rendersPerMinute),
+      );
+      expect(environment.ORGANIZATION_STORES_PER_MINUTE).toBe(
+        String(organizationAllowances().storesPerMinute),
+      );
     }
     // Little's law again: one organization at its allowance, all of it on the slowest reading class, plus
     // every other facility at its peak, still fits the shared pool the deploy check guarantees.
@@ -128,6 +135,25 @@ describe('the capacity model (docs/capacity.md)', () => {
         60) /
       PEAK_WORKLOAD.facilitiesReadingAtOnce;
     expect(organizationRequestsPerMinute()).toBeGreaterThanOrEqual(facilityPeakPerMinute);
+  });
+
+  it("holds each organization to its own share of the capped classes: one at its render or store allowance, every other facility at its peak, within the class's reserved concurrency", () => {
+    const allowances = organizationAllowances();
+    const concurrency = peakConcurrency();
+    const othersShare = 1 - PEAK_WORKLOAD.facilitiesPerOrganization / PEAK_WORKLOAD.facilitiesReadingAtOnce;
+    for (const [routeClass, perMinute, routeId] of [
+      ['render', allowances.rendersPerMinute, 'retrieveRenderedFrames'],
+      ['store', allowances.storesPerMinute, 'storeInstances'],
+    ] as const) {
+      const one = Math.ceil((perMinute / 60) * HANDLER_SECONDS[routeClass]);
+      const others = Math.ceil(concurrency[routeClass] * othersShare);
+      expect({ routeClass, fits: one + others <= (reservedConcurrencyFor(route(routeId)) ?? 0) }).toEqual({
+        routeClass,
+        fits: true,
+      });
+      // …and an organization's own peak of that class fits its allowance.
+      expect(perMinute).toBeGreaterThanOrEqual(peakRequestsPerSecond()[routeClass] * (1 - othersShare) * 60);
+    }
   });
 
   it('lets a counting function only add to the counters: one UpdateItem on four attributes, nothing read or deleted', () => {

@@ -43,7 +43,7 @@ function apiStack(id: string, routes: RouteDefinition[]) {
       supportTable: new DefinedTable(stack, 'SupportTable', supportTable),
       requestCounters: {
         counters: new DefinedTable(stack, 'RequestCounters', requestCountersTable),
-        organizationRequestsPerMinute: 1000,
+        allowances: { requestsPerMinute: 1000, rendersPerMinute: 300, storesPerMinute: 300 },
       },
     },
     customers: { pool: customers, clients: [customers.addClient('Client')] },

@@ -26,7 +26,10 @@ const stateMachine = (name: string) => ({
 });
 const resources: BindingResources = {
   accountsTable: tables.accounts,
-  requestCounters: { counters: tables.requestCounters, organizationRequestsPerMinute: 10_000 },
+  requestCounters: {
+    counters: tables.requestCounters,
+    allowances: { requestsPerMinute: 10_000, rendersPerMinute: 300, storesPerMinute: 300 },
+  },
   auditTable: tables.audit,
   auditArchive: {
     bucket,

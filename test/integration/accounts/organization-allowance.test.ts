@@ -27,7 +27,7 @@ async function useUpAllowance(orgId: string, window: Date): Promise<void> {
   await localDocuments().send(
     new UpdateCommand({
       TableName: localConfig().tables.requestCounters,
-      Key: { pk: `ORG#${orgId}`, sk: `WINDOW#${window.toISOString()}` },
+      Key: { pk: `ORG#${orgId}`, sk: `WINDOW#all#${window.toISOString()}` },
       UpdateExpression: 'ADD requests :count',
       ExpressionAttributeValues: { ':count': organizationRequestsPerMinute() },
     }),
@@ -43,7 +43,7 @@ describe("an organization's request allowance, through the local stack", () => {
     const counter = await localDocuments().send(
       new UpdateCommand({
         TableName: localConfig().tables.requestCounters,
-        Key: { pk: `ORG#${quiet.orgId}`, sk: `WINDOW#${window.toISOString()}` },
+        Key: { pk: `ORG#${quiet.orgId}`, sk: `WINDOW#all#${window.toISOString()}` },
         UpdateExpression: 'ADD requests :none',
         ExpressionAttributeValues: { ':none': 0 },
         ReturnValues: 'ALL_NEW',

@@ -9,12 +9,13 @@ const dynamo = mockClient(documents);
 afterEach(() => dynamo.reset());
 
 describe('the request-counters table', () => {
-  it('adds to one item per organization and window, expiring by TTL, and answers the new total', async () => {
+  it('adds to one item per organization, counter and window, expiring by TTL, and answers the new total', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { requests: 42 } });
     const counters = new DynamoRequestCounters(documents, 'counters');
 
     const total = await counters.add(
       'org-a',
+      'render',
       new Date('2026-12-04T10:00:00.000Z'),
       3,
       new Date('2026-12-04T10:02:00.000Z'),
@@ -23,7 +24,7 @@ describe('the request-counters table', () => {
     expect(total).toBe(42);
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'counters',
-      Key: { pk: 'ORG#org-a', sk: 'WINDOW#2026-12-04T10:00:00.000Z' },
+      Key: { pk: 'ORG#org-a', sk: 'WINDOW#render#2026-12-04T10:00:00.000Z' },
       UpdateExpression: 'ADD requests :count SET expiresAtEpoch = if_not_exists(expiresAtEpoch, :expires)',
       ExpressionAttributeValues: { ':count': 3, ':expires': 1796378520 },
       ReturnValues: 'UPDATED_NEW',

@@ -1,4 +1,5 @@
 import {
+  OrganizationAllowances,
   OrganizationRequestQuota,
   type QuotaDecision,
   type RequestCounterStore,
@@ -7,13 +8,25 @@ import {
 /** A shared counter, as every function instance sees it, with calls recorded. */
 class SharedCounters implements RequestCounterStore {
   readonly totals = new Map<string, number>();
-  readonly calls: { orgId: string; window: string; count: number; expiresAt: string }[] = [];
+  readonly calls: { orgId: string; counter: string; window: string; count: number; expiresAt: string }[] = [];
   failing = false;
 
-  async add(orgId: string, windowStart: Date, count: number, expiresAt: Date): Promise<number> {
+  async add(
+    orgId: string,
+    counter: string,
+    windowStart: Date,
+    count: number,
+    expiresAt: Date,
+  ): Promise<number> {
     if (this.failing) throw new Error('throttled');
-    this.calls.push({ orgId, window: windowStart.toISOString(), count, expiresAt: expiresAt.toISOString() });
-    const key = `${orgId}/${windowStart.toISOString()}`;
+    this.calls.push({
+      orgId,
+      counter,
+      window: windowStart.toISOString(),
+      count,
+      expiresAt: expiresAt.toISOString(),
+    });
+    const key = `${orgId}/${counter}/${windowStart.toISOString()}`;
     const total = (this.totals.get(key) ?? 0) + count;
     this.totals.set(key, total);
     return total;
@@ -25,7 +38,7 @@ function movableClock(start: string) {
   return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
 }
 
-const settings = { requestsPerWindow: 10, windowSeconds: 60, reportEveryMs: 1000 };
+const settings = { counter: 'all', requestsPerWindow: 10, windowSeconds: 60, reportEveryMs: 1000 };
 
 async function admitted(decision: QuotaDecision): Promise<boolean> {
   if (decision.admitted) await decision.report;
@@ -65,6 +78,7 @@ describe('per-organization request limits', () => {
     expect(counters.calls.map((call) => call.count)).toEqual([1, 7]);
     expect(counters.calls[0]).toMatchObject({
       orgId: 'org-a',
+      counter: 'all',
       window: '2026-12-04T10:00:00.000Z',
       expiresAt: '2026-12-04T10:02:00.000Z',
     });
@@ -135,7 +149,7 @@ describe('per-organization request limits', () => {
     clock.advance(1000);
     await admitted(quota.admit('org-a'));
 
-    expect(counters.totals.get('org-a/2026-12-04T10:00:00.000Z')).toBe(4);
+    expect(counters.totals.get('org-a/all/2026-12-04T10:00:00.000Z')).toBe(4);
   });
 
   it('forgets the least recently seen organizations beyond a thousand, so memory stays bounded', async () => {
@@ -149,5 +163,23 @@ describe('per-organization request limits', () => {
     // org-0 was forgotten; its next request is decided afresh and its report hears the shared total.
     expect(await admitted(quota.admit('org-0'))).toBe(true);
     expect(quota.admit('org-0').admitted).toBe(false);
+  });
+
+  it('holds a capped class to its own allowance first, and only then counts the request against the whole', async () => {
+    const counters = new SharedCounters();
+    const clock = movableClock('2026-12-04T10:00:00.000Z');
+    const quota = (counter: string, requestsPerWindow: number) =>
+      new OrganizationRequestQuota(counters, clock, { ...settings, counter, requestsPerWindow });
+    const allowances = new OrganizationAllowances(quota('all', 5), { render: quota('render', 2) });
+
+    expect(await admitted(allowances.admit('org-a', 'render'))).toBe(true);
+    expect(await admitted(allowances.admit('org-a', 'render'))).toBe(true);
+    // Rendering is used up; the organization's other requests go on until the whole is.
+    expect(allowances.admit('org-a', 'render').admitted).toBe(false);
+    expect(await admitted(allowances.admit('org-a', 'retrieve'))).toBe(true);
+    expect(await admitted(allowances.admit('org-a', 'retrieve'))).toBe(true);
+    expect(await admitted(allowances.admit('org-a', 'retrieve'))).toBe(true);
+    expect(allowances.admit('org-a', 'retrieve').admitted).toBe(false);
+    expect(new Set(counters.calls.map((call) => call.counter))).toEqual(new Set(['all', 'render']));
   });
 });

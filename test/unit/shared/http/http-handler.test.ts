@@ -185,8 +185,8 @@ describe('the HTTP middleware stack', () => {
       const runtime = async (): Promise<HttpRuntime> => ({
         ...(await context.runtime()),
         organizationQuota: {
-          admit: (orgId) => {
-            asked.push(orgId);
+          admit: (orgId, routeClass) => {
+            asked.push(`${orgId} ${routeClass}`);
             return decision;
           },
         },
@@ -213,7 +213,7 @@ describe('the HTTP middleware stack', () => {
       expect(body(response).error.code).toBe('rate_limited');
       expect(ran).toBe(false);
       // The organization is the membership record's, never one the request names.
-      expect(asked).toEqual(['org-a']);
+      expect(asked).toEqual(['org-a api']);
       expect(audit.records[0]).toMatchObject({ event: 'account-read', orgId: 'org-a' });
     });
 
