@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import Stripe from 'stripe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SesMailer } from '../mail/adapters/ses-mailer';
 import { dynamoDocumentClient, sesClient } from '../shared/aws/clients';
 import { bindingEnv } from '../shared/binding-env';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Deployment settings. infra/app.ts is the only place that reads them (CDK context, then env);
