@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CognitoIdentityDirectory } from '../functions/accounts/adapters/cognito-identity-directory';
 import { DynamoAccountsRepository } from '../functions/accounts/adapters/dynamo-accounts-repository';
 import {

@@ -14,18 +14,18 @@ import type { AccountCreationDeps, SignupRequestDeps, SignupVerificationDeps } f
 import type { UserManagementDeps } from './core/users';
 
 /** Composition roots of the accounts context: env parsed once, adapters built on first use. */
-export const accountsRepository = once(() => {
+export const accountsRepository = /* @__PURE__ */ once(() => {
   const env = bindingEnv('accounts-table:read');
   return new DynamoAccountsRepository(dynamoDocumentClient(), env.ACCOUNTS_TABLE_NAME);
 });
 
-const pendingSignups = once(() => {
+const pendingSignups = /* @__PURE__ */ once(() => {
   const env = bindingEnv('accounts-table:write');
   return new DynamoPendingSignups(dynamoDocumentClient(), env.ACCOUNTS_TABLE_NAME);
 });
 
 /** Creating an account once its address is proven (and the local demo seed). */
-export const accountCreationDeps = once((): AccountCreationDeps => {
+export const accountCreationDeps = /* @__PURE__ */ once((): AccountCreationDeps => {
   const env = bindingEnv('welcome-workflow:start');
   return {
     accounts: accountsRepository(),
@@ -37,7 +37,7 @@ export const accountCreationDeps = once((): AccountCreationDeps => {
 });
 
 /** Sign-up itself touches no identity: it stores the pending sign-up and mails. */
-export const signupRequestDeps = once((): SignupRequestDeps => {
+export const signupRequestDeps = /* @__PURE__ */ once((): SignupRequestDeps => {
   const mail = bindingEnv('mail:send');
   return {
     pending: pendingSignups(),
@@ -50,23 +50,23 @@ export const signupRequestDeps = once((): SignupRequestDeps => {
   };
 });
 
-export const signupVerificationDeps = once(
+export const signupVerificationDeps = /* @__PURE__ */ once(
   (): SignupVerificationDeps => ({ ...accountCreationDeps(), pending: pendingSignups() }),
 );
 
-export const customerIdentities = once(() => {
+export const customerIdentities = /* @__PURE__ */ once(() => {
   const env = bindingEnv('customer-pool:admin');
   return new CognitoIdentityDirectory(cognitoClient(), env.CUSTOMER_USER_POOL_ID);
 });
 
 /** Profile and sign-out need the accounts table and Cognito's token API only, not mail. */
-export const selfServiceDeps = once(() => ({
+export const selfServiceDeps = /* @__PURE__ */ once(() => ({
   accounts: accountsRepository(),
   identities: customerIdentities(),
   clock: systemClock,
 }));
 
-export const userManagementDeps = once((): UserManagementDeps => {
+export const userManagementDeps = /* @__PURE__ */ once((): UserManagementDeps => {
   const mail = bindingEnv('mail:send');
   return {
     ...selfServiceDeps(),

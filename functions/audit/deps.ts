@@ -4,7 +4,7 @@ import { once } from '../shared/once';
 import { systemClock } from '../shared/ports';
 import { DynamoAuditChainStore } from './adapters/dynamo-audit-log';
 
-export const auditQueryDeps = once(() => ({
+export const auditQueryDeps = /* @__PURE__ */ once(() => ({
   store: new DynamoAuditChainStore(dynamoDocumentClient(), bindingEnv('audit-table:read').AUDIT_TABLE_NAME),
   clock: systemClock,
 }));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import Stripe from 'stripe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SesMailer } from '../mail/adapters/ses-mailer';
 import { dynamoDocumentClient, sesClient } from '../shared/aws/clients';
 import { bindingEnv } from '../shared/binding-env';
@@ -23,7 +23,7 @@ const StripeSecretSchema = z.object({
  * The Stripe secrets, read once per cold start: from Secrets Manager in AWS; locally from the file the
  * local stack wrote, which also selects the local fake behind the same port.
  */
-const stripeSecrets = once(
+const stripeSecrets = /* @__PURE__ */ once(
   async (): Promise<{ secrets: z.infer<typeof StripeSecretSchema>; local: LocalStripeConfig | null }> => {
     const reference = bindingEnv('stripe:secret').BILLING_STRIPE_SECRET;
     if (reference.startsWith('local:')) {
@@ -37,18 +37,18 @@ const stripeSecrets = once(
   },
 );
 
-const billingStore = once(
+const billingStore = /* @__PURE__ */ once(
   () => new DynamoBillingStore(dynamoDocumentClient(), bindingEnv('billing-table:read').BILLING_TABLE_NAME),
 );
 
-const paymentsGateway = once(async (): Promise<PaymentsGateway> => {
+const paymentsGateway = /* @__PURE__ */ once(async (): Promise<PaymentsGateway> => {
   const { secrets, local } = await stripeSecrets();
   if (local) return new LocalStripeFake(local);
   return new StripePaymentsGateway(new Stripe(secrets.secretKey, { maxNetworkRetries: 2, timeout: 10_000 }));
 });
 
 /** Checkout, portal and the summary: the billing table and Stripe, nothing else. */
-export const billingDeps = once(
+export const billingDeps = /* @__PURE__ */ once(
   async (): Promise<BillingDeps> => ({
     store: billingStore(),
     payments: await paymentsGateway(),
@@ -56,12 +56,12 @@ export const billingDeps = once(
   }),
 );
 
-export const webhookVerifier = once(
+export const webhookVerifier = /* @__PURE__ */ once(
   async (): Promise<WebhookVerifier> =>
     new StripeWebhookVerifier((await stripeSecrets()).secrets.webhookSigningSecret, systemClock),
 );
 
-export const webhookDeps = once((): WebhookDeps => {
+export const webhookDeps = /* @__PURE__ */ once((): WebhookDeps => {
   const mail = bindingEnv('mail:send');
   return {
     store: billingStore(),

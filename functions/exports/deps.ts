@@ -40,15 +40,15 @@ import type { ExportDataset } from './core/ports';
 import { csvStream, xlsxStream } from './core/spreadsheets';
 
 /** Composition roots of the exports context: env parsed once, adapters built on first use. */
-const exportJobs = once(
+const exportJobs = /* @__PURE__ */ once(
   () => new DynamoExportJobs(dynamoDocumentClient(), bindingEnv('exports-table:read').EXPORTS_TABLE_NAME),
 );
 
-export const exportsDeps = once(
+export const exportsDeps = /* @__PURE__ */ once(
   (): ExportsDeps => ({ jobs: exportJobs(), clock: systemClock, ids: uuidIds }),
 );
 
-export const exportWorkflow = once(
+export const exportWorkflow = /* @__PURE__ */ once(
   () => new SfnExportWorkflow(sfnClient(), bindingEnv('export-workflow:start').EXPORT_WORKFLOW_ARN),
 );
 
@@ -56,15 +56,15 @@ const exportObjects = (bucketName: string) =>
   new S3ExportObjects(s3Client(), s3PresigningClient(), bucketName);
 
 /** The download route presigns parts; the cancel route deletes them. */
-export const exportPartReader = once(() =>
+export const exportPartReader = /* @__PURE__ */ once(() =>
   exportObjects(bindingEnv('exports-store:read').EXPORTS_BUCKET_NAME),
 );
-export const exportPartDiscarder = once(() =>
+export const exportPartDiscarder = /* @__PURE__ */ once(() =>
   exportObjects(bindingEnv('exports-store:discard').EXPORTS_BUCKET_NAME),
 );
 
 /** What the workflow's task needs: everything it reads, the bucket it writes, the trail and the mail. */
-export const exportStepDeps = once((): ExportStepDeps => {
+export const exportStepDeps = /* @__PURE__ */ once((): ExportStepDeps => {
   const writer = bindingEnv('exports-store:write');
   const mail = bindingEnv('mail:send');
   const accounts = accountsRepository();
@@ -116,7 +116,7 @@ export const exportStepDeps = once((): ExportStepDeps => {
  * bindings: imaging index, accounts, audit and support tables, sharing, billing with the Stripe secret,
  * mail and the support message key).
  */
-export const datasetSources = once(
+export const datasetSources = /* @__PURE__ */ once(
   (): DatasetSources => ({
     imaging: new ImagingDatasetSource(imagingIndex(), studyVersions(), reportDeps().reports),
     members: { members: (orgId) => accountsRepository().listMembers(orgId) },
@@ -133,6 +133,6 @@ export const datasetSources = once(
 );
 
 /** The organization's datasets, in the order the archive lists them. */
-export const organizationDatasets = once((): readonly ExportDataset[] =>
+export const organizationDatasets = /* @__PURE__ */ once((): readonly ExportDataset[] =>
   organizationDatasetsOver(datasetSources()),
 );

@@ -24,41 +24,41 @@ import type { IngestDeps } from './core/ingest-upload';
  * Composition root of the imaging context. Each piece is built on first use from only the env vars its
  * bindings set: QIDO has the table, STOW and WADO also the bucket, upload routes the sessions table.
  */
-export const imagingIndex = once(
+export const imagingIndex = /* @__PURE__ */ once(
   () => new DynamoImagingIndex(dynamoDocumentClient(), bindingEnv('imaging-index:read').IMAGING_TABLE_NAME),
 );
 
 /** A study's versions and current edits, beside its index entries. */
-export const studyVersions = once(
+export const studyVersions = /* @__PURE__ */ once(
   () => new DynamoStudyVersions(dynamoDocumentClient(), bindingEnv('imaging-index:read').IMAGING_TABLE_NAME),
 );
 
 /** What reads of the index need: the index, and the edits every read applies. */
-export const readDeps = once(() => ({ index: imagingIndex(), edits: studyVersions() }));
+export const readDeps = /* @__PURE__ */ once(() => ({ index: imagingIndex(), edits: studyVersions() }));
 
-export const imagingObjects = once(
+export const imagingObjects = /* @__PURE__ */ once(
   () => new S3ObjectStore(s3Client(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
 );
 
 /** Short-lived GET URLs of stored instances, for bare retrievals too large to stream well. */
-export const instanceLinks = once(
+export const instanceLinks = /* @__PURE__ */ once(
   () => new S3ObjectLinks(s3PresigningClient(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
 );
 
-export const storeDeps = once(() => ({
+export const storeDeps = /* @__PURE__ */ once(() => ({
   index: imagingIndex(),
   objects: imagingObjects(),
   clock: systemClock,
   ids: uuidIds,
 }));
 
-export const retrieveDeps = once(() => ({
+export const retrieveDeps = /* @__PURE__ */ once(() => ({
   index: imagingIndex(),
   objects: imagingObjects(),
   edits: studyVersions(),
 }));
 
-export const uploadSessions = once(
+export const uploadSessions = /* @__PURE__ */ once(
   () =>
     new DynamoUploadSessions(
       dynamoDocumentClient(),
@@ -66,18 +66,18 @@ export const uploadSessions = once(
     ),
 );
 
-export const stagingArea = once(
+export const stagingArea = /* @__PURE__ */ once(
   () =>
     new S3StagingArea(s3Client(), s3PresigningClient(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
 );
 
-export const uploadIngestWorkflow = once(
+export const uploadIngestWorkflow = /* @__PURE__ */ once(
   () =>
     new SfnUploadIngestWorkflow(sfnClient(), bindingEnv('upload-ingest:start').UPLOAD_INGEST_WORKFLOW_ARN),
 );
 
 /** The ingest task: the STOW-RS storage path plus the session, the staged object and the audit trail. */
-export const ingestDeps = once(
+export const ingestDeps = /* @__PURE__ */ once(
   (): IngestDeps => ({
     ...storeDeps(),
     sessions: uploadSessions(),
@@ -94,20 +94,20 @@ export const ingestDeps = once(
 );
 
 /** Edits and reverts: the versions beside the index, the index for series lookups. */
-export const editDeps = once(() => ({
+export const editDeps = /* @__PURE__ */ once(() => ({
   versions: studyVersions(),
   index: imagingIndex(),
   clock: systemClock,
 }));
 
-export const reportDeps = once(() => ({
+export const reportDeps = /* @__PURE__ */ once(() => ({
   reports: new DynamoReports(dynamoDocumentClient(), bindingEnv('imaging-index:read').IMAGING_TABLE_NAME),
   studyExists: async (orgId: string, study: string) => (await imagingIndex().getStudy(orgId, study)) !== null,
   clock: systemClock,
 }));
 
 /** Recoverable deletes and restores, with the retention period their binding sets. */
-export const deleteDeps = once(() => {
+export const deleteDeps = /* @__PURE__ */ once(() => {
   const env = bindingEnv('imaging-index:curate');
   return {
     bin: new DynamoRecycleBin(dynamoDocumentClient(), env.IMAGING_TABLE_NAME),
@@ -118,7 +118,7 @@ export const deleteDeps = once(() => {
 });
 
 /** The scheduled purge: the recycle bin, both buckets (each in its own region), the audit trail. */
-export const purgeDeps = once(() => {
+export const purgeDeps = /* @__PURE__ */ once(() => {
   const env = bindingEnv('imaging-store:purge');
   const table = bindingEnv('imaging-index:delete').IMAGING_TABLE_NAME;
   return {

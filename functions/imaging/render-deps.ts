@@ -8,6 +8,6 @@ import { retrieveDeps } from './deps';
  * Composition root of rendering, apart from deps.ts so that only the rendering functions load sharp
  * (a native module shipped in their layer) and the codecs' WebAssembly.
  */
-export const renderDeps = once(
+export const renderDeps = /* @__PURE__ */ once(
   (): RenderDeps => ({ ...retrieveDeps(), decoder: pixelCodecs().decoder, encoder: new SharpImageEncoder() }),
 );

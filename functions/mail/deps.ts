@@ -17,12 +17,12 @@ import type { SuppressionDeps } from './core/suppressions';
 import type { WelcomeMailDeps } from './core/welcome-mail';
 
 /** Every mail leaves through the send gate (functions/mail/core/send-gate.ts) and then SES. */
-export const gatedMailer = once(() => {
+export const gatedMailer = /* @__PURE__ */ once(() => {
   const env = bindingEnv('mail:send');
   return new GatedMailer(new SesMailer(sesClient(), env.MAIL_FROM_ADDRESS, env.MAIL_CONFIGURATION_SET_NAME));
 });
 
-export const welcomeMailDeps = once((): WelcomeMailDeps => {
+export const welcomeMailDeps = /* @__PURE__ */ once((): WelcomeMailDeps => {
   const env = bindingEnv('mail:send');
   return {
     accounts: accountsRepository(),
@@ -33,18 +33,18 @@ export const welcomeMailDeps = once((): WelcomeMailDeps => {
 });
 
 /** Readers get the store from the read binding, writers from the write one; the table is the same. */
-export const mailStoreForReading = once(
+export const mailStoreForReading = /* @__PURE__ */ once(
   () => new DynamoMailStore(dynamoDocumentClient(), bindingEnv('mail-table:read').MAIL_TABLE_NAME),
 );
-const mailStoreForWriting = once(
+const mailStoreForWriting = /* @__PURE__ */ once(
   () => new DynamoMailStore(dynamoDocumentClient(), bindingEnv('mail-table:write').MAIL_TABLE_NAME),
 );
 
-export const preferenceReadDeps = once(
+export const preferenceReadDeps = /* @__PURE__ */ once(
   (): Pick<PreferenceDeps, 'store' | 'clock'> => ({ store: mailStoreForReading(), clock: systemClock }),
 );
 
-export const preferenceDeps = once((): PreferenceDeps => {
+export const preferenceDeps = /* @__PURE__ */ once((): PreferenceDeps => {
   const env = bindingEnv('preference-workflow:start');
   return {
     store: mailStoreForWriting(),
@@ -54,11 +54,11 @@ export const preferenceDeps = once((): PreferenceDeps => {
   };
 });
 
-export const unsubscribeLinkKey = once(() =>
+export const unsubscribeLinkKey = /* @__PURE__ */ once(() =>
   unsubscribeKey(bindingEnv('unsubscribe-links:key').MAIL_UNSUBSCRIBE_SECRET),
 );
 
-export const propagationDeps = once((): PropagationDeps => {
+export const propagationDeps = /* @__PURE__ */ once((): PropagationDeps => {
   const contactList = bindingEnv('mail-contact-list:write');
   const audience = bindingEnv('marketing-audience:write');
   return {
@@ -70,13 +70,13 @@ export const propagationDeps = once((): PropagationDeps => {
   };
 });
 
-export const overdueCheckDeps = once(() => ({
+export const overdueCheckDeps = /* @__PURE__ */ once(() => ({
   store: mailStoreForReading(),
   clock: systemClock,
   metrics: emfMailMetrics(),
 }));
 
-export const suppressionDeps = once(
+export const suppressionDeps = /* @__PURE__ */ once(
   (): SuppressionDeps => ({
     store: mailStoreForWriting(),
     recipients: accountsRepository(),

@@ -9,11 +9,11 @@ import { SanitizedMarkdownRenderer } from './adapters/markdown-renderer';
 import type { PolicyReadDeps } from './core/ports';
 
 /** Composition roots of the policy context: env parsed once, adapters built on first use. */
-export const policyLibrary = once(
+export const policyLibrary = /* @__PURE__ */ once(
   () => new FilePolicyLibrary(PolicyDocumentsEnvSchema.parse(process.env).PRIVACY_POLICY_DIR),
 );
 
-export const policyStore = once(
+export const policyStore = /* @__PURE__ */ once(
   () =>
     new DynamoPolicyStore(
       dynamoDocumentClient(),
@@ -21,7 +21,7 @@ export const policyStore = once(
     ),
 );
 
-export const policyReadDeps = once(
+export const policyReadDeps = /* @__PURE__ */ once(
   (): PolicyReadDeps => ({
     library: policyLibrary(),
     renderer: new SanitizedMarkdownRenderer(),

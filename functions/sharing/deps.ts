@@ -13,18 +13,18 @@ import type { RedemptionDeps } from './core/redemption';
 import type { CreateShareDeps } from './core/shares';
 
 /** Composition roots of the sharing context: env parsed once, adapters built on first use. */
-const shareStore = once(
+const shareStore = /* @__PURE__ */ once(
   () => new DynamoShareStore(dynamoDocumentClient(), bindingEnv('sharing-table:read').SHARING_TABLE_NAME),
 );
 
-const shareMail = once(() => {
+const shareMail = /* @__PURE__ */ once(() => {
   const mail = bindingEnv('mail:send');
   return new MailedShareNotices(
     new SesMailer(sesClient(), mail.MAIL_FROM_ADDRESS, mail.MAIL_CONFIGURATION_SET_NAME),
   );
 });
 
-const shareDirectory = once((): ShareDirectory => {
+const shareDirectory = /* @__PURE__ */ once((): ShareDirectory => {
   const accounts = accountsRepository();
   return {
     organizationName: async (orgId) => (await accounts.getOrganization(orgId))?.name ?? null,
@@ -35,11 +35,11 @@ const shareDirectory = once((): ShareDirectory => {
   };
 });
 
-export const sharingDeps = once(
+export const sharingDeps = /* @__PURE__ */ once(
   (): SharingDeps => ({ store: shareStore(), secrets: cryptoShareSecrets, clock: systemClock, ids: uuidIds }),
 );
 
-export const createShareDeps = once(
+export const createShareDeps = /* @__PURE__ */ once(
   (): CreateShareDeps => ({
     ...sharingDeps(),
     index: imagingIndex(),
@@ -49,10 +49,10 @@ export const createShareDeps = once(
   }),
 );
 
-export const redemptionDeps = once(
+export const redemptionDeps = /* @__PURE__ */ once(
   (): RedemptionDeps => ({ ...sharingDeps(), mail: shareMail(), directory: shareDirectory() }),
 );
 
 /** What the recipient's session reads: the index (and, for downloads, the stored files). */
-export const sharedIndex = once(() => imagingIndex());
-export const sharedFilesDeps = once(() => retrieveDeps());
+export const sharedIndex = /* @__PURE__ */ once(() => imagingIndex());
+export const sharedFilesDeps = /* @__PURE__ */ once(() => retrieveDeps());

@@ -14,21 +14,21 @@ import type { GrantDeps } from './core/grants';
 import type { NotifyingSupportDeps, SupportDeps } from './core/ports';
 
 /** Composition roots of the support context: env parsed once, adapters built on first use. */
-export const supportStore = once(() => {
+export const supportStore = /* @__PURE__ */ once(() => {
   const env = bindingEnv('support-table:read');
   // Only functions bound to write the table know the retention; the store refuses writes without it.
   const retention = SupportTableWriteEnvSchema.partial().parse(process.env).SUPPORT_TICKET_RETENTION_DAYS;
   return new DynamoSupportStore(dynamoDocumentClient(), env.SUPPORT_TABLE_NAME, retention ?? null);
 });
 
-const sealer = once(() => {
+const sealer = /* @__PURE__ */ once(() => {
   const key = bindingEnv('support-messages:key').SUPPORT_MESSAGE_KEY;
   return new EncryptionSdkSealer(
     key.startsWith('file:') ? localKeyring(key.slice('file:'.length)) : kmsKeyring(key),
   );
 });
 
-const notifications = once(() => {
+const notifications = /* @__PURE__ */ once(() => {
   const mail = bindingEnv('mail:send');
   return new MailedSupportNotifications(
     new SesMailer(sesClient(), mail.MAIL_FROM_ADDRESS, mail.MAIL_CONFIGURATION_SET_NAME),
@@ -37,9 +37,9 @@ const notifications = once(() => {
 });
 
 /** Settings only. */
-export const supportSettingsDeps = once(() => ({ store: supportStore() }));
+export const supportSettingsDeps = /* @__PURE__ */ once(() => ({ store: supportStore() }));
 
-export const supportDeps = once(
+export const supportDeps = /* @__PURE__ */ once(
   (): SupportDeps => ({
     store: supportStore(),
     sealer: sealer(),
@@ -49,11 +49,11 @@ export const supportDeps = once(
   }),
 );
 
-export const notifyingSupportDeps = once(
+export const notifyingSupportDeps = /* @__PURE__ */ once(
   (): NotifyingSupportDeps => ({ ...supportDeps(), notifications: notifications() }),
 );
 
-export const grantDeps = once(
+export const grantDeps = /* @__PURE__ */ once(
   (): GrantDeps => ({
     store: supportStore(),
     directory: accountsRepository(),
@@ -63,7 +63,7 @@ export const grantDeps = once(
   }),
 );
 
-export const supportAccessDeps = once(() => ({
+export const supportAccessDeps = /* @__PURE__ */ once(() => ({
   store: supportStore(),
   clock: systemClock,
   audit: new AuditSupportReader(

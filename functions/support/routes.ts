@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '#schemas/accounts/entities';
 import {
   CreateGrantBodySchema,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDicomwebPath } from '#functions/shared/http/cors';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { BaseEnvSchema, type Binding, bindingEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';

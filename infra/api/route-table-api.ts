@@ -9,7 +9,7 @@ import {
   isDicomwebPath,
   PREFLIGHT_MAX_AGE_SECONDS,
 } from '#functions/shared/http/cors';
-import type { RouteAccess, RouteDefinition } from '#functions/shared/http/route';
+import type { BoundedContext, RouteAccess, RouteDefinition } from '#functions/shared/http/route';
 import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/imaging/image-rendering-runtime';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
@@ -18,6 +18,14 @@ import { type FunctionNetwork, ISOLATION_OFF } from '#infra/shared/private-netwo
 import { reservedConcurrencyFor, type Workload } from './capacity-model';
 import { addGatewayResponses } from './gateway-responses';
 import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
+
+/**
+ * The contexts with routes that load dcmjs: imaging (QIDO, WADO, STOW, edits and reports use the data
+ * dictionary), sharing (shared images, downloads de-identify) and exports. Each of their functions gets the
+ * DICOM layer, a few that never load it too (a layer unused is never read); the function-bundles test
+ * checks that every bundle requiring dcmjs has it.
+ */
+const DICOM_CONTEXTS: ReadonlySet<BoundedContext> = new Set(['imaging', 'sharing', 'exports']);
 
 /**
  * Streaming functions: Lambda streams 200 MB at most, 2 MB/s after the first 6 MB, so ~100 s covers the
@@ -355,6 +363,8 @@ export class RouteTableApi extends Construct {
       reservedConcurrency: reservedConcurrencyFor(route, props.workload),
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
       ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
+      // The contexts whose code reads DICOM (the index's layout needs the data dictionary) get the DICOM layer.
+      dicomLibraries: DICOM_CONTEXTS.has(route.context),
       ...(route.pixelCodecs ? pixelCodecFunctionProps() : {}),
       ...(route.imageRendering ? imageRenderingFunctionProps(this) : {}),
     });

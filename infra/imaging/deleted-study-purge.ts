@@ -40,6 +40,7 @@ export class DeletedStudyPurge extends Construct {
       // One run at a time: the schedule never overlaps itself on the same deletions.
       reservedConcurrency: 1,
       timeout: Duration.minutes(15),
+      dicomLibraries: true,
     });
     applyBindings(this.purge, PURGE_TASK_BINDINGS, props.resources);
     this.schedule = new events.Rule(this, 'Schedule', {

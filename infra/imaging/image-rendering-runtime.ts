@@ -68,24 +68,31 @@ function sharpLayer(scope: Construct): lambda.ILayerVersion {
 }
 
 /**
- * What a function that decodes or transcodes on retrieval needs: the codecs' WebAssembly beside its
+ * What a function that decodes or transcodes on retrieval needs: the DICOM layer, the codecs' WebAssembly beside its
  * bundle and memory for one instance being transcoded (TRANSCODE_LIMITS in functions/imaging/core/transcode.ts).
  */
-export function pixelCodecFunctionProps(): Pick<PacsFunctionProps, 'filesBesideBundle' | 'memorySize'> {
-  return { filesBesideBundle: [CODECS_WASM], memorySize: 1024 };
+export function pixelCodecFunctionProps(): Pick<
+  PacsFunctionProps,
+  'filesBesideBundle' | 'memorySize' | 'dicomLibraries'
+> {
+  return { filesBesideBundle: [CODECS_WASM], memorySize: 1024, dicomLibraries: true };
 }
 
 /**
  * What a rendering function needs beyond the house defaults: x86_64 (the installed sharp build), the sharp
- * layer, the codecs' WebAssembly beside its bundle, and memory for one frame at a time (RENDER_LIMITS in
+ * and DICOM layers, the codecs' WebAssembly beside its bundle, and memory for one frame at a time (RENDER_LIMITS in
  * functions/imaging/core/rendering/render-options.ts bounds a render under 300 MiB).
  */
 export function imageRenderingFunctionProps(
   scope: Construct,
-): Pick<PacsFunctionProps, 'architecture' | 'layers' | 'filesBesideBundle' | 'memorySize'> {
+): Pick<
+  PacsFunctionProps,
+  'architecture' | 'layers' | 'filesBesideBundle' | 'memorySize' | 'dicomLibraries'
+> {
   return {
     architecture: lambda.Architecture.X86_64,
     layers: [sharpLayer(scope)],
+    dicomLibraries: true,
     filesBesideBundle: [CODECS_WASM],
     memorySize: 1024,
   };

@@ -52,6 +52,7 @@ export class UploadIngestWorkflow extends Construct implements StateMachineRef {
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.minutes(15),
       memorySize: UPLOAD_INGEST_MEMORY_MB,
+      dicomLibraries: true,
     });
     applyBindings(this.ingest, UPLOAD_INGEST_TASK_BINDINGS, props.resources);
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CAPACITY_PROFILES, type CapacityProfile } from '#infra/api/capacity-model';
 
 /**

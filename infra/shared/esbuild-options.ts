@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { DICOM_LAYER_PACKAGES } from './dicom-layer-packages';
 import { PROJECT_ROOT } from './project-root';
 
 /**
@@ -20,7 +21,10 @@ export const HANDLER_BUNDLE_OPTIONS = {
   sourcesContent: false,
   // Everything is bundled, the AWS SDK included: Lambda runs the pinned SDK the tests ran, not the runtime's.
   // Except sharp, a native module (libvips): the rendering functions get it from their layer
-  // (infra/imaging/image-rendering-runtime.ts), the local stack from node_modules.
-  external: ['sharp'],
+  // (infra/imaging/image-rendering-runtime.ts); and the DICOM libraries, dcmjs (its data dictionary alone
+  // is ~500 KB) and the dcmjs-codecs glue (~750 KB), which keep a bundle over 1 MB: the functions that
+  // read DICOM get them from the DICOM layer (infra/shared/dicom-layer.ts). Locally all resolve from
+  // node_modules.
+  external: [...DICOM_LAYER_PACKAGES, 'sharp'],
   tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
 } satisfies BuildOptions;

@@ -11,6 +11,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
+import { dicomLayer } from './dicom-layer';
 import { HANDLER_BUNDLE_OPTIONS } from './esbuild-options';
 import type { LogEncryption } from './log-encryption';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
@@ -62,6 +63,8 @@ export interface PacsFunctionProps {
   /** arm64 unless a native dependency needs otherwise (image rendering: sharp's linux-x64 build). */
   architecture?: lambda.Architecture;
   layers?: lambda.ILayerVersion[];
+  /** The handler reads DICOM: dcmjs and dcmjs-codecs, left out of its bundle, come from the DICOM layer. */
+  dicomLibraries?: boolean;
   /** Files (absolute paths) copied beside the bundle, such as a WebAssembly module the code loads. */
   filesBesideBundle?: readonly string[];
 }
@@ -201,7 +204,9 @@ export class PacsFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      ...(props.layers ? { layers: props.layers } : {}),
+      ...(props.layers || props.dicomLibraries
+        ? { layers: [...(props.layers ?? []), ...(props.dicomLibraries ? [dicomLayer(this)] : [])] }
+        : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActionSchema, RoleSchema } from './roles';
 
 /** Free text typed by people: trimmed, bounded, no control characters (they break mail headers and CSV). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Env of the accounts context's bindings; schemas/shared/env.ts joins them into BINDINGS. */
 export const AccountsTableEnvSchema = z.object({ ACCOUNTS_TABLE_NAME: z.string().min(1) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One password policy for the deployed user pools, the local stand-in and request validation,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The four customer roles the privacy policy names [PP-06]. Support staff are a separate population. */
 export const ROLES = ['radiologist', 'technologist', 'administrator', 'clinician'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DisplayTextSchema, EmailSchema } from './entities';
 import { PasswordSchema } from './password-policy';
 import { RoleSchema } from './roles';

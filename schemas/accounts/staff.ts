@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DisplayTextSchema, IdSchema, MemberStatusSchema } from './entities';
 
 /** Groups of PACScribe's own staff in the separate workforce (support) pool. */

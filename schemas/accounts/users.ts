@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DisplayTextSchema, EmailSchema, MemberStatusSchema } from './entities';
 import { ActionSchema, RoleSchema } from './roles';
 

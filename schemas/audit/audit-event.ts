@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Audit records follow DICOM PS3.15 A.5 semantics: EventID (+ EventTypeCode), action C/R/U/D/E,

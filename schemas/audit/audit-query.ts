@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '../accounts/entities';
 import { AuditOutcomeSchema, ChainedAuditRecordSchema } from './audit-event';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChainPositionShape } from './audit-event';
 
 /** A chain head as witnessed: the newest archived record of one chain, by position and hash. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Billing [PP-16, PP-17]: PACScribe keeps only the Stripe customer id, the billing email and the billing

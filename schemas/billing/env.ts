@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Env of the billing context's bindings; schemas/shared/env.ts joins them into BINDINGS. */
 export const BillingTableEnvSchema = z.object({ BILLING_TABLE_NAME: z.string().min(1) });

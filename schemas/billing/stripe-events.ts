@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of Stripe webhook events PACScribe reads (https://docs.stripe.com/api/events). Loose: Stripe

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '#schemas/accounts/entities';
 
 /** Where an export stands; `running` covers planning and writing its parts. */

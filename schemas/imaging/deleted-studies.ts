@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One deletion that can still be restored. */
 export const DeletionSchema = z

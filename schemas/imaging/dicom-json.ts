@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The DICOM JSON model (PS3.18 Annex F): attributes keyed by 8-hex-digit tag, each with its VR. */
 export const DicomJsonAttributeSchema = z

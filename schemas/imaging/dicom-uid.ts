@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A DICOM UID (PS3.5 §9.1): digits and dots, at most 64 characters, no empty components and no leading

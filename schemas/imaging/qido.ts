@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DicomUidSchema } from './dicom-uid';
 
 /** DA or a DA range (PS3.18 §8.3.4.5): 20260101, 20260101-20261231, -20261231, 20260101-. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A radiology report is plain text; 64 KiB is far beyond any real report and well inside one item. */
 export const MAX_REPORT_CHARACTERS = 65_536;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A value an edit sets: text (PN, LO, SH, CS, DA, TM, DS, AS), a number (IS), or null to empty it. */
 export const EditValueSchema = z.union([z.string().max(1024), z.number().finite(), z.null()]);

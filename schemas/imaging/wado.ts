@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * WADO-RS query parameters (PS3.18 §8.3.3.1): `accept` stands in for the Accept header in links a browser

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '../accounts/entities';
 
 /** Step Functions state of the preference propagation workflow: ids only, never an address [PP-21]. */

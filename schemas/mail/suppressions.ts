@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '../accounts/entities';
 
 /** An address SES reported as bouncing permanently or complaining: marketing never goes to it again. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where the policy documents sit beside the function's code (copied there at bundling); the local stack

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '#schemas/accounts/entities';
 
 /** A policy version: 1, 2, 3 … in the order they were written (policies/privacy/<version>.md). */

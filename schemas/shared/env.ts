@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNTS_BINDINGS, AccountsTableEnvSchema, CustomerPoolEnvSchema } from '../accounts/env';
 import { AUDIT_BINDINGS, AuditTableEnvSchema } from '../audit/env';
 import { BILLING_BINDINGS } from '../billing/env';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Machine-readable error codes. Clients branch on `code`; `message` is for people. */
 export const ERROR_CODES = [

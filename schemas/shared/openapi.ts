@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The API's own OpenAPI 3.1 document, as far as its clients rely on it. */
 export const OpenApiDocumentSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ShareScopeSchema } from './shares';
 
 /** A Patient ID as the index holds it: up to 64 characters, no control characters and no slash. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Env of the sharing context's bindings; schemas/shared/env.ts joins them into BINDINGS. */
 export const SharingTableEnvSchema = z.object({ SHARING_TABLE_NAME: z.string().min(1) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EmailSchema, IdSchema } from '../accounts/entities';
 import { DicomUidSchema } from '../imaging/dicom-uid';
 

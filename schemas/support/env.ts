@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Binding } from '../shared/env';
 
 /** Env of the support context's bindings; schemas/shared/env.ts joins them into BINDINGS. */

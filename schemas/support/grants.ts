@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '../accounts/entities';
 
 /** Why support needs to look: recorded in every audit record made under the grant [PP-09]. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DisplayTextSchema, IdSchema } from '../accounts/entities';
 import { DicomUidSchema } from '../imaging/dicom-uid';
 import { CARD_DATA_ISSUE, containsCardNumber } from '../shared/card-numbers';

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { benchDicomweb } from './dicomweb';
 import { benchExport } from './export';
+import { benchFunctions } from './functions';
 
 /**
  * `npm run bench -- dicomweb [--instances N] [--requests N]`: PACScribe against Orthanc, in one run.
  * `npm run bench -- export [--megabytes N]`: an organization's export against a plain copy of its objects.
+ * `npm run bench -- functions [--only TEXT]`: each function's bundle size, module init time and RSS (docs/functions.md).
  */
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -12,6 +14,7 @@ const { positionals, values } = parseArgs({
     instances: { type: 'string', default: '2000' },
     requests: { type: 'string', default: '200' },
     megabytes: { type: 'string', default: '1024' },
+    only: { type: 'string' },
   },
 });
 
@@ -20,9 +23,13 @@ async function main() {
     await benchExport({ megabytes: Number(values.megabytes) });
     return 0;
   }
+  if (positionals[0] === 'functions') {
+    await benchFunctions({ only: values.only });
+    return 0;
+  }
   if (positionals[0] !== 'dicomweb') {
     console.error(
-      'usage: npm run bench -- dicomweb [--instances 2000] [--requests 200]\n       npm run bench -- export [--megabytes 1024]',
+      'usage: npm run bench -- dicomweb [--instances 2000] [--requests 200]\n       npm run bench -- export [--megabytes 1024]\n       npm run bench -- functions [--only search]',
     );
     return 2;
   }

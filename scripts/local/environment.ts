@@ -28,7 +28,7 @@ export const SUPPORT_MAIL_INTAKE_HANDLER = 'support/handlers/file-mailed-request
  * Every handler the local stack runs, with the env contract CDK gives it: a route's from its bindings
  * (infra/api/route-environment.ts, as the API construct), a workflow task's from the task's bindings.
  */
-function localHandlers(): { handler: string; env: z.ZodObject }[] {
+export function localHandlers(): { handler: string; env: z.ZodObject }[] {
   return [
     ...(routes as readonly RouteDefinition[]).map((route) => ({
       handler: route.handler,

@@ -15,9 +15,9 @@ import { tamperingIn } from '../core/archive';
 import { archiveAndCheckpoint } from '../core/checkpoints';
 
 // Only this function signs, so the KMS client lives here rather than in the shared clients.
-const kmsClient = once(() => new KMSClient({}));
+const kmsClient = /* @__PURE__ */ once(() => new KMSClient({}));
 
-const witness = once(() => ({
+const witness = /* @__PURE__ */ once(() => ({
   archive: new S3AuditArchive(s3Client(), bindingEnv('audit-archive:write').AUDIT_ARCHIVE_BUCKET_NAME),
   signer: new KmsCheckpointSigner(kmsClient(), bindingEnv('audit-checkpoint:sign').AUDIT_CHECKPOINT_KEY_ARN),
   clock: systemClock,

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+// The streaming writer's own module: the package entry would add its readers (functions/shared/spreadsheet-workbook.ts).
+import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import type { CellValue, DatasetColumn, ExportDataset } from './ports';
 
 /**
@@ -123,7 +125,7 @@ function columnWidth(column: DatasetColumn): number {
 export async function* xlsxStream(dataset: ExportDataset, orgId: string): AsyncIterable<Uint8Array> {
   const output = new PassThrough();
   let stopped = false;
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new WorkbookWriter({
     stream: output,
     useSharedStrings: false,
     useStyles: true,

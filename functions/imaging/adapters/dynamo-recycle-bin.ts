@@ -8,7 +8,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeletionRecord, DeletionScope, RecycleBin } from '../core/recoverable-deletes';
 import {
   deletedItemsPartition,

@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AttributeChangeSchema, EditValueSchema } from '#schemas/imaging/study-edits';
 import { type AttributeEdits, NO_EDITS } from '../core/attribute-edits';
 import type { CurrentEdits } from '../core/ports';

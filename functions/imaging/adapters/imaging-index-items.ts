@@ -1,5 +1,5 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type InstanceLayout, packFrameTable, unpackFrameTable } from '../core/instance-layout';
 import type { ParsedInstance } from '../core/part10';
 import { patientKey } from '../core/patient-identity';

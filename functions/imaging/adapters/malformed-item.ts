@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A stored item that does not have the shape its adapter writes: a bug or a hand edit, never a client's

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UploadSessionStatusSchema } from '#schemas/imaging/upload-session';
 import type { UploadResult, UploadSession } from '../core/upload-ports';
 

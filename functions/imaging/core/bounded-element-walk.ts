@@ -1,4 +1,4 @@
-import dcmjs from 'dcmjs';
+import { dicomDictionary } from './dicom-dictionary';
 
 /**
  * A bounded walk over a Part-10 file's element headers, run before either DICOM library sees the file.
@@ -82,7 +82,7 @@ const hex4 = (value: number) => value.toString(16).toUpperCase().padStart(4, '0'
 
 /** The dictionary VR dcmjs reads an implicit (or explicit UN) element with; undefined when unknown. */
 function dictionaryVr(tag: number): string | undefined {
-  const entry = dcmjs.data.DicomMetaDictionary.dictionary[`(${hex4(tag >>> 16)},${hex4(tag & 0xffff)})`];
+  const entry = dicomDictionary().dictionary[`(${hex4(tag >>> 16)},${hex4(tag & 0xffff)})`];
   return entry?.vr;
 }
 

@@ -1,6 +1,6 @@
-import dcmjs from 'dcmjs';
 import type { EditValue } from '#schemas/imaging/study-edits';
 import { type InputIssue, InvalidInputError } from '../../shared/errors';
+import { dicomDictionary } from './dicom-dictionary';
 
 /**
  * Which attributes an edit may change, by level. Patient and study attributes are edited on the study,
@@ -132,7 +132,7 @@ export function checkEdits(level: EditLevel, changes: Readonly<Record<string, Ed
   const checked: CheckedEdit[] = [];
   for (const [keyword, raw] of Object.entries(changes)) {
     const path = `changes.${keyword}`;
-    const entry = dcmjs.data.DicomMetaDictionary.nameMap[keyword] as { tag: string; vr?: string } | undefined;
+    const entry = dicomDictionary().nameMap[keyword] as { tag: string; vr?: string } | undefined;
     const vr = entry?.vr;
     if (vr === 'UI') {
       issues.push({ path, message: 'UIDs are never edited', code: 'uid' });
@@ -173,7 +173,7 @@ export function checkEdits(level: EditLevel, changes: Readonly<Record<string, Ed
 
 /** The dictionary entry of an editable keyword (for attributes carried in versions). */
 export function editableAttribute(keyword: string): { tag: string; vr: string } {
-  const entry = dcmjs.data.DicomMetaDictionary.nameMap[keyword] as { tag: string; vr: string } | undefined;
+  const entry = dicomDictionary().nameMap[keyword] as { tag: string; vr: string } | undefined;
   if (!entry) throw new Error(`unknown keyword ${keyword}`);
   return { tag: entry.tag.replace(/[(),]/g, '').toUpperCase(), vr: entry.vr };
 }

@@ -1,5 +1,5 @@
-import dcmjs from 'dcmjs';
 import { InvalidInputError } from '../../shared/errors';
+import { dicomDictionary } from './dicom-dictionary';
 
 /** What a QIDO response adds to its default attributes: everything held, or these tags. */
 export type IncludeFields = { all: true } | { all: false; tags: ReadonlySet<string> };
@@ -16,7 +16,7 @@ export function resolveIncludeFields(items: readonly string[] | undefined): Incl
       tags.add(item.toUpperCase());
       continue;
     }
-    const entry = dcmjs.data.DicomMetaDictionary.nameMap[item];
+    const entry = dicomDictionary().nameMap[item];
     if (!entry) {
       throw new InvalidInputError(`includefield names an unknown attribute: ${item}`, [
         { path: 'includefield', message: 'not a DICOM keyword or tag' },

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import dcmjs from 'dcmjs';
 import type { DataSet, Element, Fragment } from 'dicom-parser';
+import { dicomDictionary } from './dicom-dictionary';
 
 /**
  * Where an instance's frames and bulk data values lie in its stored object, recorded at ingest so that
@@ -69,7 +69,7 @@ function digestOf(bytes: Uint8Array, ranges: readonly { start: number; length: n
 /** An implicit VR file names no VRs: the data dictionary decides, as it does for dcmjs. */
 function isBinary(element: Element, tag: string): boolean {
   if (element.vr) return BINARY_VRS.has(element.vr);
-  const entry = dcmjs.data.DicomMetaDictionary.dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`];
+  const entry = dicomDictionary().dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`];
   if (!entry) {
     const group = Number.parseInt(tag.slice(0, 4), 16);
     const number = Number.parseInt(tag.slice(4), 16);

@@ -10,23 +10,23 @@ import { once } from '../once';
  * One client per AWS service per process. Endpoints come from the SDK's standard
  * AWS_ENDPOINT_URL_<SERVICE> variables, which only the local stack sets: the code path is the same.
  */
-export const dynamoDocumentClient = once(() =>
+export const dynamoDocumentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }),
 );
-export const cognitoClient = once(() => new CognitoIdentityProviderClient({}));
-export const sesClient = once(() => new SESv2Client({}));
-export const sfnClient = once(() => new SFNClient({}));
+export const cognitoClient = /* @__PURE__ */ once(() => new CognitoIdentityProviderClient({}));
+export const sesClient = /* @__PURE__ */ once(() => new SESv2Client({}));
+export const sfnClient = /* @__PURE__ */ once(() => new SFNClient({}));
 // Path-style only matters for the local stand-in; AWS accepts both.
-export const s3Client = once(
+export const s3Client = /* @__PURE__ */ once(
   () => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
 );
 /**
  * For presigned URLs only: by default the SDK would sign a CRC32 of an empty body into every URL, which
  * no real upload matches.
  */
-export const s3PresigningClient = once(
+export const s3PresigningClient = /* @__PURE__ */ once(
   () =>
     new S3Client({
       forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),

@@ -4,6 +4,6 @@ import { once } from '../once';
 import { buildOpenApiDocument } from '../openapi';
 import { platformRoutes } from '../platform-routes';
 
-const document = once(() => buildOpenApiDocument(process.env.APP_VERSION ?? 'dev'));
+const document = /* @__PURE__ */ once(() => buildOpenApiDocument(process.env.APP_VERSION ?? 'dev'));
 
 export const handler = httpHandler(platformRoutes.getOpenApi, async () => ok(document()));

@@ -1,5 +1,5 @@
-import ExcelJS from 'exceljs';
 import type { Disclosure } from '#schemas/sharing/disclosures';
+import { Workbook } from '../../shared/spreadsheet-workbook';
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -25,7 +25,7 @@ const neutralize = (value: string | number) =>
 
 /** The accounting of disclosures as a workbook: one row per disclosure, values as text, never formulas. */
 export async function disclosuresWorkbook(patientId: string, rows: readonly Disclosure[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new Workbook();
   workbook.creator = 'PACScribe';
   const sheet = workbook.addWorksheet('Disclosures', { views: [{ state: 'frozen', ySplit: 2 }] });
   sheet.addRow([`Accounting of disclosures for patient ${neutralize(patientId)}`]);

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { s3Client } from '../../shared/aws/clients';
 import { bindingEnv } from '../../shared/binding-env';
 import { logger } from '../../shared/logger';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FilePolicyLibrary } from '../../../functions/policy/adapters/file-policy-library';
 import { SanitizedMarkdownRenderer } from '../../../functions/policy/adapters/markdown-renderer';
-import { documentInForce } from '../../../functions/policy/core/documents';
+import { documentInForce, parsePolicyDocument } from '../../../functions/policy/core/documents';
 import { readPolicy } from '../../../functions/policy/core/policies';
 import type { NoticeRecipient, PolicyStore } from '../../../functions/policy/core/ports';
 import { publishPolicyVersion } from '../../../functions/policy/core/publishing';
@@ -46,6 +46,24 @@ describe('policy documents', () => {
     const [first] = repository.documents();
     expect(first).toMatchObject({ version: 1, lastUpdated: '2026-01-01', material: true });
     expect(first?.markdown).toContain('We will never rent, sell, or share your personal information');
+  });
+
+  it('refuses front matter that is not one JSON object of the expected fields', () => {
+    const front = {
+      version: 1,
+      lastUpdated: '2026-01-01',
+      effectiveDate: '2026-01-01',
+      material: true,
+      summary: 'S',
+    };
+    expect(parsePolicyDocument(`---\n${JSON.stringify(front)}\n---\n# Text`, '1.md')).toMatchObject({
+      ...front,
+      markdown: '# Text',
+    });
+    expect(() => parsePolicyDocument('---\nversion: 1\n---\n# Text', '1.md')).toThrow(/not a JSON object/);
+    expect(() =>
+      parsePolicyDocument(`---\n${JSON.stringify({ ...front, material: 'yes' })}\n---\n# Text`, '1.md'),
+    ).toThrow(/invalid front matter/);
   });
 
   it('[PP-23] the version in force, and so its Last Updated date, changes on the effective date', () => {
