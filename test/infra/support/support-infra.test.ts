@@ -21,7 +21,7 @@ describe('[PP-08] support can only look, in IAM as well as in code', () => {
     (route) => (route.access.kind === 'member' || route.access.kind === 'action') && route.access.supportView,
   );
 
-  it('the functions serving support-readable routes hold no write but the audit append and the pinned invitation acceptance', () => {
+  it('the functions serving support-readable routes hold no write but the audit append, the pinned invitation acceptance and the request counter', () => {
     const { api } = app();
     expect(supportReadable.length).toBeGreaterThanOrEqual(12);
     for (const route of supportReadable) {
@@ -37,10 +37,13 @@ describe('[PP-08] support can only look, in IAM as well as in code', () => {
           // A member's own continued use as policy acceptance (acceptance items, one member attribute).
           statement.Sid !== 'RecordPolicyAcceptance' &&
           statement.Sid !== 'NoteAcceptedPolicyVersion' &&
-          // The audit and accounts table keys: encrypting the appended audit record needs them.
+          // Counting a customer's request against its organization's allowance: four counter attributes,
+          // no customer data (a support request is never counted).
+          statement.Sid !== 'CountOrganizationRequests' &&
+          // The audit, accounts and counter table keys: encrypting the appended record and the count needs them.
           !(
             actionsOf(statement).every((action) => action.startsWith('kms:')) &&
-            JSON.stringify(statement.Resource).match(/Accounts|Audit/)
+            JSON.stringify(statement.Resource).match(/Accounts|Audit|RequestCounters/)
           ),
       );
       // The audit append is there (the policies were found), and nothing else writes.
