@@ -8,6 +8,7 @@ import {
   welcomeMailWorkflow,
 } from '../../functions/shared/workflows';
 import { routeEnvSchema } from '../../infra/api/route-environment';
+import { JWKS_RELAY_HANDLER, JwksRelayFunctionEnvSchema } from '../../schemas/accounts/env';
 import { EXPORT_TASK_BINDINGS } from '../../schemas/exports/env';
 import { PURGE_HANDLER, PURGE_TASK_BINDINGS, UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
 import {
@@ -59,6 +60,8 @@ function localHandlers(): { handler: string; env: z.ZodObject }[] {
     { handler: DELIVERY_EVENTS_HANDLER, env: bindingEnvSchema(DELIVERY_EVENTS_BINDINGS) },
     // Run by the local purge scheduler (stack.ts) and `npm run purge`.
     { handler: PURGE_HANDLER, env: bindingEnvSchema(PURGE_TASK_BINDINGS) },
+    // Deployed only with vpcIsolation; locally bundled but never invoked (the verifier fetches directly).
+    { handler: JWKS_RELAY_HANDLER, env: JwksRelayFunctionEnvSchema },
   ];
 }
 
