@@ -77,6 +77,7 @@ const resources: BindingResources = {
   exportsStore: { bucket, encryptionKey: key },
   exportWorkflow: stateMachine('export-archive'),
   jwksRelay: lambda.Function.fromFunctionName(stack, 'JwksRelay', 'pacscribe-jwks-relay'),
+  billingInvoices: lambda.Function.fromFunctionName(stack, 'InvoiceLister', 'pacscribe-invoice-lister'),
 };
 const logEncryption = new LogEncryption(stack, 'LogEncryption', { description: 'test' });
 

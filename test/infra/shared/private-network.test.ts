@@ -4,8 +4,9 @@ import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
 import { OUTSIDE_VPC_CONTEXTS, USER_POOL_ADMIN_BINDING } from '#infra/api/route-table-api';
 import { buildApp } from '#infra/app';
+import { exportTaskBindings } from '#infra/exports/export-archive-workflow';
 import { AppConfigSchema } from '#infra/shared/app-config';
-import type { PrivateNetwork } from '#infra/shared/private-network';
+import { ISOLATION_OFF, type PrivateNetwork } from '#infra/shared/private-network';
 import {
   allStacks,
   logicalIdOf,
@@ -90,8 +91,13 @@ const jwksRelay = () => {
   if (!relay) throw new Error('vpcIsolation is on by default: the API stack has a JWKS relay');
   return relay;
 };
+const invoiceLister = () => {
+  const lister = synthesizedApp().stacks.workflows.invoiceLister?.lister;
+  if (!lister) throw new Error('vpcIsolation is on by default: the Workflows stack has an invoice lister');
+  return lister;
+};
 /** The relays functions in the VPC invoke for what no endpoint serves. */
-const relayFunctions = () => [jwksRelay()];
+const relayFunctions = () => [jwksRelay(), invoiceLister()];
 /** CDK's own handler that strips the default security group's rules (restrictDefaultSecurityGroup). */
 const isDefaultGroupRestriction = ({ logicalId }: Lambda) =>
   logicalId.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider');
@@ -236,6 +242,54 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
     expect(acknowledgedReason(relay.function, 'HIPAA.Security-LambdaInsideVPC')).toMatch(
       /holding no PHI: the JWKS relay/,
     );
+  });
+
+  it('[PP-18] the invoice lister holds the Stripe secret and nothing else, and only the export task may invoke it', () => {
+    const lister = invoiceLister();
+    const stack = Stack.of(lister.function);
+    const resource = templateOf(stack).findResources('AWS::Lambda::Function')[
+      logicalIdOf(lister.function)
+    ] as Resource;
+    expect(resource.Properties?.VpcConfig).toBeUndefined();
+    const statements = statementsOf({ stack, logicalId: logicalIdOf(lister.function), resource });
+    const own = statements.filter((statement) =>
+      actionsOf(statement).some((action) => !action.startsWith('logs:') && !action.startsWith('xray:')),
+    );
+    expect(own.map((statement) => statement.Sid).sort()).toEqual(['DecryptStripeSecret', 'ReadStripeSecret']);
+    expect(acknowledgedReason(lister.function, 'HIPAA.Security-LambdaInsideVPC')).toMatch(
+      /holding no PHI: the invoice lister calls Stripe/,
+    );
+    // The export task, in the VPC, invokes the lister and no longer reads the Stripe secret itself.
+    const { workflows } = synthesizedApp().stacks;
+    const step = workflows.exportArchive.step;
+    const stepResource = templateOf(workflows).findResources('AWS::Lambda::Function')[
+      logicalIdOf(step.function)
+    ] as Resource;
+    expect(stepResource.Properties?.VpcConfig).toBeDefined();
+    const stepStatements = statementsOf({
+      stack: workflows,
+      logicalId: logicalIdOf(step.function),
+      resource: stepResource,
+    });
+    const sids = stepStatements.map((statement) => statement.Sid);
+    expect(sids).toContain('InvokeInvoiceLister');
+    expect(sids).not.toContain('ReadStripeSecret');
+    const invoke = stepStatements.find((statement) => statement.Sid === 'InvokeInvoiceLister');
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(lister.function), 'Arn'] });
+    expect(Object.keys(step.environment)).toContain('BILLING_INVOICES_FUNCTION_NAME');
+    expect(Object.keys(step.environment)).not.toContain('BILLING_STRIPE_SECRET');
+    // Nothing else in the app may invoke it.
+    const invokers = lambdas().filter((fn) =>
+      statementsOf(fn).some((statement) => statement.Sid === 'InvokeInvoiceLister'),
+    );
+    expect(invokers.map((fn) => fn.logicalId)).toEqual([logicalIdOf(step.function)]);
+  });
+
+  it('[PP-18] with isolation off the export task calls Stripe itself, as before (no lister)', () => {
+    expect(exportTaskBindings(ISOLATION_OFF)).toContain('stripe:secret');
+    expect(exportTaskBindings(ISOLATION_OFF)).not.toContain('billing-invoices:invoke');
+    expect(exportTaskBindings(network())).not.toContain('stripe:secret');
+    expect(exportTaskBindings(network())).toContain('billing-invoices:invoke');
   });
 
   it('[PP-18] every route function in the VPC may invoke the JWKS relay, and no other function', () => {
@@ -397,6 +451,9 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
     const off = buildApp({ vpcIsolation: 'false' }, TEST_BUILD);
     off.app.synth();
     expect(off.stacks.data.network).toBeUndefined();
+    // No relays either: every function reaches Cognito's JWKS and Stripe itself.
+    expect(off.stacks.api.jwksRelay).toBeUndefined();
+    expect(off.stacks.workflows.invoiceLister).toBeUndefined();
     const stacks = Object.values(off.stacks).flatMap((stack) => [stack, ...nestedStacksOf(stack)]);
     for (const stack of stacks) {
       const template = templateOf(stack);
