@@ -9,11 +9,12 @@ import { ASSUMPTIONS, type ProfileReport, profileReport } from '../infra/api/cos
  */
 
 /**
- * Background functions' reservations: seven at the config's `lambdaReservedConcurrency` (ingest, welcome
- * mail, propagation, delivery events, audit archive, support mail, exports) and two at 1 (the scheduled
- * purge and overdue check).
+ * Background functions' reservations: nine at the config's `lambdaReservedConcurrency` (ingest, welcome
+ * mail, propagation, delivery events, audit archive, support mail, exports, and the two relays functions
+ * in the VPC call: the JWKS relay and the invoice lister) and two at 1 (the scheduled purge and overdue
+ * check).
  */
-export const BACKGROUND_FUNCTIONS = { atConfig: 7, atOne: 2 } as const;
+export const BACKGROUND_FUNCTIONS = { atConfig: 9, atOne: 2 } as const;
 const backgroundReservation = (configured: number) =>
   BACKGROUND_FUNCTIONS.atConfig * configured + BACKGROUND_FUNCTIONS.atOne;
 

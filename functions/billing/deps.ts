@@ -37,11 +37,13 @@ const stripeSecrets = /* @__PURE__ */ once(
   },
 );
 
-const billingStore = /* @__PURE__ */ once(
+/** The billing table, read side; the export reads accounts through it. */
+export const billingStore = /* @__PURE__ */ once(
   () => new DynamoBillingStore(dynamoDocumentClient(), bindingEnv('billing-table:read').BILLING_TABLE_NAME),
 );
 
-const paymentsGateway = /* @__PURE__ */ once(async (): Promise<PaymentsGateway> => {
+/** Stripe (or the local fake), built on first use: its secret is read then. */
+export const paymentsGateway = /* @__PURE__ */ once(async (): Promise<PaymentsGateway> => {
   const { secrets, local } = await stripeSecrets();
   if (local) return new LocalStripeFake(local);
   return new StripePaymentsGateway(new Stripe(secrets.secretKey, { maxNetworkRetries: 2, timeout: 10_000 }));

@@ -1,8 +1,10 @@
+import { BillingInvoicesEnvSchema } from '#schemas/billing/env';
 import { accountsRepository } from '../accounts/deps';
 import { DynamoAuditChainStore } from '../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../audit/core/audit-trail';
 import { auditQueryDeps } from '../audit/deps';
-import { billingDeps } from '../billing/deps';
+import { InvokedInvoiceList } from '../billing/adapters/invoked-invoice-list';
+import { billingDeps, billingStore } from '../billing/deps';
 import { renderFrame } from '../imaging/core/rendering/render';
 import { imagingIndex, reportDeps, retrieveDeps, studyVersions } from '../imaging/deps';
 import { renderDeps } from '../imaging/render-deps';
@@ -12,6 +14,7 @@ import { preferenceReadDeps } from '../mail/deps';
 import { policyStore } from '../policy/deps';
 import {
   dynamoDocumentClient,
+  lambdaClient,
   s3Client,
   s3PresigningClient,
   sesClient,
@@ -111,6 +114,17 @@ export const exportStepDeps = /* @__PURE__ */ once((): ExportStepDeps => {
 });
 
 /**
+ * Invoices for the billing dataset: in the VPC (the invoice lister's binding set) through the function
+ * outside it, since api.stripe.com has no route from the VPC; otherwise from the payment provider
+ * directly, as the billing routes read them (locally: the Stripe fake).
+ */
+const billingDatasetDeps = () => {
+  const lister = BillingInvoicesEnvSchema.partial().parse(process.env).BILLING_INVOICES_FUNCTION_NAME;
+  if (!lister) return billingDeps();
+  return Promise.resolve({ store: billingStore(), payments: new InvokedInvoiceList(lambdaClient(), lister) });
+};
+
+/**
  * Composition root of the exports context's datasets: each context's records through that context's own
  * composition root, so the export reads exactly what the context's routes read (and needs the same
  * bindings: imaging index, accounts, audit and support tables, sharing, billing with the Stripe secret,
@@ -126,7 +140,7 @@ export const datasetSources = /* @__PURE__ */ once(
       accessLog: (shareId) => sharingDeps().store.listAccess(shareId),
     },
     support: new SupportDatasetSource(supportStore(), supportDeps().sealer),
-    billing: new BillingDatasetSource(billingDeps),
+    billing: new BillingDatasetSource(once(billingDatasetDeps)),
     preferences: { preferences: (member) => getCommunicationPreferences(preferenceReadDeps(), member) },
     policy: { acceptances: (orgId) => policyStore().listAcceptances(orgId) },
   }),

@@ -1,5 +1,6 @@
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { bindingTable } from '#infra/shared/binding-definition';
 import type { PacsFunction, TableRef } from '#infra/shared/pacs-function';
 import { ACCOUNTS_BINDINGS } from '#schemas/accounts/env';
@@ -13,6 +14,8 @@ export interface AccountsResources {
     counters: TableRef;
     allowances: { requestsPerMinute: number; rendersPerMinute: number; storesPerMinute: number };
   };
+  /** The JWKS relay outside the VPC (infra/api/jwks-relay.ts), for functions in the VPC. */
+  jwksRelay?: lambda.IFunction;
 }
 
 /**
@@ -83,5 +86,19 @@ export const accountsBindings = bindingTable<typeof ACCOUNTS_BINDINGS, AccountsR
   },
   'customer-pool:admin': {
     grant: (fn, need, env) => fn.bindUserPoolAdmin(need('customerPool'), env.CUSTOMER_USER_POOL_ID),
+  },
+  'jwks-relay:invoke': {
+    // That one function, unqualified ARN only: no other function, version or alias.
+    grant: (fn, need, env) => {
+      const relay = need('jwksRelay');
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'InvokeJwksRelay',
+          actions: ['lambda:InvokeFunction'],
+          resources: [relay.functionArn],
+        }),
+      );
+      fn.setEnvironment(env.JWKS_RELAY_FUNCTION_NAME, relay.functionName);
+    },
   },
 });

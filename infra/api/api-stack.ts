@@ -11,6 +11,7 @@ import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
 import { ApiDomain } from './api-domain';
 import { ApiFirewall, WEB_ACL_METRIC_NAME } from './api-firewall';
 import { firewallRateLimits, organizationAllowances, stageThrottle, WORKLOADS } from './capacity-model';
+import { JwksRelay } from './jwks-relay';
 import { RouteTableApi, routeServiceName } from './route-table-api';
 
 export interface ApiStackProps extends StackProps {
@@ -29,6 +30,8 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   readonly logEncryption: LogEncryption;
   readonly routeApi: RouteTableApi;
+  /** The JWKS relay for functions in the VPC; absent when vpcIsolation is off. */
+  readonly jwksRelay: JwksRelay | undefined;
   readonly domain: ApiDomain;
   readonly firewall: ApiFirewall;
   readonly observability: Observability;
@@ -75,6 +78,15 @@ export class ApiStack extends Stack {
       exportsStore: data.exports.store,
       exportWorkflow: workflows.exportArchive,
     };
+    // Only where functions run in the VPC: elsewhere they fetch the pools' JWKS over HTTPS themselves.
+    this.jwksRelay = data.network
+      ? new JwksRelay(this, 'JwksRelay', {
+          customerPool: identity.customers.userPool,
+          supportPool: identity.support.userPool,
+          logEncryption: this.logEncryption,
+          reservedConcurrency: config.lambdaReservedConcurrency,
+        })
+      : undefined;
     this.routeApi = new RouteTableApi(this, 'RouteApi', {
       routes: props.routes,
       resources,
@@ -87,6 +99,7 @@ export class ApiStack extends Stack {
       throttle: stageThrottle(workload),
       workload,
       dicomwebCorsOrigins: config.dicomwebCorsOrigins,
+      ...(this.jwksRelay ? { jwksRelay: this.jwksRelay.relay.function } : {}),
     });
     this.domain = new ApiDomain(this, 'Domain', {
       api: this.routeApi.api,

@@ -1,6 +1,7 @@
 import { Duration, NestedStack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
@@ -14,7 +15,8 @@ import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/ima
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { LAMBDA_PRIVACY_POLICY_DIR, PacsFunction } from '#infra/shared/pacs-function';
-import { type FunctionNetwork, ISOLATION_OFF } from '#infra/shared/private-network';
+import { type FunctionNetwork, ISOLATION_OFF, PrivateNetwork } from '#infra/shared/private-network';
+import type { Binding } from '#schemas/shared/env';
 import { reservedConcurrencyFor, type Workload } from './capacity-model';
 import { addGatewayResponses } from './gateway-responses';
 import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-environment';
@@ -60,6 +62,14 @@ export const OUTSIDE_VPC_CONTEXTS: Readonly<Record<string, string>> = {
     'billing calls Stripe (api.stripe.com) over the internet, which no VPC endpoint reaches; its role names no imaging, export, support-message or inbound-mail resource and reads no audit record, so it has no PHI to expose (billing-infra and private-network tests).',
 };
 
+/**
+ * Routes holding this binding stay outside the VPC while isolation is on: Cognito's Admin* API cannot be
+ * reached through the cognito-idp endpoint for pools with a domain (ours have one, for managed login).
+ */
+export const USER_POOL_ADMIN_BINDING = 'customer-pool:admin' satisfies Binding;
+export const USER_POOL_ADMIN_OUTSIDE_VPC_REASON =
+  "user management calls Cognito's Admin* API, which the cognito-idp VPC endpoint does not serve for user pools with a domain; these functions handle staff and member accounts (names, emails, roles), not patient data: their roles name no imaging, upload, export, support-message, sharing or inbound-mail resource and read no audit record, only the accounts table, the audit trail (append) and their own mail or welcome workflow (private-network test).";
+
 /** POWERTOOLS_SERVICE_NAME of a route's function: one service per bounded context (logs, metrics). */
 export const routeServiceName = (route: Pick<RouteDefinition, 'context'>) => `pacscribe-${route.context}`;
 
@@ -83,6 +93,8 @@ export interface RouteTableApiProps {
   workload: Workload;
   /** Origins allowed to call /dicomweb/* from a browser; never a wildcard. */
   dicomwebCorsOrigins: readonly string[];
+  /** The JWKS relay (infra/api/jwks-relay.ts): required when the functions run in the private network. */
+  jwksRelay?: lambda.IFunction;
 }
 
 /**
@@ -346,19 +358,44 @@ export class RouteTableApi extends Construct {
     return stack;
   }
 
-  /** The private network, unless the route's context holds no PHI and needs the internet. */
+  /**
+   * The private network, unless the route holds no PHI and needs what no endpoint serves: its context
+   * calls the internet (billing), or it calls Cognito's Admin* API (user management).
+   */
   private networkFor(route: RouteDefinition, network: RouteTableApiProps['network']): FunctionNetwork {
-    const outsideVpc = OUTSIDE_VPC_CONTEXTS[route.context];
-    return outsideVpc !== undefined && network !== ISOLATION_OFF ? { outsideVpc } : network;
+    if (network === ISOLATION_OFF) return network;
+    const outsideVpc =
+      OUTSIDE_VPC_CONTEXTS[route.context] ??
+      (route.bindings.includes(USER_POOL_ADMIN_BINDING) ? USER_POOL_ADMIN_OUTSIDE_VPC_REASON : undefined);
+    return outsideVpc !== undefined ? { outsideVpc } : network;
+  }
+
+  /**
+   * The route's bindings; in the VPC also the JWKS relay, since Cognito's JWKS has no path from there
+   * (functions outside fetch it over HTTPS, as locally).
+   */
+  private bindingsFor(
+    route: RouteDefinition,
+    network: FunctionNetwork,
+    props: RouteTableApiProps,
+  ): { bindings: Binding[]; resources: BindingResources } {
+    if (!(network instanceof PrivateNetwork))
+      return { bindings: routeBindings(route), resources: props.resources };
+    if (!props.jwksRelay) throw new Error(`${route.id}: a function in the VPC needs the JWKS relay`);
+    return {
+      bindings: [...routeBindings(route), 'jwks-relay:invoke'],
+      resources: { ...props.resources, jwksRelay: props.jwksRelay },
+    };
   }
 
   private createRouteFunction(route: RouteDefinition, props: RouteTableApiProps): PacsFunction {
+    const network = this.networkFor(route, props.network);
     const fn = new PacsFunction(this.functionScope(route.context), route.id, {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       serviceName: routeServiceName(route),
       logEncryption: props.logEncryption,
-      network: this.networkFor(route, props.network),
+      network,
       // From the capacity model: capped classes get a ceiling, the rest share the account's pool.
       reservedConcurrency: reservedConcurrencyFor(route, props.workload),
       // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
@@ -383,7 +420,8 @@ export class RouteTableApi extends Construct {
     if (isDicomwebPath(route.path)) {
       fn.setEnvironment('DICOMWEB_CORS_ORIGINS', props.dicomwebCorsOrigins.join(','));
     }
-    applyBindings(fn, routeBindings(route), props.resources);
+    const { bindings, resources } = this.bindingsFor(route, network, props);
+    applyBindings(fn, bindings, resources);
     fn.assertEnvironment(routeEnvSchema(route));
 
     Validations.of(fn).acknowledge({

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { bindingTable } from '#infra/shared/binding-definition';
 import type { TableRef } from '#infra/shared/pacs-function';
@@ -17,6 +18,8 @@ export interface BillingResources {
   billingTable?: TableRef;
   stripeSecret?: StripeSecretRef;
   appBaseUrl?: string;
+  /** The invoice lister outside the VPC (infra/billing/invoice-lister.ts), for the export task in it. */
+  billingInvoices?: lambda.IFunction;
 }
 
 export const billingBindings = bindingTable<typeof BILLING_BINDINGS, BillingResources>(BILLING_BINDINGS, {
@@ -72,6 +75,20 @@ export const billingBindings = bindingTable<typeof BILLING_BINDINGS, BillingReso
       );
       fn.setEnvironment(env.BILLING_STRIPE_SECRET, secret.secretArn);
       fn.setEnvironment(env.BILLING_RETURN_BASE_URL, need('appBaseUrl'));
+    },
+  },
+  'billing-invoices:invoke': {
+    // That one function, unqualified ARN only: no other function, version or alias.
+    grant: (fn, need, env) => {
+      const lister = need('billingInvoices');
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'InvokeInvoiceLister',
+          actions: ['lambda:InvokeFunction'],
+          resources: [lister.functionArn],
+        }),
+      );
+      fn.setEnvironment(env.BILLING_INVOICES_FUNCTION_NAME, lister.functionName);
     },
   },
 });

@@ -9,9 +9,10 @@ import { imageRenderingFunctionProps } from '#infra/imaging/image-rendering-runt
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
 import { PacsFunction, type StateMachineRef } from '#infra/shared/pacs-function';
-import type { FunctionNetwork } from '#infra/shared/private-network';
+import { type FunctionNetwork, PrivateNetwork } from '#infra/shared/private-network';
 import { taskStateMachine } from '#infra/shared/task-state-machine';
 import { EXPORT_TASK_BINDINGS } from '#schemas/exports/env';
+import type { Binding } from '#schemas/shared/env';
 
 /** The ASL both CDK and the local runner execute (functions/shared/workflows.ts names it). */
 export const EXPORT_ARCHIVE_ASL_PATH = path.join(__dirname, '../..', exportArchiveWorkflow.aslFile);
@@ -28,6 +29,19 @@ export const EXPORT_STEP_TIMEOUT = Duration.minutes(15);
  * vCPU, which rendering uses.
  */
 export const EXPORT_STEP_MEMORY_MB = 1769;
+
+/**
+ * In the VPC the task cannot reach api.stripe.com: instead of the Stripe secret it may invoke the invoice
+ * lister outside the VPC (infra/billing/invoice-lister.ts), which holds it. Elsewhere (isolation off, and
+ * the local stack) it calls Stripe itself.
+ */
+export function exportTaskBindings(network: FunctionNetwork): Binding[] {
+  if (!(network instanceof PrivateNetwork)) return [...EXPORT_TASK_BINDINGS];
+  return [
+    ...EXPORT_TASK_BINDINGS.filter((binding) => binding !== 'stripe:secret'),
+    'billing-invoices:invoke',
+  ];
+}
 
 export interface ExportArchiveWorkflowProps {
   resources: BindingResources;
@@ -62,7 +76,7 @@ export class ExportArchiveWorkflow extends Construct implements StateMachineRef 
       ...imageRenderingFunctionProps(this),
       memorySize: EXPORT_STEP_MEMORY_MB,
     });
-    applyBindings(this.step, EXPORT_TASK_BINDINGS, props.resources);
+    applyBindings(this.step, exportTaskBindings(props.network), props.resources);
     ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = taskStateMachine(this, {
       name: 'export-archive',
       stage: props.stage,

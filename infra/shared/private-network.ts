@@ -13,8 +13,12 @@ import type { LogEncryption } from './log-encryption';
 export const INTERFACE_ENDPOINT_SERVICES = {
   Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
   StepFunctions: ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS,
-  /** Admin* user management and the pools' public keys (token verification); see docs/capacity.md. */
-  CognitoIdp: ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP,
+  /**
+   * Invoking the relays outside the VPC: the pools' JWKS (token verification) and an organization's
+   * Stripe invoices (the export). No cognito-idp endpoint: it does not serve pools with a domain, and the
+   * functions calling Cognito's Admin* API run outside the VPC (docs/capacity.md, Isolation).
+   */
+  Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
   /** The SES API (v2: SendEmail, contact lists), not the SMTP interface. */
   Email: ec2.InterfaceVpcEndpointAwsService.EMAIL,
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,

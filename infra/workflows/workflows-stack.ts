@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { InvoiceLister } from '#infra/billing/invoice-lister';
 import type { DataStack } from '#infra/data/data-stack';
 import { replicaImagingBucketName } from '#infra/data/replica-stack';
 import { ExportArchiveWorkflow } from '#infra/exports/export-archive-workflow';
@@ -28,6 +29,8 @@ export class WorkflowsStack extends Stack {
   readonly overdueOptOuts: OverdueOptOutAlarm;
   readonly deliveryEvents: DeliveryEventsIntake;
   readonly exportArchive: ExportArchiveWorkflow;
+  /** Stripe invoices for the export task in the VPC; absent when vpcIsolation is off. */
+  readonly invoiceLister: InvoiceLister | undefined;
 
   constructor(
     scope: Construct,
@@ -100,6 +103,14 @@ export class WorkflowsStack extends Stack {
       network: data.functionNetwork,
       reservedConcurrency: config.lambdaReservedConcurrency,
     });
+    const stripeSecret = { secret: data.billing.stripeSecret, encryptionKey: data.billing.stripeSecretKey };
+    this.invoiceLister = data.network
+      ? new InvoiceLister(this, 'InvoiceLister', {
+          resources: { stripeSecret, appBaseUrl: config.appBaseUrl },
+          logEncryption: this.logEncryption,
+          reservedConcurrency: config.lambdaReservedConcurrency,
+        })
+      : undefined;
     this.exportArchive = new ExportArchiveWorkflow(this, 'ExportArchive', {
       resources: {
         exportsTable: data.tables.exports,
@@ -112,7 +123,8 @@ export class WorkflowsStack extends Stack {
         supportTable: data.tables.support,
         supportMessageKey: data.support.messageKey,
         billingTable: data.tables.billing,
-        stripeSecret: { secret: data.billing.stripeSecret, encryptionKey: data.billing.stripeSecretKey },
+        stripeSecret,
+        ...(this.invoiceLister ? { billingInvoices: this.invoiceLister.lister.function } : {}),
         mailTable: data.tables.mail,
         mail: mail.sending,
         appBaseUrl: config.appBaseUrl,

@@ -17,6 +17,19 @@ export const RequestCountersEnvSchema = z.object({
   ORGANIZATION_STORES_PER_MINUTE: z.coerce.number().int().min(1),
 });
 
+/**
+ * The JWKS relay (functions/shared/auth/jwks-relay.ts): set only on functions in the VPC, which invoke it
+ * for their pools' public keys; absent (locally, or isolation off), the verifier fetches over HTTPS.
+ */
+export const JwksRelayEnvSchema = z.object({ JWKS_RELAY_FUNCTION_NAME: z.string().min(1) });
+
+/** The relay function itself: the two pools whose JWKS it may fetch, and nothing else. */
+export const JwksRelayFunctionEnvSchema = z.object({
+  CUSTOMER_USER_POOL_ID: z.string().min(1),
+  SUPPORT_USER_POOL_ID: z.string().min(1),
+});
+export const JWKS_RELAY_HANDLER = 'accounts/handlers/relay-jwks';
+
 /** Each binding of the accounts context and the env vars it sets (infra/accounts/bindings.ts grants them). */
 export const ACCOUNTS_BINDINGS = {
   'accounts-table:read': AccountsTableEnvSchema,
@@ -27,4 +40,6 @@ export const ACCOUNTS_BINDINGS = {
   'request-counters:count': RequestCountersEnvSchema,
   /** User management: the Cognito admin calls on the customer pool. */
   'customer-pool:admin': CustomerPoolEnvSchema,
+  /** Functions in the VPC: lambda:InvokeFunction on the JWKS relay alone. */
+  'jwks-relay:invoke': JwksRelayEnvSchema,
 } as const;

@@ -63,6 +63,18 @@ export const InvoiceSchema = z.object({
 });
 export type Invoice = z.infer<typeof InvoiceSchema>;
 
+/** The invoice lister's request: one Stripe customer (the id the billing table holds for an organization). */
+export const InvoiceListRequestSchema = z.strictObject({
+  customerId: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+export type InvoiceListRequest = z.infer<typeof InvoiceListRequestSchema>;
+export const InvoiceListResponseSchema = z.strictObject({ invoices: z.array(InvoiceSchema) });
+export type InvoiceListResponse = z.infer<typeof InvoiceListResponseSchema>;
+
 export const BillingSummarySchema = z.object({
   plan: PlanSchema.nullable(),
   status: SubscriptionStatusSchema,

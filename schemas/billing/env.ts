@@ -14,6 +14,14 @@ export const StripeSecretEnvSchema = z.object({
   BILLING_RETURN_BASE_URL: z.url(),
 });
 
+/**
+ * The invoice lister outside the VPC (functions/billing/handlers/list-invoices.ts): set only on the export
+ * task in the VPC, which cannot reach api.stripe.com; absent (locally, or isolation off), the export calls
+ * the payment provider itself.
+ */
+export const BillingInvoicesEnvSchema = z.object({ BILLING_INVOICES_FUNCTION_NAME: z.string().min(1) });
+export const BILLING_INVOICES_HANDLER = 'billing/handlers/list-invoices';
+
 /** Each binding of the billing context and the env vars it sets (infra/billing/bindings.ts grants them). */
 export const BILLING_BINDINGS = {
   /** Billing contact, subscription state, processed event ids and receipts: read and write. */
@@ -27,4 +35,9 @@ export const BILLING_BINDINGS = {
   'billing-standing:read': BillingTableEnvSchema,
   /** GetSecretValue on the Stripe secret. */
   'stripe:secret': StripeSecretEnvSchema,
+  /** The export task in the VPC: lambda:InvokeFunction on the invoice lister alone. */
+  'billing-invoices:invoke': BillingInvoicesEnvSchema,
 } as const;
+
+/** The invoice lister's own bindings: the Stripe secret, nothing else (no table, no PHI). */
+export const BILLING_INVOICES_BINDINGS = ['stripe:secret'] as const;

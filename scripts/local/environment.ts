@@ -8,6 +8,8 @@ import {
   welcomeMailWorkflow,
 } from '../../functions/shared/workflows';
 import { routeEnvSchema } from '../../infra/api/route-environment';
+import { JWKS_RELAY_HANDLER, JwksRelayFunctionEnvSchema } from '../../schemas/accounts/env';
+import { BILLING_INVOICES_BINDINGS, BILLING_INVOICES_HANDLER } from '../../schemas/billing/env';
 import { EXPORT_TASK_BINDINGS } from '../../schemas/exports/env';
 import { PURGE_HANDLER, PURGE_TASK_BINDINGS, UPLOAD_INGEST_TASK_BINDINGS } from '../../schemas/imaging/env';
 import {
@@ -59,6 +61,10 @@ export function localHandlers(): { handler: string; env: z.ZodObject }[] {
     { handler: DELIVERY_EVENTS_HANDLER, env: bindingEnvSchema(DELIVERY_EVENTS_BINDINGS) },
     // Run by the local purge scheduler (stack.ts) and `npm run purge`.
     { handler: PURGE_HANDLER, env: bindingEnvSchema(PURGE_TASK_BINDINGS) },
+    // Deployed only with vpcIsolation; locally bundled but never invoked (the verifier fetches directly).
+    { handler: JWKS_RELAY_HANDLER, env: JwksRelayFunctionEnvSchema },
+    // Deployed only with vpcIsolation, for the export task; locally the task calls the Stripe fake itself.
+    { handler: BILLING_INVOICES_HANDLER, env: bindingEnvSchema(BILLING_INVOICES_BINDINGS) },
   ];
 }
 

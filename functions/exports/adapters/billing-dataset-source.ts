@@ -4,13 +4,14 @@ import type { BillingSource } from '../core/dataset-sources';
 
 /**
  * The billing account from the billing table and invoices from the payment provider, as the billing
- * summary reads them. The provider's client is built on first use (its secret is read then).
+ * summary reads them. The provider's client is built on first use (its secret is read then); in the VPC
+ * it is the invoice lister outside it (InvokedInvoiceList), which answers the same.
  */
 export class BillingDatasetSource implements BillingSource {
   constructor(
     private readonly deps: () => Promise<{
       store: Pick<BillingStore, 'getAccount'>;
-      payments: PaymentsGateway;
+      payments: Pick<PaymentsGateway, 'listInvoices'>;
     }>,
   ) {}
 

@@ -1,5 +1,6 @@
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
-import type { Jwks } from 'aws-jwt-verify/jwk';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { UnauthenticatedError } from '../errors';
 import type { VerifiedToken } from './principal';
@@ -49,16 +50,20 @@ function fromVerifiers(
   };
 }
 
-/** In AWS: Cognito access tokens, checked for issuer, client id, token use, expiry and RS256 signature. */
-export function cognitoTokenVerifier(trusts: PoolTrust[]): TokenVerifier {
+/**
+ * In AWS: Cognito access tokens, checked for issuer, client id, token use, expiry and RS256 signature.
+ * `jwksFetcher` replaces HTTPS for the pools' keys (the JWKS relay, for functions in the VPC); the
+ * library's cache still decides when to fetch (first token, unknown key id), so key rotation works alike.
+ */
+export function cognitoTokenVerifier(trusts: PoolTrust[], jwksFetcher?: Fetcher): TokenVerifier {
+  const additional = jwksFetcher ? { jwksCache: new SimpleJwksCache({ fetcher: jwksFetcher }) } : undefined;
   return fromVerifiers(
     trusts.map((trust) => ({
       pool: trust.pool,
-      verifier: CognitoJwtVerifier.create({
-        userPoolId: trust.userPoolId,
-        tokenUse: 'access',
-        clientId: trust.clientIds,
-      }),
+      verifier: CognitoJwtVerifier.create(
+        { userPoolId: trust.userPoolId, tokenUse: 'access', clientId: trust.clientIds },
+        additional,
+      ),
     })),
   );
 }

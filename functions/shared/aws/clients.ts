@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -18,6 +19,8 @@ export const dynamoDocumentClient = /* @__PURE__ */ once(() =>
 export const cognitoClient = /* @__PURE__ */ once(() => new CognitoIdentityProviderClient({}));
 export const sesClient = /* @__PURE__ */ once(() => new SESv2Client({}));
 export const sfnClient = /* @__PURE__ */ once(() => new SFNClient({}));
+/** In-VPC functions reach their out-of-VPC relays (JWKS, Stripe invoices) through the Lambda endpoint. */
+export const lambdaClient = /* @__PURE__ */ once(() => new LambdaClient({}));
 // Path-style only matters for the local stand-in; AWS accepts both.
 export const s3Client = /* @__PURE__ */ once(
   () => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),

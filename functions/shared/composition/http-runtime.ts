@@ -1,4 +1,4 @@
-import { RequestCountersEnvSchema } from '#schemas/accounts/env';
+import { JwksRelayEnvSchema, RequestCountersEnvSchema } from '#schemas/accounts/env';
 import { BillingTableEnvSchema } from '#schemas/billing/env';
 import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
 import { SupportTableEnvSchema } from '#schemas/support/env';
@@ -17,8 +17,9 @@ import { DynamoPolicyStore } from '../../policy/adapters/dynamo-policy-store';
 import { FilePolicyLibrary } from '../../policy/adapters/file-policy-library';
 import { PolicyContinuedUse } from '../../policy/core/continued-use';
 import { DynamoSupportStore } from '../../support/adapters/dynamo-support-store';
+import { RelayJwksFetcher } from '../auth/jwks-relay';
 import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
-import { dynamoDocumentClient } from '../aws/clients';
+import { dynamoDocumentClient, lambdaClient } from '../aws/clients';
 import type { HttpRuntime } from '../http/http-handler';
 import { logFailure } from '../logger';
 import { systemClock, uuidIds } from '../ports';
@@ -65,9 +66,11 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
     },
     { pool: 'support', userPoolId: env.SUPPORT_USER_POOL_ID, clientIds: env.SUPPORT_USER_POOL_CLIENT_IDS },
   ];
+  // Set on functions in the VPC only (their relay binding): Cognito's JWKS is not reachable from there.
+  const relay = JwksRelayEnvSchema.partial().parse(process.env).JWKS_RELAY_FUNCTION_NAME;
   const tokens = env.COGNITO_LOCAL_ISSUER_BASE_URL
     ? await localCognitoTokenVerifier(env.COGNITO_LOCAL_ISSUER_BASE_URL, trusts)
-    : cognitoTokenVerifier(trusts);
+    : cognitoTokenVerifier(trusts, relay ? new RelayJwksFetcher(lambdaClient(), relay) : undefined);
   const documents = dynamoDocumentClient();
   // Set on support-readable routes only (their grant lookup binding); elsewhere a grant is never honoured.
   const support = SupportTableEnvSchema.partial().parse(process.env);

@@ -59,6 +59,14 @@ function routeStatements(routeId: string): Props[] {
     .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
     .flatMap((policy) => propertyAt<Props[]>(policy, 'PolicyDocument.Statement'));
 }
+/** The route functions: every function of the API stack but the JWKS relay (infra/api/jwks-relay.ts). */
+const routeFunctionResources = () => {
+  const relay = api().jwksRelay;
+  const relayId = relay ? logicalIdOf(relay.relay.function as never) : undefined;
+  return Object.entries(resourcesOf(api(), 'AWS::Lambda::Function'))
+    .filter(([id]) => id !== relayId)
+    .map(([, fn]) => fn);
+};
 
 describe('API stack', () => {
   beforeAll(() => synthesizedApp());
@@ -161,9 +169,7 @@ describe('API stack', () => {
     });
 
     it('one Lambda per route on nodejs24.x / arm64 (x86_64 for sharp) with X-Ray and reserved concurrency', () => {
-      const functions = Object.values(resourcesOf(api(), 'AWS::Lambda::Function')).map(
-        (fn) => fn.Properties as Props,
-      );
+      const functions = routeFunctionResources().map((fn) => fn.Properties as Props);
       expect(functions).toHaveLength(routes.length);
       const rendering = routes.filter((route) => (route as RouteDefinition).imageRendering).length;
       expect(functions.filter((fn) => JSON.stringify(fn.Architectures) === '["x86_64"]')).toHaveLength(
@@ -189,7 +195,7 @@ describe('API stack', () => {
           name !== 'AWS_REGION' &&
           !BaseEnvSchema.shape[name as keyof typeof BaseEnvSchema.shape].safeParse(undefined).success,
       );
-      for (const fn of Object.values(resourcesOf(api(), 'AWS::Lambda::Function'))) {
+      for (const fn of routeFunctionResources()) {
         const variables = Object.keys(propertyAt<Props>(fn, 'Environment.Variables'));
         expect(variables).toEqual(
           expect.arrayContaining([...required, 'APP_VERSION', 'POWERTOOLS_SERVICE_NAME']),

@@ -45,7 +45,7 @@ describe('billing infrastructure', () => {
       );
       expect([route.id, phi]).toEqual([route.id, []]);
       // The audit table only to append (and find the chain head); the support table only for grant lookups.
-      const auditReads = statements.filter((statement) => statement.Sid === 'ReadAuditRecords');
+      const auditReads = statements.filter((statement) => /^QueryAuditRecords/.test(statement.Sid ?? ''));
       expect([route.id, auditReads]).toEqual([route.id, []]);
       const supportTable = statements.filter(
         (statement) =>

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -78,6 +79,8 @@ const resources: BindingResources = {
   exportsTable: tables.exports,
   exportsStore: { bucket, encryptionKey: key },
   exportWorkflow: stateMachine('export-archive'),
+  jwksRelay: lambda.Function.fromFunctionName(stack, 'JwksRelay', 'pacscribe-jwks-relay'),
+  billingInvoices: lambda.Function.fromFunctionName(stack, 'InvoiceLister', 'pacscribe-invoice-lister'),
 };
 const logEncryption = new LogEncryption(stack, 'LogEncryption', { description: 'test' });
 

@@ -122,8 +122,8 @@ describe('function bundles', () => {
     expect(existsSync(path.join(modules, '@img', 'sharp-libvips-linux-x64', 'package.json'))).toBe(true);
   });
 
-  it('bundles one function per route plus the four workflow tasks, the audit archiver, the support mail intake, the purge, the overdue opt-out check and the delivery-event recorder', () => {
-    expect(bundles).toHaveLength(routes.length + 9);
+  it('bundles one function per route plus the four workflow tasks, the audit archiver, the support mail intake, the purge, the overdue opt-out check, the delivery-event recorder, and (vpcIsolation, the default) the JWKS relay and the invoice lister', () => {
+    expect(bundles).toHaveLength(routes.length + 11);
   });
 
   it('ships the export task with the codecs WebAssembly beside it and sharp in its layer (it renders every frame)', () => {

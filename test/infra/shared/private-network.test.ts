@@ -1,11 +1,12 @@
-import { type Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
-import { OUTSIDE_VPC_CONTEXTS } from '#infra/api/route-table-api';
+import { OUTSIDE_VPC_CONTEXTS, USER_POOL_ADMIN_BINDING } from '#infra/api/route-table-api';
 import { buildApp } from '#infra/app';
+import { exportTaskBindings } from '#infra/exports/export-archive-workflow';
 import { AppConfigSchema } from '#infra/shared/app-config';
-import type { PrivateNetwork } from '#infra/shared/private-network';
+import { ISOLATION_OFF, type PrivateNetwork } from '#infra/shared/private-network';
 import {
   allStacks,
   logicalIdOf,
@@ -72,15 +73,31 @@ function endpointService(resource: Resource): string {
   return flat.split('.').slice(3).join('.');
 }
 
-const billingRoutes = (routes as readonly RouteDefinition[]).filter(
-  (route) => route.context in OUTSIDE_VPC_CONTEXTS,
+const routeList = routes as readonly RouteDefinition[];
+const billingRoutes = routeList.filter((route) => route.context in OUTSIDE_VPC_CONTEXTS);
+/** User management: Cognito's Admin* API has no path through the cognito-idp endpoint for our pools. */
+const userAdminRoutes = routeList.filter(
+  (route) => route.bindings.includes(USER_POOL_ADMIN_BINDING) && !(route.context in OUTSIDE_VPC_CONTEXTS),
 );
-const billingFunctionIds = () =>
-  billingRoutes.map((route) => {
-    const fn = synthesizedApp().stacks.api.routeApi.functions[route.id];
-    if (!fn) throw new Error(`no function for ${route.id}`);
-    return logicalIdOf(fn.function);
-  });
+const routeFunction = (route: RouteDefinition) => {
+  const fn = synthesizedApp().stacks.api.routeApi.functions[route.id];
+  if (!fn) throw new Error(`no function for ${route.id}`);
+  return fn;
+};
+const functionIdsOf = (list: readonly RouteDefinition[]) =>
+  list.map((route) => logicalIdOf(routeFunction(route).function));
+const jwksRelay = () => {
+  const relay = synthesizedApp().stacks.api.jwksRelay?.relay;
+  if (!relay) throw new Error('vpcIsolation is on by default: the API stack has a JWKS relay');
+  return relay;
+};
+const invoiceLister = () => {
+  const lister = synthesizedApp().stacks.workflows.invoiceLister?.lister;
+  if (!lister) throw new Error('vpcIsolation is on by default: the Workflows stack has an invoice lister');
+  return lister;
+};
+/** The relays functions in the VPC invoke for what no endpoint serves. */
+const relayFunctions = () => [jwksRelay(), invoiceLister()];
 /** CDK's own handler that strips the default security group's rules (restrictDefaultSecurityGroup). */
 const isDefaultGroupRestriction = ({ logicalId }: Lambda) =>
   logicalId.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider');
@@ -102,7 +119,7 @@ const ENDPOINT_FOR_ACTION_PREFIX: Record<string, string> = {
   s3: 's3',
   kms: 'kms',
   states: 'states',
-  'cognito-idp': 'cognito-idp',
+  lambda: 'lambda',
   ses: 'email',
   secretsmanager: 'secretsmanager',
   xray: 'xray',
@@ -138,13 +155,18 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
         true,
       ]);
     }
-    const allowed = new Set(billingFunctionIds());
+    const allowed = new Set([
+      ...functionIdsOf(billingRoutes),
+      ...functionIdsOf(userAdminRoutes),
+      ...relayFunctions().map((relay) => logicalIdOf(relay.function)),
+    ]);
     expect(
       outside
         .filter((fn) => !allowed.has(fn.logicalId) && !isDefaultGroupRestriction(fn))
         .map((fn) => fn.logicalId),
     ).toEqual([]);
-    expect(outside.length).toBe(billingRoutes.length + 1);
+    expect(userAdminRoutes.length).toBeGreaterThan(0);
+    expect(outside.length).toBe(billingRoutes.length + userAdminRoutes.length + relayFunctions().length + 1);
   });
 
   it('[PP-18] the functions left outside hold no grant on PHI, and their acknowledgement says why', () => {
@@ -155,8 +177,8 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
         /Imaging|Exports|SupportMessage|InboundMail|Sharing|Uploads/.test(JSON.stringify(statement.Resource)),
       );
       expect([fn.logicalId, phi]).toEqual([fn.logicalId, []]);
-      // The audit table only to append; the support table only for grant lookups (billing-infra test).
-      const auditReads = statements.filter((statement) => statement.Sid === 'ReadAuditRecords');
+      // The audit table only to append (its chain head); the support table only for grant lookups.
+      const auditReads = statements.filter((statement) => /^QueryAuditRecords/.test(statement.Sid ?? ''));
       expect([fn.logicalId, auditReads]).toEqual([fn.logicalId, []]);
       if (isDefaultGroupRestriction(fn)) {
         const actions = statements.flatMap(actionsOf);
@@ -164,10 +186,144 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
       }
     }
     for (const route of billingRoutes) {
-      const fn = synthesizedApp().stacks.api.routeApi.functions[route.id];
-      const reason = fn ? acknowledgedReason(fn.function, 'HIPAA.Security-LambdaInsideVPC') : undefined;
+      const reason = acknowledgedReason(routeFunction(route).function, 'HIPAA.Security-LambdaInsideVPC');
       expect([route.id, reason]).toEqual([route.id, expect.stringMatching(/holding no PHI: .*Stripe/)]);
     }
+  });
+
+  it('[PP-18] user management runs outside the VPC (Cognito Admin*) with accounts and audit-append access only', () => {
+    const api = synthesizedApp().stacks.api;
+    for (const route of userAdminRoutes) {
+      const fn = routeFunction(route);
+      const reason = acknowledgedReason(fn.function, 'HIPAA.Security-LambdaInsideVPC');
+      expect([route.id, reason]).toEqual([
+        route.id,
+        expect.stringMatching(/holding no PHI: .*Admin\* API.*not patient data/),
+      ]);
+      const statements = statementsOf({
+        stack: Stack.of(fn.function),
+        logicalId: logicalIdOf(fn.function),
+        resource: templateOf(Stack.of(fn.function)).findResources('AWS::Lambda::Function')[
+          logicalIdOf(fn.function)
+        ] as Resource,
+      });
+      const sids = statements.map((statement) => statement.Sid ?? '');
+      // Their trail entries are still appended; their own records are the accounts table's.
+      expect([route.id, sids.includes('AppendAuditRecords')]).toEqual([route.id, true]);
+      expect([route.id, JSON.stringify(statements).includes('AccountsTable')]).toEqual([route.id, true]);
+      expect([
+        route.id,
+        statements.flatMap(actionsOf).some((action) => action.startsWith('cognito-idp:')),
+      ]).toEqual([route.id, true]);
+      // Outside the VPC the verifier fetches the JWKS itself: no relay.
+      expect([route.id, 'JWKS_RELAY_FUNCTION_NAME' in fn.environment]).toEqual([route.id, false]);
+      expect(api.routeApi.functions[route.id]).toBe(fn);
+    }
+  });
+
+  it('[PP-18] the JWKS relay holds nothing but its logs and traces, and knows only the two pools', () => {
+    const relay = jwksRelay();
+    const stack = Stack.of(relay.function);
+    const resource = templateOf(stack).findResources('AWS::Lambda::Function')[
+      logicalIdOf(relay.function)
+    ] as Resource;
+    expect(resource.Properties?.VpcConfig).toBeUndefined();
+    const actions = statementsOf({ stack, logicalId: logicalIdOf(relay.function), resource }).flatMap(
+      actionsOf,
+    );
+    expect(actions.filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))).toEqual(
+      [],
+    );
+    expect(Object.keys(relay.environment).sort()).toEqual([
+      'CUSTOMER_USER_POOL_ID',
+      'POWERTOOLS_SERVICE_NAME',
+      'SUPPORT_USER_POOL_ID',
+    ]);
+    expect(acknowledgedReason(relay.function, 'HIPAA.Security-LambdaInsideVPC')).toMatch(
+      /holding no PHI: the JWKS relay/,
+    );
+  });
+
+  it('[PP-18] the invoice lister holds the Stripe secret and nothing else, and only the export task may invoke it', () => {
+    const lister = invoiceLister();
+    const stack = Stack.of(lister.function);
+    const resource = templateOf(stack).findResources('AWS::Lambda::Function')[
+      logicalIdOf(lister.function)
+    ] as Resource;
+    expect(resource.Properties?.VpcConfig).toBeUndefined();
+    const statements = statementsOf({ stack, logicalId: logicalIdOf(lister.function), resource });
+    const own = statements.filter((statement) =>
+      actionsOf(statement).some((action) => !action.startsWith('logs:') && !action.startsWith('xray:')),
+    );
+    expect(own.map((statement) => statement.Sid).sort()).toEqual(['DecryptStripeSecret', 'ReadStripeSecret']);
+    expect(acknowledgedReason(lister.function, 'HIPAA.Security-LambdaInsideVPC')).toMatch(
+      /holding no PHI: the invoice lister calls Stripe/,
+    );
+    // The export task, in the VPC, invokes the lister and no longer reads the Stripe secret itself.
+    const { workflows } = synthesizedApp().stacks;
+    const step = workflows.exportArchive.step;
+    const stepResource = templateOf(workflows).findResources('AWS::Lambda::Function')[
+      logicalIdOf(step.function)
+    ] as Resource;
+    expect(stepResource.Properties?.VpcConfig).toBeDefined();
+    const stepStatements = statementsOf({
+      stack: workflows,
+      logicalId: logicalIdOf(step.function),
+      resource: stepResource,
+    });
+    const sids = stepStatements.map((statement) => statement.Sid);
+    expect(sids).toContain('InvokeInvoiceLister');
+    expect(sids).not.toContain('ReadStripeSecret');
+    const invoke = stepStatements.find((statement) => statement.Sid === 'InvokeInvoiceLister');
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(lister.function), 'Arn'] });
+    expect(Object.keys(step.environment)).toContain('BILLING_INVOICES_FUNCTION_NAME');
+    expect(Object.keys(step.environment)).not.toContain('BILLING_STRIPE_SECRET');
+    // Nothing else in the app may invoke it.
+    const invokers = lambdas().filter((fn) =>
+      statementsOf(fn).some((statement) => statement.Sid === 'InvokeInvoiceLister'),
+    );
+    expect(invokers.map((fn) => fn.logicalId)).toEqual([logicalIdOf(step.function)]);
+  });
+
+  it('[PP-18] with isolation off the export task calls Stripe itself, as before (no lister)', () => {
+    expect(exportTaskBindings(ISOLATION_OFF)).toContain('stripe:secret');
+    expect(exportTaskBindings(ISOLATION_OFF)).not.toContain('billing-invoices:invoke');
+    expect(exportTaskBindings(network())).not.toContain('stripe:secret');
+    expect(exportTaskBindings(network())).toContain('billing-invoices:invoke');
+  });
+
+  it('[PP-18] every route function in the VPC may invoke the JWKS relay, and no other function', () => {
+    let inside = 0;
+    for (const route of routeList) {
+      const fn = routeFunction(route);
+      const stack = Stack.of(fn.function);
+      const resource = templateOf(stack).findResources('AWS::Lambda::Function')[
+        logicalIdOf(fn.function)
+      ] as Resource;
+      const invokes = statementsOf({ stack, logicalId: logicalIdOf(fn.function), resource }).filter(
+        (statement) => actionsOf(statement).some((action) => action.startsWith('lambda:')),
+      );
+      if (resource.Properties?.VpcConfig === undefined) {
+        expect([route.id, invokes, 'JWKS_RELAY_FUNCTION_NAME' in fn.environment]).toEqual([
+          route.id,
+          [],
+          false,
+        ]);
+        continue;
+      }
+      inside += 1;
+      expect([route.id, 'JWKS_RELAY_FUNCTION_NAME' in fn.environment]).toEqual([route.id, true]);
+      expect([route.id, invokes.map((statement) => [statement.Sid, actionsOf(statement)])]).toEqual([
+        route.id,
+        [['InvokeJwksRelay', ['lambda:InvokeFunction']]],
+      ]);
+      // The relay's ARN (its function alone, no version or alias), handed to the nested stack by reference.
+      expect([route.id, invokes[0]?.Resource]).toEqual([
+        route.id,
+        { Ref: expect.stringMatching(/^referenceto.*JwksRelayFunction[0-9A-F]{8}Arn$/) },
+      ]);
+    }
+    expect(inside).toBeGreaterThan(50);
   });
 
   it('[PP-18] the subnets have no route to the internet: no internet or NAT gateway, no public address', () => {
@@ -205,6 +361,10 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
         endpoint.Properties?.VpcEndpointType === 'Interface' && !endpoint.Properties?.ServiceRegion,
     );
     expect(gateway.map(endpointService).sort()).toEqual(['dynamodb', 's3']);
+    // Lambda for the relays; no cognito-idp: it does not serve pools with a domain, and nothing in the
+    // VPC calls Cognito any more (user management runs outside, the JWKS comes through the relay).
+    expect(local.map(endpointService)).toContain('lambda');
+    expect(local.map(endpointService)).not.toContain('cognito-idp');
     // Each gateway endpoint routes from every subnet's route table (all the routes the subnets have).
     const routeTables = dataResources('AWS::EC2::RouteTable').map(([id]) => ({ Ref: id }));
     expect(routeTables).toHaveLength(synthesizedApp().config.vpcZoneCount);
@@ -291,6 +451,9 @@ describe('private network for PHI functions [issue 11, isolation]', () => {
     const off = buildApp({ vpcIsolation: 'false' }, TEST_BUILD);
     off.app.synth();
     expect(off.stacks.data.network).toBeUndefined();
+    // No relays either: every function reaches Cognito's JWKS and Stripe itself.
+    expect(off.stacks.api.jwksRelay).toBeUndefined();
+    expect(off.stacks.workflows.invoiceLister).toBeUndefined();
     const stacks = Object.values(off.stacks).flatMap((stack) => [stack, ...nestedStacksOf(stack)]);
     for (const stack of stacks) {
       const template = templateOf(stack);

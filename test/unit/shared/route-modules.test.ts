@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { routes } from '../../../functions/shared/routes';
 import { workflows } from '../../../functions/shared/workflows';
+import { JWKS_RELAY_HANDLER } from '../../../schemas/accounts/env';
+import { BILLING_INVOICES_HANDLER } from '../../../schemas/billing/env';
 import { DELIVERY_EVENTS_HANDLER, OVERDUE_CHECK_HANDLER } from '../../../schemas/mail/env';
 import { installLambdaStreamingShim } from '../../support/lambda-streaming';
 
@@ -82,6 +84,10 @@ describe('context route modules', () => {
       // The hourly overdue opt-out check and the SES delivery-event handler (infra/mail/).
       OVERDUE_CHECK_HANDLER,
       DELIVERY_EVENTS_HANDLER,
+      // The JWKS relay for functions in the VPC, wired by infra/api/jwks-relay.ts.
+      JWKS_RELAY_HANDLER,
+      // The invoice lister for the export task in the VPC, wired by infra/billing/invoice-lister.ts.
+      BILLING_INVOICES_HANDLER,
     ]);
     expect(handlerModules().filter((module) => !named.has(module))).toEqual([]);
   });
