@@ -129,10 +129,10 @@ export const exportsRoutes = {
   }),
   getStudyArchive: defineRoute('exports', 'getStudyArchive', {
     method: 'GET',
-    path: '/v1/study-archives/{exportId}',
+    path: '/v1/study-archives/{archiveId}',
     handler: 'exports/handlers/get-study-archive',
-    pathParameters: { exportId: archiveIdParameter },
-    auditedParameters: { exportId: 'export' },
+    pathParameters: { archiveId: archiveIdParameter },
+    auditedParameters: { archiveId: 'export' },
     summary:
       "A study archive you asked for: its status, progress and, once prepared, one download link per part with its size and SHA-256. Anyone else's archive answers 404.",
     access: { kind: 'action', action: 'view' },
@@ -145,10 +145,10 @@ export const exportsRoutes = {
   }),
   downloadStudyArchivePart: defineRoute('exports', 'downloadStudyArchivePart', {
     method: 'GET',
-    path: '/v1/study-archives/{exportId}/parts/{part}',
+    path: '/v1/study-archives/{archiveId}/parts/{part}',
     handler: 'exports/handlers/download-study-archive-part',
-    pathParameters: { exportId: archiveIdParameter, part: partParameter },
-    auditedParameters: { exportId: 'export' },
+    pathParameters: { archiveId: archiveIdParameter, part: partParameter },
+    auditedParameters: { archiveId: 'export' },
     summary:
       'Download one part of your study archive: recorded as a DICOM Export, then redirected (303) to a presigned URL of the exports bucket that lives 60 seconds. With `Accept: application/json` the URL is returned instead.',
     access: { kind: 'action', action: 'view' },

@@ -469,13 +469,13 @@ function awsCallTable(file: string): string[] {
   if (!existsSync(file)) return ['(no profile written)'];
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, HandlerCallProfile>;
   return [
-    '| route | requests | AWS calls | sequential (mean / max) | by service |',
+    '| route | requests | AWS calls | sequential (mean / min / max) | by service |',
     '|---|---|---|---|---|',
     ...Object.entries(profile)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(
         ([route, entry]) =>
-          `| ${route} | ${entry.invocations} | ${entry.calls} | ${entry.sequential} / ${entry.maxSequential} | ${Object.entries(
+          `| ${route} | ${entry.invocations} | ${entry.calls} | ${entry.sequential} / ${entry.minSequential} / ${entry.maxSequential} | ${Object.entries(
             entry.byService,
           )
             .map(([service, calls]) => `${service} ${calls}`)

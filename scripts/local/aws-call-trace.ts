@@ -29,6 +29,8 @@ export interface HandlerCallProfile {
   calls: number;
   /** Mean sequential round trips per request (critical path). */
   sequential: number;
+  /** The fewest and most in one request: the least is the path when nothing contends or is cold. */
+  minSequential: number;
   maxSequential: number;
   /** Mean calls per request by service. */
   byService: Record<string, number>;
@@ -42,6 +44,7 @@ const totals = new Map<
     invocations: number;
     calls: number;
     sequential: number;
+    minSequential: number;
     maxSequential: number;
     byService: Map<string, number>;
   }
@@ -134,12 +137,14 @@ function record(invocation: Invocation): void {
     invocations: 0,
     calls: 0,
     sequential: 0,
+    minSequential: Number.POSITIVE_INFINITY,
     maxSequential: 0,
     byService: new Map<string, number>(),
   };
   total.invocations += 1;
   total.calls += calls.length;
   total.sequential += sequential;
+  total.minSequential = Math.min(total.minSequential, sequential);
   total.maxSequential = Math.max(total.maxSequential, sequential);
   for (const call of calls) total.byService.set(call.service, (total.byService.get(call.service) ?? 0) + 1);
   totals.set(invocation.handler, total);
@@ -154,6 +159,7 @@ export function awsCallProfile(): Record<string, HandlerCallProfile> {
         invocations: total.invocations,
         calls: round(total.calls / total.invocations),
         sequential: round(total.sequential / total.invocations),
+        minSequential: total.minSequential,
         maxSequential: total.maxSequential,
         byService: Object.fromEntries(
           [...total.byService.entries()].map(([service, count]) => [

@@ -4,7 +4,7 @@ import { partDownloadResponse } from '../http/part-download';
 import { exportsRoutes } from '../routes';
 
 export const handler = httpHandler(exportsRoutes.downloadStudyArchivePart, async (request) =>
-  partDownloadResponse(request, request.params.exportId, Number(request.params.part), {
+  partDownloadResponse(request, request.params.archiveId, Number(request.params.part), {
     label: 'study archive',
     find: getStudyArchive,
   }),

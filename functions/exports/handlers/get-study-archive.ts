@@ -5,5 +5,5 @@ import { exportsDeps } from '../deps';
 import { exportsRoutes } from '../routes';
 
 export const handler = httpHandler(exportsRoutes.getStudyArchive, async ({ principal, params }) =>
-  ok({ export: toExportView(await getStudyArchive(exportsDeps(), principal, params.exportId)) }),
+  ok({ export: toExportView(await getStudyArchive(exportsDeps(), principal, params.archiveId)) }),
 );

@@ -349,8 +349,15 @@ describe('audit records cannot be altered or deleted by the application', () => 
       'AWSBackupServiceRolePolicyForBackup',
       // Grants Put/Update/Delete/BatchWriteItem on table/* for restores into new tables.
       'AWSBackupServiceRolePolicyForRestores',
+      // CDK's provider that strips the VPC's default security group rules (restrictDefaultSecurityGroup):
+      // CloudWatch Logs only, no data access.
+      'AWSLambdaBasicExecutionRole',
       'AmazonAPIGatewayPushToCloudWatchLogs',
     ]);
+    const basic = attached.filter(({ name }) => name === 'AWSLambdaBasicExecutionRole');
+    expect(
+      basic.map(({ roleId }) => roleId).every((roleId) => roleId.startsWith('CustomVpcRestrictDefaultSG')),
+    ).toBe(true);
     for (const { stack, roleId } of attached.filter(({ name }) => name.startsWith('AWSBackup'))) {
       const denial = Object.values(resourcesOf(stack, 'AWS::IAM::ManagedPolicy')).find(
         (policy) =>

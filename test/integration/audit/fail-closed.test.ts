@@ -143,6 +143,20 @@ beforeAll(async () => {
     if (polls > 240) throw new Error(`export ${status.json().export.status}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  // A prepared archive of the study, the administrator's own, whose part its download route presigns.
+  const archived = await callApi('POST', `/v1/studies/${ids.study}/archive`, {
+    token: org.users.administrator.accessToken,
+  });
+  expect(archived.status).toBe(202);
+  ids.archiveId = archived.json().export.exportId;
+  for (let polls = 0; ; polls += 1) {
+    const status = await callApi('GET', `/v1/study-archives/${ids.archiveId}`, {
+      token: org.users.administrator.accessToken,
+    });
+    if (status.json().export.status === 'succeeded') break;
+    if (polls > 240) throw new Error(`study archive ${status.json().export.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 
   // The same environment the local stack gives its functions, but an audit table that is not there.
   Object.assign(process.env, {

@@ -100,7 +100,7 @@ describe('a whole study as a prepared archive, served from S3', () => {
     const downloads = records.filter(
       (record) =>
         record.event === 'export-downloaded' &&
-        record.route === 'GET /v1/study-archives/{exportId}/parts/{part}',
+        record.route === 'GET /v1/study-archives/{archiveId}/parts/{part}',
     );
     expect(downloads).toHaveLength(done.parts.length);
   });
