@@ -1,4 +1,5 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { FetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import * as z from 'zod';
 import { invokeFunctionJson } from '../aws/invoke-function';
@@ -74,9 +75,15 @@ export class RelayJwksFetcher implements Fetcher {
 
   async fetch(uri: string): Promise<ArrayBuffer> {
     const request: JwksRelayRequest = { jwksUri: uri };
-    const { jwks } = JwksRelayResponseSchema.parse(
-      await invokeFunctionJson(this.client, this.functionName, request),
-    );
+    let jwks: string;
+    try {
+      ({ jwks } = JwksRelayResponseSchema.parse(
+        await invokeFunctionJson(this.client, this.functionName, request),
+      ));
+    } catch (error) {
+      // As the library's own HTTPS fetch fails: the verifier then answers 503 (retry), not 401.
+      throw new FetchError(uri, error instanceof Error ? error.name : 'the JWKS relay did not answer');
+    }
     const bytes = new TextEncoder().encode(jwks);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   }

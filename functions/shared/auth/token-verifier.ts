@@ -1,8 +1,13 @@
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import {
+  FetchError,
+  JwksNotAvailableInCacheError,
+  WaitPeriodNotYetEndedJwkError,
+} from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { UnauthenticatedError } from '../errors';
+import { DependencyUnavailableError, UnauthenticatedError } from '../errors';
 import type { VerifiedToken } from './principal';
 
 export interface TokenVerifier {
@@ -32,18 +37,32 @@ function toVerifiedToken(pool: VerifiedToken['pool'], payload: JwtPayload): Veri
   return { subject, pool, issuedAt: new Date(payload.iat * 1000), clientId, groups };
 }
 
+/**
+ * The pool's key set could not be had (Cognito or the JWKS relay did not answer, or the library waits
+ * before fetching again): the token was not judged, so the caller is told to retry, not to sign in again.
+ */
+const keysUnavailable = (error: unknown) =>
+  error instanceof FetchError ||
+  error instanceof WaitPeriodNotYetEndedJwkError ||
+  error instanceof JwksNotAvailableInCacheError;
+
 /** One verifier per pool, so a token always maps back to the population it came from. */
 function fromVerifiers(
   verifiers: { pool: VerifiedToken['pool']; verifier: JwtVerifierLike }[],
 ): TokenVerifier {
   return {
     async verify(token) {
+      let unavailable = false;
       for (const { pool, verifier } of verifiers) {
         try {
           return toVerifiedToken(pool, await verifier.verify(token));
         } catch (error) {
           if (error instanceof UnauthenticatedError) throw error;
+          unavailable ||= keysUnavailable(error);
         }
+      }
+      if (unavailable) {
+        throw new DependencyUnavailableError('Sign-in could not be checked just now; please retry.');
       }
       throw new UnauthenticatedError('The access token is not valid.');
     },

@@ -163,14 +163,15 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
     const state = stateOf(request.context);
     // Started beside the handler, never before it; settled here so no write outlives the invocation.
     await state.acceptance;
-    await state.quotaReport;
+    // The count report never fails the request; it runs beside the audit write rather than before it.
+    const reported = state.quotaReport ?? Promise.resolve();
     const status = request.response?.statusCode ?? 500;
     const event =
       status === 401 ? 'authentication-failed' : status === 403 ? 'access-denied' : (route.audit ?? null);
     if (event) {
       const deps = await runtime();
       try {
-        await deps.auditor.record({
+        const written = deps.auditor.record({
           event,
           principal: state.principal ?? state.claimedBy,
           notes: state.audit,
@@ -182,12 +183,14 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
           route: `${route.method} ${route.path}`,
           httpStatus: status,
         });
+        await Promise.all([written, reported]);
       } catch (error) {
         logFailure('audit write failed', error, { route: route.id, requestId: state.requestId });
         state.auditWriteFailed = true;
         throw new AuditUnavailableError('audit write failed');
       }
     }
+    await reported;
     logRequest({
       route: route.id,
       status,
@@ -346,6 +349,7 @@ function authenticateAndAuthorize(
   route: RouteDefinition,
   runtime: () => Promise<HttpRuntime>,
 ): HttpMiddleware {
+  const routeClass = routeClassOf(route);
   return {
     before: async (request: HttpRequest) => {
       if (route.access.kind === 'public') return;
@@ -364,7 +368,7 @@ function authenticateAndAuthorize(
       }
       state.accessToken = token;
       authorize(state.principal, route.access);
-      state.quotaReport = admitToOrganizationQuota(state.principal, deps, routeClassOf(route));
+      state.quotaReport = admitToOrganizationQuota(state.principal, deps, routeClass);
       if (route.subscriptionGated) await refuseWhileLapsed(state.principal, deps);
       state.acceptance = recordContinuedUse(state.principal, deps, route);
     },

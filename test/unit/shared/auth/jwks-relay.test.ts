@@ -1,5 +1,6 @@
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { FetchError } from 'aws-jwt-verify/error';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../../functions/accounts/handlers/relay-jwks';
 import {
@@ -10,7 +11,7 @@ import {
   relayJwks,
 } from '../../../../functions/shared/auth/jwks-relay';
 import { cognitoTokenVerifier } from '../../../../functions/shared/auth/token-verifier';
-import { RelayInvocationError } from '../../../../functions/shared/aws/invoke-function';
+import { DependencyUnavailableError, UnauthenticatedError } from '../../../../functions/shared/errors';
 
 const CUSTOMERS = 'us-east-1_Customers1';
 const SUPPORT = 'us-east-1_Support12';
@@ -144,9 +145,10 @@ describe('JWKS relay: the fetcher in the VPC', () => {
       FunctionError: 'Unhandled',
       Payload: payloadOf({ errorType: 'JwksRelayRefusedError', errorMessage: 'refused' }) as never,
     });
+    // Handed to the verifier as the library's own fetch failure would be, never as a key set.
     await expect(
       new RelayJwksFetcher(new LambdaClient({}), 'relay-fn').fetch(customersUri),
-    ).rejects.toBeInstanceOf(RelayInvocationError);
+    ).rejects.toBeInstanceOf(FetchError);
   });
 
   it('fails on an answer that is not the relay response', async () => {
@@ -155,9 +157,29 @@ describe('JWKS relay: the fetcher in the VPC', () => {
       new RelayJwksFetcher(new LambdaClient({}), 'relay-fn').fetch(customersUri),
     ).rejects.toThrow();
     lambda.on(InvokeCommand).rejects(new Error('throttled'));
-    await expect(new RelayJwksFetcher(new LambdaClient({}), 'relay-fn').fetch(customersUri)).rejects.toThrow(
-      'throttled',
+    await expect(
+      new RelayJwksFetcher(new LambdaClient({}), 'relay-fn').fetch(customersUri),
+    ).rejects.toBeInstanceOf(FetchError);
+  });
+
+  it('answers "retry" (503), not "sign in again" (401), while the relay cannot give the keys', async () => {
+    lambda.on(InvokeCommand).rejects(new Error('TooManyRequestsException'));
+    const verifier = cognitoTokenVerifier(
+      [{ pool: 'customers', userPoolId: CUSTOMERS, clientIds: ['client-1'] }],
+      new RelayJwksFetcher(new LambdaClient({}), 'relay-fn'),
     );
+    const now = Math.floor(Date.now() / 1000);
+    const token = signedToken(keyPair('key-1').privateKey, 'key-1', {
+      iss: `https://cognito-idp.us-east-1.amazonaws.com/${CUSTOMERS}`,
+      sub: 'user-1',
+      client_id: 'client-1',
+      token_use: 'access',
+      iat: now,
+      exp: now + 300,
+    });
+    await expect(verifier.verify(token)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    // A token no pool issued is still refused as invalid, without asking the relay.
+    await expect(verifier.verify('not.a.token')).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
   it('[PP-18] the verifier checks tokens with keys from the relay, and refetches on an unknown key id (rotation)', async () => {

@@ -217,21 +217,27 @@ describe('the HTTP middleware stack', () => {
       expect(audit.records[0]).toMatchObject({ event: 'account-read', orgId: 'org-a' });
     });
 
-    it('settles the count report before the response leaves, and a slow report does not fail the request', async () => {
+    it('writes the audit record beside a slow count report, and settles the report before the response leaves', async () => {
       let settled = false;
+      let auditedWhenSettled = -1;
+      let records: unknown[] = [];
       const report = new Promise<void>((resolve) =>
         setTimeout(() => {
           settled = true;
+          auditedWhenSettled = records.length;
           resolve();
         }, 20),
       );
-      const { runtime } = withQuota({ admitted: true, report });
+      const { runtime, audit } = withQuota({ admitted: true, report });
+      records = audit.records;
       const handler = httpHandler(getMeRoute, async () => ok({}), runtime);
 
       const response = await run(handler, loadEvent('accounts/apigw/get-me.valid.json'));
 
       expect(response.statusCode).toBe(200);
       expect(settled).toBe(true);
+      // The record did not wait for the report: it was written while the report was still out.
+      expect(auditedWhenSettled).toBe(1);
     });
 
     it('counts nothing before the caller is known: a request without a token is refused as before', async () => {
