@@ -55,7 +55,7 @@ async function prepared(token: string, archiveId: string) {
 }
 
 describe('a whole study as a prepared archive, served from S3', () => {
-  it('prepares the study as ZIP parts a radiologist downloads through audited 60-second redirects, every file as stored', async () => {
+  it('[PP-14] prepares the study as ZIP parts a radiologist downloads through audited 60-second redirects, every file as stored', async () => {
     const token = org.users.radiologist.accessToken;
     const started = await callApi('POST', `/v1/studies/${study}/archive`, { token });
     expect(started.status).toBe(202);
@@ -105,7 +105,7 @@ describe('a whole study as a prepared archive, served from S3', () => {
     expect(downloads).toHaveLength(done.parts.length);
   });
 
-  it("answers another member's archive, another organization's study and a malformed id as not found", async () => {
+  it("[PP-18] answers another member's archive, another organization's study and a malformed id as not found", async () => {
     const started = await callApi('POST', `/v1/studies/${study}/archive`, {
       token: org.users.administrator.accessToken,
     });
