@@ -1,15 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { build } from 'esbuild';
-import type { RouteDefinition } from '../../functions/shared/http/route';
-import { routes } from '../../functions/shared/routes';
-import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
 import type { HandlerCallProfile } from '../local/aws-call-trace';
+import { deployedHandlers, measureFunctions, measurementTable } from './functions';
 import {
   localSignIn,
   peakMemoryMiB,
@@ -435,34 +429,9 @@ function dataset(count: number): Instance[] {
 }
 
 /** Size of each route's Lambda bundle (esbuild, minified, as CDK builds it) and its module initialisation time. */
+/** Each deployed function's bundle size, init time and RSS, measured as `npm run bench -- functions` does. */
 async function bundles(): Promise<string[]> {
-  const root = path.resolve(__dirname, '../..');
-  const out = mkdtempSync(path.join(tmpdir(), 'bench-bundles-'));
-  const lines = ['| function | bundle KiB | init ms |', '|---|---|---|'];
-  for (const route of routes as readonly RouteDefinition[]) {
-    const file = path.join(out, `${route.id}.cjs`);
-    await build({
-      ...HANDLER_BUNDLE_OPTIONS,
-      entryPoints: [path.join(root, 'functions', `${route.handler}.ts`)],
-      outfile: file,
-      logLevel: 'silent',
-      absWorkingDir: root,
-    });
-    const init = spawnSync(
-      process.execPath,
-      [
-        '-e',
-        // Lambda's Node runtime provides the awslambda global that streaming handlers use as they load.
-        `globalThis.awslambda={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};const t=performance.now();require(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`,
-      ],
-      // NODE_PATH stands in for the Lambda layer that provides sharp, the one module bundles leave external.
-      { encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } },
-    );
-    lines.push(
-      `| ${route.id} | ${(statSync(file).size / 1024).toFixed(0)} | ${init.stdout.trim() || 'n/a'} |`,
-    );
-  }
-  return lines;
+  return measurementTable(await measureFunctions(deployedHandlers()));
 }
 
 function awsCallTable(file: string): string[] {

@@ -35,7 +35,7 @@ async function useUpAllowance(orgId: string, window: Date): Promise<void> {
 }
 
 describe("an organization's request allowance, through the local stack", () => {
-  it('counts every request of an organization, and only of that organization, in the shared counter', async () => {
+  it("counts an organization's requests in its own counter, which expires by TTL", async () => {
     const window = await currentWindow();
     for (let index = 0; index < 3; index += 1) {
       expect((await callApi('GET', '/v1/me', { token: quiet.users.clinician.accessToken })).status).toBe(200);
