@@ -55,7 +55,13 @@ export function resultForError(error: unknown, requestId: string): HttpResult {
   if (error instanceof SubscriptionLapsedError) {
     return errorResult(402, 'subscription_lapsed', error.message, requestId);
   }
-  if (error instanceof DependencyUnavailableError || error instanceof IntegrityCheckFailedError) {
+  if (error instanceof DependencyUnavailableError) {
+    // A moment's outage (a dependency, the sign-in keys): clients that honour Retry-After come back.
+    return errorResult(503, 'dependency_unavailable', error.message, requestId, {
+      headers: { 'retry-after': '1' },
+    });
+  }
+  if (error instanceof IntegrityCheckFailedError) {
     return errorResult(503, 'dependency_unavailable', error.message, requestId);
   }
   if (error instanceof AuditUnavailableError) {

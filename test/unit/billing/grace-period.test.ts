@@ -111,6 +111,7 @@ describe('the read-only grace period of a lapsed subscription', () => {
     const response = await handler(event(), testContext());
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body).error.code).toBe('dependency_unavailable');
+    expect(response.headers?.['retry-after']).toBe('1');
   });
 
   it('keeps reads, sign-out, disabling users and billing itself available while lapsed', async () => {
