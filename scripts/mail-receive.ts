@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -48,11 +47,18 @@ async function bundledHandler(handlerModule: string) {
     logLevel: 'silent',
   });
   await stopEsbuild();
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'pacscribe-mail-')), 'handler.cjs');
+  // Inside the project, so the modules the bundle leaves to its layers resolve from node_modules.
+  const dir = path.join(PROJECT_ROOT, '.pacscribe', `mail-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'handler.cjs');
   writeFileSync(file, result.outputFiles[0]?.text ?? '');
-  return (
-    createRequire(__filename)(file) as { handler: (event: unknown, context: Context) => Promise<unknown> }
-  ).handler;
+  try {
+    return (
+      createRequire(__filename)(file) as { handler: (event: unknown, context: Context) => Promise<unknown> }
+    ).handler;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** After the env is set: the AWS clients read their endpoints from it when first built. */

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import Stripe from 'stripe';
 import * as z from 'zod';
 import { SesMailer } from '../mail/adapters/ses-mailer';
 import { dynamoDocumentClient, sesClient } from '../shared/aws/clients';
@@ -42,10 +41,14 @@ export const billingStore = /* @__PURE__ */ once(
   () => new DynamoBillingStore(dynamoDocumentClient(), bindingEnv('billing-table:read').BILLING_TABLE_NAME),
 );
 
+/** The Stripe library, from the vendor layer in Lambda, loaded on first use rather than at init. */
+const stripeLibrary = () => import('stripe');
+
 /** Stripe (or the local fake), built on first use: its secret is read then. */
 export const paymentsGateway = /* @__PURE__ */ once(async (): Promise<PaymentsGateway> => {
   const { secrets, local } = await stripeSecrets();
   if (local) return new LocalStripeFake(local);
+  const { default: Stripe } = await stripeLibrary();
   return new StripePaymentsGateway(new Stripe(secrets.secretKey, { maxNetworkRetries: 2, timeout: 10_000 }));
 });
 
@@ -60,7 +63,11 @@ export const billingDeps = /* @__PURE__ */ once(
 
 export const webhookVerifier = /* @__PURE__ */ once(
   async (): Promise<WebhookVerifier> =>
-    new StripeWebhookVerifier((await stripeSecrets()).secrets.webhookSigningSecret, systemClock),
+    new StripeWebhookVerifier(
+      (await stripeLibrary()).default.webhooks,
+      (await stripeSecrets()).secrets.webhookSigningSecret,
+      systemClock,
+    ),
 );
 
 export const webhookDeps = /* @__PURE__ */ once((): WebhookDeps => {

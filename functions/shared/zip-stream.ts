@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import archiver from 'archiver';
+import type archiver from 'archiver';
 
 export interface ZipEntry {
   name: string;
@@ -18,11 +18,16 @@ export interface ZipEntry {
 export function zipStream(entries: Iterable<ZipEntry> | AsyncIterable<ZipEntry>): AsyncIterable<Uint8Array> {
   return {
     [Symbol.asyncIterator]() {
-      let started: AsyncIterator<Uint8Array> | null = null;
+      let started: Promise<AsyncIterator<Uint8Array>> | null = null;
       let archive: archiver.Archiver | null = null;
       let output: PassThrough | null = null;
-      const start = (): AsyncIterator<Uint8Array> => {
-        const zip = archiver('zip', { store: true });
+      let stopped = false;
+      const start = async (): Promise<AsyncIterator<Uint8Array>> => {
+        // From the vendor layer, loaded by the first archive (infra/shared/vendor-layer-packages.ts).
+        const { default: createArchive } = await import('archiver');
+        // Stopped while the module loaded: nothing was opened, so there is nothing to release.
+        if (stopped) return { next: async () => ({ done: true, value: undefined }) };
+        const zip = createArchive('zip', { store: true });
         const out = new PassThrough();
         archive = zip;
         output = out;
@@ -52,9 +57,10 @@ export function zipStream(entries: Iterable<ZipEntry> | AsyncIterable<ZipEntry>)
       return {
         next: () => {
           started ??= start();
-          return started.next();
+          return started.then((iterator) => iterator.next());
         },
         return: async () => {
+          stopped = true;
           archive?.abort();
           output?.destroy();
           return { done: true, value: undefined };

@@ -28,6 +28,14 @@ import { ACCESS_TOKEN_SCOPE, routeBindings, routeEnvSchema } from './route-envir
  * checks that every bundle requiring dcmjs has it.
  */
 const DICOM_CONTEXTS: ReadonlySet<BoundedContext> = new Set(['imaging', 'sharing', 'exports']);
+/** The contexts whose code uses a vendor-layer library: spreadsheets, ZIP, sealed tickets, Stripe. */
+const VENDOR_CONTEXTS: ReadonlySet<BoundedContext> = new Set([
+  'audit',
+  'sharing',
+  'exports',
+  'support',
+  'billing',
+]);
 
 /**
  * Streaming functions: Lambda streams 200 MB at most, 2 MB/s after the first 6 MB, so ~100 s covers the
@@ -402,6 +410,7 @@ export class RouteTableApi extends Construct {
       ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
       // The contexts whose code reads DICOM (the index's layout needs the data dictionary) get the DICOM layer.
       dicomLibraries: DICOM_CONTEXTS.has(route.context),
+      vendorLibraries: VENDOR_CONTEXTS.has(route.context),
       ...(route.pixelCodecs ? pixelCodecFunctionProps() : {}),
       ...(route.imageRendering ? imageRenderingFunctionProps(this) : {}),
     });

@@ -30,6 +30,7 @@ export class InvoiceLister extends Construct {
       serviceName: 'pacscribe-billing',
       logEncryption: props.logEncryption,
       network: { outsideVpc: INVOICE_LISTER_OUTSIDE_VPC_REASON },
+      vendorLibraries: true,
       reservedConcurrency: props.reservedConcurrency,
       // Stripe's client: 10 s per request, two retries.
       timeout: Duration.seconds(40),

@@ -71,6 +71,7 @@ export class ExportArchiveWorkflow extends Construct implements StateMachineRef 
       serviceName: 'pacscribe-exports',
       logEncryption: props.logEncryption,
       network: props.network,
+      vendorLibraries: true,
       reservedConcurrency: props.reservedConcurrency,
       timeout: EXPORT_STEP_TIMEOUT,
       ...imageRenderingFunctionProps(this),

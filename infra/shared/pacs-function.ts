@@ -17,6 +17,7 @@ import type { LogEncryption } from './log-encryption';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
 import { type FunctionNetwork, PrivateNetwork } from './private-network';
 import { PROJECT_ROOT } from './project-root';
+import { vendorLayer } from './vendor-layer';
 
 /** A table plus the names of its indexes, so grants can name each index instead of `index/*`. */
 export interface TableRef {
@@ -65,6 +66,8 @@ export interface PacsFunctionProps {
   layers?: lambda.ILayerVersion[];
   /** The handler reads DICOM: dcmjs and dcmjs-codecs, left out of its bundle, come from the DICOM layer. */
   dicomLibraries?: boolean;
+  /** The handler uses a library of the vendor layer (VENDOR_LAYER_MODULES), left out of its bundle. */
+  vendorLibraries?: boolean;
   /** Files (absolute paths) copied beside the bundle, such as a WebAssembly module the code loads. */
   filesBesideBundle?: readonly string[];
 }
@@ -137,6 +140,9 @@ const BUNDLING: nodejs.BundlingOptions = {
   // CDK leaves the AWS SDK to the runtime unless told otherwise; the shared options bundle everything.
   bundleAwsSDK: true,
   externalModules: HANDLER_BUNDLE_OPTIONS.external,
+  esbuildArgs: {
+    '--supported:dynamic-import': String(HANDLER_BUNDLE_OPTIONS.supported['dynamic-import']),
+  },
   tsconfig: HANDLER_BUNDLE_OPTIONS.tsconfig,
   logLevel: nodejs.LogLevel.ERROR,
   // The privacy policy documents travel with the code: each function reads the version in force from
@@ -204,8 +210,14 @@ export class PacsFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      ...(props.layers || props.dicomLibraries
-        ? { layers: [...(props.layers ?? []), ...(props.dicomLibraries ? [dicomLayer(this)] : [])] }
+      ...(props.layers || props.dicomLibraries || props.vendorLibraries
+        ? {
+            layers: [
+              ...(props.layers ?? []),
+              ...(props.dicomLibraries ? [dicomLayer(this)] : []),
+              ...(props.vendorLibraries ? [vendorLayer(this)] : []),
+            ],
+          }
         : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,

@@ -45,6 +45,7 @@ export class SupportMailIntake extends Construct {
       serviceName: 'pacscribe-support',
       logEncryption: props.logEncryption,
       network: props.network,
+      vendorLibraries: true,
       reservedConcurrency: props.reservedConcurrency,
       timeout: Duration.seconds(30),
     });

@@ -1,4 +1,4 @@
-import { Workbook } from '../../shared/spreadsheet-workbook';
+import { newWorkbook } from '../../shared/spreadsheet-workbook';
 import type { ChainedAuditRecord } from './archive';
 
 /** Spreadsheet columns: one row per audit event, readable in Excel and by scripts. */
@@ -41,7 +41,7 @@ export function auditEventsToCsv(records: readonly ChainedAuditRecord[]): string
 }
 
 export async function auditEventsToXlsx(records: readonly ChainedAuditRecord[]): Promise<Buffer> {
-  const workbook = new Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'PACScribe';
   const sheet = workbook.addWorksheet('Audit events', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = COLUMNS.map((column) => ({ header: column.header, key: column.header, width: 22 }));

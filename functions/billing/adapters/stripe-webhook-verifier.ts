@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { InvalidInputError } from '../../shared/errors';
 import type { Clock } from '../../shared/ports';
 import { WEBHOOK_TOLERANCE_SECONDS, type WebhookVerifier } from '../core/webhook-signature';
@@ -14,9 +14,9 @@ function refused(): InvalidInputError {
  * `timestampAge > tolerance`); a future-dated one passes it, so that is refused here as well.
  */
 export class StripeWebhookVerifier implements WebhookVerifier {
-  private readonly webhooks = Stripe.webhooks;
-
   constructor(
+    /** `Stripe.webhooks`, passed in so the library is loaded on first use (functions/billing/deps.ts). */
+    private readonly webhooks: Stripe.Webhooks,
     private readonly signingSecret: string,
     private readonly clock: Clock,
   ) {}

@@ -1,8 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
-// The streaming writer's own module: the package entry would add its readers (functions/shared/spreadsheet-workbook.ts).
-import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import type { CellValue, DatasetColumn, ExportDataset } from './ports';
 
 /**
@@ -125,6 +123,9 @@ function columnWidth(column: DatasetColumn): number {
 export async function* xlsxStream(dataset: ExportDataset, orgId: string): AsyncIterable<Uint8Array> {
   const output = new PassThrough();
   let stopped = false;
+  // The streaming writer's own module, from the vendor layer on first use: the package entry would add its
+  // readers (functions/shared/spreadsheet-workbook.ts).
+  const { default: WorkbookWriter } = await import('exceljs/lib/stream/xlsx/workbook-writer.js');
   const workbook = new WorkbookWriter({
     stream: output,
     useSharedStrings: false,

@@ -1,5 +1,5 @@
 import type { Disclosure } from '#schemas/sharing/disclosures';
-import { Workbook } from '../../shared/spreadsheet-workbook';
+import { newWorkbook } from '../../shared/spreadsheet-workbook';
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -25,7 +25,7 @@ const neutralize = (value: string | number) =>
 
 /** The accounting of disclosures as a workbook: one row per disclosure, values as text, never formulas. */
 export async function disclosuresWorkbook(patientId: string, rows: readonly Disclosure[]): Promise<Buffer> {
-  const workbook = new Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'PACScribe';
   const sheet = workbook.addWorksheet('Disclosures', { views: [{ state: 'frozen', ySplit: 2 }] });
   sheet.addRow([`Accounting of disclosures for patient ${neutralize(patientId)}`]);

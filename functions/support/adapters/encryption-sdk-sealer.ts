@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs';
-import {
-  buildClient,
-  CommitmentPolicy,
-  type KeyringNode,
-  KmsKeyringNode,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-} from '@aws-crypto/client-node';
+import type { KeyringNode } from '@aws-crypto/client-node';
+import { once } from '../../shared/once';
 import type { Sealer } from '../core/ports';
 
-const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+type EncryptionSdk = typeof import('@aws-crypto/client-node');
+
+/**
+ * The AWS Encryption SDK, loaded by the first seal or open (from the vendor layer in Lambda,
+ * infra/shared/vendor-layer-packages.ts): requiring it costs ~230 ms, which a function's init would
+ * otherwise pay whether or not the request touches a sealed value.
+ */
+const encryptionSdk = once(async () => {
+  const sdk: EncryptionSdk = await import('@aws-crypto/client-node');
+  return { sdk, client: sdk.buildClient(sdk.CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT) };
+});
+
+/** How a keyring is made once the SDK is loaded. */
+export type KeyringFactory = (sdk: EncryptionSdk) => KeyringNode;
 
 /**
  * Envelope encryption with the AWS Encryption SDK: a fresh data key per message, wrapped by the keyring
@@ -17,15 +24,25 @@ const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIR
  * again on decrypt so a sealed value cannot be moved to another ticket or organization.
  */
 export class EncryptionSdkSealer implements Sealer {
-  constructor(private readonly keyring: KeyringNode) {}
+  private keyring: KeyringNode | null = null;
+
+  constructor(private readonly makeKeyring: KeyringFactory) {}
+
+  private async loaded() {
+    const { sdk, client } = await encryptionSdk();
+    this.keyring ??= this.makeKeyring(sdk);
+    return { client, keyring: this.keyring };
+  }
 
   async seal(plaintext: string, context: Readonly<Record<string, string>>): Promise<string> {
-    const { result } = await encrypt(this.keyring, plaintext, { encryptionContext: { ...context } });
+    const { client, keyring } = await this.loaded();
+    const { result } = await client.encrypt(keyring, plaintext, { encryptionContext: { ...context } });
     return result.toString('base64');
   }
 
   async open(sealed: string, context: Readonly<Record<string, string>>): Promise<string> {
-    const { plaintext, messageHeader } = await decrypt(this.keyring, Buffer.from(sealed, 'base64'));
+    const { client, keyring } = await this.loaded();
+    const { plaintext, messageHeader } = await client.decrypt(keyring, Buffer.from(sealed, 'base64'));
     for (const [name, value] of Object.entries(context)) {
       if (messageHeader.encryptionContext[name] !== value) {
         throw new Error('sealed value does not belong here (encryption context mismatch)');
@@ -36,18 +53,19 @@ export class EncryptionSdkSealer implements Sealer {
 }
 
 /** AWS: the support message key in KMS (GenerateDataKey to seal, Decrypt to open). */
-export function kmsKeyring(keyArn: string): KeyringNode {
-  return new KmsKeyringNode({ generatorKeyId: keyArn });
+export function kmsKeyring(keyArn: string): KeyringFactory {
+  return (sdk) => new sdk.KmsKeyringNode({ generatorKeyId: keyArn });
 }
 
 /** Locally: a 32-byte key file the local stack makes on first start (no KMS emulator exists). */
-export function localKeyring(keyFile: string): KeyringNode {
+export function localKeyring(keyFile: string): KeyringFactory {
   const key = readFileSync(keyFile);
   if (key.length !== 32) throw new Error('the local support message key must be 32 bytes');
-  return new RawAesKeyringNode({
-    keyName: 'support-messages',
-    keyNamespace: 'pacscribe-local',
-    unencryptedMasterKey: new Uint8Array(key),
-    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-  });
+  return (sdk) =>
+    new sdk.RawAesKeyringNode({
+      keyName: 'support-messages',
+      keyNamespace: 'pacscribe-local',
+      unencryptedMasterKey: new Uint8Array(key),
+      wrappingSuite: sdk.RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+    });
 }

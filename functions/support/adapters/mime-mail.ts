@@ -1,4 +1,3 @@
-import PostalMime from 'postal-mime';
 import type { ReceivedMail } from '../core/mail-intake';
 
 /** Raw mail larger than this is not read (SES receiving itself stops at 40 MB; a request is text). */
@@ -11,6 +10,8 @@ export async function parseReceivedMail(
   verdicts: ReceivedMail['verdicts'],
 ): Promise<ReceivedMail | null> {
   if (raw.length > MAX_INBOUND_MAIL_BYTES) return null;
+  // From the vendor layer, loaded on the first mail (infra/shared/vendor-layer-packages.ts).
+  const { default: PostalMime } = await import('postal-mime');
   const email = await PostalMime.parse(raw);
   const from = email.from?.address;
   if (!from) return null;

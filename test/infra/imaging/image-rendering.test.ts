@@ -44,7 +44,8 @@ describe('image rendering functions', () => {
       const fn = functions[logicalIdOf(api().routeApi.functions[route.id]?.function as never)];
       expect(propertyAt(fn, 'Architectures')).toEqual(['x86_64']);
       const layers = propertyAt(fn, 'Layers') as unknown[];
-      expect(layers).toHaveLength(2);
+      // The sharing context's functions also get the vendor layer (its ZIP and workbook libraries).
+      expect(layers).toHaveLength(route.context === 'sharing' ? 3 : 2);
       expect(layers).toEqual(
         expect.arrayContaining([
           { Ref: expect.stringContaining('SharpLayer') },

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../../../functions/shared/errors';
 const SECRET = 'whsec_test_signing_secret';
 const NOW = new Date('2026-12-03T12:00:00Z');
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
-const verifier = new StripeWebhookVerifier(SECRET, { now: () => NOW });
+const verifier = new StripeWebhookVerifier(Stripe.webhooks, SECRET, { now: () => NOW });
 const payload = JSON.stringify({
   id: 'evt_1',
   object: 'event',
