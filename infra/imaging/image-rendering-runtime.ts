@@ -68,32 +68,27 @@ function sharpLayer(scope: Construct): lambda.ILayerVersion {
 }
 
 /**
- * What a function that decodes or transcodes on retrieval needs: the DICOM layer, the codecs' WebAssembly beside its
- * bundle and memory for one instance being transcoded (TRANSCODE_LIMITS in functions/imaging/core/transcode.ts).
+ * What a function that decodes or transcodes on retrieval needs: the DICOM layer and the codecs' WebAssembly beside
+ * its bundle. Its memory (one instance being transcoded, TRANSCODE_LIMITS; at least 1,024 MB for the CPU) comes
+ * from infra/shared/function-memory.ts.
  */
-export function pixelCodecFunctionProps(): Pick<
-  PacsFunctionProps,
-  'filesBesideBundle' | 'memorySize' | 'dicomLibraries'
-> {
-  return { filesBesideBundle: [CODECS_WASM], memorySize: 1024, dicomLibraries: true };
+export function pixelCodecFunctionProps(): Pick<PacsFunctionProps, 'filesBesideBundle' | 'dicomLibraries'> {
+  return { filesBesideBundle: [CODECS_WASM], dicomLibraries: true };
 }
 
 /**
  * What a rendering function needs beyond the house defaults: x86_64 (the installed sharp build), the sharp
- * and DICOM layers, the codecs' WebAssembly beside its bundle, and memory for one frame at a time (RENDER_LIMITS in
- * functions/imaging/core/rendering/render-options.ts bounds a render under 300 MiB).
+ * and DICOM layers and the codecs' WebAssembly beside its bundle. Its memory (one frame at a time, RENDER_LIMITS in
+ * functions/imaging/core/rendering/render-options.ts; at least 1,024 MB for the CPU) comes from
+ * infra/shared/function-memory.ts.
  */
 export function imageRenderingFunctionProps(
   scope: Construct,
-): Pick<
-  PacsFunctionProps,
-  'architecture' | 'layers' | 'filesBesideBundle' | 'memorySize' | 'dicomLibraries'
-> {
+): Pick<PacsFunctionProps, 'architecture' | 'layers' | 'filesBesideBundle' | 'dicomLibraries'> {
   return {
     architecture: lambda.Architecture.X86_64,
     layers: [sharpLayer(scope)],
     dicomLibraries: true,
     filesBesideBundle: [CODECS_WASM],
-    memorySize: 1024,
   };
 }

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { dicomLayer } from './dicom-layer';
 import { HANDLER_BUNDLE_OPTIONS } from './esbuild-options';
+import { memoryPlanFor } from './function-memory';
 import type { LogEncryption } from './log-encryption';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
 import { type FunctionNetwork, PrivateNetwork } from './private-network';
@@ -186,10 +187,13 @@ export class PacsFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The handler module it runs (functions/<handler>.ts). */
+  readonly handler: string;
   private readonly env: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: PacsFunctionProps) {
     super(scope, id);
+    this.handler = props.handler;
 
     // A role of our own: the CDK default attaches the AWS managed AWSLambdaBasicExecutionRole (logs:* on *).
     this.role = new iam.Role(this, 'Role', {
@@ -209,7 +213,8 @@ export class PacsFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      // From the function's measured footprint and its largest working set (infra/shared/function-memory.ts).
+      memorySize: props.memorySize ?? memoryPlanFor(props.handler).memoryMB,
       ...(props.layers || props.dicomLibraries || props.vendorLibraries
         ? {
             layers: [

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
+import {
+  FUNCTION_MEASUREMENTS_FILE,
+  type FunctionMeasurements,
+  memoryPlanFor,
+} from '../../infra/shared/function-memory';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
+import { AUDIT_ARCHIVER_BINDINGS } from '../../schemas/audit/env';
+import { bindingEnvSchema } from '../../schemas/shared/env';
 import { localHandlers } from '../local/environment';
 
 /** One function's measurement: its bundle as CDK builds it, and a cold Node process loading it. */
@@ -15,6 +22,11 @@ export interface FunctionMeasurement {
   initMs: number;
   /** Resident set of that process once the module is loaded (median of the runs), MiB. */
   rssMiB: number;
+  /**
+   * Resident set once the layer libraries the bundle can load on first use are loaded too (dcmjs, the
+   * codecs, sharp, the vendor modules): the most the code itself occupies before a request's data. MiB.
+   */
+  loadedRssMiB: number;
 }
 
 const RUNS = 3;
@@ -28,8 +40,16 @@ const LOADER = [
   'const t=performance.now();',
   'require(process.argv[1]);',
   'const ms=performance.now()-t;',
-  'console.log(JSON.stringify({ms,rss:process.memoryUsage().rss}));',
+  'const rss=process.memoryUsage().rss;',
+  'for(const name of JSON.parse(process.argv[2]))require(name);',
+  'console.log(JSON.stringify({ms,rss,loadedRss:process.memoryUsage().rss}));',
 ].join('');
+
+/** The modules a bundle leaves to its layers and can require (at load or on first use). */
+function layerModulesRequiredBy(code: string): string[] {
+  const external: readonly string[] = HANDLER_BUNDLE_OPTIONS.external;
+  return external.filter((name) => code.includes(`require("${name}")`));
+}
 
 /**
  * Placeholder values for a handler's env contract. Nothing parses them at load (the composition roots are
@@ -71,20 +91,26 @@ export async function measureFunctions(
         logLevel: 'silent',
         absWorkingDir: PROJECT_ROOT,
       });
+      const libraries = JSON.stringify(layerModulesRequiredBy(readFileSync(file, 'utf8')));
       const runs = Array.from({ length: RUNS }, () => {
-        const run = spawnSync(process.execPath, ['-e', LOADER, file], {
+        const run = spawnSync(process.execPath, ['-e', LOADER, file, libraries], {
           encoding: 'utf8',
           env: placeholderEnv(env, handler),
           cwd: dir,
         });
         if (run.status !== 0) throw new Error(`${handler} failed to load: ${run.stderr.slice(0, 2000)}`);
-        return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { ms: number; rss: number };
+        return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+          ms: number;
+          rss: number;
+          loadedRss: number;
+        };
       });
       results.push({
         handler,
         bundleBytes: statSync(file).size,
         initMs: median(runs.map((run) => run.ms)),
         rssMiB: median(runs.map((run) => run.rss)) / 1024 / 1024,
+        loadedRssMiB: median(runs.map((run) => run.loadedRss)) / 1024 / 1024,
       });
       console.error(`  ${handler}`);
     }
@@ -97,7 +123,13 @@ export async function measureFunctions(
 /** Every deployed handler (routes and tasks), once each, with the env names its contract declares. */
 export function deployedHandlers(): { handler: string; env: string[] }[] {
   const byHandler = new Map<string, Set<string>>();
-  for (const { handler, env } of localHandlers()) {
+  // The local stack's handlers, and the one it does not run: the audit archiver reads the audit table's
+  // stream, which DynamoDB Local's stand-in for it is not wired to.
+  const archiver = {
+    handler: 'audit/handlers/archive-audit-records',
+    env: bindingEnvSchema(AUDIT_ARCHIVER_BINDINGS),
+  };
+  for (const { handler, env } of [...localHandlers(), archiver]) {
     const names = byHandler.get(handler) ?? new Set<string>();
     for (const name of Object.keys(env.shape)) names.add(name);
     byHandler.set(handler, names);
@@ -109,12 +141,12 @@ export function deployedHandlers(): { handler: string; env: string[] }[] {
 
 export function measurementTable(results: readonly FunctionMeasurement[]): string[] {
   return [
-    '| function | bundle KiB | init ms (median of 3) | RSS after init MiB |',
-    '|---|---:|---:|---:|',
-    ...results.map(
-      (result) =>
-        `| ${result.handler} | ${(result.bundleBytes / 1024).toFixed(0)} | ${result.initMs.toFixed(0)} | ${result.rssMiB.toFixed(0)} |`,
-    ),
+    '| function | bundle KiB | init ms (median of 3) | RSS after init MiB | RSS with its libraries MiB | request need MiB | memory plan MB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.map((result) => {
+      const plan = memoryPlanFor(result.handler, result.loadedRssMiB);
+      return `| ${result.handler} | ${(result.bundleBytes / 1024).toFixed(0)} | ${result.initMs.toFixed(0)} | ${result.rssMiB.toFixed(0)} | ${result.loadedRssMiB.toFixed(0)} | ${plan.needMiB} | ${plan.memoryMB} |`;
+    }),
   ];
 }
 
@@ -134,6 +166,23 @@ export async function benchFunctions(options: { only?: string }) {
   ];
   console.log([...table, '', ...summary].join('\n'));
   if (options.only) return;
+  // What the deploy sizes each function's memory from (infra/shared/function-memory.ts).
+  const measured: FunctionMeasurements = {
+    measuredAt: new Date().toISOString(),
+    machine: `${process.platform}/${process.arch}, Node ${process.version}`,
+    functions: Object.fromEntries(
+      results.map((result) => [
+        result.handler,
+        {
+          bundleKiB: Math.round(result.bundleBytes / 1024),
+          initMs: Math.round(result.initMs),
+          initRssMiB: Math.round(result.rssMiB),
+          loadedRssMiB: Math.round(result.loadedRssMiB),
+        },
+      ]),
+    ),
+  };
+  writeFileSync(FUNCTION_MEASUREMENTS_FILE, `${JSON.stringify(measured, null, 2)}\n`);
   // The generated part sits between two markers; the prose around it is written by hand.
   const doc = path.join(PROJECT_ROOT, 'docs', 'functions.md');
   const text = readFileSync(doc, 'utf8');

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { DisplayImage } from '../core/rendering/display-pixels';
 import type { ImageEncoder } from '../core/rendering/ports';
 import type { RenderOptions } from '../core/rendering/render-options';
@@ -9,6 +8,8 @@ export class SharpImageEncoder implements ImageEncoder {
     image: DisplayImage,
     options: Pick<RenderOptions, 'mediaType' | 'quality' | 'viewport'>,
   ): Promise<Uint8Array> {
+    // Loaded by the first render rather than at init (libvips takes a while to load).
+    const { default: sharp } = await import('sharp');
     let pipeline = sharp(image.data, {
       raw: { width: image.width, height: image.height, channels: image.channels },
     });

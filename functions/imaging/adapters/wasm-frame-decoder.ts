@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Context, NativeCodecs } from 'dcmjs-codecs';
+import type { Context } from 'dcmjs-codecs';
 import { NotAcceptableError } from '../../shared/errors';
 import type { DecodedFrame } from '../core/rendering/display-pixels';
 import type { PixelModule } from '../core/rendering/pixel-module';
@@ -39,10 +39,19 @@ function wasmPath(): string {
   return path.join(path.dirname(require.resolve('dcmjs-codecs')), CODECS_WASM_FILE);
 }
 
-let initialized: Promise<void> | undefined;
-/** Loads the codecs once per process (about 60 ms), on the first compressed frame. */
-export function codecsReady(): Promise<void> {
-  initialized ??= NativeCodecs.initializeAsync({ webAssemblyModulePathOrUrl: wasmPath() }).catch((error) => {
+export type Codecs = typeof import('dcmjs-codecs');
+
+let initialized: Promise<Codecs> | undefined;
+/**
+ * Loads dcmjs-codecs and its WebAssembly once per process, on the first frame to decode or file to
+ * transcode, not at init: a request served in its stored transfer syntax never needs them.
+ */
+export function codecsReady(): Promise<Codecs> {
+  initialized ??= (async () => {
+    const codecs: Codecs = await import('dcmjs-codecs');
+    await codecs.NativeCodecs.initializeAsync({ webAssemblyModulePathOrUrl: wasmPath() });
+    return codecs;
+  })().catch((error) => {
     initialized = undefined;
     throw error;
   });
@@ -59,7 +68,7 @@ export class WasmFrameDecoder implements FrameDecoder {
     const method = DECODERS[transferSyntaxUid];
     if (!method)
       throw new NotAcceptableError(`Frames in transfer syntax ${transferSyntaxUid} cannot be decoded.`);
-    await codecsReady();
+    const { Context, NativeCodecs } = await codecsReady();
     const context = new Context({
       width: module.columns,
       height: module.rows,

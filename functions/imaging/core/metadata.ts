@@ -1,4 +1,5 @@
-import dcmjs from 'dcmjs';
+import type dcmjs from 'dcmjs';
+import { dcmjsLibrary } from './dicom-dictionary';
 import {
   bulkDataPath,
   type InstanceLayout,
@@ -60,12 +61,12 @@ export function dicomJsonMetadata(file: Buffer, links: BulkDataLinks | null = nu
   const options = { untilTag: PIXEL_DATA_TAG, includeUntilTagValue: false };
   let message: ReturnType<typeof dcmjs.data.DicomMessage.readFile>;
   try {
-    message = dcmjs.data.DicomMessage.readFile(buffer, options);
+    message = dcmjsLibrary().data.DicomMessage.readFile(buffer, options);
   } catch (error) {
     // dcmjs refuses ISO 2022 code extensions (Japanese, Korean). The bounded reader has already accepted
     // the file, so it is read again with the first declared character set, as dcmjs offers.
     if (!(error instanceof Error && /character set/i.test(error.message))) throw error;
-    message = dcmjs.data.DicomMessage.readFile(buffer, { ...options, ignoreErrors: true });
+    message = dcmjsLibrary().data.DicomMessage.readFile(buffer, { ...options, ignoreErrors: true });
   }
   return convert(message.dict as never, null, links);
 }

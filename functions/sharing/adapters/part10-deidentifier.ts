@@ -1,14 +1,15 @@
-import dcmjs from 'dcmjs';
+import { dcmjsLibrary } from '../../imaging/core/dicom-dictionary';
 import { PayloadTooLargeError } from '../../shared/errors';
 import {
   type DeidentifyOptions,
   type DicomJsonDataset,
   deidentifyDataset,
+  MAX_DEIDENTIFIED_FILE_BYTES,
   replacementUid,
 } from '../core/deidentify';
 
-/** A de-identified file is rewritten whole, so it is held whole: one file at a time, never a study. */
-export const MAX_DEIDENTIFIED_FILE_BYTES = 256 * 1024 * 1024;
+export { MAX_DEIDENTIFIED_FILE_BYTES } from '../core/deidentify';
+
 const MEDIA_STORAGE_SOP_INSTANCE_UID = '00020003';
 
 async function collect(source: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer> {
@@ -31,6 +32,7 @@ export async function* deidentifiedPart10(
   options: DeidentifyOptions,
 ): AsyncGenerator<Uint8Array> {
   const bytes = await collect(source, MAX_DEIDENTIFIED_FILE_BYTES);
+  const dcmjs = dcmjsLibrary();
   const file = dcmjs.data.DicomMessage.readFile(
     bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
   );

@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
 
+/** A de-identified file is rewritten whole, so it is held whole: one file at a time, never a study. */
+export const MAX_DEIDENTIFIED_FILE_BYTES = 256 * 1024 * 1024;
+
 /**
  * PS3.15 Annex E, Basic Application Level Confidentiality Profile, on the DICOM JSON model (PS3.18 F.2),
  * which is also the shape dcmjs reads Part-10 files into: the same rules de-identify what the recipient
