@@ -397,6 +397,7 @@ async function ceilingWorkloads(
     if (label.startsWith('STOW')) continue;
     const run = await load(requests, 8, recipe);
     record(`${label} (stand-ins)`, 'requests/s', true, requests / run.seconds);
+    record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
     if (label === 'WADO instance') {
       record(`${label} (stand-ins) `, 'MB/s', true, (requests * objectMegabytes) / run.seconds);
     }
@@ -556,15 +557,18 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     await orthanc.stop();
   }
   const names = [pacscribe.name, orthanc.name];
-  /** A row's own ceiling (STOW), or that of the stand-in row of the same label and unit. */
-  const ceilingOf = (row: Row) => {
-    if (row.values[CEILING]?.length) return median(row.values[CEILING]);
-    const own = rows.get(`${row.label.trim()} (stand-ins)${row.unit === 'MB/s' ? ' ' : ''}`);
-    const values = own?.unit === row.unit ? own.values[CEILING] : undefined;
-    return values?.length ? median(values) : null;
+  /** A row's own ceiling runs (STOW), or those of the stand-in row of the same label and unit. */
+  const ceilingOf = (row: Row): number[] => {
+    if (row.values[CEILING]?.length) return row.values[CEILING];
+    const suffix = row.unit === 'MB/s' ? ' ' : row.unit === 'p50 ms' ? ' p50' : '';
+    const own = rows.get(`${row.label.trim()} (stand-ins)${suffix}`);
+    return (own?.unit === row.unit ? own.values[CEILING] : undefined) ?? [];
   };
+  /** Throughput as a share of the ceiling's; latency as the milliseconds PACScribe adds to the stand-ins'. */
+  const kept = (row: Row, ours: number, ceiling: number) =>
+    row.higherIsBetter ? `${Math.round((100 * ours) / ceiling)} %` : `+${(ours - ceiling).toFixed(1)} ms`;
   const table = [
-    `| workload | unit | ${names.map((name) => `${name} (median) | spread`).join(' | ')} | PACScribe/Orthanc | stand-in ceiling | PACScribe % of ceiling |`,
+    `| workload | unit | ${names.map((name) => `${name} (median) | spread`).join(' | ')} | PACScribe/Orthanc | stand-in ceiling (median; min–max) | PACScribe % of ceiling (p50: ms above the stand-ins') |`,
     '|---|---|---|---|---|---|---|---|---|',
     ...[...rows.values()]
       .filter((row) => !row.label.includes('(stand-ins)') && row.values[names[0] as string])
@@ -578,9 +582,11 @@ export async function benchDicomweb(options: { instances: number; requests: numb
           : ratio <= 1
             ? 'better or equal'
             : 'worse';
-        const ceiling = ceilingOf(row);
-        const share = ceiling ? `${Math.round((100 * ours) / ceiling)} %` : '—';
-        return `| ${row.label.trim()} | ${row.unit} | ${ours.toFixed(1)} | ${spread(row.values[names[0] as string])} | ${theirs.toFixed(1)} | ${spread(row.values[names[1] as string])} | ${ratio.toFixed(2)} (${verdict}) | ${ceiling ? ceiling.toFixed(1) : '—'} | ${share} |`;
+        const ceilings = ceilingOf(row);
+        const ceiling = ceilings.length ? median(ceilings) : null;
+        const share = ceiling ? kept(row, ours, ceiling) : '—';
+        const ceilingCell = ceiling ? `${ceiling.toFixed(1)}; ${spread(ceilings)}` : '—';
+        return `| ${row.label.trim()} | ${row.unit} | ${ours.toFixed(1)} | ${spread(row.values[names[0] as string])} | ${theirs.toFixed(1)} | ${spread(row.values[names[1] as string])} | ${ratio.toFixed(2)} (${verdict}) | ${ceilingCell} | ${share} |`;
       }),
   ];
   const recipeTable = [
