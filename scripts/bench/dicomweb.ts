@@ -4,6 +4,7 @@ import https from 'node:https';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
 import type { HandlerCallProfile } from '../local/aws-call-trace';
 import { deployedHandlers, measureFunctions, measurementTable } from './functions';
+import { latencyModelTable } from './latency-model';
 import {
   localSignIn,
   peakMemoryMiB,
@@ -13,6 +14,7 @@ import {
   startOrthanc,
   startPacscribe,
 } from './servers';
+import { standInRecipes } from './stand-in-ceiling';
 
 interface Instance {
   study: string;
@@ -111,8 +113,28 @@ interface Row {
   label: string;
   unit: string;
   higherIsBetter: boolean;
-  values: Record<string, number>;
+  /** Each run's figure, by server: read rows run several times, interleaved between the servers. */
+  values: Record<string, number[]>;
 }
+
+type Record_ = (label: string, unit: string, higherIsBetter: boolean, value: number) => void;
+
+function recorder(rows: Map<string, Row>, name: string): Record_ {
+  return (label, unit, higherIsBetter, value) => {
+    const row = rows.get(label) ?? { label, unit, higherIsBetter, values: {} };
+    row.values[name] = [...(row.values[name] ?? []), value];
+    rows.set(label, row);
+  };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+const spread = (values: readonly number[] | undefined) =>
+  values && values.length > 1 ? `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}` : '—';
 
 function expectOk(status: number, what: string) {
   if (status >= 300) throw new Error(`${what} answered ${status}`);
@@ -266,18 +288,8 @@ async function renderingWorkloads(
   }
 }
 
-async function workloads(
-  c: Client,
-  dataset: Instance[],
-  largeFiles: Instance[],
-  rows: Map<string, Row>,
-  requests: number,
-) {
-  const record = (label: string, unit: string, higherIsBetter: boolean, value: number) => {
-    const row = rows.get(label) ?? { label, unit, higherIsBetter, values: {} };
-    row.values[c.server.name] = value;
-    rows.set(label, row);
-  };
+/** STOW rows, once per server: they also load the data set the read rows use. */
+async function storeWorkloads(c: Client, dataset: Instance[], record: Record_) {
   const megabytes = (list: Instance[]) =>
     list.reduce((total, item) => total + item.bytes.length, 0) / 1024 / 1024;
   const serial = dataset.slice(0, 50);
@@ -293,7 +305,12 @@ async function workloads(
   const s16 = await load(parallel.length, 16, (i) => store(parallel[i] as Instance));
   record('STOW c16', 'instances/s', true, parallel.length / s16.seconds);
   record('STOW c16 ', 'MB/s', true, megabytes(parallel) / s16.seconds);
+}
 
+const pickFrom = (dataset: Instance[]) => (i: number) => dataset[(i * 7919) % dataset.length] as Instance;
+
+/** Read rows: run once per round, the servers interleaved, so each row's spread can be reported. */
+async function readWorkloads(c: Client, dataset: Instance[], record: Record_, requests: number) {
   const pick = (i: number) => dataset[(i * 7919) % dataset.length] as Instance;
   const json = { accept: 'application/dicom+json' };
   const queries: [string, (i: number) => string][] = [
@@ -364,8 +381,27 @@ async function workloads(
     record(label, 'p50 ms', false, percentile(run.latencies, 50));
     record(`${label}  `, 'requests/s', true, requests / run.seconds);
   }
-  await renderingWorkloads(c, pick, record, requests);
-  await largeFileWorkloads(c, largeFiles, record, requests);
+}
+
+/**
+ * The stand-ins' ceiling of each read row, at the row's concurrency and request count (stand-in-ceiling.ts),
+ * in the row's own unit: requests/s, or MB/s of the object for WADO instance.
+ */
+async function ceilingWorkloads(
+  recipes: Awaited<ReturnType<typeof standInRecipes>>['recipes'],
+  record: Record_,
+  requests: number,
+  objectMegabytes: number,
+) {
+  for (const [label, { recipe }] of Object.entries(recipes)) {
+    if (label.startsWith('STOW')) continue;
+    const run = await load(requests, 8, recipe);
+    record(`${label} (stand-ins)`, 'requests/s', true, requests / run.seconds);
+    record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
+    if (label === 'WADO instance') {
+      record(`${label} (stand-ins) `, 'MB/s', true, (requests * objectMegabytes) / run.seconds);
+    }
+  }
 }
 
 /** Frames per large file: 512×512×16 bit, so each file is LARGE_FRAMES / 2 MiB. */
@@ -453,6 +489,12 @@ function awsCallTable(file: string): string[] {
   ];
 }
 
+function measuredMinSequential(file: string): Record<string, number> {
+  if (!existsSync(file)) return {};
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, HandlerCallProfile>;
+  return Object.fromEntries(Object.entries(profile).map(([route, entry]) => [route, entry.minSequential]));
+}
+
 async function pacscribeToken(config: {
   users: { email: string; password: string; role: string }[];
   cognito: { endpoint: string; clientId: string };
@@ -462,47 +504,100 @@ async function pacscribeToken(config: {
   return localSignIn(config.cognito, user);
 }
 
-export async function benchDicomweb(options: { instances: number; requests: number }) {
+export async function benchDicomweb(options: { instances: number; requests: number; repeats: number }) {
   console.error(`Generating ${options.instances} CT instances (512×512, 16-bit)…`);
   const items = dataset(options.instances);
   const large = largeDataset();
   const rows = new Map<string, Row>();
   const orthanc = await startOrthanc();
   const pacscribe = await startPacscribe();
+  const objectBytes = items[0]?.bytes ?? Buffer.alloc(0);
+  // A native frame of the CT instances: 512 × 512 × 16 bit.
+  const standIns = await standInRecipes(pacscribe.config, objectBytes, 512 * 512 * 2);
+  const CEILING = 'Stand-in ceiling';
   try {
     const token = await pacscribeToken(pacscribe.config);
-    for (const c of [
+    const clients = [
       client(pacscribe, token, readFileSync(pacscribe.config.caCertPath), 'upload-session'),
       client(orthanc, null, null, 'stow'),
-    ]) {
-      console.error(`Running the workload against ${c.server.name}…`);
-      await workloads(c, items, large, rows, options.requests);
+    ];
+    for (const c of clients) {
+      console.error(`Storing the data set in ${c.server.name}…`);
+      await storeWorkloads(c, items, recorder(rows, c.server.name));
+    }
+    const stow = standIns.recipes['STOW c16'];
+    if (stow) {
+      const run = await load(Math.max(1, items.length - 50), 16, stow.recipe);
+      recorder(rows, CEILING)('STOW c16', 'instances/s', true, Math.max(1, items.length - 50) / run.seconds);
+    }
+    // Interleaved rounds, so that drift on this machine (the other suites, the JIT, compaction) falls on
+    // every server alike and a row near 1.0 is not decided by one run's noise.
+    for (let round = 1; round <= options.repeats; round += 1) {
+      for (const c of clients) {
+        console.error(`Read rows, round ${round} of ${options.repeats}, against ${c.server.name}…`);
+        await readWorkloads(c, items, recorder(rows, c.server.name), options.requests);
+      }
+      console.error(`Read rows, round ${round}, straight against the stand-ins…`);
+      await ceilingWorkloads(
+        standIns.recipes,
+        recorder(rows, CEILING),
+        options.requests,
+        objectBytes.length / 1024 / 1024,
+      );
+    }
+    for (const c of clients) {
+      console.error(`Rendering and large files against ${c.server.name}…`);
+      const record = recorder(rows, c.server.name);
+      await renderingWorkloads(c, pickFrom(items), record, options.requests);
+      await largeFileWorkloads(c, large, record, options.requests);
     }
   } finally {
+    standIns.close();
     await pacscribe.stop();
     await orthanc.stop();
   }
   const names = [pacscribe.name, orthanc.name];
+  /** A row's own ceiling runs (STOW), or those of the stand-in row of the same label and unit. */
+  const ceilingOf = (row: Row): number[] => {
+    if (row.values[CEILING]?.length) return row.values[CEILING];
+    const suffix = row.unit === 'MB/s' ? ' ' : row.unit === 'p50 ms' ? ' p50' : '';
+    const own = rows.get(`${row.label.trim()} (stand-ins)${suffix}`);
+    return (own?.unit === row.unit ? own.values[CEILING] : undefined) ?? [];
+  };
+  /** Throughput as a share of the ceiling's; latency as the milliseconds PACScribe adds to the stand-ins'. */
+  const kept = (row: Row, ours: number, ceiling: number) =>
+    row.higherIsBetter ? `${Math.round((100 * ours) / ceiling)} %` : `+${(ours - ceiling).toFixed(1)} ms`;
   const table = [
-    `| workload | unit | ${names.join(' | ')} | PACScribe/Orthanc |`,
-    '|---|---|---|---|---|',
-    ...[...rows.values()].map((row) => {
-      const [ours, theirs] = names.map((name) => row.values[name] ?? 0) as [number, number];
-      const ratio = theirs > 0 ? ours / theirs : 0;
-      const verdict = row.higherIsBetter
-        ? ratio >= 1
-          ? 'better or equal'
-          : 'worse'
-        : ratio <= 1
-          ? 'better or equal'
-          : 'worse';
-      return `| ${row.label.trim()} | ${row.unit} | ${ours.toFixed(1)} | ${theirs.toFixed(1)} | ${ratio.toFixed(2)} (${verdict}) |`;
-    }),
+    `| workload | unit | ${names.map((name) => `${name} (median) | spread`).join(' | ')} | PACScribe/Orthanc | stand-in ceiling (median; min–max) | PACScribe % of ceiling (p50: ms above the stand-ins') |`,
+    '|---|---|---|---|---|---|---|---|---|',
+    ...[...rows.values()]
+      .filter((row) => !row.label.includes('(stand-ins)') && row.values[names[0] as string])
+      .map((row) => {
+        const [ours, theirs] = names.map((name) => median(row.values[name] ?? [])) as [number, number];
+        const ratio = theirs > 0 ? ours / theirs : 0;
+        const verdict = row.higherIsBetter
+          ? ratio >= 1
+            ? 'better or equal'
+            : 'worse'
+          : ratio <= 1
+            ? 'better or equal'
+            : 'worse';
+        const ceilings = ceilingOf(row);
+        const ceiling = ceilings.length ? median(ceilings) : null;
+        const share = ceiling ? kept(row, ours, ceiling) : '—';
+        const ceilingCell = ceiling ? `${ceiling.toFixed(1)}; ${spread(ceilings)}` : '—';
+        return `| ${row.label.trim()} | ${row.unit} | ${ours.toFixed(1)} | ${spread(row.values[names[0] as string])} | ${theirs.toFixed(1)} | ${spread(row.values[names[1] as string])} | ${ratio.toFixed(2)} (${verdict}) | ${ceilingCell} | ${share} |`;
+      }),
+  ];
+  const recipeTable = [
+    '| row | stand-in operations per request (∥ concurrent, → sequential) |',
+    '|---|---|',
+    ...Object.entries(standIns.recipes).map(([label, { operations }]) => `| ${label} | ${operations} |`),
   ];
   const report = [
     `# DICOMweb benchmark (${new Date().toISOString()})`,
     '',
-    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8. Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.`,
+    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8, read rows run ${options.repeats} times interleaved (PACScribe, Orthanc, the stand-ins; median and min–max spread). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.`,
     '',
     ...table,
     '',
@@ -515,6 +610,18 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     "after the previous one answered; a round trip is counted to the response's headers).",
     '',
     ...awsCallTable(pacscribe.awsCallProfile),
+    '',
+    "## The stand-ins' ceiling",
+    '',
+    `Each read row's stand-in operations, run straight against DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (${options.repeats} rounds, interleaved with the servers' runs; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is PACScribe's median over the ceiling's median.`,
+    '',
+    ...recipeTable,
+    '',
+    '## Deployed latency model',
+    '',
+    "Documented per-call latencies applied to each read's call sequence (`scripts/bench/latency-model.ts`, sources there): a warm Lambda, time to the first byte.",
+    '',
+    ...latencyModelTable(measuredMinSequential(pacscribe.awsCallProfile)),
     '',
     '## Lambda bundles',
     '',

@@ -4,7 +4,8 @@ import { benchExport } from './export';
 import { benchFunctions } from './functions';
 
 /**
- * `npm run bench -- dicomweb [--instances N] [--requests N]`: PACScribe against Orthanc, in one run.
+ * `npm run bench -- dicomweb [--instances N] [--requests N] [--repeats N]`: PACScribe against Orthanc and
+ * the stand-ins' own ceiling, in one run; read rows repeated N times, interleaved.
  * `npm run bench -- export [--megabytes N]`: an organization's export against a plain copy of its objects.
  * `npm run bench -- functions [--only TEXT]`: each function's bundle size, module init time and RSS (docs/functions.md).
  */
@@ -13,6 +14,7 @@ const { positionals, values } = parseArgs({
   options: {
     instances: { type: 'string', default: '2000' },
     requests: { type: 'string', default: '200' },
+    repeats: { type: 'string', default: '3' },
     megabytes: { type: 'string', default: '1024' },
     only: { type: 'string' },
   },
@@ -29,11 +31,15 @@ async function main() {
   }
   if (positionals[0] !== 'dicomweb') {
     console.error(
-      'usage: npm run bench -- dicomweb [--instances 2000] [--requests 200]\n       npm run bench -- export [--megabytes 1024]\n       npm run bench -- functions [--only search]',
+      'usage: npm run bench -- dicomweb [--instances 2000] [--requests 200] [--repeats 3]\n       npm run bench -- export [--megabytes 1024]\n       npm run bench -- functions [--only search]',
     );
     return 2;
   }
-  await benchDicomweb({ instances: Number(values.instances), requests: Number(values.requests) });
+  await benchDicomweb({
+    instances: Number(values.instances),
+    requests: Number(values.requests),
+    repeats: Math.max(1, Number(values.repeats)),
+  });
   return 0;
 }
 

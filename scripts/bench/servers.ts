@@ -134,6 +134,9 @@ export async function startPacscribe(): Promise<
       caCertPath: string;
       users: { email: string; password: string; role: string }[];
       cognito: { endpoint: string; clientId: string };
+      region: string;
+      endpoints: { dynamodb: string; s3: string };
+      imagingBucket: string;
     };
     /** Where the stack writes its per-route AWS call profile. */
     awsCallProfile: string;

@@ -1,4 +1,4 @@
-import type { CustomerPrincipal } from '../../shared/auth/principal';
+import type { OrganizationReader } from '../../shared/auth/principal';
 import {
   InvalidInputError,
   NotAcceptableError,
@@ -57,7 +57,7 @@ function withinResponseLimit(bytes: number, limits: RetrieveLimits, advice: stri
  */
 export async function instancesToRetrieve(
   deps: RetrieveDeps,
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   scope: { study: string; series?: string; instance?: string },
   limits: RetrieveLimits = RETRIEVE_LIMITS,
 ): Promise<StoredInstance[]> {
@@ -166,7 +166,7 @@ export function parseFrameList(text: string, limits: RetrieveLimits = RETRIEVE_L
   });
 }
 
-async function instanceWithLayout(deps: RetrieveDeps, principal: CustomerPrincipal, ids: InstanceIds) {
+async function instanceWithLayout(deps: RetrieveDeps, principal: OrganizationReader, ids: InstanceIds) {
   const instance = await deps.index.getInstance(principal.orgId, ids.study, ids.series, ids.instance);
   if (!instance) throw new NotFoundError('Instance not found.');
   return instance;
@@ -196,7 +196,7 @@ function framesOf(pixelData: PixelDataLayout): StoredRange[] {
 /** Frames by number; a number beyond the instance's frames is not found. */
 export async function framesToRetrieve(
   deps: RetrieveDeps,
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   ids: InstanceIds,
   numbers: readonly number[],
   limits: RetrieveLimits = RETRIEVE_LIMITS,
@@ -249,7 +249,7 @@ export type BulkDataSelection =
  */
 export async function bulkDataToRetrieve(
   deps: RetrieveDeps,
-  principal: CustomerPrincipal,
+  principal: OrganizationReader,
   ids: InstanceIds,
   path: string,
   limits: RetrieveLimits = RETRIEVE_LIMITS,

@@ -1,13 +1,14 @@
-import { httpHandler } from '../../shared/composition/http-handler';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
 import { retrieveInstanceMetadata } from '../core/retrieve-metadata';
 import { readDeps } from '../deps';
 import { serializedDicomJson, serviceRoot, withAbsoluteBulkDataUris } from '../http/dicomweb-http';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(
+export const handler = readingHttpHandler(
   imagingRoutes.retrieveInstanceMetadata,
-  async ({ principal, params, raw, audit }) => {
-    const { json, patientId } = await retrieveInstanceMetadata(readDeps(), principal, params);
+  ({ reader, params }) => retrieveInstanceMetadata(readDeps(), reader, params),
+  async ({ raw, audit, read }) => {
+    const { json, patientId } = await read();
     if (patientId) audit.objects.push({ type: 'patient', id: patientId });
     return serializedDicomJson(withAbsoluteBulkDataUris(json, serviceRoot(raw)));
   },

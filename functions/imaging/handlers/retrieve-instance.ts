@@ -1,7 +1,9 @@
-import { httpHandler } from '../../shared/composition/http-handler';
-import { retrieveInstancesResponse } from '../http/retrieve-instances';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
+import { instancesToSend, retrieveInstancesResponse } from '../http/retrieve-instances';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(imagingRoutes.retrieveInstance, ({ params, ...input }) =>
-  retrieveInstancesResponse({ ...input, scope: params }, 'instance'),
+export const handler = readingHttpHandler(
+  imagingRoutes.retrieveInstance,
+  ({ reader, params }) => instancesToSend(reader, params),
+  (input) => retrieveInstancesResponse(input, 'instance'),
 );

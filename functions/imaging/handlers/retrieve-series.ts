@@ -1,7 +1,9 @@
-import { httpHandler } from '../../shared/composition/http-handler';
-import { retrieveInstancesResponse } from '../http/retrieve-instances';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
+import { instancesToSend, retrieveInstancesResponse } from '../http/retrieve-instances';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(imagingRoutes.retrieveSeries, ({ params, ...input }) =>
-  retrieveInstancesResponse({ ...input, scope: { study: params.study, series: params.series } }, 'series'),
+export const handler = readingHttpHandler(
+  imagingRoutes.retrieveSeries,
+  ({ reader, params }) => instancesToSend(reader, { study: params.study, series: params.series }),
+  (input) => retrieveInstancesResponse(input, 'series'),
 );

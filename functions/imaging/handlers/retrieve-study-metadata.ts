@@ -1,13 +1,14 @@
-import { httpHandler } from '../../shared/composition/http-handler';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
 import { retrieveMetadata } from '../core/retrieve-metadata';
 import { readDeps } from '../deps';
 import { serializedDicomJson, serviceRoot, withAbsoluteBulkDataUris } from '../http/dicomweb-http';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(
+export const handler = readingHttpHandler(
   imagingRoutes.retrieveStudyMetadata,
-  async ({ principal, params, raw, audit }) => {
-    const { json, patientIds } = await retrieveMetadata(readDeps(), principal, params.study, null);
+  ({ reader, params }) => retrieveMetadata(readDeps(), reader, params.study, null),
+  async ({ raw, audit, read }) => {
+    const { json, patientIds } = await read();
     audit.objects.push(...patientIds.map((id) => ({ type: 'patient' as const, id })));
     return serializedDicomJson(withAbsoluteBulkDataUris(json, serviceRoot(raw)));
   },

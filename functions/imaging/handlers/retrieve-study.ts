@@ -1,7 +1,9 @@
-import { httpHandler } from '../../shared/composition/http-handler';
-import { retrieveInstancesResponse } from '../http/retrieve-instances';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
+import { instancesToSend, retrieveInstancesResponse } from '../http/retrieve-instances';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(imagingRoutes.retrieveStudy, ({ params, ...input }) =>
-  retrieveInstancesResponse({ ...input, scope: { study: params.study } }, 'study'),
+export const handler = readingHttpHandler(
+  imagingRoutes.retrieveStudy,
+  ({ reader, params }) => instancesToSend(reader, { study: params.study }),
+  (input) => retrieveInstancesResponse(input, 'study'),
 );

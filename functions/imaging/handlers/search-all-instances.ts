@@ -1,12 +1,12 @@
-import { httpHandler } from '../../shared/composition/http-handler';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
 import { rootInstanceResults } from '../core/qido-results';
 import { readDeps } from '../deps';
 import { serviceRoot } from '../http/dicomweb-http';
 import { qidoResponse } from '../http/qido-http';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(
+export const handler = readingHttpHandler(
   imagingRoutes.searchAllInstances,
-  async ({ principal, query, raw, audit }) =>
-    qidoResponse(await rootInstanceResults(readDeps(), principal, query, serviceRoot(raw)), audit, query),
+  ({ reader, query, raw }) => rootInstanceResults(readDeps(), reader, query, serviceRoot(raw)),
+  async ({ query, audit, read }) => qidoResponse(await read(), audit, query),
 );

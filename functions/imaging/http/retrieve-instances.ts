@@ -1,6 +1,6 @@
 import type { WadoQuery } from '#schemas/imaging/wado';
-import type { CustomerPrincipal } from '../../shared/auth/principal';
-import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
+import type { OrganizationReader } from '../../shared/auth/principal';
+import type { AuditNotes, HandlerInput, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
 import { pixelCodecs } from '../codec-deps';
 import { type AttributeEdits, hasEdits } from '../core/attribute-edits';
@@ -11,12 +11,30 @@ import { instanceLinks, retrieveDeps } from '../deps';
 import { acceptOf, multipartResponse, noteRetrieved, singlePartResponse } from './wado-http';
 import { negotiateInstances, prefersSinglePartInstance } from './wado-negotiation';
 
+type Scope = { study: string; series?: string; instance?: string };
+
+/** What a retrieval reads from the index: the instances in scope and their study's current edits. */
+export interface InstancesToSend {
+  instances: StoredInstance[];
+  edits: AttributeEdits;
+}
+
+/** The index reads of a retrieval, as a read-ahead: they need only the organization and the scope. */
+export async function instancesToSend(reader: OrganizationReader, scope: Scope): Promise<InstancesToSend> {
+  const deps = retrieveDeps();
+  const [instances, edits] = await Promise.all([
+    instancesToRetrieve(deps, reader, scope),
+    deps.edits.currentEdits(reader.orgId, scope.study),
+  ]);
+  return { instances, edits };
+}
+
 export interface InstancesRequest {
-  principal: CustomerPrincipal;
-  scope: { study: string; series?: string; instance?: string };
   raw: RawRequest;
   query: WadoQuery;
   audit: AuditNotes;
+  read(): Promise<InstancesToSend>;
+  startAuditRecord: HandlerInput<never>['startAuditRecord'];
 }
 
 /**
@@ -35,13 +53,14 @@ export const INSTANCE_URL_SECONDS = 60;
 async function singleInstanceResponse(
   instance: StoredInstance,
   edits: AttributeEdits,
-  audit: AuditNotes,
+  { audit, startAuditRecord }: Pick<InstancesRequest, 'audit' | 'startAuditRecord'>,
 ): Promise<HttpResult> {
   if (!hasEdits(edits) && instance.sizeBytes > REDIRECT_INSTANCE_BYTES) {
     const url = await instanceLinks().presign(instance.objectKey, INSTANCE_URL_SECONDS);
     audit.reason = `${instance.sizeBytes} bytes served from storage through a ${INSTANCE_URL_SECONDS}-second presigned URL`;
     return { statusCode: 303, headers: { location: url } };
   }
+  startAuditRecord(200);
   const [part] = instanceParts(
     retrieveDeps(),
     [instance],
@@ -60,18 +79,16 @@ async function singleInstanceResponse(
  * one object at a time, each checked against its ingest SHA-256.
  */
 export async function retrieveInstancesResponse(
-  { principal, scope, raw, query, audit }: InstancesRequest,
+  request: InstancesRequest,
   level: 'study' | 'series' | 'instance',
 ): Promise<HttpResult> {
+  const { raw, query, audit, startAuditRecord } = request;
   const deps = retrieveDeps();
-  const [instances, edits] = await Promise.all([
-    instancesToRetrieve(deps, principal, scope),
-    deps.edits.currentEdits(principal.orgId, scope.study),
-  ]);
+  const { instances, edits } = await request.read();
   noteRetrieved(audit, instances, level);
   const [one] = instances;
   if (level === 'instance' && one && prefersSinglePartInstance(acceptOf(raw, query), one.transferSyntaxUid)) {
-    return singleInstanceResponse(one, edits, audit);
+    return singleInstanceResponse(one, edits, request);
   }
   const { transcoder } = pixelCodecs();
   const target = negotiateInstances(
@@ -80,6 +97,8 @@ export async function retrieveInstancesResponse(
     (from, to) => canTranscode(transcoder, from, to),
   );
   if (target) withinTranscodeLimits(instances, target);
+  // The audit notes are final: the record is written beside the first object's storage read.
+  startAuditRecord(200);
   // Stored files stay as received; each part leaves carrying the study's current attributes, then in
   // the negotiated transfer syntax (the transcoder reads the edited file).
   const transforms = hasEdits(edits) ? [currentAttributes(edits)] : [];

@@ -1,4 +1,10 @@
-import { buildHttpHandler, type HandlerInput, type HttpRuntime, type ResultOf } from '../http/http-handler';
+import {
+  buildHttpHandler,
+  type HandlerInput,
+  type HttpRuntime,
+  type ReadAhead,
+  type ResultOf,
+} from '../http/http-handler';
 import type { RouteDefinition } from '../http/route';
 import { defaultHttpRuntime } from './http-runtime';
 
@@ -12,4 +18,17 @@ export function httpHandler<R extends RouteDefinition>(
   runtime: () => Promise<HttpRuntime> = defaultHttpRuntime,
 ) {
   return buildHttpHandler(route, run, runtime);
+}
+
+/**
+ * A read route whose first read may start beside the membership read (see ReadAhead): the handler takes
+ * its result from `read()`, whether it was started early or is started then.
+ */
+export function readingHttpHandler<R extends RouteDefinition, T>(
+  route: R,
+  readAhead: ReadAhead<R, T>,
+  run: (input: HandlerInput<R, T>) => Promise<ResultOf<R>>,
+  runtime: () => Promise<HttpRuntime> = defaultHttpRuntime,
+) {
+  return buildHttpHandler(route, run, runtime, readAhead);
 }

@@ -5,8 +5,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { IdSchema } from '#schemas/accounts/entities';
 import type { AuditObject } from '#schemas/audit/audit-event';
+import { KnownOrganizations } from '../auth/known-organizations';
 import { authorize } from '../auth/policy';
-import type { Principal, VerifiedToken } from '../auth/principal';
+import type { OrganizationReader, Principal, VerifiedToken } from '../auth/principal';
 import { type MembershipRecords, resolvePrincipal } from '../auth/principal-resolver';
 import type { SubscriptionStanding } from '../auth/subscription-standing';
 import { resolveSupportPrincipal, type SupportGrantLookup } from '../auth/support-grants';
@@ -82,8 +83,29 @@ export interface RawRequest {
   sourceIp: string | null;
 }
 
+/**
+ * A route's first read, started beside the membership read for a member whose organization this function
+ * instance has seen before, scoped by that organization. Its result reaches the handler only once this
+ * request's own membership record names the same organization and authorization has passed; otherwise it
+ * is dropped and the handler reads after authorization, as every request did before (issue 12).
+ */
+export type ReadAhead<R extends RouteDefinition, T> = (scope: {
+  reader: OrganizationReader;
+  params: ParamsOf<R>;
+  query: QueryOf<R>;
+  raw: RawRequest;
+}) => Promise<T>;
+
+/** The same, as the middleware holds it: the route's types are the handler's business. */
+type UntypedReadAhead = (scope: {
+  reader: OrganizationReader;
+  params: Record<string, string>;
+  query: unknown;
+  raw: RawRequest;
+}) => Promise<unknown>;
+
 /** What a handler receives: everything typed by its route (principal, path, body, query). */
-export interface HandlerInput<R extends RouteDefinition> {
+export interface HandlerInput<R extends RouteDefinition, T = never> {
   principal: PrincipalOf<R>;
   query: QueryOf<R>;
   raw: RawRequest;
@@ -93,6 +115,14 @@ export interface HandlerInput<R extends RouteDefinition> {
   params: ParamsOf<R>;
   requestId: string;
   audit: AuditNotes;
+  /** The route's read-ahead result: started before authorization when it could be, otherwise now. */
+  read(): Promise<T>;
+  /**
+   * Starts writing the audit record of a response with this status now, beside the storage reads that
+   * follow; the response still leaves only once it is written, and fails closed if it is not. Call it
+   * once the audit notes are final. Should the response end with another status, that is recorded too.
+   */
+  startAuditRecord(status: SuccessStatus): void;
 }
 
 /** A handler's result: typed by the route's schema for each success status it documents. */
@@ -131,6 +161,10 @@ interface RequestState {
   pendingBody?: Readable;
   /** The audit record could not be written and the request failed closed (counted, and alarmed on). */
   auditWriteFailed?: boolean;
+  /** The route's read-ahead, once authorization has passed for the organization it was scoped by. */
+  readAhead?: Promise<unknown>;
+  /** The audit record the handler started beside its storage reads, and the status it records. */
+  earlyAudit?: { status: number; written: Promise<void> };
 }
 
 /** The Lambda context of one invocation, carrying that request's state from middleware to handler. */
@@ -157,6 +191,33 @@ function bearerToken(event: APIGatewayProxyEvent): string {
   return match[1];
 }
 
+const auditEventOf = (route: RouteDefinition, status: number) =>
+  status === 401 ? 'authentication-failed' : status === 403 ? 'access-denied' : (route.audit ?? null);
+
+/** The audit record of this request as it stands, with the status its response carries. */
+function writeAuditRecord(
+  deps: HttpRuntime,
+  route: RouteDefinition,
+  event: APIGatewayProxyEvent,
+  state: RequestState,
+  status: number,
+): Promise<void> {
+  const name = auditEventOf(route, status);
+  if (!name) return Promise.resolve();
+  return deps.auditor.record({
+    event: name,
+    principal: state.principal ?? state.claimedBy,
+    notes: state.audit,
+    source: {
+      ip: event.requestContext?.identity?.sourceIp ?? null,
+      userAgent: headerValue(event, 'user-agent')?.slice(0, 512) ?? null,
+    },
+    requestId: state.requestId,
+    route: `${route.method} ${route.path}`,
+    httpStatus: status,
+  });
+}
+
 /** Outermost: records the audit event for allowed and denied requests, before the response leaves. */
 function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>): HttpMiddleware {
   const record = async (request: HttpRequest) => {
@@ -166,23 +227,17 @@ function auditTrail(route: RouteDefinition, runtime: () => Promise<HttpRuntime>)
     // The count report never fails the request; it runs beside the audit write rather than before it.
     const reported = state.quotaReport ?? Promise.resolve();
     const status = request.response?.statusCode ?? 500;
-    const event =
-      status === 401 ? 'authentication-failed' : status === 403 ? 'access-denied' : (route.audit ?? null);
-    if (event) {
+    if (auditEventOf(route, status)) {
       const deps = await runtime();
       try {
-        const written = deps.auditor.record({
-          event,
-          principal: state.principal ?? state.claimedBy,
-          notes: state.audit,
-          source: {
-            ip: request.event.requestContext?.identity?.sourceIp ?? null,
-            userAgent: headerValue(request.event, 'user-agent')?.slice(0, 512) ?? null,
-          },
-          requestId: state.requestId,
-          route: `${route.method} ${route.path}`,
-          httpStatus: status,
-        });
+        const early = state.earlyAudit;
+        // The record started beside the storage reads stands for this response when its status is this one;
+        // otherwise (the reads failed) it is settled and the response's own status is recorded as well.
+        if (early && early.status !== status) await early.written.catch(() => undefined);
+        const written =
+          early?.status === status
+            ? early.written
+            : writeAuditRecord(deps, route, request.event, state, status);
         await Promise.all([written, reported]);
       } catch (error) {
         logFailure('audit write failed', error, { route: route.id, requestId: state.requestId });
@@ -348,8 +403,40 @@ async function supportPrincipal(
 function authenticateAndAuthorize(
   route: RouteDefinition,
   runtime: () => Promise<HttpRuntime>,
+  readAhead?: UntypedReadAhead,
 ): HttpMiddleware {
   const routeClass = routeClassOf(route);
+  const knownOrganizations = new KnownOrganizations();
+  /**
+   * The read-ahead, for a member's token on a member route whose organization is known here and whose
+   * path and query are well formed; anything else waits for authorization as before.
+   */
+  const startReadAhead = (verified: VerifiedToken, event: APIGatewayProxyEvent) => {
+    if (!readAhead || verified.pool !== 'customers' || route.access.kind === 'workforce') return null;
+    const orgId = knownOrganizations.of(verified.subject);
+    if (orgId === undefined) return null;
+    let request: { params: Record<string, string>; query: unknown };
+    try {
+      request = { params: pathParametersOf(route, event), query: queryOf(route, event) };
+    } catch {
+      return null;
+    }
+    let result: Promise<unknown>;
+    try {
+      // Called now, so its first call is on the wire before the membership read's.
+      result = readAhead({
+        reader: { orgId },
+        params: request.params,
+        query: request.query,
+        raw: rawRequest(event, route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+      });
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    // A refused request drops it unread; an allowed one awaits it in the handler and sees its failure.
+    result.catch(() => undefined);
+    return { orgId, result };
+  };
   return {
     before: async (request: HttpRequest) => {
       if (route.access.kind === 'public') return;
@@ -361,16 +448,24 @@ function authenticateAndAuthorize(
       const verified = await deps.tokens.verify(token);
       if (route.access.kind === 'workforce') noteStaffRequest(state, route.access, verified, request.event);
       const grantId = headerValue(request.event, SUPPORT_GRANT_HEADER);
+      const ahead = grantId === undefined ? startReadAhead(verified, request.event) : null;
       if (grantId !== undefined && verified.pool === 'support' && route.access.kind !== 'workforce') {
         state.principal = await supportPrincipal(state, verified, grantId.trim(), deps);
       } else {
         state.principal = await resolvePrincipal(route.access, verified, deps.memberships, deps.clock.now());
+        if (state.principal.kind === 'customer') {
+          knownOrganizations.remember(verified.subject, state.principal.orgId);
+        }
       }
       state.accessToken = token;
       authorize(state.principal, route.access);
       state.quotaReport = admitToOrganizationQuota(state.principal, deps, routeClass);
       if (route.subscriptionGated) await refuseWhileLapsed(state.principal, deps);
       state.acceptance = recordContinuedUse(state.principal, deps, route);
+      // Only now, and only for the organization this request's own record names, is its result used.
+      if (ahead && state.principal.kind === 'customer' && state.principal.orgId === ahead.orgId) {
+        state.readAhead = ahead.result;
+      }
     },
   };
 }
@@ -436,6 +531,25 @@ function recordContinuedUse(
  * Path parameters, query and body, checked against the route before the handler runs. A path parameter
  * the route audits is recorded once it is known to be well formed.
  */
+function pathParametersOf(route: RouteDefinition, event: APIGatewayProxyEvent): Record<string, string> {
+  const rules: Readonly<Record<string, PathParameter>> = route.pathParameters;
+  return Object.fromEntries(
+    Object.entries(rules).map(([name, rule]) => [
+      name,
+      parsePathParameter(name, rule, event.pathParameters?.[name]),
+    ]),
+  );
+}
+
+function queryOf(route: RouteDefinition, event: APIGatewayProxyEvent): unknown {
+  const query = route.request?.query;
+  if (!query) return undefined;
+  return parseQuery(event, query, {
+    aliases: route.request?.queryAliases ?? {},
+    repeatable: route.request?.repeatableQueryKeys ?? [],
+  });
+}
+
 function validateRequest(route: RouteDefinition): HttpMiddleware {
   return {
     before: (request: HttpRequest) => {
@@ -443,19 +557,14 @@ function validateRequest(route: RouteDefinition): HttpMiddleware {
       const rules: Readonly<Record<string, PathParameter>> = route.pathParameters;
       const audited: Readonly<Record<string, AuditObject['type'] | undefined>> =
         route.auditedParameters ?? {};
+      // One by one: a parameter found malformed is refused with those before it already recorded.
       for (const [name, rule] of Object.entries(rules)) {
         const value = parsePathParameter(name, rule, request.event.pathParameters?.[name]);
         state.params[name] = value;
         const type = audited[name];
         if (type) state.audit.objects.push({ type, id: value });
       }
-      const query = route.request?.query;
-      if (query) {
-        state.query = parseQuery(request.event, query, {
-          aliases: route.request?.queryAliases ?? {},
-          repeatable: route.request?.repeatableQueryKeys ?? [],
-        });
-      }
+      state.query = queryOf(route, request.event);
       const body = route.request?.body;
       if (body) {
         state.body = parseJsonBody(
@@ -492,10 +601,11 @@ function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawReque
  * The returned handler carries its route, so a test can prove that the route naming a handler module is
  * the route that module serves.
  */
-export function buildHttpHandler<R extends RouteDefinition>(
+export function buildHttpHandler<R extends RouteDefinition, T = never>(
   route: R,
-  run: (input: HandlerInput<R>) => Promise<ResultOf<R>>,
+  run: (input: HandlerInput<R, T>) => Promise<ResultOf<R>>,
   runtime: () => Promise<HttpRuntime>,
+  readAhead?: ReadAhead<R, T>,
 ) {
   const streaming = route.response === 'stream';
   const handler = middy<APIGatewayProxyEvent, HttpResponse, Error, HttpContext>(
@@ -506,20 +616,42 @@ export function buildHttpHandler<R extends RouteDefinition>(
   const stack = handler
     .use(auditTrail(route, runtime))
     .use(errorResponses(route))
-    .use(authenticateAndAuthorize(route, runtime))
+    .use(authenticateAndAuthorize(route, runtime, readAhead as UntypedReadAhead | undefined))
     .use(validateRequest(route))
     .handler(async (event, context) => {
       const state = stateOf(context);
+      const raw = rawRequest(event, route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+      const read = (): Promise<T> => {
+        if (state.readAhead) return state.readAhead as Promise<T>;
+        const principal = state.principal;
+        if (!readAhead || !principal || !('orgId' in principal)) {
+          return Promise.reject(new Error(`route ${route.id} has no read for this caller`));
+        }
+        return readAhead({
+          reader: principal,
+          params: state.params as ParamsOf<R>,
+          query: state.query as QueryOf<R>,
+          raw,
+        });
+      };
+      const startAuditRecord = (status: number) => {
+        const written = runtime().then((deps) => writeAuditRecord(deps, route, event, state, status));
+        // Awaited by the audit step, which fails the request closed if it was not written.
+        written.catch(() => undefined);
+        state.earlyAudit = { status, written };
+      };
       // The access rule decided the principal's kind (see resolvePrincipal); the route's type states it.
       const result: HttpResult = await run({
         principal: state.principal as PrincipalOf<R>,
         accessToken: state.accessToken,
         body: state.body as BodyOf<R>,
-        raw: rawRequest(event, route.request?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+        raw,
         query: state.query as QueryOf<R>,
         params: state.params as ParamsOf<R>,
         requestId: state.requestId,
         audit: state.audit,
+        read,
+        startAuditRecord,
       });
       if (!streaming) return toApiGatewayResult(result, state.requestId);
       const response = toStreamingResult(result, state.requestId, (error) =>

@@ -1,0 +1,91 @@
+/**
+ * A deployed-latency model (issue 12): documented per-call latencies of the AWS services, applied to each
+ * DICOMweb read's sequence of AWS calls as the local stack's call trace measures it. Calls in one round
+ * run concurrently, so a round costs its slowest call; rounds run one after another.
+ *
+ * Sources of the per-call figures (medians; the model's inputs, not measurements of PACScribe):
+ * - DynamoDB: "single-digit millisecond performance at any scale" (https://aws.amazon.com/dynamodb/);
+ *   a read is taken at 5 ms, a conditional write (the audit append) at 8 ms.
+ * - S3: for requests under 512 KB "median latencies are often in the tens of milliseconds range"
+ *   (https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/timeouts-and-retries-for-latency-sensitive-applications.html);
+ *   the first byte of a GET is taken at 30 ms.
+ * - API Gateway: its `Latency` metric is the integration latency "and other API Gateway overhead"
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/monitoring-cloudwatch.html); AWS publishes
+ *   no figure, so 10 ms is assumed, and 5 ms for a warm Lambda invoke (a cold start is not modelled).
+ */
+export type CallKind = 'dynamodb-read' | 'dynamodb-write' | 's3-first-byte';
+
+/** Rounds of calls: the calls of one round run concurrently, the rounds in sequence. */
+export type CallSequence = readonly (readonly CallKind[])[];
+
+export interface LatencyAssumptions {
+  perCallMs: Record<CallKind, number>;
+  apiGatewayMs: number;
+  lambdaInvokeMs: number;
+}
+
+export const DOCUMENTED_LATENCIES: LatencyAssumptions = {
+  perCallMs: { 'dynamodb-read': 5, 'dynamodb-write': 8, 's3-first-byte': 30 },
+  apiGatewayMs: 10,
+  lambdaInvokeMs: 5,
+};
+
+/** Time to the first byte of one request: the fixed overheads plus each round's slowest call. */
+export function predictedMs(sequence: CallSequence, assumptions: LatencyAssumptions = DOCUMENTED_LATENCIES) {
+  const rounds = sequence.reduce(
+    (total, round) => total + Math.max(0, ...round.map((kind) => assumptions.perCallMs[kind])),
+    0,
+  );
+  return assumptions.apiGatewayMs + assumptions.lambdaInvokeMs + rounds;
+}
+
+const read = 'dynamodb-read';
+const write = 'dynamodb-write';
+const s3 = 's3-first-byte';
+
+/**
+ * Each read route's call sequence before issue 12 (membership read, then the index read, then for pixel
+ * data the S3 read, then the audit write) and after (the membership read beside the index read, then the
+ * audit write beside the S3 read). A warm instance that has seen the caller; the first request of a
+ * caller on an instance still pays the before sequence's first two rounds.
+ */
+export const READ_SEQUENCES: Record<string, { before: CallSequence; after: CallSequence }> = {
+  searchStudies: { before: [[read], [read], [write]], after: [[read, read], [write]] },
+  searchSeries: { before: [[read], [read, read], [write]], after: [[read, read, read], [write]] },
+  retrieveSeriesMetadata: {
+    before: [[read], [read, read], [write]],
+    after: [[read, read, read], [write]],
+  },
+  retrieveInstanceMetadata: {
+    before: [[read], [read, read], [write]],
+    after: [[read, read, read], [write]],
+  },
+  retrieveFrames: {
+    before: [[read], [read], [s3], [write]],
+    after: [
+      [read, read],
+      [write, s3],
+    ],
+  },
+  retrieveInstance: {
+    before: [[read], [read, read], [s3], [write]],
+    after: [
+      [read, read, read],
+      [write, s3],
+    ],
+  },
+};
+
+/** The model as a Markdown table, with the sequential round trips the call trace measured beside it. */
+export function latencyModelTable(measuredMinSequential: Record<string, number | undefined> = {}): string[] {
+  const show = (sequence: CallSequence) =>
+    sequence.map((round) => (round.length > 1 ? `(${round.join(' ∥ ')})` : round[0])).join(' → ');
+  return [
+    '| route | call sequence after | rounds (model / measured min) | predicted p50 before | predicted p50 after |',
+    '|---|---|---|---|---|',
+    ...Object.entries(READ_SEQUENCES).map(
+      ([route, { before, after }]) =>
+        `| ${route} | ${show(after)} | ${after.length} / ${measuredMinSequential[route] ?? '—'} | ${predictedMs(before)} ms | ${predictedMs(after)} ms |`,
+    ),
+  ];
+}

@@ -1,0 +1,168 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The stand-ins' own ceiling for each benchmark row (issue 12): the raw DynamoDB Local and s3rver
+ * operations one PACScribe request of that row makes, in the same sequence (what the call trace shows:
+ * the membership read beside the index read, then the audit write, beside the S3 read for pixel data),
+ * run straight from this process with no PACScribe code between. A row's requests/s as a share of its
+ * recipe's is what PACScribe keeps of what the stand-ins allow.
+ */
+export interface StandInEndpoints {
+  region: string;
+  endpoints: { dynamodb: string; s3: string };
+  imagingBucket: string;
+}
+
+/** One request's worth of stand-in operations; `index` varies the keys as the benchmark's requests do. */
+export type Recipe = (index: number) => Promise<void>;
+
+const TABLE = 'bench-stand-in-ceiling';
+/** Items of about the size PACScribe's index holds: a membership, a study, an instance's DICOM JSON. */
+const SMALL = 'x'.repeat(400);
+const STUDY = 'x'.repeat(1_000);
+const METADATA = 'x'.repeat(4_000);
+
+export async function standInRecipes(config: StandInEndpoints, objectBytes: Buffer, frameBytes: number) {
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const raw = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb, credentials });
+  const dynamo = DynamoDBDocumentClient.from(raw);
+  const s3 = new S3Client({
+    region: config.region,
+    endpoint: config.endpoints.s3,
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  await raw
+    .send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    )
+    .catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+    });
+  const put = (pk: string, sk: string, body: string) =>
+    dynamo.send(new PutCommand({ TableName: TABLE, Item: { pk, sk, body } }));
+  // A partition per list size the rows read: 1 study, 2 series, 10 instances, 25 and 100 studies.
+  await put('member', 'm', SMALL);
+  await put('instance', 'i', METADATA);
+  for (const count of [1, 2, 10, 25, 100]) {
+    await Promise.all(
+      Array.from({ length: count }, (_, n) => put(`list-${count}`, String(n).padStart(4, '0'), STUDY)),
+    );
+  }
+  await Promise.all(
+    Array.from({ length: 10 }, (_, n) => put('metadata-10', String(n).padStart(4, '0'), METADATA)),
+  );
+  const objectKey = 'bench-stand-in-ceiling/object';
+  await s3.send(new PutObjectCommand({ Bucket: config.imagingBucket, Key: objectKey, Body: objectBytes }));
+
+  const get = (pk: string, sk: string) => dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk, sk } }));
+  const query = (pk: string) =>
+    dynamo.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      }),
+    );
+  // The audit append: a conditional put of a new item, as the audit trail's is.
+  const auditPut = (index: number) =>
+    dynamo.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { pk: `audit-${index % 64}`, sk: `${Date.now()}-${index}-${Math.random()}`, body: STUDY },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  const drain = async (body: unknown) => {
+    for await (const _chunk of body as AsyncIterable<Uint8Array>) {
+      // read to the end, as a response is sent
+    }
+  };
+  const s3Get = async (range?: number) => {
+    const { Body } = await s3.send(
+      new GetObjectCommand({
+        Bucket: config.imagingBucket,
+        Key: objectKey,
+        ...(range ? { Range: `bytes=${objectBytes.length - range}-${objectBytes.length - 1}` } : {}),
+      }),
+    );
+    await drain(Body);
+  };
+  const member = () => get('member', 'm');
+  const listRead =
+    (pk: string): Recipe =>
+    async (index) => {
+      await Promise.all([member(), query(pk)]);
+      await auditPut(index);
+    };
+  /** By row label (as the benchmark prints it) with a short description of the operations. */
+  const recipes: Record<string, { operations: string; recipe: Recipe }> = {
+    'QIDO by PatientID': { operations: '[get ∥ query 1] → put', recipe: listRead('list-1') },
+    'QIDO date range': { operations: '[get ∥ query 25] → put', recipe: listRead('list-25') },
+    'QIDO name wildcard': { operations: '[get ∥ query 100] → put', recipe: listRead('list-100') },
+    'QIDO series of a study': { operations: '[get ∥ query 2] → put', recipe: listRead('list-2') },
+    'QIDO instances of a series': { operations: '[get ∥ query 10] → put', recipe: listRead('list-10') },
+    'WADO series metadata': {
+      operations: '[get ∥ query 10 × 4 KB] → put',
+      recipe: listRead('metadata-10'),
+    },
+    'WADO instance metadata': {
+      operations: '[get ∥ get 4 KB] → put',
+      recipe: async (index) => {
+        await Promise.all([member(), get('instance', 'i')]);
+        await auditPut(index);
+      },
+    },
+    'WADO frame (native)': {
+      operations: `[get ∥ get] → [put ∥ S3 range GET ${Math.round(frameBytes / 1024)} KiB]`,
+      recipe: async (index) => {
+        await Promise.all([member(), get('instance', 'i')]);
+        await Promise.all([auditPut(index), s3Get(frameBytes)]);
+      },
+    },
+    'WADO instance': {
+      operations: `[get ∥ get ∥ get] → [put ∥ S3 GET ${Math.round(objectBytes.length / 1024)} KiB]`,
+      recipe: async (index) => {
+        await Promise.all([member(), get('instance', 'i'), get('list-1', '0000')]);
+        await Promise.all([auditPut(index), s3Get()]);
+      },
+    },
+    'STOW c16': {
+      operations: `get → S3 PUT ${Math.round(objectBytes.length / 1024)} KiB → 3 puts → put`,
+      recipe: async (index) => {
+        await member();
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: config.imagingBucket,
+            Key: `bench-stand-in-ceiling/stow-${index % 256}`,
+            Body: objectBytes,
+          }),
+        );
+        await Promise.all([auditPut(index * 3), auditPut(index * 3 + 1), auditPut(index * 3 + 2)]);
+        await auditPut(index + 1_000_000);
+      },
+    },
+  };
+  return {
+    recipes,
+    close: () => {
+      raw.destroy();
+      s3.destroy();
+    },
+  };
+}
