@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '#functions/shared/http/route';
+import { memoryPlanFor } from '#infra/shared/function-memory';
 import {
   type CapacityProfile,
   checkAccountConcurrency,
@@ -64,13 +65,21 @@ export const ASSUMPTIONS = {
   trailEventsPerRequest: 4,
   /** Request log line plus embedded metrics, bytes. */
   logBytesPerRequest: 800,
-  memoryGb: { standard: 0.5, render: 1.728 },
   /** Customer-managed keys: one per table, bucket and log group family. */
   kmsKeys: 16,
   webAclRules: 12,
   /** The interface endpoints of infra/shared/private-network.ts (docs/capacity.md, Isolation), in two zones. */
   interfaceEndpoints: 7,
   availabilityZones: 2,
+} as const;
+
+/** The memory each class's busiest function is given, GB (the plan the deploy uses). */
+const CLASS_MEMORY_GB = {
+  search: memoryPlanFor('imaging/handlers/search-studies').memoryMB / 1024,
+  retrieve: memoryPlanFor('imaging/handlers/retrieve-frames').memoryMB / 1024,
+  render: memoryPlanFor('imaging/handlers/retrieve-rendered-frames').memoryMB / 1024,
+  store: memoryPlanFor('imaging/handlers/store-instances').memoryMB / 1024,
+  api: memoryPlanFor('accounts/handlers/get-me').memoryMB / 1024,
 } as const;
 
 const HOURS_PER_MONTH = 730;
@@ -213,10 +222,13 @@ export function profileReport(
   const indexGb =
     (workload.studiesPerMonth * 12 * ASSUMPTIONS.instancesPerStudy * ASSUMPTIONS.indexBytesPerInstance) / 1e9;
 
-  const standardSeconds =
-    (reading - rendering) * HANDLER_SECONDS.retrieve +
-    storing * HANDLER_SECONDS.store +
-    api * HANDLER_SECONDS.api;
+  const opened = workload.studiesPerMonth * ASSUMPTIONS.opensPerStudy;
+  // GB-seconds per class at the memory each class's functions are given (infra/shared/function-memory.ts).
+  const armGbSeconds =
+    opened * workload.requestsPerStudyOpened.search * HANDLER_SECONDS.search * CLASS_MEMORY_GB.search +
+    opened * workload.requestsPerStudyOpened.retrieve * HANDLER_SECONDS.retrieve * CLASS_MEMORY_GB.retrieve +
+    storing * HANDLER_SECONDS.store * CLASS_MEMORY_GB.store +
+    api * HANDLER_SECONDS.api * CLASS_MEMORY_GB.api;
   const cost = {
     'API Gateway': (requests / million) * PRICES.apiGatewayPerMillionRequests,
     WAF:
@@ -225,8 +237,8 @@ export function profileReport(
       ASSUMPTIONS.webAclRules * PRICES.wafPerRuleMonth,
     Lambda:
       (requests / million) * PRICES.lambdaPerMillionRequests +
-      standardSeconds * ASSUMPTIONS.memoryGb.standard * PRICES.lambdaArmPerGbSecond +
-      rendering * HANDLER_SECONDS.render * ASSUMPTIONS.memoryGb.render * PRICES.lambdaX86PerGbSecond,
+      armGbSeconds * PRICES.lambdaArmPerGbSecond +
+      rendering * HANDLER_SECONDS.render * CLASS_MEMORY_GB.render * PRICES.lambdaX86PerGbSecond,
     'DynamoDB requests':
       (requests / million) *
       (ASSUMPTIONS.readUnitsPerRequest * PRICES.dynamoPerMillionReadUnits +
