@@ -1,9 +1,10 @@
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { DICOM_LAYER_PACKAGES } from './dicom-layer-packages';
+import { layerPerStack } from './layer-per-stack';
 import { PROJECT_ROOT } from './project-root';
 
 /**
@@ -32,12 +33,10 @@ const versionOf = (file: string) =>
  * packages. The asset hash is the packages and their versions, so an upgrade publishes a new version.
  */
 export function dicomLayer(scope: Construct): lambda.ILayerVersion {
-  // In the top-level stack: the API's per-context nested stacks share one layer, passed in as a parameter.
-  let stack = Stack.of(scope);
-  while (stack.nestedStackParent) stack = stack.nestedStackParent;
-  const id = 'DicomLayer';
-  const existing = stack.node.tryFindChild(id) as lambda.LayerVersion | undefined;
-  if (existing) return existing;
+  return layerPerStack(scope, 'DicomLayer', createDicomLayer);
+}
+
+function createDicomLayer(stack: Stack, id: string): lambda.LayerVersion {
   const manifests = Object.values(DICOM_LAYER_FILES)
     .flat()
     .filter((file) => file.endsWith('package.json'));

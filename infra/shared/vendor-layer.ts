@@ -1,9 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { buildSync, version as esbuildVersion } from 'esbuild';
+import { layerPerStack } from './layer-per-stack';
 import { PROJECT_ROOT } from './project-root';
 import { packageOf, VENDOR_LAYER_MODULES } from './vendor-layer-packages';
 
@@ -57,11 +58,10 @@ export function assembleVendorLayer(outputDir: string): void {
  * is the modules, their packages' versions and esbuild's, so an upgrade publishes a new version.
  */
 export function vendorLayer(scope: Construct): lambda.ILayerVersion {
-  let stack = Stack.of(scope);
-  while (stack.nestedStackParent) stack = stack.nestedStackParent;
-  const id = 'VendorLayer';
-  const existing = stack.node.tryFindChild(id) as lambda.LayerVersion | undefined;
-  if (existing) return existing;
+  return layerPerStack(scope, 'VendorLayer', createVendorLayer);
+}
+
+function createVendorLayer(stack: Stack, id: string): lambda.LayerVersion {
   const packages = [...new Set(VENDOR_LAYER_MODULES.map(packageOf))];
   return new lambda.LayerVersion(stack, id, {
     description: `Prebundled ${packages.map((pkg) => `${pkg} ${manifestOf(pkg).version}`).join(', ')}`.slice(

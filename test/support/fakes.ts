@@ -213,6 +213,22 @@ export class InMemoryAuditLog implements AuditLog {
 
 export const fixedClock = (iso = '2026-11-24T12:00:00.000Z'): Clock => ({ now: () => new Date(iso) });
 
+/** An active clinician of org-a, created at the fixed clock's time, with what a test overrides. */
+export const clinicianMember = (overrides: Partial<Member> = {}): Member => ({
+  userId: 'user-clin',
+  orgId: 'org-a',
+  email: 'clinician@a.example',
+  name: 'Casey Clinician',
+  role: 'clinician',
+  professionalRole: 'clinician',
+  permissions: ['view'],
+  status: 'active',
+  tokensValidAfter: '2026-11-24T12:00:00.000Z',
+  createdAt: '2026-11-24T12:00:00.000Z',
+  createdBy: 'user-admin',
+  ...overrides,
+});
+
 export function sequentialIds(prefix = 'id'): IdGenerator {
   let next = 0;
   return { newId: () => `${prefix}-${++next}` };

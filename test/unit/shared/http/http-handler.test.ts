@@ -12,28 +12,20 @@ import {
 } from '../../../../functions/shared/http/http-handler';
 import { created, ok } from '../../../../functions/shared/http/responses';
 import type { RouteDefinition } from '../../../../functions/shared/http/route';
-import type { Member } from '../../../../schemas/accounts/entities';
 import type { StaffMember } from '../../../../schemas/accounts/staff';
 import { loadEvent, testContext } from '../../../support/events';
-import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
+import {
+  clinicianMember,
+  fixedClock,
+  InMemoryAccounts,
+  InMemoryAuditLog,
+  sequentialIds,
+} from '../../../support/fakes';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const TOKEN = 'eyJraWQiOiJleGFtcGxlIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJleGFtcGxlIn0.c2lnbmF0dXJl';
 
-const member = (overrides: Partial<Member> = {}): Member => ({
-  userId: 'user-clin',
-  orgId: 'org-a',
-  email: 'clinician@a.example',
-  name: 'Casey Clinician',
-  role: 'clinician',
-  professionalRole: 'clinician',
-  permissions: ['view'],
-  status: 'active',
-  tokensValidAfter: NOW,
-  createdAt: NOW,
-  createdBy: 'user-admin',
-  ...overrides,
-});
+const member = clinicianMember;
 
 function setup(token: Partial<VerifiedToken> = {}) {
   const accounts = new InMemoryAccounts();

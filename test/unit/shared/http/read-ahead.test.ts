@@ -7,26 +7,18 @@ import { NotFoundError } from '../../../../functions/shared/errors';
 import { buildHttpHandler, type HttpRuntime } from '../../../../functions/shared/http/http-handler';
 import { ok } from '../../../../functions/shared/http/responses';
 import type { RouteDefinition } from '../../../../functions/shared/http/route';
-import type { Member } from '../../../../schemas/accounts/entities';
 import { loadEvent, testContext } from '../../../support/events';
-import { fixedClock, InMemoryAccounts, InMemoryAuditLog, sequentialIds } from '../../../support/fakes';
+import {
+  clinicianMember,
+  fixedClock,
+  InMemoryAccounts,
+  InMemoryAuditLog,
+  sequentialIds,
+} from '../../../support/fakes';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 
-const member = (overrides: Partial<Member> = {}): Member => ({
-  userId: 'user-clin',
-  orgId: 'org-a',
-  email: 'clinician@a.example',
-  name: 'Casey Clinician',
-  role: 'clinician',
-  professionalRole: 'clinician',
-  permissions: ['view'],
-  status: 'active',
-  tokensValidAfter: NOW,
-  createdAt: NOW,
-  createdBy: 'user-admin',
-  ...overrides,
-});
+const member = clinicianMember;
 
 /** A runtime whose membership reads are logged, so a test can see what ran beside what. */
 function setup() {
