@@ -153,18 +153,23 @@ describe('the read-ahead: a route’s first read beside the membership read', ()
   });
 });
 
+/** A handler that starts its audit record (200) beside its storage reads, then does `rest`. */
+function earlyAuditedHandler(context: ReturnType<typeof setup>, rest: () => Promise<ReturnType<typeof ok>>) {
+  return buildHttpHandler(
+    route,
+    async ({ startAuditRecord }) => {
+      startAuditRecord(200);
+      return rest();
+    },
+    context.runtime,
+  );
+}
+
 describe('an audit record started beside the storage reads', () => {
   it('[PP-18] is the one record of the request, and the response waits for it', async () => {
     const context = setup();
     context.accounts.members.set('user-clin', member());
-    const handler = buildHttpHandler(
-      route,
-      async ({ startAuditRecord }) => {
-        startAuditRecord(200);
-        return ok({ data: 'pixels' });
-      },
-      context.runtime,
-    );
+    const handler = earlyAuditedHandler(context, async () => ok({ data: 'pixels' }));
 
     const response = await handler(event(), testContext());
 
@@ -177,14 +182,7 @@ describe('an audit record started beside the storage reads', () => {
     const context = setup();
     context.accounts.members.set('user-clin', member());
     context.audit.failWith = new Error('table unavailable');
-    const handler = buildHttpHandler(
-      route,
-      async ({ startAuditRecord }) => {
-        startAuditRecord(200);
-        return ok({ data: 'pixels' });
-      },
-      context.runtime,
-    );
+    const handler = earlyAuditedHandler(context, async () => ok({ data: 'pixels' }));
 
     const response = await handler(event(), testContext());
 
@@ -195,14 +193,9 @@ describe('an audit record started beside the storage reads', () => {
   it('[PP-18] is followed by a record of the failure when the storage read then fails', async () => {
     const context = setup();
     context.accounts.members.set('user-clin', member());
-    const handler = buildHttpHandler(
-      route,
-      async ({ startAuditRecord }) => {
-        startAuditRecord(200);
-        throw new NotFoundError('The stored object is missing.');
-      },
-      context.runtime,
-    );
+    const handler = earlyAuditedHandler(context, async () => {
+      throw new NotFoundError('The stored object is missing.');
+    });
 
     const response = await handler(event(), testContext());
 
