@@ -43,7 +43,9 @@ function indexHtml(script: string, stylesheet: string | undefined): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<title>PACScribe console</title>',
-    stylesheet ? `<link rel="stylesheet" href="./${stylesheet}">` : '',
+    // The id tells React Aria its press styles are present (they are in styles.css), so it does not inject
+    // a <style> element, which the CSP (style-src 'self') would refuse.
+    stylesheet ? `<link rel="stylesheet" id="react-aria-pressable-style" href="./${stylesheet}">` : '',
     `<script type="module" src="./${script}"></script>`,
     '</head>',
     '<body>',

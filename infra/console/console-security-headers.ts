@@ -25,8 +25,9 @@ export function consoleContentSecurityPolicy(origins: ConsoleOrigins): string {
     "manifest-src 'self'",
     "base-uri 'none'",
     "object-src 'none'",
+    // No upgrade-insecure-requests: every listed origin is https in AWS (so plain http is refused anyway),
+    // and locally the S3 stand-in answers on loopback http, which browsers treat as secure.
     "frame-ancestors 'none'",
-    'upgrade-insecure-requests',
   ].join('; ');
 }
 

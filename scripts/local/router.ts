@@ -13,6 +13,7 @@ import {
   UNSUBSCRIBE_RATE_LIMIT,
 } from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
+import { CONSOLE_PATH } from '../../schemas/console/console-config';
 import { tracedInvocation } from './aws-call-trace';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
@@ -133,6 +134,8 @@ export function createLocalApi(options: {
   rateLimit: LocalRateLimit;
   /** Local-only pages outside the route table (the Stripe fake's checkout under /local-stripe/). */
   localPages?: LocalPages;
+  /** The web console's static files under /console/ (CloudFront's job in AWS). */
+  consoleSite?: LocalPages;
 }) {
   const compiled = (routes as readonly RouteDefinition[]).map(compile);
   const withinSignupLimit = signupRateLimiter(options.rateLimit);
@@ -167,6 +170,9 @@ export function createLocalApi(options: {
     }
     if (options.localPages && url.pathname.startsWith(LOCAL_PAGES_PREFIX)) {
       return options.localPages(method, url, body);
+    }
+    if (options.consoleSite && (url.pathname === '/console' || url.pathname.startsWith(CONSOLE_PATH))) {
+      return options.consoleSite(method, url, body);
     }
     const matches = compiled
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))

@@ -19,6 +19,7 @@ import {
   bootstrapResources,
   LOCAL_AUDIT_ARCHIVE_BUCKET,
   LOCAL_EXPORTS_BUCKET,
+  LOCAL_IMAGING_BUCKET,
   LOCAL_IMAGING_REPLICA_BUCKET,
   LOCAL_MAIL_CONTACT_LIST,
   LOCAL_MARKETING_AUDIENCE_BUCKET,
@@ -30,6 +31,7 @@ import {
   localSupportMessageKeyFile,
   localUnsubscribeSecretFile,
 } from './bootstrap';
+import { localConsoleConfig, localConsoleSite } from './console-site';
 import { assertLocalEnvironment } from './environment';
 import { invokeLocal, loadHandlers } from './lambda-registry';
 import { createLocalApi, localRateLimit } from './router';
@@ -249,14 +251,19 @@ export async function startLocalStack(options: LocalStackOptions) {
   try {
     const [dynamodb, s3, ses, cognito, stepFunctions] = await Promise.all([
       startDynamoDb(path.join(dataDir, 'dynamodb'), port.dynamodb),
-      startS3(path.join(dataDir, 's3'), port.s3, [
-        'pacscribe-local-imaging',
-        LOCAL_IMAGING_REPLICA_BUCKET,
-        LOCAL_AUDIT_ARCHIVE_BUCKET,
-        LOCAL_SUPPORT_INBOUND_BUCKET,
-        LOCAL_MARKETING_AUDIENCE_BUCKET,
-        LOCAL_EXPORTS_BUCKET,
-      ]),
+      startS3(
+        path.join(dataDir, 's3'),
+        port.s3,
+        [
+          LOCAL_IMAGING_BUCKET,
+          LOCAL_IMAGING_REPLICA_BUCKET,
+          LOCAL_AUDIT_ARCHIVE_BUCKET,
+          LOCAL_SUPPORT_INBOUND_BUCKET,
+          LOCAL_MARKETING_AUDIENCE_BUCKET,
+          LOCAL_EXPORTS_BUCKET,
+        ],
+        { buckets: [LOCAL_IMAGING_BUCKET], origins: [`https://localhost:${port.api}`] },
+      ),
       startSes(port.ses, path.join(dataDir, 'ses-contact-lists.json')),
       startCognito(path.join(dataDir, 'cognito'), port.cognito),
       startStepFunctions(port.stepFunctions),
@@ -367,6 +374,10 @@ export async function startLocalStack(options: LocalStackOptions) {
       tokens: async () => (await defaultHttpRuntime()).tokens,
       rateLimit: localRateLimit(process.env),
       localPages: localStripePages(stripe.config, tls.cert),
+      consoleSite: localConsoleSite({
+        config: localConsoleConfig(apiUrl, resources.customerPool.clientId),
+        uploadOrigins: [s3.endpoint],
+      }),
     });
     await new Promise<void>((resolve, reject) => {
       api.once('error', reject);

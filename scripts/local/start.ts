@@ -34,6 +34,7 @@ async function main() {
   process.on('SIGTERM', shutdown);
 
   console.log(`PACScribe is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  console.log(`  Console        ${config.apiUrl}/console/`);
   console.log(`  API            ${config.apiUrl}   (CA certificate: ${config.caCertPath})`);
   console.log(`  OpenAPI        ${config.apiUrl}/v1/openapi.json`);
   console.log(`  Mail inbox     ${config.sesInboxUrl}`);

@@ -39,15 +39,41 @@ function abortMultipartUpload(server: S3rver) {
   });
 }
 
-/** s3rver on disk under dataDir; credentials must be S3RVER/S3RVER (set by the local stack env). */
-export async function startS3(dataDir: string, port: number, bucketNames: readonly string[]) {
+/**
+ * The bucket CORS rule AWS has on the imaging bucket for the web console: browsers PUT upload-session
+ * parts to presigned URLs and must read each part's ETag to complete the upload.
+ */
+function browserUploadCors(origins: readonly string[]): Buffer {
+  const rules = origins
+    .map(
+      (origin) =>
+        `<CORSRule><AllowedOrigin>${origin}</AllowedOrigin><AllowedMethod>PUT</AllowedMethod>` +
+        '<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3600</MaxAgeSeconds></CORSRule>',
+    )
+    .join('');
+  return Buffer.from(`<CORSConfiguration>${rules}</CORSConfiguration>`);
+}
+
+/**
+ * s3rver on disk under dataDir; credentials must be S3RVER/S3RVER (set by the local stack env).
+ * `browserUploads` names the buckets browsers upload to and the origins allowed to.
+ */
+export async function startS3(
+  dataDir: string,
+  port: number,
+  bucketNames: readonly string[],
+  browserUploads?: { buckets: readonly string[]; origins: readonly string[] },
+) {
   mkdirSync(dataDir, { recursive: true });
   const server = new S3rver({
     port,
     address: '127.0.0.1',
     directory: dataDir,
     silent: true,
-    configureBuckets: bucketNames.map((name) => ({ name, configs: [] })),
+    configureBuckets: bucketNames.map((name) => ({
+      name,
+      configs: browserUploads?.buckets.includes(name) ? [browserUploadCors(browserUploads.origins)] : [],
+    })),
   });
   abortMultipartUpload(server);
   await server.run();
