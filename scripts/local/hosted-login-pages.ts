@@ -96,5 +96,4 @@ export function newPasswordForm(transactionId: string, options: { error?: string
 }
 
 /** A dead end that never redirects: shown when the request cannot be trusted with a redirect. */
-export const errorParagraphOnly = (message: string) =>
-  `<p class="error" role="alert">${escapeHtml(message)}</p>`;
+export const errorMessage = (message: string) => `<p class="error" role="alert">${escapeHtml(message)}</p>`;

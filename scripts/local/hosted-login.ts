@@ -9,7 +9,7 @@ import {
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../../functions/shared/ports';
 import {
-  errorParagraphOnly,
+  errorMessage,
   hostedLoginContentSecurityPolicy,
   htmlPage,
   newPasswordForm,
@@ -226,8 +226,7 @@ export function authorizationServer(options: AuthorizationServerOptions): Author
   const codes = new ExpiringStore<AuthorizationCode>(MAX_CODES, clock);
   const csp = hostedLoginContentSecurityPolicy(callbackUrls.map((url) => new URL(url).origin));
   const page = (status: number, title: string, content: string) => htmlPage(status, title, content, csp);
-  const deadEnd = (status: number, message: string) =>
-    page(status, 'Sign-in error', errorParagraphOnly(message));
+  const deadEnd = (status: number, message: string) => page(status, 'Sign-in error', errorMessage(message));
   const now = () => clock.now().getTime();
 
   const authorize = (url: URL): APIGatewayProxyResult => {
@@ -374,23 +373,23 @@ export function authorizationServer(options: AuthorizationServerOptions): Author
       if (stored.tokens.refreshToken) await cognito.revoke(stored.tokens.refreshToken).catch(() => undefined);
       return tokenError('invalid_grant');
     }
-    // One attempt per code, right or wrong: a guessed verifier gets no second try.
+    // One attempt per code, right or wrong: a guessed verifier gets no second try. Only what a replay
+    // needs stays in memory: the refresh token to revoke.
+    const { request, tokens } = stored;
     stored.redeemed = true;
-    const { request } = stored;
-    if (
-      request.redirectUri !== redirectUri ||
-      !CODE_VERIFIER.test(verifier) ||
-      !equalStrings(s256(verifier), request.codeChallenge)
-    )
-      return tokenError('invalid_grant');
-    const tokens = stored.tokens;
-    // Only what a replay needs stays: the refresh token to revoke.
     stored.tokens = {
       accessToken: '',
       idToken: '',
       expiresInSeconds: 0,
       ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
     };
+    if (
+      request.clientId !== fields.get('client_id') ||
+      request.redirectUri !== redirectUri ||
+      !CODE_VERIFIER.test(verifier) ||
+      !equalStrings(s256(verifier), request.codeChallenge)
+    )
+      return tokenError('invalid_grant');
     return tokenResponse(tokens);
   };
 
