@@ -19,8 +19,28 @@ import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
 
 /** Pages that exist only locally, never in AWS: answered before the route table is consulted. */
-export type LocalPages = (method: string, url: URL, body: Buffer) => Promise<APIGatewayProxyResult>;
+export type LocalPages = (
+  method: string,
+  url: URL,
+  body: Buffer,
+  headers: IncomingMessage['headers'],
+) => Promise<APIGatewayProxyResult>;
+/** The Stripe fake's hosted Checkout and portal pages. */
 export const LOCAL_PAGES_PREFIX = '/local-stripe/';
+
+/** Local pages mounted at path prefixes: a prefix ending in `/` holds a folder, otherwise one path and those below it. */
+export interface LocalPagesMount {
+  prefixes: readonly string[];
+  pages: LocalPages;
+}
+
+export function mountedPages(mounts: readonly LocalPagesMount[], pathname: string): LocalPages | undefined {
+  const under = (prefix: string) =>
+    prefix.endsWith('/')
+      ? pathname.startsWith(prefix)
+      : pathname === prefix || pathname.startsWith(`${prefix}/`);
+  return mounts.find((mount) => mount.prefixes.some(under))?.pages;
+}
 
 /** API Gateway's payload ceiling: larger bodies never reach a function. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -132,10 +152,11 @@ export function createLocalApi(options: {
   cert: string;
   tokens: () => Promise<TokenVerifier>;
   rateLimit: LocalRateLimit;
-  /** Local-only pages outside the route table (the Stripe fake's checkout under /local-stripe/). */
-  localPages?: LocalPages;
-  /** The web console's static files under /console/ (CloudFront's job in AWS). */
-  consoleSite?: LocalPages;
+  /**
+   * Local-only pages outside the route table: the Stripe fake's checkout under /local-stripe/, the
+   * stand-in for Cognito's hosted UI under /oauth2/, /login and /logout.
+   */
+  localPages?: readonly LocalPagesMount[];
 }) {
   const compiled = (routes as readonly RouteDefinition[]).map(compile);
   const withinSignupLimit = signupRateLimiter(options.rateLimit);
@@ -168,12 +189,8 @@ export function createLocalApi(options: {
         body: RATE_LIMITED_BODY,
       };
     }
-    if (options.localPages && url.pathname.startsWith(LOCAL_PAGES_PREFIX)) {
-      return options.localPages(method, url, body);
-    }
-    if (options.consoleSite && (url.pathname === '/console' || url.pathname.startsWith(CONSOLE_PATH))) {
-      return options.consoleSite(method, url, body);
-    }
+    const pages = mountedPages(options.localPages ?? [], url.pathname);
+    if (pages) return pages(method, url, body, request.headers);
     const matches = compiled
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +14,7 @@ import { defaultHttpRuntime } from '../../functions/shared/composition/http-runt
 import { systemClock } from '../../functions/shared/ports';
 import { organizationAllowances } from '../../infra/api/capacity-model';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
+import { CONSOLE_PATH } from '../../schemas/console/console-config';
 import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
 import { startAwsCallTrace } from './aws-call-trace';
 import {
@@ -33,8 +35,9 @@ import {
 } from './bootstrap';
 import { localConsoleConfig, localConsoleSite } from './console-site';
 import { assertLocalEnvironment } from './environment';
+import { authorizationServer, cognitoSignInPort, HOSTED_LOGIN_PATHS } from './hosted-login';
 import { invokeLocal, loadHandlers } from './lambda-registry';
-import { createLocalApi, localRateLimit } from './router';
+import { createLocalApi, LOCAL_PAGES_PREFIX, localRateLimit } from './router';
 import { type DemoUser, seedDemoData } from './seed';
 import { startCognito } from './services/cognito';
 import { startDynamoDb } from './services/dynamodb';
@@ -50,6 +53,19 @@ export interface LocalConfig {
   region: string;
   cognito: { endpoint: string; userPoolId: string; clientId: string };
   supportCognito: { endpoint: string; userPoolId: string; clientId: string };
+  /**
+   * The stand-in for the customer pool's hosted-UI domain, on the API's origin (scripts/local/hosted-login.ts):
+   * what the console's config.json names as its authorization server.
+   */
+  oauth: {
+    authorizationEndpoint: string;
+    tokenEndpoint: string;
+    revocationEndpoint: string;
+    logoutEndpoint: string;
+    clientId: string;
+    redirectUri: string;
+    logoutRedirectUri: string;
+  };
   sesInboxUrl: string;
   sesStoreUrl: string;
   endpoints: { dynamodb: string; s3: string; ses: string; stepFunctions: string };
@@ -368,16 +384,33 @@ export async function startLocalStack(options: LocalStackOptions) {
     stops.push(startOverdueOptOutScheduler());
     const users = await seedDemoData(dataDir, resources);
     const tls = await tlsMaterial(dataDir);
+    // The console is served at CONSOLE_PATH of this origin: its one callback and sign-out URL.
+    const consoleConfig = localConsoleConfig(apiUrl, resources.customerPool.clientId);
+    const consoleUrl = consoleConfig.redirectUri;
+    const signInCognito = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint });
+    stops.push(async () => signInCognito.destroy());
     const api = createLocalApi({
       key: tls.key,
       cert: tls.cert,
       tokens: async () => (await defaultHttpRuntime()).tokens,
       rateLimit: localRateLimit(process.env),
-      localPages: localStripePages(stripe.config, tls.cert),
-      consoleSite: localConsoleSite({
-        config: localConsoleConfig(apiUrl, resources.customerPool.clientId),
-        uploadOrigins: [s3.endpoint],
-      }),
+      localPages: [
+        { prefixes: [LOCAL_PAGES_PREFIX], pages: localStripePages(stripe.config, tls.cert) },
+        {
+          prefixes: HOSTED_LOGIN_PATHS,
+          pages: authorizationServer({
+            cognito: cognitoSignInPort(signInCognito, resources.customerPool.clientId),
+            clientId: resources.customerPool.clientId,
+            callbackUrls: [consoleUrl],
+            logoutUrls: [consoleUrl],
+            clock: systemClock,
+          }),
+        },
+        {
+          prefixes: ['/console'],
+          pages: localConsoleSite({ config: consoleConfig, uploadOrigins: [s3.endpoint] }),
+        },
+      ],
     });
     await new Promise<void>((resolve, reject) => {
       api.once('error', reject);
@@ -397,6 +430,15 @@ export async function startLocalStack(options: LocalStackOptions) {
       region: 'us-east-1',
       cognito: { endpoint: cognito.endpoint, ...resources.customerPool },
       supportCognito: { endpoint: cognito.endpoint, ...resources.supportPool },
+      oauth: {
+        authorizationEndpoint: consoleConfig.authorizationEndpoint,
+        tokenEndpoint: consoleConfig.tokenEndpoint,
+        revocationEndpoint: consoleConfig.revocationEndpoint,
+        logoutEndpoint: consoleConfig.logoutEndpoint,
+        clientId: consoleConfig.clientId,
+        redirectUri: consoleConfig.redirectUri,
+        logoutRedirectUri: consoleConfig.logoutRedirectUri,
+      },
       sesInboxUrl: ses.inboxUrl,
       sesStoreUrl: `${ses.endpoint}/store`,
       endpoints: {

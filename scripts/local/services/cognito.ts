@@ -3,7 +3,7 @@ import path from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import * as AWS from 'aws-sdk';
 import { createServer } from 'cognito-local';
-import { NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors';
+import { CognitoError, NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors';
 import cognitoLocalPublicKey from 'cognito-local/lib/keys/cognitoLocal.public.json';
 import { loadConfig } from 'cognito-local/lib/server/config';
 import { Router } from 'cognito-local/lib/server/Router';
@@ -17,14 +17,17 @@ import { otp } from 'cognito-local/lib/services/otp';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import pino from 'pino';
+import { passwordPolicyRefusal } from './cognito-password-policy';
 
 type CognitoRouter = ReturnType<typeof Router>;
 type CognitoStore = Awaited<ReturnType<CognitoServiceFactoryImpl['create']>>;
 
 /**
  * Cognito behaviour the stand-in lacks, added on the user records cognito-local keeps:
- * GlobalSignOut and AdminUserGlobalSignOut (revoke every refresh token of a user), and refusing
- * sign-in to a disabled user ("User is disabled.", as AWS answers).
+ * GlobalSignOut and AdminUserGlobalSignOut (revoke every refresh token of a user), refusing
+ * sign-in to a disabled user ("User is disabled.", as AWS answers), checking a temporary password
+ * before the new-password challenge (cognito-local skips it), and the pool's password policy on the
+ * challenge's new password (cognito-local accepts any).
  */
 function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore, issuerBase: string): CognitoRouter {
   const revokeAll = async (
@@ -57,7 +60,11 @@ function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore, issuerBa
       const route = router(target);
       return async (
         ctx,
-        request: { ClientId?: string; UserPoolId?: string; AuthParameters?: { USERNAME?: string } },
+        request: {
+          ClientId?: string;
+          UserPoolId?: string;
+          AuthParameters?: { USERNAME?: string; PASSWORD?: string };
+        },
       ) => {
         const username = request.AuthParameters?.USERNAME;
         if (username) {
@@ -66,6 +73,32 @@ function withAwsBehaviour(router: CognitoRouter, cognito: CognitoStore, issuerBa
             : await cognito.getUserPoolForClientId(ctx, request.ClientId ?? '');
           const user = await pool.getUserByUsername(ctx, username);
           if (user && user.Enabled === false) throw new NotAuthorizedError('User is disabled.');
+          if (
+            user?.UserStatus === 'FORCE_CHANGE_PASSWORD' &&
+            request.AuthParameters?.PASSWORD !== undefined &&
+            user.Password !== request.AuthParameters.PASSWORD
+          ) {
+            throw new NotAuthorizedError('Incorrect username or password.');
+          }
+        }
+        return route(ctx, request);
+      };
+    }
+    if (target === 'RespondToAuthChallenge') {
+      const route = router(target);
+      return async (
+        ctx,
+        request: {
+          ClientId?: string;
+          ChallengeName?: string;
+          ChallengeResponses?: { NEW_PASSWORD?: string };
+        },
+      ) => {
+        const newPassword = request.ChallengeResponses?.NEW_PASSWORD;
+        if (request.ChallengeName === 'NEW_PASSWORD_REQUIRED' && newPassword !== undefined) {
+          const pool = await cognito.getUserPoolForClientId(ctx, request.ClientId ?? '');
+          const refusal = passwordPolicyRefusal(newPassword, pool.options.Policies?.PasswordPolicy);
+          if (refusal) throw new CognitoError('InvalidPasswordException', refusal);
         }
         return route(ctx, request);
       };
