@@ -13,7 +13,6 @@ import {
   UNSUBSCRIBE_RATE_LIMIT,
 } from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
-import { CONSOLE_PATH } from '../../schemas/console/console-config';
 import { tracedInvocation } from './aws-call-trace';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';

@@ -14,7 +14,6 @@ import { defaultHttpRuntime } from '../../functions/shared/composition/http-runt
 import { systemClock } from '../../functions/shared/ports';
 import { organizationAllowances } from '../../infra/api/capacity-model';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
-import { CONSOLE_PATH } from '../../schemas/console/console-config';
 import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
 import { startAwsCallTrace } from './aws-call-trace';
 import {
