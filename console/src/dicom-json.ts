@@ -25,13 +25,20 @@ export const TAGS = {
   NumberOfFrames: '00280008',
 } as const;
 
-/** The first value of an attribute as text; person names use their alphabetic form. */
+/** A DICOM person name (Family^Given^Middle^Prefix^Suffix) as people write it: "Family, Given Middle". */
+export function personName(value: string): string {
+  const [family = '', given = '', middle = ''] = value.split('^');
+  const rest = [given, middle].filter(Boolean).join(' ');
+  return family && rest ? `${family}, ${rest}` : family || rest;
+}
+
+/** The values of an attribute as text, joined; person names in their alphabetic form, written as people do. */
 export function text(item: DicomJson, tag: string): string {
   const values = item[tag]?.Value ?? [];
   return values
     .map((value) =>
       value && typeof value === 'object' && 'Alphabetic' in value
-        ? String((value as { Alphabetic?: unknown }).Alphabetic ?? '')
+        ? personName(String((value as { Alphabetic?: unknown }).Alphabetic ?? ''))
         : String(value ?? ''),
     )
     .join(', ');

@@ -25,12 +25,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** A digest of the sources and the lock file: the same inputs give the same build, reused from the cache. */
+/** A digest of the sources and the package files: the same inputs give the same build, reused from the cache. */
 function inputsDigest(): string {
   const hash = createHash('sha256');
   for (const file of sourceFiles(CONSOLE_SOURCE_DIR).sort()) {
     hash.update(path.relative(CONSOLE_SOURCE_DIR, file)).update('\0').update(readFileSync(file));
   }
+  // package.json's sideEffects list decides what the bundle keeps; the lock file, which library versions.
+  hash.update(readFileSync(path.join(PROJECT_ROOT, 'package.json')));
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
   return hash.digest('hex').slice(0, 16);
 }
@@ -43,6 +45,8 @@ function indexHtml(script: string, stylesheet: string | undefined): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<title>PACScribe console</title>',
+    // No favicon request (it would reach the API and 404).
+    '<link rel="icon" href="data:,">',
     // The id tells React Aria its press styles are present (they are in styles.css), so it does not inject
     // a <style> element, which the CSP (style-src 'self') would refuse.
     stylesheet ? `<link rel="stylesheet" id="react-aria-pressable-style" href="./${stylesheet}">` : '',

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, type DropItem, DropZone, FileTrigger, Text } from 'react-aria-components';
 import { Link } from 'wouter';
+import type { UploadSessionCreated, UploadSessionView } from '../../../schemas/imaging/upload-session';
 import { describeError } from '../api/errors';
 import { useSession } from '../app-context';
 import { ErrorMessage, formatBytes, Notice, PageTitle } from '../components/status';
@@ -10,22 +11,13 @@ const STOW_BATCH_BYTES = 3.5 * 1024 * 1024;
 const FINISHED = ['completed', 'completed-with-failures', 'failed', 'aborted', 'expired'];
 
 interface Upload {
+  /** Position in the selection: names repeat across folders. */
+  id: number;
   name: string;
   size: number;
   sent: number;
   status: 'waiting' | 'sending' | 'processing' | 'stored' | 'failed';
   message?: string;
-}
-
-interface UploadSession {
-  sessionId: string;
-  status: string;
-  counts: { stored: number; failed: number };
-  error: string | null;
-}
-interface PartUrls {
-  parts: { partNumber: number; sizeBytes: number; url: string }[];
-  partSizeBytes: number;
 }
 
 async function filesOf(items: readonly DropItem[]): Promise<File[]> {
@@ -42,15 +34,21 @@ async function filesOf(items: readonly DropItem[]): Promise<File[]> {
   return files;
 }
 
+interface Selected {
+  id: number;
+  file: File;
+}
+
 /** Splits files into STOW-RS batches under the body limit; larger files go through upload sessions. */
-function plan(files: File[]) {
-  const batches: File[][] = [];
-  const large: File[] = [];
-  let batch: File[] = [];
+function plan(files: Selected[]) {
+  const batches: Selected[][] = [];
+  const large: Selected[] = [];
+  let batch: Selected[] = [];
   let batchBytes = 0;
-  for (const file of files) {
+  for (const selected of files) {
+    const { file } = selected;
     if (file.size > STOW_BATCH_BYTES) {
-      large.push(file);
+      large.push(selected);
       continue;
     }
     if (batchBytes + file.size > STOW_BATCH_BYTES && batch.length > 0) {
@@ -58,7 +56,7 @@ function plan(files: File[]) {
       batch = [];
       batchBytes = 0;
     }
-    batch.push(file);
+    batch.push(selected);
     batchBytes += file.size;
   }
   if (batch.length > 0) batches.push(batch);
@@ -90,17 +88,17 @@ export function UploadPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  const update = (names: string[], change: Partial<Upload>) =>
+  const update = (ids: number[], change: Partial<Upload>) =>
     setUploads((current) =>
-      current.map((upload) => (names.includes(upload.name) ? { ...upload, ...change } : upload)),
+      current.map((upload) => (ids.includes(upload.id) ? { ...upload, ...change } : upload)),
     );
 
-  const stow = async (batch: File[]) => {
-    const names = batch.map((file) => file.name);
-    update(names, { status: 'sending' });
+  const stow = async (batch: Selected[]) => {
+    const ids = batch.map((selected) => selected.id);
+    update(ids, { status: 'sending' });
     const boundary = `pacscribe-${crypto.randomUUID()}`;
     const parts: BlobPart[] = [];
-    for (const file of batch)
+    for (const { file } of batch)
       parts.push(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`, file, '\r\n');
     parts.push(`--${boundary}--\r\n`);
     try {
@@ -113,41 +111,38 @@ export function UploadPage() {
       });
       const failed =
         response.status === 202 ? ' Some files were refused; see the audit log or try them alone.' : '';
-      update(names, { status: 'stored', sent: 0, message: failed || undefined });
+      update(ids, { status: 'stored', sent: 0, message: failed || undefined });
     } catch (failure) {
       // A 409 means every instance was refused (not DICOM, or another organization's UID).
-      update(names, { status: 'failed', message: describeError(failure) });
+      update(ids, { status: 'failed', message: describeError(failure) });
     }
   };
 
-  const session = async (file: File) => {
-    update([file.name], { status: 'sending' });
+  const session = async ({ id, file }: Selected) => {
+    update([id], { status: 'sending' });
     try {
-      const created = await api.post<{ session: UploadSession; upload: PartUrls }>(
-        '/dicomweb/upload-sessions',
-        {
-          totalBytes: file.size,
-          contentType: 'application/dicom',
-        },
-      );
-      const { sessionId } = created.session;
+      const created = await api.post<UploadSessionCreated>('/dicomweb/upload-sessions', {
+        totalBytes: file.size,
+        contentType: 'application/dicom',
+      });
+      const { sessionId } = created;
       const sentByPart = new Map<number, number>();
       const etags: { partNumber: number; etag: string }[] = [];
       for (const part of created.upload.parts) {
         const start = (part.partNumber - 1) * created.upload.partSizeBytes;
         const etag = await putPart(part.url, file.slice(start, start + part.sizeBytes), (sent) => {
           sentByPart.set(part.partNumber, sent);
-          update([file.name], { sent: [...sentByPart.values()].reduce((sum, value) => sum + value, 0) });
+          update([id], { sent: [...sentByPart.values()].reduce((sum, value) => sum + value, 0) });
         });
         etags.push({ partNumber: part.partNumber, etag });
       }
       await api.post(`/dicomweb/upload-sessions/${sessionId}/complete`, { parts: etags });
-      update([file.name], { status: 'processing', sent: file.size });
+      update([id], { status: 'processing', sent: file.size });
       for (;;) {
-        const status = await api.get<UploadSession>(`/dicomweb/upload-sessions/${sessionId}`);
+        const status = await api.get<UploadSessionView>(`/dicomweb/upload-sessions/${sessionId}`);
         if (FINISHED.includes(status.status)) {
           const ok = status.counts.stored > 0 && status.counts.failed === 0;
-          update([file.name], {
+          update([id], {
             status: ok ? 'stored' : 'failed',
             message: ok ? undefined : (status.error ?? 'The file was not accepted as DICOM.'),
           });
@@ -156,17 +151,19 @@ export function UploadPage() {
         await sleep(1000);
       }
     } catch (failure) {
-      update([file.name], { status: 'failed', message: describeError(failure) });
+      update([id], { status: 'failed', message: describeError(failure) });
     }
   };
 
   const start = async (files: File[]) => {
     setError(null);
     if (files.length === 0) return;
-    setUploads(files.map((file) => ({ name: file.name, size: file.size, sent: 0, status: 'waiting' })));
+    setUploads(
+      files.map((file, id) => ({ id, name: file.name, size: file.size, sent: 0, status: 'waiting' })),
+    );
     setBusy(true);
     try {
-      const { batches, large } = plan(files);
+      const { batches, large } = plan(files.map((file, id) => ({ id, file })));
       for (const batch of batches) await stow(batch);
       for (const file of large) await session(file);
     } catch (failure) {
@@ -225,7 +222,7 @@ export function UploadPage() {
             </thead>
             <tbody>
               {uploads.map((upload) => (
-                <tr key={upload.name}>
+                <tr key={upload.id}>
                   <td>{upload.name}</td>
                   <td>{formatBytes(upload.size)}</td>
                   <td>
