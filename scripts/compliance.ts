@@ -55,10 +55,9 @@ lines.push(
 );
 // A tested clause is not a finished one: where the promise is kept only in part, say so (by hand).
 const KNOWN_LIMITS: readonly string[] = [
-  "PP-14, PP-15: the export runs through the API and `npm run export`; the web console that would offer it in one click (issue 20) is not built yet. Exports reach 23 % of a plain copy's throughput on the local stack (docs/exports.md; the goal is 50 %).",
+  "PP-14, PP-15: exports reach 23 % of a plain copy's throughput on the local stack (docs/exports.md; the goal is 50 %). The web console's one-click export is proven locally in headless Chromium; its CloudFront hosting only by template assertions.",
   'PP-18: nothing has been deployed; the AWS side is proven by assertions on the synthesized templates, not by a running account. PHI functions run in private isolated subnets behind VPC endpoints; the SES API endpoint name, the need for the X-Ray endpoint and private DNS of the cross-region S3 endpoint are not proven without a deployment (docs/capacity.md, Isolation).',
   "PP-09, PP-18: every audited request writes the organization's time index under one partition key; one organization tops out near 500 audited requests a second (a 48-reader hospital, or the 20-site network at its own peak). The index must be sharded by chain before such a customer goes live (docs/capacity.md).",
-  'PP-20: preferences are managed through the API (`/v1/me/communication-preferences`) and the one-click link; the console page comes with issue 20.',
 ];
 lines.push('', '### Known limits (tested clauses kept only in part)', '');
 for (const limit of KNOWN_LIMITS) lines.push(`- ${limit}`);

@@ -61,7 +61,7 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     await browser?.close();
   });
 
-  it('each role signs in through the authorization server and sees exactly the pages its permissions allow', async () => {
+  it('[PP-06] each role signs in through the authorization server and sees exactly the pages its permissions allow', async () => {
     for (const role of ROLES) {
       const { page } = await session(role);
       expect(await navLabels(page)).toEqual(expectedPages(role));
@@ -85,7 +85,7 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     expect(stored).not.toContain(org.users.radiologist.accessToken.slice(0, 40));
   });
 
-  it('an administrator invites a user, who signs in with the mailed temporary password and sets a new one', async () => {
+  it('[PP-06] an administrator invites a user, who signs in with the mailed temporary password and sets a new one', async () => {
     const { page } = await session('administrator', '/users');
     const email = `invited-${testUid().slice(-8)}@console.example`;
     const form = page.locator('form').filter({ hasText: 'Invite a user' });
@@ -204,7 +204,7 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     await row.getByRole('cell', { name: 'revoked' }).waitFor();
   });
 
-  it('an administrator exports everything and gets download links when it is done', async () => {
+  it('[PP-14][PP-15] an administrator exports everything in one click and downloads it: spreadsheets and DICOM files in a ZIP', async () => {
     const { page } = await session('administrator', '/exports');
     await page.getByRole('button', { name: 'Export everything' }).click();
     await page
@@ -213,6 +213,18 @@ withChromium('the web console in headless Chromium, against the local stack', ()
       .waitFor({ timeout: 120_000 });
     await page.getByText('Status: succeeded').first().waitFor();
     await screenshot(page, 'exports');
+    const download = page.waitForEvent('download');
+    await page
+      .getByRole('button', { name: /Download part 1/ })
+      .first()
+      .click();
+    const archive = readFileSync((await (await download).path()) ?? '');
+    expect(archive.subarray(0, 2).toString()).toBe('PK');
+    // ZIP entry names are stored as plain text: the spreadsheets and the images are in the part.
+    const names = archive.toString('latin1');
+    expect(names).toMatch(/\.xlsx/);
+    expect(names).toMatch(/\.csv/);
+    expect(names).toMatch(/\.dcm/);
   }, 180_000);
 
   it('the audit log shows who did what and downloads as CSV and XLSX', async () => {
@@ -255,7 +267,7 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     await screenshot(page, 'support');
   });
 
-  it('billing, mail preferences and the privacy policy work for an administrator', async () => {
+  it('[PP-20] billing, mail preferences (the marketing opt-out in account settings) and the privacy policy work for an administrator', async () => {
     const { page } = await session('administrator', '/billing');
     await page.getByText(/status: none/i).waitFor();
     await page.getByRole('button', { name: 'Continue to payment on Stripe' }).waitFor();
