@@ -1,10 +1,11 @@
+import { CONSOLE_PATH } from '#schemas/console/console-config';
 import type { Invitation, InvitationSender } from '../../accounts/core/ports';
 import type { Mailer, OutgoingMail } from '../../shared/mailer';
 import { escapeHtml } from './html';
 
 /** The invitation to a new login: transactional mail with a temporary password and its expiry. */
 export function composeInvitationMail(invitation: Invitation, appBaseUrl: string): OutgoingMail {
-  const signInUrl = new URL('/sign-in', appBaseUrl).toString();
+  const signInUrl = new URL(CONSOLE_PATH, appBaseUrl).toString();
   const lines = [
     `Hello ${invitation.name},`,
     '',

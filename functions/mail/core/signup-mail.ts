@@ -1,3 +1,4 @@
+import { CONSOLE_PATH } from '#schemas/console/console-config';
 import type { SignupMail } from '../../accounts/core/ports';
 import type { Mailer, OutgoingMail } from '../../shared/mailer';
 import { transactionalMail } from './html';
@@ -23,7 +24,7 @@ export function composeVerificationCodeMail(email: string, code: string, expires
 }
 
 export function composeExistingAccountNotice(email: string, appBaseUrl: string): OutgoingMail {
-  const signInUrl = new URL('/sign-in', appBaseUrl).toString();
+  const signInUrl = new URL(CONSOLE_PATH, appBaseUrl).toString();
   return transactional(email, 'Sign-up attempt with your PACScribe address', [
     'Someone asked to create a new PACScribe account with this email address, which already has one.',
     'Nothing was changed and no new account was created.',

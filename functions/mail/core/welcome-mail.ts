@@ -1,4 +1,5 @@
 import type { Member, Organization } from '#schemas/accounts/entities';
+import { CONSOLE_PATH } from '#schemas/console/console-config';
 import type { WelcomeMailInput, WelcomeMailResult } from '#schemas/mail/welcome-mail';
 import type { AccountsRepository } from '../../accounts/core/ports';
 import { NotFoundError } from '../../shared/errors';
@@ -18,7 +19,7 @@ export function composeWelcomeMail(
   organization: Organization,
   appBaseUrl: string,
 ): OutgoingMail {
-  const signInUrl = new URL('/sign-in', appBaseUrl).toString();
+  const signInUrl = new URL(CONSOLE_PATH, appBaseUrl).toString();
   const lines = [
     `Hello ${member.name},`,
     '',

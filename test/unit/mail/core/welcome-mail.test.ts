@@ -64,7 +64,7 @@ describe('the welcome mail', () => {
     const mail = composeWelcomeMail(founder, organization, 'https://app.example');
 
     expect(mail.text).toMatch(/billing receipts, security updates and service notices/);
-    expect(mail.text).toContain('https://app.example/sign-in');
+    expect(mail.text).toContain('https://app.example/console/');
   });
 
   it('escapes organization names in the HTML part', () => {
