@@ -1,7 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Form } from 'react-aria-components';
-import { ROLES, type Role } from '../../../schemas/accounts/roles';
+import {
+  Button,
+  Checkbox,
+  CheckboxGroup,
+  Dialog,
+  DialogTrigger,
+  Form,
+  Heading,
+  Label,
+  Modal,
+} from 'react-aria-components';
+import { ACTIONS, type Action, ROLES, type Role } from '../../../schemas/accounts/roles';
 import type { UserView } from '../../../schemas/accounts/users';
 import { useSession } from '../app-context';
 import { Choice, Field } from '../components/fields';
@@ -53,6 +63,59 @@ function InviteForm() {
   );
 }
 
+/** Per-person permissions beyond the role's defaults; the API refuses grants the administrator may not make. */
+function PermissionsEditor({ user, onSaved }: { user: UserView; onSaved: () => Promise<unknown> }) {
+  const { api } = useSession();
+  const [selected, setSelected] = useState<string[]>(user.permissions);
+  const save = useMutation({
+    mutationFn: () => api.patch<UserView>(`/v1/users/${user.userId}`, { permissions: selected as Action[] }),
+    onSuccess: onSaved,
+  });
+  return (
+    <DialogTrigger onOpenChange={(isOpen) => isOpen && setSelected(user.permissions)}>
+      <Button className="secondary">Permissions</Button>
+      <Modal className="modal" isDismissable>
+        <Dialog className="dialog">
+          {({ close }) => (
+            <Form
+              onSubmit={(event) => {
+                event.preventDefault();
+                save.mutate(undefined, { onSuccess: close });
+              }}
+            >
+              <Heading slot="title">Permissions of {user.name}</Heading>
+              <CheckboxGroup className="permissions" value={selected} onChange={setSelected}>
+                <Label>What {user.name} may do</Label>
+                {ACTIONS.map((action) => (
+                  <Checkbox key={action} value={action} className="checkbox">
+                    {({ isSelected }) => (
+                      <>
+                        <span className="checkbox-box" aria-hidden="true">
+                          {isSelected ? '✓' : ''}
+                        </span>
+                        {action}
+                      </>
+                    )}
+                  </Checkbox>
+                ))}
+              </CheckboxGroup>
+              <ErrorMessage error={save.error} />
+              <div className="actions">
+                <Button className="secondary" onPress={close}>
+                  Cancel
+                </Button>
+                <Button type="submit" isDisabled={save.isPending}>
+                  Save permissions
+                </Button>
+              </div>
+            </Form>
+          )}
+        </Dialog>
+      </Modal>
+    </DialogTrigger>
+  );
+}
+
 function UserRow({ user, self }: { user: UserView; self: boolean }) {
   const { api } = useSession();
   const queryClient = useQueryClient();
@@ -92,6 +155,7 @@ function UserRow({ user, self }: { user: UserView; self: boolean }) {
           'You'
         ) : (
           <>
+            <PermissionsEditor user={user} onSaved={refresh} />
             {user.status === 'active' ? (
               <Button
                 className="secondary"
