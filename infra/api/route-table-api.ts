@@ -220,7 +220,7 @@ export class RouteTableApi extends Construct {
         ),
       },
     });
-    addGatewayResponses(this.api);
+    addGatewayResponses(this.api, props.consoleOrigin);
 
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
       requestValidatorName: 'body-and-parameters',

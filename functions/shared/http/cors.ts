@@ -93,6 +93,19 @@ export function corsResponseHeaders(origin: string | undefined, rule: CorsRule):
   };
 }
 
+/**
+ * Errors API Gateway raises itself (401 from the authorizer, WAF blocks, throttling) cannot echo an origin
+ * from a list, so they name the console's origin, the one browser client of every route: the console can
+ * then tell an expired token from a network failure. Other origins' browsers see no match, as before.
+ */
+export function gatewayErrorCorsHeaders(consoleOrigin: string): Record<string, string> {
+  return {
+    vary: 'Origin',
+    'access-control-allow-origin': consoleOrigin,
+    'access-control-expose-headers': API_EXPOSED_HEADERS.join(', '),
+  };
+}
+
 /** The answer to a preflight (OPTIONS) from an allowed origin; the same as the API Gateway mock integration. */
 export function corsPreflightHeaders(origin: string | undefined, rule: CorsRule): Record<string, string> {
   if (!origin || !rule.origins.includes(origin)) return { vary: 'Origin' };

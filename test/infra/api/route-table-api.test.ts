@@ -442,6 +442,20 @@ describe('API stack', () => {
         });
       }
     });
+
+    it('gateway-generated errors name the console origin only (a 401 the console can read), never a wildcard', () => {
+      const consoleOrigin = new URL(synthesizedApp().config.appBaseUrl).origin;
+      const responses = Object.values(resourcesOf(api(), 'AWS::ApiGateway::GatewayResponse'));
+      expect(responses.length).toBeGreaterThan(0);
+      for (const response of responses) {
+        const headers = response.Properties?.ResponseParameters as Record<string, string>;
+        expect(headers).toMatchObject({
+          'gatewayresponse.header.access-control-allow-origin': `'${consoleOrigin}'`,
+          'gatewayresponse.header.vary': "'Origin'",
+        });
+        expect(Object.keys(headers).join()).not.toContain('credentials');
+      }
+    });
   });
 
   describe('imaging', () => {

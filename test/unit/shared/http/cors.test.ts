@@ -5,6 +5,7 @@ import {
   corsPreflightHeaders,
   corsRuleFor,
   DICOMWEB_CORS_METHODS,
+  gatewayErrorCorsHeaders,
 } from '#functions/shared/http/cors';
 
 const CONSOLE = 'https://app.pacscribe.example';
@@ -69,5 +70,13 @@ describe('CORS rule by path', () => {
     expect(() => assertExplicitOrigins(['*'])).toThrow(/wildcard/);
     expect(() => assertExplicitOrigins(['https://*.pacscribe.example'])).toThrow();
     expect(() => assertExplicitOrigins([`${CONSOLE}/console/`])).toThrow();
+  });
+
+  it("names the console on API Gateway's own errors, so it can read a 401", () => {
+    expect(gatewayErrorCorsHeaders(CONSOLE)).toEqual({
+      vary: 'Origin',
+      'access-control-allow-origin': CONSOLE,
+      'access-control-expose-headers': 'Content-Type, Content-Length, Retry-After, X-Request-Id',
+    });
   });
 });
