@@ -148,7 +148,7 @@ export class ConsoleSite extends Construct {
       {
         id: 'HIPAA.Security-S3DefaultEncryptionKMS',
         reason:
-          'CloudFront standard logging delivers with the awslogsdelivery account and ACLs; SSE-S3 is the encryption it supports without a key policy for that account. The logs carry no tokens (query strings are not logged by WAF, and the console sends none to CloudFront).',
+          "CloudFront standard logging delivers with the awslogsdelivery account and ACLs; SSE-S3 is the encryption it supports without a key policy for that account. The logs hold no PHI and no tokens: the only secret in a URL is the OAuth redirect's one-time code, useless without the PKCE verifier kept in the user's browser.",
       },
       {
         id: 'HIPAA.Security-S3BucketReplicationEnabled',
