@@ -8,6 +8,7 @@ import { routes } from '#functions/shared/routes';
 import { ApiStack } from '#infra/api/api-stack';
 import { WORKLOADS } from '#infra/api/capacity-model';
 import { AuditStack } from '#infra/audit/audit-stack';
+import { ConsoleStack } from '#infra/console/console-stack';
 import { DataStack } from '#infra/data/data-stack';
 import { ReplicaStack } from '#infra/data/replica-stack';
 import { IdentityStack } from '#infra/identity/identity-stack';
@@ -43,6 +44,7 @@ export interface PacsApp {
     workflows: WorkflowsStack;
     api: ApiStack;
     audit: AuditStack;
+    console: ConsoleStack;
   };
 }
 
@@ -134,6 +136,11 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
     data,
   });
 
+  const webConsole = new ConsoleStack(app, id('Console'), {
+    ...stackProps('Console', 'web console behind CloudFront, with its WAF', false),
+    identity,
+  });
+
   Tags.of(app).add('project', 'pacscribe');
   Tags.of(app).add('stage', config.stage);
   assertStacksInUsRegions(app);
@@ -147,7 +154,11 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
   }
-  return { app, config, stacks: { replica, data, identity, mail, workflows, api, audit } };
+  return {
+    app,
+    config,
+    stacks: { replica, data, identity, mail, workflows, api, audit, console: webConsole },
+  };
 }
 
 if (require.main === module) {

@@ -4,7 +4,7 @@ import type { RouteDefinition } from '#functions/shared/http/route';
 import type { DataStack } from '#infra/data/data-stack';
 import type { IdentityStack } from '#infra/identity/identity-stack';
 import type { MailStack } from '#infra/mail/mail-stack';
-import type { AppConfig } from '#infra/shared/app-config';
+import { type AppConfig, consoleUrl } from '#infra/shared/app-config';
 import { LogEncryption } from '#infra/shared/log-encryption';
 import { Observability } from '#infra/shared/observability';
 import type { WorkflowsStack } from '#infra/workflows/workflows-stack';
@@ -99,6 +99,8 @@ export class ApiStack extends Stack {
       throttle: stageThrottle(workload),
       workload,
       dicomwebCorsOrigins: config.dicomwebCorsOrigins,
+      // The console (infra/console) calls the API from appBaseUrl's origin.
+      consoleOrigin: new URL(consoleUrl(config)).origin,
       ...(this.jwksRelay ? { jwksRelay: this.jwksRelay.relay.function } : {}),
     });
     this.domain = new ApiDomain(this, 'Domain', {

@@ -1,4 +1,5 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { gatewayErrorCorsHeaders } from '#functions/shared/http/cors';
 import type { ErrorCode } from '#schemas/shared/errors';
 
 /**
@@ -32,12 +33,18 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': "'no-store'",
 };
 
-export function addGatewayResponses(api: apigw.RestApi): void {
+/** Gateway responses take static header values, quoted. */
+const quoted = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`]));
+
+/** `consoleOrigin`: named on every gateway error, so the console can read them (functions/shared/http/cors.ts). */
+export function addGatewayResponses(api: apigw.RestApi, consoleOrigin: string): void {
+  const headers = { ...SECURITY_HEADERS, ...quoted(gatewayErrorCorsHeaders(consoleOrigin)) };
   for (const { type, code, statusCode } of GATEWAY_ERRORS) {
     api.addGatewayResponse(`GatewayResponse-${type.responseType}`, {
       type,
       statusCode,
-      responseHeaders: SECURITY_HEADERS,
+      responseHeaders: headers,
       templates: {
         'application/json': `{"error":{"code":"${code}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
       },

@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { isDicomwebPath } from '#functions/shared/http/cors';
 import type { RouteDefinition } from '#functions/shared/http/route';
-import { BaseEnvSchema, type Binding, bindingEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
+import {
+  BaseEnvSchema,
+  type Binding,
+  bindingEnvSchema,
+  ConsoleCorsEnvSchema,
+  DicomwebCorsEnvSchema,
+} from '#schemas/shared/env';
 
 /**
  * Access tokens carry this scope, ID tokens none: API Gateway's authorizer requires it, so the API refuses
@@ -47,11 +53,12 @@ export function routeBindings(route: RouteBindingFacts): Binding[] {
   return [...new Set<Binding>([...base, ...standing, ...route.bindings])];
 }
 
-/** The whole env contract of a route's function: the base contract, its bindings' env, DICOMweb CORS. */
+/** The whole env contract of a route's function: the base contract, its bindings' env, CORS origins. */
 export function routeEnvSchema(route: RouteBindingFacts): z.ZodObject {
   return z.object({
     ...BaseEnvSchema.shape,
     ...bindingEnvSchema(routeBindings(route)).shape,
+    ...ConsoleCorsEnvSchema.shape,
     ...(isDicomwebPath(route.path) ? DicomwebCorsEnvSchema.shape : {}),
   });
 }

@@ -5,8 +5,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  DICOMWEB_CORS_HEADERS,
-  DICOMWEB_CORS_METHODS,
+  assertExplicitOrigins,
+  type CorsOrigins,
+  corsRuleFor,
   isDicomwebPath,
   PREFLIGHT_MAX_AGE_SECONDS,
 } from '#functions/shared/http/cors';
@@ -101,6 +102,8 @@ export interface RouteTableApiProps {
   workload: Workload;
   /** Origins allowed to call /dicomweb/* from a browser; never a wildcard. */
   dicomwebCorsOrigins: readonly string[];
+  /** The web console's origin (appBaseUrl's), allowed on every route; never a wildcard. */
+  consoleOrigin: string;
   /** The JWKS relay (infra/api/jwks-relay.ts): required when the functions run in the private network. */
   jwksRelay?: lambda.IFunction;
 }
@@ -133,6 +136,8 @@ export class RouteTableApi extends Construct {
   readonly methods: Readonly<Record<string, apigw.Method>>;
   /** OPTIONS methods answering CORS preflights, by resource path. */
   readonly corsPreflights: Readonly<Record<string, apigw.Method>>;
+  /** The nested stack holding the preflights: one per route resource would crowd the parent's 500. */
+  readonly corsPreflightStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: RouteTableApiProps) {
     super(scope, id);
@@ -215,7 +220,7 @@ export class RouteTableApi extends Construct {
         ),
       },
     });
-    addGatewayResponses(this.api);
+    addGatewayResponses(this.api, props.consoleOrigin);
 
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
       requestValidatorName: 'body-and-parameters',
@@ -271,7 +276,10 @@ export class RouteTableApi extends Construct {
     }
     this.functions = functions;
     this.methods = methods;
-    this.corsPreflights = this.addDicomwebCorsPreflights(props);
+    this.corsPreflightStack = new NestedStack(this, 'CorsPreflights', {
+      description: 'PACScribe API: CORS preflights (OPTIONS, mock integrations)',
+    });
+    this.corsPreflights = this.addCorsPreflights(props);
 
     Validations.of(this.api).acknowledge(
       {
@@ -292,32 +300,46 @@ export class RouteTableApi extends Construct {
     );
   }
 
+  /** The configured browser origins, checked once: explicit origins, never a wildcard. */
+  private static corsOrigins(props: RouteTableApiProps): CorsOrigins {
+    if (props.dicomwebCorsOrigins.length === 0) throw new Error('dicomwebCorsOrigins must list an origin');
+    assertExplicitOrigins([...props.dicomwebCorsOrigins, props.consoleOrigin]);
+    return { console: props.consoleOrigin, dicomweb: props.dicomwebCorsOrigins };
+  }
+
   /**
-   * One OPTIONS method per /dicomweb resource that has a route: a mock integration, no Lambda, answering
-   * with the configured origins only (echoed when listed, with Vary: Origin), no credentials. The header
-   * and method lists live with the handlers (functions/shared/http/cors.ts), whose responses carry the
-   * matching access-control-allow-origin themselves and which the local router's preflight uses too.
+   * One OPTIONS method per resource that has a route: a mock integration, no Lambda, answering the origins
+   * of the path's CORS rule only (echoed when listed, with Vary: Origin), no credentials. The rule lives
+   * with the handlers (functions/shared/http/cors.ts), whose responses carry the matching
+   * access-control-allow-origin themselves and which the local router's preflight uses too. The methods
+   * live in their own nested stack, on the parent's resources (imported by id).
    */
-  private addDicomwebCorsPreflights(props: RouteTableApiProps): Record<string, apigw.Method> {
-    const origins = [...props.dicomwebCorsOrigins];
-    if (origins.length === 0 || origins.some((origin) => origin.includes('*'))) {
-      throw new Error('dicomwebCorsOrigins must list explicit origins (no wildcard)');
-    }
-    const paths = [...new Set(props.routes.map((route) => route.path).filter(isDicomwebPath))];
+  private addCorsPreflights(props: RouteTableApiProps): Record<string, apigw.Method> {
+    const origins = RouteTableApi.corsOrigins(props);
+    const paths = [...new Set(props.routes.map((route) => route.path))];
     const preflights: Record<string, apigw.Method> = {};
-    for (const path of paths) {
-      const preflight = this.api.root.resourceForPath(path).addCorsPreflight({
-        allowOrigins: origins,
-        allowHeaders: [...DICOMWEB_CORS_HEADERS],
-        allowMethods: [...DICOMWEB_CORS_METHODS],
+    for (const [index, path] of paths.entries()) {
+      const rule = corsRuleFor(path, origins);
+      const resource = apigw.Resource.fromResourceAttributes(this.corsPreflightStack, `Resource${index}`, {
+        resourceId: this.api.root.resourceForPath(path).resourceId,
+        restApi: this.api,
+        path,
+      });
+      const preflight = resource.addCorsPreflight({
+        allowOrigins: [...rule.origins],
+        allowHeaders: [...rule.allowHeaders],
+        allowMethods: [...rule.allowMethods],
         allowCredentials: false,
         maxAge: Duration.seconds(PREFLIGHT_MAX_AGE_SECONDS),
       });
       // cdk-nag exempts OPTIONS from its authorizer rules; only the API-wide default scopes, which CDK
       // ignores on a method without an authorizer, need acknowledging.
+      const callers = isDicomwebPath(path)
+        ? 'the web console and browser DICOMweb viewers'
+        : 'the web console';
       Validations.of(preflight).acknowledge({
         id: 'Annotation::@aws-cdk/aws-apigateway:invalidAuthScope',
-        reason: `CORS preflight for browser DICOMweb viewers on ${path}: browsers send OPTIONS without credentials; the mock integration returns CORS headers only, no data and no Lambda.`,
+        reason: `CORS preflight for ${callers} on ${path}: browsers send OPTIONS without credentials; the mock integration returns CORS headers only, no data and no Lambda.`,
       });
       preflights[path] = preflight;
     }
@@ -425,7 +447,9 @@ export class RouteTableApi extends Construct {
     fn.setEnvironment('APP_VERSION', props.appVersion);
     // Copied beside every bundle (infra/shared/pacs-function.ts): the version in force, read at cold start.
     fn.setEnvironment('PRIVACY_POLICY_DIR', LAMBDA_PRIVACY_POLICY_DIR);
-    // The same origins the preflight answers for; the function echoes the caller's when it is one of them.
+    // The same origins the preflight answers for; the function echoes the caller's when its path's rule
+    // lists it (functions/shared/http/cors.ts).
+    fn.setEnvironment('CONSOLE_ORIGIN', props.consoleOrigin);
     if (isDicomwebPath(route.path)) {
       fn.setEnvironment('DICOMWEB_CORS_ORIGINS', props.dicomwebCorsOrigins.join(','));
     }

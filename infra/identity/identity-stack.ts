@@ -1,6 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { AppConfig } from '#infra/shared/app-config';
+import { type AppConfig, consoleUrl } from '#infra/shared/app-config';
 import { PacsUserPool } from './pacs-user-pool';
 import { customerUserPool, supportUserPool } from './user-pool-definitions';
 
@@ -17,8 +17,9 @@ export class IdentityStack extends Stack {
     this.customers = new PacsUserPool(this, 'Customers', {
       definition: customerUserPool,
       domainPrefix: `${prefix}-customers`,
-      callbackUrls: [`${base}/auth/callback`],
-      logoutUrls: [`${base}/`],
+      // The web console (infra/console) signs in and out at its own address; the others stay registered.
+      callbackUrls: [`${base}/auth/callback`, consoleUrl(config)],
+      logoutUrls: [`${base}/`, consoleUrl(config)],
     });
     this.support = new PacsUserPool(this, 'Support', {
       definition: supportUserPool,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { UserPoolDefinition } from './user-pool-definitions';
@@ -20,6 +20,11 @@ export class PacsUserPool extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
+  /**
+   * The hosted-UI domain's origin (what `domain.baseUrl()` resolves to), as a plain string rather than a
+   * token: the console's config.json and CSP are validated at synth, which a token would defeat.
+   */
+  readonly hostedUiOrigin: string;
   readonly groups: Readonly<Record<string, cognito.UserPoolGroup>>;
 
   constructor(scope: Construct, id: string, props: PacsUserPoolProps) {
@@ -76,6 +81,13 @@ export class PacsUserPool extends Construct {
       cognitoDomain: { domainPrefix: props.domainPrefix },
       managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
     });
+
+    this.hostedUiOrigin = `https://${props.domainPrefix}.auth.${Stack.of(this).region}.amazoncognito.com`;
+    if (Token.isUnresolved(this.hostedUiOrigin)) {
+      throw new Error(
+        'the hosted-UI origin needs a concrete account and region (an env-agnostic stack has neither)',
+      );
+    }
 
     this.groups = Object.fromEntries(
       definition.groups.map((groupName) => [

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CAPACITY_PROFILES, type CapacityProfile } from '#infra/api/capacity-model';
+import { CONSOLE_PATH } from '#schemas/console/console-config';
 
 /**
  * Deployment settings. infra/app.ts is the only place that reads them (CDK context, then env);
@@ -20,6 +21,16 @@ const httpsOrigin = z
   );
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** CloudFront reads viewer certificates and web ACLs only from us-east-1, whatever the stack's region. */
+export const CLOUDFRONT_REGION = 'us-east-1';
+const inCloudFrontRegion = (service: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^arn:aws[a-z-]*:${service}:${CLOUDFRONT_REGION}:\\d{12}:`),
+      `must be a ${service} ARN in ${CLOUDFRONT_REGION} (CloudFront only reads it there)`,
+    );
+
 export const AppConfigSchema = z.object({
   account: z
     .string()
@@ -36,6 +47,16 @@ export const AppConfigSchema = z.object({
   certificateArn: z.string().startsWith('arn:').optional(),
   mailFromAddress: z.email().default('no-reply@pacscribe.example'),
   appBaseUrl: z.url().default('https://app.pacscribe.example'),
+  /**
+   * The console's certificate for appBaseUrl's host, in us-east-1. Required when primaryRegion is another
+   * region; in us-east-1 one is requested (DNS validation) when absent.
+   */
+  consoleCertificateArn: inCloudFrontRegion('acm').optional(),
+  /**
+   * A CLOUDFRONT-scope web ACL (us-east-1) for the console when primaryRegion is another region; in
+   * us-east-1 the console stack creates its own and this is ignored.
+   */
+  consoleWebAclArn: inCloudFrontRegion('wafv2').optional(),
   /** Mail to this address opens a support ticket (SES receiving). */
   supportAddress: z.email().default('support@pacscribe.example'),
   appVersion: z.string().min(1).default('dev'),
@@ -92,6 +113,13 @@ export const AppConfigSchema = z.object({
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;
+
+/**
+ * The web console's address: CloudFront serves it on appBaseUrl's host under /console/, and the customer
+ * pool's client registers it as the console's OAuth redirect and sign-out URL.
+ */
+export const consoleUrl = (config: Pick<AppConfig, 'appBaseUrl'>) =>
+  `${new URL(config.appBaseUrl).origin}${CONSOLE_PATH}`;
 
 /** The context keys app.ts looks up; exported so tests can pass the same names. */
 export const APP_CONFIG_KEYS = Object.keys(AppConfigSchema.shape) as (keyof AppConfig)[];

@@ -48,6 +48,12 @@ export type BaseEnv = z.infer<typeof BaseEnvSchema>;
  */
 export const DicomwebCorsEnvSchema = z.object({ DICOMWEB_CORS_ORIGINS: csv });
 
+/**
+ * Every route's function: the web console's origin (AppConfig.appBaseUrl's), whose requests get
+ * Access-Control-Allow-Origin on every route (functions/shared/http/cors.ts).
+ */
+export const ConsoleCorsEnvSchema = z.object({ CONSOLE_ORIGIN: z.url({ protocol: /^https?$/ }) });
+
 export { AuditArchiveEnvSchema } from '../audit/env';
 export {
   ImagingEnvSchema,

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
-import { corsPreflightHeaders, isDicomwebPath } from '../../functions/shared/http/cors';
+import { corsOriginsFromEnv, corsPreflightHeaders, corsRuleFor } from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { RETRY_AFTER_SECONDS } from '../../infra/api/capacity-model';
@@ -143,6 +143,19 @@ export function signupRateLimiter(
 }
 
 /**
+ * API Gateway answers every route's preflight itself (a mock integration, infra/api/route-table-api.ts);
+ * so does this router, with the same rule (functions/shared/http/cors.ts) from the functions' env.
+ */
+export function localPreflight(
+  pathname: string,
+  origin: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): APIGatewayProxyResult {
+  const rule = corsRuleFor(pathname, corsOriginsFromEnv(env));
+  return { statusCode: 204, headers: corsPreflightHeaders(origin, rule), body: '' };
+}
+
+/**
  * The local stand-in for API Gateway: the same route table, the same Cognito check the authorizer
  * makes, the same proxy event shape, and the same Lambda handlers. TLS 1.2 is the floor.
  */
@@ -194,11 +207,7 @@ export function createLocalApi(options: {
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match);
     if (matches.length === 0) return gatewayError(404, 'not_found', 'No such resource.', requestId);
-    if (method === 'OPTIONS' && isDicomwebPath(url.pathname)) {
-      // API Gateway answers DICOMweb preflights itself (a mock integration); so does this router.
-      const allowed = (process.env.DICOMWEB_CORS_ORIGINS ?? '').split(',').filter(Boolean);
-      return { statusCode: 204, headers: corsPreflightHeaders(request.headers.origin, allowed), body: '' };
-    }
+    if (method === 'OPTIONS') return localPreflight(url.pathname, request.headers.origin, process.env);
     const found = matches.find(({ entry }) => entry.route.method === method);
     if (!found?.match) return gatewayError(405, 'method_not_allowed', 'Method not allowed.', requestId);
     const { route, names } = found.entry;

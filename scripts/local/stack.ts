@@ -365,6 +365,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       ),
       // Browser viewers allowed to read DICOMweb responses; OHIF's development server by default.
       DICOMWEB_CORS_ORIGINS: process.env.DICOMWEB_CORS_ORIGINS ?? 'http://localhost:3000',
+      // The local console is served from the API's own origin (same-origin); the rule is AWS's all the same.
+      CONSOLE_ORIGIN: new URL(apiUrl).origin,
     };
     assertLocalEnvironment({ AWS_REGION: process.env.AWS_REGION, ...handlerEnv });
     Object.assign(process.env, handlerEnv);

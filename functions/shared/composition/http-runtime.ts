@@ -1,6 +1,6 @@
 import { JwksRelayEnvSchema, RequestCountersEnvSchema } from '#schemas/accounts/env';
 import { BillingTableEnvSchema } from '#schemas/billing/env';
-import { BaseEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
+import { BaseEnvSchema } from '#schemas/shared/env';
 import { SupportTableEnvSchema } from '#schemas/support/env';
 import { DynamoAccountsRepository } from '../../accounts/adapters/dynamo-accounts-repository';
 import { DynamoRequestCounters } from '../../accounts/adapters/dynamo-request-counters';
@@ -20,6 +20,7 @@ import { DynamoSupportStore } from '../../support/adapters/dynamo-support-store'
 import { RelayJwksFetcher } from '../auth/jwks-relay';
 import { cognitoTokenVerifier, localCognitoTokenVerifier, type PoolTrust } from '../auth/token-verifier';
 import { dynamoDocumentClient, lambdaClient } from '../aws/clients';
+import { corsOriginsFromEnv } from '../http/cors';
 import type { HttpRuntime } from '../http/http-handler';
 import { logFailure } from '../logger';
 import { systemClock, uuidIds } from '../ports';
@@ -115,7 +116,7 @@ async function buildHttpRuntime(): Promise<HttpRuntime> {
           ),
         }
       : {}),
-    // Set on DICOMweb functions only; elsewhere no origin is allowed.
-    corsOrigins: DicomwebCorsEnvSchema.partial().parse(process.env).DICOMWEB_CORS_ORIGINS ?? [],
+    // The console's origin is set on every route function, the viewers' on DICOMweb functions only.
+    corsOrigins: corsOriginsFromEnv(process.env),
   };
 }

@@ -23,7 +23,7 @@ import {
 import { logFailure, logRequest } from '../logger';
 import type { Clock, QuotaDecision } from '../ports';
 import type { AuditNotes, RequestAuditor } from '../request-audit';
-import { corsResponseHeaders, isDicomwebPath } from './cors';
+import { type CorsOrigins, corsResponseHeaders, corsRuleFor } from './cors';
 import { dicomwebOperationOf } from './dicomweb-operation';
 import { isExpectedError, resultForError } from './error-responses';
 import { publishRequestMetrics } from './request-metrics';
@@ -67,8 +67,8 @@ export interface HttpRuntime {
   continuedUse?: ContinuedUse;
   /** Whether an organization's subscription has lapsed; a `subscriptionGated` route fails closed without it. */
   subscriptionStanding?: SubscriptionStanding;
-  /** Browser origins allowed to read DICOMweb responses (CORS); none when absent. */
-  corsOrigins?: readonly string[];
+  /** Browser origins allowed to read responses (CORS, by path: functions/shared/http/cors.ts); none when absent. */
+  corsOrigins?: CorsOrigins;
   /** Per-organization request limits (docs/capacity.md); absent, nothing is counted. */
   organizationQuota?: { admit(orgId: string, routeClass: RouteClass): QuotaDecision };
 }
@@ -327,19 +327,20 @@ function errorResponses(route: RouteDefinition): HttpMiddleware {
 }
 
 /**
- * Outermost on DICOMweb routes: every answer, errors included, names the caller's origin when it is an
- * allowed browser origin, so a viewer can read failures as well as data.
+ * Outermost on every route: every answer, errors included, names the caller's origin when the route's
+ * CORS rule allows it (the console everywhere, viewers on DICOMweb), so a browser can read failures as
+ * well as data.
  */
-function browserAccess(runtime: () => Promise<HttpRuntime>): HttpMiddleware {
+function browserAccess(route: RouteDefinition, runtime: () => Promise<HttpRuntime>): HttpMiddleware {
   const addHeaders = async (request: HttpRequest) => {
     if (!request.response) return;
-    const allowed = await runtime().then(
-      (deps) => deps.corsOrigins ?? [],
-      () => [],
+    const origins = await runtime().then(
+      (deps): CorsOrigins => deps.corsOrigins ?? { dicomweb: [] },
+      (): CorsOrigins => ({ dicomweb: [] }),
     );
     request.response.headers = {
       ...request.response.headers,
-      ...corsResponseHeaders(headerValue(request.event, 'origin'), allowed),
+      ...corsResponseHeaders(headerValue(request.event, 'origin'), corsRuleFor(route.path, origins)),
     };
   };
   return { after: addHeaders, onError: addHeaders };
@@ -591,7 +592,7 @@ function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawReque
 }
 
 /**
- * The one middleware stack: metrics → CORS (DICOMweb only) → audit → error mapping → token and authorization →
+ * The one middleware stack: metrics → CORS → audit → error mapping → token and authorization →
  * validation → the use case. Handlers only translate between HTTP and one use case.
  *
  * Routes marked `response: 'stream'` run the same stack in middy's streamifyResponse mode: every
@@ -612,7 +613,7 @@ export function buildHttpHandler<R extends RouteDefinition, T = never>(
     streaming ? { executionMode: executionModeStreamifyResponse } : undefined,
   );
   handler.use(requestMetrics(route));
-  if (isDicomwebPath(route.path)) handler.use(browserAccess(runtime));
+  handler.use(browserAccess(route, runtime));
   const stack = handler
     .use(auditTrail(route, runtime))
     .use(errorResponses(route))

@@ -1,5 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS } from '#functions/shared/http/cors';
+import {
+  API_CORS_HEADERS,
+  API_CORS_METHODS,
+  DICOMWEB_CORS_HEADERS,
+  DICOMWEB_CORS_METHODS,
+} from '#functions/shared/http/cors';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
 import { stageThrottle } from '#infra/api/capacity-model';
@@ -39,7 +44,6 @@ const allMethods = () =>
   Object.values(resourcesOf(api(), 'AWS::ApiGateway::Method')).map((method) => method.Properties as Props);
 /** Route methods; the CORS preflights (OPTIONS, mock integration) are tested on their own. */
 const methods = () => allMethods().filter((method) => method.HttpMethod !== 'OPTIONS');
-const dicomwebRoutes = routes.filter((route) => route.path.startsWith('/dicomweb/'));
 const publicRoutes = routes.filter((route) => route.access.kind === 'public');
 const workforceRoutes = routes.filter((route) => route.access.kind === 'workforce');
 const hasBinding = (route: (typeof routes)[number], binding: string) =>
@@ -438,6 +442,20 @@ describe('API stack', () => {
         });
       }
     });
+
+    it('gateway-generated errors name the console origin only (a 401 the console can read), never a wildcard', () => {
+      const consoleOrigin = new URL(synthesizedApp().config.appBaseUrl).origin;
+      const responses = Object.values(resourcesOf(api(), 'AWS::ApiGateway::GatewayResponse'));
+      expect(responses.length).toBeGreaterThan(0);
+      for (const response of responses) {
+        const headers = response.Properties?.ResponseParameters as Record<string, string>;
+        expect(headers).toMatchObject({
+          'gatewayresponse.header.access-control-allow-origin': `'${consoleOrigin}'`,
+          'gatewayresponse.header.vary': "'Origin'",
+        });
+        expect(Object.keys(headers).join()).not.toContain('credentials');
+      }
+    });
   });
 
   describe('imaging', () => {
@@ -545,14 +563,15 @@ describe('API stack', () => {
       }
     });
 
-    it('DICOMweb functions know the CORS origins the preflight allows; no other function does', () => {
+    it('every function knows the console origin; DICOMweb functions also know the viewers, no other does', () => {
       const { config } = synthesizedApp();
       const { functions } = api().routeApi;
       for (const route of routes) {
         const env = functions[route.id]?.environment ?? {};
-        expect({ route: route.id, origins: env.DICOMWEB_CORS_ORIGINS }).toEqual({
+        expect({ route: route.id, console: env.CONSOLE_ORIGIN, viewers: env.DICOMWEB_CORS_ORIGINS }).toEqual({
           route: route.id,
-          origins: route.path.startsWith('/dicomweb/') ? config.dicomwebCorsOrigins.join(',') : undefined,
+          console: new URL(config.appBaseUrl).origin,
+          viewers: route.path.startsWith('/dicomweb/') ? config.dicomwebCorsOrigins.join(',') : undefined,
         });
       }
     });
@@ -636,11 +655,12 @@ describe('API stack', () => {
       }
     });
 
-    it('/dicomweb resources answer CORS preflights for the configured origins only, without credentials', () => {
+    it('every route resource answers CORS preflights: the console everywhere, viewers on /dicomweb only, no credentials', () => {
       const { config } = synthesizedApp();
+      const consoleOrigin = new URL(config.appBaseUrl).origin;
       const { corsPreflights } = api().routeApi;
-      const paths = [...new Set(dicomwebRoutes.map((route) => route.path))].sort();
-      expect(paths.length).toBeGreaterThan(0);
+      const paths = [...new Set(routes.map((route) => route.path))].sort();
+      expect(paths.some((path) => path.startsWith('/dicomweb/'))).toBe(true);
       expect(Object.keys(corsPreflights).sort()).toEqual(paths);
       const preflights = allMethods().filter((method) => method.HttpMethod === 'OPTIONS');
       expect(preflights).toHaveLength(paths.length);
@@ -650,9 +670,16 @@ describe('API stack', () => {
         expect(method).toMatchObject({ HttpMethod: 'OPTIONS', AuthorizationType: 'NONE' });
         const integration = JSON.stringify(method.Integration);
         expect(integration).toContain('"Type":"MOCK"');
-        for (const origin of config.dicomwebCorsOrigins) expect(integration).toContain(origin);
-        expect(integration).toContain(`'${DICOMWEB_CORS_HEADERS.join(',')}'`);
-        expect(integration).toContain(`'${DICOMWEB_CORS_METHODS.join(',')}'`);
+        expect(integration).toContain(consoleOrigin);
+        const dicomweb = path.startsWith('/dicomweb/');
+        for (const origin of config.dicomwebCorsOrigins) {
+          expect({ path, viewer: integration.includes(origin) }).toEqual({ path, viewer: dicomweb });
+        }
+        const [headers, methods] = dicomweb
+          ? [DICOMWEB_CORS_HEADERS, DICOMWEB_CORS_METHODS]
+          : [API_CORS_HEADERS, API_CORS_METHODS];
+        expect(integration).toContain(`'${headers.join(',')}'`);
+        expect(integration).toContain(`'${methods.join(',')}'`);
         expect(integration).not.toContain('Access-Control-Allow-Credentials');
         expect(integration).not.toMatch(/Allow-Origin":"'\*'/);
       }

@@ -55,6 +55,7 @@ function apiStack(id: string, routes: RouteDefinition[]) {
     throttle: { rateLimit: 1, burstLimit: 1 },
     workload: PEAK_WORKLOAD,
     dicomwebCorsOrigins: ['https://viewer.test'],
+    consoleOrigin: 'https://app.test',
   });
   const poolId = (pool: cognito.UserPool) =>
     stack.resolve(stack.getLogicalId(pool.node.defaultChild as never));

@@ -349,15 +349,23 @@ describe('audit records cannot be altered or deleted by the application', () => 
       'AWSBackupServiceRolePolicyForBackup',
       // Grants Put/Update/Delete/BatchWriteItem on table/* for restores into new tables.
       'AWSBackupServiceRolePolicyForRestores',
-      // CDK's provider that strips the VPC's default security group rules (restrictDefaultSecurityGroup):
-      // CloudWatch Logs only, no data access.
+      // CDK's provider that strips the VPC's default security group rules (restrictDefaultSecurityGroup),
+      // and CDK's BucketDeployment handler for the console's static files: CloudWatch Logs only, no data access.
       'AWSLambdaBasicExecutionRole',
       'AmazonAPIGatewayPushToCloudWatchLogs',
     ]);
     const basic = attached.filter(({ name }) => name === 'AWSLambdaBasicExecutionRole');
     expect(
-      basic.map(({ roleId }) => roleId).every((roleId) => roleId.startsWith('CustomVpcRestrictDefaultSG')),
+      basic
+        .map(({ roleId }) => roleId)
+        .every(
+          (roleId) =>
+            roleId.startsWith('CustomVpcRestrictDefaultSG') || roleId.startsWith('CustomCDKBucketDeployment'),
+        ),
     ).toBe(true);
+    expect(
+      basic.filter(({ roleId }) => roleId.startsWith('CustomCDKBucketDeployment')).map(({ stack }) => stack),
+    ).toEqual([synthesizedApp().stacks.console]);
     for (const { stack, roleId } of attached.filter(({ name }) => name.startsWith('AWSBackup'))) {
       const denial = Object.values(resourcesOf(stack, 'AWS::IAM::ManagedPolicy')).find(
         (policy) =>

@@ -43,7 +43,15 @@ describe('region guard', () => {
   });
 
   it('[PP-11] builds the whole app in another US region pair, every stack pinned there', () => {
-    const { stacks } = buildApp({ primaryRegion: 'us-east-2', replicaRegion: 'us-west-1' }, TEST_BUILD);
+    const { stacks } = buildApp(
+      {
+        primaryRegion: 'us-east-2',
+        replicaRegion: 'us-west-1',
+        // CloudFront only reads certificates from us-east-1 (infra/console/console-stack.ts).
+        consoleCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/console',
+      },
+      TEST_BUILD,
+    );
     const regions = Object.values(stacks).map((stack) => stack.region);
     expect(new Set(regions)).toEqual(new Set(['us-east-2', 'us-west-1']));
     expect(stacks.replica.region).toBe('us-west-1');

@@ -19,6 +19,7 @@ installLambdaStreamingShim();
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const VIEWER = 'https://viewer.pacscribe.example';
+const CONSOLE = 'https://app.pacscribe.example';
 
 function setup(permissions: Member['permissions'] = ['view']) {
   const accounts = new InMemoryAccounts();
@@ -48,7 +49,7 @@ function setup(permissions: Member['permissions'] = ['view']) {
     memberships: accounts,
     auditor: new RequestAuditTrail(audit, sequentialIds('rec'), fixedClock(NOW)),
     clock: fixedClock(NOW),
-    corsOrigins: [VIEWER],
+    corsOrigins: { console: CONSOLE, dicomweb: [VIEWER] },
   };
   return { audit, runtime: async () => runtime };
 }
@@ -232,7 +233,7 @@ describe('CORS on DICOMweb responses', () => {
     expect(response.headers['access-control-allow-origin']).toBe(VIEWER);
   });
 
-  it('adds nothing to routes outside /dicomweb, which browsers on other origins never call', async () => {
+  it('names no viewer origin on routes outside /dicomweb: viewers call DICOMweb only', async () => {
     const { runtime } = setup();
     const getMe: RouteDefinition = accountsRoutes.getMe;
     const handler = httpHandler(getMe, async () => ok({}), runtime);
@@ -243,6 +244,76 @@ describe('CORS on DICOMweb responses', () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
-    expect(response.headers.vary).toBeUndefined();
+    expect(response.headers.vary).toBe('Origin');
+  });
+});
+
+describe('CORS for the web console', () => {
+  const getMeEvent = (origin: string) => {
+    const event = loadEvent('accounts/apigw/get-me.valid.json');
+    event.headers.Origin = origin;
+    return event;
+  };
+
+  it('names the console origin on every route, exposing Retry-After and X-Request-Id, without credentials', async () => {
+    const { runtime } = setup();
+    const handler = httpHandler(accountsRoutes.getMe as RouteDefinition, async () => ok({}), runtime);
+
+    const response = await invokeHttpHandler(handler, getMeEvent(CONSOLE), testContext());
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': CONSOLE,
+      'access-control-expose-headers': 'Content-Type, Content-Length, Retry-After, X-Request-Id',
+      vary: 'Origin',
+    });
+    expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it("names the console origin on DICOMweb routes too, with the viewers' exposed headers", async () => {
+    const { runtime } = setup();
+    const handler = httpHandler(imagingRoutes.retrieveSeriesMetadata, async () => ok([]), runtime);
+    const event = framesEvent(CONSOLE);
+    event.resource = imagingRoutes.retrieveSeriesMetadata.path;
+
+    const response = await invokeHttpHandler(handler, event, testContext());
+
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': CONSOLE,
+      'access-control-expose-headers': 'Warning, Content-Type, Content-Length',
+    });
+  });
+
+  it('carries CORS on failures, so the console can show the error rather than a network failure', async () => {
+    const { runtime } = setup();
+    const handler = httpHandler(
+      accountsRoutes.getMe as RouteDefinition,
+      async () => {
+        throw new Error('store unavailable');
+      },
+      runtime,
+    );
+
+    const response = await invokeHttpHandler(handler, getMeEvent(CONSOLE), testContext());
+
+    expect(response.statusCode).toBe(500);
+    expect(response.headers['access-control-allow-origin']).toBe(CONSOLE);
+  });
+
+  it('names no look-alike of the console origin', async () => {
+    const { runtime } = setup();
+    const handler = httpHandler(accountsRoutes.getMe as RouteDefinition, async () => ok({}), runtime);
+    for (const origin of [
+      `${CONSOLE}.evil.example`,
+      'http://app.pacscribe.example',
+      `${CONSOLE}:8443`,
+      '*',
+    ]) {
+      const response = await invokeHttpHandler(handler, getMeEvent(origin), testContext());
+      expect({ origin, allowed: response.headers['access-control-allow-origin'] }).toEqual({
+        origin,
+        allowed: undefined,
+      });
+    }
   });
 });
