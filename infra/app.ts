@@ -139,6 +139,8 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
   const webConsole = new ConsoleStack(app, id('Console'), {
     ...stackProps('Console', 'web console behind CloudFront, with its WAF', false),
     identity,
+    // Virtual-hosted style, as the presigner signs part URLs in AWS.
+    uploadOrigin: `https://${data.imaging.bucket.bucketRegionalDomainName}`,
   });
 
   Tags.of(app).add('project', 'pacscribe');

@@ -25,6 +25,8 @@ export interface ConsoleSiteProps {
   consoleUrl: string;
   /** The API's origin (`https://api.…`), which the console calls. */
   apiOrigin: string;
+  /** The imaging bucket's origin: the console uploads large files there through presigned URLs. */
+  uploadOrigin: string;
   /** The customer pool: its hosted UI signs console users in, its app client is the console's client. */
   customers: PacsUserPool;
   /** A certificate for the console's host, in us-east-1 (CloudFront reads no other region). */
@@ -160,7 +162,10 @@ export class ConsoleSite extends Construct {
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'PACScribe console: CSP and security headers (infra/console/console-security-headers.ts)',
       securityHeadersBehavior: consoleResponseHeaders(
-        consoleContentSecurityPolicy({ connect: [props.apiOrigin, cognito], formAction: [cognito] }),
+        consoleContentSecurityPolicy({
+          connect: [props.apiOrigin, cognito, props.uploadOrigin],
+          formAction: [cognito],
+        }),
       ),
       customHeadersBehavior: {
         customHeaders: CUSTOM_HEADERS.map((header) => ({

@@ -10,6 +10,8 @@ import { ConsoleSite } from './console-site';
 export interface ConsoleStackProps extends StackProps {
   config: AppConfig;
   identity: IdentityStack;
+  /** Where browsers PUT upload-session parts: the imaging bucket's regional https origin. */
+  uploadOrigin: string;
   /** The built console; defaults to `buildConsole()`. */
   consoleDir?: string;
 }
@@ -56,6 +58,7 @@ export class ConsoleStack extends Stack {
     this.site = new ConsoleSite(this, 'Site', {
       consoleUrl: url,
       apiOrigin: `https://${config.domainName}`,
+      uploadOrigin: props.uploadOrigin,
       customers: props.identity.customers,
       certificate,
       logEncryption,

@@ -57,7 +57,8 @@ export class DataStack extends Stack {
         region: replica.region,
         account: replica.account,
       },
-      uploadCorsOrigins: config.dicomwebCorsOrigins,
+      // Viewers and the web console upload large files straight to the bucket.
+      uploadCorsOrigins: [...new Set([...config.dicomwebCorsOrigins, new URL(config.appBaseUrl).origin])],
     });
     this.support = new SupportData(this, 'Support', { accessLogsBucket: this.imaging.accessLogsBucket });
     this.billing = new BillingData(this, 'Billing');

@@ -21,10 +21,16 @@ function consoleApp(context: Partial<Record<keyof AppConfig, string>> = {}) {
   const app = new App({ analyticsReporting: false, context: flags });
   const env = { account: config.account, region: config.primaryRegion };
   const identity = new IdentityStack(app, 'Identity', { env, config });
-  const stack = new ConsoleStack(app, 'Console', { env, config, identity });
+  const stack = new ConsoleStack(app, 'Console', {
+    env,
+    config,
+    identity,
+    uploadOrigin: UPLOAD_ORIGIN,
+  });
   return { config, identity, stack };
 }
 
+const UPLOAD_ORIGIN = 'https://imaging-bucket.s3.us-east-1.amazonaws.com';
 const built = consoleApp();
 const template = Template.fromStack(built.stack);
 const only = (type: string): Props => {
@@ -141,7 +147,7 @@ describe('console site', () => {
     it('lets the console call the API and the hosted UI, and post forms to the hosted UI only', () => {
       const cognito = built.identity.customers.hostedUiOrigin;
       expect(directive('connect-src')).toBe(
-        `connect-src 'self' https://${built.config.domainName} ${cognito}`,
+        `connect-src 'self' https://${built.config.domainName} ${cognito} ${UPLOAD_ORIGIN}`,
       );
       expect(directive('form-action')).toBe(`form-action 'self' ${cognito}`);
     });

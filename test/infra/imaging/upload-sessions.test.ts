@@ -58,13 +58,13 @@ describe('upload sessions: storage, staging and the ingest workflow', () => {
     }
   });
 
-  it('the imaging bucket lets only the configured browser origins PUT parts, exposing ETag', () => {
+  it('the imaging bucket lets only the configured viewers and the web console PUT parts, exposing ETag', () => {
     const { config } = synthesizedApp();
     const cors = propertyAt<{ CorsRules: Props[] }>(bucketWithReplication(), 'CorsConfiguration');
     expect(cors.CorsRules).toEqual([
       {
         AllowedMethods: ['PUT'],
-        AllowedOrigins: config.dicomwebCorsOrigins,
+        AllowedOrigins: [...config.dicomwebCorsOrigins, new URL(config.appBaseUrl).origin],
         AllowedHeaders: ['Content-Type'],
         ExposedHeaders: ['ETag'],
         MaxAge: 3600,
