@@ -93,6 +93,10 @@ function SupportAccess() {
   return (
     <section className="panel" aria-labelledby="support-access-heading">
       <h2 id="support-access-heading">Support access to your data</h2>
+      {/* A reload would sign the user out (tokens live in memory), so the log refreshes in place. */}
+      <Button className="secondary" onPress={() => void log.refetch()} isDisabled={log.isFetching}>
+        Refresh
+      </Button>
       {settings.data ? (
         <Toggle isSelected={settings.data.requireApproval} onChange={(value) => setApproval.mutate(value)}>
           Support staff need an administrator's approval before they can look at data

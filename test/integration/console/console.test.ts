@@ -15,7 +15,7 @@ import {
   watchedPage,
 } from '../../support/console-browser';
 import { ctInstance, testUid } from '../../support/dicom-files';
-import { sentMail } from '../../support/local-client';
+import { callApi, localConfig, postJson, sentMail, signIn } from '../../support/local-client';
 import { freshOrganization, invitationPassword, type TestOrganization } from '../../support/organizations';
 
 const withChromium = CHROMIUM ? describe : describe.skip;
@@ -31,6 +31,15 @@ async function session(role: Role, hash = '/', viewport?: { width: number; heigh
   const user = org.users[role];
   await signInThroughConsole(watched.page, user.email, user.password, hash);
   return watched;
+}
+
+/** Waits for a condition the page reaches asynchronously (a checkbox's state, a request seen). */
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const navLabels = async (page: Page) =>
@@ -286,6 +295,100 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     await page.locator('article.policy h1, article.policy h2').first().waitFor();
     await screenshot(page, 'privacy-policy');
   });
+
+  it('[PP-06] each role sees only the study actions its permissions allow', async () => {
+    for (const role of ROLES) {
+      const { page } = await session(role, `/studies/${study}`);
+      await page.getByText('Image 1 of 4').waitFor();
+      const allowed = DEFAULT_PERMISSIONS[role];
+      const count = (name: string | RegExp) => page.getByRole('button', { name }).count();
+      expect({
+        delete: await count('Delete study'),
+        edit: await count('Save correction'),
+        report: await count(/^Sign (report|amendment)$/),
+        share: await page.getByRole('link', { name: 'Share this study' }).count(),
+      }).toEqual({
+        delete: allowed.includes('delete') ? 1 : 0,
+        edit: allowed.includes('edit') ? 1 : 0,
+        report: allowed.includes('write-reports') ? 1 : 0,
+        share: allowed.includes('share') ? 1 : 0,
+      });
+    }
+  }, 120_000);
+
+  it("[PP-09] an administrator requires approval, approves a support engineer's grant, sees what was viewed under it, and revokes it", async () => {
+    const { page } = await session('administrator', '/support');
+    const approval = page.getByRole('checkbox', { name: /administrator's approval/ });
+    await approval.waitFor();
+    if (!(await approval.isChecked())) {
+      await page.getByText(/Support staff need an administrator's approval/).click();
+      await until(() => approval.isChecked(), 'the approval switch to turn on');
+    }
+    const ticket = await postJson(
+      '/v1/support/tickets',
+      { subject: 'Series will not open', message: 'The second series shows an error.' },
+      org.users.clinician.accessToken,
+    );
+    const staffUser = localConfig().users.find((candidate) => candidate.role === 'support-engineer');
+    if (!staffUser) throw new Error('no seeded support engineer');
+    const staff = await signIn(staffUser.email, staffUser.password, 'support');
+    const requested = await postJson(
+      '/v1/support/access-grants',
+      { orgId: org.orgId, ticketId: ticket.json().ticketId, reason: 'Look at the series that will not open' },
+      staff.accessToken,
+    );
+    expect(requested.json().status).toBe('pending-approval');
+    const grantId = requested.json().grantId as string;
+
+    // Tokens live in memory, so the page refreshes in place rather than reloading.
+    const refresh = page.getByRole('button', { name: 'Refresh' });
+    await refresh.click();
+    const grant = page.getByRole('article').filter({ hasText: 'Look at the series that will not open' });
+    await grant.getByText('pending-approval').waitFor();
+    await grant.getByRole('button', { name: 'Approve' }).click();
+    await grant.getByText(/^active/).waitFor();
+    const viewed = await callApi('GET', `/dicomweb/studies?PatientID=${patientId}`, {
+      token: staff.accessToken,
+      headers: { 'x-support-grant': grantId, accept: 'application/dicom+json' },
+    });
+    expect(viewed.status).toBe(200);
+    await refresh.click();
+    await grant.getByText(/studies-queried/).waitFor();
+    await screenshot(page, 'support-access');
+    await grant.getByRole('button', { name: 'Revoke access' }).click();
+    await grant.getByText(/^revoked/).waitFor();
+  });
+
+  it('renews the access token with the refresh token before it expires, while the user keeps working', async () => {
+    const watched = await watchedPage(browser);
+    opened.push(watched);
+    const { page } = watched;
+    await page.clock.install();
+    const grants: string[] = [];
+    let expiresIn = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/oauth2/token'))
+        grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
+    });
+    page.on('response', async (response) => {
+      if (response.url().endsWith('/oauth2/token') && response.ok())
+        expiresIn ||= (await response.json()).expires_in;
+    });
+    const user = org.users.radiologist;
+    await signInThroughConsole(page, user.email, user.password);
+    expect(grants).toEqual(['authorization_code']);
+    expect(expiresIn).toBeGreaterThan(60);
+    // Work continues (a key every ten minutes) until the token is a minute from expiry.
+    for (let elapsed = 0; elapsed < expiresIn - 30; elapsed += 600) {
+      await page.keyboard.press('Shift');
+      await page.clock.fastForward(Math.min(600, expiresIn - 30 - elapsed) * 1000);
+    }
+    await until(() => grants.length === 2, 'the refresh grant');
+    expect(grants).toEqual(['authorization_code', 'refresh_token']);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Studies' }).click();
+    await page.getByRole('heading', { name: 'Studies' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Console' }).count()).toBe(1);
+  }, 120_000);
 
   it('signing out ends the session, and 15 minutes without input sign the user out', async () => {
     const { page } = await session('technologist');
