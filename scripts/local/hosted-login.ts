@@ -350,10 +350,15 @@ export function authorizationServer(options: AuthorizationServerOptions): Author
     }
   };
 
-  const tokenResponse = (tokens: IssuedTokens) =>
+  /**
+   * The refresh grant answers without an ID token (OpenID Connect Core §12.2 allows it): cognito-local
+   * stamps a new auth_time on a refreshed one, which real Cognito does not and which OIDC clients rightly
+   * refuse (the session would end at the first renewal). The client keeps the ID token it has.
+   */
+  const tokenResponse = (tokens: IssuedTokens, grant: 'authorization_code' | 'refresh_token') =>
     jsonResult(200, {
       access_token: tokens.accessToken,
-      id_token: tokens.idToken,
+      ...(grant === 'authorization_code' ? { id_token: tokens.idToken } : {}),
       ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
       token_type: 'Bearer',
       expires_in: tokens.expiresInSeconds,
@@ -390,7 +395,7 @@ export function authorizationServer(options: AuthorizationServerOptions): Author
       !equalStrings(s256(verifier), request.codeChallenge)
     )
       return tokenError('invalid_grant');
-    return tokenResponse(tokens);
+    return tokenResponse(tokens, 'authorization_code');
   };
 
   const token = async (body: Buffer, headers: Parameters<AuthorizationServerHandler>[3]) => {
@@ -404,7 +409,7 @@ export function authorizationServer(options: AuthorizationServerOptions): Author
       const refreshToken = fields.get('refresh_token');
       if (!refreshToken) return tokenError('invalid_request', 'refresh_token is required.');
       try {
-        return tokenResponse(await cognito.refresh(refreshToken));
+        return tokenResponse(await cognito.refresh(refreshToken), 'refresh_token');
       } catch (error) {
         if (error instanceof SignInRefused) return tokenError('invalid_grant');
         throw error;

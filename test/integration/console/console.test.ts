@@ -189,7 +189,7 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     const droppedStudy = testUid();
     const series = testUid();
     const files = ['series-2/a.dcm', 'series-2/b.dcm', 'series-2/nested/c.dcm'];
-    files.forEach((file, index) =>
+    for (const [index, file] of files.entries()) {
       writeFileSync(
         path.join(folder, file),
         ctInstance({
@@ -200,8 +200,8 @@ withChromium('the web console in headless Chromium, against the local stack', ()
           patientName: 'Console^Casey',
           extra: { InstanceNumber: String(index + 1) },
         }),
-      ),
-    );
+      );
+    }
     const { page } = await session('technologist', '/upload');
     // A real drag and drop of a folder from the desktop, as Chromium's input pipeline delivers it.
     const zone = await page.locator('.drop-zone').boundingBox();
@@ -331,6 +331,9 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     for (const role of ROLES) {
       const { page } = await session(role, `/studies/${study}`);
       await page.getByText('Image 1 of 4').waitFor();
+      // The report and the history have loaded: their forms appear, or not, only then.
+      await page.getByText(/^Version 1, final/).waitFor();
+      await page.getByText('Version 0', { exact: true }).waitFor();
       const allowed = DEFAULT_PERMISSIONS[role];
       const count = (name: string | RegExp) => page.getByRole('button', { name }).count();
       expect({
