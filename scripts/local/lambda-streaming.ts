@@ -66,6 +66,9 @@ export class HttpResponseSink extends Writable implements PreludeSink {
     response.on('close', () => {
       if (!response.writableFinished) this.destroy(new Error('client closed the connection'));
     });
+    // A handler that has finished writing no longer listens; a client leaving then (a browser tab closed
+    // while an image was in flight) must not become an unhandled 'error' that stops the whole local stack.
+    this.on('error', () => undefined);
   }
 
   [ACCEPT_PRELUDE](prelude: HttpPrelude): void {
