@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { Button } from 'react-aria-components';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
@@ -18,6 +19,33 @@ import { StudyPage } from './pages/study';
 import { SupportPage } from './pages/support';
 import { UploadPage } from './pages/upload';
 import { UsersPage } from './pages/users';
+
+/** A page's guard is its menu entry's permissions, so the menu and the guard cannot disagree. */
+const anyOfFor = (navPath: string) => NAV.find((item) => item.path === navPath)?.anyOf ?? [];
+
+/** Every route: its pattern, the menu entry it belongs to, and what it renders. */
+const PAGES: readonly {
+  route: string;
+  nav: string;
+  render: (params: Record<string, string | undefined>) => ReactNode;
+}[] = [
+  { route: '/', nav: '/', render: () => <HomePage /> },
+  { route: '/studies', nav: '/studies', render: () => <StudiesPage /> },
+  { route: '/studies/:study', nav: '/studies', render: (params) => <StudyPage study={params.study ?? ''} /> },
+  { route: '/upload', nav: '/upload', render: () => <UploadPage /> },
+  { route: '/shares/:study?', nav: '/shares', render: (params) => <SharesPage study={params.study} /> },
+  {
+    route: '/exports/:exportId?',
+    nav: '/exports',
+    render: (params) => <ExportsPage selected={params.exportId} />,
+  },
+  { route: '/users', nav: '/users', render: () => <UsersPage /> },
+  { route: '/audit', nav: '/audit', render: () => <AuditPage /> },
+  { route: '/support', nav: '/support', render: () => <SupportPage /> },
+  { route: '/billing', nav: '/billing', render: () => <BillingPage /> },
+  { route: '/preferences', nav: '/preferences', render: () => <PreferencesPage /> },
+  { route: '/privacy-policy', nav: '/privacy-policy', render: () => <PolicyPage /> },
+];
 
 function Navigation() {
   const { can } = useSession();
@@ -62,7 +90,7 @@ function PolicyNoticeBanner() {
   );
 }
 
-function Guarded({ anyOf, children }: { anyOf: Action[]; children: React.ReactNode }) {
+function Guarded({ anyOf, children }: { anyOf: readonly Action[]; children: ReactNode }) {
   const { can } = useSession();
   if (anyOf.length > 0 && !can(...anyOf)) {
     return (
@@ -100,72 +128,13 @@ export function App() {
       <div className="layout">
         <Navigation />
         <Switch>
-          <Route path="/">
-            <Guarded anyOf={[]}>
-              <HomePage />
-            </Guarded>
-          </Route>
-          <Route path="/studies">
-            <Guarded anyOf={['view']}>
-              <StudiesPage />
-            </Guarded>
-          </Route>
-          <Route path="/studies/:study">
-            {(params) => (
-              <Guarded anyOf={['view']}>
-                <StudyPage study={params.study} />
-              </Guarded>
-            )}
-          </Route>
-          <Route path="/upload">
-            <Guarded anyOf={['upload']}>
-              <UploadPage />
-            </Guarded>
-          </Route>
-          <Route path="/shares/:study?">
-            {(params) => (
-              <Guarded anyOf={['share', 'view-audit']}>
-                <SharesPage study={params.study} />
-              </Guarded>
-            )}
-          </Route>
-          <Route path="/exports/:exportId?">
-            {(params) => (
-              <Guarded anyOf={['export']}>
-                <ExportsPage selected={params.exportId} />
-              </Guarded>
-            )}
-          </Route>
-          <Route path="/users">
-            <Guarded anyOf={['manage-users']}>
-              <UsersPage />
-            </Guarded>
-          </Route>
-          <Route path="/audit">
-            <Guarded anyOf={['view-audit']}>
-              <AuditPage />
-            </Guarded>
-          </Route>
-          <Route path="/support">
-            <Guarded anyOf={[]}>
-              <SupportPage />
-            </Guarded>
-          </Route>
-          <Route path="/billing">
-            <Guarded anyOf={['manage-billing']}>
-              <BillingPage />
-            </Guarded>
-          </Route>
-          <Route path="/preferences">
-            <Guarded anyOf={[]}>
-              <PreferencesPage />
-            </Guarded>
-          </Route>
-          <Route path="/privacy-policy">
-            <Guarded anyOf={[]}>
-              <PolicyPage />
-            </Guarded>
-          </Route>
+          {PAGES.map((page) => (
+            <Route key={page.route} path={page.route}>
+              {(params: Record<string, string | undefined>) => (
+                <Guarded anyOf={anyOfFor(page.nav)}>{page.render(params)}</Guarded>
+              )}
+            </Route>
+          ))}
           <Route>
             <Guarded anyOf={[]}>
               <h1>Page not found</h1>

@@ -1,10 +1,10 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import type { LogEncryption } from '#infra/shared/log-encryption';
+import { awsManagedRule, wafLogging, wafVisibility } from '#infra/shared/waf-parts';
 import { RETRY_AFTER_SECONDS } from './capacity-model';
 import { RATE_LIMITED_BODY, SIGNUP_RATE_LIMIT, UNSUBSCRIBE_RATE_LIMIT } from './public-rate-limit';
 import {
@@ -28,24 +28,6 @@ export interface ApiFirewallProps {
 
 /** The web ACL's metric name: the `WebACL` dimension of its CloudWatch metrics (the alarms read it). */
 export const WEB_ACL_METRIC_NAME = 'pacscribe-api';
-
-const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-  cloudWatchMetricsEnabled: true,
-  metricName,
-  sampledRequestsEnabled: true,
-});
-
-const managedRule = (
-  name: string,
-  priority: number,
-  options: Partial<wafv2.CfnWebACL.ManagedRuleGroupStatementProperty> = {},
-): wafv2.CfnWebACL.RuleProperty => ({
-  name,
-  priority,
-  overrideAction: { none: {} },
-  statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ...options } },
-  visibilityConfig: visibility(name),
-});
 
 /** A 429 with the JSON error body and `Retry-After`, which DICOMweb clients and browsers honour. */
 const tooManyRequests: wafv2.CfnWebACL.RuleActionProperty = {
@@ -113,7 +95,7 @@ export class ApiFirewall extends Construct {
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility(WEB_ACL_METRIC_NAME),
+      visibilityConfig: wafVisibility(WEB_ACL_METRIC_NAME),
       // The same answer the local router gives past the limit (scripts/local/router.ts).
       customResponseBodies: {
         'rate-limited': { contentType: 'APPLICATION_JSON', content: RATE_LIMITED_BODY },
@@ -122,12 +104,12 @@ export class ApiFirewall extends Construct {
       // API Gateway forwards at most this much of a body to WAF (16 KB unless raised; 64 KB is the maximum).
       associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: 'KB_64' } } },
       rules: [
-        managedRule('AWSManagedRulesAmazonIpReputationList', 0),
-        managedRule('AWSManagedRulesCommonRuleSet', 1, {
+        awsManagedRule('AWSManagedRulesAmazonIpReputationList', 0),
+        awsManagedRule('AWSManagedRulesCommonRuleSet', 1, {
           scopeDownStatement: notBulk,
           ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
         }),
-        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 2, { scopeDownStatement: notBulk }),
+        awsManagedRule('AWSManagedRulesKnownBadInputsRuleSet', 2, { scopeDownStatement: notBulk }),
         {
           name: 'BodyLargerThanAnyJsonRoute',
           priority: 3,
@@ -149,7 +131,7 @@ export class ApiFirewall extends Construct {
               ],
             },
           },
-          visibilityConfig: visibility('BodyLargerThanAnyJsonRoute'),
+          visibilityConfig: wafVisibility('BodyLargerThanAnyJsonRoute'),
         },
         {
           name: 'RateLimitPerIp',
@@ -162,7 +144,7 @@ export class ApiFirewall extends Construct {
               evaluationWindowSec: 300,
             },
           },
-          visibilityConfig: visibility('RateLimitPerIp'),
+          visibilityConfig: wafVisibility('RateLimitPerIp'),
         },
         {
           name: 'DicomwebRateLimitPerToken',
@@ -186,7 +168,7 @@ export class ApiFirewall extends Construct {
               },
             },
           },
-          visibilityConfig: visibility('DicomwebRateLimitPerToken'),
+          visibilityConfig: wafVisibility('DicomwebRateLimitPerToken'),
         },
         {
           name: 'SignupRateLimitPerIp',
@@ -210,7 +192,7 @@ export class ApiFirewall extends Construct {
               },
             },
           },
-          visibilityConfig: visibility('SignupRateLimitPerIp'),
+          visibilityConfig: wafVisibility('SignupRateLimitPerIp'),
         },
         {
           name: 'UnsubscribeRateLimitPerIp',
@@ -234,7 +216,7 @@ export class ApiFirewall extends Construct {
               },
             },
           },
-          visibilityConfig: visibility('UnsubscribeRateLimitPerIp'),
+          visibilityConfig: wafVisibility('UnsubscribeRateLimitPerIp'),
         },
       ],
     });
@@ -243,22 +225,10 @@ export class ApiFirewall extends Construct {
       webAclArn: this.webAcl.attrArn,
     });
 
-    // WAF only delivers to log groups named aws-waf-logs-*, addressed without the ':*' suffix.
-    const logGroupName = `aws-waf-logs-pacscribe-${props.stageName}`;
-    this.logGroup = props.logEncryption.createLogGroup(this, 'Logs', {
-      logGroupName,
-      retention: logs.RetentionDays.ONE_YEAR,
-    });
-    const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
-      resourceArn: this.webAcl.attrArn,
-      logDestinationConfigs: [
-        Stack.of(this).formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: logGroupName,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
+    this.logGroup = wafLogging(this, {
+      webAcl: this.webAcl,
+      logGroupName: `aws-waf-logs-pacscribe-${props.stageName}`,
+      logEncryption: props.logEncryption,
       // Bearer tokens and share sessions (cookie) must not land in logs, nor QIDO queries (PatientName,
       // PatientID), UIDs in paths, or share links' secrets (the path of /s/{token}).
       redactedFields: [
@@ -268,6 +238,5 @@ export class ApiFirewall extends Construct {
         { uriPath: {} },
       ],
     });
-    logging.node.addDependency(this.logGroup);
   }
 }

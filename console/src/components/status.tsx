@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Button } from 'react-aria-components';
 import { describeError } from '../api/errors';
 
 export function Loading({ what }: { what: string }) {
@@ -54,4 +55,23 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Previous and next for a paged list; a direction without a handler is disabled. */
+export function Pager(props: {
+  onPrevious: (() => void) | undefined;
+  onNext: (() => void) | undefined;
+  previousLabel?: string;
+  nextLabel?: string;
+}) {
+  return (
+    <div className="pager">
+      <Button className="secondary" isDisabled={!props.onPrevious} onPress={props.onPrevious}>
+        {props.previousLabel ?? 'Previous page'}
+      </Button>
+      <Button className="secondary" isDisabled={!props.onNext} onPress={props.onNext}>
+        {props.nextLabel ?? 'Next page'}
+      </Button>
+    </div>
+  );
 }

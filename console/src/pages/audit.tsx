@@ -5,7 +5,7 @@ import type { ChainedAuditRecord } from '../../../schemas/audit/audit-event';
 import { saveBlob } from '../api/client';
 import { useSession } from '../app-context';
 import { Choice, Field } from '../components/fields';
-import { Empty, ErrorMessage, formatTime, Loading, PageTitle } from '../components/status';
+import { Empty, ErrorMessage, formatTime, Loading, Pager, PageTitle } from '../components/status';
 
 interface Filters {
   from: string;
@@ -68,6 +68,7 @@ export function AuditPage() {
       saveBlob(blob, `pacscribe-audit.${format}`);
     },
   });
+  const nextCursor = events.data?.nextCursor;
   const set = (field: keyof Filters) => (value: string) => setDraft({ ...draft, [field]: value });
   return (
     <>
@@ -139,22 +140,12 @@ export function AuditPage() {
           </tbody>
         </table>
       ) : null}
-      <div className="pager">
-        <Button
-          className="secondary"
-          isDisabled={cursors.length === 0}
-          onPress={() => setCursors(cursors.slice(0, -1))}
-        >
-          Newer
-        </Button>
-        <Button
-          className="secondary"
-          isDisabled={!events.data?.nextCursor}
-          onPress={() => events.data?.nextCursor && setCursors([...cursors, events.data.nextCursor])}
-        >
-          Older
-        </Button>
-      </div>
+      <Pager
+        previousLabel="Newer"
+        nextLabel="Older"
+        onPrevious={cursors.length === 0 ? undefined : () => setCursors(cursors.slice(0, -1))}
+        onNext={nextCursor ? () => setCursors([...cursors, nextCursor]) : undefined}
+      />
     </>
   );
 }

@@ -5,7 +5,7 @@ import { Link } from 'wouter';
 import { useSession } from '../app-context';
 import { AuthorizedImage } from '../components/authorized-image';
 import { Field } from '../components/fields';
-import { Empty, ErrorMessage, Loading, PageTitle } from '../components/status';
+import { Empty, ErrorMessage, Loading, Pager, PageTitle } from '../components/status';
 import { type DicomJson, dicomDate, integer, qidoDate, TAGS, text } from '../dicom-json';
 
 interface Search {
@@ -127,22 +127,10 @@ export function StudiesPage() {
           </tbody>
         </table>
       ) : null}
-      <div className="pager">
-        <Button
-          className="secondary"
-          isDisabled={offset === 0}
-          onPress={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-        >
-          Previous page
-        </Button>
-        <Button
-          className="secondary"
-          isDisabled={(studies.data?.length ?? 0) < PAGE_SIZE}
-          onPress={() => setOffset(offset + PAGE_SIZE)}
-        >
-          Next page
-        </Button>
-      </div>
+      <Pager
+        onPrevious={offset === 0 ? undefined : () => setOffset(Math.max(0, offset - PAGE_SIZE))}
+        onNext={(studies.data?.length ?? 0) < PAGE_SIZE ? undefined : () => setOffset(offset + PAGE_SIZE)}
+      />
     </>
   );
 }
