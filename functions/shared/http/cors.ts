@@ -4,6 +4,8 @@
  * preflights (infra), the local router's preflights and the headers every response carries
  * (http-handler). Never a wildcard, never credentials: the API takes bearer tokens, not cookies.
  */
+import { ConsoleCorsEnvSchema, DicomwebCorsEnvSchema } from '#schemas/shared/env';
+
 export const DICOMWEB_PATH_PREFIX = '/dicomweb/';
 export const DICOMWEB_CORS_HEADERS = ['Authorization', 'Content-Type', 'Accept'] as const;
 export const DICOMWEB_CORS_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'] as const;
@@ -32,11 +34,8 @@ export interface CorsOrigins {
  */
 export function corsOriginsFromEnv(env: Readonly<Record<string, string | undefined>>): CorsOrigins {
   return {
-    console: env.CONSOLE_ORIGIN?.trim() || undefined,
-    dicomweb: (env.DICOMWEB_CORS_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    console: ConsoleCorsEnvSchema.partial().parse(env).CONSOLE_ORIGIN,
+    dicomweb: DicomwebCorsEnvSchema.partial().parse(env).DICOMWEB_CORS_ORIGINS ?? [],
   };
 }
 

@@ -5,22 +5,15 @@ import {
 import { UnauthenticatedError } from '../../../functions/shared/errors';
 import type { Member } from '../../../schemas/accounts/entities';
 import type { StaffMember } from '../../../schemas/accounts/staff';
-import { InMemoryAccounts } from '../../support/fakes';
+import { clinicianMember, InMemoryAccounts } from '../../support/fakes';
 
-const member: Member = {
+const member: Member = clinicianMember({
   userId: 'u1',
-  orgId: 'org-a',
   email: 'u1@a.example',
   name: 'U',
-  role: 'clinician',
-  professionalRole: 'clinician',
-  permissions: ['view'],
-  status: 'active',
-  tokensValidAfter: '2026-11-24T12:00:00.000Z',
-  createdAt: '2026-11-24T12:00:00.000Z',
   createdBy: 'admin',
   invitationExpiresAt: '2026-11-27T12:00:00.000Z',
-};
+});
 const token = {
   subject: 'u1',
   pool: 'customers' as const,
