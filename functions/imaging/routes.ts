@@ -21,6 +21,7 @@ import {
   CompleteUploadSessionBodySchema,
   CreateUploadSessionBodySchema,
   IssuePartUrlsBodySchema,
+  MAX_STOW_BODY_BYTES,
   UploadPartUrlsSchema,
   UploadSessionCreatedSchema,
   UploadSessionViewSchema,
@@ -64,8 +65,6 @@ const tagPathParameter: PathParameter = {
 const qido = <Schema extends z.ZodType>(query: Schema) =>
   ({ query, queryAliases: QIDO_TAG_KEYWORDS, repeatableQueryKeys: ['includefield'] }) as const;
 
-/** Lambda takes 6 MB per request, base64 included: larger uploads go through upload sessions. */
-export const MAX_STOW_BODY_BYTES = 4 * 1024 * 1024;
 const STOW_REQUEST = {
   rawBody: {
     mediaType: MULTIPART_DICOM_MEDIA_TYPE,

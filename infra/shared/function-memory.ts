@@ -4,9 +4,9 @@ import * as z from 'zod';
 import { MAX_EDITED_HEAD_BYTES } from '#functions/imaging/core/edited-part10';
 import { RENDER_LIMITS } from '#functions/imaging/core/rendering/render-options';
 import { TRANSCODE_LIMITS } from '#functions/imaging/core/transcode';
-import { MAX_STOW_BODY_BYTES } from '#functions/imaging/routes';
 import { routes } from '#functions/shared/routes';
 import { MAX_DEIDENTIFIED_FILE_BYTES } from '#functions/sharing/core/deidentify';
+import { MAX_STOW_BODY_BYTES } from '#schemas/imaging/upload-session';
 import { PROJECT_ROOT } from './project-root';
 
 /**

@@ -7,6 +7,12 @@ import { DicomUidSchema } from './dicom-uid';
  * upload, then are ingested asynchronously by the same validation and storage path as STOW-RS.
  */
 
+/**
+ * The largest STOW-RS body (Lambda takes 6 MB per request, base64 included): clients send anything larger
+ * through an upload session.
+ */
+export const MAX_STOW_BODY_BYTES = 4 * 1024 * 1024;
+
 /** Staged bytes live under this prefix of the imaging bucket: a quarantine that is never served. */
 export const UPLOAD_STAGING_PREFIX = 'uploads/';
 

@@ -1,13 +1,17 @@
 import { useState } from 'react';
 import { Button, type DropItem, DropZone, FileTrigger, Text } from 'react-aria-components';
 import { Link } from 'wouter';
-import type { UploadSessionCreated, UploadSessionView } from '../../../schemas/imaging/upload-session';
+import {
+  MAX_STOW_BODY_BYTES,
+  type UploadSessionCreated,
+  type UploadSessionView,
+} from '../../../schemas/imaging/upload-session';
 import { describeError } from '../api/errors';
 import { useSession } from '../app-context';
 import { ErrorMessage, formatBytes, Notice, PageTitle } from '../components/status';
 
-/** STOW-RS bodies stay under the route's 4 MiB limit with room for the multipart framing. */
-const STOW_BATCH_BYTES = 3.5 * 1024 * 1024;
+/** STOW-RS bodies stay under the route's limit, with room for the multipart framing. */
+const STOW_BATCH_BYTES = MAX_STOW_BODY_BYTES - 512 * 1024;
 const FINISHED = ['completed', 'completed-with-failures', 'failed', 'aborted', 'expired'];
 
 interface Upload {

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { MAX_STOW_BODY_BYTES } from '#functions/imaging/routes';
 import { MAX_DEIDENTIFIED_FILE_BYTES } from '#functions/sharing/core/deidentify';
 import { functionMeasurements, memoryPlanFor, workingSetOf } from '#infra/shared/function-memory';
 import { PacsFunction } from '#infra/shared/pacs-function';
+import { MAX_STOW_BODY_BYTES } from '#schemas/imaging/upload-session';
 import { synthesizedApp } from '../app-fixture';
 
 const MiB = 1024 * 1024;
