@@ -127,7 +127,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
 }
 
 /** PACScribe's local stack in its own process, exactly as `npm start` runs it. */
-export async function startPacscribe(): Promise<
+export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Promise<
   RunningServer & {
     config: {
       apiUrl: string;
@@ -146,7 +146,14 @@ export async function startPacscribe(): Promise<
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pacscribe-'));
   const child = spawn(
     process.execPath,
-    [...LOCAL_STACK_NODE_ARGS, '--data-dir', dataDir, '--ephemeral-ports', '--reset'],
+    [
+      ...(options.nodeArgs ?? []),
+      ...LOCAL_STACK_NODE_ARGS,
+      '--data-dir',
+      dataDir,
+      '--ephemeral-ports',
+      '--reset',
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -42,28 +42,33 @@ function handlerModules(): string[] {
  * the AWS SDK, middy and zod in memory once: forty separate bundles held over a gigabyte of code and
  * source maps.
  */
-async function bundleAll(): Promise<HandlerModules> {
+export async function buildHandlerBundle(): Promise<string> {
   const modules = handlerModules();
   const contents = [
     ...modules.map((module, index) => `import * as m${index} from './functions/${module}';`),
     `export const modules = { ${modules.map((module, index) => `${JSON.stringify(module)}: m${index}`).join(', ')} };`,
   ].join('\n');
+  const result = await build({
+    // As CDK bundles each function (infra/shared/esbuild-options.ts), with two local overrides.
+    ...HANDLER_BUNDLE_OPTIONS,
+    stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'local-handlers.ts' },
+    // No source map: Node parses a map into ~20 times its size the first time any error's stack is
+    // read (288 MB for this bundle). Unminified instead, so stack traces stay readable and the bundle
+    // keeps a `// functions/…` comment above each module (the benchmark's profiler reads them).
+    sourcemap: false,
+    minify: false,
+    write: false,
+    logLevel: 'silent',
+    absWorkingDir: PROJECT_ROOT,
+  });
+  const code = result.outputFiles[0]?.text;
+  if (!code) throw new Error('bundling the handlers produced no output');
+  return code;
+}
+
+async function bundleAll(): Promise<HandlerModules> {
   try {
-    const result = await build({
-      // As CDK bundles each function (infra/shared/esbuild-options.ts), with two local overrides.
-      ...HANDLER_BUNDLE_OPTIONS,
-      stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'local-handlers.ts' },
-      // No source map: Node parses a map into ~20 times its size the first time any error's stack is
-      // read (288 MB for this bundle). Unminified instead, so stack traces stay readable and the bundle
-      // keeps a `// functions/…` comment above each module.
-      sourcemap: false,
-      minify: false,
-      write: false,
-      logLevel: 'silent',
-      absWorkingDir: PROJECT_ROOT,
-    });
-    const code = result.outputFiles[0]?.text;
-    if (!code) throw new Error('bundling the handlers produced no output');
+    const code = await buildHandlerBundle();
     mkdirSync(bundleDir, { recursive: true });
     const file = path.join(bundleDir, 'handlers.cjs');
     writeFileSync(file, code);

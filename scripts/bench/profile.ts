@@ -1,0 +1,304 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildHandlerBundle } from '../local/lambda-registry';
+import {
+  client,
+  dataset,
+  expectOk,
+  type Instance,
+  load,
+  pacscribeToken,
+  percentile,
+  STOW_HEADERS,
+  stowBody,
+} from './dicomweb';
+import { startPacscribe } from './servers';
+
+/**
+ * `npm run bench -- profile`: where the local stack's CPU goes on each read row (issue 12). The stack runs
+ * under V8's sampling profiler; each row runs alone for a fixed time, and the samples inside its window
+ * are charged to the nearest code up their stack that is not Node's own: PACScribe's own modules, the libraries bundled with them (named by the
+ * `// path` comments esbuild leaves above each module), Node's HTTP and TLS, the in-process stand-ins
+ * (s3rver, cognito-local), garbage collection and idle time. The DynamoDB Local JVM is a separate process:
+ * its CPU time over the same window comes from /proc.
+ */
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Microseconds on CLOCK_MONOTONIC, the clock V8's profiler stamps its samples with on Linux. */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat; after the command they are the 12th and 13th.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Module of each line of the handlers' bundle, from the `// path` comment esbuild writes above each module. */
+function bundleModules(code: string): (line: number) => string {
+  const starts: { line: number; module: string }[] = [];
+  code.split('\n').forEach((text, index) => {
+    const match = /^\/\/ ((?:node_modules|functions|schemas|events|infra|scripts)\/\S+)$/.exec(text);
+    if (match?.[1]) starts.push({ line: index, module: match[1] });
+  });
+  return (line) => {
+    let low = 0;
+    let high = starts.length - 1;
+    let found = 'bundle';
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const start = starts[middle] as { line: number; module: string };
+      if (start.line <= line) {
+        found = start.module;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found;
+  };
+}
+
+/** The group a frame's own code belongs to, or null for Node's internals and native code. */
+function codeGroup(frame: CallFrame, moduleAt: (line: number) => string): string | null {
+  if (!frame.url || frame.url.startsWith('node:')) return null;
+  let where = frame.url.replace(/^file:\/\//, '');
+  if (where.includes('/.pacscribe/bundle-')) where = moduleAt(frame.lineNumber);
+  const packageMatch = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where);
+  if (packageMatch?.[1]) {
+    const name = packageMatch[1];
+    if (/^@(aws-sdk|smithy|aws-crypto)\//.test(name)) return 'AWS SDK';
+    if (/^(s3rver|koa|@koa\/|koa-|graceful-fs|fs-extra|universalify|xmlbuilder2|fast-xml-parser)/.test(name))
+      return 's3rver (stand-in)';
+    if (/^(cognito-local|jsonwebtoken|stormdb)/.test(name)) return 'cognito-local (stand-in)';
+    if (name.startsWith('@aws-lambda-powertools/')) return 'Powertools';
+    return name;
+  }
+  const ours = /(functions|schemas|scripts\/local|infra)\/([^/]+)/.exec(where);
+  if (ours)
+    return ours[1] === 'scripts/local' ? `local stack (${ours[2]})` : `PACScribe ${ours[1]}/${ours[2]}`;
+  return where.split('/').slice(-2).join('/');
+}
+
+/**
+ * Who a sample's time is charged to: the nearest code up its stack that is not Node's own, so a socket
+ * write the SDK asked for counts as the SDK's, and one the local router's response made counts as the
+ * router's. Samples with no such frame (timers, the event loop, TLS records) stay with Node.
+ */
+function chargedTo(
+  id: number,
+  nodes: Map<number, ProfileNode>,
+  parents: Map<number, number>,
+  moduleAt: (line: number) => string,
+): string {
+  const leaf = nodes.get(id)?.callFrame;
+  if (leaf?.functionName === '(idle)') return '(idle)';
+  if (leaf?.functionName === '(garbage collector)') return '(garbage collector)';
+  if (leaf?.functionName === '(program)') return '(program: V8 and native)';
+  let nodeFrame = '';
+  for (let current: number | undefined = id; current !== undefined; current = parents.get(current)) {
+    const frame = nodes.get(current)?.callFrame;
+    if (!frame) break;
+    const group = codeGroup(frame, moduleAt);
+    if (group) return group;
+    if (!nodeFrame && frame.url.startsWith('node:')) nodeFrame = frame.url;
+  }
+  if (/tls|crypto/.test(nodeFrame)) return 'Node TLS and crypto';
+  if (/_http_|net|stream/.test(nodeFrame)) return 'Node HTTP and sockets';
+  return 'Node (other)';
+}
+
+/** The columns of the per-row table: PACScribe's own code, what it uses, and what the stand-ins cost. */
+function bucketOf(group: string): string {
+  if (group.startsWith('PACScribe ')) return "PACScribe's code";
+  if (group === 'AWS SDK') return 'AWS SDK';
+  if (group.startsWith('local stack')) return 'local stack (router, streaming)';
+  if (group.includes('(stand-in)')) return 'in-process stand-ins';
+  if (group.startsWith('Node')) return 'Node HTTP, TLS, other';
+  if (group.startsWith('(')) return group === '(idle)' ? 'idle' : 'GC and V8';
+  return 'libraries (zod, middy, JWT, Powertools, …)';
+}
+
+interface Window {
+  label: string;
+  from: number;
+  to: number;
+  requests: number;
+  p50: number;
+  nodeCpu: number;
+  childCpu: number;
+}
+
+export async function benchProfile(options: { instances: number; seconds: number }) {
+  const profileDir = mkdtempSync(path.join(tmpdir(), 'bench-profile-'));
+  console.error(`Generating ${options.instances} CT instances…`);
+  const items = dataset(options.instances);
+  const pacscribe = await startPacscribe({
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=500'],
+  });
+  const windows: Window[] = [];
+  try {
+    const token = await pacscribeToken(pacscribe.config);
+    const c = client(pacscribe, token, readFileSync(pacscribe.config.caCertPath), 'upload-session');
+    console.error(`Storing ${items.length} instances…`);
+    await load(items.length, 8, async (i) =>
+      expectOk(
+        (
+          await c.send('POST', '/studies', {
+            body: stowBody((items[i] as Instance).bytes),
+            headers: STOW_HEADERS,
+          })
+        ).status,
+        'STOW',
+      ),
+    );
+    const pick = (i: number) => items[(i * 7919) % items.length] as Instance;
+    const json = { accept: 'application/dicom+json' };
+    const octets = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' };
+    const dicom = { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' };
+    const rows: [string, (item: Instance) => string, Record<string, string>][] = [
+      ['QIDO by PatientID', (item) => `/studies?PatientID=${item.patientId}`, json],
+      ['QIDO series of a study', (item) => `/studies/${item.study}/series`, json],
+      [
+        'QIDO instances of a series',
+        (item) => `/studies/${item.study}/series/${item.series}/instances`,
+        json,
+      ],
+      ['WADO series metadata', (item) => `/studies/${item.study}/series/${item.series}/metadata`, json],
+      [
+        'WADO instance metadata',
+        (item) => `/studies/${item.study}/series/${item.series}/instances/${item.sop}/metadata`,
+        json,
+      ],
+      [
+        'WADO frame (native)',
+        (item) => `/studies/${item.study}/series/${item.series}/instances/${item.sop}/frames/1`,
+        octets,
+      ],
+      [
+        'WADO instance',
+        (item) => `/studies/${item.study}/series/${item.series}/instances/${item.sop}`,
+        dicom,
+      ],
+    ];
+    for (const [label, url, headers] of rows) {
+      // A short warm-up outside the window, so the JIT's first compilations do not count.
+      await load(100, 8, async (i) =>
+        expectOk((await c.send('GET', url(pick(i)), { headers })).status, label),
+      );
+      const pids = pacscribe.pids();
+      const [nodePid, ...children] = pids as [number, ...number[]];
+      const nodeBefore = cpuSeconds(nodePid);
+      const childrenBefore = children.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      const from = monotonicMicros();
+      const deadline = performance.now() + options.seconds * 1000;
+      let requests = 0;
+      const run = await load(1_000_000, 8, async (i) => {
+        if (performance.now() > deadline) return;
+        requests += 1;
+        expectOk((await c.send('GET', url(pick(i)), { headers })).status, label);
+      });
+      const to = monotonicMicros();
+      windows.push({
+        label,
+        from,
+        to,
+        requests,
+        p50: percentile(run.latencies.slice(-requests), 50),
+        nodeCpu: cpuSeconds(nodePid) - nodeBefore,
+        childCpu: children.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - childrenBefore,
+      });
+      console.error(`${label}: ${(requests / ((to - from) / 1e6)).toFixed(1)} requests/s`);
+    }
+  } finally {
+    await pacscribe.stop();
+  }
+  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`the local stack wrote no CPU profile in ${profileDir}`);
+  const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
+  const moduleAt = bundleModules(await buildHandlerBundle());
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const report: string[] = [];
+  const totals = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let time = profile.startTime;
+  const perWindow = windows.map(() => new Map<string, number>());
+  profile.samples.forEach((id, index) => {
+    time += profile.timeDeltas[index] ?? 0;
+    const windowIndex = windows.findIndex((window) => time >= window.from && time <= window.to);
+    if (windowIndex < 0) return;
+    const node = nodes.get(id);
+    if (!node) return;
+    const group = chargedTo(id, nodes, parents, moduleAt);
+    const counts = perWindow[windowIndex] as Map<string, number>;
+    counts.set(group, (counts.get(group) ?? 0) + 1);
+    totals.set(group, (totals.get(group) ?? 0) + 1);
+    const name = `${node.callFrame.functionName || '(anonymous)'} — ${codeGroup(node.callFrame, moduleAt) ?? node.callFrame.url.replace(/^node:(internal\/)?/, 'node:')}`;
+    functions.set(name, (functions.get(name) ?? 0) + 1);
+  });
+  const share = (count: number, all: number) => `${((100 * count) / Math.max(1, all)).toFixed(1)} %`;
+  const groups = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([group]) => group);
+  const buckets = [...new Set(groups.map(bucketOf))];
+  report.push(
+    `# Where the local stack's CPU goes (${new Date().toISOString()})`,
+    '',
+    `${options.instances} CT instances; each row alone for ${options.seconds} s at concurrency 8 after 100 warm-up requests; V8 sampling every 0.5 ms in the stack's Node process (\`npm run bench -- profile\`). Each sample is charged to the nearest code up its stack that is not Node's own. Shares are of the Node process's samples in the row's window, idle included; "Node CPU" and "JVM CPU" are CPU milliseconds per request from /proc (the JVM is DynamoDB Local).`,
+    '',
+    `| row | requests/s | p50 ms | Node CPU ms/request | JVM CPU ms/request | ${buckets.join(' | ')} |`,
+    `|---|---|---|---|---|${buckets.map(() => '---').join('|')}|`,
+    ...windows.map((window, index) => {
+      const counts = perWindow[index] as Map<string, number>;
+      const all = [...counts.values()].reduce((sum, count) => sum + count, 0);
+      const byBucket = new Map<string, number>();
+      for (const [group, count] of counts)
+        byBucket.set(bucketOf(group), (byBucket.get(bucketOf(group)) ?? 0) + count);
+      const seconds = (window.to - window.from) / 1e6;
+      return `| ${window.label} | ${(window.requests / seconds).toFixed(1)} | ${window.p50.toFixed(1)} | ${((1000 * window.nodeCpu) / window.requests).toFixed(2)} | ${((1000 * window.childCpu) / window.requests).toFixed(2)} | ${buckets.map((bucket) => share(byBucket.get(bucket) ?? 0, all)).join(' | ')} |`;
+    }),
+    '',
+    '## Heaviest functions (self time, all rows)',
+    '',
+    '| function — group | share |',
+    '|---|---|',
+    ...(() => {
+      const all = [...functions.values()].reduce((sum, count) => sum + count, 0);
+      return [...functions.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 40)
+        .map(([name, count]) => `| ${name} | ${share(count, all)} |`);
+    })(),
+    '',
+    '## Every group (all rows)',
+    '',
+    ...(() => {
+      const all = [...totals.values()].reduce((sum, count) => sum + count, 0);
+      return groups.map((group) => `- ${group}: ${share(totals.get(group) ?? 0, all)}`);
+    })(),
+  );
+  mkdirSync('reports', { recursive: true });
+  writeFileSync('reports/bench-profile.md', `${report.join('\n')}\n`);
+  console.log(report.join('\n'));
+  console.error(`The raw profile: ${path.join(profileDir, file)} (open it in Chrome's DevTools)`);
+}
