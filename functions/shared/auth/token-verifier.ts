@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import {
   FetchError,
@@ -7,6 +8,7 @@ import {
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { LRUCache } from 'lru-cache';
 import { DependencyUnavailableError, UnauthenticatedError } from '../errors';
 import type { VerifiedToken } from './principal';
 
@@ -21,7 +23,7 @@ export interface PoolTrust {
   clientIds: string[];
 }
 
-interface JwtVerifierLike {
+export interface JwtVerifierLike {
   verify(token: string): Promise<JwtPayload>;
 }
 
@@ -46,20 +48,43 @@ const keysUnavailable = (error: unknown) =>
   error instanceof WaitPeriodNotYetEndedJwkError ||
   error instanceof JwksNotAvailableInCacheError;
 
-/** One verifier per pool, so a token always maps back to the population it came from. */
-function fromVerifiers(
+/** Tokens a function instance remembers as verified; a viewer's burst of frame requests reuses one token. */
+export const VERIFIED_TOKENS_REMEMBERED = 1_000;
+
+/**
+ * One verifier per pool, so a token always maps back to the population it came from.
+ *
+ * A token that verified is remembered until its own expiry, keyed by a SHA-256 of its exact bytes (so no
+ * bearer token is kept, and any other bytes are checked afresh): signature, issuer, client and expiry are
+ * facts of those bytes, so the answer cannot change before `exp`. Revocation is not one of them and is
+ * unaffected: each request still compares the token's issue time with its member's `tokensValidAfter`.
+ * A refusal is never remembered.
+ */
+export function fromVerifiers(
   verifiers: { pool: VerifiedToken['pool']; verifier: JwtVerifierLike }[],
 ): TokenVerifier {
+  const verified = new LRUCache<string, { token: VerifiedToken; expiresAtMs: number }>({
+    max: VERIFIED_TOKENS_REMEMBERED,
+  });
   return {
     async verify(token) {
+      const key = createHash('sha256').update(token).digest('base64url');
+      const remembered = verified.get(key);
+      if (remembered && Date.now() < remembered.expiresAtMs) return remembered.token;
       let unavailable = false;
       for (const { pool, verifier } of verifiers) {
+        let payload: JwtPayload;
         try {
-          return toVerifiedToken(pool, await verifier.verify(token));
+          payload = await verifier.verify(token);
         } catch (error) {
           if (error instanceof UnauthenticatedError) throw error;
           unavailable ||= keysUnavailable(error);
+          continue;
         }
+        const result = Object.freeze(toVerifiedToken(pool, payload));
+        if (typeof payload.exp === 'number')
+          verified.set(key, { token: result, expiresAtMs: payload.exp * 1000 });
+        return result;
       }
       if (unavailable) {
         throw new DependencyUnavailableError('Sign-in could not be checked just now; please retry.');

@@ -219,6 +219,43 @@ describe('request metrics', () => {
     }
   });
 
+  it("carries nothing of one request into the next: the instances are shared, each request's dimensions are not", async () => {
+    const { runtime } = setup();
+    const frames = httpHandler(
+      imagingRoutes.retrieveFrames,
+      async () => ({
+        statusCode: 200,
+        stream: {
+          contentType: 'multipart/related; type="application/octet-stream"; boundary=b',
+          body: (async function* () {
+            yield Buffer.from('--b\r\n\r\nframe\r\n--b--\r\n');
+          })(),
+        },
+      }),
+      runtime,
+    );
+    const me = httpHandler(probing(accountsRoutes.getMe), async () => ok({ name: 'Riley' }), runtime);
+
+    await invokeHttpHandler(frames, loadEvent('imaging/apigw/retrieve-frames.valid.json'), testContext());
+    await me(loadEvent('accounts/apigw/get-me.valid.json'), testContext());
+    await me(loadEvent('accounts/apigw/get-me.valid.json'), testContext());
+
+    const documents = capture.documents();
+    expect(documents.map((document) => document._aws.CloudWatchMetrics[0]?.Dimensions)).toEqual([
+      [['service', 'Route', 'Operation'], ['service']],
+      [[], ['Operation']],
+      [['service', 'Route'], ['service']],
+      [[]],
+      [['service', 'Route'], ['service']],
+      [[]],
+    ]);
+    for (const document of documents.slice(2)) {
+      expect(document).not.toHaveProperty('Operation');
+      expect(document).toMatchObject({ Requests: 1 });
+    }
+    expect(documents[2]).toMatchObject({ Route: 'getMe' });
+  });
+
   it('publishes nothing when POWERTOOLS_METRICS_DISABLED is set, as the local stack does', async () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const { runtime } = setup();
