@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { stop as stopEsbuild } from 'esbuild';
 import { buildConsole } from '../../infra/console/console-build';
 import {
   CONSOLE_SECURITY_HEADERS,
@@ -43,6 +44,8 @@ export function localConsoleConfig(apiUrl: string, clientId: string): ConsoleCon
  */
 export function localConsoleSite(options: { config: ConsoleConfig; uploadOrigins: readonly string[] }) {
   const root = buildConsole();
+  // buildSync leaves esbuild's worker thread and service process running (~150 MB); nothing builds again.
+  void stopEsbuild();
   const headers = {
     ...CONSOLE_SECURITY_HEADERS,
     'content-security-policy': consoleContentSecurityPolicy({

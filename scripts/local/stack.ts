@@ -3,11 +3,11 @@ import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generate } from 'selfsigned';
+import { AuditTableStream } from '../../functions/audit/adapters/audit-table-stream';
 import { KeyPairCheckpointSigner } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
-import { PolledAuditTable } from '../../functions/audit/adapters/polled-audit-table';
 import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive';
 import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
@@ -157,7 +157,8 @@ async function startAuditWitness(
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb });
   const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true });
   const archive = new S3AuditArchive(s3, LOCAL_AUDIT_ARCHIVE_BUCKET);
-  const source = new PolledAuditTable(DynamoDBDocumentClient.from(dynamo), table);
+  const streams = new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb });
+  const source = new AuditTableStream(dynamo, streams, table);
   const deps = {
     archive,
     signer: new KeyPairCheckpointSigner(key.privateKey, key.keyId),
@@ -185,6 +186,7 @@ async function startAuditWitness(
     clearTimeout(timer);
     await running;
     dynamo.destroy();
+    streams.destroy();
     s3.destroy();
   };
 }
