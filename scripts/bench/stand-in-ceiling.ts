@@ -1,6 +1,14 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { accountsTable, auditTable, type TableDefinition } from '../../infra/data/table-definitions';
+import { createTableAs, localTableName } from '../local/bootstrap';
 
 /**
  * The stand-ins' own ceiling for each benchmark row (issue 12): the raw DynamoDB Local and s3rver
@@ -8,6 +16,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
  * the membership read beside the index read, then the audit write, beside the S3 read for pixel data),
  * run straight from this process with no PACScribe code between. A row's requests/s as a share of its
  * recipe's is what PACScribe keeps of what the stand-ins allow.
+ *
+ * The membership read and the audit append go to tables made from the same definitions as PACScribe's
+ * (the audit table's index and stream make each append cost more than a plain put), with copies of items
+ * the local stack itself stored: call it once the data set is stored.
  */
 export interface StandInEndpoints {
   region: string;
@@ -19,10 +31,38 @@ export interface StandInEndpoints {
 export type Recipe = (index: number) => Promise<void>;
 
 const TABLE = 'bench-stand-in-ceiling';
-/** Items of about the size PACScribe's index holds: a membership, a study, an instance's DICOM JSON. */
-const SMALL = 'x'.repeat(400);
+/** Items of about the size PACScribe's index holds: a study, an instance's DICOM JSON. */
 const STUDY = 'x'.repeat(1_000);
 const METADATA = 'x'.repeat(4_000);
+
+/** The local stack's own item whose partition key starts with `prefix`: the median size of the first 100. */
+async function liveItem(dynamo: DynamoDBDocumentClient, definition: TableDefinition, prefix: string) {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan(
+    { client: dynamo, pageSize: 500 },
+    {
+      TableName: localTableName(definition),
+      FilterExpression: 'begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':prefix': prefix },
+    },
+  )) {
+    items.push(...(page.Items ?? []));
+    if (items.length >= 100) break;
+  }
+  const bySize = items.sort((a, b) => JSON.stringify(a).length - JSON.stringify(b).length);
+  const item = bySize[Math.floor(bySize.length / 2)];
+  if (!item) throw new Error(`no ${prefix} item in ${localTableName(definition)} to copy`);
+  return item;
+}
+
+/** A table shaped like one of PACScribe's (indexes, stream), for the ceiling's own writes. */
+async function shapedTable(raw: DynamoDBClient, definition: TableDefinition): Promise<string> {
+  const name = `bench-stand-in-ceiling-${definition.logicalName}`;
+  await createTableAs(raw, definition, name).catch((error: unknown) => {
+    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+  });
+  return name;
+}
 
 export async function standInRecipes(config: StandInEndpoints, objectBytes: Buffer, frameBytes: number) {
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -57,7 +97,6 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
   const put = (pk: string, sk: string, body: string) =>
     dynamo.send(new PutCommand({ TableName: TABLE, Item: { pk, sk, body } }));
   // A partition per list size the rows read: 1 study, 2 series, 10 instances, 25 and 100 studies.
-  await put('member', 'm', SMALL);
   await put('instance', 'i', METADATA);
   for (const count of [1, 2, 10, 25, 100]) {
     await Promise.all(
@@ -66,6 +105,16 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
   }
   await Promise.all(
     Array.from({ length: 10 }, (_, n) => put('metadata-10', String(n).padStart(4, '0'), METADATA)),
+  );
+  const memberTemplate = await liveItem(dynamo, accountsTable, 'USER#');
+  const auditTemplate = await liveItem(dynamo, auditTable, 'ORG#');
+  const accounts = await shapedTable(raw, accountsTable);
+  const audit = await shapedTable(raw, auditTable);
+  await dynamo.send(
+    new PutCommand({
+      TableName: accounts,
+      Item: { ...memberTemplate, pk: 'USER#bench-ceiling', sk: 'MEMBER' },
+    }),
   );
   const objectKey = 'bench-stand-in-ceiling/object';
   await s3.send(new PutObjectCommand({ Bucket: config.imagingBucket, Key: objectKey, Body: objectBytes }));
@@ -79,15 +128,26 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
         ExpressionAttributeValues: { ':pk': pk },
       }),
     );
-  // The audit append: a conditional put of a new item, as the audit trail's is.
-  const auditPut = (index: number) =>
-    dynamo.send(
+  // The audit append: a conditional put of a copy of a real record at a new chain position, as the audit
+  // trail's is, into a table with the audit table's index and stream.
+  let appended = 0;
+  const auditPut = (index: number) => {
+    appended += 1;
+    const position = `${Date.now()}#${String(index % 16).padStart(2, '0')}#${String(appended).padStart(12, '0')}`;
+    return dynamo.send(
       new PutCommand({
-        TableName: TABLE,
-        Item: { pk: `audit-${index % 64}`, sk: `${Date.now()}-${index}-${Math.random()}`, body: STUDY },
+        TableName: audit,
+        Item: {
+          ...auditTemplate,
+          pk: `ORG#bench-ceiling#CHAIN#${String(index % 16).padStart(2, '0')}`,
+          sk: `SEQ#${position}`,
+          gsi1pk: 'ORG#bench-ceiling',
+          gsi1sk: position,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  };
   const drain = async (body: unknown) => {
     for await (const _chunk of body as AsyncIterable<Uint8Array>) {
       // read to the end, as a response is sent
@@ -103,11 +163,20 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
     );
     await drain(Body);
   };
-  const member = () => get('member', 'm');
+  const member = () =>
+    dynamo.send(new GetCommand({ TableName: accounts, Key: { pk: 'USER#bench-ceiling', sk: 'MEMBER' } }));
+  const study = () => get('list-1', '0000');
   const listRead =
     (pk: string): Recipe =>
     async (index) => {
       await Promise.all([member(), query(pk)]);
+      await auditPut(index);
+    };
+  /** Series and instance lists and metadata also read their study (existence, current edits) beside. */
+  const studyListRead =
+    (pk: string): Recipe =>
+    async (index) => {
+      await Promise.all([member(), study(), query(pk)]);
       await auditPut(index);
     };
   /** By row label (as the benchmark prints it) with a short description of the operations. */
@@ -115,16 +184,19 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
     'QIDO by PatientID': { operations: '[get ∥ query 1] → put', recipe: listRead('list-1') },
     'QIDO date range': { operations: '[get ∥ query 25] → put', recipe: listRead('list-25') },
     'QIDO name wildcard': { operations: '[get ∥ query 100] → put', recipe: listRead('list-100') },
-    'QIDO series of a study': { operations: '[get ∥ query 2] → put', recipe: listRead('list-2') },
-    'QIDO instances of a series': { operations: '[get ∥ query 10] → put', recipe: listRead('list-10') },
+    'QIDO series of a study': { operations: '[get ∥ get ∥ query 2] → put', recipe: studyListRead('list-2') },
+    'QIDO instances of a series': {
+      operations: '[get ∥ get ∥ query 10] → put',
+      recipe: studyListRead('list-10'),
+    },
     'WADO series metadata': {
-      operations: '[get ∥ query 10 × 4 KB] → put',
-      recipe: listRead('metadata-10'),
+      operations: '[get ∥ get ∥ query 10 × 4 KB] → put',
+      recipe: studyListRead('metadata-10'),
     },
     'WADO instance metadata': {
-      operations: '[get ∥ get 4 KB] → put',
+      operations: '[get ∥ get 4 KB ∥ get] → put',
       recipe: async (index) => {
-        await Promise.all([member(), get('instance', 'i')]);
+        await Promise.all([member(), get('instance', 'i'), study()]);
         await auditPut(index);
       },
     },
@@ -138,7 +210,7 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
     'WADO instance': {
       operations: `[get ∥ get ∥ get] → [put ∥ S3 GET ${Math.round(objectBytes.length / 1024)} KiB]`,
       recipe: async (index) => {
-        await Promise.all([member(), get('instance', 'i'), get('list-1', '0000')]);
+        await Promise.all([member(), get('instance', 'i'), study()]);
         await Promise.all([auditPut(index), s3Get()]);
       },
     },
@@ -160,6 +232,8 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
   };
   return {
     recipes,
+    /** Sizes of the copied items, for the report (JSON length, bytes). */
+    copied: { member: JSON.stringify(memberTemplate).length, audit: JSON.stringify(auditTemplate).length },
     close: () => {
       raw.destroy();
       s3.destroy();

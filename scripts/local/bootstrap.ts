@@ -107,47 +107,51 @@ async function ensureTables(dynamo: DynamoDBClient): Promise<LocalResources['tab
   for (const definition of tableDefinitions) {
     const tableName = localTableName(definition);
     names[definition.logicalName] = tableName;
-    if (existing.has(tableName)) continue;
-    const keys = [
-      definition.partitionKey,
-      definition.sortKey,
-      ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-    ];
-    const attributes = [...new Map(keys.map((key) => [key.name, key])).values()];
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attributes.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
-        KeySchema: [
-          { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: definition.globalIndexes.length
-          ? definition.globalIndexes.map((index) => ({
-              IndexName: index.indexName,
-              KeySchema: [
-                { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-                { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: 'ALL' },
-            }))
-          : undefined,
-        StreamSpecification: definition.stream
-          ? { StreamEnabled: true, StreamViewType: definition.stream }
-          : undefined,
-      }),
-    );
-    if (definition.timeToLiveAttribute) {
-      await dynamo.send(
-        new UpdateTimeToLiveCommand({
-          TableName: tableName,
-          TimeToLiveSpecification: { Enabled: true, AttributeName: definition.timeToLiveAttribute },
-        }),
-      );
-    }
+    if (!existing.has(tableName)) await createTableAs(dynamo, definition, tableName);
   }
   return names;
+}
+
+/** One table exactly as a definition describes it: keys, indexes (all attributes), stream and TTL. */
+export async function createTableAs(dynamo: DynamoDBClient, definition: TableDefinition, tableName: string) {
+  const keys = [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  const attributes = [...new Map(keys.map((key) => [key.name, key])).values()];
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: attributes.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+      KeySchema: [
+        { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: definition.globalIndexes.length
+        ? definition.globalIndexes.map((index) => ({
+            IndexName: index.indexName,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+              { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }))
+        : undefined,
+      StreamSpecification: definition.stream
+        ? { StreamEnabled: true, StreamViewType: definition.stream }
+        : undefined,
+    }),
+  );
+  if (definition.timeToLiveAttribute) {
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: definition.timeToLiveAttribute },
+      }),
+    );
+  }
 }
 
 /** Creates a pool, its app client and groups from the definition CDK deploys. */
