@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -122,7 +122,8 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     baseUrl,
     restUrl,
     pids: () => (child.pid ? [child.pid] : []),
-    stop: () => stopChild(child),
+    // The stored copies are gigabytes at the benchmark's sizes; nothing reads them after the run.
+    stop: () => stopChild(child).then(() => rmSync(dir, { recursive: true, force: true })),
   };
 }
 
@@ -198,7 +199,8 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
     name: 'PACScribe (local stack)',
     baseUrl: `${config.apiUrl}/dicomweb`,
     pids,
-    stop: () => stopChild(child),
+    // The data folder only (gigabytes at the benchmark's sizes); its log and call profile stay beside it.
+    stop: () => stopChild(child).then(() => rmSync(dataDir, { recursive: true, force: true })),
     config,
     awsCallProfile: `${dataDir}-aws-calls.json`,
   };
