@@ -143,6 +143,8 @@ async function tlsMaterial(dataDir: string) {
 
 /** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
 const WITNESS_INTERVAL_MS = 2000;
+/** Records archived between checkpoints (AWS: the event source mapping's batch size). */
+const WITNESS_BATCH = 100;
 
 /**
  * The archiver's work without a stream consumer: every few seconds, archive the audit records inserted
@@ -174,7 +176,11 @@ async function startAuditWitness(
   const tick = async () => {
     try {
       const records = await source.newRecords();
-      if (records.length > 0) await archiveAndCheckpoint(deps, records);
+      // In batches, as the stream feeds the archiver in AWS, so stopping does not wait for a long backlog:
+      // each batch ends with its checkpoints, from which the next start resumes.
+      for (let start = 0; start < records.length && !stopped; start += WITNESS_BATCH) {
+        await archiveAndCheckpoint(deps, records.slice(start, start + WITNESS_BATCH));
+      }
     } catch (error) {
       if (!stopped) console.error('local audit witness:', error instanceof Error ? error.message : error);
     }

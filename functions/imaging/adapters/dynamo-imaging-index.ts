@@ -173,8 +173,10 @@ export class DynamoImagingIndex implements ImagingIndex {
           ExpressionAttributeValues: { ':pk': studiesIndexPartition(orgId), ...bounds },
         };
     const studies: StudyRecord[] = [];
+    // Pages no larger than the results wanted: a search that wants 101 studies reads 101, not 500, however
+    // many the date range or patient holds.
     for await (const page of paginateQuery(
-      { client: this.client, pageSize: 500 },
+      { client: this.client, pageSize: Math.min(500, maxResults) },
       { ...query, ScanIndexForward: false },
     )) {
       for (const item of page.Items ?? []) {

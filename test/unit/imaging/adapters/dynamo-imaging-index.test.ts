@@ -571,6 +571,16 @@ describe('DynamoImagingIndex reads', () => {
     });
   });
 
+  it('reads pages no larger than the results wanted, so a capped search does not read with the archive', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await index.searchStudies('org-a', { dateRange: { from: '20260101', to: '20261231' } }, 101);
+    await index.searchStudies('org-a', {}, 5000);
+
+    expect(dynamo).toHaveReceivedNthCommandWith(1, QueryCommand, { Limit: 101 });
+    expect(dynamo).toHaveReceivedNthCommandWith(2, QueryCommand, { Limit: 500 });
+  });
+
   it('reads studies by UID from the organization’s partitions only', async () => {
     dynamo.on(BatchGetCommand).resolves({ Responses: { imaging: [] } });
 
