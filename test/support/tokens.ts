@@ -1,4 +1,4 @@
-import { createHmac, createPrivateKey, createSign } from 'node:crypto';
+import { createHmac, createPrivateKey, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -40,4 +40,29 @@ export function withPayload(token: string, change: (payload: Record<string, unkn
   const decoded = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
   change(decoded);
   return `${header}.${b64url(JSON.stringify(decoded))}.${signature}`;
+}
+
+/** A fresh RSA key and its public JWK, as a Cognito pool publishes its keys. */
+export function rsaSigningKey(kid: string) {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+}
+
+export function rs256Token(privateKey: KeyObject, kid: string, claims: object): string {
+  const signingInput = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(claims))}`;
+  return `${signingInput}.${b64url(createSign('RSA-SHA256').update(signingInput).sign(privateKey))}`;
+}
+
+/** The claims of an access token from a us-east-1 pool's client-1, issued now, valid five minutes. */
+export function cognitoAccessClaims(userPoolId: string, overrides: Record<string, unknown> = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    iss: `https://cognito-idp.us-east-1.amazonaws.com/${userPoolId}`,
+    sub: 'user-1',
+    client_id: 'client-1',
+    token_use: 'access',
+    iat: now,
+    exp: now + 300,
+    ...overrides,
+  };
 }

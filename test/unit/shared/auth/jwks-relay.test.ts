@@ -1,4 +1,3 @@
-import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { FetchError } from 'aws-jwt-verify/error';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,6 +11,7 @@ import {
 } from '../../../../functions/shared/auth/jwks-relay';
 import { cognitoTokenVerifier } from '../../../../functions/shared/auth/token-verifier';
 import { DependencyUnavailableError, UnauthenticatedError } from '../../../../functions/shared/errors';
+import { cognitoAccessClaims, rs256Token, rsaSigningKey } from '../../../support/tokens';
 
 const CUSTOMERS = 'us-east-1_Customers1';
 const SUPPORT = 'us-east-1_Support12';
@@ -20,16 +20,6 @@ const supportUri = `https://cognito-idp.us-east-1.amazonaws.com/${SUPPORT}/.well
 const allowed = new Set([customersUri, supportUri]);
 const JWKS_BODY = '{"keys":[{"kid":"k1","kty":"RSA","n":"AQAB","e":"AQAB"}]}';
 
-const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function signedToken(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
-  const input = `${encode({ alg: 'RS256', typ: 'JWT', kid })}.${encode(claims)}`;
-  const signature = createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url');
-  return `${input}.${signature}`;
-}
-function keyPair(kid: string) {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
-}
 const payloadOf = (body: unknown) => new TextEncoder().encode(JSON.stringify(body));
 
 describe('JWKS relay: the relay decides', () => {
@@ -168,23 +158,15 @@ describe('JWKS relay: the fetcher in the VPC', () => {
       [{ pool: 'customers', userPoolId: CUSTOMERS, clientIds: ['client-1'] }],
       new RelayJwksFetcher(new LambdaClient({}), 'relay-fn'),
     );
-    const now = Math.floor(Date.now() / 1000);
-    const token = signedToken(keyPair('key-1').privateKey, 'key-1', {
-      iss: `https://cognito-idp.us-east-1.amazonaws.com/${CUSTOMERS}`,
-      sub: 'user-1',
-      client_id: 'client-1',
-      token_use: 'access',
-      iat: now,
-      exp: now + 300,
-    });
+    const token = rs256Token(rsaSigningKey('key-1').privateKey, 'key-1', cognitoAccessClaims(CUSTOMERS));
     await expect(verifier.verify(token)).rejects.toBeInstanceOf(DependencyUnavailableError);
     // A token no pool issued is still refused as invalid, without asking the relay.
     await expect(verifier.verify('not.a.token')).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
   it('[PP-18] the verifier checks tokens with keys from the relay, and refetches on an unknown key id (rotation)', async () => {
-    const first = keyPair('key-1');
-    const rotated = keyPair('key-2');
+    const first = rsaSigningKey('key-1');
+    const rotated = rsaSigningKey('key-2');
     let served = [first.jwk];
     lambda.on(InvokeCommand).callsFake(() => ({
       StatusCode: 200,
@@ -194,27 +176,19 @@ describe('JWKS relay: the fetcher in the VPC', () => {
       [{ pool: 'customers', userPoolId: CUSTOMERS, clientIds: ['client-1'] }],
       new RelayJwksFetcher(new LambdaClient({}), 'relay-fn'),
     );
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: `https://cognito-idp.us-east-1.amazonaws.com/${CUSTOMERS}`,
-      sub: 'user-1',
-      client_id: 'client-1',
-      token_use: 'access',
-      iat: now,
-      exp: now + 300,
-    };
-    await expect(verifier.verify(signedToken(first.privateKey, 'key-1', claims))).resolves.toMatchObject({
+    const claims = cognitoAccessClaims(CUSTOMERS);
+    await expect(verifier.verify(rs256Token(first.privateKey, 'key-1', claims))).resolves.toMatchObject({
       subject: 'user-1',
       pool: 'customers',
     });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     served = [first.jwk, rotated.jwk];
-    await expect(verifier.verify(signedToken(rotated.privateKey, 'key-2', claims))).resolves.toMatchObject({
+    await expect(verifier.verify(rs256Token(rotated.privateKey, 'key-2', claims))).resolves.toMatchObject({
       subject: 'user-1',
     });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(2);
     // A token signed by a key the pool never published is refused.
-    const stranger = keyPair('key-2');
-    await expect(verifier.verify(signedToken(stranger.privateKey, 'key-2', claims))).rejects.toThrow();
+    const stranger = rsaSigningKey('key-2');
+    await expect(verifier.verify(rs256Token(stranger.privateKey, 'key-2', claims))).rejects.toThrow();
   });
 });

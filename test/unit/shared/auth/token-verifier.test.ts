@@ -1,4 +1,3 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
 import { FetchError } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import {
@@ -7,6 +6,7 @@ import {
   VERIFIED_TOKENS_REMEMBERED,
 } from '../../../../functions/shared/auth/token-verifier';
 import { DependencyUnavailableError, UnauthenticatedError } from '../../../../functions/shared/errors';
+import { cognitoAccessClaims, rs256Token, rsaSigningKey, withPayload } from '../../../support/tokens';
 
 const NOW_S = Date.parse('2026-12-05T03:00:00Z') / 1000;
 
@@ -97,35 +97,22 @@ describe('token verifier: verified tokens remembered until they expire', () => {
 
 describe('token verifier: real RS256 tokens through the cache', () => {
   const POOL = 'us-east-1_Customers1';
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'key-1', alg: 'RS256', use: 'sig' }] };
-  const sign = (claims: Record<string, unknown>) => {
-    const input = `${encode({ alg: 'RS256', typ: 'JWT', kid: 'key-1' })}.${encode(claims)}`;
-    return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
-  };
+  const key = rsaSigningKey('key-1');
 
   it('refuses a token whose claims were altered after the genuine one was remembered', async () => {
     const verifier = cognitoTokenVerifier(
       [{ pool: 'customers', userPoolId: POOL, clientIds: ['client-1'] }],
       {
-        fetch: async () => new TextEncoder().encode(JSON.stringify(jwks)).buffer as ArrayBuffer,
+        fetch: async () =>
+          new TextEncoder().encode(JSON.stringify({ keys: [key.jwk] })).buffer as ArrayBuffer,
       },
     );
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`,
-      sub: 'user-1',
-      client_id: 'client-1',
-      token_use: 'access',
-      iat: now,
-      exp: now + 300,
-    };
-    const genuine = sign(claims);
+    const genuine = rs256Token(key.privateKey, 'key-1', cognitoAccessClaims(POOL));
     await expect(verifier.verify(genuine)).resolves.toMatchObject({ subject: 'user-1' });
     await expect(verifier.verify(genuine)).resolves.toMatchObject({ subject: 'user-1' });
-    const [header, , signature] = genuine.split('.');
-    const forged = `${header}.${encode({ ...claims, sub: 'admin-1' })}.${signature}`;
+    const forged = withPayload(genuine, (claims) => {
+      claims.sub = 'admin-1';
+    });
     await expect(verifier.verify(forged)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 });

@@ -88,6 +88,22 @@ const probing = <R extends RouteDefinition>(route: R) => ({
   responses: { 200: { description: 'probe' }, 201: { description: 'probe' } },
 });
 
+/** A frames retrieval that streams one small part, as the route's handler does. */
+const framesHandler = (runtime: Parameters<typeof httpHandler>[2]) =>
+  httpHandler(
+    imagingRoutes.retrieveFrames,
+    async () => ({
+      statusCode: 200,
+      stream: {
+        contentType: 'multipart/related; type="application/octet-stream"; boundary=b',
+        body: (async function* () {
+          yield Buffer.from('--b\r\n\r\nframe\r\n--b--\r\n');
+        })(),
+      },
+    }),
+    runtime,
+  );
+
 /** Every value a dimension carries in a document (dimension names come from its dimension sets). */
 const dimensionValues = (document: EmfDocument) => {
   const names = new Set(document._aws.CloudWatchMetrics.flatMap((entry) => entry.Dimensions.flat()));
@@ -177,19 +193,7 @@ describe('request metrics', () => {
   it('measures a streamed DICOMweb retrieval by route and operation, with no path parameter value in any dimension', async () => {
     const { runtime } = setup();
     const event: APIGatewayProxyEvent = loadEvent('imaging/apigw/retrieve-frames.valid.json');
-    const handler = httpHandler(
-      imagingRoutes.retrieveFrames,
-      async () => ({
-        statusCode: 200,
-        stream: {
-          contentType: 'multipart/related; type="application/octet-stream"; boundary=b',
-          body: (async function* () {
-            yield Buffer.from('--b\r\n\r\nframe\r\n--b--\r\n');
-          })(),
-        },
-      }),
-      runtime,
-    );
+    const handler = framesHandler(runtime);
 
     const response = await invokeHttpHandler(handler, event, testContext());
 
@@ -221,19 +225,7 @@ describe('request metrics', () => {
 
   it("carries nothing of one request into the next: the instances are shared, each request's dimensions are not", async () => {
     const { runtime } = setup();
-    const frames = httpHandler(
-      imagingRoutes.retrieveFrames,
-      async () => ({
-        statusCode: 200,
-        stream: {
-          contentType: 'multipart/related; type="application/octet-stream"; boundary=b',
-          body: (async function* () {
-            yield Buffer.from('--b\r\n\r\nframe\r\n--b--\r\n');
-          })(),
-        },
-      }),
-      runtime,
-    );
+    const frames = framesHandler(runtime);
     const me = httpHandler(probing(accountsRoutes.getMe), async () => ok({ name: 'Riley' }), runtime);
 
     await invokeHttpHandler(frames, loadEvent('imaging/apigw/retrieve-frames.valid.json'), testContext());
