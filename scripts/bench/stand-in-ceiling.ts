@@ -20,9 +20,10 @@ import { createTableAs, localTableName } from '../local/bootstrap';
  * The membership read and the audit append go to tables made from the same definitions as PACScribe's
  * (the audit table's index makes each append cost more than a plain put), with copies of items the local
  * stack itself stored: call it once the data set is stored. The copy of the audit table has no stream:
- * DynamoDB Local's puts into a table with a stream fall from ~300/s to 12–60/s once a few thousand
- * stream records exist in its database (measured on this machine, 2026-12-05), so a stream would make
- * the ceiling depend on what ran before it rather than on the operation.
+ * on this machine (2026-12-05), puts into stream-enabled tables created after a few thousand stream
+ * records had been written fell from ~300/s to 12–60/s, while puts into tables without a stream held
+ * ~400/s (the cause inside DynamoDB Local was not found, and PACScribe's own audit table, created at
+ * start, did not show it), so a stream would make the ceiling depend on what ran before it.
  */
 export interface StandInEndpoints {
   region: string;
@@ -58,7 +59,7 @@ async function liveItem(dynamo: DynamoDBDocumentClient, definition: TableDefinit
   return item;
 }
 
-/** A table shaped like one of PACScribe's (indexes, stream), for the ceiling's own writes. */
+/** A table shaped like one of PACScribe's (keys, indexes), for the ceiling's own writes. */
 async function shapedTable(raw: DynamoDBClient, definition: TableDefinition): Promise<string> {
   const name = `bench-stand-in-ceiling-${definition.logicalName}`;
   await createTableAs(raw, definition, name).catch((error: unknown) => {
@@ -132,7 +133,7 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
       }),
     );
   // The audit append: a conditional put of a copy of a real record at a new chain position, as the audit
-  // trail's is, into a table with the audit table's index and stream.
+  // trail's is, into a table with the audit table's index.
   let appended = 0;
   const auditPut = (index: number) => {
     appended += 1;

@@ -99,7 +99,7 @@ describe('token verifier: real RS256 tokens through the cache', () => {
   const POOL = 'us-east-1_Customers1';
   const key = rsaSigningKey('key-1');
 
-  it('refuses a token whose claims were altered after the genuine one was remembered', async () => {
+  it('[PP-18] refuses a token whose claims were altered after the genuine one was remembered', async () => {
     const verifier = cognitoTokenVerifier(
       [{ pool: 'customers', userPoolId: POOL, clientIds: ['client-1'] }],
       {
