@@ -79,6 +79,7 @@ export const auditTable: TableDefinition = {
  *   ORG#<orgId>#STUDY#<studyUid> / INSTANCE#<seriesUid>#<sopUid> instance: object key, SHA-256, size
  *   gsi1 = ORG#<orgId>#STUDIES / <StudyDate>#<studyUid>          listing and date ranges
  *   gsi2 = ORG#<orgId>#PATIENT#<PatientID> / <StudyDate>#<studyUid>   PatientID matching
+ *   gsi3 = ORG#<orgId>#NAMES / <PATIENT NAME>#<studyUid>           PatientName prefixes
  */
 export const imagingTable: TableDefinition = {
   logicalName: 'imaging',
@@ -94,6 +95,11 @@ export const imagingTable: TableDefinition = {
       indexName: 'gsi2',
       partitionKey: { name: 'gsi2pk', type: 'S' },
       sortKey: { name: 'gsi2sk', type: 'S' },
+    },
+    {
+      indexName: 'gsi3',
+      partitionKey: { name: 'gsi3pk', type: 'S' },
+      sortKey: { name: 'gsi3sk', type: 'S' },
     },
   ],
 };

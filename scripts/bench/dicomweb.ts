@@ -321,10 +321,9 @@ async function readWorkloads(c: Client, dataset: Instance[], record: Record_, re
     ['QIDO by PatientID', (i) => `/studies?PatientID=${pick(i).patientId}`],
     [
       'QIDO date range',
-      (i) =>
-        `/studies?StudyDate=2026${String((i % 9) + 1).padStart(2, '0')}01-2026${String((i % 9) + 3).padStart(2, '0')}28&limit=100`,
+      (i) => `/studies?StudyDate=${dateRangeOf(i).from}-${dateRangeOf(i).to}&limit=${SEARCH_LIMIT}`,
     ],
-    ['QIDO name wildcard', (i) => `/studies?PatientName=Bench^Patient${i % 10}*&limit=100`],
+    ['QIDO name wildcard', (i) => `/studies?PatientName=${nameStartOf(i)}*&limit=${SEARCH_LIMIT}`],
     ['QIDO series of a study', (i) => `/studies/${pick(i).study}/series`],
     ['QIDO instances of a series', (i) => `/studies/${pick(i).study}/series/${pick(i).series}/instances`],
     ['WADO series metadata', (i) => `/studies/${pick(i).study}/series/${pick(i).series}/metadata`],
@@ -437,6 +436,45 @@ function largeDataset(): Instance[] {
   });
 }
 
+const PER_STUDY = 20;
+/** The data set's s-th study. */
+const studyFacts = (s: number) => ({
+  patientId: `BENCH-${String(s).padStart(4, '0')}`,
+  patientName: `Bench^Patient${s}`,
+  studyDate: `2026${String((s % 12) + 1).padStart(2, '0')}${String((s % 27) + 1).padStart(2, '0')}`,
+});
+/** The date range and the name pattern's start of the i-th search, and the results each asks for. */
+const SEARCH_LIMIT = 100;
+const dateRangeOf = (i: number) => ({
+  from: `2026${String((i % 9) + 1).padStart(2, '0')}01`,
+  to: `2026${String((i % 9) + 3).padStart(2, '0')}28`,
+});
+const nameStartOf = (i: number) => `Bench^Patient${i % 10}`;
+
+/**
+ * How many studies the date-range and name searches read on average over `requests` of them: what
+ * matches, up to one more than the limit (the search stops there). The ceiling's queries read as many.
+ */
+export function searchReads(instances: number, requests: number) {
+  const studies = Array.from({ length: Math.ceil(instances / PER_STUDY) }, (_, s) => studyFacts(s));
+  const mean = (matches: (i: number) => number) => {
+    let sum = 0;
+    for (let i = 0; i < requests; i += 1) sum += Math.min(matches(i), SEARCH_LIMIT + 1);
+    return Math.max(1, Math.round(sum / requests));
+  };
+  return {
+    dateRange: mean((i) => {
+      const { from, to } = dateRangeOf(i);
+      return studies.filter((study) => study.studyDate >= from && study.studyDate <= to).length;
+    }),
+    nameWildcard: mean(
+      (i) =>
+        studies.filter((study) => study.patientName.toUpperCase().startsWith(nameStartOf(i).toUpperCase()))
+          .length,
+    ),
+  };
+}
+
 /** Up to this many instances the files are made before any timing (1 GB); above, as they are stored. */
 export const PREPARED_INSTANCES = 4_000;
 
@@ -447,13 +485,11 @@ export const PREPARED_INSTANCES = 4_000;
  */
 export function dataset(count: number): Instance[] {
   const items: Instance[] = [];
-  const perStudy = 20;
-  for (let s = 0; s * perStudy < count; s += 1) {
+  for (let s = 0; s * PER_STUDY < count; s += 1) {
     const study = testUid();
     const series = [testUid(), testUid()];
-    const patientId = `BENCH-${String(s).padStart(4, '0')}`;
-    const studyDate = `2026${String((s % 12) + 1).padStart(2, '0')}${String((s % 27) + 1).padStart(2, '0')}`;
-    for (let i = 0; i < perStudy && items.length < count; i += 1) {
+    const { patientId, patientName, studyDate } = studyFacts(s);
+    for (let i = 0; i < PER_STUDY && items.length < count; i += 1) {
       const sop = testUid();
       const seriesUid = series[i % 2] as string;
       const make = () =>
@@ -462,7 +498,7 @@ export function dataset(count: number): Instance[] {
           seriesInstanceUid: seriesUid,
           sopInstanceUid: sop,
           patientId,
-          patientName: `Bench^Patient${s}`,
+          patientName,
           studyDate,
           rows: 512,
           columns: 512,
@@ -540,7 +576,12 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     }
     // After the data set is stored: the ceiling copies a membership and an audit record the stack wrote.
     // A native frame of the CT instances: 512 × 512 × 16 bit.
-    standIns = await standInRecipes(pacscribe.config, objectBytes, 512 * 512 * 2);
+    standIns = await standInRecipes(
+      pacscribe.config,
+      objectBytes,
+      512 * 512 * 2,
+      searchReads(items.length, options.requests),
+    );
     const stow = standIns.recipes['STOW c16'];
     if (stow) {
       // A rate: 2,000 requests at most, whatever the data set's size.

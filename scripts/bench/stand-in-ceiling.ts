@@ -68,7 +68,13 @@ async function shapedTable(raw: DynamoDBClient, definition: TableDefinition): Pr
   return name;
 }
 
-export async function standInRecipes(config: StandInEndpoints, objectBytes: Buffer, frameBytes: number) {
+export async function standInRecipes(
+  config: StandInEndpoints,
+  objectBytes: Buffer,
+  frameBytes: number,
+  /** Studies the date-range and name searches read per request, on average (dicomweb.ts searchReads). */
+  searchReads: { dateRange: number; nameWildcard: number },
+) {
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const raw = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb, credentials });
   const dynamo = DynamoDBDocumentClient.from(raw);
@@ -100,9 +106,9 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
     });
   const put = (pk: string, sk: string, body: string) =>
     dynamo.send(new PutCommand({ TableName: TABLE, Item: { pk, sk, body } }));
-  // A partition per list size the rows read: 1 study, 2 series, 10 instances, 25 and 100 studies.
+  // A partition per list size the rows read: 1 study, 2 series, 10 instances, and the studies searches read.
   await put('instance', 'i', METADATA);
-  for (const count of [1, 2, 10, 25, 100]) {
+  for (const count of new Set([1, 2, 10, searchReads.dateRange, searchReads.nameWildcard])) {
     await Promise.all(
       Array.from({ length: count }, (_, n) => put(`list-${count}`, String(n).padStart(4, '0'), STUDY)),
     );
@@ -186,8 +192,14 @@ export async function standInRecipes(config: StandInEndpoints, objectBytes: Buff
   /** By row label (as the benchmark prints it) with a short description of the operations. */
   const recipes: Record<string, { operations: string; recipe: Recipe }> = {
     'QIDO by PatientID': { operations: '[get ∥ query 1] → put', recipe: listRead('list-1') },
-    'QIDO date range': { operations: '[get ∥ query 25] → put', recipe: listRead('list-25') },
-    'QIDO name wildcard': { operations: '[get ∥ query 100] → put', recipe: listRead('list-100') },
+    'QIDO date range': {
+      operations: `[get ∥ query ${searchReads.dateRange}] → put`,
+      recipe: listRead(`list-${searchReads.dateRange}`),
+    },
+    'QIDO name wildcard': {
+      operations: `[get ∥ query ${searchReads.nameWildcard}] → put`,
+      recipe: listRead(`list-${searchReads.nameWildcard}`),
+    },
     'QIDO series of a study': { operations: '[get ∥ get ∥ query 2] → put', recipe: studyListRead('list-2') },
     'QIDO instances of a series': {
       operations: '[get ∥ get ∥ query 10] → put',

@@ -14,13 +14,20 @@ import {
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  paginateScan,
+  ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateContactListCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localKeyId } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
+import { backfillNameIndex } from '../../functions/imaging/adapters/name-index-backfill';
 import { type TableDefinition, tableDefinitions } from '../../infra/data/table-definitions';
 import {
   customerUserPool,
@@ -100,26 +107,112 @@ export function localCheckpointKey(dataDir: string): LocalCheckpointKey {
   return { privateKey, publicKey, keyId: localKeyId(publicKey), publicKeyPath };
 }
 
-/** Creates tables from the definitions CDK deploys; existing tables (a restart) are kept. */
+/**
+ * Creates tables from the definitions CDK deploys. Existing tables (a restart) are kept; one that lacks an
+ * index its definition has since gained is rebuilt with it (rebuildWithIndexes), and the imaging index's
+ * name index is then filled for the studies stored before it, as `npm run backfill:name-index` does for a
+ * deployed table.
+ */
 async function ensureTables(dynamo: DynamoDBClient): Promise<LocalResources['tables']> {
   const existing = new Set((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []);
   const names = {} as LocalResources['tables'];
   for (const definition of tableDefinitions) {
     const tableName = localTableName(definition);
     names[definition.logicalName] = tableName;
-    if (!existing.has(tableName)) await createTableAs(dynamo, definition, tableName);
+    if (!existing.has(tableName) && !existing.has(rebuildName(tableName))) {
+      await createTableAs(dynamo, definition, tableName);
+      continue;
+    }
+    const added = await rebuildWithIndexes(dynamo, definition, tableName);
+    if (definition.logicalName === 'imaging' && added.includes('gsi3')) {
+      const { indexed } = await backfillNameIndex(DynamoDBDocumentClient.from(dynamo), tableName);
+      console.log(`Name index added to the local imaging index: ${indexed} stored studies put into it.`);
+    }
   }
   return names;
 }
 
-/** One table exactly as a definition describes it: keys, indexes (all attributes), stream and TTL. */
-export async function createTableAs(dynamo: DynamoDBClient, definition: TableDefinition, tableName: string) {
+const rebuildName = (tableName: string) => `${tableName}-rebuild`;
+
+/**
+ * A local table made before its definition gained an index, remade with every index its definition
+ * names; returns the indexes it gained (all of them when it finishes a rebuild cut short, as which were
+ * new is no longer known). DynamoDB Local accepts UpdateTable's index creation but never
+ * makes the index ACTIVE (measured: still CREATING after a minute, writes of its keys refused), so the
+ * items are copied to a table with the full definition, the old table is replaced and the copy copied
+ * back. A start cut short during the first copy starts it again; one cut short later finishes it.
+ */
+export async function rebuildWithIndexes(
+  dynamo: DynamoDBClient,
+  definition: TableDefinition,
+  tableName: string,
+): Promise<string[]> {
+  const copyName = rebuildName(tableName);
+  const present = await indexesOf(dynamo, tableName);
+  const missing = definition.globalIndexes
+    .map((index) => index.indexName)
+    .filter((name) => !present?.includes(name));
+  const copyExists = (await indexesOf(dynamo, copyName)) !== null;
+  if (present !== null && missing.length === 0 && !copyExists) return [];
+  if (present !== null && missing.length > 0) {
+    // The old table is still whole: any copy is from a start cut short, so it is made afresh.
+    if (copyExists) await dropTable(dynamo, copyName);
+    await createTableAs(dynamo, definition, copyName);
+    await copyItems(dynamo, tableName, copyName);
+    await dropTable(dynamo, tableName);
+  }
+  if ((await indexesOf(dynamo, tableName)) === null) await createTableAs(dynamo, definition, tableName);
+  await copyItems(dynamo, copyName, tableName);
+  await dropTable(dynamo, copyName);
+  return missing;
+}
+
+/** A table's index names, or null when there is no such table. */
+async function indexesOf(dynamo: DynamoDBClient, tableName: string): Promise<string[] | null> {
+  try {
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    return (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return null;
+    throw error;
+  }
+}
+
+async function dropTable(dynamo: DynamoDBClient, tableName: string) {
+  await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
+}
+
+/** Every item of one table into another, 25 at a time, unprocessed writes retried. */
+async function copyItems(dynamo: DynamoDBClient, from: string, to: string) {
+  for await (const page of paginateScan({ client: dynamo, pageSize: 500 }, { TableName: from })) {
+    const items = page.Items ?? [];
+    for (let start = 0; start < items.length; start += 25) {
+      let writes = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; writes.length > 0; attempt += 1) {
+        if (attempt >= 10) throw new Error(`copying ${from} to ${to}: writes still unprocessed`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        const { UnprocessedItems } = await dynamo.send(
+          new BatchWriteItemCommand({ RequestItems: { [to]: writes } }),
+        );
+        writes = (UnprocessedItems?.[to] ?? []) as typeof writes;
+      }
+    }
+  }
+}
+
+/** The attributes a table's keys and its indexes' keys are made of, each once. */
+function keyAttributes(definition: TableDefinition) {
   const keys = [
     definition.partitionKey,
     definition.sortKey,
     ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
   ];
-  const attributes = [...new Map(keys.map((key) => [key.name, key])).values()];
+  return [...new Map(keys.map((key) => [key.name, key])).values()];
+}
+
+/** One table exactly as a definition describes it: keys, indexes (all attributes), stream and TTL. */
+export async function createTableAs(dynamo: DynamoDBClient, definition: TableDefinition, tableName: string) {
+  const attributes = keyAttributes(definition);
   await dynamo.send(
     new CreateTableCommand({
       TableName: tableName,

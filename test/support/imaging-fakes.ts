@@ -30,6 +30,7 @@ export class MemoryImaging {
       getInstance: async (orgId, study, series, sop) => this.find(orgId, study, series, sop),
       getStudy: async () => null,
       searchStudies: async () => [],
+      findStudies: async function* () {},
       listSeries: async () => [],
       listInstances: async (orgId, study, series) =>
         this.instances

@@ -4,6 +4,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
+  QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +24,10 @@ import {
 import {
   instanceKey,
   instancePrefix,
+  NAME_INDEX,
   NO_STUDY_DATE,
+  nameIndexKey,
+  namesIndexPartition,
   PATIENT_INDEX,
   patientIndexPartition,
   SERIES_PREFIX,
@@ -42,6 +46,8 @@ const _BATCH_WRITE_LIMIT = 25;
 const _MAX_BATCH_ATTEMPTS = 8;
 /** Attempts at indexing one instance, against concurrent writers to its series and study. */
 const MAX_ADD_ATTEMPTS = 4;
+/** Studies per page of a search after its first. */
+const STUDY_PAGE = 500;
 /** The items of addInstance's transaction, by position: cancellation reasons come in this order. */
 const SOP_ITEM = 0;
 const SERIES_ITEM = 2;
@@ -144,47 +150,79 @@ export class DynamoImagingIndex implements ImagingIndex {
   }
 
   async searchStudies(orgId: string, search: StudySearch, maxResults: number): Promise<StudyRecord[]> {
+    const studies: StudyRecord[] = [];
+    if (maxResults <= 0) return studies;
+    for await (const study of this.findStudies(orgId, search, Math.min(STUDY_PAGE, maxResults))) {
+      studies.push(study);
+      if (studies.length >= maxResults) break;
+    }
+    return studies;
+  }
+
+  /**
+   * By the narrowest key the search has: UIDs, then PatientID, then the start of PatientName, then the
+   * organization's listing. Dates bound the listing and patient reads; name reads check them item by item.
+   * Newest first, except name reads, which come in name order.
+   */
+  async *findStudies(orgId: string, search: StudySearch, firstPage: number): AsyncIterable<StudyRecord> {
     if (search.studyInstanceUids) {
-      const { Responses } = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [this.tableName]: { Keys: search.studyInstanceUids.map((uid) => studyKey(orgId, uid)) },
-          },
-        }),
-      );
-      return (Responses?.[this.tableName] ?? [])
-        .map(toStudy)
-        .filter((study) => !search.patientId || study.patientId === search.patientId)
-        .filter((study) => !search.dateRange || this.inRange(study.studyDate, search.dateRange));
+      yield* await this.studiesByUid(orgId, search);
+      return;
     }
     const range = search.dateRange && studyDateRange(search.dateRange);
     const bounds = range ? { ':from': range.from, ':to': range.to } : {};
+    const byName = !search.patientId && search.patientNameStart ? nameIndexKey(search.patientNameStart) : '';
     const query: QueryCommandInput = search.patientId
       ? {
           TableName: this.tableName,
           IndexName: PATIENT_INDEX,
           KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
           ExpressionAttributeValues: { ':pk': patientIndexPartition(orgId, search.patientId), ...bounds },
+          ScanIndexForward: false,
         }
-      : {
-          TableName: this.tableName,
-          IndexName: STUDIES_INDEX,
-          KeyConditionExpression: range ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': studiesIndexPartition(orgId), ...bounds },
-        };
-    const studies: StudyRecord[] = [];
-    // Pages no larger than the results wanted: a search that wants 101 studies reads 101, not 500, however
-    // many the date range or patient holds.
-    for await (const page of paginateQuery(
-      { client: this.client, pageSize: Math.min(500, maxResults) },
-      { ...query, ScanIndexForward: false },
-    )) {
+      : byName
+        ? {
+            TableName: this.tableName,
+            IndexName: NAME_INDEX,
+            KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :start)',
+            ExpressionAttributeValues: { ':pk': namesIndexPartition(orgId), ':start': byName },
+          }
+        : {
+            TableName: this.tableName,
+            IndexName: STUDIES_INDEX,
+            KeyConditionExpression: range ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': studiesIndexPartition(orgId), ...bounds },
+            ScanIndexForward: false,
+          };
+    const checkDates = byName && search.dateRange;
+    // The first page holds what the caller expects to need: a search for 101 studies reads 101, not 500.
+    let limit = Math.max(1, Math.min(STUDY_PAGE, firstPage));
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...query, Limit: limit, ExclusiveStartKey: start }),
+      );
       for (const item of page.Items ?? []) {
-        studies.push(toStudy(item));
-        if (studies.length >= maxResults) return studies;
+        const study = toStudy(item);
+        if (!checkDates || this.inRange(study.studyDate, checkDates)) yield study;
       }
-    }
-    return studies;
+      start = page.LastEvaluatedKey;
+      limit = STUDY_PAGE;
+    } while (start);
+  }
+
+  private async studiesByUid(orgId: string, search: StudySearch): Promise<StudyRecord[]> {
+    const { Responses } = await this.client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: { Keys: (search.studyInstanceUids ?? []).map((uid) => studyKey(orgId, uid)) },
+        },
+      }),
+    );
+    return (Responses?.[this.tableName] ?? [])
+      .map(toStudy)
+      .filter((study) => !search.patientId || study.patientId === search.patientId)
+      .filter((study) => !search.dateRange || this.inRange(study.studyDate, search.dateRange));
   }
 
   /**

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DeletionRecord, DeletionScope, RecycleBin } from '../core/recoverable-deletes';
+import { nameIndexAttributes } from './imaging-index-items';
 import {
   deletedItemsPartition,
   deletionSortKey,
@@ -60,6 +61,8 @@ const StudyFieldsSchema = z.object({
 });
 const SopItemSchema = z.object({ objectKey: z.string(), seriesInstanceUid: z.string() });
 
+const withNameIndex = (orgId: string, study: string, item: Item): Item =>
+  'gsi3pk' in item ? item : { ...item, ...nameIndexAttributes(orgId, study, item.patientName) };
 const isInstanceItem = (sk: string) => sk.startsWith('INSTANCE#');
 const isSopItem = (sk: string) => sk.startsWith('SOP#');
 
@@ -244,7 +247,11 @@ export class DynamoRecycleBin implements RecycleBin {
       const deleted = await this.deletedItems(record);
       // Instances before their series, series before the study: a restore cut short shows nothing half.
       const rank = (sk: string) => (sk === STUDY_SORT_KEY ? 2 : sk.startsWith(SERIES_PREFIX) ? 1 : 0);
-      const ordered = deleted.map((entry) => entry.item as Item).sort((a, b) => rank(a.sk) - rank(b.sk));
+      const ordered = deleted
+        .map((entry) => entry.item as Item)
+        // A study deleted before the name index existed comes back into it.
+        .map((item) => (item.sk === STUDY_SORT_KEY ? withNameIndex(orgId, study, item) : item))
+        .sort((a, b) => rank(a.sk) - rank(b.sk));
       for (let start = 0; start < ordered.length; start += PARALLEL_PUTS) {
         const results = await Promise.all(
           ordered.slice(start, start + PARALLEL_PUTS).map((item) => this.putBack(item)),

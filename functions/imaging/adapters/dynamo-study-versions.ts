@@ -12,6 +12,7 @@ import { AttributeChangeSchema, EditValueSchema } from '#schemas/imaging/study-e
 import { type AttributeEdits, NO_EDITS } from '../core/attribute-edits';
 import type { CurrentEdits } from '../core/ports';
 import type { IndexedChanges, StoredStudyVersion, StudyVersionStore } from '../core/study-versions';
+import { nameIndexAttributes } from './imaging-index-items';
 import {
   instancePrefix,
   patientIndexPartition,
@@ -124,6 +125,16 @@ export class DynamoStudyVersions implements StudyVersionStore, CurrentEdits {
         set.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
       } else {
         remove.push('gsi2pk', 'gsi2sk');
+      }
+    }
+    // The name index follows an edited PatientName; a name removed leaves the index.
+    if ('patientName' in indexed.study) {
+      const nameKeys = nameIndexAttributes(orgId, study, indexed.study.patientName);
+      if ('gsi3pk' in nameKeys) {
+        Object.assign(values, { ':gsi3pk': nameKeys.gsi3pk, ':gsi3sk': nameKeys.gsi3sk });
+        set.push('gsi3pk = :gsi3pk', 'gsi3sk = :gsi3sk');
+      } else {
+        remove.push('gsi3pk', 'gsi3sk');
       }
     }
     if (expectedVersion > 0) values[':expected'] = expectedVersion;

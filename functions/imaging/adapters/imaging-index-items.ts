@@ -6,6 +6,8 @@ import { patientKey } from '../core/patient-identity';
 import type { SeriesRecord, StoredInstance, StudyRecord } from '../core/ports';
 import {
   instanceKey,
+  nameSortKey,
+  namesIndexPartition,
   patientIndexPartition,
   seriesKey,
   sopKey,
@@ -95,6 +97,17 @@ export function instanceItem(
   };
 }
 
+/** A study's place in the name index (gsi3): none without a PatientName. */
+export function nameIndexAttributes(
+  orgId: string,
+  study: string,
+  patientName: unknown,
+): { gsi3pk: string; gsi3sk: string } | Record<string, never> {
+  return typeof patientName === 'string' && patientName !== ''
+    ? { gsi3pk: namesIndexPartition(orgId), gsi3sk: nameSortKey(patientName, study) }
+    : {};
+}
+
 /** Whether the SERIES# item must be absent (this instance opens the series) or present when written. */
 export const SERIES_IS_NEW = 'attribute_not_exists(pk)';
 export const SERIES_EXISTS = 'attribute_exists(pk)';
@@ -155,6 +168,7 @@ export function studyUpdate(
     gsi1pk: studiesIndexPartition(instance.orgId),
     gsi1sk: sortKey,
     ...(a.patientId ? { gsi2pk: patientIndexPartition(instance.orgId, a.patientId), gsi2sk: sortKey } : {}),
+    ...nameIndexAttributes(instance.orgId, instance.studyInstanceUid, a.patientName),
   };
   const present = Object.entries(attributes).filter(([, value]) => value !== null && value !== undefined);
   const setFirst = present.map((_entry, index) => `#a${index} = if_not_exists(#a${index}, :a${index})`);

@@ -11,6 +11,7 @@
  *   ORG#<orgId>#DELETED#<studyUid> / <deletionId>#<original sk>   the index items a deletion took away
  *   gsi1 = ORG#<orgId>#STUDIES / <StudyDate>#<studyUid>           listing and date ranges
  *   gsi2 = ORG#<orgId>#PATIENT#<PatientID> / <StudyDate>#<studyUid>   PatientID matching
+ *   gsi3 = ORG#<orgId>#NAMES / <PATIENT NAME, upper case, ≤ 64 characters>#<studyUid>   PatientName prefixes
  * These strings are stored: changing one orphans every item written before it.
  */
 
@@ -60,9 +61,27 @@ export const instanceKey = (orgId: string, study: string, series: string, sop: s
 
 export const STUDIES_INDEX = 'gsi1';
 export const PATIENT_INDEX = 'gsi2';
+export const NAME_INDEX = 'gsi3';
 export const studiesIndexPartition = (orgId: string) => `ORG#${orgId}#STUDIES`;
 export const patientIndexPartition = (orgId: string, patientId: string) =>
   `ORG#${orgId}#PATIENT#${patientId}`;
+
+export const namesIndexPartition = (orgId: string) => `ORG#${orgId}#NAMES`;
+
+/**
+ * How much of a name the name index keeps: 64 characters (PN's length per component group), at most 256
+ * bytes of UTF-8, well inside DynamoDB's 1,024-byte limit on an index sort key whatever a file holds.
+ */
+export const NAME_KEY_CHARACTERS = 64;
+/**
+ * A name, or the literal start of a name pattern, as the name index compares it: upper case (QIDO's PN
+ * matching ignores case), cut to NAME_KEY_CHARACTERS code points. Upper-casing maps each character on its
+ * own, so the key of a pattern's literal start is a prefix of the key of every name the pattern matches.
+ */
+export const nameIndexKey = (name: string) =>
+  Array.from(name.toUpperCase()).slice(0, NAME_KEY_CHARACTERS).join('');
+/** The sort key of a study in the name index. */
+export const nameSortKey = (patientName: string, study: string) => `${nameIndexKey(patientName)}#${study}`;
 
 /** Studies without a usable StudyDate (DA, YYYYMMDD) sort first, under this date. */
 export const NO_STUDY_DATE = '00000000';

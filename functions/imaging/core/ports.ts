@@ -51,6 +51,11 @@ export interface StudySearch {
   patientId?: string;
   studyInstanceUids?: string[];
   dateRange?: { from: string; to: string };
+  /**
+   * What every matching PatientName begins with (a pattern's upper-cased text before its first wildcard):
+   * the index may read only such names. The studies it yields must still be matched against the pattern.
+   */
+  patientNameStart?: string;
 }
 
 /** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */
@@ -73,6 +78,11 @@ export interface ImagingIndex {
   findInstance(orgId: string, study: string, sop: string): Promise<StoredInstance | null>;
   getStudy(orgId: string, study: string): Promise<StudyRecord | null>;
   searchStudies(orgId: string, search: StudySearch, maxResults: number): Promise<StudyRecord[]>;
+  /**
+   * The studies a search may match, read a page at a time as the caller iterates them (the first page
+   * holds firstPage, later ones more): a caller that stops early reads no further.
+   */
+  findStudies(orgId: string, search: StudySearch, firstPage: number): AsyncIterable<StudyRecord>;
   listSeries(orgId: string, study: string): Promise<SeriesRecord[]>;
   /** The instances of one series, or of the whole study when series is null. */
   listInstances(orgId: string, study: string, series: string | null): Promise<StoredInstance[]>;

@@ -126,32 +126,35 @@ export function timeMatcher(value: string): (time: string | null) => boolean {
   };
 }
 
+/**
+ * What every name a non-fuzzy PN pattern matches begins with, upper-cased as matching compares it: the
+ * pattern's text before its first wildcard ('' when it starts with one, or when matching is fuzzy).
+ */
+export function patientNameStart(pattern: string | undefined, fuzzy: boolean): string {
+  if (!pattern || fuzzy) return '';
+  const upper = pattern.toUpperCase();
+  const wildcard = upper.search(/[*?]/);
+  return wildcard < 0 ? upper : upper.slice(0, wildcard);
+}
+
+/** A search's first read asks for the results it wants (offset + limit + 1), but never more than this. */
+const FIRST_PAGE_CAP = 500;
+
 export async function searchStudies(
   deps: { index: ImagingIndex },
   principal: OrganizationReader,
   query: QidoStudyQuery,
   limits: { maxMatchSteps: number } = { maxMatchSteps: MAX_NAME_MATCH_STEPS },
 ): Promise<{ studies: StudyRecord[]; truncated: boolean }> {
+  const fuzzy = query.fuzzymatching === 'true';
+  const nameStart = patientNameStart(query.PatientName, fuzzy);
   const search: StudySearch = {
     ...(query.PatientID ? { patientId: query.PatientID } : {}),
     ...(query.StudyInstanceUID ? { studyInstanceUids: query.StudyInstanceUID } : {}),
     ...(query.StudyDate ? { dateRange: dateRange(query.StudyDate) } : {}),
+    ...(nameStart ? { patientNameStart: nameStart } : {}),
   };
   const wanted = query.offset + query.limit;
-  // Keys the index cannot match are applied to what it returns: then every candidate must be read.
-  const filteredAfterwards = Boolean(
-    query.PatientName ||
-      query.ReferringPhysicianName ||
-      query.StudyTime ||
-      query.AccessionNumber ||
-      query.ModalitiesInStudy,
-  );
-  const candidates = await deps.index.searchStudies(
-    principal.orgId,
-    search,
-    filteredAfterwards ? MAX_STUDY_CANDIDATES : Math.min(wanted + 1, MAX_STUDY_CANDIDATES),
-  );
-  const fuzzy = query.fuzzymatching === 'true';
   // Both name keys draw on one budget: the request's matching work is bounded, not each comparison's.
   const budget: MatchBudget = { steps: 0, maxSteps: limits.maxMatchSteps };
   const nameMatches = query.PatientName ? personNameMatcher(query.PatientName, fuzzy, budget) : () => true;
@@ -160,7 +163,16 @@ export async function searchStudies(
     : () => true;
   const timeMatches = query.StudyTime ? timeMatcher(query.StudyTime) : () => true;
   const matching: StudyRecord[] = [];
-  for (const study of candidates) {
+  let read = 0;
+  let cutShort = false;
+  // Candidates are read as they are matched, and reading stops once one more than the page has matched:
+  // a search costs what it returns (and what it had to skip), not what the organization holds.
+  for await (const study of deps.index.findStudies(
+    principal.orgId,
+    search,
+    Math.min(wanted + 1, FIRST_PAGE_CAP),
+  )) {
+    read += 1;
     const matches =
       nameMatches(study.patientName) &&
       referrerMatches(study.referringPhysicianName) &&
@@ -168,14 +180,18 @@ export async function searchStudies(
       (!query.AccessionNumber || study.accessionNumber === query.AccessionNumber) &&
       (!query.ModalitiesInStudy || study.modalities.includes(query.ModalitiesInStudy));
     // A spent budget ends the search where it stands, reported as truncated like the candidate cap.
-    if (budget.steps > budget.maxSteps) break;
+    if (budget.steps > budget.maxSteps) {
+      cutShort = true;
+      break;
+    }
     if (matches) matching.push(study);
+    if (matching.length > wanted) break;
+    if (read >= MAX_STUDY_CANDIDATES) {
+      cutShort = true;
+      break;
+    }
   }
-  return {
-    studies: matching.slice(query.offset, wanted),
-    truncated:
-      matching.length > wanted || candidates.length >= MAX_STUDY_CANDIDATES || budget.steps > budget.maxSteps,
-  };
+  return { studies: matching.slice(query.offset, wanted), truncated: matching.length > wanted || cutShort };
 }
 
 /** One page of a list, and whether more matched than the page holds. */

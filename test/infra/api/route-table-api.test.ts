@@ -625,6 +625,7 @@ describe('API stack', () => {
           expect(indexGrant?.Action).toBe('dynamodb:Query');
           expect(JSON.stringify(indexGrant?.Resource)).toContain('/index/gsi1');
           expect(JSON.stringify(indexGrant?.Resource)).toContain('/index/gsi2');
+          expect(JSON.stringify(indexGrant?.Resource)).toContain('/index/gsi3');
         }
       }
     });

@@ -171,7 +171,7 @@ describe('data protection', () => {
     });
   });
 
-  it('the imaging index is built from its definition: gsi1 and gsi2, no TTL, no stream', () => {
+  it('the imaging index is built from its definition: gsi1, gsi2 and the name index gsi3, no TTL, no stream', () => {
     const [imaging, ...others] = Object.entries(resourcesOf(data(), 'AWS::DynamoDB::Table')).filter(
       ([logicalId]) => logicalId.includes('ImagingTable'),
     );
@@ -193,7 +193,7 @@ describe('data protection', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
     });
-    expect(imagingTable.globalIndexes.map((index) => index.indexName)).toEqual(['gsi1', 'gsi2']);
+    expect(imagingTable.globalIndexes.map((index) => index.indexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
     expect(imaging?.[1].Properties).not.toHaveProperty('TimeToLiveSpecification');
     expect(imaging?.[1].Properties).not.toHaveProperty('StreamSpecification');
     expect(imaging?.[1].DeletionPolicy).toBe('Retain');

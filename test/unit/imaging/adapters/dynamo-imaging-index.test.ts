@@ -13,6 +13,10 @@ import 'aws-sdk-client-mock-jest';
 import { DynamoImagingIndex } from '../../../../functions/imaging/adapters/dynamo-imaging-index';
 import {
   instanceKey,
+  NAME_KEY_CHARACTERS,
+  nameIndexKey,
+  nameSortKey,
+  namesIndexPartition,
   patientIndexPartition,
   seriesKey,
   sopKey,
@@ -120,6 +124,23 @@ describe('imaging index keys', () => {
     expect(studyDateSortKey('20260115', STUDY)).toBe('20260115#1.2.840.1');
     expect(studyDateSortKey('2026-01-15', STUDY)).toBe('00000000#1.2.840.1');
     expect(studyDateSortKey(null, STUDY)).toBe('00000000#1.2.840.1');
+    expect(namesIndexPartition('org-a')).toBe('ORG#org-a#NAMES');
+    expect(nameSortKey('Doe^Jane', STUDY)).toBe('DOE^JANE#1.2.840.1');
+  });
+
+  it('keys a name by its first 64 characters, upper case, so a pattern’s start is a prefix of every name it matches', () => {
+    // 64 characters of up to 4 UTF-8 bytes: within DynamoDB's 1,024-byte index sort key whatever a file holds.
+    const long = `${'𝔄'.repeat(40)}${'ß'.repeat(40)}`;
+    expect(Array.from(nameIndexKey(long))).toHaveLength(NAME_KEY_CHARACTERS);
+    expect(Buffer.byteLength(nameSortKey(long, '1.2'.repeat(21)))).toBeLessThan(1024);
+    expect(nameIndexKey('müller^jürgen')).toBe('MÜLLER^JÜRGEN');
+    for (const [start, name] of [
+      ['STRAß', 'Straße^Eva'],
+      ['MÜL', 'Müller^Jürgen'],
+      [long.slice(0, 70), `${long}^Given`],
+    ] as const) {
+      expect(nameIndexKey(name).startsWith(nameIndexKey(start))).toBe(true);
+    }
   });
 });
 
@@ -191,6 +212,8 @@ describe('DynamoImagingIndex.addInstance', () => {
       gsi1sk: '20260115#1.2.840.1',
       gsi2pk: 'ORG#org-a#PATIENT#PID-7',
       gsi2sk: '20260115#1.2.840.1',
+      gsi3pk: 'ORG#org-a#NAMES',
+      gsi3sk: 'DOE^JANE#1.2.840.1',
       patientKey: '["PID-7","DOE^JANE"]',
     });
   });
@@ -221,6 +244,7 @@ describe('DynamoImagingIndex.addInstance', () => {
     const values = study?.Update?.ExpressionAttributeValues ?? {};
     expect(names).not.toContain('gsi2pk');
     expect(names).not.toContain('patientId');
+    expect(names).toContain('gsi3pk');
     expect(Object.values(values)).toContain('00000000#1.2.840.1');
     expect(values[':modality']).toBeUndefined();
     expect(study?.Update?.UpdateExpression).not.toMatch(/modalities/);
@@ -579,6 +603,79 @@ describe('DynamoImagingIndex reads', () => {
 
     expect(dynamo).toHaveReceivedNthCommandWith(1, QueryCommand, { Limit: 101 });
     expect(dynamo).toHaveReceivedNthCommandWith(2, QueryCommand, { Limit: 500 });
+  });
+
+  it('searches by the start of a name on gsi3, in name order, checking dates item by item', async () => {
+    const found = (uid: string, studyDate: string) => ({
+      ...studyKey('org-a', uid),
+      studyInstanceUid: uid,
+      patientName: 'Doe^Jane',
+      studyDate,
+      seriesCount: 1,
+      instanceCount: 1,
+    });
+    dynamo.on(QueryCommand).resolves({ Items: [found('1.1', '20250101'), found('1.2', '20260301')] });
+
+    const studies = await index.searchStudies(
+      'org-a',
+      { patientNameStart: 'doe^', dateRange: { from: '20260101', to: '20261231' } },
+      10,
+    );
+
+    expect(studies.map((study) => study.studyInstanceUid)).toEqual(['1.2']);
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
+    const [query] = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(query).toEqual({
+      TableName: 'imaging',
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :start)',
+      ExpressionAttributeValues: { ':pk': 'ORG#org-a#NAMES', ':start': 'DOE^' },
+      Limit: 10,
+    });
+  });
+
+  it('prefers the patient index to the name index when a search has both', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await index.searchStudies('org-a', { patientId: 'PID-7', patientNameStart: 'DOE' }, 10);
+
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'gsi2' });
+    expect(dynamo).not.toHaveReceivedCommandWith(QueryCommand, { IndexName: 'gsi3' });
+  });
+
+  it('reads the next page only when the caller goes on iterating', async () => {
+    const item = (uid: string) => ({
+      ...studyKey('org-a', uid),
+      studyInstanceUid: uid,
+      seriesCount: 1,
+      instanceCount: 1,
+    });
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item('1.1'), item('1.2')], LastEvaluatedKey: { pk: 'next' } })
+      .resolvesOnce({ Items: [item('1.3')] });
+
+    const firstTwo: string[] = [];
+    for await (const study of index.findStudies('org-a', {}, 2)) {
+      firstTwo.push(study.studyInstanceUid);
+      if (firstTwo.length === 2) break;
+    }
+    expect(firstTwo).toEqual(['1.1', '1.2']);
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
+
+    dynamo.reset();
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item('1.1'), item('1.2')], LastEvaluatedKey: { pk: 'next' } })
+      .resolvesOnce({ Items: [item('1.3')] });
+    const all: string[] = [];
+    for await (const study of index.findStudies('org-a', {}, 2)) all.push(study.studyInstanceUid);
+    expect(all).toEqual(['1.1', '1.2', '1.3']);
+    expect(dynamo).toHaveReceivedNthCommandWith(1, QueryCommand, { Limit: 2 });
+    expect(dynamo).toHaveReceivedNthCommandWith(2, QueryCommand, {
+      Limit: 500,
+      ExclusiveStartKey: { pk: 'next' },
+    });
   });
 
   it('reads studies by UID from the organization’s partitions only', async () => {

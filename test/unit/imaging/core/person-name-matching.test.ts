@@ -148,7 +148,11 @@ describe('QIDO name patterns are bounded per request', () => {
     // Long stored names (a file can carry them) and the worst pattern the schema allows.
     const studies = Array.from({ length: 50 }, (_, index) => study(`1.${index}`, 'A'.repeat(2000)));
     studies.push(study('1.99', 'AAAAAAAB'));
-    const index = { searchStudies: async () => studies } as unknown as ImagingIndex;
+    const index = {
+      findStudies: async function* () {
+        yield* studies;
+      },
+    } as unknown as ImagingIndex;
     const query = QidoStudyQuerySchema.parse({ PatientName: `${'*A'.repeat(7)}*B` });
 
     const unbounded = await searchStudies({ index }, caller, query);

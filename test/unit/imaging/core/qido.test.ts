@@ -84,6 +84,9 @@ function indexWith(studies: StudyRecord[]): ImagingIndex {
   return {
     getStudy: async (_org: string, uid: string) => studies.find((s) => s.studyInstanceUid === uid) ?? null,
     searchStudies: async () => studies,
+    findStudies: async function* () {
+      yield* studies;
+    },
     listSeries: async () => [series('1.2.3.1', 'CT', 1), series('1.2.3.2', 'MR', 2)],
     listInstances: async (_org: string, _study: string, seriesUid: string | null) =>
       instances.filter((item) => seriesUid === null || item.seriesInstanceUid === seriesUid),

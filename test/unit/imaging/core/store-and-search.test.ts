@@ -54,6 +54,7 @@ class MemoryIndex implements ImagingIndex {
   async searchStudies() {
     return [];
   }
+  async *findStudies(): AsyncIterable<StudyRecord> {}
   async listSeries() {
     return [];
   }
