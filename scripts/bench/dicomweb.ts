@@ -672,7 +672,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     "## The stand-ins' ceiling",
     '',
-    `Each read row's stand-in operations, run straight against DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (${options.repeats} rounds, interleaved with the servers' runs; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is PACScribe's median over the ceiling's median. The membership read and the audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON) in tables made from PACScribe's own definitions, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local); the index and metadata reads use synthetic items of 1 KB and 4 KB.`,
+    `Each read row's stand-in operations, run straight against DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (${options.repeats} rounds, interleaved with the servers' runs; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is PACScribe's median over the ceiling's median. The membership read and the audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON) in tables made from PACScribe's own definitions, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local); a search's append names each study and patient it returns, as PACScribe's record does; the index and metadata reads use synthetic items of 1 KB and 4 KB.`,
     '',
     ...recipeTable,
     '',

@@ -178,6 +178,8 @@ export async function benchProfile(options: { instances: number; seconds: number
     const dicom = { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' };
     const rows: [string, (item: Instance) => string, Record<string, string>][] = [
       ['QIDO by PatientID', (item) => `/studies?PatientID=${item.patientId}`, json],
+      // A page of 100 studies (the date-range and name rows' size at scale); 101 read with 2,020+ instances.
+      ['QIDO 100 studies', () => '/studies?limit=100', json],
       ['QIDO series of a study', (item) => `/studies/${item.study}/series`, json],
       [
         'QIDO instances of a series',

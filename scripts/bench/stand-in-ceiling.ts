@@ -141,7 +141,29 @@ export async function standInRecipes(
   // The audit append: a conditional put of a copy of a real record at a new chain position, as the audit
   // trail's is, into a table with the audit table's index.
   let appended = 0;
-  const auditPut = (index: number) => {
+  /**
+   * A search's record names every study and patient it discloses (record.objects, and the flattened
+   * studyUids and patientIds reviewers filter on): `disclosed` studies, each of its own patient, of the
+   * bench data set's UID length. Otherwise the copied record as it is.
+   */
+  const disclosing = (disclosed: number) => {
+    if (disclosed === 0) return {};
+    const uids = Array.from({ length: disclosed }, (_, n) => `2.25.${String(n).padStart(39, '7')}`);
+    const patients = uids.map((_, n) => `BENCH-${String(n).padStart(4, '0')}`);
+    const others = ((auditTemplate.objects ?? []) as { type?: string }[]).filter(
+      (object) => object.type !== 'study' && object.type !== 'patient',
+    );
+    return {
+      objects: [
+        ...others,
+        ...uids.map((id) => ({ type: 'study', id })),
+        ...patients.map((id) => ({ type: 'patient', id })),
+      ],
+      studyUids: uids,
+      patientIds: patients,
+    };
+  };
+  const auditPut = (index: number, disclosed = 0) => {
     appended += 1;
     const position = `${Date.now()}#${String(index % 16).padStart(2, '0')}#${String(appended).padStart(12, '0')}`;
     return dynamo.send(
@@ -149,6 +171,7 @@ export async function standInRecipes(
         TableName: audit,
         Item: {
           ...auditTemplate,
+          ...disclosing(disclosed),
           pk: `ORG#bench-ceiling#CHAIN#${String(index % 16).padStart(2, '0')}`,
           sk: `SEQ#${position}`,
           gsi1pk: 'ORG#bench-ceiling',
@@ -176,12 +199,15 @@ export async function standInRecipes(
   const member = () =>
     dynamo.send(new GetCommand({ TableName: accounts, Key: { pk: 'USER#bench-ceiling', sk: 'MEMBER' } }));
   const study = () => get('list-1', '0000');
+  /** A study search: the listing read beside the membership, then a record naming what it returns. */
   const listRead =
-    (pk: string): Recipe =>
+    (pk: string, disclosed: number): Recipe =>
     async (index) => {
       await Promise.all([member(), query(pk)]);
-      await auditPut(index);
+      await auditPut(index, disclosed);
     };
+  /** A search returns what it read, less the one read past the page (limit 100). */
+  const returned = (read: number) => Math.min(read, 100);
   /** Series and instance lists and metadata also read their study (existence, current edits) beside. */
   const studyListRead =
     (pk: string): Recipe =>
@@ -191,14 +217,14 @@ export async function standInRecipes(
     };
   /** By row label (as the benchmark prints it) with a short description of the operations. */
   const recipes: Record<string, { operations: string; recipe: Recipe }> = {
-    'QIDO by PatientID': { operations: '[get ∥ query 1] → put', recipe: listRead('list-1') },
+    'QIDO by PatientID': { operations: '[get ∥ query 1] → put', recipe: listRead('list-1', 1) },
     'QIDO date range': {
-      operations: `[get ∥ query ${searchReads.dateRange}] → put`,
-      recipe: listRead(`list-${searchReads.dateRange}`),
+      operations: `[get ∥ query ${searchReads.dateRange}] → put naming ${returned(searchReads.dateRange)} studies`,
+      recipe: listRead(`list-${searchReads.dateRange}`, returned(searchReads.dateRange)),
     },
     'QIDO name wildcard': {
-      operations: `[get ∥ query ${searchReads.nameWildcard}] → put`,
-      recipe: listRead(`list-${searchReads.nameWildcard}`),
+      operations: `[get ∥ query ${searchReads.nameWildcard}] → put naming ${returned(searchReads.nameWildcard)} studies`,
+      recipe: listRead(`list-${searchReads.nameWildcard}`, returned(searchReads.nameWildcard)),
     },
     'QIDO series of a study': { operations: '[get ∥ get ∥ query 2] → put', recipe: studyListRead('list-2') },
     'QIDO instances of a series': {

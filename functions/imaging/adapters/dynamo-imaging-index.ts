@@ -16,6 +16,7 @@ import {
   instanceItem,
   MetadataItemSchema,
   SeriesItemSchema,
+  STUDY_FIELDS,
   StudyItemSchema,
   seriesUpdate,
   sopItem,
@@ -59,6 +60,14 @@ const toInstance = (item: Record<string, unknown>): StoredInstance =>
   parseItem(InstanceItemSchema, 'instance', item);
 const toMetadata = (item: Record<string, unknown>): string =>
   parseItem(MetadataItemSchema, 'instance metadata', item).metadata;
+
+/** A ProjectionExpression of attribute names, through placeholders (some are reserved words). */
+const projectionOf = (fields: readonly string[]) => ({
+  ProjectionExpression: fields.map((_field, index) => `#f${index}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(fields.map((field, index) => [`#f${index}`, field])),
+});
+/** What a search reads of each study: its record's fields, not its keys, patient key or edit history. */
+const STUDY_PROJECTION = projectionOf(STUDY_FIELDS);
 
 /** The QIDO-shaped index in DynamoDB; key layout in imaging-index-keys.ts. */
 export class DynamoImagingIndex implements ImagingIndex {
@@ -179,6 +188,7 @@ export class DynamoImagingIndex implements ImagingIndex {
           KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
           ExpressionAttributeValues: { ':pk': patientIndexPartition(orgId, search.patientId), ...bounds },
           ScanIndexForward: false,
+          ...STUDY_PROJECTION,
         }
       : byName
         ? {
@@ -186,6 +196,7 @@ export class DynamoImagingIndex implements ImagingIndex {
             IndexName: NAME_INDEX,
             KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :start)',
             ExpressionAttributeValues: { ':pk': namesIndexPartition(orgId), ':start': byName },
+            ...STUDY_PROJECTION,
           }
         : {
             TableName: this.tableName,
@@ -193,6 +204,7 @@ export class DynamoImagingIndex implements ImagingIndex {
             KeyConditionExpression: range ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk',
             ExpressionAttributeValues: { ':pk': studiesIndexPartition(orgId), ...bounds },
             ScanIndexForward: false,
+            ...STUDY_PROJECTION,
           };
     const checkDates = byName && search.dateRange;
     // The first page holds what the caller expects to need: a search for 101 studies reads 101, not 500.
@@ -215,7 +227,10 @@ export class DynamoImagingIndex implements ImagingIndex {
     const { Responses } = await this.client.send(
       new BatchGetCommand({
         RequestItems: {
-          [this.tableName]: { Keys: (search.studyInstanceUids ?? []).map((uid) => studyKey(orgId, uid)) },
+          [this.tableName]: {
+            Keys: (search.studyInstanceUids ?? []).map((uid) => studyKey(orgId, uid)),
+            ...STUDY_PROJECTION,
+          },
         },
       }),
     );
@@ -284,14 +299,7 @@ export class DynamoImagingIndex implements ImagingIndex {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ...(fields
-          ? {
-              ProjectionExpression: fields.map((_field, index) => `#f${index}`).join(', '),
-              ExpressionAttributeNames: Object.fromEntries(
-                fields.map((field, index) => [`#f${index}`, field]),
-              ),
-            }
-          : {}),
+        ...(fields ? projectionOf(fields) : {}),
       },
     );
     for await (const page of pages) items.push(...(page.Items ?? []));

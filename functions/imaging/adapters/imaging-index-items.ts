@@ -222,6 +222,9 @@ export const StudyItemSchema = z.object({
   instanceCount: Count,
 }) satisfies z.ZodType<StudyRecord>;
 
+/** The attributes a StudyRecord is read from (searches read only these). */
+export const STUDY_FIELDS = Object.keys(StudyItemSchema.shape) as readonly string[];
+
 export const SeriesItemSchema = z.object({
   studyInstanceUid: z.string(),
   seriesInstanceUid: z.string(),

@@ -11,6 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoImagingIndex } from '../../../../functions/imaging/adapters/dynamo-imaging-index';
+import { StudyItemSchema } from '../../../../functions/imaging/adapters/imaging-index-items';
 import {
   instanceKey,
   NAME_KEY_CHARACTERS,
@@ -631,7 +632,22 @@ describe('DynamoImagingIndex reads', () => {
       KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :start)',
       ExpressionAttributeValues: { ':pk': 'ORG#org-a#NAMES', ':start': 'DOE^' },
       Limit: 10,
+      ProjectionExpression: expect.any(String),
+      ExpressionAttributeNames: expect.any(Object),
     });
+  });
+
+  it('reads only the study record’s fields in a search, not keys, patient keys or edit history', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await index.searchStudies('org-a', { dateRange: { from: '20260101', to: '20261231' } }, 10);
+
+    const [query] = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    const names = query?.ExpressionAttributeNames ?? {};
+    const read = (query?.ProjectionExpression ?? '').split(', ').map((placeholder) => names[placeholder]);
+    expect(read.sort()).toEqual(Object.keys(StudyItemSchema.shape).sort());
+    expect(read).not.toContain('attributeEdits');
+    expect(read).toContain('patientName');
   });
 
   it('prefers the patient index to the name index when a search has both', async () => {
@@ -686,6 +702,8 @@ describe('DynamoImagingIndex reads', () => {
     expect(dynamo).toHaveReceivedCommandWith(BatchGetCommand, {
       RequestItems: {
         imaging: {
+          ProjectionExpression: expect.any(String),
+          ExpressionAttributeNames: expect.any(Object),
           Keys: [
             { pk: 'ORG#org-a#STUDY#1.1', sk: 'STUDY' },
             { pk: 'ORG#org-a#STUDY#1.2', sk: 'STUDY' },
