@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { instanceMetadata } from '../../functions/imaging/core/metadata';
 import { readPart10 } from '../../functions/imaging/core/part10';
-import type { ImagingIndex, ObjectStore, StoredInstance } from '../../functions/imaging/core/ports';
+import type {
+  ImagingIndex,
+  ObjectStore,
+  StoredInstance,
+  StudyRecord,
+} from '../../functions/imaging/core/ports';
 import type { CustomerPrincipal } from '../../functions/shared/auth/principal';
 
 export const customer = (orgId: string): CustomerPrincipal => ({
@@ -10,6 +15,24 @@ export const customer = (orgId: string): CustomerPrincipal => ({
   orgId,
   role: 'radiologist',
   permissions: new Set(['view']),
+});
+
+/** A study as the index returns it: one CT series and instance, the rest absent unless given. */
+export const studyRecord = (
+  fields: Partial<StudyRecord> & Pick<StudyRecord, 'studyInstanceUid'>,
+): StudyRecord => ({
+  patientId: null,
+  patientName: null,
+  studyDate: null,
+  studyTime: null,
+  accessionNumber: null,
+  referringPhysicianName: null,
+  studyDescription: null,
+  studyId: null,
+  modalities: ['CT'],
+  seriesCount: 1,
+  instanceCount: 1,
+  ...fields,
 });
 
 /**

@@ -8,6 +8,7 @@ import {
   wildcardMatch,
 } from '../../../../functions/imaging/core/search';
 import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
+import { studyRecord } from '../../../support/imaging-fakes';
 
 const caller = { kind: 'customer', orgId: 'org-a', userId: 'u1' } as CustomerPrincipal;
 
@@ -131,20 +132,15 @@ describe('QIDO name patterns are bounded per request', () => {
   });
 
   it('stops matching when the request’s matching budget is spent, and reports the result truncated', async () => {
-    const study = (uid: string, patientName: string): StudyRecord => ({
-      studyInstanceUid: uid,
-      patientId: 'P1',
-      patientName,
-      studyDate: '20261101',
-      studyTime: '101500',
-      accessionNumber: 'A1',
-      referringPhysicianName: null,
-      studyDescription: null,
-      studyId: null,
-      modalities: ['CT'],
-      seriesCount: 1,
-      instanceCount: 1,
-    });
+    const study = (uid: string, patientName: string): StudyRecord =>
+      studyRecord({
+        studyInstanceUid: uid,
+        patientId: 'P1',
+        patientName,
+        studyDate: '20261101',
+        studyTime: '101500',
+        accessionNumber: 'A1',
+      });
     // Long stored names (a file can carry them) and the worst pattern the schema allows.
     const studies = Array.from({ length: 50 }, (_, index) => study(`1.${index}`, 'A'.repeat(2000)));
     studies.push(study('1.99', 'AAAAAAAB'));

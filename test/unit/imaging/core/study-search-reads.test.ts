@@ -9,23 +9,12 @@ import {
   searchStudies,
 } from '../../../../functions/imaging/core/search';
 import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
+import { studyRecord } from '../../../support/imaging-fakes';
 
 const caller = { kind: 'customer', orgId: 'org-a', userId: 'u1' } as CustomerPrincipal;
 
-const study = (n: number, patientName: string): StudyRecord => ({
-  studyInstanceUid: `1.${n}`,
-  patientId: `P${n}`,
-  patientName,
-  studyDate: '20261101',
-  studyTime: null,
-  accessionNumber: null,
-  referringPhysicianName: null,
-  studyDescription: null,
-  studyId: null,
-  modalities: ['CT'],
-  seriesCount: 1,
-  instanceCount: 1,
-});
+const study = (n: number, patientName: string): StudyRecord =>
+  studyRecord({ studyInstanceUid: `1.${n}`, patientId: `P${n}`, patientName, studyDate: '20261101' });
 
 /** An index of `count` studies, every tenth named SMITH, that counts what a search reads of it. */
 function countingIndex(count: number, name = (n: number) => (n % 10 === 0 ? 'Smith^Ann' : 'Jones^Bob')) {
