@@ -146,14 +146,18 @@ export async function standInRecipes(
    * studyUids and patientIds reviewers filter on): `disclosed` studies, each of its own patient, of the
    * bench data set's UID length. Otherwise the copied record as it is.
    */
+  const disclosures = new Map<number, Record<string, unknown>>();
   const disclosing = (disclosed: number) => {
     if (disclosed === 0) return {};
+    const made = disclosures.get(disclosed);
+    if (made) return made;
     const uids = Array.from({ length: disclosed }, (_, n) => `2.25.${String(n).padStart(39, '7')}`);
     const patients = uids.map((_, n) => `BENCH-${String(n).padStart(4, '0')}`);
     const others = ((auditTemplate.objects ?? []) as { type?: string }[]).filter(
       (object) => object.type !== 'study' && object.type !== 'patient',
     );
-    return {
+    // Made once per size: the ceiling's own process should spend no more per request than the put.
+    const attributes = {
       objects: [
         ...others,
         ...uids.map((id) => ({ type: 'study', id })),
@@ -162,6 +166,8 @@ export async function standInRecipes(
       studyUids: uids,
       patientIds: patients,
     };
+    disclosures.set(disclosed, attributes);
+    return attributes;
   };
   const auditPut = (index: number, disclosed = 0) => {
     appended += 1;

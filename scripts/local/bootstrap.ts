@@ -200,19 +200,14 @@ async function copyItems(dynamo: DynamoDBClient, from: string, to: string) {
   }
 }
 
-/** The attributes a table's keys and its indexes' keys are made of, each once. */
-function keyAttributes(definition: TableDefinition) {
+/** One table exactly as a definition describes it: keys, indexes (all attributes), stream and TTL. */
+export async function createTableAs(dynamo: DynamoDBClient, definition: TableDefinition, tableName: string) {
   const keys = [
     definition.partitionKey,
     definition.sortKey,
     ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
   ];
-  return [...new Map(keys.map((key) => [key.name, key])).values()];
-}
-
-/** One table exactly as a definition describes it: keys, indexes (all attributes), stream and TTL. */
-export async function createTableAs(dynamo: DynamoDBClient, definition: TableDefinition, tableName: string) {
-  const attributes = keyAttributes(definition);
+  const attributes = [...new Map(keys.map((key) => [key.name, key])).values()];
   await dynamo.send(
     new CreateTableCommand({
       TableName: tableName,

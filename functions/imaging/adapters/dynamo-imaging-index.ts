@@ -161,7 +161,7 @@ export class DynamoImagingIndex implements ImagingIndex {
   async searchStudies(orgId: string, search: StudySearch, maxResults: number): Promise<StudyRecord[]> {
     const studies: StudyRecord[] = [];
     if (maxResults <= 0) return studies;
-    for await (const study of this.findStudies(orgId, search, Math.min(STUDY_PAGE, maxResults))) {
+    for await (const study of this.findStudies(orgId, search, maxResults)) {
       studies.push(study);
       if (studies.length >= maxResults) break;
     }

@@ -137,9 +137,6 @@ export function patientNameStart(pattern: string | undefined, fuzzy: boolean): s
   return wildcard < 0 ? upper : upper.slice(0, wildcard);
 }
 
-/** A search's first read asks for the results it wants (offset + limit + 1), but never more than this. */
-const FIRST_PAGE_CAP = 500;
-
 export async function searchStudies(
   deps: { index: ImagingIndex },
   principal: OrganizationReader,
@@ -167,11 +164,8 @@ export async function searchStudies(
   let cutShort = false;
   // Candidates are read as they are matched, and reading stops once one more than the page has matched:
   // a search costs what it returns (and what it had to skip), not what the organization holds.
-  for await (const study of deps.index.findStudies(
-    principal.orgId,
-    search,
-    Math.min(wanted + 1, FIRST_PAGE_CAP),
-  )) {
+  // The first page holds what the search wants (the index caps a page's size).
+  for await (const study of deps.index.findStudies(principal.orgId, search, wanted + 1)) {
     read += 1;
     const matches =
       nameMatches(study.patientName) &&

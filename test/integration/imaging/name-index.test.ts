@@ -66,19 +66,25 @@ beforeAll(async () => {
 });
 
 describe('PatientName searches on the name index', () => {
-  it('finds the names a pattern’s text begins, in name order, ignoring case, within the organization', async () => {
+  it('finds the names a pattern’s text begins, in name order, ignoring case', async () => {
     const token = org.users.technologist.accessToken;
     const beta = await studyOf(token, 'Nameindex^Beta');
     const alpha = await studyOf(token, 'NAMEINDEX^Alpha');
     await studyOf(token, 'Othername^Gamma');
-    const foreign = await studyOf(other.users.technologist.accessToken, 'Nameindex^Alpha');
 
     expect(await studiesNamed('nameindex*')).toEqual([alpha, beta]);
     expect(await studiesNamed('Name?ndex^B*')).toEqual([beta]);
     expect(await studiesNamed('nameindex^alpha')).toEqual([alpha]);
     // No text before the first wildcard: the organization's listing is read instead.
     expect(await studiesNamed('*index^alpha')).toEqual([alpha]);
-    expect(await studiesNamed('Nameindex*', other.users.radiologist.accessToken)).toEqual([foreign]);
+  });
+
+  it('[PP-07] keeps each organization’s names apart: the same name elsewhere is neither read nor returned', async () => {
+    const mine = await studyOf(org.users.technologist.accessToken, 'Sharedname^Patient');
+    const foreign = await studyOf(other.users.technologist.accessToken, 'Sharedname^Patient');
+
+    expect(await studiesNamed('Sharedname*')).toEqual([mine]);
+    expect(await studiesNamed('SHAREDNAME^PATIENT', other.users.radiologist.accessToken)).toEqual([foreign]);
   });
 
   it('follows a corrected name: found by the new one, no longer by the old', async () => {
