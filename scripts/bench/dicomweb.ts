@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
-import type { HandlerCallProfile } from '../local/aws-call-trace';
+import { type HandlerCallProfile, TRACE_HEADER } from '../local/aws-call-trace';
 import { deployedHandlers, measureFunctions, measurementTable } from './functions';
+import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
 import { latencyModelTable } from './latency-model';
 import {
   localSignIn,
@@ -40,6 +41,8 @@ export function client(
   token: string | null,
   ca: Buffer | null,
   largeUploads: Client['largeUploads'],
+  /** Sent with every request, e.g. the local stack's trace mark. */
+  headers: Record<string, string> = {},
 ): Client {
   const secure = server.baseUrl.startsWith('https:');
   const agent = secure
@@ -55,7 +58,11 @@ export function client(
           {
             method,
             agent,
-            headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers },
+            headers: {
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+              ...headers,
+              ...options.headers,
+            },
           },
           (response) => {
             let size = 0;
@@ -289,14 +296,16 @@ async function renderingWorkloads(
 }
 
 /** STOW rows, once per server: they also load the data set the read rows use. */
-async function storeWorkloads(c: Client, dataset: Instance[], record: Record_) {
+async function storeWorkloads(c: Client, dataset: Instance[], record: Record_, sizes?: ResponseSizes) {
   const serial = dataset.slice(0, 50);
   const parallel = dataset.slice(50);
   let storedBytes = 0;
   const store = async (item: Instance) => {
     const body = stowBody(item.bytes);
     storedBytes += body.length;
-    expectOk((await c.send('POST', '/studies', { body, headers: STOW_HEADERS })).status, 'STOW');
+    const response = await c.send('POST', '/studies', { body, headers: STOW_HEADERS });
+    expectOk(response.status, 'STOW');
+    noteSize(sizes, 'STOW c16', response.size);
   };
   const megabytes = () => {
     const value = storedBytes / 1024 / 1024;
@@ -313,8 +322,27 @@ async function storeWorkloads(c: Client, dataset: Instance[], record: Record_) {
 
 const pickFrom = (dataset: Instance[]) => (i: number) => dataset[(i * 7919) % dataset.length] as Instance;
 
+/** Response bytes by row label: the gateway ceiling answers each row with as many as PACScribe. */
+type ResponseSizes = Map<string, number[]>;
+const noteSize = (sizes: ResponseSizes | undefined, label: string, size: number) => {
+  if (!sizes) return;
+  const values = sizes.get(label);
+  if (values) values.push(size);
+  else sizes.set(label, [size]);
+};
+const meanSize = (sizes: ResponseSizes, label: string) => {
+  const values = sizes.get(label) ?? [];
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+};
+
 /** Read rows: run once per round, the servers interleaved, so each row's spread can be reported. */
-async function readWorkloads(c: Client, dataset: Instance[], record: Record_, requests: number) {
+async function readWorkloads(
+  c: Client,
+  dataset: Instance[],
+  record: Record_,
+  requests: number,
+  sizes?: ResponseSizes,
+) {
   const pick = (i: number) => dataset[(i * 7919) % dataset.length] as Instance;
   const json = { accept: 'application/dicom+json' };
   const queries: [string, (i: number) => string][] = [
@@ -329,9 +357,11 @@ async function readWorkloads(c: Client, dataset: Instance[], record: Record_, re
     ['WADO series metadata', (i) => `/studies/${pick(i).study}/series/${pick(i).series}/metadata`],
   ];
   for (const [label, url] of queries) {
-    const run = await load(requests, 8, async (i) =>
-      expectOk((await c.send('GET', url(i), { headers: json })).status, label),
-    );
+    const run = await load(requests, 8, async (i) => {
+      const response = await c.send('GET', url(i), { headers: json });
+      expectOk(response.status, label);
+      noteSize(sizes, label, response.size);
+    });
     record(label, 'p50 ms', false, percentile(run.latencies, 50));
     record(`${label} `, 'p95 ms', false, percentile(run.latencies, 95));
     record(`${label}  `, 'requests/s', true, requests / run.seconds);
@@ -348,6 +378,7 @@ async function readWorkloads(c: Client, dataset: Instance[], record: Record_, re
     );
     expectOk(response.status, 'WADO instance');
     bytes += response.size;
+    noteSize(sizes, 'WADO instance', response.size);
   });
   record('WADO instance', 'MB/s', true, bytes / 1024 / 1024 / wado.seconds);
   record('WADO instance ', 'p50 ms', false, percentile(wado.latencies, 50));
@@ -378,9 +409,11 @@ async function readWorkloads(c: Client, dataset: Instance[], record: Record_, re
     ],
   ];
   for (const [label, url, headers] of perRequest) {
-    const run = await load(requests, 8, async (i) =>
-      expectOk((await c.send('GET', url(pick(i)), { headers })).status, label),
-    );
+    const run = await load(requests, 8, async (i) => {
+      const response = await c.send('GET', url(pick(i)), { headers });
+      expectOk(response.status, label);
+      noteSize(sizes, label, response.size);
+    });
     record(label, 'p50 ms', false, percentile(run.latencies, 50));
     record(`${label}  `, 'requests/s', true, requests / run.seconds);
   }
@@ -406,6 +439,65 @@ async function ceilingWorkloads(
     }
   }
 }
+
+/**
+ * The same rows against the stand-ins plus the gateway's HTTPS hop (gateway-ceiling.ts): the bench's
+ * client asks a bare HTTPS server, which runs the row's stand-in operations and answers with as many
+ * bytes as PACScribe did on average. Recorded under the same labels as the plain ceiling.
+ */
+async function gatewayWorkloads(
+  gateway: Client,
+  labels: string[],
+  record: Record_,
+  requests: number,
+  sizes: ResponseSizes,
+  objectMegabytes: number,
+) {
+  for (const label of labels) {
+    if (label.startsWith('STOW')) continue;
+    const bytes = meanSize(sizes, label);
+    const run = await load(requests, 8, async (i) =>
+      expectOk((await gateway.send('GET', gatewayCeilingPath(label, i, bytes))).status, label),
+    );
+    record(`${label} (stand-ins)`, 'requests/s', true, requests / run.seconds);
+    record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
+    if (label === 'WADO instance') {
+      record(`${label} (stand-ins) `, 'MB/s', true, (requests * objectMegabytes) / run.seconds);
+    }
+  }
+}
+
+/**
+ * Each read and store route once more, a few requests each, marked for the local stack's AWS call
+ * trace: the timed rows run untraced (aws-call-trace.ts), so the trace costs them nothing.
+ */
+async function tracedPass(traced: Client, items: Instance[]) {
+  const ignore: Record_ = () => {};
+  await readWorkloads(traced, items, ignore, TRACED_REQUESTS);
+  await renderingWorkloads(traced, pickFrom(items), ignore, TRACED_REQUESTS / 2);
+  const study = testUid();
+  const series = testUid();
+  const files = Array.from({ length: TRACED_REQUESTS }, () =>
+    ctInstance({
+      studyInstanceUid: study,
+      seriesInstanceUid: series,
+      sopInstanceUid: testUid(),
+      patientId: 'BENCH-TRACED',
+      rows: 512,
+      columns: 512,
+    }),
+  );
+  await load(files.length, 4, async (i) => {
+    const response = await traced.send('POST', '/studies', {
+      body: stowBody(files[i] as Buffer),
+      headers: STOW_HEADERS,
+    });
+    expectOk(response.status, 'STOW (traced)');
+  });
+  const [large] = largeDataset();
+  if (large) await storeThroughUploadSession(traced, large.bytes);
+}
+const TRACED_REQUESTS = 20;
 
 /** Frames per large file: 512×512×16 bit, so each file is LARGE_FRAMES / 2 MiB. */
 const LARGE_FRAMES = 64;
@@ -563,16 +655,22 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   const pacscribe = await startPacscribe();
   const objectBytes = items[0]?.bytes ?? Buffer.alloc(0);
   const CEILING = 'Stand-in ceiling';
+  const GATEWAY = 'Stand-ins + gateway hop';
+  const sizes: ResponseSizes = new Map();
   let standIns: Awaited<ReturnType<typeof standInRecipes>> | undefined;
+  let gatewayServer: RunningServer | undefined;
   try {
     const token = await pacscribeToken(pacscribe.config);
-    const clients = [
-      client(pacscribe, token, readFileSync(pacscribe.config.caCertPath), 'upload-session'),
-      client(orthanc, null, null, 'stow'),
-    ];
+    const ca = readFileSync(pacscribe.config.caCertPath);
+    const clients = [client(pacscribe, token, ca, 'upload-session'), client(orthanc, null, null, 'stow')];
     for (const c of clients) {
       console.error(`Storing the data set in ${c.server.name}…`);
-      await storeWorkloads(c, items, recorder(rows, c.server.name));
+      await storeWorkloads(
+        c,
+        items,
+        recorder(rows, c.server.name),
+        c.server === pacscribe ? sizes : undefined,
+      );
     }
     // After the data set is stored: the ceiling copies a membership and an audit record the stack wrote.
     // A native frame of the CT instances: 512 × 512 × 16 bit.
@@ -582,19 +680,47 @@ export async function benchDicomweb(options: { instances: number; requests: numb
       512 * 512 * 2,
       searchReads(items.length, options.requests),
     );
+    gatewayServer = await startGatewayCeiling({
+      standIns: pacscribe.config,
+      certPath: pacscribe.config.caCertPath,
+      object: objectBytes,
+      frameBytes: 512 * 512 * 2,
+      searchReads: searchReads(items.length, options.requests),
+    });
+    // The same bearer token as PACScribe's requests, so the hop carries as many bytes in.
+    const gateway = client(gatewayServer, token, ca, 'stow');
     const stow = standIns.recipes['STOW c16'];
     if (stow) {
       // A rate: 2,000 requests at most, whatever the data set's size.
       const count = Math.min(2_000, Math.max(1, items.length - 50));
       const run = await load(count, 16, stow.recipe);
       recorder(rows, CEILING)('STOW c16', 'instances/s', true, count / run.seconds);
+      const body = stowBody(objectBytes);
+      const hop = await load(count, 16, async (i) =>
+        expectOk(
+          (
+            await gateway.send('POST', gatewayCeilingPath('STOW c16', i, meanSize(sizes, 'STOW c16')), {
+              body,
+              headers: STOW_HEADERS,
+            })
+          ).status,
+          'STOW c16 (gateway ceiling)',
+        ),
+      );
+      recorder(rows, GATEWAY)('STOW c16', 'instances/s', true, count / hop.seconds);
     }
     // Interleaved rounds, so that drift on this machine (the other suites, the JIT, compaction) falls on
     // every server alike and a row near 1.0 is not decided by one run's noise.
     for (let round = 1; round <= options.repeats; round += 1) {
       for (const c of clients) {
         console.error(`Read rows, round ${round} of ${options.repeats}, against ${c.server.name}…`);
-        await readWorkloads(c, items, recorder(rows, c.server.name), options.requests);
+        await readWorkloads(
+          c,
+          items,
+          recorder(rows, c.server.name),
+          options.requests,
+          c.server === pacscribe ? sizes : undefined,
+        );
       }
       console.error(`Read rows, round ${round}, straight against the stand-ins…`);
       await ceilingWorkloads(
@@ -603,7 +729,18 @@ export async function benchDicomweb(options: { instances: number; requests: numb
         options.requests,
         objectBytes.length / 1024 / 1024,
       );
+      console.error(`Read rows, round ${round}, against the stand-ins behind a bare HTTPS server…`);
+      await gatewayWorkloads(
+        gateway,
+        Object.keys(standIns.recipes),
+        recorder(rows, GATEWAY),
+        options.requests,
+        sizes,
+        objectBytes.length / 1024 / 1024,
+      );
     }
+    console.error('Counting AWS calls per route: a pass marked for the trace…');
+    await tracedPass(client(pacscribe, token, ca, 'upload-session', { [TRACE_HEADER]: '1' }), items);
     for (const c of clients) {
       console.error(`Rendering and large files against ${c.server.name}…`);
       const record = recorder(rows, c.server.name);
@@ -611,24 +748,25 @@ export async function benchDicomweb(options: { instances: number; requests: numb
       await largeFileWorkloads(c, large, record, options.requests);
     }
   } finally {
+    await gatewayServer?.stop();
     standIns?.close();
     await pacscribe.stop();
     await orthanc.stop();
   }
   const names = [pacscribe.name, orthanc.name];
   /** A row's own ceiling runs (STOW), or those of the stand-in row of the same label and unit. */
-  const ceilingOf = (row: Row): number[] => {
-    if (row.values[CEILING]?.length) return row.values[CEILING];
+  const ceilingOf = (row: Row, ceiling: string): number[] => {
+    if (row.values[ceiling]?.length) return row.values[ceiling];
     const suffix = row.unit === 'MB/s' ? ' ' : row.unit === 'p50 ms' ? ' p50' : '';
     const own = rows.get(`${row.label.trim()} (stand-ins)${suffix}`);
-    return (own?.unit === row.unit ? own.values[CEILING] : undefined) ?? [];
+    return (own?.unit === row.unit ? own.values[ceiling] : undefined) ?? [];
   };
   /** Throughput as a share of the ceiling's; latency as the milliseconds PACScribe adds to the stand-ins'. */
   const kept = (row: Row, ours: number, ceiling: number) =>
     row.higherIsBetter ? `${Math.round((100 * ours) / ceiling)} %` : `+${(ours - ceiling).toFixed(1)} ms`;
   const table = [
-    `| workload | unit | ${names.map((name) => `${name} (median) | spread`).join(' | ')} | PACScribe/Orthanc | stand-in ceiling (median; min–max) | PACScribe % of ceiling (p50: ms above the stand-ins') |`,
-    '|---|---|---|---|---|---|---|---|---|',
+    `| workload | unit | ${names.map((name) => `${name} (median) | spread`).join(' | ')} | PACScribe/Orthanc | stand-in ceiling (median; min–max) | PACScribe % of ceiling (p50: ms above the stand-ins') | stand-ins + gateway hop (median; min–max) | PACScribe % of it (p50: ms above) |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...[...rows.values()]
       .filter((row) => !row.label.includes('(stand-ins)') && row.values[names[0] as string])
       .map((row) => {
@@ -641,11 +779,14 @@ export async function benchDicomweb(options: { instances: number; requests: numb
           : ratio <= 1
             ? 'better or equal'
             : 'worse';
-        const ceilings = ceilingOf(row);
-        const ceiling = ceilings.length ? median(ceilings) : null;
-        const share = ceiling ? kept(row, ours, ceiling) : '—';
-        const ceilingCell = ceiling ? `${ceiling.toFixed(1)}; ${spread(ceilings)}` : '—';
-        return `| ${row.label.trim()} | ${row.unit} | ${ours.toFixed(1)} | ${spread(row.values[names[0] as string])} | ${theirs.toFixed(1)} | ${spread(row.values[names[1] as string])} | ${ratio.toFixed(2)} (${verdict}) | ${ceilingCell} | ${share} |`;
+        const against = (name: string) => {
+          const ceilings = ceilingOf(row, name);
+          const ceiling = ceilings.length ? median(ceilings) : null;
+          return ceiling
+            ? `${ceiling.toFixed(1)}; ${spread(ceilings)} | ${kept(row, ours, ceiling)}`
+            : '— | —';
+        };
+        return `| ${row.label.trim()} | ${row.unit} | ${ours.toFixed(1)} | ${spread(row.values[names[0] as string])} | ${theirs.toFixed(1)} | ${spread(row.values[names[1] as string])} | ${ratio.toFixed(2)} (${verdict}) | ${against(CEILING)} | ${against(GATEWAY)} |`;
       }),
   ];
   const recipeTable = [
@@ -666,7 +807,8 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     'Counted by the local stack around every SDK request to the stand-ins (`scripts/local/aws-call-trace.ts`): the',
     'mean calls one request makes, and how many of them are sequential (the longest chain of calls each started',
-    "after the previous one answered; a round trip is counted to the response's headers).",
+    "after the previous one answered; a round trip is counted to the response's headers). Counted in a pass of",
+    `their own after the timed rounds (${TRACED_REQUESTS} requests per read row, ${TRACED_REQUESTS / 2} per rendering row, ${TRACED_REQUESTS} STOW requests, one upload session), marked for the trace: the timed rows run untraced.`,
     '',
     ...awsCallTable(pacscribe.awsCallProfile),
     '',
@@ -675,6 +817,8 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     `Each read row's stand-in operations, run straight against DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (${options.repeats} rounds, interleaved with the servers' runs; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is PACScribe's median over the ceiling's median. The membership read and the audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON) in tables made from PACScribe's own definitions, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local); a search's append names each study and patient it returns, as PACScribe's record does; the index and metadata reads use synthetic items of 1 KB and 4 KB.`,
     '',
     ...recipeTable,
+    '',
+    `"Stand-ins + gateway hop" is the same operations behind a bare Node HTTPS server in its own process (\`scripts/bench/gateway-ceiling.ts\`), asked by the benchmark's client with PACScribe's bearer token, over the stack's certificate and TLS floor, and answering with as many bytes as PACScribe did on average (object bytes streamed from s3rver). Locally the stack's HTTPS listener stands in for API Gateway, which terminates TLS before a function runs in AWS; this ceiling charges that hop to the stand-ins, so what PACScribe loses against it is its own work: routing, the token check, validation, the handlers, the audit record and JSON.`,
     '',
     '## Deployed latency model',
     '',

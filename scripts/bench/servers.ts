@@ -168,7 +168,9 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
         ORGANIZATION_RENDERS_PER_MINUTE: '100000000',
         ORGANIZATION_STORES_PER_MINUTE: '100000000',
         // Per-route AWS calls and sequential round trips, reported beside the rows (aws-call-trace.ts).
+        // Only requests marked for it (the benchmark's own pass): the timed rows run untraced.
         PACSCRIBE_TRACE_AWS_CALLS: `${dataDir}-aws-calls.json`,
+        PACSCRIBE_TRACE_AWS_CALLS_MARKED: '1',
       },
     },
   );

@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -31,8 +33,11 @@ export interface StandInEndpoints {
   imagingBucket: string;
 }
 
-/** One request's worth of stand-in operations; `index` varies the keys as the benchmark's requests do. */
-export type Recipe = (index: number) => Promise<void>;
+/**
+ * One request's worth of stand-in operations; `index` varies the keys as the benchmark's requests do.
+ * Object bytes read from S3 go to `sink` when given (left open), else are read and dropped.
+ */
+export type Recipe = (index: number, sink?: Writable) => Promise<void>;
 
 const TABLE = 'bench-stand-in-ceiling';
 /** Items of about the size PACScribe's index holds: a study, an instance's DICOM JSON. */
@@ -171,7 +176,8 @@ export async function standInRecipes(
   };
   const auditPut = (index: number, disclosed = 0) => {
     appended += 1;
-    const position = `${Date.now()}#${String(index % 16).padStart(2, '0')}#${String(appended).padStart(12, '0')}`;
+    // The process id keeps positions apart when the gateway ceiling's process appends to the same table.
+    const position = `${Date.now()}#${String(index % 16).padStart(2, '0')}#${process.pid}-${String(appended).padStart(12, '0')}`;
     return dynamo.send(
       new PutCommand({
         TableName: audit,
@@ -187,12 +193,16 @@ export async function standInRecipes(
       }),
     );
   };
-  const drain = async (body: unknown) => {
+  const drain = async (body: unknown, sink?: Writable) => {
+    if (sink) {
+      await pipeline(body as NodeJS.ReadableStream, sink, { end: false });
+      return;
+    }
     for await (const _chunk of body as AsyncIterable<Uint8Array>) {
       // read to the end, as a response is sent
     }
   };
-  const s3Get = async (range?: number) => {
+  const s3Get = async (range?: number, sink?: Writable) => {
     const { Body } = await s3.send(
       new GetObjectCommand({
         Bucket: config.imagingBucket,
@@ -200,7 +210,7 @@ export async function standInRecipes(
         ...(range ? { Range: `bytes=${objectBytes.length - range}-${objectBytes.length - 1}` } : {}),
       }),
     );
-    await drain(Body);
+    await drain(Body, sink);
   };
   const member = () =>
     dynamo.send(new GetCommand({ TableName: accounts, Key: { pk: 'USER#bench-ceiling', sk: 'MEMBER' } }));
@@ -250,16 +260,16 @@ export async function standInRecipes(
     },
     'WADO frame (native)': {
       operations: `[get ∥ get] → [put ∥ S3 range GET ${Math.round(frameBytes / 1024)} KiB]`,
-      recipe: async (index) => {
+      recipe: async (index, sink) => {
         await Promise.all([member(), get('instance', 'i')]);
-        await Promise.all([auditPut(index), s3Get(frameBytes)]);
+        await Promise.all([auditPut(index), s3Get(frameBytes, sink)]);
       },
     },
     'WADO instance': {
       operations: `[get ∥ get ∥ get] → [put ∥ S3 GET ${Math.round(objectBytes.length / 1024)} KiB]`,
-      recipe: async (index) => {
+      recipe: async (index, sink) => {
         await Promise.all([member(), get('instance', 'i'), study()]);
-        await Promise.all([auditPut(index), s3Get()]);
+        await Promise.all([auditPut(index), s3Get(undefined, sink)]);
       },
     },
     'STOW c16': {

@@ -13,7 +13,7 @@ import {
   UNSUBSCRIBE_RATE_LIMIT,
 } from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
-import { tracedInvocation } from './aws-call-trace';
+import { TRACE_HEADER, tracedInvocation } from './aws-call-trace';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
 
@@ -278,16 +278,21 @@ export function createLocalApi(options: {
       },
     } as unknown as APIGatewayProxyEvent;
     const handler = await loadHandler(route.handler);
+    const traceMarked = request.headers[TRACE_HEADER] === '1';
     if (route.response === 'stream') {
       // API Gateway's STREAM transfer mode: the function writes status, headers and body as it goes.
       if (!isStreamingHandler(handler)) throw new Error(`${route.id} is not a streaming handler`);
-      await tracedInvocation(route.id, () =>
-        handler(event, new HttpResponseSink(response), lambdaContext(route.id)),
+      await tracedInvocation(
+        route.id,
+        () => handler(event, new HttpResponseSink(response), lambdaContext(route.id)),
+        traceMarked,
       );
       return null;
     }
-    return (await tracedInvocation(route.id, () =>
-      handler(event, lambdaContext(route.id)),
+    return (await tracedInvocation(
+      route.id,
+      () => handler(event, lambdaContext(route.id)),
+      traceMarked,
     )) as APIGatewayProxyResult;
   };
 

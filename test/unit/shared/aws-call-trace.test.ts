@@ -1,4 +1,14 @@
-import { sequentialRoundTrips } from '../../../scripts/local/aws-call-trace';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  awsCallProfile,
+  sequentialRoundTrips,
+  startAwsCallTrace,
+  tracedInvocation,
+} from '../../../scripts/local/aws-call-trace';
 
 describe('sequential round trips of one request (critical path)', () => {
   it('counts calls that follow one another, and overlapping calls once', () => {
@@ -26,5 +36,56 @@ describe('sequential round trips of one request (critical path)', () => {
         { start: 2, end: 8 },
       ]),
     ).toBe(1);
+  });
+});
+
+describe('which invocations the trace counts', () => {
+  let server: http.Server;
+  let endpoint: string;
+  let dir: string;
+  beforeAll(async () => {
+    server = http.createServer((_request, response) => response.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    dir = mkdtempSync(path.join(tmpdir(), 'aws-call-trace-'));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  /** One call to the stand-in named by AWS_ENDPOINT_URL_DYNAMODB, as the SDK makes it (node:http). */
+  const call = () =>
+    new Promise<void>((resolve, reject) => {
+      http.get(endpoint, (response) => response.resume().on('end', resolve)).on('error', reject);
+    });
+
+  it('counts every invocation unless only marked requests are asked for', async () => {
+    const stop = startAwsCallTrace(path.join(dir, 'all.json'), { AWS_ENDPOINT_URL_DYNAMODB: endpoint });
+    try {
+      await tracedInvocation('every-unmarked', call);
+    } finally {
+      stop();
+    }
+    expect(awsCallProfile()['every-unmarked']).toMatchObject({ invocations: 1, calls: 1 });
+  });
+
+  it('with PACSCRIBE_TRACE_AWS_CALLS_MARKED, counts only marked requests and leaves others untraced', async () => {
+    const stop = startAwsCallTrace(path.join(dir, 'marked.json'), {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      PACSCRIBE_TRACE_AWS_CALLS_MARKED: '1',
+    });
+    try {
+      await Promise.all([
+        tracedInvocation('only-unmarked', () => Promise.all([call(), call()])),
+        tracedInvocation('only-marked', () => Promise.all([call(), call()]).then(call), true),
+      ]);
+      // After the marked one ends, an unmarked one is still not counted (the storage was let go).
+      await tracedInvocation('only-unmarked', call);
+    } finally {
+      stop();
+    }
+    const profile = awsCallProfile();
+    expect(profile['only-unmarked']).toBeUndefined();
+    expect(profile['only-marked']).toMatchObject({ invocations: 1, calls: 3, sequential: 2 });
   });
 });

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { RunningServer } from './servers';
+import { type StandInEndpoints, standInRecipes } from './stand-in-ceiling';
+
+/**
+ * The stand-ins' ceiling with the gateway's hop (issue 12). Locally, the stack's HTTPS listener stands in
+ * for API Gateway, which terminates TLS in AWS before a function runs; the plain ceiling
+ * (stand-in-ceiling.ts) leaves that hop out, so even a PACScribe that did nothing of its own would stay
+ * below it. This is the least any server could do per request on the same machine: a bare Node HTTPS
+ * server in its own process, with the stack's certificate and TLS floor, that runs a row's stand-in
+ * operations and answers with as many bytes as PACScribe's response to that row (object bytes streamed
+ * from s3rver as they arrive). No routing, token check, validation, JSON building or audit record
+ * making: all of that is what "PACScribe's own overhead" measures against it.
+ */
+export interface GatewayCeilingConfig {
+  standIns: StandInEndpoints;
+  /** PEM files of the stack's certificate and key. */
+  certPath: string;
+  keyPath: string;
+  /** A file holding the object the S3 rows read and STOW writes. */
+  objectPath: string;
+  frameBytes: number;
+  searchReads: { dateRange: number; nameWildcard: number };
+}
+
+/** The path and query the bench's client asks the gateway ceiling for one request of a row. */
+export const gatewayCeilingPath = (label: string, index: number, responseBytes: number) =>
+  `/${encodeURIComponent(label)}?i=${index}&bytes=${Math.round(responseBytes)}`;
+
+/** The server, run in its own process (this file's entry point), as the local stack runs in its own. */
+async function serve(configFile: string) {
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as GatewayCeilingConfig;
+  const { recipes } = await standInRecipes(
+    config.standIns,
+    readFileSync(config.objectPath),
+    config.frameBytes,
+    config.searchReads,
+  );
+  // Filler for answers that are not object bytes; the largest is a 100-study search.
+  const filler = Buffer.alloc(4 * 1024 * 1024, 0x20);
+  const server = https.createServer(
+    { key: readFileSync(config.keyPath), cert: readFileSync(config.certPath), minVersion: 'TLSv1.2' },
+    (request, response) => {
+      const url = new URL(request.url ?? '/', 'https://localhost');
+      const recipe = recipes[decodeURIComponent(url.pathname.slice(1))]?.recipe;
+      const index = Number(url.searchParams.get('i') ?? 0);
+      const bytes = Math.min(filler.length, Number(url.searchParams.get('bytes') ?? 0));
+      // The request body is read whole, as the stack reads it before invoking a function.
+      request.resume();
+      request.on('end', () => {
+        if (!recipe) {
+          response.writeHead(404).end();
+          return;
+        }
+        recipe(index, response).then(
+          () => (response.headersSent ? response.end() : response.end(filler.subarray(0, bytes))),
+          (error: unknown) => {
+            console.error(error);
+            response.destroy();
+          },
+        );
+      });
+    },
+  );
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    console.log(`gateway ceiling ready ${typeof address === 'object' ? address?.port : address}`);
+  });
+}
+
+/** Starts the gateway ceiling's server in its own Node process and waits until it listens. */
+export async function startGatewayCeiling(
+  config: Omit<GatewayCeilingConfig, 'objectPath' | 'keyPath'> & { object: Buffer },
+): Promise<RunningServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-gateway-ceiling-'));
+  const objectPath = path.join(dir, 'object.dcm');
+  writeFileSync(objectPath, config.object);
+  const configFile = path.join(dir, 'config.json');
+  const { object: _object, ...rest } = config;
+  const serverConfig: GatewayCeilingConfig = {
+    ...rest,
+    objectPath,
+    keyPath: path.join(path.dirname(config.certPath), 'localhost.key'),
+  };
+  writeFileSync(configFile, JSON.stringify(serverConfig));
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, configFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const ready = /gateway ceiling ready (\d+)/.exec(output);
+      if (ready) resolve(Number(ready[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the gateway ceiling exited (${code})`)));
+  });
+  return {
+    name: 'Stand-ins + gateway hop',
+    baseUrl: `https://localhost:${port}`,
+    pids: () => [child.pid ?? 0].filter(Boolean),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        rmSync(dir, { recursive: true, force: true });
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+if (require.main === module) {
+  serve(process.argv[2] as string).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
