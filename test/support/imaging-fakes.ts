@@ -52,6 +52,10 @@ export class MemoryImaging {
       findInstance: async (orgId, study, sop) => this.find(orgId, study, null, sop),
       getInstance: async (orgId, study, series, sop) => this.find(orgId, study, series, sop),
       getStudy: async () => null,
+      seriesExists: async (orgId, study, series) =>
+        this.instances.some(
+          (i) => i.orgId === orgId && i.studyInstanceUid === study && i.seriesInstanceUid === series,
+        ),
       searchStudies: async () => [],
       findStudies: async function* () {},
       listSeries: async () => [],

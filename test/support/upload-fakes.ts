@@ -166,6 +166,10 @@ export class MemoryInstanceStore {
     findInstance: async (orgId: string, _study: string, sop: string) =>
       this.instances.get(`${orgId}/${sop}`) ?? null,
     getStudy: async () => null,
+    seriesExists: async (orgId: string, _study: string, series: string) =>
+      [...this.instances.values()].some(
+        (instance) => instance.orgId === orgId && instance.seriesInstanceUid === series,
+      ),
     addInstance: async (instance: StoredInstance) => {
       const key = `${instance.orgId}/${instance.sopInstanceUid}`;
       if (this.instances.has(key)) return 'exists' as const;

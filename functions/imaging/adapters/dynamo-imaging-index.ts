@@ -87,9 +87,13 @@ export class DynamoImagingIndex implements ImagingIndex {
     instance: StoredInstance,
     parsed: ParsedInstance,
     metadata: string,
+    seriesIsNewHint?: boolean,
   ): Promise<'added' | 'exists' | 'patient-mismatch'> {
     for (let attempt = 1; ; attempt += 1) {
-      const seriesIsNew = !(await this.seriesExists(instance));
+      const seriesIsNew =
+        attempt === 1 && seriesIsNewHint !== undefined
+          ? seriesIsNewHint
+          : !(await this.seriesExists(instance.orgId, instance.studyInstanceUid, instance.seriesInstanceUid));
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -123,12 +127,13 @@ export class DynamoImagingIndex implements ImagingIndex {
     }
   }
 
-  private async seriesExists(instance: StoredInstance): Promise<boolean> {
+  async seriesExists(orgId: string, study: string, series: string): Promise<boolean> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: seriesKey(instance.orgId, instance.studyInstanceUid, instance.seriesInstanceUid),
+        Key: seriesKey(orgId, study, series),
         ConsistentRead: true,
+        ProjectionExpression: 'pk',
       }),
     );
     return Item !== undefined;

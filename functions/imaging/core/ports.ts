@@ -64,12 +64,17 @@ export interface ImagingIndex {
    * Indexes a new instance and updates its study and series; 'exists' if that SOP Instance UID is already
    * indexed; 'patient-mismatch' (nothing written) if the study already names another patient
    * (patientKey), checked in the same write so concurrent first instances cannot disagree.
+   * `seriesIsNew`, when the caller has read it (seriesExists), saves the first attempt that read; the
+   * write still makes it a condition, so a stale answer costs a retry, never a wrong count.
    */
   addInstance(
     instance: StoredInstance,
     parsed: ParsedInstance,
     metadata: string,
+    seriesIsNew?: boolean,
   ): Promise<'added' | 'exists' | 'patient-mismatch'>;
+  /** Whether the organization's study has this series (a strongly consistent read). */
+  seriesExists(orgId: string, study: string, series: string): Promise<boolean>;
   /** DICOM JSON of the instances of a study, or of one series, in one read of the index. */
   listMetadata(orgId: string, study: string, series: string | null): Promise<string[]>;
   /** DICOM JSON of one instance, or null when the organization has no such instance. */

@@ -118,13 +118,17 @@ export async function storeInstance(
       patientId: parsed.attributes.patientId,
       created,
     }) as const;
-  const existing = await deps.index.findInstance(orgId, parsed.studyInstanceUid, parsed.sopInstanceUid);
+  // Independent reads, in one round trip: a resend, the study's patient, and whether the series is new.
+  const [existing, study, seriesExists] = await Promise.all([
+    deps.index.findInstance(orgId, parsed.studyInstanceUid, parsed.sopInstanceUid),
+    deps.index.getStudy(orgId, parsed.studyInstanceUid),
+    deps.index.seriesExists(orgId, parsed.studyInstanceUid, parsed.seriesInstanceUid),
+  ]);
   if (existing) {
     return existing.sha256 === hex
       ? stored(existing, false)
       : failed(identity, STUDY_MISMATCH, 'a different instance with this UID is stored');
   }
-  const study = await deps.index.getStudy(orgId, parsed.studyInstanceUid);
   const conflict = study && patientConflict(study, parsed.attributes);
   if (conflict) return failed(identity, PATIENT_MISMATCH, patientMismatch(conflict));
   const instance: StoredInstance = {
@@ -146,7 +150,7 @@ export async function storeInstance(
   let added: Awaited<ReturnType<ImagingIndex['addInstance']>>;
   try {
     await deps.objects.put(instance.objectKey, parsed.sanitized, sha256.digest('base64'));
-    added = await deps.index.addInstance(instance, parsed, metadata);
+    added = await deps.index.addInstance(instance, parsed, metadata, !seriesExists);
     // Lost a race with an identical upload (keep the first copy only), or with a first instance of the
     // study naming another patient (keep nothing).
     if (added !== 'added') await deps.objects.delete(instance.objectKey);

@@ -252,6 +252,23 @@ describe('DynamoImagingIndex.addInstance', () => {
     expect(series?.Update?.ExpressionAttributeValues?.[':modality']).toBe('OT');
   });
 
+  it("takes the caller's read of the series for the first attempt, and reads it again only on a retry", async () => {
+    dynamo.on(GetCommand).resolves({ Item: { pk: 'ORG#org-a#STUDY#1.2.840.1' } });
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'))
+      .resolves({});
+
+    await expect(index.addInstance(storedInstance('9.6'), parsedInstance('9.6'), '{}', true)).resolves.toBe(
+      'added',
+    );
+
+    const [first = [], second = []] = transactions();
+    expect(first[2]?.Update?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(second[2]?.Update?.ConditionExpression).toBe('attribute_exists(pk)');
+  });
+
   it('reports an instance already indexed as existing, without retrying', async () => {
     dynamo.on(GetCommand).resolves({ Item: { pk: 'p', sk: 's' } });
     dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));

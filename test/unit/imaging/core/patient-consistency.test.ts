@@ -60,6 +60,11 @@ class StudyKeepingIndex implements Partial<ImagingIndex> {
   async getStudy(_orgId: string, study: string) {
     return this.studies.get(study) ?? null;
   }
+  async seriesExists(_orgId: string, study: string, series: string) {
+    return this.instances.some(
+      (stored) => stored.studyInstanceUid === study && stored.seriesInstanceUid === series,
+    );
+  }
 }
 
 function setup() {

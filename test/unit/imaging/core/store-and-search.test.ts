@@ -51,6 +51,11 @@ class MemoryIndex implements ImagingIndex {
   async getStudy(): Promise<StudyRecord | null> {
     return null;
   }
+  async seriesExists(orgId: string, study: string, series: string) {
+    return [...this.instances.values()].some(
+      (i) => i.orgId === orgId && i.studyInstanceUid === study && i.seriesInstanceUid === series,
+    );
+  }
   async searchStudies() {
     return [];
   }
@@ -97,6 +102,50 @@ describe('storeInstances', () => {
 
     expect(outcome.referenced).toHaveLength(1);
     expect([...objects.objects.keys()]).toEqual(['org/org-a/instances/obj-1.dcm']);
+  });
+
+  it('reads the resend check, the study and the series together, then tells the index whether the series is new', async () => {
+    const { deps, index } = setup();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const read =
+      <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+      async (...args: A) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return method.apply(index, args);
+      };
+    index.findInstance = read(index.findInstance);
+    index.getStudy = read(index.getStudy);
+    index.seriesExists = read(index.seriesExists);
+    const hints: (boolean | undefined)[] = [];
+    const add = index.addInstance.bind(index);
+    index.addInstance = (
+      instance: StoredInstance,
+      _parsed?: unknown,
+      _metadata?: string,
+      seriesIsNew?: boolean,
+    ) => {
+      hints.push(seriesIsNew);
+      return add(instance);
+    };
+    const study = testUid();
+    const series = testUid();
+
+    await storeInstances(
+      deps,
+      principal,
+      [
+        part(ctInstance({ studyInstanceUid: study, seriesInstanceUid: series })),
+        part(ctInstance({ studyInstanceUid: study, seriesInstanceUid: series })),
+      ],
+      null,
+    );
+
+    expect(mostInFlight).toBe(3);
+    expect(hints).toEqual([true, false]);
   });
 
   it('removes the stored object when the index write fails, and reports a processing failure', async () => {
