@@ -438,6 +438,18 @@ function authenticateAndAuthorize(
     result.catch(() => undefined);
     return { orgId, result };
   };
+  /**
+   * A gated route's subscription standing, read beside the membership for an organization known here;
+   * used only if the membership confirms that organization (refuseWhileLapsed), else read again.
+   */
+  const startStandingRead = (verified: VerifiedToken, deps: HttpRuntime): StandingAhead | null => {
+    if (verified.pool !== 'customers' || !deps.subscriptionStanding) return null;
+    const orgId = knownOrganizations.of(verified.subject);
+    if (orgId === undefined) return null;
+    const lapsed = deps.subscriptionStanding.hasLapsed(orgId);
+    lapsed.catch(() => undefined);
+    return { orgId, lapsed };
+  };
   return {
     before: async (request: HttpRequest) => {
       if (route.access.kind === 'public') return;
@@ -450,6 +462,8 @@ function authenticateAndAuthorize(
       if (route.access.kind === 'workforce') noteStaffRequest(state, route.access, verified, request.event);
       const grantId = headerValue(request.event, SUPPORT_GRANT_HEADER);
       const ahead = grantId === undefined ? startReadAhead(verified, request.event) : null;
+      const standingAhead =
+        grantId === undefined && route.subscriptionGated ? startStandingRead(verified, deps) : null;
       if (grantId !== undefined && verified.pool === 'support' && route.access.kind !== 'workforce') {
         state.principal = await supportPrincipal(state, verified, grantId.trim(), deps);
       } else {
@@ -461,7 +475,7 @@ function authenticateAndAuthorize(
       state.accessToken = token;
       authorize(state.principal, route.access);
       state.quotaReport = admitToOrganizationQuota(state.principal, deps, routeClass);
-      if (route.subscriptionGated) await refuseWhileLapsed(state.principal, deps);
+      if (route.subscriptionGated) await refuseWhileLapsed(state.principal, deps, standingAhead);
       state.acceptance = recordContinuedUse(state.principal, deps, route);
       // Only now, and only for the organization this request's own record names, is its result used.
       if (ahead && state.principal.kind === 'customer' && state.principal.orgId === ahead.orgId) {
@@ -497,12 +511,23 @@ function admitToOrganizationQuota(
  * imaging data or users is refused, recorded like any refusal. Without the standing lookup the route
  * fails closed rather than guess.
  */
-async function refuseWhileLapsed(principal: Principal, deps: HttpRuntime): Promise<void> {
+interface StandingAhead {
+  orgId: string;
+  lapsed: Promise<boolean>;
+}
+
+async function refuseWhileLapsed(
+  principal: Principal,
+  deps: HttpRuntime,
+  ahead: StandingAhead | null,
+): Promise<void> {
   if (principal.kind !== 'customer') return;
   if (!deps.subscriptionStanding) {
     throw new DependencyUnavailableError('The subscription could not be checked just now; please retry.');
   }
-  if (await deps.subscriptionStanding.hasLapsed(principal.orgId)) {
+  const lapsed =
+    ahead?.orgId === principal.orgId ? ahead.lapsed : deps.subscriptionStanding.hasLapsed(principal.orgId);
+  if (await lapsed) {
     throw new SubscriptionLapsedError(
       "The organization's subscription has lapsed: its data stays readable and exportable, and changes resume once billing is renewed.",
     );

@@ -86,4 +86,24 @@ describe('AWS calls on the critical path of each DICOMweb read (the local stack 
     }
     console.log(rows.join('\n'));
   });
+
+  it('stores an instance in at most 5 sequential round trips: reads that can go together do', async () => {
+    const before =
+      JSON.parse(readFileSync(process.env.PACSCRIBE_AWS_CALL_PROFILE as string, 'utf8')).storeInstances
+        ?.invocations ?? 0;
+    // Each into a new series of the stored study: the resend check, the study and the series are read.
+    for (let n = 0; n < 3; n += 1) {
+      const file = ctInstance({
+        studyInstanceUid: ids.study,
+        seriesInstanceUid: testUid(),
+        sopInstanceUid: testUid(),
+      });
+      expect((await stow(org.users.technologist.accessToken, [file])).status).toBe(200);
+    }
+    const profile = await profileOf('storeInstances', before + 3);
+    console.log(`storeInstances: ${JSON.stringify(profile)}`);
+    // The membership read beside the subscription's standing (the organization is known from the first
+    // store), the three index reads together, the object, the index write, the audit record.
+    expect(profile.minSequential).toBeLessThanOrEqual(5);
+  });
 });

@@ -46,7 +46,7 @@ function setup(standing: SubscriptionStanding | undefined) {
     clock: fixedClock(),
     ...(standing ? { subscriptionStanding: standing } : {}),
   };
-  return { audit, runtime: async () => runtime };
+  return { audit, accounts, runtime: async () => runtime };
 }
 
 const lapsed = (value: boolean): SubscriptionStanding & { asked: string[] } => {
@@ -103,6 +103,39 @@ describe('the read-only grace period of a lapsed subscription', () => {
     const { runtime } = setup(lapsed(false));
     const handler = buildHttpHandler(gated, async () => ok({ done: true }), runtime);
     expect((await handler(event(), testContext())).statusCode).toBe(200);
+  });
+
+  it("reads a known member's standing beside the membership, and uses it only for the organization the membership names", async () => {
+    const { runtime, accounts } = setup(undefined);
+    const log: string[] = [];
+    const lapsedOrgs = new Set(['org-b']);
+    const live = await runtime();
+    live.subscriptionStanding = {
+      async hasLapsed(orgId) {
+        log.push(`standing ${orgId}`);
+        return lapsedOrgs.has(orgId);
+      },
+    };
+    const getMember = accounts.getMember.bind(accounts);
+    live.memberships = Object.assign(Object.create(accounts), {
+      getMember: async (userId: string) => {
+        log.push('membership');
+        return getMember(userId);
+      },
+    });
+    const handler = buildHttpHandler(gated, async () => ok({ done: true }), runtime);
+
+    // First request: the organization is not known yet, so the standing waits for the membership.
+    expect((await handler(event(), testContext())).statusCode).toBe(200);
+    expect(log.splice(0)).toEqual(['membership', 'standing org-a']);
+    // Known now: read beside the membership.
+    expect((await handler(event(), testContext())).statusCode).toBe(200);
+    expect(log.splice(0)).toEqual(['standing org-a', 'membership']);
+    // Moved to a lapsed organization: the standing read ahead (org-a's) is not the one that decides.
+    accounts.members.set(ADMIN.userId, { ...ADMIN, orgId: 'org-b' });
+    const response = await handler(event(), testContext());
+    expect(log).toEqual(['standing org-a', 'membership', 'standing org-b']);
+    expect(response.statusCode).toBe(402);
   });
 
   it('fails closed when a gated route has no way to check the subscription', async () => {
