@@ -1,7 +1,9 @@
-import { httpHandler } from '../../shared/composition/http-handler';
-import { renderedResponse } from '../http/rendered-http';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
+import { renderedResponse, renderedTargets } from '../http/rendered-http';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(imagingRoutes.retrieveRenderedInstance, (input) =>
-  renderedResponse(input, 'rendered'),
+export const handler = readingHttpHandler(
+  imagingRoutes.retrieveRenderedInstance,
+  renderedTargets('rendered'),
+  (input) => renderedResponse(input, 'rendered'),
 );

@@ -1,7 +1,9 @@
-import { httpHandler } from '../../shared/composition/http-handler';
-import { renderedResponse } from '../http/rendered-http';
+import { readingHttpHandler } from '../../shared/composition/http-handler';
+import { renderedResponse, renderedTargets } from '../http/rendered-http';
 import { imagingRoutes } from '../routes';
 
-export const handler = httpHandler(imagingRoutes.retrieveStudyThumbnail, (input) =>
-  renderedResponse(input, 'thumbnail'),
+export const handler = readingHttpHandler(
+  imagingRoutes.retrieveStudyThumbnail,
+  renderedTargets('thumbnail'),
+  (input) => renderedResponse(input, 'thumbnail'),
 );

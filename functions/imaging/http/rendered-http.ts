@@ -3,7 +3,7 @@ import type { OrganizationReader } from '../../shared/auth/principal';
 import { NotAcceptableError } from '../../shared/errors';
 import type { AuditNotes, RawRequest } from '../../shared/http/http-handler';
 import type { HttpResult } from '../../shared/http/responses';
-import { type RenderScope, renderedParts, renderTargets } from '../core/rendering/render';
+import { type RenderScope, type RenderTarget, renderedParts, renderTargets } from '../core/rendering/render';
 import { type RenderedMediaType, renderOptions, thumbnailOptions } from '../core/rendering/render-options';
 import { parseFrameList } from '../core/retrieve';
 import { renderDeps } from '../render-deps';
@@ -26,12 +26,16 @@ export function negotiateRendered(accept: string | undefined): RenderedMediaType
   throw new NotAcceptableError('Offered: image/jpeg or image/png (bare, or as multipart/related).');
 }
 
+type RenderedParams = { study: string; series?: string; instance?: string; frameList?: string };
+
 export interface RenderedRequest {
-  principal: OrganizationReader;
-  params: { study: string; series?: string; instance?: string; frameList?: string };
+  params: RenderedParams;
   query: RenderedQuery;
   raw: RawRequest;
   audit: AuditNotes;
+  /** The targets, read beside the membership (renderedTargets) or once it is known. */
+  read: () => Promise<RenderTarget[]>;
+  startAuditRecord: (status: 200) => void;
 }
 
 function scopeOf(params: RenderedRequest['params']): RenderScope {
@@ -43,24 +47,35 @@ function scopeOf(params: RenderedRequest['params']): RenderScope {
 }
 
 /**
+ * What a rendered or thumbnail request renders (a thumbnail: one representative frame), read through the
+ * index: the handlers' read-ahead, so for one instance its record and DICOM JSON are read beside the
+ * membership.
+ */
+export const renderedTargets =
+  (kind: 'rendered' | 'thumbnail') =>
+  ({ reader, params }: { reader: OrganizationReader; params: RenderedParams }) =>
+    renderTargets(renderDeps(), reader, scopeOf(params), kind === 'thumbnail');
+
+/**
  * Rendered (PS3.18 §9.5) and thumbnail (§9.6) resources. One image is sent bare; several (a study or
  * series, or a list of frames) as multipart/related, one rendered frame per part. The audit names what
- * is rendered before the first image is produced.
+ * is rendered before the first image is produced, and is written beside the first frame's storage read.
  */
 export async function renderedResponse(
-  { principal, params, query, raw, audit }: RenderedRequest,
+  { params, query, raw, audit, read, startAuditRecord }: RenderedRequest,
   kind: 'rendered' | 'thumbnail',
 ): Promise<HttpResult> {
   const scope = scopeOf(params);
   const requested = renderOptions(query, negotiateRendered(query.accept ?? raw.header('accept')));
   const options = kind === 'thumbnail' ? thumbnailOptions(requested) : requested;
   const deps = renderDeps();
-  const targets = await renderTargets(deps, principal, scope, kind === 'thumbnail');
+  const targets = await read();
   noteRetrieved(
     audit,
     targets.map((target) => target.instance),
     scope.level === 'frames' ? 'instance' : scope.level,
   );
+  startAuditRecord(200);
   const parts = renderedParts(deps, targets, options);
   // A study or series is always multipart, however many images it has; one frame is sent bare.
   const single =

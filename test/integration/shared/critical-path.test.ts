@@ -45,6 +45,8 @@ describe('AWS calls on the critical path of each DICOMweb read (the local stack 
     retrieveInstanceMetadata: 2,
     retrieveFrames: 2,
     retrieveInstance: 2,
+    retrieveRenderedFrames: 2,
+    retrieveInstanceThumbnail: 2,
   };
   const reads = [
     { routeId: 'searchStudies', path: `/dicomweb/studies?StudyInstanceUID=${ids.study}` },
@@ -56,6 +58,14 @@ describe('AWS calls on the critical path of each DICOMweb read (the local stack 
     },
     { routeId: 'retrieveFrames', path: `${base}/series/${ids.series}/instances/${ids.sop}/frames/1` },
     { routeId: 'retrieveInstance', path: `${base}/series/${ids.series}/instances/${ids.sop}` },
+    {
+      routeId: 'retrieveRenderedFrames',
+      path: `${base}/series/${ids.series}/instances/${ids.sop}/frames/1/rendered`,
+    },
+    {
+      routeId: 'retrieveInstanceThumbnail',
+      path: `${base}/series/${ids.series}/instances/${ids.sop}/thumbnail`,
+    },
   ];
 
   it('keeps each read within its budget of sequential round trips', async () => {

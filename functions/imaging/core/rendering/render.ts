@@ -20,6 +20,8 @@ const EXPLICIT_VR_BIG_ENDIAN = '1.2.840.10008.1.2.2';
 export interface RenderTarget {
   instance: StoredInstance;
   frame: number;
+  /** The instance's DICOM JSON, when it was read beside the instance (renderTargets for one instance). */
+  metadata?: string;
 }
 
 export type RenderScope =
@@ -61,8 +63,12 @@ export async function renderTargets(
     }
     return chosen.map((instance) => ({ instance, frame: 1 }));
   }
-  const instance = await deps.index.getInstance(principal.orgId, scope.study, scope.series, scope.instance);
-  if (!instance) throw new NotFoundError('Instance not found.');
+  // The record and its DICOM JSON in one round trip: rendering needs both.
+  const [instance, metadata] = await Promise.all([
+    deps.index.getInstance(principal.orgId, scope.study, scope.series, scope.instance),
+    deps.index.getMetadata(principal.orgId, scope.study, scope.series, scope.instance),
+  ]);
+  if (!instance || metadata === null) throw new NotFoundError('Instance not found.');
   if (!isImage(instance)) throw new NotAcceptableError('The instance has no image to render.');
   const numbers = scope.level === 'frames' ? scope.frames : [1];
   const count = instance.frames ?? 1;
@@ -70,7 +76,7 @@ export async function renderTargets(
     if (number > count)
       throw new NotFoundError(`Frame ${number} is out of range (the instance has ${count}).`);
   }
-  return (representative ? numbers.slice(0, 1) : numbers).map((frame) => ({ instance, frame }));
+  return (representative ? numbers.slice(0, 1) : numbers).map((frame) => ({ instance, frame, metadata }));
 }
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -134,9 +140,11 @@ export async function renderFrame(
     listed.seriesInstanceUid,
     listed.sopInstanceUid,
   ] as const;
-  // Listings carry no layout; the single-instance lookup does.
-  const instance = listed.layout ? listed : await deps.index.getInstance(...ids);
-  const document = await deps.index.getMetadata(...ids);
+  // Listings carry no layout; the single-instance lookup does. Both reads, when needed, go together.
+  const [instance, document] = await Promise.all([
+    listed.layout ? listed : deps.index.getInstance(...ids),
+    target.metadata ?? deps.index.getMetadata(...ids),
+  ]);
   if (!instance || !document) throw new NotFoundError('Instance not found.');
   const module = pixelModuleOf(JSON.parse(document) as DicomJsonMetadata);
   withinRenderLimits(module, limits);
