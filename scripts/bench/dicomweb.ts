@@ -822,7 +822,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     '## Deployed latency model',
     '',
-    "Documented per-call latencies applied to each read's call sequence (`scripts/bench/latency-model.ts`, sources there): a warm Lambda, time to the first byte.",
+    "Documented per-call latencies applied to each read's call sequence (`scripts/bench/latency-model.ts`, sources there): a warm Lambda, time to the first byte (for rendered images, to the frame's arrival: their rendering adds to it).",
     '',
     ...latencyModelTable(measuredMinSequential(pacscribe.awsCallProfile)),
     '',

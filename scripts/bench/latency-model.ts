@@ -74,6 +74,22 @@ export const READ_SEQUENCES: Record<string, { before: CallSequence; after: CallS
       [write, s3],
     ],
   },
+  // Rendered images: the record, then its DICOM JSON, then the frame, then the audit (rendering's own time,
+  // after the frame arrives, is not modelled); after: record and JSON beside the membership.
+  retrieveRenderedFrames: {
+    before: [[read], [read], [read], [s3], [write]],
+    after: [
+      [read, read, read],
+      [write, s3],
+    ],
+  },
+  retrieveInstanceThumbnail: {
+    before: [[read], [read], [read], [s3], [write]],
+    after: [
+      [read, read, read],
+      [write, s3],
+    ],
+  },
 };
 
 /** The model as a Markdown table, with the sequential round trips the call trace measured beside it. */
