@@ -48,12 +48,17 @@ async function serve(configFile: string) {
       const url = new URL(request.url ?? '/', 'https://localhost');
       const recipe = recipes[decodeURIComponent(url.pathname.slice(1))]?.recipe;
       const index = Number(url.searchParams.get('i') ?? 0);
-      const bytes = Math.min(filler.length, Number(url.searchParams.get('bytes') ?? 0));
+      const bytes = Number(url.searchParams.get('bytes') ?? 0);
       // The request body is read whole, as the stack reads it before invoking a function.
       request.resume();
       request.on('end', () => {
         if (!recipe) {
           response.writeHead(404).end();
+          return;
+        }
+        // Larger than the filler: refused, so the benchmark stops rather than compare a shorter answer.
+        if (!(bytes >= 0 && bytes <= filler.length)) {
+          response.writeHead(413).end();
           return;
         }
         recipe(index, response).then(

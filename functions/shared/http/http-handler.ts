@@ -506,16 +506,17 @@ function admitToOrganizationQuota(
   return decision.report;
 }
 
-/**
- * The read-only grace period of a lapsed subscription (docs/billing.md): a route that adds or changes
- * imaging data or users is refused, recorded like any refusal. Without the standing lookup the route
- * fails closed rather than guess.
- */
+/** A subscription standing read beside the membership, for the organization this instance expected. */
 interface StandingAhead {
   orgId: string;
   lapsed: Promise<boolean>;
 }
 
+/**
+ * The read-only grace period of a lapsed subscription (docs/billing.md): a route that adds or changes
+ * imaging data or users is refused, recorded like any refusal. Without the standing lookup the route
+ * fails closed rather than guess.
+ */
 async function refuseWhileLapsed(
   principal: Principal,
   deps: HttpRuntime,
