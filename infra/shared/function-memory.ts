@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod';
 import { MAX_EDITED_HEAD_BYTES } from '#functions/imaging/core/edited-part10';
+import { READ_AHEAD_PARTS } from '#functions/imaging/core/multipart-writer';
 import { RENDER_LIMITS } from '#functions/imaging/core/rendering/render-options';
+import { RETRIEVE_LIMITS } from '#functions/imaging/core/retrieve';
 import { TRANSCODE_LIMITS } from '#functions/imaging/core/transcode';
 import { routes } from '#functions/shared/routes';
 import { MAX_DEIDENTIFIED_FILE_BYTES } from '#functions/sharing/core/deidentify';
@@ -88,8 +90,8 @@ export function workingSetOf(handler: string): WorkingSet {
     };
   if (handler.startsWith('imaging/handlers/retrieve'))
     return {
-      bytes: 3 * MAX_EDITED_HEAD_BYTES,
-      why: 'an edited instance’s head rewritten (MAX_EDITED_HEAD_BYTES): read, parsed and written',
+      bytes: 3 * MAX_EDITED_HEAD_BYTES + (1 + READ_AHEAD_PARTS) * RETRIEVE_LIMITS.holdBytes,
+      why: 'an edited instance’s head rewritten (MAX_EDITED_HEAD_BYTES): read, parsed and written; the part held for its check and the parts read ahead (READ_AHEAD_PARTS)',
     };
   return {
     bytes: 3 * LAMBDA_PAYLOAD_BYTES,

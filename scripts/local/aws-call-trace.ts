@@ -41,6 +41,8 @@ export interface HandlerCallProfile {
   maxSequential: number;
   /** Mean calls per request by service. */
   byService: Record<string, number>;
+  /** The same counts summed over every request, exact: two profiles' difference is what came between. */
+  sums: { calls: number; sequential: number; byService: Record<string, number> };
 }
 
 const invocations = new AsyncLocalStorage<Invocation>();
@@ -188,6 +190,11 @@ export function awsCallProfile(): Record<string, HandlerCallProfile> {
             round(count / total.invocations),
           ]),
         ),
+        sums: {
+          calls: total.calls,
+          sequential: total.sequential,
+          byService: Object.fromEntries(total.byService),
+        },
       },
     ]),
   );

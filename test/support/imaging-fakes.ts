@@ -44,6 +44,8 @@ export class MemoryImaging {
   readonly instances: StoredInstance[] = [];
   readonly metadata = new Map<string, string>();
   readonly reads: { key: string; range?: { start: number; end: number } }[] = [];
+  /** Reads that ended, read to the end or closed: a read opened and never ended holds a connection. */
+  readonly endedReads: string[] = [];
   chunkBytes = 1000;
 
   readonly deps: { index: ImagingIndex; objects: ObjectStore } = {
@@ -80,8 +82,13 @@ export class MemoryImaging {
         this.reads.push({ key, ...(range ? { range } : {}) });
         const bytes = this.object(key).subarray(range?.start ?? 0, range?.end);
         const size = this.chunkBytes;
+        const ended = this.endedReads;
         return (async function* () {
-          for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+          try {
+            for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+          } finally {
+            ended.push(key);
+          }
         })();
       },
     },

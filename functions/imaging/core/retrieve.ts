@@ -14,7 +14,7 @@ import {
   type PixelDataLayout,
   type StoredRange,
 } from './instance-layout';
-import type { OutgoingPart } from './multipart-writer';
+import { type OutgoingPart, prefetchable } from './multipart-writer';
 import type { ImagingIndex, ObjectStore, StoredInstance } from './ports';
 import { fragmentValues, verifiedContent } from './verified-read';
 
@@ -28,7 +28,10 @@ export const RETRIEVE_LIMITS = {
   /** Lambda streams at most 200 MB per response; more is asked for by series, instance or frame. */
   maxResponseBytes: 180 * 1024 * 1024,
   maxInstances: 2000,
-  /** Content up to this size is held until verified, so a corrupted copy sends none of its bytes. */
+  /**
+   * Content up to this size is held until verified, so a corrupted copy sends none of its bytes; and a
+   * part up to this size may be read ahead of the one being sent (READ_AHEAD_PARTS).
+   */
   holdBytes: 4 * 1024 * 1024,
   maxFramesPerRequest: 100,
 };
@@ -118,20 +121,31 @@ export function instanceParts(
   limits: RetrieveLimits = RETRIEVE_LIMITS,
   transforms: readonly InstanceTransform[] = [],
 ): OutgoingPart[] {
-  return instances.map((instance) => ({
-    contentType: `application/dicom; transfer-syntax=${instance.transferSyntaxUid}`,
-    contentLocation: instancePath(instance),
-    open: async () =>
-      transforms.reduce<AsyncIterable<Uint8Array>>(
-        (bytes, transform) => transform(instance, bytes),
-        verifiedContent(
-          await deps.objects.read(instance.objectKey),
-          { kind: 'object', digest: instance.sha256, length: instance.sizeBytes },
-          limits.holdBytes,
+  return instances.map((instance) => {
+    const object = prefetchable(
+      () => deps.objects.read(instance.objectKey),
+      instance.sizeBytes,
+      limits.holdBytes,
+    );
+    return {
+      contentType: `application/dicom; transfer-syntax=${instance.transferSyntaxUid}`,
+      contentLocation: instancePath(instance),
+      readAhead: object.readAhead,
+      open: async () =>
+        transforms.reduce<AsyncIterable<Uint8Array>>(
+          (bytes, transform) => transform(instance, bytes),
+          verifiedContent(
+            await object.take(),
+            { kind: 'object', digest: instance.sha256, length: instance.sizeBytes },
+            limits.holdBytes,
+          ),
         ),
-      ),
-  }));
+    };
+  });
 }
+
+const readRange = (deps: RetrieveDeps, instance: StoredInstance, range: StoredRange) =>
+  deps.objects.read(instance.objectKey, { start: range.offset, end: range.offset + range.length });
 
 /** The bytes a recorded range yields: a native value as stored, encapsulated items as their values. */
 export async function openRange(
@@ -140,11 +154,9 @@ export async function openRange(
   range: StoredRange,
   items: boolean,
   limits: RetrieveLimits,
+  read: () => Promise<AsyncIterable<Uint8Array>> = () => readRange(deps, instance, range),
 ): Promise<AsyncIterable<Uint8Array>> {
-  const source = await deps.objects.read(instance.objectKey, {
-    start: range.offset,
-    end: range.offset + range.length,
-  });
+  const source = await read();
   return verifiedContent(
     items ? fragmentValues(source) : source,
     { kind: 'range', digest: range.digest, length: items ? null : range.length },
@@ -232,11 +244,19 @@ export function frameParts(
   limits: RetrieveLimits = RETRIEVE_LIMITS,
 ): OutgoingPart[] {
   const { instance, pixelData } = selection;
-  return selection.frames.map((frame) => ({
-    contentType,
-    contentLocation: `${instancePath(instance)}/frames/${frame.number}`,
-    open: () => openRange(deps, instance, frame.range, pixelData.encapsulated, limits),
-  }));
+  return selection.frames.map((frame) => {
+    const range = prefetchable(
+      () => readRange(deps, instance, frame.range),
+      frame.range.length,
+      limits.holdBytes,
+    );
+    return {
+      contentType,
+      contentLocation: `${instancePath(instance)}/frames/${frame.number}`,
+      readAhead: range.readAhead,
+      open: () => openRange(deps, instance, frame.range, pixelData.encapsulated, limits, range.take),
+    };
+  });
 }
 
 export type BulkDataSelection =

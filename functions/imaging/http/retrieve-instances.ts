@@ -76,7 +76,7 @@ async function singleInstanceResponse(
 
 /**
  * WADO-RS retrieval of a study, a series or one instance (PS3.18 §10.4): one part per instance, streamed
- * one object at a time, each checked against its ingest SHA-256.
+ * with the next objects read ahead (READ_AHEAD_PARTS), each checked against its ingest SHA-256.
  */
 export async function retrieveInstancesResponse(
   request: InstancesRequest,

@@ -116,4 +116,37 @@ describe('AWS calls on the critical path of each DICOMweb read (the local stack 
     // store), the three index reads together, the object, the index write, the audit record.
     expect(profile.minSequential).toBeLessThanOrEqual(5);
   });
+
+  it('retrieves a series of 10 instances in 4 sequential round trips, not 11: storage reads run ahead', async () => {
+    const series = testUid();
+    const files = Array.from({ length: 10 }, (_, at) =>
+      ctInstance({
+        studyInstanceUid: ids.study,
+        seriesInstanceUid: series,
+        extra: { InstanceNumber: String(at + 1) },
+      }),
+    );
+    expect((await stow(org.users.technologist.accessToken, files)).status).toBe(200);
+    const profileFile = process.env.PACSCRIBE_AWS_CALL_PROFILE as string;
+    const before: HandlerCallProfile | undefined = JSON.parse(
+      readFileSync(profileFile, 'utf8'),
+    ).retrieveSeries;
+    for (let n = 0; n < 3; n += 1) {
+      const response = await callApi('GET', `/dicomweb/studies/${ids.study}/series/${series}`, {
+        token: org.users.radiologist.accessToken,
+        headers: { accept: 'multipart/related; type="application/dicom"' },
+      });
+      expect(response.status).toBe(200);
+    }
+    const after = await profileOf('retrieveSeries', (before?.invocations ?? 0) + 3);
+    // These three requests alone: the sums' difference (other suites may retrieve other series).
+    const s3Reads = (after.sums.byService.s3 ?? 0) - (before?.sums.byService.s3 ?? 0);
+    const sequential = (after.sums.sequential - (before?.sums.sequential ?? 0)) / 3;
+    console.log(`retrieveSeries of 10: ${s3Reads / 3} S3 reads, ${sequential} sequential round trips`);
+    // Every object read once. One at a time that was 1 + 10 rounds after the membership and index reads;
+    // now the audit record beside the first 5 objects, then the next 4, then the last: 4 with the first
+    // round, and a retried audit append (other suites write beside this one) may add one.
+    expect(s3Reads).toBe(30);
+    expect(sequential).toBeLessThanOrEqual(5);
+  });
 });

@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readMultipartRelated } from '../../../../functions/imaging/core/multipart-related';
-import { multipartRelated, primed } from '../../../../functions/imaging/core/multipart-writer';
+import {
+  multipartRelated,
+  primed,
+  READ_AHEAD_PARTS,
+} from '../../../../functions/imaging/core/multipart-writer';
+import type { StoredInstance } from '../../../../functions/imaging/core/ports';
 import {
   bulkDataPart,
   bulkDataToRetrieve,
   frameParts,
   framesToRetrieve,
   instanceParts,
+  instancePath,
   instancesToRetrieve,
   parseFrameList,
   RETRIEVE_LIMITS,
@@ -84,17 +90,135 @@ describe('WADO-RS retrieval (core)', () => {
     expect(body.toString('latin1')).toContain(`Content-Location: /dicomweb/studies/${study}/series/`);
   });
 
-  it('reads one object at a time: the next part is opened only after the previous one was sent', async () => {
-    const { imaging } = studyOfThree();
-    const instances = await instancesToRetrieve(imaging.deps, customer('org-a'), { study });
+  function seriesOf(count: number) {
+    const imaging = new MemoryImaging();
+    const series = testUid();
+    const files = Array.from({ length: count }, (_, at) =>
+      ctInstance({
+        studyInstanceUid: study,
+        seriesInstanceUid: series,
+        extra: { InstanceNumber: String(at + 1) },
+      }),
+    );
+    for (const file of files) imaging.store(file);
+    return { imaging, files, series };
+  }
+
+  it(`reads up to ${READ_AHEAD_PARTS} parts ahead of the one being sent, each whole and held unsent`, async () => {
+    const { imaging, files, series } = seriesOf(READ_AHEAD_PARTS + 3);
+    const instances = await instancesToRetrieve(imaging.deps, customer('org-a'), { study, series });
     const body = multipartRelated(BOUNDARY, instanceParts(imaging.deps, instances));
 
     const iterator = body[Symbol.asyncIterator]();
-    await iterator.next();
+    const first = await iterator.next();
 
+    // Only the first part's headers have left; the next parts were read, whole; the rest wait.
+    expect(Buffer.from(first.value as Uint8Array).toString('latin1')).toContain(
+      `Content-Location: ${instancePath(instances[0] as StoredInstance)}`,
+    );
+    expect(imaging.reads.map((read) => read.key)).toEqual(
+      instances.slice(0, 1 + READ_AHEAD_PARTS).map((instance) => instance.objectKey),
+    );
+    expect(imaging.endedReads).toHaveLength(1 + READ_AHEAD_PARTS);
+
+    const rest = await collect({ [Symbol.asyncIterator]: () => iterator });
+    const sent = Buffer.concat([first.value as Uint8Array, rest]);
+    // Every part whole, in instance order, and every read ended.
+    expect(partsOf(sent, 'application/dicom').map((part) => sha(part.body))).toEqual(files.map(sha));
+    expect(imaging.reads).toHaveLength(files.length);
+    expect([...imaging.endedReads].sort()).toEqual(imaging.reads.map((read) => read.key).sort());
+  });
+
+  it('never reads ahead a part too large to hold: a paused read would keep its connection', async () => {
+    const { imaging, files, series } = seriesOf(3);
+    const instances = await instancesToRetrieve(imaging.deps, customer('org-a'), { study, series });
+    const small = { ...RETRIEVE_LIMITS, holdBytes: 512 };
+    const iterator = multipartRelated(BOUNDARY, instanceParts(imaging.deps, instances, small))[
+      Symbol.asyncIterator
+    ]();
+
+    const first = await iterator.next();
     expect(imaging.reads).toHaveLength(1);
-    await collect({ [Symbol.asyncIterator]: () => iterator });
-    expect(imaging.reads).toHaveLength(3);
+    const rest = await collect({ [Symbol.asyncIterator]: () => iterator });
+
+    const sent = Buffer.concat([first.value as Uint8Array, rest]);
+    expect(partsOf(sent, 'application/dicom').map((part) => sha(part.body))).toEqual(files.map(sha));
+  });
+
+  it('reads no further, and leaves no read open, when the body is abandoned, as when the client goes away', async () => {
+    const { imaging, series } = seriesOf(READ_AHEAD_PARTS + 3);
+    const instances = await instancesToRetrieve(imaging.deps, customer('org-a'), { study, series });
+    const iterator = multipartRelated(BOUNDARY, instanceParts(imaging.deps, instances))[
+      Symbol.asyncIterator
+    ]();
+
+    await iterator.next();
+    await iterator.return?.(undefined);
+
+    // Nothing more is read, and nothing read is left open.
+    expect(imaging.reads).toHaveLength(1 + READ_AHEAD_PARTS);
+    expect([...imaging.endedReads].sort()).toEqual(imaging.reads.map((read) => read.key).sort());
+  });
+
+  it('[PP-18] closes a read ahead that found a copy larger than recorded, sending none of it', async () => {
+    const { imaging, series } = seriesOf(3);
+    const instances = await instancesToRetrieve(imaging.deps, customer('org-a'), { study, series });
+    const second = instances[1] as StoredInstance;
+    // A substituted copy: longer than its record, so the read ahead stops past the bound and waits.
+    const original = imaging.objects.get(second.objectKey) as Buffer;
+    imaging.objects.set(second.objectKey, Buffer.concat([original, Buffer.alloc(5000)]));
+    const limits = { ...RETRIEVE_LIMITS, holdBytes: second.sizeBytes };
+
+    const abandoned = multipartRelated(BOUNDARY, instanceParts(imaging.deps, instances, limits))[
+      Symbol.asyncIterator
+    ]();
+    await abandoned.next();
+    expect(imaging.endedReads).not.toContain(second.objectKey);
+    await abandoned.return?.(undefined);
+    expect([...imaging.endedReads].sort()).toEqual(imaging.reads.map((read) => read.key).sort());
+
+    const { sent, error } = await collectUntilFailure(
+      multipartRelated(BOUNDARY, instanceParts(imaging.deps, instances, limits)),
+    );
+    expect(error).toBeInstanceOf(IntegrityCheckFailedError);
+    expect(sent.includes(original.subarray(0, 1000))).toBe(false);
+  });
+
+  it('fails at the part whose read failed, after the parts before it were sent whole, never earlier', async () => {
+    const { imaging, files, series } = seriesOf(4);
+    const instances = await instancesToRetrieve(imaging.deps, customer('org-a'), { study, series });
+    // Gone from storage: its read, started ahead, fails while the first part is still being sent.
+    imaging.objects.delete(instances[2]?.objectKey as string);
+
+    const { sent, error } = await collectUntilFailure(
+      multipartRelated(BOUNDARY, instanceParts(imaging.deps, instances)),
+    );
+
+    expect(error).toBeInstanceOf(Error);
+    expect(sent.toString('latin1')).not.toContain(`--${BOUNDARY}--`);
+    expect(sent.toString('latin1').split(`--${BOUNDARY}\r\n`)).toHaveLength(3);
+    for (const file of files.slice(0, 2)) expect(sent.includes(file)).toBe(true);
+  });
+
+  it('runs the ranged reads of a frame list ahead too, each frame still read as its own range', async () => {
+    const imaging = new MemoryImaging();
+    const instance = imaging.store(multiFrameInstance({ frames: 8, rows: 8, columns: 8 }));
+    const ids = {
+      study: instance.studyInstanceUid,
+      series: instance.seriesInstanceUid,
+      instance: instance.sopInstanceUid,
+    };
+    const selection = await framesToRetrieve(imaging.deps, customer('org-a'), ids, [1, 2, 3, 4, 5, 6, 7, 8]);
+    const iterator = multipartRelated(
+      BOUNDARY,
+      frameParts(imaging.deps, selection, 'application/octet-stream'),
+    )[Symbol.asyncIterator]();
+
+    await iterator.next();
+    expect(imaging.reads).toHaveLength(1 + READ_AHEAD_PARTS);
+    const rest = await collect({ [Symbol.asyncIterator]: () => iterator });
+    expect(imaging.reads).toHaveLength(8);
+    expect(rest.toString('latin1')).toContain(`--${BOUNDARY}--`);
   });
 
   it('[PP-07] answers another organization, and a missing series, as not found', async () => {
@@ -164,7 +288,8 @@ describe('WADO-RS retrieval (core)', () => {
     // Too large to hold: bytes had left before the end of the object showed the mismatch.
     expect(sent.length).toBeGreaterThan(512);
     expect(sent.toString('latin1')).not.toContain(`--${BOUNDARY}--`);
-    expect(imaging.reads).toHaveLength(1);
+    // Nothing read is left open.
+    expect([...imaging.endedReads].sort()).toEqual(imaging.reads.map((read) => read.key).sort());
   });
 
   it('serves native frames in the order asked, each as its stored bytes', async () => {
