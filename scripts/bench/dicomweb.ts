@@ -15,7 +15,7 @@ import {
   startOrthanc,
   startPacscribe,
 } from './servers';
-import { standInRecipes } from './stand-in-ceiling';
+import { type RowRecipe, SERIES_ROW, standInRecipes } from './stand-in-ceiling';
 
 export interface Instance {
   study: string;
@@ -383,9 +383,9 @@ async function readWorkloads(
   record('WADO instance', 'MB/s', true, bytes / 1024 / 1024 / wado.seconds);
   record('WADO instance ', 'p50 ms', false, percentile(wado.latencies, 50));
 
-  const seriesRequests = Math.max(4, Math.floor(requests / 4));
+  const seriesRequests = SERIES_ROW.requests(requests);
   let seriesBytes = 0;
-  const series = await load(seriesRequests, 4, async (i) => {
+  const series = await load(seriesRequests, SERIES_ROW.concurrency, async (i) => {
     const item = pick(i);
     const response = await c.send('GET', `/studies/${item.study}/series/${item.series}`, {
       headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
@@ -424,18 +424,19 @@ async function readWorkloads(
  * in the row's own unit: requests/s, or MB/s of the object for WADO instance.
  */
 async function ceilingWorkloads(
-  recipes: Awaited<ReturnType<typeof standInRecipes>>['recipes'],
+  recipes: Record<string, RowRecipe>,
   record: Record_,
   requests: number,
   objectMegabytes: number,
 ) {
-  for (const [label, { recipe }] of Object.entries(recipes)) {
+  for (const [label, { recipe, objects, load: shape }] of Object.entries(recipes)) {
     if (label.startsWith('STOW')) continue;
-    const run = await load(requests, 8, recipe);
-    record(`${label} (stand-ins)`, 'requests/s', true, requests / run.seconds);
+    const count = shape?.requests(requests) ?? requests;
+    const run = await load(count, shape?.concurrency ?? 8, recipe);
+    record(`${label} (stand-ins)`, 'requests/s', true, count / run.seconds);
     record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
-    if (label === 'WADO instance') {
-      record(`${label} (stand-ins) `, 'MB/s', true, (requests * objectMegabytes) / run.seconds);
+    if (objects) {
+      record(`${label} (stand-ins) `, 'MB/s', true, (count * objects * objectMegabytes) / run.seconds);
     }
   }
 }
@@ -447,22 +448,24 @@ async function ceilingWorkloads(
  */
 async function gatewayWorkloads(
   gateway: Client,
-  labels: string[],
+  recipes: Record<string, RowRecipe>,
   record: Record_,
   requests: number,
   sizes: ResponseSizes,
   objectMegabytes: number,
 ) {
-  for (const label of labels) {
+  for (const [label, { objects, load: shape }] of Object.entries(recipes)) {
     if (label.startsWith('STOW')) continue;
-    const bytes = meanSize(sizes, label);
-    const run = await load(requests, 8, async (i) =>
+    // Rows that stream objects send them from storage; the rest answer with PACScribe's mean size.
+    const bytes = objects ? 0 : meanSize(sizes, label);
+    const count = shape?.requests(requests) ?? requests;
+    const run = await load(count, shape?.concurrency ?? 8, async (i) =>
       expectOk((await gateway.send('GET', gatewayCeilingPath(label, i, bytes))).status, label),
     );
-    record(`${label} (stand-ins)`, 'requests/s', true, requests / run.seconds);
+    record(`${label} (stand-ins)`, 'requests/s', true, count / run.seconds);
     record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
-    if (label === 'WADO instance') {
-      record(`${label} (stand-ins) `, 'MB/s', true, (requests * objectMegabytes) / run.seconds);
+    if (objects) {
+      record(`${label} (stand-ins) `, 'MB/s', true, (count * objects * objectMegabytes) / run.seconds);
     }
   }
 }
@@ -732,7 +735,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
       console.error(`Read rows, round ${round}, against the stand-ins behind a bare HTTPS server…`);
       await gatewayWorkloads(
         gateway,
-        Object.keys(standIns.recipes),
+        standIns.recipes,
         recorder(rows, GATEWAY),
         options.requests,
         sizes,

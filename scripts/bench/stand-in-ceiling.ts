@@ -9,6 +9,7 @@ import {
   paginateScan,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { READ_AHEAD_PARTS } from '../../functions/imaging/core/multipart-writer';
 import { accountsTable, auditTable, type TableDefinition } from '../../infra/data/table-definitions';
 import { createTableAs, localTableName } from '../local/bootstrap';
 
@@ -38,6 +39,23 @@ export interface StandInEndpoints {
  * Object bytes read from S3 go to `sink` when given (left open), else are read and dropped.
  */
 export type Recipe = (index: number, sink?: Writable) => Promise<void>;
+
+/** A row's recipe: its operations described, and how the row runs when that differs from the default. */
+export interface RowRecipe {
+  operations: string;
+  recipe: Recipe;
+  /** Whole objects a request sends: its throughput is also counted in MB/s, and its bytes are streamed. */
+  objects?: number;
+  /** The row's concurrency and request count, when not the query rows' (8, and the requests asked). */
+  load?: { concurrency: number; requests: (rowRequests: number) => number };
+}
+
+/** The series retrieval row: fewer requests, at concurrency 4, each sending 10 instances. */
+export const SERIES_ROW = {
+  instances: 10,
+  concurrency: 4,
+  requests: (rowRequests: number) => Math.max(4, Math.floor(rowRequests / 4)),
+};
 
 const TABLE = 'bench-stand-in-ceiling';
 /** Items of about the size PACScribe's index holds: a study, an instance's DICOM JSON. */
@@ -232,7 +250,7 @@ export async function standInRecipes(
       await auditPut(index);
     };
   /** By row label (as the benchmark prints it) with a short description of the operations. */
-  const recipes: Record<string, { operations: string; recipe: Recipe }> = {
+  const recipes: Record<string, RowRecipe> = {
     'QIDO by PatientID': { operations: '[get ∥ query 1] → put', recipe: listRead('list-1', 1) },
     'QIDO date range': {
       operations: `[get ∥ query ${searchReads.dateRange}] → put naming ${returned(searchReads.dateRange)} studies`,
@@ -266,10 +284,34 @@ export async function standInRecipes(
       },
     },
     'WADO instance': {
+      objects: 1,
       operations: `[get ∥ get ∥ get] → [put ∥ S3 GET ${Math.round(objectBytes.length / 1024)} KiB]`,
       recipe: async (index, sink) => {
         await Promise.all([member(), get('instance', 'i'), study()]);
         await Promise.all([auditPut(index), s3Get(undefined, sink)]);
+      },
+    },
+    'WADO series (10 instances)': {
+      objects: SERIES_ROW.instances,
+      load: SERIES_ROW,
+      operations: `[get ∥ get ∥ query 10] → [put ∥ S3 GET ${Math.round(objectBytes.length / 1024)} KiB × ${1 + READ_AHEAD_PARTS}] → each next GET as a part goes out: ${SERIES_ROW.instances} in all, ${1 + READ_AHEAD_PARTS} at a time, sent in order`,
+      recipe: async (index, sink) => {
+        await Promise.all([member(), study(), query('list-10')]);
+        // As PACScribe sends a series: the reads run ahead of the part going out, the first waits for the audit.
+        const bodies: Promise<unknown>[] = [];
+        const open = (n: number) => {
+          bodies[n] ??= s3
+            .send(new GetObjectCommand({ Bucket: config.imagingBucket, Key: objectKey }))
+            .then(({ Body }) => Body);
+          return bodies[n];
+        };
+        const audit = auditPut(index);
+        for (let n = 0; n < SERIES_ROW.instances; n += 1) {
+          for (let m = n; m <= Math.min(SERIES_ROW.instances - 1, n + READ_AHEAD_PARTS); m += 1) open(m);
+          const body = await open(n);
+          if (n === 0) await audit;
+          await drain(body, sink);
+        }
       },
     },
     'STOW c16': {
