@@ -90,6 +90,12 @@ export const READ_SEQUENCES: Record<string, { before: CallSequence; after: CallS
       [write, s3],
     ],
   },
+  // A series of 10 instances, to the last object's first byte (the bytes' transfer is not modelled): one
+  // object read after another; after, the reads run 4 ahead of the part going out.
+  retrieveSeries: {
+    before: [[read, read, read], [write, s3], ...Array.from({ length: 9 }, (): CallKind[] => [s3])],
+    after: [[read, read, read], [write, s3, s3, s3, s3, s3], [s3, s3, s3, s3], [s3]],
+  },
 };
 
 /** The model as a Markdown table, with the sequential round trips the call trace measured beside it. */
