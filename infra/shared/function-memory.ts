@@ -90,8 +90,8 @@ export function workingSetOf(handler: string): WorkingSet {
     };
   if (handler.startsWith('imaging/handlers/retrieve'))
     return {
-      bytes: 3 * MAX_EDITED_HEAD_BYTES + (2 + READ_AHEAD_PARTS) * RETRIEVE_LIMITS.holdBytes,
-      why: 'an edited instance’s head rewritten (MAX_EDITED_HEAD_BYTES): read, parsed and written; the part held for its check (and its copy as one chunk) and the parts read ahead (READ_AHEAD_PARTS)',
+      bytes: 3 * MAX_EDITED_HEAD_BYTES + (1 + READ_AHEAD_PARTS) * RETRIEVE_LIMITS.holdBytes,
+      why: 'an edited instance’s head rewritten (MAX_EDITED_HEAD_BYTES): read, parsed and written; the part held for its check and the parts read ahead (READ_AHEAD_PARTS)',
     };
   return {
     bytes: 3 * LAMBDA_PAYLOAD_BYTES,

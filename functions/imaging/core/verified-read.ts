@@ -16,8 +16,7 @@ const corrupt = () =>
 /**
  * Passes stored bytes on only as far as they can be trusted. Content up to holdBytes is held until it
  * has been verified, so a mismatch sends none of it; larger content is verified while it passes and a
- * mismatch throws before its end, failing the stream. Memory stays bounded by twice holdBytes (the held
- * chunks and the one chunk they are sent as) either way.
+ * mismatch throws before its end, failing the stream. Memory stays bounded by holdBytes either way.
  */
 export async function* verifiedContent(
   source: AsyncIterable<Uint8Array>,
@@ -46,10 +45,7 @@ export async function* verifiedContent(
   }
   const actual = expected.kind === 'object' ? hash.digest('hex') : rangeDigest(hash);
   if (actual !== expected.digest || (expected.length !== null && length !== expected.length)) throw corrupt();
-  // Held content goes on as one chunk: one write through each layer downstream (the multipart body, the
-  // response stream, TLS) instead of one per network chunk, for a copy of at most holdBytes.
-  if (held.length > 1) yield Buffer.concat(held);
-  else yield* held;
+  yield* held;
 }
 
 const ITEM_TAG = Buffer.from([0xfe, 0xff, 0x00, 0xe0]);

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readMultipartRelated } from '../../../../functions/imaging/core/multipart-related';
 import {
   multipartRelated,
-  type OutgoingPart,
   primed,
   READ_AHEAD_PARTS,
 } from '../../../../functions/imaging/core/multipart-writer';
@@ -17,7 +16,6 @@ import {
   instancesToRetrieve,
   parseFrameList,
   RETRIEVE_LIMITS,
-  type RetrieveLimits,
 } from '../../../../functions/imaging/core/retrieve';
 import { retrieveInstanceMetadata } from '../../../../functions/imaging/core/retrieve-metadata';
 import { fragmentValues } from '../../../../functions/imaging/core/verified-read';
@@ -221,26 +219,6 @@ describe('WADO-RS retrieval (core)', () => {
     const rest = await collect({ [Symbol.asyncIterator]: () => iterator });
     expect(imaging.reads).toHaveLength(8);
     expect(rest.toString('latin1')).toContain(`--${BOUNDARY}--`);
-  });
-
-  it('sends an object it held for its check as one chunk, and a larger one as it arrives', async () => {
-    const { imaging, files } = studyOfThree();
-    const instances = await instancesToRetrieve(imaging.deps, customer('org-a'), { study });
-    const chunksOf = async (limits: RetrieveLimits) => {
-      const [part] = instanceParts(imaging.deps, instances.slice(0, 1), limits);
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of await (part as OutgoingPart).open()) chunks.push(chunk);
-      return chunks;
-    };
-    const size = instances[0]?.sizeBytes ?? 0;
-    expect(size).toBeGreaterThan(2 * imaging.chunkBytes);
-
-    const held = await chunksOf(RETRIEVE_LIMITS);
-    expect(held).toHaveLength(1);
-    expect(files.map(sha)).toContain(sha(held[0] as Uint8Array));
-    expect(await chunksOf({ ...RETRIEVE_LIMITS, holdBytes: 512 })).toHaveLength(
-      Math.ceil(size / imaging.chunkBytes),
-    );
   });
 
   it('[PP-07] answers another organization, and a missing series, as not found', async () => {
