@@ -87,6 +87,9 @@ export async function serveS3({ dataDir, port, bucketNames, browserUploads }: S3
  * the stack's event loop: in AWS, S3 runs nowhere near a function's thread, and sharing one made the
  * byte-heavy benchmark rows charge s3rver's work to PACScribe. Still one process.
  */
+/** The S3 stand-in thread's heap: s3rver streams bodies, so it needs little. */
+const S3_THREAD_HEAP_MB = 128;
+
 export async function startS3(
   dataDir: string,
   port: number,
@@ -99,6 +102,8 @@ export async function startS3(
   const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
     eval: true,
     workerData: options,
+    // Bodies stream through s3rver to and from disk; a bound keeps its heap from growing with the load.
+    resourceLimits: { maxOldGenerationSizeMb: S3_THREAD_HEAP_MB },
   });
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
