@@ -19,8 +19,8 @@ import { startPacscribe } from './servers';
  * `npm run bench -- profile`: where the local stack's CPU goes on each read row (issue 12). The stack runs
  * under V8's sampling profiler; each row runs alone for a fixed time, and the samples inside its window
  * are charged to the nearest code up their stack that is not Node's own: PACScribe's own modules, the libraries bundled with them (named by the
- * `// path` comments esbuild leaves above each module), Node's HTTP and TLS, the stand-ins on the same
- * thread (cognito-local; s3rver has a thread of its own, not profiled), garbage collection and idle time. The DynamoDB Local JVM is a separate process:
+ * `// path` comments esbuild leaves above each module), Node's HTTP and TLS, the in-process stand-ins
+ * (s3rver, cognito-local), garbage collection and idle time. The DynamoDB Local JVM is a separate process:
  * its CPU time over the same window comes from /proc.
  */
 
@@ -235,8 +235,7 @@ export async function benchProfile(options: { instances: number; seconds: number
   } finally {
     await pacscribe.stop();
   }
-  // One profile per thread (CPU.<date>.<time>.<pid>.<thread>.<n>): the handlers run on the main one, 0.
-  const file = readdirSync(profileDir).find((name) => /\.0\.\d+\.cpuprofile$/.test(name));
+  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`the local stack wrote no CPU profile in ${profileDir}`);
   const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
   const moduleAt = bundleModules(await buildHandlerBundle());
