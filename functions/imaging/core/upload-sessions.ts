@@ -106,8 +106,9 @@ async function findSession(
   deps: Pick<UploadSessionDeps, 'sessions' | 'clock'>,
   principal: CustomerPrincipal,
   sessionId: string,
+  stored: Promise<UploadSession | null> = deps.sessions.get(principal.orgId, sessionId),
 ): Promise<UploadSession> {
-  const session = await deps.sessions.get(principal.orgId, sessionId);
+  const session = await stored;
   if (!session || Date.parse(session.expiresAt) <= deps.clock.now().getTime()) {
     throw new NotFoundError('Upload session not found.');
   }
@@ -314,8 +315,10 @@ export async function getUploadSession(
   deps: Pick<UploadSessionDeps, 'sessions' | 'clock'>,
   principal: CustomerPrincipal,
   sessionId: string,
+  /** The session's record as read for this organization, when the read started beside the membership. */
+  stored?: Promise<UploadSession | null>,
 ): Promise<{ session: UploadSession; view: UploadSessionView; studies: string[] }> {
-  const session = await findSession(deps, principal, sessionId);
+  const session = await findSession(deps, principal, sessionId, stored);
   const results = FINISHED_STATUSES.includes(session.status)
     ? await deps.sessions.listResults(session)
     : null;

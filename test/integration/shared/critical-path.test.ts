@@ -5,6 +5,7 @@ import { ctInstance, testUid } from '../../support/dicom-files';
 import { callApi } from '../../support/local-client';
 import { freshOrganization, type TestOrganization } from '../../support/organizations';
 import { stow } from '../../support/stow';
+import { open } from '../../support/upload-session-client';
 
 let org: TestOrganization;
 const ids = { study: testUid(), series: testUid(), sop: testUid() };
@@ -148,5 +149,24 @@ describe('AWS calls on the critical path of each DICOMweb read (the local stack 
     // round, and a retried audit append (other suites write beside this one) may add one.
     expect(s3Reads).toBe(30);
     expect(sequential).toBeLessThanOrEqual(5);
+  });
+
+  it('answers an upload session’s status, polled during ingest, in 2 sequential round trips', async () => {
+    const token = org.users.technologist.accessToken;
+    const opened = await open(token, { totalBytes: 12 * 1024 * 1024, contentType: 'application/dicom' });
+    expect(opened.status).toBe(201);
+    const { sessionId } = opened.json() as { sessionId: string };
+    const profileFile = process.env.PACSCRIBE_AWS_CALL_PROFILE as string;
+    const before: HandlerCallProfile | undefined = JSON.parse(
+      readFileSync(profileFile, 'utf8'),
+    ).getUploadSession;
+    // The first request of a caller on an instance reads the membership first; the next ones read beside it.
+    for (let n = 0; n < 4; n += 1) {
+      expect((await callApi('GET', `/dicomweb/upload-sessions/${sessionId}`, { token })).status).toBe(200);
+    }
+    const after = await profileOf('getUploadSession', (before?.invocations ?? 0) + 4);
+    console.log(`getUploadSession: ${JSON.stringify(after)}`);
+    // The membership beside the session's record, then the audit record (3 one after another before).
+    expect(after.minSequential).toBeLessThanOrEqual(2);
   });
 });

@@ -287,6 +287,31 @@ describe('upload sessions', () => {
       );
     });
 
+    it('takes a record read beside the membership instead of reading it again, and still refuses it expired', async () => {
+      const { deps, sessions, clock } = setup();
+      const { session } = await open(deps);
+      const get = jest.spyOn(sessions, 'get');
+      const readAhead = sessions.get(principal.orgId, session.sessionId);
+      get.mockClear();
+
+      const found = await getUploadSession(deps, principal, session.sessionId, readAhead);
+      expect(found.session.sessionId).toBe(session.sessionId);
+      expect(get).not.toHaveBeenCalled();
+
+      clock.current = new Date(Date.parse(session.expiresAt) + 1);
+      await expect(
+        getUploadSession(
+          deps,
+          principal,
+          session.sessionId,
+          sessions.get(principal.orgId, session.sessionId),
+        ),
+      ).rejects.toThrow(NotFoundError);
+      await expect(
+        getUploadSession(deps, principal, session.sessionId, Promise.resolve(null)),
+      ).rejects.toThrow(NotFoundError);
+    });
+
     it('an expired session is gone, even before the TTL removes it', async () => {
       const { deps, clock } = setup();
       const { session } = await open(deps);
