@@ -65,8 +65,23 @@ const handlersOf = (predicate: (route: (typeof routes)[number]) => boolean) =>
 const RENDERING = handlersOf((route) => Boolean(route.imageRendering));
 const TRANSCODING = handlersOf((route) => Boolean(route.pixelCodecs));
 
-/** The largest data a request of this handler holds at once, from the limit its code enforces. */
+/** The handlers that send stored objects or ranges as multipart parts, reading the next ones ahead. */
+const READS_AHEAD = /^imaging\/handlers\/retrieve-(study|series|instance|frames|bulk-data)$/;
+
+/**
+ * The largest data a request of this handler holds at once, from the limits its code enforces: its own
+ * work on one part, plus the parts read ahead while it works (READ_AHEAD_PARTS of at most holdBytes).
+ */
 export function workingSetOf(handler: string): WorkingSet {
+  const own = partWorkingSetOf(handler);
+  if (!READS_AHEAD.test(handler)) return own;
+  return {
+    bytes: own.bytes + READ_AHEAD_PARTS * RETRIEVE_LIMITS.holdBytes,
+    why: `${own.why}; and the parts read ahead meanwhile (READ_AHEAD_PARTS × RETRIEVE_LIMITS.holdBytes)`,
+  };
+}
+
+function partWorkingSetOf(handler: string): WorkingSet {
   if (handler === 'sharing/handlers/download-share')
     return {
       bytes: 5 * MAX_DEIDENTIFIED_FILE_BYTES,
@@ -90,8 +105,8 @@ export function workingSetOf(handler: string): WorkingSet {
     };
   if (handler.startsWith('imaging/handlers/retrieve'))
     return {
-      bytes: 3 * MAX_EDITED_HEAD_BYTES + (1 + READ_AHEAD_PARTS) * RETRIEVE_LIMITS.holdBytes,
-      why: 'an edited instance’s head rewritten (MAX_EDITED_HEAD_BYTES): read, parsed and written; the part held for its check and the parts read ahead (READ_AHEAD_PARTS)',
+      bytes: 3 * MAX_EDITED_HEAD_BYTES,
+      why: 'an edited instance’s head rewritten (MAX_EDITED_HEAD_BYTES): read, parsed and written',
     };
   return {
     bytes: 3 * LAMBDA_PAYLOAD_BYTES,

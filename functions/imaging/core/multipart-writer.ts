@@ -99,12 +99,11 @@ const CRLF = Buffer.from('\r\n');
 export async function* multipartRelated(
   boundary: string,
   parts: readonly OutgoingPart[],
-  readAhead: number = READ_AHEAD_PARTS,
 ): AsyncGenerator<Uint8Array> {
   try {
     for (const [at, part] of parts.entries()) {
       const opening = part.open();
-      for (const next of parts.slice(at + 1, at + 1 + readAhead)) next.readAhead?.start();
+      for (const next of parts.slice(at + 1, at + 1 + READ_AHEAD_PARTS)) next.readAhead?.start();
       const iterator = (await opening)[Symbol.asyncIterator]();
       try {
         const first = await iterator.next();

@@ -1,5 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { READ_AHEAD_PARTS } from '#functions/imaging/core/multipart-writer';
+import { RETRIEVE_LIMITS } from '#functions/imaging/core/retrieve';
+import { TRANSCODE_LIMITS } from '#functions/imaging/core/transcode';
 import { MAX_DEIDENTIFIED_FILE_BYTES } from '#functions/sharing/core/deidentify';
 import { functionMeasurements, memoryPlanFor, workingSetOf } from '#infra/shared/function-memory';
 import { PacsFunction } from '#infra/shared/pacs-function';
@@ -60,5 +63,26 @@ describe('memory sized per function from measurement (issue 11)', () => {
     );
     expect(pixelFunctions.length).toBeGreaterThan(8);
     for (const fn of pixelFunctions) expect(memoryOf(fn)).toBeGreaterThanOrEqual(1024);
+  });
+
+  it('adds the parts read ahead to the functions that read them, whatever else they hold', () => {
+    const readAhead = READ_AHEAD_PARTS * RETRIEVE_LIMITS.holdBytes;
+    for (const handler of [
+      'imaging/handlers/retrieve-study',
+      'imaging/handlers/retrieve-series',
+      'imaging/handlers/retrieve-instance',
+      'imaging/handlers/retrieve-frames',
+      'imaging/handlers/retrieve-bulk-data',
+    ]) {
+      expect(workingSetOf(handler).why).toContain('READ_AHEAD_PARTS');
+    }
+    // The transcoding retrievals: one instance at TRANSCODE_LIMITS, and the reads ahead beside it.
+    expect(workingSetOf('imaging/handlers/retrieve-series').bytes).toBe(
+      TRANSCODE_LIMITS.maxStoredBytes + 2 * TRANSCODE_LIMITS.maxPixels * 6 + readAhead,
+    );
+    expect(workingSetOf('imaging/handlers/retrieve-bulk-data').bytes).toBe(
+      workingSetOf('imaging/handlers/retrieve-series-metadata').bytes + readAhead,
+    );
+    expect(workingSetOf('imaging/handlers/retrieve-series-metadata').why).not.toContain('READ_AHEAD_PARTS');
   });
 });
