@@ -46,6 +46,13 @@ export interface AuditArchiveProps {
  * also refuses deletes, overwrites (If-None-Match is required) and writes by anyone but the archiver.
  * Batches that still fail after retries are recorded, as pointers, on an encrypted SQS queue.
  */
+/**
+ * Batches of one stream shard the archiver runs at once. Lambda keeps each partition key's (one chain's)
+ * records in order, so a chain's checkpoints still follow its archived records; with 16 writes in flight
+ * per batch, one shard then archives past the ~1,000 writes/s a DynamoDB partition accepts.
+ */
+export const ARCHIVER_BATCHES_PER_SHARD = 4;
+
 export class AuditArchive extends Construct implements AuditArchiveRef {
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.Key;
@@ -146,6 +153,7 @@ export class AuditArchive extends Construct implements AuditArchiveRef {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(1),
+        parallelizationFactor: ARCHIVER_BATCHES_PER_SHARD,
         bisectBatchOnError: true,
         retryAttempts: 10,
         // Below the stream's 24-hour retention, so an unarchivable record is reported, not silently trimmed.

@@ -5,7 +5,7 @@ import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dico
 import { type HandlerCallProfile, TRACE_HEADER } from '../local/aws-call-trace';
 import { deployedHandlers, measureFunctions, measurementTable } from './functions';
 import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
-import { latencyModelTable } from './latency-model';
+import { archiverModelLines, latencyModelTable } from './latency-model';
 import {
   localSignIn,
   peakMemoryMiB,
@@ -828,6 +828,8 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     "Documented per-call latencies applied to each read's call sequence (`scripts/bench/latency-model.ts`, sources there): a warm Lambda, time to the first byte (for rendered images, to the frame's arrival: their rendering adds to it).",
     '',
     ...latencyModelTable(measuredMinSequential(pacscribe.awsCallProfile)),
+    '',
+    ...archiverModelLines(),
     '',
     '## Lambda bundles',
     '',

@@ -1,3 +1,7 @@
+import { ARCHIVE_WRITES_IN_FLIGHT } from '../../functions/audit/core/archive';
+import { ARCHIVER_BATCHES_PER_SHARD } from '../../infra/audit/audit-archive';
+import { AUDIT_CHAINS_PER_ORG } from '../../schemas/audit/audit-event';
+
 /**
  * A deployed-latency model (issue 12): documented per-call latencies of the AWS services, applied to each
  * DICOMweb read's sequence of AWS calls as the local stack's call trace measures it. Calls in one round
@@ -9,11 +13,13 @@
  * - S3: for requests under 512 KB "median latencies are often in the tens of milliseconds range"
  *   (https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/timeouts-and-retries-for-latency-sensitive-applications.html);
  *   the first byte of a GET is taken at 30 ms.
+ * - An S3 PUT of a small object (an audit record, a checkpoint) is taken at 30 ms, as the GET above.
+ * - KMS publishes no latency for Sign; 20 ms is assumed for an ECC_NIST_P256 signature.
  * - API Gateway: its `Latency` metric is the integration latency "and other API Gateway overhead"
  *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/monitoring-cloudwatch.html); AWS publishes
  *   no figure, so 10 ms is assumed, and 5 ms for a warm Lambda invoke (a cold start is not modelled).
  */
-export type CallKind = 'dynamodb-read' | 'dynamodb-write' | 's3-first-byte';
+export type CallKind = 'dynamodb-read' | 'dynamodb-write' | 's3-first-byte' | 's3-put' | 'kms-sign';
 
 /** Rounds of calls: the calls of one round run concurrently, the rounds in sequence. */
 export type CallSequence = readonly (readonly CallKind[])[];
@@ -25,7 +31,7 @@ export interface LatencyAssumptions {
 }
 
 export const DOCUMENTED_LATENCIES: LatencyAssumptions = {
-  perCallMs: { 'dynamodb-read': 5, 'dynamodb-write': 8, 's3-first-byte': 30 },
+  perCallMs: { 'dynamodb-read': 5, 'dynamodb-write': 8, 's3-first-byte': 30, 's3-put': 30, 'kms-sign': 20 },
   apiGatewayMs: 10,
   lambdaInvokeMs: 5,
 };
@@ -109,5 +115,37 @@ export function latencyModelTable(measuredMinSequential: Record<string, number |
       ([route, { before, after }]) =>
         `| ${route} | ${show(after)} | ${after.length} / ${measuredMinSequential[route] ?? '—'} | ${predictedMs(before)} ms | ${predictedMs(after)} ms |`,
     ),
+  ];
+}
+
+/** One stream batch of the audit archiver: its records, the chains they touch, the writes run at once. */
+export interface ArchiverBatch {
+  records: number;
+  chains: number;
+  writesInFlight: number;
+}
+
+/**
+ * Records one shard's archiver keeps up with, per batch processor: each record is one S3 PUT; once all
+ * are stored, each chain's head is signed (KMS) and its checkpoint PUT, `writesInFlight` at a time.
+ */
+export function archiverRecordsPerSecond(
+  batch: ArchiverBatch,
+  assumptions: LatencyAssumptions = DOCUMENTED_LATENCIES,
+): number {
+  const { 's3-put': put, 'kms-sign': sign } = assumptions.perCallMs;
+  const rounds = (count: number) => Math.ceil(count / batch.writesInFlight);
+  const batchMs =
+    assumptions.lambdaInvokeMs + rounds(batch.records) * put + rounds(batch.chains) * (sign + put);
+  return (1000 * batch.records) / batchMs;
+}
+
+/** The archiver's line of the report: what one shard keeps up with, before and now. */
+export function archiverModelLines(): string[] {
+  const batch = { records: 100, chains: AUDIT_CHAINS_PER_ORG };
+  const before = archiverRecordsPerSecond({ ...batch, writesInFlight: 1 });
+  const now = archiverRecordsPerSecond({ ...batch, writesInFlight: ARCHIVE_WRITES_IN_FLIGHT });
+  return [
+    `Audit archiver (every audited request writes one record; the stream feeds it in batches of 100): a batch of one organization's ${batch.chains} chains archived one write at a time kept one shard at ${before.toFixed(0)} records/s; ${ARCHIVE_WRITES_IN_FLIGHT} writes at a time, ${now.toFixed(0)} records/s per batch, ${ARCHIVER_BATCHES_PER_SHARD} batches of a shard at once: ${(now * ARCHIVER_BATCHES_PER_SHARD).toFixed(0)} records/s per shard.`,
   ];
 }

@@ -8,6 +8,7 @@ import {
   archiveKey,
   archiveRecords,
   type ChainedAuditRecord,
+  eachInFlight,
 } from './archive';
 
 export type { AuditCheckpoint, CheckpointHead };
@@ -86,15 +87,13 @@ export interface WitnessDeps {
  * its checkpoints already stored and leaves them.
  */
 export async function archiveAndCheckpoint(deps: WitnessDeps, records: readonly ChainedAuditRecord[]) {
-  const archived = await archiveRecords(deps.archive, [...records]);
-  let checkpoints = 0;
-  for (const head of newestPerChain(records)) {
+  const archived = await archiveRecords(deps.archive, records);
+  // Only once every record of the batch is archived: a checkpoint vouches for what is in the archive.
+  const outcomes = await eachInFlight(newestPerChain(records), async (head) => {
     const checkpoint = await signCheckpoint(deps.signer, head, deps.clock.now());
-    if ((await deps.archive.put(checkpointKey(head), JSON.stringify(checkpoint))) === 'stored') {
-      checkpoints += 1;
-    }
-  }
-  return { ...archived, checkpoints };
+    return deps.archive.put(checkpointKey(head), JSON.stringify(checkpoint));
+  });
+  return { ...archived, checkpoints: outcomes.filter((outcome) => outcome === 'stored').length };
 }
 
 export type IntegrityProblemKind =

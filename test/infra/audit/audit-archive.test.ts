@@ -248,13 +248,15 @@ describe('audit archive (Object Lock copy of the audit table)', () => {
     });
   });
 
-  it('[PP-09] the audit table stream feeds the archiver from the oldest record, with bisect, retries and a failure queue', () => {
+  it('[PP-09] the audit table stream feeds the archiver from the oldest record, four batches per shard at once, with bisect, retries and a failure queue', () => {
     const mapping = only(audit(), 'AWS::Lambda::EventSourceMapping');
     const queueId = logicalId(audit().archive.failedBatches, audit());
     expect(mapping.Properties).toMatchObject({
       FunctionName: { Ref: logicalId(archiver().function, audit()) },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
+      // Four batches of a shard at once: the archive keeps up with a partition's writes.
+      ParallelizationFactor: 4,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: expect.any(Number),
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },

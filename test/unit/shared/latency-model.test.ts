@@ -1,4 +1,5 @@
 import {
+  archiverRecordsPerSecond,
   DOCUMENTED_LATENCIES,
   latencyModelTable,
   predictedMs,
@@ -7,7 +8,13 @@ import {
 
 describe('the deployed-latency model of the benchmark', () => {
   const flat = {
-    perCallMs: { 'dynamodb-read': 4, 'dynamodb-write': 7, 's3-first-byte': 30 },
+    perCallMs: {
+      'dynamodb-read': 4,
+      'dynamodb-write': 7,
+      's3-first-byte': 30,
+      's3-put': 30,
+      'kms-sign': 20,
+    },
     apiGatewayMs: 10,
     lambdaInvokeMs: 5,
   } as const;
@@ -59,5 +66,13 @@ describe('the deployed-latency model of the benchmark', () => {
     expect(objectReads(series?.after)).toBe(10);
     expect(predictedMs(series?.after ?? [])).toBe(110);
     expect(predictedMs(series?.before ?? [])).toBe(320);
+  });
+
+  it("models the audit archiver's batch: one write at a time kept one shard under 30 records/s, 16 at a time over 300", () => {
+    const batch = { records: 100, chains: 16 };
+    // 5 + 100 × 30 + 16 × (20 + 30) = 3,805 ms for 100 records.
+    expect(archiverRecordsPerSecond({ ...batch, writesInFlight: 1 }, flat)).toBeCloseTo(26.3, 1);
+    // 5 + 7 × 30 + 1 × (20 + 30) = 265 ms.
+    expect(archiverRecordsPerSecond({ ...batch, writesInFlight: 16 }, flat)).toBeCloseTo(377.4, 1);
   });
 });

@@ -5,7 +5,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { toItem } from '../../../../functions/audit/adapters/dynamo-audit-log';
 import { S3AuditArchive } from '../../../../functions/audit/adapters/s3-audit-archive';
-import { archiveKey, archiveRecords } from '../../../../functions/audit/core/archive';
+import {
+  ARCHIVE_WRITES_IN_FLIGHT,
+  type AuditArchive,
+  archiveKey,
+  archiveRecords,
+} from '../../../../functions/audit/core/archive';
 import { chainRecord } from '../../../../functions/audit/core/hash-chain';
 import { AUDIT_RECORD_CHANGED, logger } from '../../../../functions/shared/logger';
 import { auditRecordFixture } from '../../../support/audit-records';
@@ -47,6 +52,53 @@ describe('the audit archive', () => {
       stored: 0,
       skipped: 1,
     });
+  });
+});
+
+/** An archive whose writes wait to be let go, counting how many are in flight at once. */
+function gatedArchive(fails?: (key: string) => boolean) {
+  const state = { inFlight: 0, mostInFlight: 0, started: 0, stored: [] as string[] };
+  const archive: AuditArchive = {
+    put: async (key) => {
+      state.started += 1;
+      state.inFlight += 1;
+      state.mostInFlight = Math.max(state.mostInFlight, state.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      state.inFlight -= 1;
+      if (fails?.(key)) throw new Error('S3 refused the write');
+      state.stored.push(key);
+      return 'stored';
+    },
+  };
+  return { archive, state };
+}
+
+const batchOf = (count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    chainRecord(auditRecordFixture({}, `rec-${index + 1}`), index % 16, null),
+  ).map((chained, index) => ({ ...chained, seq: index + 1 }));
+
+describe("the archiver's throughput", () => {
+  it('[PP-18] archives a stream batch of 100 records, 16 writes in flight at a time, and every one of them', async () => {
+    const { archive, state } = gatedArchive();
+    const batch = batchOf(100);
+
+    await expect(archiveRecords(archive, batch)).resolves.toEqual({ stored: 100, skipped: 0 });
+
+    expect(state.mostInFlight).toBe(ARCHIVE_WRITES_IN_FLIGHT);
+    expect(new Set(state.stored)).toEqual(new Set(batch.map(archiveKey)));
+  });
+
+  it('starts no write after one fails, and lets those already started settle before it throws', async () => {
+    const batch = batchOf(100);
+    const failing = archiveKey(batch[2] as (typeof batch)[number]);
+    const { archive, state } = gatedArchive((key) => key === failing);
+
+    await expect(archiveRecords(archive, batch)).rejects.toThrow('S3 refused the write');
+
+    // The batch is redelivered whole, so stopping early loses nothing; nothing is left writing.
+    expect(state.inFlight).toBe(0);
+    expect(state.started).toBeLessThan(2 * ARCHIVE_WRITES_IN_FLIGHT);
   });
 });
 

@@ -198,6 +198,34 @@ describe('signed checkpoints of audit chain heads', () => {
   });
 });
 
+describe('checkpoints after concurrent archive writes', () => {
+  it('[PP-18] signs a chain head only once every record of the batch is in the archive', async () => {
+    const store = memoryArchive();
+    const records = chainOf(40);
+    let archivedWhenSigned = -1;
+    const slowArchive: AuditArchive = {
+      put: async (key, body) => {
+        // Later records answer first, as concurrent writes may.
+        const seq = Number(/seq=(\d+)/.exec(key)?.[1] ?? 0);
+        if (key.startsWith('audit/')) await new Promise((resolve) => setTimeout(resolve, 40 - seq));
+        return store.archive.put(key, body);
+      },
+    };
+    const countingSigner = {
+      keyId: signer.keyId,
+      sign: async (message: Uint8Array) => {
+        archivedWhenSigned = store.under('audit/').length;
+        return signer.sign(message);
+      },
+    };
+
+    await archiveAndCheckpoint({ archive: slowArchive, signer: countingSigner, clock }, records);
+
+    expect(archivedWhenSigned).toBe(40);
+    expect(store.under('checkpoints/')).toHaveLength(1);
+  });
+});
+
 describe('the archive check', () => {
   it('[PP-18] reports an archived record the table no longer holds as archived, and one it lost', async () => {
     const records = chainOf(3);
