@@ -20,8 +20,8 @@ import { startPacscribe } from './servers';
  * under V8's sampling profiler; each row runs alone for a fixed time, and the samples inside its window
  * are charged to the nearest code up their stack that is not Node's own: PACScribe's own modules, the libraries bundled with them (named by the
  * `// path` comments esbuild leaves above each module), Node's HTTP and TLS, the in-process stand-ins
- * (s3rver, cognito-local), garbage collection and idle time. The DynamoDB Local JVM is a separate process:
- * its CPU time over the same window comes from /proc.
+ * (s3rver, cognito-local), garbage collection and idle time. The DynamoDB Local JVM and the audit witness are separate processes:
+ * their CPU time over the same window comes from /proc.
  */
 
 interface CallFrame {
@@ -77,6 +77,15 @@ function bundleModules(code: string): (line: number) => string {
     }
     return found;
   };
+}
+
+/** Whether a process is a JVM (DynamoDB Local), from the command name the kernel keeps for it. */
+function isJvm(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'java';
+  } catch {
+    return false;
+  }
 }
 
 /** The group a frame's own code belongs to, or null for Node's internals and native code. */
@@ -146,7 +155,10 @@ interface Window {
   requests: number;
   p50: number;
   nodeCpu: number;
-  childCpu: number;
+  /** DynamoDB Local. */
+  jvmCpu: number;
+  /** The stack's other child, the audit witness (the archiver's stand-in). */
+  witnessCpu: number;
 }
 
 export async function benchProfile(options: { instances: number; seconds: number }) {
@@ -210,8 +222,11 @@ export async function benchProfile(options: { instances: number; seconds: number
       );
       const pids = pacscribe.pids();
       const [nodePid, ...children] = pids as [number, ...number[]];
+      const jvms = children.filter(isJvm);
+      const others = children.filter((pid) => !isJvm(pid));
+      const cpuOf = (group: number[]) => group.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
       const nodeBefore = cpuSeconds(nodePid);
-      const childrenBefore = children.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      const [jvmBefore, othersBefore] = [cpuOf(jvms), cpuOf(others)];
       const from = monotonicMicros();
       const deadline = performance.now() + options.seconds * 1000;
       let requests = 0;
@@ -228,7 +243,8 @@ export async function benchProfile(options: { instances: number; seconds: number
         requests,
         p50: percentile(run.latencies.slice(-requests), 50),
         nodeCpu: cpuSeconds(nodePid) - nodeBefore,
-        childCpu: children.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - childrenBefore,
+        jvmCpu: cpuOf(jvms) - jvmBefore,
+        witnessCpu: cpuOf(others) - othersBefore,
       });
       console.error(`${label}: ${(requests / ((to - from) / 1e6)).toFixed(1)} requests/s`);
     }
@@ -266,10 +282,10 @@ export async function benchProfile(options: { instances: number; seconds: number
   report.push(
     `# Where the local stack's CPU goes (${new Date().toISOString()})`,
     '',
-    `${options.instances} CT instances; each row alone for ${options.seconds} s at concurrency 8 after 100 warm-up requests; V8 sampling every 0.5 ms in the stack's Node process (\`npm run bench -- profile\`). Each sample is charged to the nearest code up its stack that is not Node's own. Shares are of the Node process's samples in the row's window, idle included; "Node CPU" and "JVM CPU" are CPU milliseconds per request from /proc (the JVM is DynamoDB Local).`,
+    `${options.instances} CT instances; each row alone for ${options.seconds} s at concurrency 8 after 100 warm-up requests; V8 sampling every 0.5 ms in the stack's Node process (\`npm run bench -- profile\`). Each sample is charged to the nearest code up its stack that is not Node's own. Shares are of the Node process's samples in the row's window, idle included; "Node CPU", "JVM CPU" and "witness CPU" are CPU milliseconds per request from /proc (the JVM is DynamoDB Local; the witness, the archiver's stand-in in a process of its own, archives each audit record the row writes).`,
     '',
-    `| row | requests/s | p50 ms | Node CPU ms/request | JVM CPU ms/request | ${buckets.join(' | ')} |`,
-    `|---|---|---|---|---|${buckets.map(() => '---').join('|')}|`,
+    `| row | requests/s | p50 ms | Node CPU ms/request | JVM CPU ms/request | witness CPU ms/request | ${buckets.join(' | ')} |`,
+    `|---|---|---|---|---|---|${buckets.map(() => '---').join('|')}|`,
     ...windows.map((window, index) => {
       const counts = perWindow[index] as Map<string, number>;
       const all = [...counts.values()].reduce((sum, count) => sum + count, 0);
@@ -277,7 +293,7 @@ export async function benchProfile(options: { instances: number; seconds: number
       for (const [group, count] of counts)
         byBucket.set(bucketOf(group), (byBucket.get(bucketOf(group)) ?? 0) + count);
       const seconds = (window.to - window.from) / 1e6;
-      return `| ${window.label} | ${(window.requests / seconds).toFixed(1)} | ${window.p50.toFixed(1)} | ${((1000 * window.nodeCpu) / window.requests).toFixed(2)} | ${((1000 * window.childCpu) / window.requests).toFixed(2)} | ${buckets.map((bucket) => share(byBucket.get(bucket) ?? 0, all)).join(' | ')} |`;
+      return `| ${window.label} | ${(window.requests / seconds).toFixed(1)} | ${window.p50.toFixed(1)} | ${((1000 * window.nodeCpu) / window.requests).toFixed(2)} | ${((1000 * window.jvmCpu) / window.requests).toFixed(2)} | ${((1000 * window.witnessCpu) / window.requests).toFixed(2)} | ${buckets.map((bucket) => share(byBucket.get(bucket) ?? 0, all)).join(' | ')} |`;
     }),
     '',
     '## Heaviest functions (self time, all rows)',

@@ -2,19 +2,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { S3Client } from '@aws-sdk/client-s3';
 import { generate } from 'selfsigned';
-import { AuditTableStream } from '../../functions/audit/adapters/audit-table-stream';
-import { KeyPairCheckpointSigner } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
-import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive';
-import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { defaultHttpRuntime } from '../../functions/shared/composition/http-runtime';
 import { systemClock } from '../../functions/shared/ports';
 import { organizationAllowances } from '../../infra/api/capacity-model';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import { OVERDUE_CHECK_HANDLER } from '../../schemas/mail/env';
+import { startAuditWitness } from './audit-witness';
 import { startAwsCallTrace } from './aws-call-trace';
 import {
   bootstrapResources,
@@ -26,7 +20,6 @@ import {
   LOCAL_MARKETING_AUDIENCE_BUCKET,
   LOCAL_SUPPORT_INBOUND_BUCKET,
   LOCAL_SUPPORT_INBOUND_PREFIX,
-  type LocalCheckpointKey,
   type LocalResources,
   localCheckpointKey,
   localSupportMessageKeyFile,
@@ -139,62 +132,6 @@ async function tlsMaterial(dataDir: string) {
     writeFileSync(keyPath, pems.private, { mode: 0o600 });
   }
   return { certPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
-}
-
-/** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
-const WITNESS_INTERVAL_MS = 2000;
-/** Records archived between checkpoints (AWS: the event source mapping's batch size). */
-const WITNESS_BATCH = 100;
-
-/**
- * The archiver's work without a stream consumer: every few seconds, archive the audit records inserted
- * since the last look and sign the newest of each chain, with the same core as the Lambda
- * (archiveAndCheckpoint) and a local key in place of KMS.
- */
-async function startAuditWitness(
-  endpoints: { dynamodb: string; s3: string },
-  table: string,
-  key: LocalCheckpointKey,
-) {
-  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb });
-  const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true });
-  const archive = new S3AuditArchive(s3, LOCAL_AUDIT_ARCHIVE_BUCKET);
-  const streams = new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb });
-  const source = new AuditTableStream(dynamo, streams, table);
-  const deps = {
-    archive,
-    signer: new KeyPairCheckpointSigner(key.privateKey, key.keyId),
-    clock: systemClock,
-  };
-  for await (const stored of archive.keys('checkpoints/')) {
-    const head = parseCheckpointKey(stored);
-    if (head) source.resumeAfter(head);
-  }
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      const records = await source.newRecords();
-      // In batches, as the stream feeds the archiver in AWS, so stopping does not wait for a long backlog:
-      // each batch ends with its checkpoints, from which the next start resumes.
-      for (let start = 0; start < records.length && !stopped; start += WITNESS_BATCH) {
-        await archiveAndCheckpoint(deps, records.slice(start, start + WITNESS_BATCH));
-      }
-    } catch (error) {
-      if (!stopped) console.error('local audit witness:', error instanceof Error ? error.message : error);
-    }
-    if (!stopped) timer = setTimeout(() => (running = tick()), WITNESS_INTERVAL_MS).unref();
-  };
-  running = tick();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-    dynamo.destroy();
-    streams.destroy();
-    s3.destroy();
-  };
 }
 
 /** How often the local scheduler runs the purge (AWS: the EventBridge schedule, hourly). */
@@ -383,11 +320,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     await loadHandlers();
     const checkpointKey = localCheckpointKey(dataDir);
     stops.push(
-      await startAuditWitness(
-        { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
-        resources.tables.audit,
-        checkpointKey,
-      ),
+      await startAuditWitness({
+        endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
+        table: resources.tables.audit,
+        dataDir,
+      }),
     );
     stops.push(startPurgeScheduler());
     stops.push(startOverdueOptOutScheduler());

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -96,5 +98,22 @@ describe('[PP-18] signed checkpoints witness the audit chains (local stack)', ()
       `BROKEN  ${victim.orgId}: chain ${chain}: checkpointed-record-altered at seq ${head.seq}`,
     );
     expect(after.stdout).toContain(`chain ${chain}: archived-record-altered at seq ${head.seq}`);
+  });
+});
+
+describe('the local audit witness', () => {
+  it("runs in a process of its own, below the stack's CPU priority, as the archiver runs in a function of its own", () => {
+    const witnesses = spawnSync('pgrep', ['-f', 'scripts/local/audit-witness.ts'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number);
+    expect(witnesses.length).toBeGreaterThan(0);
+    for (const pid of witnesses) {
+      // /proc/<pid>/stat after the command: state, ppid, … nice is the 17th field.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const parent = Number(fields[1]);
+      expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8')).toContain('scripts/local/start.ts');
+      expect(Number(fields[16])).toBe(10);
+    }
   });
 });

@@ -1,0 +1,137 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { setPriority } from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { S3Client } from '@aws-sdk/client-s3';
+import { AuditTableStream } from '../../functions/audit/adapters/audit-table-stream';
+import { KeyPairCheckpointSigner } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
+import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive';
+import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
+import { systemClock } from '../../functions/shared/ports';
+import { LOCAL_AUDIT_ARCHIVE_BUCKET, localCheckpointKey } from './bootstrap';
+
+/** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
+const WITNESS_INTERVAL_MS = 2000;
+/** Records archived between checkpoints (AWS: the event source mapping's batch size). */
+const WITNESS_BATCH = 100;
+/** The witness's niceness: it runs on what the handlers leave, yet keeps up (10 weighs 1/10 of 0). */
+const WITNESS_NICENESS = 10;
+/** How long a stopping witness may take to finish its batch before it is killed. */
+const STOP_GRACE_MS = 15_000;
+
+export interface AuditWitnessConfig {
+  endpoints: { dynamodb: string; s3: string };
+  table: string;
+  /** The data folder whose checkpoint key (localCheckpointKey) signs the checkpoints. */
+  dataDir: string;
+}
+
+/**
+ * The archiver's work without a stream consumer: every few seconds, archive the audit records inserted
+ * since the last look and sign the newest of each chain, with the same core as the Lambda
+ * (archiveAndCheckpoint) and a local key in place of KMS. Returns the function that stops it.
+ */
+async function runAuditWitness(config: AuditWitnessConfig): Promise<() => Promise<void>> {
+  const { endpoints, table } = config;
+  const key = localCheckpointKey(config.dataDir);
+  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb });
+  const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true });
+  const archive = new S3AuditArchive(s3, LOCAL_AUDIT_ARCHIVE_BUCKET);
+  const streams = new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb });
+  const source = new AuditTableStream(dynamo, streams, table);
+  const deps = {
+    archive,
+    signer: new KeyPairCheckpointSigner(key.privateKey, key.keyId),
+    clock: systemClock,
+  };
+  for await (const stored of archive.keys('checkpoints/')) {
+    const head = parseCheckpointKey(stored);
+    if (head) source.resumeAfter(head);
+  }
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      const records = await source.newRecords();
+      // In batches, as the stream feeds the archiver in AWS, so stopping does not wait for a long backlog:
+      // each batch ends with its checkpoints, from which the next start resumes.
+      for (let start = 0; start < records.length && !stopped; start += WITNESS_BATCH) {
+        await archiveAndCheckpoint(deps, records.slice(start, start + WITNESS_BATCH));
+      }
+    } catch (error) {
+      if (!stopped) console.error('local audit witness:', error instanceof Error ? error.message : error);
+    }
+    if (!stopped) timer = setTimeout(() => (running = tick()), WITNESS_INTERVAL_MS);
+  };
+  running = tick();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+    dynamo.destroy();
+    streams.destroy();
+    s3.destroy();
+  };
+}
+
+type WitnessMessage = { type: 'ready' } | { type: 'failed'; message: string };
+
+/**
+ * Starts the witness in a process of its own, as the archiver is a function of its own in AWS: its stream
+ * reads, archive writes and checkpoint signing then do not run on the event loop the handlers answer on.
+ * Resolves once it has resumed from the stored checkpoints; the result stops it (it finishes its batch).
+ */
+export async function startAuditWitness(config: AuditWitnessConfig): Promise<() => Promise<void>> {
+  const child: ChildProcess = fork(__filename, [], {
+    execArgv: ['--max-old-space-size=128', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // Below the handlers' priority: the archiver is asynchronous in AWS and must not take CPU from requests.
+  if (child.pid) setPriority(child.pid, WITNESS_NICENESS);
+  const exited = once(child, 'exit');
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    exited.then(([code]) => [{ type: 'failed', message: `exited with ${code}` }]),
+    Promise.resolve(child.send({ type: 'start', config })).then(() => new Promise<never>(() => undefined)),
+  ])) as [WitnessMessage];
+  if (message.type !== 'ready') throw new Error(`local audit witness did not start: ${message.message}`);
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.send({ type: 'stop' });
+    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(killer);
+  };
+}
+
+/** The child's side: start on the parent's word, stop on its word or when the parent is gone. */
+function serveAsChild() {
+  let stop: (() => Promise<void>) | undefined;
+  let stopping = false;
+  const finish = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop?.();
+    process.exit(0);
+  };
+  process.on('message', (message: { type: string; config?: AuditWitnessConfig }) => {
+    if (message.type === 'stop') void finish();
+    if (message.type !== 'start' || !message.config || stop) return;
+    runAuditWitness(message.config).then(
+      (stopWitness) => {
+        stop = stopWitness;
+        process.send?.({ type: 'ready' } satisfies WitnessMessage);
+      },
+      (error: unknown) => {
+        process.send?.({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+        process.exit(1);
+      },
+    );
+  });
+  // The stack exited without a word (killed): nothing is left running.
+  process.on('disconnect', () => void finish());
+}
+
+if (require.main === module && process.send) serveAsChild();
