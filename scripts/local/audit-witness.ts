@@ -44,6 +44,9 @@ async function runAuditWitness(config: AuditWitnessConfig): Promise<() => Promis
     archive,
     signer: new KeyPairCheckpointSigner(key.privateKey, key.keyId),
     clock: systemClock,
+    // One write at a time, unlike the Lambda's 16: here the archive's S3 is s3rver on the handlers' own event
+    // loop, and 16 at once took ~7 % off the read rows (docs/benchmark-dicomweb.md, stop 32).
+    writesInFlight: 1,
   };
   for await (const stored of archive.keys('checkpoints/')) {
     const head = parseCheckpointKey(stored);

@@ -23,11 +23,15 @@ export function archiveKey(record: Pick<ChainedAuditRecord, 'orgId' | 'chain' | 
 export const ARCHIVE_WRITES_IN_FLIGHT = 16;
 
 /**
- * Runs `write` over every item, at most ARCHIVE_WRITES_IN_FLIGHT at once, and waits for all of them. After
+ * Runs `write` over every item, at most `inFlight` at once, and waits for all of them. After
  * a failure no further item is started; the writes already started settle, then the first error is thrown
  * (the stream redelivers the batch, and a write repeated is a no-op).
  */
-export async function eachInFlight<T, R>(items: readonly T[], write: (item: T) => Promise<R>): Promise<R[]> {
+export async function eachInFlight<T, R>(
+  items: readonly T[],
+  write: (item: T) => Promise<R>,
+  inFlight: number = ARCHIVE_WRITES_IN_FLIGHT,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -41,14 +45,20 @@ export async function eachInFlight<T, R>(items: readonly T[], write: (item: T) =
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(ARCHIVE_WRITES_IN_FLIGHT, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, inFlight), items.length) }, worker));
   if (failure) throw failure.error;
   return results;
 }
 
-export async function archiveRecords(archive: AuditArchive, records: readonly ChainedAuditRecord[]) {
-  const outcomes = await eachInFlight(records, (record) =>
-    archive.put(archiveKey(record), JSON.stringify(record)),
+export async function archiveRecords(
+  archive: AuditArchive,
+  records: readonly ChainedAuditRecord[],
+  inFlight: number = ARCHIVE_WRITES_IN_FLIGHT,
+) {
+  const outcomes = await eachInFlight(
+    records,
+    (record) => archive.put(archiveKey(record), JSON.stringify(record)),
+    inFlight,
   );
   const stored = outcomes.filter((outcome) => outcome === 'stored').length;
   return { stored, skipped: records.length - stored };

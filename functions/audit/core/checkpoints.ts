@@ -3,6 +3,7 @@ import { ChainedAuditRecordSchema } from '#schemas/audit/audit-event';
 import { type AuditCheckpoint, AuditCheckpointSchema, type CheckpointHead } from '#schemas/audit/checkpoint';
 import type { Clock } from '../../shared/ports';
 import {
+  ARCHIVE_WRITES_IN_FLIGHT,
   type AuditArchive,
   type AuditArchiveReader,
   archiveKey,
@@ -78,6 +79,8 @@ export interface WitnessDeps {
   archive: AuditArchive;
   signer: CheckpointSigner;
   clock: Clock;
+  /** Archive writes at once; ARCHIVE_WRITES_IN_FLIGHT unless the archive's S3 says otherwise. */
+  writesInFlight?: number;
 }
 
 /**
@@ -87,12 +90,17 @@ export interface WitnessDeps {
  * its checkpoints already stored and leaves them.
  */
 export async function archiveAndCheckpoint(deps: WitnessDeps, records: readonly ChainedAuditRecord[]) {
-  const archived = await archiveRecords(deps.archive, records);
+  const inFlight = deps.writesInFlight ?? ARCHIVE_WRITES_IN_FLIGHT;
+  const archived = await archiveRecords(deps.archive, records, inFlight);
   // Only once every record of the batch is archived: a checkpoint vouches for what is in the archive.
-  const outcomes = await eachInFlight(newestPerChain(records), async (head) => {
-    const checkpoint = await signCheckpoint(deps.signer, head, deps.clock.now());
-    return deps.archive.put(checkpointKey(head), JSON.stringify(checkpoint));
-  });
+  const outcomes = await eachInFlight(
+    newestPerChain(records),
+    async (head) => {
+      const checkpoint = await signCheckpoint(deps.signer, head, deps.clock.now());
+      return deps.archive.put(checkpointKey(head), JSON.stringify(checkpoint));
+    },
+    inFlight,
+  );
   return { ...archived, checkpoints: outcomes.filter((outcome) => outcome === 'stored').length };
 }
 
