@@ -1,7 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoAuditChainStore } from '../audit/adapters/dynamo-audit-log';
 import { ChainedAuditLog } from '../audit/core/audit-trail';
-import { dynamoDocumentClient, s3Client, s3PresigningClient, sfnClient } from '../shared/aws/clients';
+import {
+  dynamoDocumentClient,
+  s3Client,
+  s3PresigningClient,
+  s3SelfVerifyingClient,
+  sfnClient,
+} from '../shared/aws/clients';
 import { bindingEnv } from '../shared/binding-env';
 import { once } from '../shared/once';
 import { systemClock, uuidIds } from '../shared/ports';
@@ -37,7 +43,7 @@ export const studyVersions = /* @__PURE__ */ once(
 export const readDeps = /* @__PURE__ */ once(() => ({ index: imagingIndex(), edits: studyVersions() }));
 
 export const imagingObjects = /* @__PURE__ */ once(
-  () => new S3ObjectStore(s3Client(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
+  () => new S3ObjectStore(s3SelfVerifyingClient(), bindingEnv('imaging-store:read').IMAGING_BUCKET_NAME),
 );
 
 /** Short-lived GET URLs of stored instances, for bare retrievals too large to stream well. */

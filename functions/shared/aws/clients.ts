@@ -26,6 +26,15 @@ export const s3Client = /* @__PURE__ */ once(
   () => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
 );
 /**
+ * For reads PACScribe checks itself: every whole stored instance is hashed against the SHA-256 recorded at
+ * ingest before any of it is sent (verified-read.ts), and S3 sends no checksum for a range. By default the
+ * SDK would ask S3 for the object's stored checksum and hash every whole GET a second time.
+ */
+export const SELF_VERIFIED_READS = { responseChecksumValidation: 'WHEN_REQUIRED' } as const;
+export const s3SelfVerifyingClient = /* @__PURE__ */ once(
+  () => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3), ...SELF_VERIFIED_READS }),
+);
+/**
  * For presigned URLs only: by default the SDK would sign a CRC32 of an empty body into every URL, which
  * no real upload matches.
  */
