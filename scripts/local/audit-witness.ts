@@ -135,6 +135,8 @@ function serveAsChild() {
   });
   // The stack exited without a word (killed): nothing is left running.
   process.on('disconnect', () => void finish());
+  // Ctrl-C reaches the whole process group; the stack then stops the witness itself, after its batch.
+  process.on('SIGINT', () => undefined);
 }
 
 if (require.main === module && process.send) serveAsChild();
