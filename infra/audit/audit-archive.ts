@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ARCHIVER_BATCHES_PER_SHARD } from '#functions/audit/core/archive';
 import { AUDIT_RECORD_CHANGED } from '#functions/shared/logger';
 import { applyBindings } from '#infra/shared/bindings';
 import { BUCKET_BASELINE } from '#infra/shared/bucket-baseline';
@@ -46,13 +47,6 @@ export interface AuditArchiveProps {
  * also refuses deletes, overwrites (If-None-Match is required) and writes by anyone but the archiver.
  * Batches that still fail after retries are recorded, as pointers, on an encrypted SQS queue.
  */
-/**
- * Batches of one stream shard the archiver runs at once. Lambda keeps each partition key's (one chain's)
- * records in order, so a chain's checkpoints still follow its archived records; with 16 writes in flight
- * per batch, one shard then archives past the ~1,000 writes/s a DynamoDB partition accepts.
- */
-export const ARCHIVER_BATCHES_PER_SHARD = 4;
-
 export class AuditArchive extends Construct implements AuditArchiveRef {
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.Key;

@@ -1,5 +1,4 @@
-import { ARCHIVE_WRITES_IN_FLIGHT } from '../../functions/audit/core/archive';
-import { ARCHIVER_BATCHES_PER_SHARD } from '../../infra/audit/audit-archive';
+import { ARCHIVE_WRITES_IN_FLIGHT, ARCHIVER_BATCHES_PER_SHARD } from '../../functions/audit/core/archive';
 import { AUDIT_CHAINS_PER_ORG } from '../../schemas/audit/audit-event';
 
 /**

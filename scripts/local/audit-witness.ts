@@ -1,5 +1,4 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -93,12 +92,14 @@ export async function startAuditWitness(config: AuditWitnessConfig): Promise<() 
   });
   // Below the handlers' priority: the archiver is asynchronous in AWS and must not take CPU from requests.
   if (child.pid) setPriority(child.pid, WITNESS_NICENESS);
-  const exited = once(child, 'exit');
-  const [message] = (await Promise.race([
-    once(child, 'message'),
-    exited.then(([code]) => [{ type: 'failed', message: `exited with ${code}` }]),
-    Promise.resolve(child.send({ type: 'start', config })).then(() => new Promise<never>(() => undefined)),
-  ])) as [WitnessMessage];
+  // A message that cannot be sent (the witness already gone) is reported, not thrown at the stack.
+  child.on('error', (error) => console.error('local audit witness:', error.message));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.send({ type: 'start', config });
+  const message = await Promise.race([
+    new Promise<WitnessMessage>((resolve) => child.once('message', resolve)),
+    exited.then((code): WitnessMessage => ({ type: 'failed', message: `exited with ${code}` })),
+  ]);
   if (message.type !== 'ready') throw new Error(`local audit witness did not start: ${message.message}`);
   return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

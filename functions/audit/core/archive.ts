@@ -23,6 +23,14 @@ export function archiveKey(record: Pick<ChainedAuditRecord, 'orgId' | 'chain' | 
 export const ARCHIVE_WRITES_IN_FLIGHT = 16;
 
 /**
+ * Batches of one stream shard the archiver runs at once (the event source mapping's parallelization).
+ * Lambda keeps each partition key's (one chain's) records in order, so a chain's checkpoints still follow
+ * its archived records; with ARCHIVE_WRITES_IN_FLIGHT per batch, one shard archives past the ~1,000
+ * writes/s a DynamoDB partition accepts.
+ */
+export const ARCHIVER_BATCHES_PER_SHARD = 4;
+
+/**
  * Runs `write` over every item, at most `inFlight` at once, and waits for all of them. After
  * a failure no further item is started; the writes already started settle, then the first error is thrown
  * (the stream redelivers the batch, and a write repeated is a no-op).
@@ -30,7 +38,7 @@ export const ARCHIVE_WRITES_IN_FLIGHT = 16;
 export async function eachInFlight<T, R>(
   items: readonly T[],
   write: (item: T) => Promise<R>,
-  inFlight: number = ARCHIVE_WRITES_IN_FLIGHT,
+  inFlight: number,
 ): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
