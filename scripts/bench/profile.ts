@@ -172,18 +172,45 @@ export async function benchProfile(options: { instances: number; seconds: number
   try {
     const token = await pacscribeToken(pacscribe.config);
     const c = client(pacscribe, token, readFileSync(pacscribe.config.caCertPath), 'upload-session');
+    // Each window's CPU: the stack's Node process from its profile and /proc, its children from /proc.
+    const measured = async (label: string, run: () => Promise<{ requests: number; latencies: number[] }>) => {
+      const [nodePid, ...children] = pacscribe.pids() as [number, ...number[]];
+      const jvms = children.filter(isJvm);
+      const others = children.filter((pid) => !isJvm(pid));
+      const cpuOf = (group: number[]) => group.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      const nodeBefore = cpuSeconds(nodePid);
+      const [jvmBefore, othersBefore] = [cpuOf(jvms), cpuOf(others)];
+      const from = monotonicMicros();
+      const { requests, latencies } = await run();
+      const to = monotonicMicros();
+      windows.push({
+        label,
+        from,
+        to,
+        requests,
+        p50: percentile(latencies, 50),
+        nodeCpu: cpuSeconds(nodePid) - nodeBefore,
+        jvmCpu: cpuOf(jvms) - jvmBefore,
+        witnessCpu: cpuOf(others) - othersBefore,
+      });
+      console.error(`${label}: ${(requests / ((to - from) / 1e6)).toFixed(1)} requests/s`);
+    };
     console.error(`Storing ${items.length} instances…`);
-    await load(items.length, 8, async (i) =>
-      expectOk(
-        (
-          await c.send('POST', '/studies', {
-            body: stowBody((items[i] as Instance).bytes),
-            headers: STOW_HEADERS,
-          })
-        ).status,
-        'STOW',
-      ),
-    );
+    // The load is a window too: one instance per STOW request, at the read rows' concurrency.
+    await measured('STOW (one instance)', async () => {
+      const run = await load(items.length, 8, async (i) =>
+        expectOk(
+          (
+            await c.send('POST', '/studies', {
+              body: stowBody((items[i] as Instance).bytes),
+              headers: STOW_HEADERS,
+            })
+          ).status,
+          'STOW',
+        ),
+      );
+      return { requests: items.length, latencies: run.latencies };
+    });
     const pick = (i: number) => items[(i * 7919) % items.length] as Instance;
     const json = { accept: 'application/dicom+json' };
     const octets = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' };
@@ -220,33 +247,16 @@ export async function benchProfile(options: { instances: number; seconds: number
       await load(100, 8, async (i) =>
         expectOk((await c.send('GET', url(pick(i)), { headers })).status, label),
       );
-      const pids = pacscribe.pids();
-      const [nodePid, ...children] = pids as [number, ...number[]];
-      const jvms = children.filter(isJvm);
-      const others = children.filter((pid) => !isJvm(pid));
-      const cpuOf = (group: number[]) => group.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-      const nodeBefore = cpuSeconds(nodePid);
-      const [jvmBefore, othersBefore] = [cpuOf(jvms), cpuOf(others)];
-      const from = monotonicMicros();
-      const deadline = performance.now() + options.seconds * 1000;
-      let requests = 0;
-      const run = await load(1_000_000, 8, async (i) => {
-        if (performance.now() > deadline) return;
-        requests += 1;
-        expectOk((await c.send('GET', url(pick(i)), { headers })).status, label);
+      await measured(label, async () => {
+        const deadline = performance.now() + options.seconds * 1000;
+        let requests = 0;
+        const run = await load(1_000_000, 8, async (i) => {
+          if (performance.now() > deadline) return;
+          requests += 1;
+          expectOk((await c.send('GET', url(pick(i)), { headers })).status, label);
+        });
+        return { requests, latencies: run.latencies.slice(-requests) };
       });
-      const to = monotonicMicros();
-      windows.push({
-        label,
-        from,
-        to,
-        requests,
-        p50: percentile(run.latencies.slice(-requests), 50),
-        nodeCpu: cpuSeconds(nodePid) - nodeBefore,
-        jvmCpu: cpuOf(jvms) - jvmBefore,
-        witnessCpu: cpuOf(others) - othersBefore,
-      });
-      console.error(`${label}: ${(requests / ((to - from) / 1e6)).toFixed(1)} requests/s`);
     }
   } finally {
     await pacscribe.stop();
@@ -263,6 +273,7 @@ export async function benchProfile(options: { instances: number; seconds: number
   const functions = new Map<string, number>();
   let time = profile.startTime;
   const perWindow = windows.map(() => new Map<string, number>());
+  const functionsPerWindow = windows.map(() => new Map<string, number>());
   profile.samples.forEach((id, index) => {
     time += profile.timeDeltas[index] ?? 0;
     const windowIndex = windows.findIndex((window) => time >= window.from && time <= window.to);
@@ -275,6 +286,8 @@ export async function benchProfile(options: { instances: number; seconds: number
     totals.set(group, (totals.get(group) ?? 0) + 1);
     const name = `${node.callFrame.functionName || '(anonymous)'} — ${codeGroup(node.callFrame, moduleAt) ?? node.callFrame.url.replace(/^node:(internal\/)?/, 'node:')}`;
     functions.set(name, (functions.get(name) ?? 0) + 1);
+    const own = functionsPerWindow[windowIndex] as Map<string, number>;
+    own.set(name, (own.get(name) ?? 0) + 1);
   });
   const share = (count: number, all: number) => `${((100 * count) / Math.max(1, all)).toFixed(1)} %`;
   const groups = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([group]) => group);
@@ -307,6 +320,21 @@ export async function benchProfile(options: { instances: number; seconds: number
         .slice(0, 40)
         .map(([name, count]) => `| ${name} | ${share(count, all)} |`);
     })(),
+    '',
+    '## Heaviest functions of each row (self time, idle left out)',
+    '',
+    ...windows.flatMap((window, index) => {
+      const own = functionsPerWindow[index] as Map<string, number>;
+      const busy = [...own.entries()].filter(([name]) => !name.startsWith('(idle)'));
+      const all = busy.reduce((sum, [, count]) => sum + count, 0);
+      return [
+        `- ${window.label}: ${busy
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8)
+          .map(([name, count]) => `${name} ${share(count, all)}`)
+          .join('; ')}`,
+      ];
+    }),
     '',
     '## Every group (all rows)',
     '',

@@ -9,21 +9,28 @@ import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive'
 import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { systemClock } from '../../functions/shared/ports';
 import { LOCAL_AUDIT_ARCHIVE_BUCKET, localCheckpointKey } from './bootstrap';
+import { startS3 } from './services/s3';
 
 /** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
 const WITNESS_INTERVAL_MS = 2000;
 /** Records archived between checkpoints (AWS: the event source mapping's batch size). */
 const WITNESS_BATCH = 100;
-/** The witness's niceness: it runs on what the handlers leave, yet keeps up (10 weighs 1/10 of 0). */
-const WITNESS_NICENESS = 10;
+/**
+ * The witness's niceness, the lowest there is: it runs on what the handlers and the stand-ins leave (19
+ * weighs about 1/70 of 0), as the archiver runs on compute of its own in AWS, and catches up when the load
+ * pauses. The stream keeps records for a day in AWS; here the table holds them until they are archived.
+ */
+const WITNESS_NICENESS = 19;
 /** How long a stopping witness may take to finish its batch before it is killed. */
 const STOP_GRACE_MS = 15_000;
 
 export interface AuditWitnessConfig {
-  endpoints: { dynamodb: string; s3: string };
+  endpoints: { dynamodb: string };
   table: string;
   /** The data folder whose checkpoint key (localCheckpointKey) signs the checkpoints. */
   dataDir: string;
+  /** The stack's s3rver folder: the witness writes the archive bucket in it through an s3rver of its own. */
+  s3Dir: string;
 }
 
 /**
@@ -35,17 +42,18 @@ async function runAuditWitness(config: AuditWitnessConfig): Promise<() => Promis
   const { endpoints, table } = config;
   const key = localCheckpointKey(config.dataDir);
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb });
-  const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true });
+  // An s3rver of its own over the stack's folder, so archive writes are served on the witness's (niced) CPU,
+  // not on the handlers' event loop; the stack's s3rver reads the same files for audit:verify and tests.
+  const archiveStore = await startS3(config.s3Dir, 0, [LOCAL_AUDIT_ARCHIVE_BUCKET]);
+  const s3 = new S3Client({ endpoint: archiveStore.endpoint, forcePathStyle: true });
   const archive = new S3AuditArchive(s3, LOCAL_AUDIT_ARCHIVE_BUCKET);
   const streams = new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb });
   const source = new AuditTableStream(dynamo, streams, table);
+  // The Lambda's 16 writes at a time (ARCHIVE_WRITES_IN_FLIGHT): all of it runs in this process.
   const deps = {
     archive,
     signer: new KeyPairCheckpointSigner(key.privateKey, key.keyId),
     clock: systemClock,
-    // One write at a time, unlike the Lambda's 16: here the archive's S3 is s3rver on the handlers' own event
-    // loop, and 16 at once took ~7 % off the read rows (docs/benchmark-dicomweb.md, stop 32).
-    writesInFlight: 1,
   };
   for await (const stored of archive.keys('checkpoints/')) {
     const head = parseCheckpointKey(stored);
@@ -75,6 +83,7 @@ async function runAuditWitness(config: AuditWitnessConfig): Promise<() => Promis
     dynamo.destroy();
     streams.destroy();
     s3.destroy();
+    await archiveStore.stop();
   };
 }
 

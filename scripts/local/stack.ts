@@ -321,9 +321,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     const checkpointKey = localCheckpointKey(dataDir);
     stops.push(
       await startAuditWitness({
-        endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
+        endpoints: { dynamodb: dynamodb.endpoint },
         table: resources.tables.audit,
         dataDir,
+        s3Dir: path.join(dataDir, 's3'),
       }),
     );
     stops.push(startPurgeScheduler());

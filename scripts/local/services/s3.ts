@@ -76,6 +76,7 @@ export async function startS3(
     })),
   });
   abortMultipartUpload(server);
-  await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
+  // Port 0 asks for any free port: the one bound is the endpoint.
+  const bound = (await server.run()) as { port: number };
+  return { endpoint: `http://127.0.0.1:${bound.port}`, stop: () => server.close() };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -113,7 +113,33 @@ describe('the local audit witness', () => {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       const parent = Number(fields[1]);
       expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8')).toContain('scripts/local/start.ts');
-      expect(Number(fields[16])).toBe(10);
+      expect(Number(fields[16])).toBe(19);
     }
+  });
+
+  it("serves its archive writes from a listener of its own, not on the handlers' event loop", () => {
+    const witness = Number(
+      spawnSync('pgrep', ['-f', 'scripts/local/audit-witness.ts'], { encoding: 'utf8' }).stdout.split(
+        '\n',
+      )[0],
+    );
+    // The witness's sockets (fd links read socket:[inode]) against the kernel's table of listening TCP sockets.
+    const inodes = new Set(
+      readdirSync(`/proc/${witness}/fd`)
+        .map((fd) => {
+          try {
+            return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${witness}/fd/${fd}`))?.[1];
+          } catch {
+            return undefined;
+          }
+        })
+        .filter(Boolean),
+    );
+    const listening = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[3] === '0A' && inodes.has(fields[9]));
+    expect(listening.length).toBe(1);
   });
 });
