@@ -58,6 +58,13 @@ export class MemoryImaging {
         this.instances.some(
           (i) => i.orgId === orgId && i.studyInstanceUid === study && i.seriesInstanceUid === series,
         ),
+      storeContext: async (orgId, study, series, sop) => ({
+        existing: this.find(orgId, study, null, sop),
+        study: null,
+        seriesExists: this.instances.some(
+          (i) => i.orgId === orgId && i.studyInstanceUid === study && i.seriesInstanceUid === series,
+        ),
+      }),
       searchStudies: async () => [],
       findStudies: async function* () {},
       listSeries: async () => [],

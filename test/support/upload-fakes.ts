@@ -154,8 +154,8 @@ export class RecordingUploadAudit implements UploadAuditTrail {
 }
 
 /**
- * The imaging index and object store as far as the storage path uses them (find, study, add, put,
- * delete), keyed by organization and SOP Instance UID. It keeps no study records, so every instance
+ * The imaging index and object store as far as the storage path uses them (store context, find, add,
+ * put, delete), keyed by organization and SOP Instance UID. It keeps no study records, so every instance
  * joins its study as the first.
  */
 export class MemoryInstanceStore {
@@ -170,6 +170,13 @@ export class MemoryInstanceStore {
       [...this.instances.values()].some(
         (instance) => instance.orgId === orgId && instance.seriesInstanceUid === series,
       ),
+    storeContext: async (orgId: string, _study: string, series: string, sop: string) => ({
+      existing: this.instances.get(`${orgId}/${sop}`) ?? null,
+      study: null,
+      seriesExists: [...this.instances.values()].some(
+        (instance) => instance.orgId === orgId && instance.seriesInstanceUid === series,
+      ),
+    }),
     addInstance: async (instance: StoredInstance) => {
       const key = `${instance.orgId}/${instance.sopInstanceUid}`;
       if (this.instances.has(key)) return 'exists' as const;

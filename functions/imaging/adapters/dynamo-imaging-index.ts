@@ -9,7 +9,14 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ParsedInstance } from '../core/part10';
-import type { ImagingIndex, SeriesRecord, StoredInstance, StudyRecord, StudySearch } from '../core/ports';
+import type {
+  ImagingIndex,
+  SeriesRecord,
+  StoreContext,
+  StoredInstance,
+  StudyRecord,
+  StudySearch,
+} from '../core/ports';
 import {
   INSTANCE_FIELDS,
   InstanceItemSchema,
@@ -42,9 +49,8 @@ import {
 } from './imaging-index-keys';
 import { parseItem } from './malformed-item';
 
-/** DynamoDB takes at most 25 writes per batch; unprocessed ones are retried with backoff. */
-const _BATCH_WRITE_LIMIT = 25;
-const _MAX_BATCH_ATTEMPTS = 8;
+/** Attempts at a batch read whose keys DynamoDB left unprocessed (throttling), with backoff between them. */
+const MAX_BATCH_READ_ATTEMPTS = 5;
 /** Attempts at indexing one instance, against concurrent writers to its series and study. */
 const MAX_ADD_ATTEMPTS = 4;
 /** Studies per page of a search after its first. */
@@ -139,6 +145,55 @@ export class DynamoImagingIndex implements ImagingIndex {
     return Item !== undefined;
   }
 
+  /** The resend check, the study and the series in one BatchGetItem: one round trip, one request. */
+  async storeContext(orgId: string, study: string, series: string, sop: string): Promise<StoreContext> {
+    const keys = {
+      sop: sopKey(orgId, study, sop),
+      study: studyKey(orgId, study),
+      series: seriesKey(orgId, study, series),
+    };
+    const items = await this.batchGet([keys.sop, keys.study, keys.series], { ConsistentRead: true });
+    const found = (key: { sk: string }) => items.find((item) => item.sk === key.sk);
+    const existing = found(keys.sop);
+    const studyItem = found(keys.study);
+    return {
+      existing: existing ? toInstance(existing) : null,
+      study: studyItem ? toStudy(studyItem) : null,
+      seriesExists: found(keys.series) !== undefined,
+    };
+  }
+
+  /**
+   * Items of up to 100 keys of this table, in any order. Keys DynamoDB leaves unprocessed (when throttled)
+   * are asked again after a backoff; still unprocessed after the last attempt, the read fails rather than
+   * answer as if those items did not exist.
+   */
+  private async batchGet(
+    keys: Record<string, unknown>[],
+    options: {
+      ConsistentRead?: boolean;
+      ProjectionExpression?: string;
+      ExpressionAttributeNames?: Record<string, string>;
+    },
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending = keys;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * Math.random()));
+      const { Responses, UnprocessedKeys } = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ...options } } }),
+      );
+      items.push(...(Responses?.[this.tableName] ?? []));
+      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      if (pending.length > 0 && attempt >= MAX_BATCH_READ_ATTEMPTS) {
+        throw new Error(
+          `imaging index: ${pending.length} keys still unprocessed after ${attempt} batch reads`,
+        );
+      }
+    }
+    return items;
+  }
+
   async findInstance(orgId: string, study: string, sop: string): Promise<StoredInstance | null> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: sopKey(orgId, study, sop), ConsistentRead: true }),
@@ -229,17 +284,12 @@ export class DynamoImagingIndex implements ImagingIndex {
   }
 
   private async studiesByUid(orgId: string, search: StudySearch): Promise<StudyRecord[]> {
-    const { Responses } = await this.client.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.tableName]: {
-            Keys: (search.studyInstanceUids ?? []).map((uid) => studyKey(orgId, uid)),
-            ...STUDY_PROJECTION,
-          },
-        },
-      }),
+    // At most 50 UIDs (the QIDO schema's bound), within BatchGetItem's 100 keys.
+    const items = await this.batchGet(
+      (search.studyInstanceUids ?? []).map((uid) => studyKey(orgId, uid)),
+      STUDY_PROJECTION,
     );
-    return (Responses?.[this.tableName] ?? [])
+    return items
       .map(toStudy)
       .filter((study) => !search.patientId || study.patientId === search.patientId)
       .filter((study) => !search.dateRange || this.inRange(study.studyDate, search.dateRange));

@@ -59,6 +59,13 @@ export interface StudySearch {
 }
 
 /** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */
+/** What the index holds about an instance about to be stored: see ImagingIndex.storeContext. */
+export interface StoreContext {
+  existing: StoredInstance | null;
+  study: StudyRecord | null;
+  seriesExists: boolean;
+}
+
 export interface ImagingIndex {
   /**
    * Indexes a new instance and updates its study and series; 'exists' if that SOP Instance UID is already
@@ -75,6 +82,11 @@ export interface ImagingIndex {
   ): Promise<'added' | 'exists' | 'patient-mismatch'>;
   /** Whether the organization's study has this series (a strongly consistent read). */
   seriesExists(orgId: string, study: string, series: string): Promise<boolean>;
+  /**
+   * What storing an instance must know first, in one strongly consistent read: the instance already
+   * indexed under this SOP Instance UID (a resend), the study it would join, and whether its series exists.
+   */
+  storeContext(orgId: string, study: string, series: string, sop: string): Promise<StoreContext>;
   /** DICOM JSON of the instances of a study, or of one series, in one read of the index. */
   listMetadata(orgId: string, study: string, series: string | null): Promise<string[]>;
   /** DICOM JSON of one instance, or null when the organization has no such instance. */

@@ -4,7 +4,7 @@ import type { Clock, IdGenerator } from '../../shared/ports';
 import { instanceMetadata } from './metadata';
 import { DicomRejectedError, INGEST_LIMITS, type IngestLimits, readPart10 } from './part10';
 import { patientConflict } from './patient-identity';
-import type { ImagingIndex, ObjectStore, StoredInstance } from './ports';
+import type { ImagingIndex, ObjectStore, StoreContext, StoredInstance } from './ports';
 
 export interface StoreDeps {
   index: ImagingIndex;
@@ -118,19 +118,44 @@ export async function storeInstance(
       patientId: parsed.attributes.patientId,
       created,
     }) as const;
-  // Independent reads, in one round trip: a resend, the study's patient, and whether the series is new.
-  const [existing, study, seriesExists] = await Promise.all([
-    deps.index.findInstance(orgId, parsed.studyInstanceUid, parsed.sopInstanceUid),
-    deps.index.getStudy(orgId, parsed.studyInstanceUid),
-    deps.index.seriesExists(orgId, parsed.studyInstanceUid, parsed.seriesInstanceUid),
-  ]);
-  if (existing) {
-    return existing.sha256 === hex
+  const objectKey = `org/${orgId}/instances/${deps.ids.newId()}.dcm`;
+  // The object is written under its fresh key while the index is read (a resend, the study's patient,
+  // whether the series is new): one round trip for both. When the read says not to store, the object is
+  // deleted again, as after a lost race; nothing indexed ever names it.
+  const written = deps.objects.put(objectKey, parsed.sanitized, sha256.digest('base64')).then(
+    () => true,
+    () => false,
+  );
+  const discard = async () => {
+    // Deleted even after a failed write: a write that timed out may have landed.
+    await written;
+    await deps.objects.delete(objectKey).catch(() => undefined);
+  };
+  let context: StoreContext;
+  try {
+    context = await deps.index.storeContext(
+      orgId,
+      parsed.studyInstanceUid,
+      parsed.seriesInstanceUid,
+      parsed.sopInstanceUid,
+    );
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+  const resent = (existing: StoredInstance) =>
+    existing.sha256 === hex
       ? stored(existing, false)
       : failed(identity, STUDY_MISMATCH, 'a different instance with this UID is stored');
+  if (context.existing) {
+    await discard();
+    return resent(context.existing);
   }
-  const conflict = study && patientConflict(study, parsed.attributes);
-  if (conflict) return failed(identity, PATIENT_MISMATCH, patientMismatch(conflict));
+  const conflict = context.study && patientConflict(context.study, parsed.attributes);
+  if (conflict) {
+    await discard();
+    return failed(identity, PATIENT_MISMATCH, patientMismatch(conflict));
+  }
   const instance: StoredInstance = {
     orgId,
     studyInstanceUid: parsed.studyInstanceUid,
@@ -138,7 +163,7 @@ export async function storeInstance(
     sopInstanceUid: parsed.sopInstanceUid,
     sopClassUid: parsed.sopClassUid,
     transferSyntaxUid: parsed.transferSyntaxUid,
-    objectKey: `org/${orgId}/instances/${deps.ids.newId()}.dcm`,
+    objectKey,
     sha256: hex,
     sizeBytes: parsed.sanitized.length,
     instanceNumber: parsed.attributes.instanceNumber,
@@ -149,17 +174,21 @@ export async function storeInstance(
   };
   let added: Awaited<ReturnType<ImagingIndex['addInstance']>>;
   try {
-    await deps.objects.put(instance.objectKey, parsed.sanitized, sha256.digest('base64'));
-    added = await deps.index.addInstance(instance, parsed, metadata, !seriesExists);
-    // Lost a race with an identical upload (keep the first copy only), or with a first instance of the
-    // study naming another patient (keep nothing).
-    if (added !== 'added') await deps.objects.delete(instance.objectKey);
+    if (!(await written)) throw new Error('object not stored');
+    added = await deps.index.addInstance(instance, parsed, metadata, !context.seriesExists);
   } catch {
-    await deps.objects.delete(instance.objectKey).catch(() => undefined);
+    await discard();
     return failed(identity, PROCESSING_FAILURE, 'could not be stored; retry');
   }
+  if (added === 'added') return stored(instance, true);
+  // Lost a race: with another upload of this UID (keep the first copy, and judge this one against it), or
+  // with a first instance of the study naming another patient (keep nothing).
+  await discard();
   if (added === 'patient-mismatch') return failed(identity, PATIENT_MISMATCH, patientMismatch('the patient'));
-  return stored(instance, true);
+  const winner = await deps.index
+    .findInstance(orgId, parsed.studyInstanceUid, parsed.sopInstanceUid)
+    .catch(() => null);
+  return winner ? resent(winner) : failed(identity, PROCESSING_FAILURE, 'could not be stored; retry');
 }
 
 /** STOW-RS: each part is validated and stored on its own, so one bad file does not fail the others. */

@@ -467,6 +467,82 @@ describe('DynamoImagingIndex.addInstance keeps a study to one patient', () => {
   });
 });
 
+describe('DynamoImagingIndex store context', () => {
+  const keys = [sopKey('org-a', STUDY, '9.40'), studyKey('org-a', STUDY), seriesKey('org-a', STUDY, SERIES)];
+
+  it('reads the resend check, the study and the series in one strongly consistent batch read', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const instance = storedInstance('9.40');
+    await index.addInstance(instance, parsedInstance('9.40'), '{}', true);
+    const [[sop] = []] = transactions();
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: {
+        imaging: [
+          { ...seriesKey('org-a', STUDY, SERIES) },
+          roundTrip(sop?.Put?.Item ?? {}),
+          {
+            ...studyKey('org-a', STUDY),
+            studyInstanceUid: STUDY,
+            patientId: 'PID-7',
+            seriesCount: 1,
+            instanceCount: 1,
+          },
+        ],
+      },
+    });
+
+    const context = await index.storeContext('org-a', STUDY, SERIES, '9.40');
+
+    expect(context).toMatchObject({
+      existing: { sopInstanceUid: '9.40', sha256: instance.sha256 },
+      study: { studyInstanceUid: STUDY, patientId: 'PID-7' },
+      seriesExists: true,
+    });
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(dynamo).toHaveReceivedCommandTimes(BatchGetCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: { imaging: { Keys: keys, ConsistentRead: true } },
+    });
+  });
+
+  it('answers a new instance of a new study and series with nothing found', async () => {
+    dynamo.on(BatchGetCommand).resolves({ Responses: { imaging: [] } });
+
+    await expect(index.storeContext('org-a', STUDY, SERIES, '9.40')).resolves.toEqual({
+      existing: null,
+      study: null,
+      seriesExists: false,
+    });
+  });
+
+  it('asks again for keys DynamoDB left unprocessed, rather than take them for missing', async () => {
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { imaging: [] },
+        UnprocessedKeys: { imaging: { Keys: [seriesKey('org-a', STUDY, SERIES)] } },
+      })
+      .resolvesOnce({ Responses: { imaging: [{ ...seriesKey('org-a', STUDY, SERIES) }] } });
+
+    await expect(index.storeContext('org-a', STUDY, SERIES, '9.40')).resolves.toMatchObject({
+      seriesExists: true,
+    });
+    const second = dynamo.commandCalls(BatchGetCommand)[1]?.args[0].input;
+    expect(second?.RequestItems?.imaging?.Keys).toEqual([seriesKey('org-a', STUDY, SERIES)]);
+    expect(second?.RequestItems?.imaging?.ConsistentRead).toBe(true);
+  });
+
+  it('fails when keys stay unprocessed, never answering as if those items did not exist', async () => {
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: { imaging: [] },
+      UnprocessedKeys: { imaging: { Keys: [studyKey('org-a', STUDY)] } },
+    });
+
+    await expect(index.storeContext('org-a', STUDY, SERIES, '9.40')).rejects.toThrow(/unprocessed/);
+    expect(dynamo).toHaveReceivedCommandTimes(BatchGetCommand, 5);
+  });
+});
+
 describe('DynamoImagingIndex reads', () => {
   it('reads back an instance exactly as it was indexed, layout included', async () => {
     dynamo.on(GetCommand).resolvesOnce({});

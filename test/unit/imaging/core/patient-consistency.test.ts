@@ -65,6 +65,13 @@ class StudyKeepingIndex implements Partial<ImagingIndex> {
       (stored) => stored.studyInstanceUid === study && stored.seriesInstanceUid === series,
     );
   }
+  async storeContext(orgId: string, study: string, series: string, sop: string) {
+    return {
+      existing: await this.findInstance(orgId, study, sop),
+      study: await this.getStudy(orgId, study),
+      seriesExists: await this.seriesExists(orgId, study, series),
+    };
+  }
 }
 
 function setup() {

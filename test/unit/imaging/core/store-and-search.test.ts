@@ -56,6 +56,16 @@ class MemoryIndex implements ImagingIndex {
       (i) => i.orgId === orgId && i.studyInstanceUid === study && i.seriesInstanceUid === series,
     );
   }
+  async storeContext(orgId: string, study: string, series: string, sop: string) {
+    const stored = [...this.instances.values()];
+    return {
+      existing: this.instances.get(`${orgId}/${sop}`) ?? null,
+      study: null,
+      seriesExists: stored.some(
+        (i) => i.orgId === orgId && i.studyInstanceUid === study && i.seriesInstanceUid === series,
+      ),
+    };
+  }
   async searchStudies() {
     return [];
   }
@@ -71,6 +81,14 @@ class MemoryIndex implements ImagingIndex {
   }
   async getMetadata() {
     return null;
+  }
+}
+
+/** The same stored instances through methods of its own: a second writer racing the first. */
+class MemoryIndexSharing extends MemoryIndex {
+  constructor(shared: MemoryIndex) {
+    super();
+    this.instances = shared.instances;
   }
 }
 
@@ -104,22 +122,32 @@ describe('storeInstances', () => {
     expect([...objects.objects.keys()]).toEqual(['org/org-a/instances/obj-1.dcm']);
   });
 
-  it('reads the resend check, the study and the series together, then tells the index whether the series is new', async () => {
-    const { deps, index } = setup();
+  it('writes the object while the index is read in one request, then tells the index whether the series is new', async () => {
+    const { deps, index, objects } = setup();
     let inFlight = 0;
     let mostInFlight = 0;
-    const read =
-      <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+    const overlapping =
+      <A extends unknown[], R>(target: object, method: (...args: A) => Promise<R>) =>
       async (...args: A) => {
         inFlight += 1;
         mostInFlight = Math.max(mostInFlight, inFlight);
         await new Promise((resolve) => setImmediate(resolve));
         inFlight -= 1;
-        return method.apply(index, args);
+        return method.apply(target, args);
       };
-    index.findInstance = read(index.findInstance);
-    index.getStudy = read(index.getStudy);
-    index.seriesExists = read(index.seriesExists);
+    let contextReads = 0;
+    const storeContext = index.storeContext.bind(index);
+    index.storeContext = overlapping(index, (...args: Parameters<MemoryIndex['storeContext']>) => {
+      contextReads += 1;
+      return storeContext(...args);
+    });
+    const notRead = async () => {
+      throw new Error('storing reads the index once, through storeContext');
+    };
+    index.findInstance = notRead;
+    index.getStudy = notRead;
+    index.seriesExists = notRead;
+    objects.put = overlapping(objects, objects.put);
     const hints: (boolean | undefined)[] = [];
     const add = index.addInstance.bind(index);
     index.addInstance = (
@@ -144,8 +172,73 @@ describe('storeInstances', () => {
       null,
     );
 
-    expect(mostInFlight).toBe(3);
+    expect(mostInFlight).toBe(2);
+    expect(contextReads).toBe(2);
     expect(hints).toEqual([true, false]);
+  });
+
+  it('acknowledges an identical resend once stored, and deletes the copy written while the index was read', async () => {
+    const { deps, index, objects } = setup();
+    const file = ctInstance();
+
+    const first = await storeInstances(deps, principal, [part(file)], null);
+    const again = await storeInstances(deps, principal, [part(file)], null);
+
+    expect(first.referenced).toEqual([expect.objectContaining({ alreadyStored: false })]);
+    expect(again.referenced).toEqual([expect.objectContaining({ alreadyStored: true })]);
+    expect(again.studies).toEqual([]);
+    expect([...objects.objects.keys()]).toEqual(['org/org-a/instances/obj-1.dcm']);
+    expect(index.instances.size).toBe(1);
+  });
+
+  it('refuses other content under a stored SOP Instance UID and leaves nothing of it', async () => {
+    const { deps, objects } = setup();
+    const sop = testUid();
+    await storeInstances(deps, principal, [part(ctInstance({ sopInstanceUid: sop }))], null);
+
+    const outcome = await storeInstances(
+      deps,
+      principal,
+      [part(ctInstance({ sopInstanceUid: sop, patientName: 'Other^Content' }))],
+      null,
+    );
+
+    expect(outcome.failed).toEqual([
+      expect.objectContaining({
+        failureReason: 0xa900,
+        message: 'a different instance with this UID is stored',
+      }),
+    ]);
+    expect([...objects.objects.keys()]).toEqual(['org/org-a/instances/obj-1.dcm']);
+  });
+
+  it('judges an upload that lost the race for its UID against the one that won', async () => {
+    const { deps, index, objects } = setup();
+    const file = ctInstance();
+    // Another upload of the same file commits between this one's read and its write.
+    const storeContext = index.storeContext.bind(index);
+    index.storeContext = async (...args) => {
+      const context = await storeContext(...args);
+      await storeInstances({ ...deps, index: new MemoryIndexSharing(index) }, principal, [part(file)], null);
+      return context;
+    };
+
+    const outcome = await storeInstances(deps, principal, [part(file)], null);
+
+    expect(outcome.referenced).toEqual([expect.objectContaining({ alreadyStored: true })]);
+    expect(objects.objects.size).toBe(1);
+  });
+
+  it('deletes the object written beside a failed index read, and fails the request', async () => {
+    const { deps, index, objects } = setup();
+    index.storeContext = async () => {
+      throw new Error('index unavailable');
+    };
+
+    await expect(storeInstances(deps, principal, [part(ctInstance())], null)).rejects.toThrow(
+      'index unavailable',
+    );
+    expect(objects.objects.size).toBe(0);
   });
 
   it('removes the stored object when the index write fails, and reports a processing failure', async () => {
