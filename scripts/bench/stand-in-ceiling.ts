@@ -3,14 +3,21 @@ import { pipeline } from 'node:stream/promises';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateScan,
   QueryCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { READ_AHEAD_PARTS } from '../../functions/imaging/core/multipart-writer';
-import { accountsTable, auditTable, type TableDefinition } from '../../infra/data/table-definitions';
+import {
+  accountsTable,
+  auditTable,
+  imagingTable,
+  type TableDefinition,
+} from '../../infra/data/table-definitions';
 import { createTableAs, localTableName } from '../local/bootstrap';
 
 /**
@@ -20,9 +27,9 @@ import { createTableAs, localTableName } from '../local/bootstrap';
  * run straight from this process with no PACScribe code between. A row's requests/s as a share of its
  * recipe's is what PACScribe keeps of what the stand-ins allow.
  *
- * The membership read and the audit append go to tables made from the same definitions as PACScribe's
- * (the audit table's index makes each append cost more than a plain put), with copies of items the local
- * stack itself stored: call it once the data set is stored. The copy of the audit table has no stream:
+ * The membership read, the audit append and STOW's index write go to tables made from the same
+ * definitions as PACScribe's (the audit table's index makes each append cost more than a plain put), with
+ * copies of items the local stack itself stored: call it once the data set is stored. The copy of the audit table has no stream:
  * on this machine (2026-12-05), puts into stream-enabled tables created after a few thousand stream
  * records had been written fell from ~300/s to 12–60/s, while puts into tables without a stream held
  * ~400/s (the cause inside DynamoDB Local was not found, and PACScribe's own audit table, created at
@@ -80,6 +87,32 @@ async function liveItem(dynamo: DynamoDBDocumentClient, definition: TableDefinit
   const item = bySize[Math.floor(bySize.length / 2)];
   if (!item) throw new Error(`no ${prefix} item in ${localTableName(definition)} to copy`);
   return item;
+}
+
+/**
+ * One stored instance's four index items as the local stack wrote them: its study, its series, and its
+ * SOP and INSTANCE items (the INSTANCE item holds the DICOM JSON). Copies are what STOW's ceiling writes.
+ */
+async function liveInstanceItems(dynamo: DynamoDBDocumentClient) {
+  const study = await liveItem(dynamo, imagingTable, 'ORG#');
+  const { Items = [] } = await dynamo.send(
+    new QueryCommand({
+      TableName: localTableName(imagingTable),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': study.pk },
+    }),
+  );
+  const first = (prefix: string) => {
+    const item = Items.find((candidate) => String(candidate.sk).startsWith(prefix));
+    if (!item) throw new Error(`no ${prefix} item in the study ${String(study.pk)} to copy`);
+    return item;
+  };
+  return {
+    study: first('STUDY'),
+    series: first('SERIES#'),
+    sop: first('SOP#'),
+    instance: first('INSTANCE#'),
+  };
 }
 
 /** A table shaped like one of PACScribe's (keys, indexes), for the ceiling's own writes. */
@@ -141,6 +174,8 @@ export async function standInRecipes(
   );
   const memberTemplate = await liveItem(dynamo, accountsTable, 'USER#');
   const auditTemplate = await liveItem(dynamo, auditTable, 'ORG#');
+  const instanceTemplates = await liveInstanceItems(dynamo);
+  const imaging = await shapedTable(raw, imagingTable);
   const accounts = await shapedTable(raw, accountsTable);
   const audit = await shapedTable(raw, { ...auditTable, stream: undefined });
   await dynamo.send(
@@ -164,6 +199,8 @@ export async function standInRecipes(
   // The audit append: a conditional put of a copy of a real record at a new chain position, as the audit
   // trail's is, into a table with the audit table's index.
   let appended = 0;
+  /** STOW requests made: each writes a study of its own. */
+  let stored = 0;
   /**
    * A search's record names every study and patient it discloses (record.objects, and the flattened
    * studyUids and patientIds reviewers filter on): `disclosed` studies, each of its own patient, of the
@@ -315,17 +352,51 @@ export async function standInRecipes(
       },
     },
     'STOW c16': {
-      operations: `get → S3 PUT ${Math.round(objectBytes.length / 1024)} KiB → 3 puts → put`,
+      operations: `[get ∥ get] → [batch get of 3 ∥ S3 PUT ${Math.round(objectBytes.length / 1024)} KiB] → transaction of 4 puts (copies of an instance's study, series, SOP and INSTANCE items, in a study of their own) → put`,
       recipe: async (index) => {
-        await member();
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: config.imagingBucket,
-            Key: `bench-stand-in-ceiling/stow-${index % 256}`,
-            Body: objectBytes,
+        // The membership and the subscription's standing; then what PACScribe reads of the index (the
+        // resend, the study, the series) beside the object's write; then the index write and the audit.
+        stored += 1;
+        const pk = `ORG#bench-ceiling#STUDY#stow-${process.pid}-${stored}`;
+        const copy = (item: Record<string, unknown>) => ({ ...item, pk });
+        await Promise.all([member(), get('instance', 'i')]);
+        await Promise.all([
+          dynamo.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [imaging]: {
+                  Keys: [instanceTemplates.sop, instanceTemplates.study, instanceTemplates.series].map(
+                    (item) => ({ pk, sk: item.sk }),
+                  ),
+                  ConsistentRead: true,
+                },
+              },
+            }),
+          ),
+          s3.send(
+            new PutObjectCommand({
+              Bucket: config.imagingBucket,
+              Key: `bench-stand-in-ceiling/stow-${index % 256}`,
+              Body: objectBytes,
+            }),
+          ),
+        ]);
+        await dynamo.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: imaging,
+                  Item: copy(instanceTemplates.sop),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              { Put: { TableName: imaging, Item: copy(instanceTemplates.instance) } },
+              { Put: { TableName: imaging, Item: copy(instanceTemplates.series) } },
+              { Put: { TableName: imaging, Item: copy(instanceTemplates.study) } },
+            ],
           }),
         );
-        await Promise.all([auditPut(index * 3), auditPut(index * 3 + 1), auditPut(index * 3 + 2)]);
         await auditPut(index + 1_000_000);
       },
     },
@@ -333,7 +404,15 @@ export async function standInRecipes(
   return {
     recipes,
     /** Sizes of the copied items, for the report (JSON length, bytes). */
-    copied: { member: JSON.stringify(memberTemplate).length, audit: JSON.stringify(auditTemplate).length },
+    copied: {
+      member: JSON.stringify(memberTemplate).length,
+      audit: JSON.stringify(auditTemplate).length,
+      instanceItems: Object.values(instanceTemplates).reduce(
+        (sum, item) =>
+          sum + JSON.stringify(item, (_key, value) => (value instanceof Set ? [...value] : value)).length,
+        0,
+      ),
+    },
     close: () => {
       raw.destroy();
       s3.destroy();

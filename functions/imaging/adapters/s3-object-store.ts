@@ -9,15 +9,25 @@ export class S3ObjectStore implements ObjectStore {
   ) {}
 
   async put(key: string, body: Buffer, sha256Base64: string): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucketName,
-        Key: key,
-        Body: body,
-        ContentType: 'application/dicom',
-        ChecksumSHA256: sha256Base64,
-      }),
+    const command = new PutObjectCommand({
+      Bucket: this.bucketName,
+      Key: key,
+      Body: body,
+      ContentType: 'application/dicom',
+      ChecksumSHA256: sha256Base64,
+    });
+    // SigV4 signs the body's SHA-256 (x-amz-content-sha256). Given it, the signer uses it; otherwise it
+    // would hash the whole body again for the digest the caller already has. S3 checks the body against it.
+    const payloadSha256 = Buffer.from(sha256Base64, 'base64').toString('hex');
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers['x-amz-content-sha256'] = payloadSha256;
+        return next(args);
+      },
+      { step: 'build', name: 'knownPayloadSha256' },
     );
+    await this.client.send(command);
   }
 
   async get(key: string): Promise<Buffer> {
