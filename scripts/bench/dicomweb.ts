@@ -7,6 +7,7 @@ import { deployedHandlers, measureFunctions, measurementTable } from './function
 import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
 import { archiverModelLines, latencyModelTable } from './latency-model';
 import {
+  localArchiverHold,
   localSignIn,
   peakMemoryMiB,
   type RunningServer,
@@ -649,6 +650,11 @@ export async function pacscribeToken(config: {
   return localSignIn(config.cognito, user);
 }
 
+/** What the local archiver (the audit witness) cost, held apart from the timed phases. */
+function archiverLine(usage: { cpuSeconds: number; catchUpSeconds: number }): string {
+  return `The audit witness (the archiver's stand-in; a function of its own in AWS) was held still (SIGSTOP) during every timed phase of every server and ceiling, and caught up before each: ${usage.catchUpSeconds.toFixed(1)} s of waiting in all, ${usage.cpuSeconds.toFixed(1)} CPU seconds of its own for the whole run (it archives one record per audited PACScribe request; \`npm run bench -- profile\` reports its CPU per request).`;
+}
+
 export async function benchDicomweb(options: { instances: number; requests: number; repeats: number }) {
   console.error(`Generating ${options.instances} CT instances (512×512, 16-bit)…`);
   const items = dataset(options.instances);
@@ -656,23 +662,22 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   const rows = new Map<string, Row>();
   const orthanc = await startOrthanc();
   const pacscribe = await startPacscribe();
+  const archiver = localArchiverHold(pacscribe.pids);
   const objectBytes = items[0]?.bytes ?? Buffer.alloc(0);
   const CEILING = 'Stand-in ceiling';
   const GATEWAY = 'Stand-ins + gateway hop';
   const sizes: ResponseSizes = new Map();
   let standIns: Awaited<ReturnType<typeof standInRecipes>> | undefined;
   let gatewayServer: RunningServer | undefined;
+  let archiverUsage = { cpuSeconds: 0, catchUpSeconds: 0 };
   try {
     const token = await pacscribeToken(pacscribe.config);
     const ca = readFileSync(pacscribe.config.caCertPath);
     const clients = [client(pacscribe, token, ca, 'upload-session'), client(orthanc, null, null, 'stow')];
     for (const c of clients) {
       console.error(`Storing the data set in ${c.server.name}…`);
-      await storeWorkloads(
-        c,
-        items,
-        recorder(rows, c.server.name),
-        c.server === pacscribe ? sizes : undefined,
+      await archiver.quiet(() =>
+        storeWorkloads(c, items, recorder(rows, c.server.name), c.server === pacscribe ? sizes : undefined),
       );
     }
     // After the data set is stored: the ceiling copies a membership and an audit record the stack wrote.
@@ -696,18 +701,20 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     if (stow) {
       // A rate: 2,000 requests at most, whatever the data set's size.
       const count = Math.min(2_000, Math.max(1, items.length - 50));
-      const run = await load(count, 16, stow.recipe);
+      const run = await archiver.quiet(() => load(count, 16, stow.recipe));
       recorder(rows, CEILING)('STOW c16', 'instances/s', true, count / run.seconds);
       const body = stowBody(objectBytes);
-      const hop = await load(count, 16, async (i) =>
-        expectOk(
-          (
-            await gateway.send('POST', gatewayCeilingPath('STOW c16', i, meanSize(sizes, 'STOW c16')), {
-              body,
-              headers: STOW_HEADERS,
-            })
-          ).status,
-          'STOW c16 (gateway ceiling)',
+      const hop = await archiver.quiet(() =>
+        load(count, 16, async (i) =>
+          expectOk(
+            (
+              await gateway.send('POST', gatewayCeilingPath('STOW c16', i, meanSize(sizes, 'STOW c16')), {
+                body,
+                headers: STOW_HEADERS,
+              })
+            ).status,
+            'STOW c16 (gateway ceiling)',
+          ),
         ),
       );
       recorder(rows, GATEWAY)('STOW c16', 'instances/s', true, count / hop.seconds);
@@ -717,29 +724,36 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     for (let round = 1; round <= options.repeats; round += 1) {
       for (const c of clients) {
         console.error(`Read rows, round ${round} of ${options.repeats}, against ${c.server.name}…`);
-        await readWorkloads(
-          c,
-          items,
-          recorder(rows, c.server.name),
-          options.requests,
-          c.server === pacscribe ? sizes : undefined,
+        await archiver.quiet(() =>
+          readWorkloads(
+            c,
+            items,
+            recorder(rows, c.server.name),
+            options.requests,
+            c.server === pacscribe ? sizes : undefined,
+          ),
         );
       }
       console.error(`Read rows, round ${round}, straight against the stand-ins…`);
-      await ceilingWorkloads(
-        standIns.recipes,
-        recorder(rows, CEILING),
-        options.requests,
-        objectBytes.length / 1024 / 1024,
+      const recipes = standIns.recipes;
+      await archiver.quiet(() =>
+        ceilingWorkloads(
+          recipes,
+          recorder(rows, CEILING),
+          options.requests,
+          objectBytes.length / 1024 / 1024,
+        ),
       );
       console.error(`Read rows, round ${round}, against the stand-ins behind a bare HTTPS server…`);
-      await gatewayWorkloads(
-        gateway,
-        standIns.recipes,
-        recorder(rows, GATEWAY),
-        options.requests,
-        sizes,
-        objectBytes.length / 1024 / 1024,
+      await archiver.quiet(() =>
+        gatewayWorkloads(
+          gateway,
+          recipes,
+          recorder(rows, GATEWAY),
+          options.requests,
+          sizes,
+          objectBytes.length / 1024 / 1024,
+        ),
       );
     }
     console.error('Counting AWS calls per route: a pass marked for the trace…');
@@ -747,10 +761,14 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     for (const c of clients) {
       console.error(`Rendering and large files against ${c.server.name}…`);
       const record = recorder(rows, c.server.name);
-      await renderingWorkloads(c, pickFrom(items), record, options.requests);
-      await largeFileWorkloads(c, large, record, options.requests);
+      await archiver.quiet(() => renderingWorkloads(c, pickFrom(items), record, options.requests));
+      await archiver.quiet(() => largeFileWorkloads(c, large, record, options.requests));
     }
+    // What the rows left to archive, so the witness's CPU covers all of it (read before the stack stops).
+    await archiver.catchUp();
+    archiverUsage = archiver.usage();
   } finally {
+    archiver.release();
     await gatewayServer?.stop();
     standIns?.close();
     await pacscribe.stop();
@@ -803,6 +821,8 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8, read rows run ${options.repeats} times interleaved (PACScribe, Orthanc, the stand-ins; median and min–max spread). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.${options.instances > PREPARED_INSTANCES ? ` Above ${PREPARED_INSTANCES} instances each file is made while it is stored, so the STOW rows include that work and compare only with each other.` : ''}`,
     '',
     ...table,
+    '',
+    archiverLine(archiverUsage),
     '',
     `Large files: ${LARGE_FILES} multi-frame images of ${LARGE_FRAMES} frames (${(large[0]?.bytes.length ?? 0) / 1024 / 1024} MiB each); PACScribe stores them through an upload session (presigned part uploads, then asynchronous ingest, polled every 50 ms), Orthanc through one STOW-RS request each.`,
     '',

@@ -13,7 +13,7 @@ import {
   STOW_HEADERS,
   stowBody,
 } from './dicomweb';
-import { startPacscribe } from './servers';
+import { cpuSeconds, startPacscribe } from './servers';
 
 /**
  * `npm run bench -- profile`: where the local stack's CPU goes on each read row (issue 12). The stack runs
@@ -44,17 +44,6 @@ interface CpuProfile {
 
 /** Microseconds on CLOCK_MONOTONIC, the clock V8's profiler stamps its samples with on Linux. */
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
-
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat; after the command they are the 12th and 13th.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 /** Module of each line of the handlers' bundle, from the `// path` comment esbuild writes above each module. */
 function bundleModules(code: string): (line: number) => string {

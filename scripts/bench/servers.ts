@@ -208,6 +208,82 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
   };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat; 0 once it has gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat; after the command they are the 12th and 13th.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** How long the witness must use no CPU to count as caught up: longer than its 2 s between looks. */
+const ARCHIVER_IDLE_MS = 2_500;
+/** The longest a catch-up is waited for; a witness still busy then is reported, not waited on. */
+const ARCHIVER_CATCH_UP_LIMIT_MS = 180_000;
+
+/**
+ * The local stack's audit witness, the archiver's stand-in, held still during timed work. In AWS the
+ * archiver is a function of its own: its CPU never competes with the handlers', nor with anything else
+ * measured. On this 2-core machine it would, and its backlog from PACScribe's rows would run during the
+ * next server's or the ceiling's rows. So each timed phase (of every server and ceiling) starts once the
+ * witness has caught up and runs with it stopped (SIGSTOP); its CPU is counted and reported apart.
+ */
+export function localArchiverHold(stackPids: () => number[]) {
+  const witness = stackPids()
+    .slice(1)
+    .find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('audit-witness');
+      } catch {
+        return false;
+      }
+    });
+  if (!witness) throw new Error('the local stack has no audit witness process to hold');
+  const started = cpuSeconds(witness);
+  let catchUpMs = 0;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(witness, name);
+    } catch {
+      // the stack has stopped
+    }
+  };
+  /** Lets the witness run until it has used no CPU for ARCHIVER_IDLE_MS. */
+  const catchUp = async () => {
+    signal('SIGCONT');
+    const from = performance.now();
+    let last = cpuSeconds(witness);
+    let quietSince = performance.now();
+    while (performance.now() - quietSince < ARCHIVER_IDLE_MS) {
+      if (performance.now() - from > ARCHIVER_CATCH_UP_LIMIT_MS) {
+        console.error('The audit witness was still busy after the catch-up limit; going on.');
+        break;
+      }
+      await sleep(200);
+      const now = cpuSeconds(witness);
+      if (now > last) quietSince = performance.now();
+      last = now;
+    }
+    catchUpMs += performance.now() - from;
+  };
+  return {
+    /** Runs timed work with the witness caught up first and stopped throughout. */
+    async quiet<T>(work: () => Promise<T>): Promise<T> {
+      await catchUp();
+      signal('SIGSTOP');
+      return work();
+    },
+    /** Lets it run again (before the stack stops, or work that is not timed). */
+    release: () => signal('SIGCONT'),
+    catchUp,
+    /** The witness's CPU seconds since it was found, and the wall seconds spent letting it catch up. */
+    usage: () => ({ cpuSeconds: cpuSeconds(witness) - started, catchUpSeconds: catchUpMs / 1000 }),
+  };
+}
+
 /**
  * Resets the peak resident memory (VmHWM) of the given processes to their current size (Linux:
  * clear_refs 5), so that a following peakMemoryMiB measures one phase only.
