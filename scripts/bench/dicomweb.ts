@@ -845,7 +845,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     '## Deployed latency model',
     '',
-    "Documented per-call latencies applied to each read's call sequence (`scripts/bench/latency-model.ts`, sources there): a warm Lambda, time to the first byte (for rendered images, to the frame's arrival: their rendering adds to it).",
+    "Documented per-call latencies applied to each read's call sequence and to STOW's (`scripts/bench/latency-model.ts`, sources there): a warm Lambda, time to the first byte (for rendered images, to the frame's arrival: their rendering adds to it; for STOW, to the response, once the audit record is written).",
     '',
     ...latencyModelTable(measuredMinSequential(pacscribe.awsCallProfile)),
     '',

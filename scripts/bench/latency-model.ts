@@ -103,6 +103,18 @@ export const READ_SEQUENCES: Record<string, { before: CallSequence; after: CallS
   },
 };
 
+const put = 's3-put';
+
+/**
+ * STOW-RS of one instance, before stop 33 and after: the membership read beside the subscription's
+ * standing; then the index's three reads (a resend, the study, the series) and only then the object's
+ * write; now one batch read beside the write. Then the index transaction and the audit record.
+ */
+export const STORE_SEQUENCE: { before: CallSequence; after: CallSequence } = {
+  before: [[read, read], [read, read, read], [put], [write], [write]],
+  after: [[read, read], [read, put], [write], [write]],
+};
+
 /** The model as a Markdown table, with the sequential round trips the call trace measured beside it. */
 export function latencyModelTable(measuredMinSequential: Record<string, number | undefined> = {}): string[] {
   const show = (sequence: CallSequence) =>
@@ -110,7 +122,7 @@ export function latencyModelTable(measuredMinSequential: Record<string, number |
   return [
     '| route | call sequence after | rounds (model / measured min) | predicted p50 before | predicted p50 after |',
     '|---|---|---|---|---|',
-    ...Object.entries(READ_SEQUENCES).map(
+    ...Object.entries({ ...READ_SEQUENCES, storeInstances: STORE_SEQUENCE }).map(
       ([route, { before, after }]) =>
         `| ${route} | ${show(after)} | ${after.length} / ${measuredMinSequential[route] ?? '—'} | ${predictedMs(before)} ms | ${predictedMs(after)} ms |`,
     ),

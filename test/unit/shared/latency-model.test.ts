@@ -4,6 +4,7 @@ import {
   latencyModelTable,
   predictedMs,
   READ_SEQUENCES,
+  STORE_SEQUENCE,
 } from '../../../scripts/bench/latency-model';
 
 describe('the deployed-latency model of the benchmark', () => {
@@ -48,11 +49,21 @@ describe('the deployed-latency model of the benchmark', () => {
 
   it('prints one row per route with the measured round trips beside the model’s', () => {
     const table = latencyModelTable({ retrieveFrames: 2 });
-    expect(table).toHaveLength(2 + Object.keys(READ_SEQUENCES).length);
+    expect(table).toHaveLength(2 + Object.keys(READ_SEQUENCES).length + 1);
     const frames = table.find((line) => line.startsWith('| retrieveFrames '));
     const expected = predictedMs(READ_SEQUENCES.retrieveFrames?.after ?? [], DOCUMENTED_LATENCIES);
     expect(frames).toContain('| 2 / 2 |');
     expect(frames).toContain(`| ${expected} ms |`);
+  });
+
+  it('models STOW of one instance in 4 rounds with the index read beside the object write, against 5', () => {
+    expect(STORE_SEQUENCE.before).toHaveLength(5);
+    expect(STORE_SEQUENCE.after).toHaveLength(4);
+    // 10 + 5 for the gateway and the invocation; reads 5, the PUT 30, the writes 8 each.
+    expect(predictedMs(STORE_SEQUENCE.before)).toBe(71);
+    expect(predictedMs(STORE_SEQUENCE.after)).toBe(66);
+    const row = latencyModelTable({ storeInstances: 4 }).find((line) => line.startsWith('| storeInstances '));
+    expect(row).toContain('| 4 / 4 | 71 ms | 66 ms |');
   });
 
   it('models a series of 10 instances in 4 rounds with reads running ahead, against 11 one object at a time', () => {
