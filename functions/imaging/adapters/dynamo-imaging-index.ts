@@ -51,8 +51,14 @@ import { parseItem } from './malformed-item';
 
 /** Attempts at a batch read whose keys DynamoDB left unprocessed (throttling), with backoff between them. */
 const MAX_BATCH_READ_ATTEMPTS = 5;
-/** Attempts at indexing one instance, against concurrent writers to its series and study. */
-const MAX_ADD_ATTEMPTS = 4;
+/**
+ * Attempts at indexing one instance, against concurrent writers to its series and study: a modality or
+ * router sending one study over many connections makes every transaction write the same STUDY item.
+ */
+export const MAX_ADD_ATTEMPTS = 8;
+/** Waits between attempts after a conflict: full jitter over a doubling bound, capped (about 1.8 s at most in all). */
+const CONFLICT_BACKOFF_BASE_MS = 20;
+const CONFLICT_BACKOFF_CAP_MS = 400;
 /** Studies per page of a search after its first. */
 const STUDY_PAGE = 500;
 /** The items of addInstance's transaction, by position: cancellation reasons come in this order. */
@@ -86,7 +92,8 @@ export class DynamoImagingIndex implements ImagingIndex {
    * One transaction writes both instance items and counts the instance in its series and study. Whether
    * the instance opens a new series is read first and then made a condition of the series write, so two
    * concurrent first instances of one series cannot both count it: the one that commits second finds its
-   * condition failed, reads the series again and retries as a later instance. The study write holds only
+   * condition failed, reads the series again and retries as a later instance. A transaction cancelled by
+   * another in flight (TransactionConflict) is retried after a jittered wait. The study write holds only
    * if the study names this instance's patient, so nothing of an instance of another patient is written.
    */
   async addInstance(
@@ -95,11 +102,12 @@ export class DynamoImagingIndex implements ImagingIndex {
     metadata: string,
     seriesIsNewHint?: boolean,
   ): Promise<'added' | 'exists' | 'patient-mismatch'> {
+    let known = seriesIsNewHint;
     for (let attempt = 1; ; attempt += 1) {
       const seriesIsNew =
-        attempt === 1 && seriesIsNewHint !== undefined
-          ? seriesIsNewHint
-          : !(await this.seriesExists(instance.orgId, instance.studyInstanceUid, instance.seriesInstanceUid));
+        known ??
+        !(await this.seriesExists(instance.orgId, instance.studyInstanceUid, instance.seriesInstanceUid));
+      known = seriesIsNew;
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -127,8 +135,12 @@ export class DynamoImagingIndex implements ImagingIndex {
         // Every instance of a study writes its STUDY item: concurrent stores into one study collide.
         const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
         if (!(seriesChanged || conflicted) || attempt >= MAX_ADD_ATTEMPTS) throw error;
-        if (conflicted)
-          await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 20));
+        // The series is read again only when its condition failed; a conflict alone leaves it as it was.
+        if (seriesChanged) known = undefined;
+        if (conflicted) {
+          const bound = Math.min(CONFLICT_BACKOFF_CAP_MS, CONFLICT_BACKOFF_BASE_MS * 2 ** attempt);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+        }
       }
     }
   }

@@ -10,7 +10,10 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { DynamoImagingIndex } from '../../../../functions/imaging/adapters/dynamo-imaging-index';
+import {
+  DynamoImagingIndex,
+  MAX_ADD_ATTEMPTS,
+} from '../../../../functions/imaging/adapters/dynamo-imaging-index';
 import { StudyItemSchema } from '../../../../functions/imaging/adapters/imaging-index-items';
 import {
   instanceKey,
@@ -292,6 +295,55 @@ describe('DynamoImagingIndex.addInstance', () => {
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
   });
 
+  it('outlasts a hot study: up to 8 attempts after conflicts, without reading the series again', async () => {
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0);
+    const conflict = cancelled('None', 'None', 'None', 'TransactionConflict');
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(conflict)
+      .rejectsOnce(conflict)
+      .rejectsOnce(conflict)
+      .rejectsOnce(conflict)
+      .rejectsOnce(conflict)
+      .rejectsOnce(conflict)
+      .rejectsOnce(conflict)
+      .resolves({});
+
+    await expect(index.addInstance(storedInstance('9.7'), parsedInstance('9.7'), '{}', false)).resolves.toBe(
+      'added',
+    );
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 8);
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    random.mockRestore();
+  });
+
+  it('gives up after the eighth conflict', async () => {
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0);
+    dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'TransactionConflict'));
+
+    await expect(
+      index.addInstance(storedInstance('9.8'), parsedInstance('9.8'), '{}', false),
+    ).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 8);
+    random.mockRestore();
+  });
+
+  it('reads the series again when its condition failed, and retries as a later instance', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { pk: 'p', sk: 's' } });
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'))
+      .resolves({});
+
+    await expect(index.addInstance(storedInstance('9.9'), parsedInstance('9.9'), '{}', true)).resolves.toBe(
+      'added',
+    );
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
+    const [, second] = transactions();
+    const study = second?.find((item) => item.Update?.Key?.sk === 'STUDY');
+    expect(study?.Update?.ExpressionAttributeValues?.[':newSeries']).toBe(0);
+  });
+
   it('does not retry other failures', async () => {
     dynamo.on(GetCommand).resolves({});
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ValidationError', 'None', 'None'));
@@ -391,7 +443,7 @@ describe('DynamoImagingIndex.addInstance under concurrent first instances of one
     await expect(
       index.addInstance(storedInstance('9.8'), parsedInstance('9.8'), '{}'),
     ).rejects.toBeInstanceOf(TransactionCanceledException);
-    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 4);
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, MAX_ADD_ATTEMPTS);
   });
 
   it('counts the series once when both read it as absent before either writes', async () => {
