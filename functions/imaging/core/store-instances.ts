@@ -4,7 +4,7 @@ import type { Clock, IdGenerator } from '../../shared/ports';
 import { instanceMetadata } from './metadata';
 import { DicomRejectedError, INGEST_LIMITS, type IngestLimits, readPart10 } from './part10';
 import { patientConflict } from './patient-identity';
-import type { ImagingIndex, ObjectStore, StoreContext, StoredInstance } from './ports';
+import type { ImagingIndex, ObjectStore, StoredInstance } from './ports';
 
 export interface StoreDeps {
   index: ImagingIndex;
@@ -118,44 +118,24 @@ export async function storeInstance(
       patientId: parsed.attributes.patientId,
       created,
     }) as const;
-  const objectKey = `org/${orgId}/instances/${deps.ids.newId()}.dcm`;
-  // The object is written under its fresh key while the index is read (a resend, the study's patient,
-  // whether the series is new): one round trip for both. When the read says not to store, the object is
-  // deleted again, as after a lost race; nothing indexed ever names it.
-  const written = deps.objects.put(objectKey, parsed.sanitized, sha256.digest('base64')).then(
-    () => true,
-    () => false,
+  // What storing must know, in one read: a resend, the study's patient, whether the series is new. The
+  // object is written only after it: in the versioned bucket a deleted object stays (and is replicated) as
+  // a noncurrent version for 30 days, so a refused instance is never written at all.
+  const context = await deps.index.storeContext(
+    orgId,
+    parsed.studyInstanceUid,
+    parsed.seriesInstanceUid,
+    parsed.sopInstanceUid,
   );
-  const discard = async () => {
-    // Deleted even after a failed write: a write that timed out may have landed.
-    await written;
-    await deps.objects.delete(objectKey).catch(() => undefined);
-  };
-  let context: StoreContext;
-  try {
-    context = await deps.index.storeContext(
-      orgId,
-      parsed.studyInstanceUid,
-      parsed.seriesInstanceUid,
-      parsed.sopInstanceUid,
-    );
-  } catch (error) {
-    await discard();
-    throw error;
-  }
   const resent = (existing: StoredInstance) =>
     existing.sha256 === hex
       ? stored(existing, false)
       : failed(identity, STUDY_MISMATCH, 'a different instance with this UID is stored');
-  if (context.existing) {
-    await discard();
-    return resent(context.existing);
-  }
+  if (context.existing) return resent(context.existing);
   const conflict = context.study && patientConflict(context.study, parsed.attributes);
-  if (conflict) {
-    await discard();
-    return failed(identity, PATIENT_MISMATCH, patientMismatch(conflict));
-  }
+  if (conflict) return failed(identity, PATIENT_MISMATCH, patientMismatch(conflict));
+  const objectKey = `org/${orgId}/instances/${deps.ids.newId()}.dcm`;
+  const discard = () => deps.objects.delete(objectKey).catch(() => undefined);
   const instance: StoredInstance = {
     orgId,
     studyInstanceUid: parsed.studyInstanceUid,
@@ -174,7 +154,7 @@ export async function storeInstance(
   };
   let added: Awaited<ReturnType<ImagingIndex['addInstance']>>;
   try {
-    if (!(await written)) throw new Error('object not stored');
+    await deps.objects.put(objectKey, parsed.sanitized, sha256.digest('base64'));
     added = await deps.index.addInstance(instance, parsed, metadata, !context.seriesExists);
   } catch {
     await discard();
