@@ -352,35 +352,36 @@ export async function standInRecipes(
       },
     },
     'STOW c16': {
-      operations: `[get ∥ get] → [batch get of 3 ∥ S3 PUT ${Math.round(objectBytes.length / 1024)} KiB] → transaction of 4 puts (copies of an instance's study, series, SOP and INSTANCE items, in a study of their own) → put`,
+      operations: `[get ∥ get] → batch get of 3 → S3 PUT ${Math.round(objectBytes.length / 1024)} KiB → transaction of 4 puts (copies of an instance's study, series, SOP and INSTANCE items, in a study of their own) → put`,
       recipe: async (index) => {
         // The membership and the subscription's standing; then what PACScribe reads of the index (the
-        // resend, the study, the series) beside the object's write; then the index write and the audit.
+        // resend, the study, the series), and only then the object's write; then the index write and the audit.
         stored += 1;
         const pk = `ORG#bench-ceiling#STUDY#stow-${process.pid}-${stored}`;
         const copy = (item: Record<string, unknown>) => ({ ...item, pk });
         await Promise.all([member(), get('instance', 'i')]);
-        await Promise.all([
-          dynamo.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [imaging]: {
-                  Keys: [instanceTemplates.sop, instanceTemplates.study, instanceTemplates.series].map(
-                    (item) => ({ pk, sk: item.sk }),
-                  ),
-                  ConsistentRead: true,
-                },
+        await dynamo.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [imaging]: {
+                Keys: [instanceTemplates.sop, instanceTemplates.study, instanceTemplates.series].map(
+                  (item) => ({
+                    pk,
+                    sk: item.sk,
+                  }),
+                ),
+                ConsistentRead: true,
               },
-            }),
-          ),
-          s3.send(
-            new PutObjectCommand({
-              Bucket: config.imagingBucket,
-              Key: `bench-stand-in-ceiling/stow-${index % 256}`,
-              Body: objectBytes,
-            }),
-          ),
-        ]);
+            },
+          }),
+        );
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: config.imagingBucket,
+            Key: `bench-stand-in-ceiling/stow-${index % 256}`,
+            Body: objectBytes,
+          }),
+        );
         await dynamo.send(
           new TransactWriteCommand({
             TransactItems: [
