@@ -328,22 +328,6 @@ describe('DynamoImagingIndex.addInstance', () => {
     random.mockRestore();
   });
 
-  it('reads the series again when its condition failed, and retries as a later instance', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { pk: 'p', sk: 's' } });
-    dynamo
-      .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'))
-      .resolves({});
-
-    await expect(index.addInstance(storedInstance('9.9'), parsedInstance('9.9'), '{}', true)).resolves.toBe(
-      'added',
-    );
-    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
-    const [, second] = transactions();
-    const study = second?.find((item) => item.Update?.Key?.sk === 'STUDY');
-    expect(study?.Update?.ExpressionAttributeValues?.[':newSeries']).toBe(0);
-  });
-
   it('does not retry other failures', async () => {
     dynamo.on(GetCommand).resolves({});
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ValidationError', 'None', 'None'));
