@@ -13,7 +13,7 @@ import {
   STOW_HEADERS,
   stowBody,
 } from './dicomweb';
-import { cpuSeconds, startPacscribe } from './servers';
+import { auditWitnessPid, cpuSeconds, startPacscribe } from './servers';
 
 /**
  * `npm run bench -- profile`: where the local stack's CPU goes on each read row (issue 12). The stack runs
@@ -163,9 +163,11 @@ export async function benchProfile(options: { instances: number; seconds: number
     const c = client(pacscribe, token, readFileSync(pacscribe.config.caCertPath), 'upload-session');
     // Each window's CPU: the stack's Node process from its profile and /proc, its children from /proc.
     const measured = async (label: string, run: () => Promise<{ requests: number; latencies: number[] }>) => {
-      const [nodePid, ...children] = pacscribe.pids() as [number, ...number[]];
+      const pids = pacscribe.pids();
+      const [nodePid, ...children] = pids as [number, ...number[]];
       const jvms = children.filter(isJvm);
-      const others = children.filter((pid) => !isJvm(pid));
+      const witness = auditWitnessPid(pids);
+      const others = witness ? [witness] : [];
       const cpuOf = (group: number[]) => group.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
       const nodeBefore = cpuSeconds(nodePid);
       const [jvmBefore, othersBefore] = [cpuOf(jvms), cpuOf(others)];

@@ -231,16 +231,19 @@ const ARCHIVER_CATCH_UP_LIMIT_MS = 180_000;
  * next server's or the ceiling's rows. So each timed phase (of every server and ceiling) starts once the
  * witness has caught up and runs with it stopped (SIGSTOP); its CPU is counted and reported apart.
  */
+/** The local stack's audit witness among its processes (the stack first, then its children), by command line. */
+export function auditWitnessPid(stackPids: number[]): number | undefined {
+  return stackPids.slice(1).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('audit-witness');
+    } catch {
+      return false;
+    }
+  });
+}
+
 export function localArchiverHold(stackPids: () => number[]) {
-  const witness = stackPids()
-    .slice(1)
-    .find((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('audit-witness');
-      } catch {
-        return false;
-      }
-    });
+  const witness = auditWitnessPid(stackPids());
   if (!witness) throw new Error('the local stack has no audit witness process to hold');
   const started = cpuSeconds(witness);
   let catchUpMs = 0;

@@ -58,15 +58,11 @@ export async function eachInFlight<T, R>(
   return results;
 }
 
-export async function archiveRecords(
-  archive: AuditArchive,
-  records: readonly ChainedAuditRecord[],
-  inFlight: number = ARCHIVE_WRITES_IN_FLIGHT,
-) {
+export async function archiveRecords(archive: AuditArchive, records: readonly ChainedAuditRecord[]) {
   const outcomes = await eachInFlight(
     records,
     (record) => archive.put(archiveKey(record), JSON.stringify(record)),
-    inFlight,
+    ARCHIVE_WRITES_IN_FLIGHT,
   );
   const stored = outcomes.filter((outcome) => outcome === 'stored').length;
   return { stored, skipped: records.length - stored };

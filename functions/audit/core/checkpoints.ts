@@ -79,8 +79,6 @@ export interface WitnessDeps {
   archive: AuditArchive;
   signer: CheckpointSigner;
   clock: Clock;
-  /** Archive writes at once; ARCHIVE_WRITES_IN_FLIGHT unless the archive's S3 says otherwise. */
-  writesInFlight?: number;
 }
 
 /**
@@ -90,8 +88,7 @@ export interface WitnessDeps {
  * its checkpoints already stored and leaves them.
  */
 export async function archiveAndCheckpoint(deps: WitnessDeps, records: readonly ChainedAuditRecord[]) {
-  const inFlight = deps.writesInFlight ?? ARCHIVE_WRITES_IN_FLIGHT;
-  const archived = await archiveRecords(deps.archive, records, inFlight);
+  const archived = await archiveRecords(deps.archive, records);
   // Only once every record of the batch is archived: a checkpoint vouches for what is in the archive.
   const outcomes = await eachInFlight(
     newestPerChain(records),
@@ -99,7 +96,7 @@ export async function archiveAndCheckpoint(deps: WitnessDeps, records: readonly 
       const checkpoint = await signCheckpoint(deps.signer, head, deps.clock.now());
       return deps.archive.put(checkpointKey(head), JSON.stringify(checkpoint));
     },
-    inFlight,
+    ARCHIVE_WRITES_IN_FLIGHT,
   );
   return { ...archived, checkpoints: outcomes.filter((outcome) => outcome === 'stored').length };
 }

@@ -58,7 +58,6 @@ export interface StudySearch {
   patientNameStart?: string;
 }
 
-/** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */
 /** What the index holds about an instance about to be stored: see ImagingIndex.storeContext. */
 export interface StoreContext {
   existing: StoredInstance | null;
@@ -66,6 +65,7 @@ export interface StoreContext {
   seriesExists: boolean;
 }
 
+/** Port: the QIDO-shaped index. Every call is scoped to one organization by key, never by filter alone. */
 export interface ImagingIndex {
   /**
    * Indexes a new instance and updates its study and series; 'exists' if that SOP Instance UID is already

@@ -89,14 +89,6 @@ describe("the archiver's throughput", () => {
     expect(new Set(state.stored)).toEqual(new Set(batch.map(archiveKey)));
   });
 
-  it("writes one at a time when told to (the local witness, whose s3rver shares the handlers' event loop)", async () => {
-    const { archive, state } = gatedArchive();
-
-    await expect(archiveRecords(archive, batchOf(20), 1)).resolves.toEqual({ stored: 20, skipped: 0 });
-
-    expect(state.mostInFlight).toBe(1);
-  });
-
   it('starts no write after one fails, and lets those already started settle before it throws', async () => {
     const batch = batchOf(100);
     const failing = archiveKey(batch[2] as (typeof batch)[number]);
