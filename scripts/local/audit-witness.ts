@@ -1,5 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -9,6 +7,7 @@ import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive'
 import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { systemClock } from '../../functions/shared/ports';
 import { LOCAL_AUDIT_ARCHIVE_BUCKET, localCheckpointKey } from './bootstrap';
+import { forkService, serveAsChild } from './child-service';
 import { startS3 } from './services/s3';
 
 /** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
@@ -87,66 +86,21 @@ async function runAuditWitness(config: AuditWitnessConfig): Promise<() => Promis
   };
 }
 
-type WitnessMessage = { type: 'ready' } | { type: 'failed'; message: string };
-
 /**
  * Starts the witness in a process of its own, as the archiver is a function of its own in AWS: its stream
  * reads, archive writes and checkpoint signing then do not run on the event loop the handlers answer on.
  * Resolves once it has resumed from the stored checkpoints; the result stops it (it finishes its batch).
  */
 export async function startAuditWitness(config: AuditWitnessConfig): Promise<() => Promise<void>> {
-  const child: ChildProcess = fork(__filename, [], {
-    execArgv: ['--max-old-space-size=128', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const witness = await forkService<AuditWitnessConfig, null>(__filename, config, {
+    name: 'local audit witness',
+    niceness: WITNESS_NICENESS,
+    maxOldSpaceMiB: 128,
+    stopGraceMs: STOP_GRACE_MS,
   });
-  // Below the handlers' priority: the archiver is asynchronous in AWS and must not take CPU from requests.
-  if (child.pid) setPriority(child.pid, WITNESS_NICENESS);
-  // A message that cannot be sent (the witness already gone) is reported, not thrown at the stack.
-  child.on('error', (error) => console.error('local audit witness:', error.message));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.send({ type: 'start', config });
-  const message = await Promise.race([
-    new Promise<WitnessMessage>((resolve) => child.once('message', resolve)),
-    exited.then((code): WitnessMessage => ({ type: 'failed', message: `exited with ${code}` })),
-  ]);
-  if (message.type !== 'ready') throw new Error(`local audit witness did not start: ${message.message}`);
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.send({ type: 'stop' });
-    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(killer);
-  };
+  return witness.stop;
 }
 
-/** The child's side: start on the parent's word, stop on its word or when the parent is gone. */
-function serveAsChild() {
-  let stop: (() => Promise<void>) | undefined;
-  let stopping = false;
-  const finish = async () => {
-    if (stopping) return;
-    stopping = true;
-    await stop?.();
-    process.exit(0);
-  };
-  process.on('message', (message: { type: string; config?: AuditWitnessConfig }) => {
-    if (message.type === 'stop') void finish();
-    if (message.type !== 'start' || !message.config || stop) return;
-    runAuditWitness(message.config).then(
-      (stopWitness) => {
-        stop = stopWitness;
-        process.send?.({ type: 'ready' } satisfies WitnessMessage);
-      },
-      (error: unknown) => {
-        process.send?.({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
-        process.exit(1);
-      },
-    );
-  });
-  // The stack exited without a word (killed): nothing is left running.
-  process.on('disconnect', () => void finish());
-  // Ctrl-C reaches the whole process group; the stack then stops the witness itself, after its batch.
-  process.on('SIGINT', () => undefined);
+if (require.main === module && process.send) {
+  serveAsChild(async (config: AuditWitnessConfig) => ({ info: null, stop: await runAuditWitness(config) }));
 }
-
-if (require.main === module && process.send) serveAsChild();

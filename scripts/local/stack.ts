@@ -33,7 +33,7 @@ import { createLocalApi, LOCAL_PAGES_PREFIX, localRateLimit } from './router';
 import { type DemoUser, seedDemoData } from './seed';
 import { startCognito } from './services/cognito';
 import { startDynamoDb } from './services/dynamodb';
-import { startS3 } from './services/s3';
+import { startS3Process } from './services/s3';
 import { startSes } from './services/ses';
 import { localStateMachineArn, startStepFunctions } from './services/stepfunctions';
 import { localStripeConfig, localStripePages } from './stripe-checkout';
@@ -182,8 +182,9 @@ function startOverdueOptOutScheduler() {
 }
 
 /**
- * Starts every local stand-in in this process (DynamoDB Local is the one Java child), creates the
- * resources from the CDK definitions, seeds demo data and serves the API over HTTPS.
+ * Starts every local stand-in (in this process, but for three children: DynamoDB Local, s3rver and the
+ * audit witness), creates the resources from the CDK definitions, seeds demo data and serves the API over
+ * HTTPS.
  */
 export async function startLocalStack(options: LocalStackOptions) {
   const dataDir = path.resolve(options.dataDir);
@@ -211,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   try {
     const [dynamodb, s3, ses, cognito, stepFunctions] = await Promise.all([
       startDynamoDb(path.join(dataDir, 'dynamodb'), port.dynamodb),
-      startS3(
+      startS3Process(
         path.join(dataDir, 's3'),
         port.s3,
         [

@@ -4,7 +4,7 @@ import { startLocalStack } from './stack';
 
 /**
  * `npm start [-- --reset] [-- --data-dir DIR] [-- --ephemeral-ports]`: the whole of PACScribe on this
- * machine, in one process, until Ctrl-C.
+ * machine, in one process with its stand-ins' child processes, until Ctrl-C.
  */
 async function main() {
   // tsx turns source maps on; with them, the first Error whose stack is read (bluebird reads one as it

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import S3rver from 's3rver';
+import { forkService, serveAsChild } from '../child-service';
 
 /** The parts of s3rver (a Koa app) its type declarations leave out. */
 interface S3rverInternals {
@@ -79,4 +80,37 @@ export async function startS3(
   // Port 0 asks for any free port: the one bound is the endpoint.
   const bound = (await server.run()) as { port: number };
   return { endpoint: `http://127.0.0.1:${bound.port}`, stop: () => server.close() };
+}
+
+interface S3ProcessConfig {
+  dataDir: string;
+  port: number;
+  bucketNames: readonly string[];
+  browserUploads?: { buckets: readonly string[]; origins: readonly string[] };
+}
+
+/**
+ * The same s3rver in a process of its own, as S3 is not in a Lambda's process: its file and socket work
+ * for every stored or read object then does not run on the event loop the handlers answer on.
+ */
+export async function startS3Process(
+  dataDir: string,
+  port: number,
+  bucketNames: readonly string[],
+  browserUploads?: { buckets: readonly string[]; origins: readonly string[] },
+) {
+  const s3 = await forkService<S3ProcessConfig, { endpoint: string }>(
+    __filename,
+    { dataDir, port, bucketNames, browserUploads },
+    // An upload's parts are written before it answers; none takes long.
+    { name: 'local S3 (s3rver)', stopGraceMs: 5_000 },
+  );
+  return { endpoint: s3.info.endpoint, stop: s3.stop };
+}
+
+if (require.main === module && process.send) {
+  serveAsChild(async (config: S3ProcessConfig) => {
+    const server = await startS3(config.dataDir, config.port, config.bucketNames, config.browserUploads);
+    return { info: { endpoint: server.endpoint }, stop: server.stop };
+  });
 }

@@ -1,0 +1,88 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { setPriority } from 'node:os';
+
+/**
+ * A local service in a process of its own, as its AWS counterpart runs on compute of its own: its work
+ * then does not run on the event loop the handlers answer on. The module forks itself and serves with
+ * serveAsChild; the parent talks to it over IPC.
+ */
+type ChildMessage<Info> = { type: 'ready'; info: Info } | { type: 'failed'; message: string };
+
+export interface ChildServiceOptions {
+  /** For messages: what the service is. */
+  name: string;
+  /** Below the handlers' priority when set (0 is theirs; 19 the lowest). */
+  niceness?: number;
+  /** V8's old-space ceiling, when the service's memory should stay small. */
+  maxOldSpaceMiB?: number;
+  /** How long a stopping service may take to finish its work before it is killed. */
+  stopGraceMs: number;
+}
+
+/** Forks `modulePath` (a module that calls serveAsChild) with `config`; resolves once it is ready. */
+export async function forkService<Config, Info>(
+  modulePath: string,
+  config: Config,
+  options: ChildServiceOptions,
+): Promise<{ info: Info; stop: () => Promise<void> }> {
+  const heap = options.maxOldSpaceMiB ? [`--max-old-space-size=${options.maxOldSpaceMiB}`] : [];
+  const child: ChildProcess = fork(modulePath, [], {
+    execArgv: [...heap, '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  if (child.pid && options.niceness !== undefined) setPriority(child.pid, options.niceness);
+  // A message that cannot be sent (the child already gone) is reported, not thrown at the stack.
+  child.on('error', (error) => console.error(`${options.name}:`, error.message));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.send({ type: 'start', config });
+  const message = await Promise.race([
+    new Promise<ChildMessage<Info>>((resolve) => child.once('message', resolve)),
+    exited.then((code): ChildMessage<Info> => ({ type: 'failed', message: `exited with ${code}` })),
+  ]);
+  if (message.type !== 'ready') throw new Error(`${options.name} did not start: ${message.message}`);
+  return {
+    info: message.info,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.send({ type: 'stop' });
+      const killer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** The child's side: start on the parent's word, stop on its word or when the parent is gone. */
+export function serveAsChild<Config, Info>(
+  start: (config: Config) => Promise<{ info: Info; stop: () => Promise<void> }>,
+): void {
+  let stop: (() => Promise<void>) | undefined;
+  let stopping = false;
+  const finish = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop?.();
+    process.exit(0);
+  };
+  process.on('message', (message: { type: string; config?: Config }) => {
+    if (message.type === 'stop') void finish();
+    if (message.type !== 'start' || !message.config || stop) return;
+    start(message.config).then(
+      (started) => {
+        stop = started.stop;
+        process.send?.({ type: 'ready', info: started.info } satisfies ChildMessage<Info>);
+      },
+      (error: unknown) => {
+        process.send?.({
+          type: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies ChildMessage<Info>);
+        process.exit(1);
+      },
+    );
+  });
+  // The stack exited without a word (killed): nothing is left running.
+  process.on('disconnect', () => void finish());
+  // Ctrl-C reaches the whole process group; the stack then stops its children itself.
+  process.on('SIGINT', () => undefined);
+}
