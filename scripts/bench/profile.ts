@@ -13,15 +13,17 @@ import {
   STOW_HEADERS,
   stowBody,
 } from './dicomweb';
-import { auditWitnessPid, cpuSeconds, startPacscribe } from './servers';
+import { auditWitnessPid, cpuSeconds, localS3Pid, startPacscribe } from './servers';
+import { SERIES_ROW } from './stand-in-ceiling';
 
 /**
  * `npm run bench -- profile`: where the local stack's CPU goes on each read row (issue 12). The stack runs
  * under V8's sampling profiler; each row runs alone for a fixed time, and the samples inside its window
  * are charged to the nearest code up their stack that is not Node's own: PACScribe's own modules, the libraries bundled with them (named by the
  * `// path` comments esbuild leaves above each module), Node's HTTP and TLS, the in-process stand-ins
- * (s3rver, cognito-local), garbage collection and idle time. The DynamoDB Local JVM and the audit witness are separate processes:
- * their CPU time over the same window comes from /proc.
+ * (cognito-local, the SES and Step Functions stand-ins), garbage collection and idle time. DynamoDB Local's
+ * JVM, s3rver and the audit witness are processes of their own: their CPU time over the same window comes
+ * from /proc.
  */
 
 interface CallFrame {
@@ -146,7 +148,9 @@ interface Window {
   nodeCpu: number;
   /** DynamoDB Local. */
   jvmCpu: number;
-  /** The stack's other child, the audit witness (the archiver's stand-in). */
+  /** The stack's s3rver, in a process of its own. */
+  s3Cpu: number;
+  /** The audit witness (the archiver's stand-in). */
   witnessCpu: number;
 }
 
@@ -168,6 +172,8 @@ export async function benchProfile(options: { instances: number; seconds: number
       const jvms = children.filter(isJvm);
       const witness = auditWitnessPid(pids);
       const others = witness ? [witness] : [];
+      const s3 = localS3Pid(pids);
+      const s3Before = s3 ? cpuSeconds(s3) : 0;
       const cpuOf = (group: number[]) => group.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
       const nodeBefore = cpuSeconds(nodePid);
       const [jvmBefore, othersBefore] = [cpuOf(jvms), cpuOf(others)];
@@ -182,6 +188,7 @@ export async function benchProfile(options: { instances: number; seconds: number
         p50: percentile(latencies, 50),
         nodeCpu: cpuSeconds(nodePid) - nodeBefore,
         jvmCpu: cpuOf(jvms) - jvmBefore,
+        s3Cpu: s3 ? cpuSeconds(s3) - s3Before : 0,
         witnessCpu: cpuOf(others) - othersBefore,
       });
       console.error(`${label}: ${(requests / ((to - from) / 1e6)).toFixed(1)} requests/s`);
@@ -206,7 +213,7 @@ export async function benchProfile(options: { instances: number; seconds: number
     const json = { accept: 'application/dicom+json' };
     const octets = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' };
     const dicom = { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' };
-    const rows: [string, (item: Instance) => string, Record<string, string>][] = [
+    const rows: [string, (item: Instance) => string, Record<string, string>, number?][] = [
       ['QIDO by PatientID', (item) => `/studies?PatientID=${item.patientId}`, json],
       // A page of 100 studies (the date-range and name rows' size at scale); 101 read with 2,020+ instances.
       ['QIDO 100 studies', () => '/studies?limit=100', json],
@@ -232,16 +239,23 @@ export async function benchProfile(options: { instances: number; seconds: number
         (item) => `/studies/${item.study}/series/${item.series}/instances/${item.sop}`,
         dicom,
       ],
+      // At the dicomweb row's concurrency: each request sends the series' 10 instances.
+      [
+        'WADO series (10 instances)',
+        (item) => `/studies/${item.study}/series/${item.series}`,
+        dicom,
+        SERIES_ROW.concurrency,
+      ],
     ];
-    for (const [label, url, headers] of rows) {
+    for (const [label, url, headers, concurrency = 8] of rows) {
       // A short warm-up outside the window, so the JIT's first compilations do not count.
-      await load(100, 8, async (i) =>
+      await load(100, concurrency, async (i) =>
         expectOk((await c.send('GET', url(pick(i)), { headers })).status, label),
       );
       await measured(label, async () => {
         const deadline = performance.now() + options.seconds * 1000;
         let requests = 0;
-        const run = await load(1_000_000, 8, async (i) => {
+        const run = await load(1_000_000, concurrency, async (i) => {
           if (performance.now() > deadline) return;
           requests += 1;
           expectOk((await c.send('GET', url(pick(i)), { headers })).status, label);
@@ -286,10 +300,10 @@ export async function benchProfile(options: { instances: number; seconds: number
   report.push(
     `# Where the local stack's CPU goes (${new Date().toISOString()})`,
     '',
-    `${options.instances} CT instances; each row alone for ${options.seconds} s at concurrency 8 after 100 warm-up requests; V8 sampling every 0.5 ms in the stack's Node process (\`npm run bench -- profile\`). Each sample is charged to the nearest code up its stack that is not Node's own. Shares are of the Node process's samples in the row's window, idle included; "Node CPU", "JVM CPU" and "witness CPU" are CPU milliseconds per request from /proc (the JVM is DynamoDB Local; the witness, the archiver's stand-in in a process of its own, archives each audit record the row writes).`,
+    `${options.instances} CT instances; each row alone for ${options.seconds} s at concurrency 8 (the series row at ${SERIES_ROW.concurrency}, as in \`npm run bench -- dicomweb\`) after 100 warm-up requests; V8 sampling every 0.5 ms in the stack's Node process (\`npm run bench -- profile\`). Each sample is charged to the nearest code up its stack that is not Node's own. Shares are of the Node process's samples in the row's window, idle included; "Node CPU", "JVM CPU", "s3rver CPU" and "witness CPU" are CPU milliseconds per request from /proc (the JVM is DynamoDB Local; s3rver runs in a process of its own; the witness, the archiver's stand-in in a process of its own, archives each audit record the row writes).`,
     '',
-    `| row | requests/s | p50 ms | Node CPU ms/request | JVM CPU ms/request | witness CPU ms/request | ${buckets.join(' | ')} |`,
-    `|---|---|---|---|---|---|${buckets.map(() => '---').join('|')}|`,
+    `| row | requests/s | p50 ms | Node CPU ms/request | JVM CPU ms/request | s3rver CPU ms/request | witness CPU ms/request | ${buckets.join(' | ')} |`,
+    `|---|---|---|---|---|---|---|${buckets.map(() => '---').join('|')}|`,
     ...windows.map((window, index) => {
       const counts = perWindow[index] as Map<string, number>;
       const all = [...counts.values()].reduce((sum, count) => sum + count, 0);
@@ -297,7 +311,7 @@ export async function benchProfile(options: { instances: number; seconds: number
       for (const [group, count] of counts)
         byBucket.set(bucketOf(group), (byBucket.get(bucketOf(group)) ?? 0) + count);
       const seconds = (window.to - window.from) / 1e6;
-      return `| ${window.label} | ${(window.requests / seconds).toFixed(1)} | ${window.p50.toFixed(1)} | ${((1000 * window.nodeCpu) / window.requests).toFixed(2)} | ${((1000 * window.jvmCpu) / window.requests).toFixed(2)} | ${((1000 * window.witnessCpu) / window.requests).toFixed(2)} | ${buckets.map((bucket) => share(byBucket.get(bucket) ?? 0, all)).join(' | ')} |`;
+      return `| ${window.label} | ${(window.requests / seconds).toFixed(1)} | ${window.p50.toFixed(1)} | ${((1000 * window.nodeCpu) / window.requests).toFixed(2)} | ${((1000 * window.jvmCpu) / window.requests).toFixed(2)} | ${((1000 * window.s3Cpu) / window.requests).toFixed(2)} | ${((1000 * window.witnessCpu) / window.requests).toFixed(2)} | ${buckets.map((bucket) => share(byBucket.get(bucket) ?? 0, all)).join(' | ')} |`;
     }),
     '',
     '## Heaviest functions (self time, all rows)',

@@ -231,16 +231,21 @@ const ARCHIVER_CATCH_UP_LIMIT_MS = 180_000;
  * next server's or the ceiling's rows. So each timed phase (of every server and ceiling) starts once the
  * witness has caught up and runs with it stopped (SIGSTOP); its CPU is counted and reported apart.
  */
-/** The local stack's audit witness among its processes (the stack first, then its children), by command line. */
-export function auditWitnessPid(stackPids: number[]): number | undefined {
+/** A child of the local stack among its processes (the stack first, then its children), by command line. */
+function stackChildPid(stackPids: number[], commandFragment: string): number | undefined {
   return stackPids.slice(1).find((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('audit-witness');
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(commandFragment);
     } catch {
       return false;
     }
   });
 }
+
+/** The local stack's audit witness, the archiver's stand-in. */
+export const auditWitnessPid = (stackPids: number[]) => stackChildPid(stackPids, 'audit-witness');
+/** The local stack's s3rver, S3's stand-in. */
+export const localS3Pid = (stackPids: number[]) => stackChildPid(stackPids, 'local/services/s3.ts');
 
 export function localArchiverHold(stackPids: () => number[]) {
   const witness = auditWitnessPid(stackPids());

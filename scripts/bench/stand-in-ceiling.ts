@@ -1,5 +1,5 @@
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -249,12 +249,10 @@ export async function standInRecipes(
     );
   };
   const drain = async (body: unknown, sink?: Writable) => {
-    if (sink) {
-      await pipeline(body as NodeJS.ReadableStream, sink, { end: false });
-      return;
-    }
-    for await (const _chunk of body as AsyncIterable<Uint8Array>) {
-      // read to the end, as a response is sent
+    // Chunk by chunk with backpressure, as a part goes out; a pipeline per part would leave its listeners
+    // on the one response until it ends (10 parts of a series: Node's MaxListenersExceededWarning).
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      if (sink && !sink.write(chunk)) await once(sink, 'drain');
     }
   };
   const s3Get = async (range?: number, sink?: Writable) => {
