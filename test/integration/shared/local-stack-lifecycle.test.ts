@@ -4,16 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOCAL_STACK_NODE_ARGS } from '../../../scripts/local/node-args';
-
-/** Signal 0 checks that a process exists without touching it. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../../support/processes';
 
 /** Inodes of the TCP sockets listening on `port` (the kernel's table: local address and port in hex, state 0A). */
 function listeningInodes(port: number): Set<string> {

@@ -1,17 +1,8 @@
 import path from 'node:path';
 import { forkService } from '../../../scripts/local/child-service';
+import { alive } from '../../support/processes';
 
 const ECHO_SERVICE = path.resolve(__dirname, '../../fixtures/local/echo-service.ts');
-
-/** Signal 0 checks that a process exists without touching it. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a local stand-in in a process of its own', () => {
   it('starts in another process, answers with what it reports when ready, and is gone once stopped', async () => {
