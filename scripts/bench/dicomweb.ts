@@ -9,6 +9,7 @@ import { archiverModelLines, latencyModelTable } from './latency-model';
 import {
   localArchiverHold,
   localSignIn,
+  peakMemoryByProcess,
   peakMemoryMiB,
   type RunningServer,
   resetPeakMemory,
@@ -231,6 +232,7 @@ async function largeFileWorkloads(
   const pids = c.server.pids();
   // The whole run's peak so far, before it is reset for the rendering phase.
   record('Peak server memory', 'MiB', false, peakMemoryMiB(pids));
+  const peakByProcess = peakMemoryByProcess(pids);
   resetPeakMemory(pids);
   // The whole server (PACScribe: with its Java DynamoDB Local and the other stand-ins) before rendering,
   // so the peak below reads as this resident size plus what rendering added.
@@ -260,6 +262,7 @@ async function largeFileWorkloads(
     false,
     peakMemoryMiB(pids),
   );
+  return { peakByProcess };
 }
 
 /**
@@ -670,6 +673,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   let standIns: Awaited<ReturnType<typeof standInRecipes>> | undefined;
   let gatewayServer: RunningServer | undefined;
   let archiverUsage = { cpuSeconds: 0, catchUpSeconds: 0 };
+  let pacscribePeakByProcess: { process: string; mib: number }[] = [];
   try {
     const token = await pacscribeToken(pacscribe.config);
     const ca = readFileSync(pacscribe.config.caCertPath);
@@ -762,7 +766,10 @@ export async function benchDicomweb(options: { instances: number; requests: numb
       console.error(`Rendering and large files against ${c.server.name}…`);
       const record = recorder(rows, c.server.name);
       await archiver.quiet(() => renderingWorkloads(c, pickFrom(items), record, options.requests));
-      await archiver.quiet(() => largeFileWorkloads(c, large, record, options.requests));
+      const { peakByProcess } = await archiver.quiet(() =>
+        largeFileWorkloads(c, large, record, options.requests),
+      );
+      if (c.server === pacscribe) pacscribePeakByProcess = peakByProcess;
     }
     // What the rows left to archive, so the witness's CPU covers all of it (read before the stack stops).
     await archiver.catchUp();
@@ -823,6 +830,8 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     ...table,
     '',
     archiverLine(archiverUsage),
+    '',
+    `PACScribe's peak server memory by process (each process's own peak up to the rendering phase; the peaks need not coincide, so their sum, the row above, can exceed what the stack held at any one moment): ${pacscribePeakByProcess.map(({ process, mib }) => `${process} ${mib.toFixed(1)} MiB`).join(', ')}.`,
     '',
     `Large files: ${LARGE_FILES} multi-frame images of ${LARGE_FRAMES} frames (${(large[0]?.bytes.length ?? 0) / 1024 / 1024} MiB each); PACScribe stores them through an upload session (presigned part uploads, then asynchronous ingest, polled every 50 ms), Orthanc through one STOW-RS request each.`,
     '',

@@ -242,6 +242,32 @@ function stackChildPid(stackPids: number[], commandFragment: string): number | u
   });
 }
 
+/** What one of the local stack's child processes is, by its command line. */
+function stackProcessName(pid: number): string {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (command.includes('DynamoDBLocal')) return 'DynamoDB Local';
+    if (command.includes('local/services/s3.ts')) return 's3rver';
+    if (command.includes('audit-witness')) return 'the audit witness';
+    return 'other';
+  } catch {
+    return 'other';
+  }
+}
+
+/**
+ * Each of the local stack's processes' own peak resident memory (VmHWM), in MiB, by what it is. Peaks
+ * of different processes need not coincide: their sum can exceed what the stack held at any one moment.
+ */
+export function peakMemoryByProcess(stackPids: number[]): { process: string; mib: number }[] {
+  const byName = new Map<string, number>();
+  stackPids.forEach((pid, index) => {
+    const name = index === 0 ? "the stack's Node process" : stackProcessName(pid);
+    byName.set(name, (byName.get(name) ?? 0) + peakMemoryMiB([pid]));
+  });
+  return [...byName].map(([process, mib]) => ({ process, mib }));
+}
+
 /** The local stack's audit witness, the archiver's stand-in. */
 export const auditWitnessPid = (stackPids: number[]) => stackChildPid(stackPids, 'audit-witness');
 /** The local stack's s3rver, S3's stand-in. */
