@@ -224,13 +224,6 @@ const ARCHIVER_IDLE_MS = 2_500;
 /** The longest a catch-up is waited for; a witness still busy then is reported, not waited on. */
 const ARCHIVER_CATCH_UP_LIMIT_MS = 180_000;
 
-/**
- * The local stack's audit witness, the archiver's stand-in, held still during timed work. In AWS the
- * archiver is a function of its own: its CPU never competes with the handlers', nor with anything else
- * measured. On this 2-core machine it would, and its backlog from PACScribe's rows would run during the
- * next server's or the ceiling's rows. So each timed phase (of every server and ceiling) starts once the
- * witness has caught up and runs with it stopped (SIGSTOP); its CPU is counted and reported apart.
- */
 /** A child of the local stack among its processes (the stack first, then its children), by command line. */
 function stackChildPid(stackPids: number[], commandFragment: string): number | undefined {
   return stackPids.slice(1).find((pid) => {
@@ -273,6 +266,13 @@ export const auditWitnessPid = (stackPids: number[]) => stackChildPid(stackPids,
 /** The local stack's s3rver, S3's stand-in. */
 export const localS3Pid = (stackPids: number[]) => stackChildPid(stackPids, 'local/services/s3.ts');
 
+/**
+ * The local stack's audit witness, the archiver's stand-in, held still during timed work. In AWS the
+ * archiver is a function of its own: its CPU never competes with the handlers', nor with anything else
+ * measured. On this 2-core machine it would, and its backlog from PACScribe's rows would run during the
+ * next server's or the ceiling's rows. So each timed phase (of every server and ceiling) starts once the
+ * witness has caught up and runs with it stopped (SIGSTOP); its CPU is counted and reported apart.
+ */
 export function localArchiverHold(stackPids: () => number[]) {
   const witness = auditWitnessPid(stackPids());
   if (!witness) throw new Error('the local stack has no audit witness process to hold');
