@@ -55,6 +55,12 @@ function browserUploadCors(origins: readonly string[]): Buffer {
   return Buffer.from(`<CORSConfiguration>${rules}</CORSConfiguration>`);
 }
 
+/** The buckets browsers upload to, and the origins allowed to. */
+interface BrowserUploads {
+  buckets: readonly string[];
+  origins: readonly string[];
+}
+
 /**
  * s3rver on disk under dataDir; credentials must be S3RVER/S3RVER (set by the local stack env).
  * `browserUploads` names the buckets browsers upload to and the origins allowed to.
@@ -63,7 +69,7 @@ export async function startS3(
   dataDir: string,
   port: number,
   bucketNames: readonly string[],
-  browserUploads?: { buckets: readonly string[]; origins: readonly string[] },
+  browserUploads?: BrowserUploads,
 ) {
   mkdirSync(dataDir, { recursive: true });
   const server = new S3rver({
@@ -86,7 +92,7 @@ interface S3ProcessConfig {
   dataDir: string;
   port: number;
   bucketNames: readonly string[];
-  browserUploads?: { buckets: readonly string[]; origins: readonly string[] };
+  browserUploads?: BrowserUploads;
 }
 
 /**
@@ -97,7 +103,7 @@ export async function startS3Process(
   dataDir: string,
   port: number,
   bucketNames: readonly string[],
-  browserUploads?: { buckets: readonly string[]; origins: readonly string[] },
+  browserUploads?: BrowserUploads,
 ) {
   const s3 = await forkService<S3ProcessConfig, { endpoint: string }>(
     __filename,
