@@ -1,14 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AuditTableStream } from '../../functions/audit/adapters/audit-table-stream';
+import { AuditTableStream, STREAM_READ_LIMIT } from '../../functions/audit/adapters/audit-table-stream';
 import { KeyPairCheckpointSigner } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
 import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive';
+import type { ChainedAuditRecord } from '../../functions/audit/core/archive';
 import { archiveAndCheckpoint, parseCheckpointKey } from '../../functions/audit/core/checkpoints';
 import { systemClock } from '../../functions/shared/ports';
 import { LOCAL_AUDIT_ARCHIVE_BUCKET, localCheckpointKey } from './bootstrap';
 import { forkService, serveAsChild } from './child-service';
-import { startS3 } from './services/s3';
+import { S3RVER_NODE_FLAGS, startS3 } from './services/s3';
 
 /** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
 const WITNESS_INTERVAL_MS = 2000;
@@ -63,12 +64,16 @@ async function runAuditWitness(config: AuditWitnessConfig): Promise<() => Promis
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
-      const records = await source.newRecords();
-      // In batches, as the stream feeds the archiver in AWS, so stopping does not wait for a long backlog:
+      // A bounded read at a time, so a long backlog (e.g. after the benchmark held the witness) is never all
+      // in memory; in batches, as the stream feeds the archiver in AWS, so stopping does not wait for it:
       // each batch ends with its checkpoints, from which the next start resumes.
-      for (let start = 0; start < records.length && !stopped; start += WITNESS_BATCH) {
-        await archiveAndCheckpoint(deps, records.slice(start, start + WITNESS_BATCH));
-      }
+      let records: ChainedAuditRecord[];
+      do {
+        records = await source.newRecords(STREAM_READ_LIMIT);
+        for (let start = 0; start < records.length && !stopped; start += WITNESS_BATCH) {
+          await archiveAndCheckpoint(deps, records.slice(start, start + WITNESS_BATCH));
+        }
+      } while (records.length === STREAM_READ_LIMIT && !stopped);
     } catch (error) {
       if (!stopped) console.error('local audit witness:', error instanceof Error ? error.message : error);
     }
@@ -96,6 +101,11 @@ export async function startAuditWitness(config: AuditWitnessConfig): Promise<() 
     name: 'local audit witness',
     niceness: WITNESS_NICENESS,
     maxOldSpaceMiB: 128,
+    // Its live heap is a few dozen MiB: V8's default young generation (128 MiB) more than doubled its
+    // memory, and cost it more CPU than this one does (docs/benchmark-dicomweb.md, stop 35).
+    maxSemiSpaceMiB: 4,
+    // Its own s3rver lists the checkpoints when it starts.
+    nodeFlags: S3RVER_NODE_FLAGS,
     stopGraceMs: STOP_GRACE_MS,
   });
   return witness.stop;

@@ -15,6 +15,13 @@ export interface ChildServiceOptions {
   niceness?: number;
   /** V8's old-space ceiling, when the service's memory should stay small. */
   maxOldSpaceMiB?: number;
+  /**
+   * V8's semi-space ceiling (the young generation is two of them). Left alone, V8 grows it to 64 MiB each
+   * for a busy process, which a service whose live heap is a few dozen MiB holds as resident memory.
+   */
+  maxSemiSpaceMiB?: number;
+  /** Other Node flags the service needs. */
+  nodeFlags?: readonly string[];
   /** How long a stopping service may take to finish its work before it is killed. */
   stopGraceMs: number;
 }
@@ -25,9 +32,12 @@ export async function forkService<Config, Info>(
   config: Config,
   options: ChildServiceOptions,
 ): Promise<{ info: Info; stop: () => Promise<void> }> {
-  const heap = options.maxOldSpaceMiB ? [`--max-old-space-size=${options.maxOldSpaceMiB}`] : [];
+  const heap = [
+    ...(options.maxOldSpaceMiB ? [`--max-old-space-size=${options.maxOldSpaceMiB}`] : []),
+    ...(options.maxSemiSpaceMiB ? [`--max-semi-space-size=${options.maxSemiSpaceMiB}`] : []),
+  ];
   const child: ChildProcess = fork(modulePath, [], {
-    execArgv: [...heap, '--import', 'tsx'],
+    execArgv: [...heap, ...(options.nodeFlags ?? []), '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (child.pid && options.niceness !== undefined) setPriority(child.pid, options.niceness);

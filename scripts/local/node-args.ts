@@ -1,9 +1,12 @@
 /**
  * How the local stack is started, by `npm start` (package.json repeats these flags), the integration
- * tests and the benchmark: the heap is capped because V8 otherwise lets garbage grow towards 4 GB.
+ * tests and the benchmark. The old generation is capped because V8 otherwise lets garbage grow towards
+ * 4 GB. The young generation is capped too: V8 grows it to 128 MiB for a busy process, which here held
+ * about 125 MiB more at peak and ran no faster than 16 MiB (docs/benchmark-dicomweb.md, stop 35).
  */
 export const LOCAL_STACK_NODE_ARGS = [
   '--max-old-space-size=640',
+  '--max-semi-space-size=8',
   '--import',
   'tsx',
   'scripts/local/start.ts',

@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -62,6 +63,23 @@ interface BrowserUploads {
 }
 
 /**
+ * Node flags a process that runs s3rver needs. s3rver encrypts ListObjectsV2 continuation tokens with DES,
+ * which OpenSSL 3 refuses unless its legacy provider is loaded: without it, every listing longer than a
+ * page (1,000 keys) fails with InternalError, such as the audit witness resuming after 1,000 checkpoints.
+ */
+export const S3RVER_NODE_FLAGS = ['--openssl-legacy-provider'] as const;
+
+function assertContinuationTokensWork(): void {
+  try {
+    createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+  } catch {
+    throw new Error(
+      `s3rver cannot page its listings in this process: start it with ${S3RVER_NODE_FLAGS.join(' ')}`,
+    );
+  }
+}
+
+/**
  * s3rver on disk under dataDir; credentials must be S3RVER/S3RVER (set by the local stack env).
  * `browserUploads` names the buckets browsers upload to and the origins allowed to.
  */
@@ -71,6 +89,7 @@ export async function startS3(
   bucketNames: readonly string[],
   browserUploads?: BrowserUploads,
 ) {
+  assertContinuationTokensWork();
   mkdirSync(dataDir, { recursive: true });
   const server = new S3rver({
     port,
@@ -109,7 +128,13 @@ export async function startS3Process(
     __filename,
     { dataDir, port, bucketNames, browserUploads },
     // An upload's parts are written before it answers; none takes long.
-    { name: 'local S3 (s3rver)', stopGraceMs: 5_000 },
+    {
+      name: 'local S3 (s3rver)',
+      // Its live heap is small; V8's default young generation (128 MiB) would be most of its memory.
+      maxSemiSpaceMiB: 4,
+      nodeFlags: S3RVER_NODE_FLAGS,
+      stopGraceMs: 5_000,
+    },
   );
   return { endpoint: s3.info.endpoint, stop: s3.stop };
 }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { forkService } from '../../../scripts/local/child-service';
+import { LOCAL_STACK_NODE_ARGS } from '../../../scripts/local/node-args';
 import { alive } from '../../support/processes';
 
 const ECHO_SERVICE = path.resolve(__dirname, '../../fixtures/local/echo-service.ts');
@@ -18,6 +20,28 @@ describe('a local stand-in in a process of its own', () => {
     expect(alive(service.info.pid)).toBe(false);
   });
 
+  it('runs with the heap limits and Node flags it is given, so its memory stays what it needs', async () => {
+    const service = await forkService<{ value: string }, { nodeFlags: string[] }>(
+      ECHO_SERVICE,
+      { value: 'configured' },
+      {
+        name: 'echo service',
+        maxOldSpaceMiB: 96,
+        maxSemiSpaceMiB: 4,
+        nodeFlags: ['--openssl-legacy-provider'],
+        stopGraceMs: 5_000,
+      },
+    );
+    await service.stop();
+    expect(service.info.nodeFlags).toEqual(
+      expect.arrayContaining([
+        '--max-old-space-size=96',
+        '--max-semi-space-size=4',
+        '--openssl-legacy-provider',
+      ]),
+    );
+  });
+
   it('refuses to start the stack when the service cannot start, saying which and why', async () => {
     await expect(
       forkService(
@@ -26,5 +50,12 @@ describe('a local stand-in in a process of its own', () => {
         { name: 'echo service', stopGraceMs: 5_000 },
       ),
     ).rejects.toThrow('echo service did not start: port in use');
+  });
+});
+
+describe('the local stack’s own process', () => {
+  it('starts under npm start with the same Node flags as under the tests and the benchmark', () => {
+    const { scripts } = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+    expect(scripts.start).toBe(`node ${LOCAL_STACK_NODE_ARGS.join(' ')}`);
   });
 });

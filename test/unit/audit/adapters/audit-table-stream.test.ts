@@ -103,3 +103,90 @@ describe('the local audit witness reads the table stream', () => {
     });
   });
 });
+
+/** A shard whose GetRecords honours Limit: iterator `<shard>@<n>` reads on from its n-th record. */
+function shardOf(shardId: string, seqs: number[]) {
+  streams
+    .on(GetRecordsCommand)
+    .callsFake(({ ShardIterator, Limit }: { ShardIterator: string; Limit: number }) => {
+      const [shard, at] = ShardIterator.split('@');
+      const all = shard === shardId ? seqs : [];
+      const from = Number(at);
+      const page = all.slice(from, from + Limit);
+      return { Records: page.map(insert), NextShardIterator: `${shard}@${from + page.length}` };
+    });
+}
+
+describe('the local audit witness reads a long backlog a bounded step at a time', () => {
+  it('returns at most the limit per call, in order, until the stream is read, and loses nothing', async () => {
+    table([]);
+    streams.on(GetShardIteratorCommand).resolves({ ShardIterator: 'shard-1@0' });
+    shardOf('shard-1', [1, 2, 3, 4, 5, 6, 7]);
+    const source = new AuditTableStream(dynamoClient, streamsClient, 'audit');
+
+    const calls: number[][] = [];
+    for (let call = 0; call < 5; call += 1) {
+      calls.push((await source.newRecords(3)).map((record) => record.seq));
+    }
+
+    expect(calls).toEqual([[1, 2, 3], [4, 5, 6], [7], [], []]);
+    expect(streams).toHaveReceivedCommandWith(GetRecordsCommand, { Limit: 3 });
+  });
+
+  it('catches up from the table a step at a time too, from the checkpoint on, before the stream', async () => {
+    table([1, 2, 3, 4, 5, 6]);
+    documents.on(QueryCommand).callsFake(({ ExpressionAttributeValues, Limit }) => {
+      const after = Number(String(ExpressionAttributeValues[':after']).slice('SEQ#'.length));
+      return {
+        Items: [1, 2, 3, 4, 5, 6]
+          .filter((seq) => seq > after)
+          .slice(0, Limit)
+          .map((seq) => toItem(recordAt(seq))),
+      };
+    });
+    streams.on(GetShardIteratorCommand).resolves({ ShardIterator: 'shard-1@0' });
+    // The stream holds what the table does, and one record written since.
+    shardOf('shard-1', [1, 2, 3, 4, 5, 6, 7]);
+    const source = new AuditTableStream(dynamoClient, streamsClient, 'audit');
+    source.resumeAfter({ orgId: 'org-a', chain: 3, seq: 1 });
+
+    const calls: number[][] = [];
+    for (let call = 0; call < 4; call += 1) {
+      calls.push((await source.newRecords(2)).map((record) => record.seq));
+    }
+
+    // 2–5 from the table; 6 from the table, then the stream's first unseen (7) in the same call; then nothing.
+    expect(calls).toEqual([[2, 3], [4, 5], [6, 7], []]);
+    expect(documents).toHaveReceivedCommandTimes(ScanCommand, 1);
+  });
+
+  it('reads a child shard only once its parent is read to its end, as a split shard must be', async () => {
+    table([]);
+    streams.on(DescribeStreamCommand).resolves({
+      StreamDescription: { Shards: [{ ShardId: 'child', ParentShardId: 'parent' }, { ShardId: 'parent' }] },
+    });
+    streams
+      .on(GetShardIteratorCommand, { ShardId: 'parent' })
+      .resolves({ ShardIterator: 'parent-0' })
+      .on(GetShardIteratorCommand, { ShardId: 'child' })
+      .resolves({ ShardIterator: 'child-0' });
+    streams
+      .on(GetRecordsCommand, { ShardIterator: 'child-0' })
+      .resolves({ Records: [insert(3)], NextShardIterator: 'child-1' })
+      .on(GetRecordsCommand, { ShardIterator: 'child-1' })
+      .resolves({ Records: [], NextShardIterator: 'child-1' })
+      .on(GetRecordsCommand, { ShardIterator: 'parent-0' })
+      .resolves({ Records: [insert(1)], NextShardIterator: 'parent-1' })
+      .on(GetRecordsCommand, { ShardIterator: 'parent-1' })
+      .resolves({ Records: [insert(2)] });
+    const source = new AuditTableStream(dynamoClient, streamsClient, 'audit');
+
+    // One record per call: the child (listed first) waits until its parent has closed.
+    const calls: number[][] = [];
+    for (let call = 0; call < 4; call += 1) {
+      calls.push((await source.newRecords(1)).map((record) => record.seq));
+    }
+
+    expect(calls).toEqual([[1], [2], [3], []]);
+  });
+});
