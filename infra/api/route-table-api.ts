@@ -11,7 +11,13 @@ import {
   isDicomwebPath,
   PREFLIGHT_MAX_AGE_SECONDS,
 } from '#functions/shared/http/cors';
-import type { BoundedContext, RouteAccess, RouteDefinition } from '#functions/shared/http/route';
+import {
+  type BoundedContext,
+  functionTimeoutSeconds,
+  type RouteAccess,
+  type RouteDefinition,
+  STREAMING_FUNCTION_TIMEOUT_SECONDS,
+} from '#functions/shared/http/route';
 import { imageRenderingFunctionProps, pixelCodecFunctionProps } from '#infra/imaging/image-rendering-runtime';
 import { applyBindings, type BindingResources } from '#infra/shared/bindings';
 import type { LogEncryption } from '#infra/shared/log-encryption';
@@ -38,11 +44,8 @@ const VENDOR_CONTEXTS: ReadonlySet<BoundedContext> = new Set([
   'billing',
 ]);
 
-/**
- * Streaming functions: Lambda streams 200 MB at most, 2 MB/s after the first 6 MB, so ~100 s covers the
- * largest response the retrieval limits allow; a stalled client cannot hold a function longer.
- */
-export const STREAMING_FUNCTION_TIMEOUT = Duration.minutes(3);
+/** Streaming functions' timeout (route.ts says why), for the tests that read the template. */
+export const STREAMING_FUNCTION_TIMEOUT = Duration.seconds(STREAMING_FUNCTION_TIMEOUT_SECONDS);
 
 export { ACCESS_TOKEN_SCOPE };
 
@@ -428,8 +431,9 @@ export class RouteTableApi extends Construct {
       network,
       // From the capacity model: capped classes get a ceiling, the rest share the account's pool.
       reservedConcurrency: reservedConcurrencyFor(route, props.workload),
-      // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s.
-      ...(route.response === 'stream' ? { timeout: STREAMING_FUNCTION_TIMEOUT } : {}),
+      // A streamed response is bounded by size (the use case's limits), not by the buffered 29 s; the local
+      // router gives each invocation the same deadline (getRemainingTimeInMillis).
+      timeout: Duration.seconds(functionTimeoutSeconds(route)),
       // The contexts whose code reads DICOM (the index's layout needs the data dictionary) get the DICOM layer.
       dicomLibraries: DICOM_CONTEXTS.has(route.context),
       vendorLibraries: VENDOR_CONTEXTS.has(route.context),

@@ -4,7 +4,7 @@ import { createServer } from 'node:https';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { TokenVerifier } from '../../functions/shared/auth/token-verifier';
 import { corsOriginsFromEnv, corsPreflightHeaders, corsRuleFor } from '../../functions/shared/http/cors';
-import type { RouteDefinition } from '../../functions/shared/http/route';
+import { functionTimeoutSeconds, type RouteDefinition } from '../../functions/shared/http/route';
 import { routes } from '../../functions/shared/routes';
 import { RETRY_AFTER_SECONDS } from '../../infra/api/capacity-model';
 import {
@@ -278,20 +278,22 @@ export function createLocalApi(options: {
       },
     } as unknown as APIGatewayProxyEvent;
     const handler = await loadHandler(route.handler);
+    // The deployed function's timeout, so a handler that budgets its time does so as it would in AWS.
+    const context = lambdaContext(route.id, functionTimeoutSeconds(route) * 1000);
     const traceMarked = request.headers[TRACE_HEADER] === '1';
     if (route.response === 'stream') {
       // API Gateway's STREAM transfer mode: the function writes status, headers and body as it goes.
       if (!isStreamingHandler(handler)) throw new Error(`${route.id} is not a streaming handler`);
       await tracedInvocation(
         route.id,
-        () => handler(event, new HttpResponseSink(response), lambdaContext(route.id)),
+        () => handler(event, new HttpResponseSink(response), context),
         traceMarked,
       );
       return null;
     }
     return (await tracedInvocation(
       route.id,
-      () => handler(event, lambdaContext(route.id)),
+      () => handler(event, context),
       traceMarked,
     )) as APIGatewayProxyResult;
   };

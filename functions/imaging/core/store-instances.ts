@@ -58,6 +58,8 @@ const STUDY_MISMATCH = 0xa900;
 /** An instance naming another patient than the study it would join (A900: does not match). */
 const PATIENT_MISMATCH = 0xa900;
 const NOT_DICOM_PART = 0xc000;
+/** A7xx, Refused: Out of Resources: the request's time ran out before this instance; sending it again works. */
+const OUT_OF_TIME = 0xa700;
 /** Kept on the index item, which DynamoDB caps at 400 KB. */
 const MAX_METADATA_BYTES = 300 * 1024;
 
@@ -82,6 +84,7 @@ export async function storeInstance(
   part: { contentType: string; body: Buffer },
   requiredStudy: string | null,
   limits: IngestLimits = INGEST_LIMITS,
+  hasTimeLeft: () => boolean = () => true,
 ): Promise<InstanceOutcome> {
   const unknown = { sopClassUid: null, sopInstanceUid: null };
   if (part.contentType !== 'application/dicom') {
@@ -107,6 +110,9 @@ export async function storeInstance(
   if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) {
     return failed(identity, 0xa700, 'too many attributes');
   }
+  // Checked after parsing, which is local work, so the refusal names the instance; before any write.
+  if (!hasTimeLeft())
+    return failed(identity, OUT_OF_TIME, 'not stored: the request ran out of time; send it again');
   const sha256 = createHash('sha256').update(parsed.sanitized);
   const hex = sha256.copy().digest('hex');
   const stored = (instance: { studyInstanceUid: string; seriesInstanceUid: string }, created: boolean) =>
@@ -171,16 +177,22 @@ export async function storeInstance(
   return winner ? resent(winner) : failed(identity, PROCESSING_FAILURE, 'could not be stored; retry');
 }
 
-/** STOW-RS: each part is validated and stored on its own, so one bad file does not fail the others. */
+/**
+ * STOW-RS: each part is validated and stored on its own, so one bad file does not fail the others. Parts
+ * are stored one after another while `hasTimeLeft` holds (the first is always tried); those left when it
+ * no longer does are refused, named, with nothing of them written, and the answer still comes in time.
+ */
 export async function storeInstances(
   deps: StoreDeps,
   principal: CustomerPrincipal,
   parts: { contentType: string; body: Buffer }[],
   requiredStudy: string | null,
+  hasTimeLeft: () => boolean = () => true,
 ): Promise<StoreOutcome> {
   const outcome: StoreOutcome = { referenced: [], failed: [], studies: [], patients: [] };
-  for (const part of parts) {
-    const result = await storeInstance(deps, principal.orgId, part, requiredStudy);
+  for (const [index, part] of parts.entries()) {
+    const timeLeft = index === 0 ? () => true : hasTimeLeft;
+    const result = await storeInstance(deps, principal.orgId, part, requiredStudy, INGEST_LIMITS, timeLeft);
     if (result.status === 'failed') {
       const { status: _status, ...failure } = result;
       outcome.failed.push(failure);

@@ -7,9 +7,16 @@ import { storeInstances } from '../core/store-instances';
 import { storeDeps } from '../deps';
 import { dicomJson, serviceRoot } from './dicomweb-http';
 
+/**
+ * Time kept back when the next instance is started: one instance at its slowest (its index read and
+ * transaction retried through DynamoDB's throttling and conflicts: about 2 s of waits at most) and the
+ * answer's audit write, so a large request answers within the function's 10 s instead of timing out.
+ */
+export const STOW_TIME_RESERVE_MS = 4_000;
+
 /** STOW-RS over HTTP: 200 all stored, 202 some failed, 409 none stored (PS3.18 §10.5.3). */
 export async function storeFromRequest(
-  input: { principal: CustomerPrincipal; raw: RawRequest; audit: AuditNotes },
+  input: { principal: CustomerPrincipal; raw: RawRequest; audit: AuditNotes; remainingTimeMs(): number },
   requiredStudy: string | null,
 ): Promise<HttpResult> {
   const parts = readMultipartRelated(
@@ -17,7 +24,13 @@ export async function storeFromRequest(
     input.raw.header('content-type') ?? '',
     'application/dicom',
   );
-  const outcome = await storeInstances(storeDeps(), input.principal, parts, requiredStudy);
+  const outcome = await storeInstances(
+    storeDeps(),
+    input.principal,
+    parts,
+    requiredStudy,
+    () => input.remainingTimeMs() > STOW_TIME_RESERVE_MS,
+  );
   for (const study of outcome.studies) input.audit.objects.push({ type: 'study', id: study });
   for (const patient of outcome.patients) input.audit.objects.push({ type: 'patient', id: patient });
   const status = outcome.failed.length === 0 ? 200 : outcome.referenced.length === 0 ? 409 : 202;

@@ -123,6 +123,8 @@ export interface HandlerInput<R extends RouteDefinition, T = never> {
    * once the audit notes are final. Should the response end with another status, that is recorded too.
    */
   startAuditRecord(status: SuccessStatus): void;
+  /** What is left of the invocation's time (Lambda's timeout; the local router gives the same deadline). */
+  remainingTimeMs(): number;
 }
 
 /** A handler's result: typed by the route's schema for each success status it documents. */
@@ -679,6 +681,7 @@ export function buildHttpHandler<R extends RouteDefinition, T = never>(
         audit: state.audit,
         read,
         startAuditRecord,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
       });
       if (!streaming) return toApiGatewayResult(result, state.requestId);
       const response = toStreamingResult(result, state.requestId, (error) =>

@@ -148,6 +148,19 @@ export interface Route<
 /** Any route, as the API construct, the local router and the OpenAPI document see it. */
 export type RouteDefinition = Route<string, RouteAccess, RouteRequest, RouteResponses>;
 
+/** Lambda's timeout for a buffered route: well inside API Gateway's 29 s integration timeout. */
+export const BUFFERED_FUNCTION_TIMEOUT_SECONDS = 10;
+/**
+ * For a streamed route: Lambda streams 200 MB at most, 2 MB/s after the first 6 MB, so ~100 s covers the
+ * largest response the retrieval limits allow; a stalled client cannot hold a function longer.
+ */
+export const STREAMING_FUNCTION_TIMEOUT_SECONDS = 180;
+
+/** How long a route's function may run: the CDK app's timeout, and the local router's deadline. */
+export function functionTimeoutSeconds(route: Pick<RouteDefinition, 'response'>): number {
+  return route.response === 'stream' ? STREAMING_FUNCTION_TIMEOUT_SECONDS : BUFFERED_FUNCTION_TIMEOUT_SECONDS;
+}
+
 /**
  * Declares one route of a context. Body, query, path-parameter, principal and response types follow from
  * the schemas and access rule given here, so a handler built on the route cannot disagree with it.

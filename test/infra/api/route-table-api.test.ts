@@ -5,7 +5,7 @@ import {
   DICOMWEB_CORS_HEADERS,
   DICOMWEB_CORS_METHODS,
 } from '#functions/shared/http/cors';
-import type { RouteDefinition } from '#functions/shared/http/route';
+import { functionTimeoutSeconds, type RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
 import { stageThrottle } from '#infra/api/capacity-model';
 import {
@@ -560,6 +560,11 @@ describe('API stack', () => {
             withinGateway: true,
           });
         }
+        // The local router gives the same handler this deadline (getRemainingTimeInMillis); STOW budgets by it.
+        expect({ route: route.id, timeout }).toEqual({
+          route: route.id,
+          timeout: functionTimeoutSeconds(route),
+        });
       }
     });
 

@@ -270,6 +270,48 @@ describe('storeInstances', () => {
     expect(outcome.failed).toEqual([expect.objectContaining({ failureReason: 0xa900 })]);
   });
 
+  it('stores while the request has time, then refuses the parts left, by name, writing nothing of them', async () => {
+    const { deps, index, objects } = setup();
+    const sops = [1, 2, 3, 4].map(() => testUid());
+    const files = sops.map((sopInstanceUid) => ctInstance({ sopInstanceUid }));
+    let timeChecks = 0;
+    // Time runs out once two parts are stored: the third and fourth are not started.
+    const hasTimeLeft = () => {
+      timeChecks += 1;
+      return timeChecks < 2;
+    };
+    const storeContext = index.storeContext.bind(index);
+    let indexReads = 0;
+    index.storeContext = async (...args) => {
+      indexReads += 1;
+      return storeContext(...args);
+    };
+
+    const outcome = await storeInstances(deps, principal, files.map(part), null, hasTimeLeft);
+
+    expect(outcome.referenced).toHaveLength(2);
+    expect(outcome.failed).toEqual(
+      [2, 3].map((at) =>
+        expect.objectContaining({
+          sopInstanceUid: sops[at],
+          failureReason: 0xa700,
+          message: 'not stored: the request ran out of time; send it again',
+        }),
+      ),
+    );
+    expect(objects.objects.size).toBe(2);
+    expect(indexReads).toBe(2);
+  });
+
+  it('always tries the first part, however little time is left', async () => {
+    const { deps } = setup();
+
+    const outcome = await storeInstances(deps, principal, [part(ctInstance())], null, () => false);
+
+    expect(outcome.referenced).toHaveLength(1);
+    expect(outcome.failed).toEqual([]);
+  });
+
   it('fails parts that are not application/dicom without reading them', async () => {
     const { deps } = setup();
 

@@ -335,6 +335,26 @@ describe('the HTTP middleware stack', () => {
     });
   });
 
+  it("tells the handler what is left of the invocation's time, from Lambda's context", async () => {
+    const { accounts, runtime } = setup();
+    accounts.members.set('user-clin', member());
+    const left: number[] = [];
+    const handler = httpHandler(
+      getMeRoute,
+      async ({ remainingTimeMs }) => {
+        left.push(remainingTimeMs());
+        return ok({});
+      },
+      runtime,
+    );
+    let remaining = 7_000;
+    const context = { ...testContext(), getRemainingTimeInMillis: () => (remaining -= 1_000) };
+
+    await handler(loadEvent('accounts/apigw/get-me.valid.json'), context);
+
+    expect(left).toEqual([6_000]);
+  });
+
   it('answers an unexpected failure with a 500 that reveals nothing', async () => {
     const { accounts, runtime } = setup();
     accounts.members.set('user-clin', member());
