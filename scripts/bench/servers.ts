@@ -202,7 +202,17 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
     baseUrl: `${config.apiUrl}/dicomweb`,
     pids,
     // The data folder only (gigabytes at the benchmark's sizes); its log and call profile stay beside it.
-    stop: () => stopChild(child).then(() => rmSync(dataDir, { recursive: true, force: true })),
+    stop: () => {
+      // A witness still held (SIGSTOP) by a run that failed could not hear the stack stop, and would stay.
+      for (const pid of pids()) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // already gone
+        }
+      }
+      return stopChild(child).then(() => rmSync(dataDir, { recursive: true, force: true }));
+    },
     config,
     awsCallProfile: `${dataDir}-aws-calls.json`,
   };
