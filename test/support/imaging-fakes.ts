@@ -17,6 +17,15 @@ export const customer = (orgId: string): CustomerPrincipal => ({
   permissions: new Set(['view']),
 });
 
+/** A technologist of org-a who may upload: the caller of the store use cases' tests. */
+export const uploader: CustomerPrincipal = {
+  kind: 'customer',
+  userId: 'u1',
+  orgId: 'org-a',
+  role: 'technologist',
+  permissions: new Set(['upload']),
+};
+
 /** A study as the index returns it: one CT series and instance, the rest absent unless given. */
 export const studyRecord = (
   fields: Partial<StudyRecord> & Pick<StudyRecord, 'studyInstanceUid'>,

@@ -5,9 +5,9 @@ import {
 } from '../../../../functions/imaging/core/ingest-upload';
 import type { UploadSession } from '../../../../functions/imaging/core/upload-ports';
 import { getUploadSession } from '../../../../functions/imaging/core/upload-sessions';
-import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
 import { ctInstance, testUid } from '../../../support/dicom-files';
 import { fixedClock, sequentialIds } from '../../../support/fakes';
+import { uploader } from '../../../support/imaging-fakes';
 import {
   MemoryInstanceStore,
   MemoryStaging,
@@ -16,13 +16,7 @@ import {
 } from '../../../support/upload-fakes';
 
 const BOUNDARY = 'ingest-boundary';
-const principal: CustomerPrincipal = {
-  kind: 'customer',
-  userId: 'u1',
-  orgId: 'org-a',
-  role: 'technologist',
-  permissions: new Set(['upload']),
-};
+const principal = uploader;
 
 function multipart(parts: { type?: string; bytes: Buffer }[], close = true): Buffer {
   const chunks: Buffer[] = [];

@@ -7,17 +7,11 @@ import type {
   StudyRecord,
 } from '../../../../functions/imaging/core/ports';
 import { storeInstances } from '../../../../functions/imaging/core/store-instances';
-import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
 import { ctInstance, testUid } from '../../../support/dicom-files';
 import { fixedClock, sequentialIds } from '../../../support/fakes';
+import { uploader } from '../../../support/imaging-fakes';
 
-const principal: CustomerPrincipal = {
-  kind: 'customer',
-  userId: 'u1',
-  orgId: 'org-a',
-  role: 'technologist',
-  permissions: new Set(['upload']),
-};
+const principal = uploader;
 const part = (body: Buffer) => ({ contentType: 'application/dicom', body });
 
 /**

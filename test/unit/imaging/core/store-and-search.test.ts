@@ -6,9 +6,9 @@ import type {
 } from '../../../../functions/imaging/core/ports';
 import { personNameMatcher } from '../../../../functions/imaging/core/search';
 import { storeInstances } from '../../../../functions/imaging/core/store-instances';
-import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
 import { ctInstance, testUid } from '../../../support/dicom-files';
 import { fixedClock, sequentialIds } from '../../../support/fakes';
+import { uploader } from '../../../support/imaging-fakes';
 
 class MemoryObjects implements ObjectStore {
   objects = new Map<string, Buffer>();
@@ -92,13 +92,7 @@ class MemoryIndexSharing extends MemoryIndex {
   }
 }
 
-const principal: CustomerPrincipal = {
-  kind: 'customer',
-  userId: 'u1',
-  orgId: 'org-a',
-  role: 'technologist',
-  permissions: new Set(['upload']),
-};
+const principal = uploader;
 const part = (body: Buffer) => ({ contentType: 'application/dicom', body });
 
 function setup() {

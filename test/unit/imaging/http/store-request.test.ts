@@ -1,15 +1,9 @@
 import { STOW_TIME_RESERVE_MS, storeFromRequest } from '../../../../functions/imaging/http/store-request';
-import type { CustomerPrincipal } from '../../../../functions/shared/auth/principal';
 import { ctInstance, testUid } from '../../../support/dicom-files';
+import { uploader } from '../../../support/imaging-fakes';
 import { STOW_BOUNDARY, STOW_CONTENT_TYPE } from '../../../support/stow';
 
-const principal: CustomerPrincipal = {
-  kind: 'customer',
-  userId: 'u1',
-  orgId: 'org-a',
-  role: 'technologist',
-  permissions: new Set(['upload']),
-};
+const principal = uploader;
 
 /** A STOW body whose first part is not DICOM (refused without storage), then DICOM files. */
 function body(files: Buffer[]): Buffer {
