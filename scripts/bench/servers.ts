@@ -245,14 +245,18 @@ function stackChildPid(stackPids: number[], commandFragment: string): number | u
   });
 }
 
+/** The local stack's child processes: what each is, and a fragment of its command line that tells it. */
+const STACK_CHILDREN = {
+  dynamodb: { name: 'DynamoDB Local', command: 'DynamoDBLocal' },
+  s3: { name: 's3rver', command: 'local/services/s3.ts' },
+  witness: { name: 'the audit witness', command: 'audit-witness' },
+} as const;
+
 /** What one of the local stack's child processes is, by its command line. */
 function stackProcessName(pid: number): string {
   try {
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (command.includes('DynamoDBLocal')) return 'DynamoDB Local';
-    if (command.includes('local/services/s3.ts')) return 's3rver';
-    if (command.includes('audit-witness')) return 'the audit witness';
-    return 'other';
+    return Object.values(STACK_CHILDREN).find((child) => command.includes(child.command))?.name ?? 'other';
   } catch {
     return 'other';
   }
@@ -272,9 +276,10 @@ export function peakMemoryByProcess(stackPids: number[]): { process: string; mib
 }
 
 /** The local stack's audit witness, the archiver's stand-in. */
-export const auditWitnessPid = (stackPids: number[]) => stackChildPid(stackPids, 'audit-witness');
+export const auditWitnessPid = (stackPids: number[]) =>
+  stackChildPid(stackPids, STACK_CHILDREN.witness.command);
 /** The local stack's s3rver, S3's stand-in. */
-export const localS3Pid = (stackPids: number[]) => stackChildPid(stackPids, 'local/services/s3.ts');
+export const localS3Pid = (stackPids: number[]) => stackChildPid(stackPids, STACK_CHILDREN.s3.command);
 
 /**
  * The local stack's audit witness, the archiver's stand-in, held still during timed work. In AWS the

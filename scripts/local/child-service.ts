@@ -6,6 +6,8 @@ import { setPriority } from 'node:os';
  * then does not run on the event loop the handlers answer on. The module forks itself and serves with
  * serveAsChild; the parent talks to it over IPC.
  */
+
+/** What the child answers once it has tried to start. */
 type ChildMessage<Info> = { type: 'ready'; info: Info } | { type: 'failed'; message: string };
 
 export interface ChildServiceOptions {

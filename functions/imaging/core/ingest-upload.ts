@@ -3,7 +3,14 @@ import { InvalidInputError, PayloadTooLargeError } from '../../shared/errors';
 import { relatedBoundary } from './multipart-related';
 import { readMultipartRelatedStream } from './multipart-related-stream';
 import { INGEST_LIMITS, type IngestLimits } from './part10';
-import { type InstanceOutcome, PROCESSING_FAILURE, type StoreDeps, storeInstance } from './store-instances';
+import {
+  CANNOT_UNDERSTAND,
+  type InstanceOutcome,
+  OUT_OF_RESOURCES,
+  PROCESSING_FAILURE,
+  type StoreDeps,
+  storeInstance,
+} from './store-instances';
 import type {
   IngestMetrics,
   IngestProgress,
@@ -23,8 +30,6 @@ export const SESSION_INGEST_LIMITS: IngestLimits = {
 /** Results are committed with the checkpoint in pages of this many (a page stays far below 400 KB). */
 export const RESULTS_PER_PAGE = 100;
 const MULTIPART_HEADER_BYTES = 8 * 1024;
-const OUT_OF_RESOURCES = 0xa700;
-const CANNOT_UNDERSTAND = 0xc000;
 
 export interface IngestDeps extends StoreDeps {
   sessions: UploadSessionRepository;

@@ -57,9 +57,10 @@ export const PROCESSING_FAILURE = 0x0110;
 const STUDY_MISMATCH = 0xa900;
 /** An instance naming another patient than the study it would join (A900: does not match). */
 const PATIENT_MISMATCH = 0xa900;
-const NOT_DICOM_PART = 0xc000;
-/** A7xx, Refused: Out of Resources: the request's time ran out before this instance; sending it again works. */
-const OUT_OF_TIME = 0xa700;
+/** C000, cannot understand: not DICOM, or attributes that cannot be read. */
+export const CANNOT_UNDERSTAND = 0xc000;
+/** A700, Refused: Out of Resources: too large, or the request's time ran out (sending it again works). */
+export const OUT_OF_RESOURCES = 0xa700;
 /** Kept on the index item, which DynamoDB caps at 400 KB. */
 const MAX_METADATA_BYTES = 300 * 1024;
 
@@ -88,7 +89,7 @@ export async function storeInstance(
 ): Promise<InstanceOutcome> {
   const unknown = { sopClassUid: null, sopInstanceUid: null };
   if (part.contentType !== 'application/dicom') {
-    return failed(unknown, NOT_DICOM_PART, 'not application/dicom');
+    return failed(unknown, CANNOT_UNDERSTAND, 'not application/dicom');
   }
   let parsed: ReturnType<typeof readPart10>;
   try {
@@ -105,14 +106,14 @@ export async function storeInstance(
   try {
     metadata = JSON.stringify(instanceMetadata(parsed));
   } catch {
-    return failed(identity, NOT_DICOM_PART, 'attributes could not be read');
+    return failed(identity, CANNOT_UNDERSTAND, 'attributes could not be read');
   }
   if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) {
-    return failed(identity, 0xa700, 'too many attributes');
+    return failed(identity, OUT_OF_RESOURCES, 'too many attributes');
   }
   // Checked after parsing, which is local work, so the refusal names the instance; before any write.
   if (!hasTimeLeft())
-    return failed(identity, OUT_OF_TIME, 'not stored: the request ran out of time; send it again');
+    return failed(identity, OUT_OF_RESOURCES, 'not stored: the request ran out of time; send it again');
   const sha256 = createHash('sha256').update(parsed.sanitized);
   const hex = sha256.copy().digest('hex');
   const stored = (instance: { studyInstanceUid: string; seriesInstanceUid: string }, created: boolean) =>
