@@ -6,6 +6,7 @@ import { type HandlerCallProfile, TRACE_HEADER } from '../local/aws-call-trace';
 import { deployedHandlers, measureFunctions, measurementTable } from './functions';
 import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
 import { archiverModelLines, latencyModelTable } from './latency-model';
+import { median, type PairedFigure, pairedDifference, pairedRatio, rotated } from './paired-rounds';
 import {
   localArchiverHold,
   localSignIn,
@@ -135,12 +136,6 @@ function recorder(rows: Map<string, Row>, name: string): Record_ {
     rows.set(label, row);
   };
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 const spread = (values: readonly number[] | undefined) =>
   values && values.length > 1 ? `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}` : '—';
@@ -339,16 +334,15 @@ const meanSize = (sizes: ResponseSizes, label: string) => {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 };
 
-/** Read rows: run once per round, the servers interleaved, so each row's spread can be reported. */
-async function readWorkloads(
-  c: Client,
-  dataset: Instance[],
-  record: Record_,
-  requests: number,
-  sizes?: ResponseSizes,
-) {
+/** One read row against one participant: runs `requests` requests (fewer for a warm-up) and records. */
+type RowRun = (record: Record_, requests: number) => Promise<void>;
+
+/** Read rows by label, in the order they run; each round runs every participant's row back to back. */
+function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<string, RowRun> {
   const pick = (i: number) => dataset[(i * 7919) % dataset.length] as Instance;
   const json = { accept: 'application/dicom+json' };
+  const multipart = { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' };
+  const rows = new Map<string, RowRun>();
   const queries: [string, (i: number) => string][] = [
     ['QIDO by PatientID', (i) => `/studies?PatientID=${pick(i).patientId}`],
     [
@@ -361,45 +355,47 @@ async function readWorkloads(
     ['WADO series metadata', (i) => `/studies/${pick(i).study}/series/${pick(i).series}/metadata`],
   ];
   for (const [label, url] of queries) {
-    const run = await load(requests, 8, async (i) => {
-      const response = await c.send('GET', url(i), { headers: json });
-      expectOk(response.status, label);
-      noteSize(sizes, label, response.size);
+    rows.set(label, async (record, requests) => {
+      const run = await load(requests, 8, async (i) => {
+        const response = await c.send('GET', url(i), { headers: json });
+        expectOk(response.status, label);
+        noteSize(sizes, label, response.size);
+      });
+      record(label, 'p50 ms', false, percentile(run.latencies, 50));
+      record(`${label} `, 'p95 ms', false, percentile(run.latencies, 95));
+      record(`${label}  `, 'requests/s', true, requests / run.seconds);
     });
-    record(label, 'p50 ms', false, percentile(run.latencies, 50));
-    record(`${label} `, 'p95 ms', false, percentile(run.latencies, 95));
-    record(`${label}  `, 'requests/s', true, requests / run.seconds);
   }
-  let bytes = 0;
-  const wado = await load(requests, 8, async (i) => {
-    const item = pick(i);
-    const response = await c.send(
-      'GET',
-      `/studies/${item.study}/series/${item.series}/instances/${item.sop}`,
-      {
-        headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
-      },
-    );
-    expectOk(response.status, 'WADO instance');
-    bytes += response.size;
-    noteSize(sizes, 'WADO instance', response.size);
-  });
-  record('WADO instance', 'MB/s', true, bytes / 1024 / 1024 / wado.seconds);
-  record('WADO instance ', 'p50 ms', false, percentile(wado.latencies, 50));
-
-  const seriesRequests = SERIES_ROW.requests(requests);
-  let seriesBytes = 0;
-  const series = await load(seriesRequests, SERIES_ROW.concurrency, async (i) => {
-    const item = pick(i);
-    const response = await c.send('GET', `/studies/${item.study}/series/${item.series}`, {
-      headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
+  rows.set('WADO instance', async (record, requests) => {
+    let bytes = 0;
+    const wado = await load(requests, 8, async (i) => {
+      const item = pick(i);
+      const response = await c.send(
+        'GET',
+        `/studies/${item.study}/series/${item.series}/instances/${item.sop}`,
+        { headers: multipart },
+      );
+      expectOk(response.status, 'WADO instance');
+      bytes += response.size;
+      noteSize(sizes, 'WADO instance', response.size);
     });
-    expectOk(response.status, 'WADO series');
-    seriesBytes += response.size;
+    record('WADO instance', 'MB/s', true, bytes / 1024 / 1024 / wado.seconds);
+    record('WADO instance ', 'p50 ms', false, percentile(wado.latencies, 50));
   });
-  record('WADO series (10 instances)', 'MB/s', true, seriesBytes / 1024 / 1024 / series.seconds);
-  record('WADO series (10 instances) ', 'p50 ms', false, percentile(series.latencies, 50));
-
+  rows.set('WADO series (10 instances)', async (record, requests) => {
+    const seriesRequests = SERIES_ROW.requests(requests);
+    let seriesBytes = 0;
+    const series = await load(seriesRequests, SERIES_ROW.concurrency, async (i) => {
+      const item = pick(i);
+      const response = await c.send('GET', `/studies/${item.study}/series/${item.series}`, {
+        headers: multipart,
+      });
+      expectOk(response.status, 'WADO series');
+      seriesBytes += response.size;
+    });
+    record('WADO series (10 instances)', 'MB/s', true, seriesBytes / 1024 / 1024 / series.seconds);
+    record('WADO series (10 instances) ', 'p50 ms', false, percentile(series.latencies, 50));
+  });
   const perRequest: [string, (item: Instance) => string, Record<string, string>][] = [
     [
       'WADO instance metadata',
@@ -413,36 +409,48 @@ async function readWorkloads(
     ],
   ];
   for (const [label, url, headers] of perRequest) {
-    const run = await load(requests, 8, async (i) => {
-      const response = await c.send('GET', url(pick(i)), { headers });
-      expectOk(response.status, label);
-      noteSize(sizes, label, response.size);
+    rows.set(label, async (record, requests) => {
+      const run = await load(requests, 8, async (i) => {
+        const response = await c.send('GET', url(pick(i)), { headers });
+        expectOk(response.status, label);
+        noteSize(sizes, label, response.size);
+      });
+      record(label, 'p50 ms', false, percentile(run.latencies, 50));
+      record(`${label}  `, 'requests/s', true, requests / run.seconds);
     });
-    record(label, 'p50 ms', false, percentile(run.latencies, 50));
-    record(`${label}  `, 'requests/s', true, requests / run.seconds);
   }
+  return rows;
+}
+
+/** Records a ceiling's run of a row under the row's stand-in labels, in the row's own units. */
+function recordCeiling(
+  record: Record_,
+  label: string,
+  run: { latencies: number[]; seconds: number },
+  count: number,
+  objectMegabytes: number | null,
+) {
+  record(`${label} (stand-ins)`, 'requests/s', true, count / run.seconds);
+  record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
+  if (objectMegabytes !== null)
+    record(`${label} (stand-ins) `, 'MB/s', true, (count * objectMegabytes) / run.seconds);
 }
 
 /**
  * The stand-ins' ceiling of each read row, at the row's concurrency and request count (stand-in-ceiling.ts),
  * in the row's own unit: requests/s, or MB/s of the object for WADO instance.
  */
-async function ceilingWorkloads(
-  recipes: Record<string, RowRecipe>,
-  record: Record_,
-  requests: number,
-  objectMegabytes: number,
-) {
+function ceilingRows(recipes: Record<string, RowRecipe>, objectMegabytes: number): Map<string, RowRun> {
+  const rows = new Map<string, RowRun>();
   for (const [label, { recipe, objects, load: shape }] of Object.entries(recipes)) {
     if (label.startsWith('STOW')) continue;
-    const count = shape?.requests(requests) ?? requests;
-    const run = await load(count, shape?.concurrency ?? 8, recipe);
-    record(`${label} (stand-ins)`, 'requests/s', true, count / run.seconds);
-    record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
-    if (objects) {
-      record(`${label} (stand-ins) `, 'MB/s', true, (count * objects * objectMegabytes) / run.seconds);
-    }
+    rows.set(label, async (record, requests) => {
+      const count = shape?.requests(requests) ?? requests;
+      const run = await load(count, shape?.concurrency ?? 8, recipe);
+      recordCeiling(record, label, run, count, objects ? objects * objectMegabytes : null);
+    });
   }
+  return rows;
 }
 
 /**
@@ -450,28 +458,26 @@ async function ceilingWorkloads(
  * client asks a bare HTTPS server, which runs the row's stand-in operations and answers with as many
  * bytes as PACScribe did on average. Recorded under the same labels as the plain ceiling.
  */
-async function gatewayWorkloads(
+function gatewayRows(
   gateway: Client,
   recipes: Record<string, RowRecipe>,
-  record: Record_,
-  requests: number,
   sizes: ResponseSizes,
   objectMegabytes: number,
-) {
+): Map<string, RowRun> {
+  const rows = new Map<string, RowRun>();
   for (const [label, { objects, load: shape }] of Object.entries(recipes)) {
     if (label.startsWith('STOW')) continue;
-    // Rows that stream objects send them from storage; the rest answer with PACScribe's mean size.
-    const bytes = objects ? 0 : meanSize(sizes, label);
-    const count = shape?.requests(requests) ?? requests;
-    const run = await load(count, shape?.concurrency ?? 8, async (i) =>
-      expectOk((await gateway.send('GET', gatewayCeilingPath(label, i, bytes))).status, label),
-    );
-    record(`${label} (stand-ins)`, 'requests/s', true, count / run.seconds);
-    record(`${label} (stand-ins) p50`, 'p50 ms', false, percentile(run.latencies, 50));
-    if (objects) {
-      record(`${label} (stand-ins) `, 'MB/s', true, (count * objects * objectMegabytes) / run.seconds);
-    }
+    rows.set(label, async (record, requests) => {
+      // Rows that stream objects send them from storage; the rest answer with PACScribe's mean size.
+      const bytes = objects ? 0 : meanSize(sizes, label);
+      const count = shape?.requests(requests) ?? requests;
+      const run = await load(count, shape?.concurrency ?? 8, async (i) =>
+        expectOk((await gateway.send('GET', gatewayCeilingPath(label, i, bytes))).status, label),
+      );
+      recordCeiling(record, label, run, count, objects ? objects * objectMegabytes : null);
+    });
   }
+  return rows;
 }
 
 /**
@@ -480,7 +486,7 @@ async function gatewayWorkloads(
  */
 async function tracedPass(traced: Client, items: Instance[]) {
   const ignore: Record_ = () => {};
-  await readWorkloads(traced, items, ignore, TRACED_REQUESTS);
+  for (const run of readRows(traced, items).values()) await run(ignore, TRACED_REQUESTS);
   await renderingWorkloads(traced, pickFrom(items), ignore, TRACED_REQUESTS / 2);
   const study = testUid();
   const series = testUid();
@@ -505,6 +511,8 @@ async function tracedPass(traced: Client, items: Instance[]) {
   if (large) await storeThroughUploadSession(traced, large.bytes);
 }
 const TRACED_REQUESTS = 20;
+/** Requests per row of the untimed warm-up round. */
+const WARM_UP_REQUESTS = 40;
 
 /** Frames per large file: 512×512×16 bit, so each file is LARGE_FRAMES / 2 MiB. */
 const LARGE_FRAMES = 64;
@@ -677,7 +685,9 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   try {
     const token = await pacscribeToken(pacscribe.config);
     const ca = readFileSync(pacscribe.config.caCertPath);
-    const clients = [client(pacscribe, token, ca, 'upload-session'), client(orthanc, null, null, 'stow')];
+    const pacscribeClient = client(pacscribe, token, ca, 'upload-session');
+    const orthancClient = client(orthanc, null, null, 'stow');
+    const clients = [pacscribeClient, orthancClient];
     for (const c of clients) {
       console.error(`Storing the data set in ${c.server.name}…`);
       await archiver.quiet(() =>
@@ -723,42 +733,36 @@ export async function benchDicomweb(options: { instances: number; requests: numb
       );
       recorder(rows, GATEWAY)('STOW c16', 'instances/s', true, count / hop.seconds);
     }
-    // Interleaved rounds, so that drift on this machine (the other suites, the JIT, compaction) falls on
-    // every server alike and a row near 1.0 is not decided by one run's noise.
-    for (let round = 1; round <= options.repeats; round += 1) {
-      for (const c of clients) {
-        console.error(`Read rows, round ${round} of ${options.repeats}, against ${c.server.name}…`);
-        await archiver.quiet(() =>
-          readWorkloads(
-            c,
-            items,
-            recorder(rows, c.server.name),
-            options.requests,
-            c.server === pacscribe ? sizes : undefined,
-          ),
-        );
-      }
-      console.error(`Read rows, round ${round}, straight against the stand-ins…`);
-      const recipes = standIns.recipes;
-      await archiver.quiet(() =>
-        ceilingWorkloads(
-          recipes,
-          recorder(rows, CEILING),
-          options.requests,
-          objectBytes.length / 1024 / 1024,
-        ),
+    // Rounds of every read row, each row run against every participant back to back (seconds apart), so
+    // that drift on this machine (the JIT, compaction, the VM's neighbours) falls on both sides of each
+    // comparison and a row near 1.0 is not decided by noise; who runs first rotates by round.
+    const participants: { name: string; rows: Map<string, RowRun> }[] = [
+      { name: pacscribe.name, rows: readRows(pacscribeClient, items, sizes) },
+      { name: orthanc.name, rows: readRows(orthancClient, items) },
+      { name: CEILING, rows: ceilingRows(standIns.recipes, objectBytes.length / 1024 / 1024) },
+      {
+        name: GATEWAY,
+        rows: gatewayRows(gateway, standIns.recipes, sizes, objectBytes.length / 1024 / 1024),
+      },
+    ];
+    const labels = [...(participants[0]?.rows.keys() ?? [])];
+    // An untimed round first, in the timed rounds' order: every process's JIT and connections are warm
+    // before round 1, and the gateway ceiling knows PACScribe's response sizes.
+    console.error('Read rows, a warm-up round (untimed)…');
+    const untimed: Record_ = () => {};
+    for (const label of labels) {
+      for (const p of participants) await p.rows.get(label)?.(untimed, WARM_UP_REQUESTS);
+    }
+    for (let round = 0; round < options.repeats; round += 1) {
+      const order = rotated(participants, round);
+      console.error(
+        `Read rows, round ${round + 1} of ${options.repeats}: ${order.map((p) => p.name).join(', then ')}, row by row…`,
       );
-      console.error(`Read rows, round ${round}, against the stand-ins behind a bare HTTPS server…`);
-      await archiver.quiet(() =>
-        gatewayWorkloads(
-          gateway,
-          recipes,
-          recorder(rows, GATEWAY),
-          options.requests,
-          sizes,
-          objectBytes.length / 1024 / 1024,
-        ),
-      );
+      await archiver.quiet(async () => {
+        for (const label of labels) {
+          for (const p of order) await p.rows.get(label)?.(recorder(rows, p.name), options.requests);
+        }
+      });
     }
     console.error('Counting AWS calls per route: a pass marked for the trace…');
     await tracedPass(client(pacscribe, token, ca, 'upload-session', { [TRACE_HEADER]: '1' }), items);
@@ -789,32 +793,40 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     const own = rows.get(`${row.label.trim()} (stand-ins)${suffix}`);
     return (own?.unit === row.unit ? own.values[ceiling] : undefined) ?? [];
   };
-  /** Throughput as a share of the ceiling's; latency as the milliseconds PACScribe adds to the stand-ins'. */
-  const kept = (row: Row, ours: number, ceiling: number) =>
-    row.higherIsBetter ? `${Math.round((100 * ours) / ceiling)} %` : `+${(ours - ceiling).toFixed(1)} ms`;
+  /**
+   * Throughput as a share of the ceiling's; latency as the milliseconds PACScribe adds to the stand-ins':
+   * each round's pair, then the median over the rounds and their range.
+   */
+  const kept = (row: Row, ours: readonly number[], ceiling: readonly number[]) => {
+    const figure = row.higherIsBetter ? pairedRatio(ours, ceiling) : pairedDifference(ours, ceiling);
+    if (!figure) return '—';
+    const format = row.higherIsBetter
+      ? (value: number) => `${Math.round(100 * value)} %`
+      : (value: number) => `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(1)} ms`;
+    return figure.pairs > 1
+      ? `${format(figure.median)} (${format(figure.min)} to ${format(figure.max)})`
+      : format(figure.median);
+  };
+  const verdict = (row: Row, ratio: PairedFigure) =>
+    (row.higherIsBetter ? ratio.median >= 1 : ratio.median <= 1) ? 'better or equal' : 'worse';
   const table = [
-    `| workload | unit | ${names.map((name) => `${name} (median) | spread`).join(' | ')} | PACScribe/Orthanc | stand-in ceiling (median; min–max) | PACScribe % of ceiling (p50: ms above the stand-ins') | stand-ins + gateway hop (median; min–max) | PACScribe % of it (p50: ms above) |`,
+    `| workload | unit | ${names.map((name) => `${name} (median) | spread`).join(' | ')} | PACScribe/Orthanc (per round: median; min–max) | stand-in ceiling (median; min–max) | PACScribe % of ceiling, per round (p50: ms above the stand-ins') | stand-ins + gateway hop (median; min–max) | PACScribe % of it, per round (p50: ms above) |`,
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...[...rows.values()]
       .filter((row) => !row.label.includes('(stand-ins)') && row.values[names[0] as string])
       .map((row) => {
-        const [ours, theirs] = names.map((name) => median(row.values[name] ?? [])) as [number, number];
-        const ratio = theirs > 0 ? ours / theirs : 0;
-        const verdict = row.higherIsBetter
-          ? ratio >= 1
-            ? 'better or equal'
-            : 'worse'
-          : ratio <= 1
-            ? 'better or equal'
-            : 'worse';
+        const [ours, theirs] = names.map((name) => row.values[name] ?? []) as [number[], number[]];
+        const ratio = pairedRatio(ours, theirs);
         const against = (name: string) => {
           const ceilings = ceilingOf(row, name);
-          const ceiling = ceilings.length ? median(ceilings) : null;
-          return ceiling
-            ? `${ceiling.toFixed(1)}; ${spread(ceilings)} | ${kept(row, ours, ceiling)}`
+          return ceilings.length
+            ? `${median(ceilings).toFixed(1)}; ${spread(ceilings)} | ${kept(row, ours, ceilings)}`
             : '— | —';
         };
-        return `| ${row.label.trim()} | ${row.unit} | ${ours.toFixed(1)} | ${spread(row.values[names[0] as string])} | ${theirs.toFixed(1)} | ${spread(row.values[names[1] as string])} | ${ratio.toFixed(2)} (${verdict}) | ${against(CEILING)} | ${against(GATEWAY)} |`;
+        const toOrthanc = ratio
+          ? `${ratio.median.toFixed(2)}${ratio.pairs > 1 ? `; ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)}` : ''} (${verdict(row, ratio)})`
+          : '—';
+        return `| ${row.label.trim()} | ${row.unit} | ${median(ours).toFixed(1)} | ${spread(ours)} | ${median(theirs).toFixed(1)} | ${spread(theirs)} | ${toOrthanc} | ${against(CEILING)} | ${against(GATEWAY)} |`;
       }),
   ];
   const recipeTable = [
@@ -825,7 +837,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   const report = [
     `# DICOMweb benchmark (${new Date().toISOString()})`,
     '',
-    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8, read rows run ${options.repeats} times interleaved (PACScribe, Orthanc, the stand-ins; median and min–max spread). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.${options.instances > PREPARED_INSTANCES ? ` Above ${PREPARED_INSTANCES} instances each file is made while it is stored, so the STOW rows include that work and compare only with each other.` : ''}`,
+    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8, read rows run in ${options.repeats} timed rounds after an untimed warm-up round of ${WARM_UP_REQUESTS} requests per row; in each round every row runs against PACScribe, Orthanc, the stand-ins and the stand-ins behind the gateway's hop back to back, who goes first rotating by round (median and min–max spread of each side's runs; the ratios and percentages are each round's pair, then their median and range over the rounds). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.${options.instances > PREPARED_INSTANCES ? ` Above ${PREPARED_INSTANCES} instances each file is made while it is stored, so the STOW rows include that work and compare only with each other.` : ''}`,
     '',
     ...table,
     '',
@@ -846,7 +858,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     "## The stand-ins' ceiling",
     '',
-    `Each read row's stand-in operations, run straight against DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (${options.repeats} rounds, interleaved with the servers' runs; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is PACScribe's median over the ceiling's median. The membership read and the audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON) in tables made from PACScribe's own definitions, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local); a search's append names each study and patient it returns, as PACScribe's record does; the index and metadata reads use synthetic items of 1 KB and 4 KB; STOW's index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
+    `Each read row's stand-in operations, run straight against DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. The membership read and the audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON) in tables made from PACScribe's own definitions, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local); a search's append names each study and patient it returns, as PACScribe's record does; the index and metadata reads use synthetic items of 1 KB and 4 KB; STOW's index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
     '',
     ...recipeTable,
     '',
