@@ -8,7 +8,10 @@ import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
 import { archiverModelLines, latencyModelTable } from './latency-model';
 import { median, type PairedFigure, pairedDifference, pairedRatio, rotated } from './paired-rounds';
 import {
+  cpuMeter,
   localArchiverHold,
+  localDynamoDbPid,
+  localS3Pid,
   localSignIn,
   peakMemoryByProcess,
   peakMemoryMiB,
@@ -334,8 +337,11 @@ const meanSize = (sizes: ResponseSizes, label: string) => {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 };
 
-/** One read row against one participant: runs `requests` requests (fewer for a warm-up) and records. */
-type RowRun = (record: Record_, requests: number) => Promise<void>;
+/**
+ * One read row against one participant: runs `requests` requests (fewer for a warm-up), records, and
+ * returns how many requests it made (the series row makes fewer).
+ */
+type RowRun = (record: Record_, requests: number) => Promise<number>;
 
 /** Read rows by label, in the order they run; each round runs every participant's row back to back. */
 function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<string, RowRun> {
@@ -364,6 +370,7 @@ function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<st
       record(label, 'p50 ms', false, percentile(run.latencies, 50));
       record(`${label} `, 'p95 ms', false, percentile(run.latencies, 95));
       record(`${label}  `, 'requests/s', true, requests / run.seconds);
+      return requests;
     });
   }
   rows.set('WADO instance', async (record, requests) => {
@@ -381,6 +388,7 @@ function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<st
     });
     record('WADO instance', 'MB/s', true, bytes / 1024 / 1024 / wado.seconds);
     record('WADO instance ', 'p50 ms', false, percentile(wado.latencies, 50));
+    return requests;
   });
   rows.set('WADO series (10 instances)', async (record, requests) => {
     const seriesRequests = SERIES_ROW.requests(requests);
@@ -395,6 +403,7 @@ function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<st
     });
     record('WADO series (10 instances)', 'MB/s', true, seriesBytes / 1024 / 1024 / series.seconds);
     record('WADO series (10 instances) ', 'p50 ms', false, percentile(series.latencies, 50));
+    return seriesRequests;
   });
   const perRequest: [string, (item: Instance) => string, Record<string, string>][] = [
     [
@@ -417,9 +426,49 @@ function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<st
       });
       record(label, 'p50 ms', false, percentile(run.latencies, 50));
       record(`${label}  `, 'requests/s', true, requests / run.seconds);
+      return requests;
     });
   }
   return rows;
+}
+
+/** CPU milliseconds per request, by row, participant and process, one figure per round. */
+type CpuByRow = Map<string, Map<string, Record<string, number[]>>>;
+
+function noteCpu(cpu: CpuByRow, label: string, participant: string, perRequest: Record<string, number>) {
+  const byParticipant = cpu.get(label) ?? new Map<string, Record<string, number[]>>();
+  const byProcess = byParticipant.get(participant) ?? {};
+  for (const [process, ms] of Object.entries(perRequest))
+    byProcess[process] = [...(byProcess[process] ?? []), ms];
+  byParticipant.set(participant, byProcess);
+  cpu.set(label, byParticipant);
+}
+
+/**
+ * PACScribe's stack process against the gateway ceiling's server, row by row: both serve the same
+ * requests with the same stand-in calls, so what the stack spends above the server is PACScribe's own.
+ */
+function cpuTable(cpu: CpuByRow, pacscribe: string, gateway: string): string[] {
+  const signed = (ms: number) => `${ms < 0 ? '−' : '+'}${Math.abs(ms).toFixed(2)}`;
+  const figure = (values: readonly number[] | undefined) =>
+    values?.length ? `${median(values).toFixed(2)} (${spread(values)})` : '—';
+  return [
+    "| row | the stack's Node process | the gateway server | the stack above the server, per round | DynamoDB Local: under PACScribe; under the gateway ceiling | s3rver: under PACScribe; under the gateway ceiling |",
+    '|---|---|---|---|---|---|',
+    ...[...cpu.entries()].map(([label, byParticipant]) => {
+      const ours = byParticipant.get(pacscribe) ?? {};
+      const theirs = byParticipant.get(gateway) ?? {};
+      const above = pairedDifference(ours.serving ?? [], theirs.serving ?? []);
+      const difference = above
+        ? `${signed(above.median)} (${signed(above.min)} to ${signed(above.max)})`
+        : '—';
+      const standIn = (name: string) =>
+        ours[name]?.some((ms) => ms > 0) || theirs[name]?.some((ms) => ms > 0)
+          ? `${figure(ours[name])}; ${figure(theirs[name])}`
+          : '—';
+      return `| ${label} | ${figure(ours.serving)} | ${figure(theirs.serving)} | ${difference} | ${standIn('dynamodb')} | ${standIn('s3')} |`;
+    }),
+  ];
 }
 
 /** Records a ceiling's run of a row under the row's stand-in labels, in the row's own units. */
@@ -448,6 +497,7 @@ function ceilingRows(recipes: Record<string, RowRecipe>, objectMegabytes: number
       const count = shape?.requests(requests) ?? requests;
       const run = await load(count, shape?.concurrency ?? 8, recipe);
       recordCeiling(record, label, run, count, objects ? objects * objectMegabytes : null);
+      return count;
     });
   }
   return rows;
@@ -475,6 +525,7 @@ function gatewayRows(
         expectOk((await gateway.send('GET', gatewayCeilingPath(label, i, bytes))).status, label),
       );
       recordCeiling(record, label, run, count, objects ? objects * objectMegabytes : null);
+      return count;
     });
   }
   return rows;
@@ -682,6 +733,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   let gatewayServer: RunningServer | undefined;
   let archiverUsage = { cpuSeconds: 0, catchUpSeconds: 0 };
   let pacscribePeakByProcess: { process: string; mib: number }[] = [];
+  const cpuByRow: CpuByRow = new Map();
   try {
     const token = await pacscribeToken(pacscribe.config);
     const ca = readFileSync(pacscribe.config.caCertPath);
@@ -736,13 +788,18 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     // Rounds of every read row, each row run against every participant back to back (seconds apart), so
     // that drift on this machine (the JIT, compaction, the VM's neighbours) falls on both sides of each
     // comparison and a row near 1.0 is not decided by noise; who runs first rotates by round.
-    const participants: { name: string; rows: Map<string, RowRun> }[] = [
-      { name: pacscribe.name, rows: readRows(pacscribeClient, items, sizes) },
+    // The process that serves PACScribe's rows and the one that serves the gateway ceiling's make the same
+    // stand-in calls for a row; their CPU per request, beside the stand-ins', is PACScribe's own cost.
+    const stackPids = pacscribe.pids();
+    const standInPids = { dynamodb: localDynamoDbPid(stackPids), s3: localS3Pid(stackPids) };
+    const participants: { name: string; rows: Map<string, RowRun>; serving?: number }[] = [
+      { name: pacscribe.name, rows: readRows(pacscribeClient, items, sizes), serving: stackPids[0] },
       { name: orthanc.name, rows: readRows(orthancClient, items) },
       { name: CEILING, rows: ceilingRows(standIns.recipes, objectBytes.length / 1024 / 1024) },
       {
         name: GATEWAY,
         rows: gatewayRows(gateway, standIns.recipes, sizes, objectBytes.length / 1024 / 1024),
+        serving: gatewayServer.pids()[0],
       },
     ];
     const labels = [...(participants[0]?.rows.keys() ?? [])];
@@ -760,7 +817,13 @@ export async function benchDicomweb(options: { instances: number; requests: numb
       );
       await archiver.quiet(async () => {
         for (const label of labels) {
-          for (const p of order) await p.rows.get(label)?.(recorder(rows, p.name), options.requests);
+          for (const p of order) {
+            const run = p.rows.get(label);
+            if (!run) continue;
+            const meter = p.serving ? cpuMeter({ serving: p.serving, ...standInPids }) : null;
+            const made = await run(recorder(rows, p.name), options.requests);
+            if (meter) noteCpu(cpuByRow, label, p.name, meter(made));
+          }
         }
       });
     }
@@ -863,6 +926,12 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     ...recipeTable,
     '',
     `"Stand-ins + gateway hop" is the same operations behind a bare Node HTTPS server in its own process (\`scripts/bench/gateway-ceiling.ts\`), asked by the benchmark's client with PACScribe's bearer token, over the stack's certificate and TLS floor, and answering with as many bytes as PACScribe did on average (object bytes streamed from s3rver). Locally the stack's HTTPS listener stands in for API Gateway, which terminates TLS before a function runs in AWS; this ceiling charges that hop to the stand-ins, so what PACScribe loses against it is its own work: routing, the token check, validation, the handlers, the audit record and JSON.`,
+    '',
+    '### CPU per request: the stack against the gateway server',
+    '',
+    `CPU milliseconds per request from /proc (10 ms ticks) over each round's run of a row, median (min–max) over the ${options.repeats} rounds: PACScribe's local stack process (the router, the handlers, the SDK calls) against the gateway ceiling's server (a bare HTTPS server making the same stand-in calls and answering with as many bytes), and the stand-ins' own CPU under each. The third column is each round's difference, then their median and range.`,
+    '',
+    ...cpuTable(cpuByRow, pacscribe.name, GATEWAY),
     '',
     '## Deployed latency model',
     '',

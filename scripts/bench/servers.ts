@@ -278,8 +278,27 @@ export function peakMemoryByProcess(stackPids: number[]): { process: string; mib
 /** The local stack's audit witness, the archiver's stand-in. */
 export const auditWitnessPid = (stackPids: number[]) =>
   stackChildPid(stackPids, STACK_CHILDREN.witness.command);
+/**
+ * CPU time of the given processes over a span of work, from /proc (10 ms ticks): call it before, and the
+ * function it returns after, with the requests made, for each process's CPU milliseconds per request.
+ */
+export function cpuMeter(pids: Record<string, number | undefined>) {
+  const before = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) : 0]),
+  );
+  return (requests: number): Record<string, number> =>
+    Object.fromEntries(
+      Object.entries(pids)
+        .filter((entry): entry is [string, number] => Boolean(entry[1]))
+        .map(([name, pid]) => [name, ((cpuSeconds(pid) - (before[name] ?? 0)) * 1000) / requests]),
+    );
+}
+
 /** The local stack's s3rver, S3's stand-in. */
 export const localS3Pid = (stackPids: number[]) => stackChildPid(stackPids, STACK_CHILDREN.s3.command);
+/** The local stack's DynamoDB Local JVM. */
+export const localDynamoDbPid = (stackPids: number[]) =>
+  stackChildPid(stackPids, STACK_CHILDREN.dynamodb.command);
 
 /**
  * The local stack's audit witness, the archiver's stand-in, held still during timed work. In AWS the
