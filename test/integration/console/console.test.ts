@@ -167,6 +167,18 @@ withChromium('the web console in headless Chromium, against the local stack', ()
     const frame = page.locator('img.frame');
     await frame.waitFor();
     expect(await frame.evaluate((image: { naturalWidth: number }) => image.naturalWidth)).toBeGreaterThan(0);
+    // The viewer keeps its size without its image (as while the next one loads), so the buttons and the
+    // report form below do not move under the pointer when scrolling through a series.
+    const viewerHeight = () =>
+      page.locator('.viewport').evaluate((box) => box.getBoundingClientRect().height);
+    const withImage = await viewerHeight();
+    await frame.evaluate((image: { style: { display: string } }) => {
+      image.style.display = 'none';
+    });
+    expect(await viewerHeight()).toBe(withImage);
+    await frame.evaluate((image: { style: { display: string } }) => {
+      image.style.display = '';
+    });
     await page.getByRole('button', { name: 'Next image' }).click();
     await page.getByText('Image 2 of 4').waitFor();
     // The arrow keys scroll too, while a viewer control has focus.
