@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import { AUDIT_ARCHIVER_BINDINGS } from '../../schemas/audit/env';
 import { bindingEnvSchema } from '../../schemas/shared/env';
 import { localHandlers } from '../local/environment';
+import { median } from './paired-rounds';
 
 /** One function's measurement: its bundle as CDK builds it, and a cold Node process loading it. */
 export interface FunctionMeasurement {
@@ -69,9 +70,6 @@ function placeholderEnv(names: readonly string[], handler: string): Record<strin
     PRIVACY_POLICY_DIR: path.join(PROJECT_ROOT, 'policies', 'privacy'),
   };
 }
-
-const median = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** Bundles each handler with the deploy's options, then times its module initialisation RUNS times. */
 export async function measureFunctions(
