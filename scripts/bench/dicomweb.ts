@@ -2,7 +2,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
-import { type HandlerCallProfile, TRACE_HEADER } from '../local/aws-call-trace';
+import {
+  type HandlerCallProfile,
+  RECORD_HEADER,
+  type RecordedInvocations,
+  recordedInvocationsFile,
+  TRACE_HEADER,
+} from '../local/aws-call-trace';
 import { deployedHandlers, measureFunctions, measurementTable } from './functions';
 import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
 import { archiverModelLines, latencyModelTable } from './latency-model';
@@ -532,12 +538,41 @@ function gatewayRows(
 }
 
 /**
- * Each read and store route once more, a few requests each, marked for the local stack's AWS call
- * trace: the timed rows run untraced (aws-call-trace.ts), so the trace costs them nothing.
+ * Each read row once more, a few requests each, marked for the local stack's AWS call trace and recorded
+ * under the row's label: the calls they make are counted, and the stand-in ceiling sends the very same
+ * requests. Each row first runs a few unmarked requests, so what is recorded is a warm function's path
+ * (a function instance's first request by a member reads their membership before anything else:
+ * known-organizations.ts), as the timed rows run it. The timed rows run untraced (aws-call-trace.ts).
+ */
+async function recordingPass(
+  unmarked: Client,
+  recording: (label: string) => Client,
+  items: Instance[],
+  recordedFile: string,
+) {
+  const ignore: Record_ = () => {};
+  const made = new Map<string, number>();
+  for (const [label, warm] of readRows(unmarked, items)) {
+    await warm(ignore, WARM_UP_REQUESTS / 2);
+    made.set(label, (await readRows(recording(label), items).get(label)?.(ignore, TRACED_REQUESTS)) ?? 0);
+  }
+  // The stack writes its recordings every second.
+  for (let waited = 0; ; waited += 250) {
+    const recorded = existsSync(recordedFile)
+      ? (JSON.parse(readFileSync(recordedFile, 'utf8')) as RecordedInvocations)
+      : {};
+    if ([...made].every(([label, count]) => (recorded[label]?.length ?? 0) >= count)) return recorded;
+    if (waited > 10_000) throw new Error(`the stack did not record every read row in ${recordedFile}`);
+    await sleep(250);
+  }
+}
+
+/**
+ * The rendering and store routes, a few requests each, marked for the local stack's AWS call trace
+ * (the read routes' were counted in the recording pass).
  */
 async function tracedPass(traced: Client, items: Instance[]) {
   const ignore: Record_ = () => {};
-  for (const run of readRows(traced, items).values()) await run(ignore, TRACED_REQUESTS);
   await renderingWorkloads(traced, pickFrom(items), ignore, TRACED_REQUESTS / 2);
   const study = testUid();
   const series = testUid();
@@ -608,30 +643,6 @@ const dateRangeOf = (i: number) => ({
   to: `2026${String((i % 9) + 3).padStart(2, '0')}28`,
 });
 const nameStartOf = (i: number) => `Bench^Patient${i % 10}`;
-
-/**
- * How many studies the date-range and name searches read on average over `requests` of them: what
- * matches, up to one more than the limit (the search stops there). The ceiling's queries read as many.
- */
-export function searchReads(instances: number, requests: number) {
-  const studies = Array.from({ length: Math.ceil(instances / PER_STUDY) }, (_, s) => studyFacts(s));
-  const mean = (matches: (i: number) => number) => {
-    let sum = 0;
-    for (let i = 0; i < requests; i += 1) sum += Math.min(matches(i), SEARCH_LIMIT + 1);
-    return Math.max(1, Math.round(sum / requests));
-  };
-  return {
-    dateRange: mean((i) => {
-      const { from, to } = dateRangeOf(i);
-      return studies.filter((study) => study.studyDate >= from && study.studyDate <= to).length;
-    }),
-    nameWildcard: mean(
-      (i) =>
-        studies.filter((study) => study.patientName.toUpperCase().startsWith(nameStartOf(i).toUpperCase()))
-          .length,
-    ),
-  };
-}
 
 /** Up to this many instances the files are made before any timing (1 GB); above, as they are stored. */
 export const PREPARED_INSTANCES = 4_000;
@@ -746,20 +757,25 @@ export async function benchDicomweb(options: { instances: number; requests: numb
         storeWorkloads(c, items, recorder(rows, c.server.name), c.server === pacscribe ? sizes : undefined),
       );
     }
+    console.error('Recording the stand-in requests of each read row: a pass marked for the trace…');
+    const recorded = await recordingPass(
+      pacscribeClient,
+      (label) =>
+        client(pacscribe, token, ca, 'upload-session', {
+          [TRACE_HEADER]: '1',
+          ...(label ? { [RECORD_HEADER]: label } : {}),
+        }),
+      items,
+      recordedInvocationsFile(pacscribe.awsCallProfile),
+    );
     // After the data set is stored: the ceiling copies a membership and an audit record the stack wrote.
     // A native frame of the CT instances: 512 × 512 × 16 bit.
-    standIns = await standInRecipes(
-      pacscribe.config,
-      objectBytes,
-      512 * 512 * 2,
-      searchReads(items.length, options.requests),
-    );
+    standIns = await standInRecipes(pacscribe.config, objectBytes, recorded);
     gatewayServer = await startGatewayCeiling({
       standIns: pacscribe.config,
       certPath: pacscribe.config.caCertPath,
       object: objectBytes,
-      frameBytes: 512 * 512 * 2,
-      searchReads: searchReads(items.length, options.requests),
+      recordedPath: recordedInvocationsFile(pacscribe.awsCallProfile),
     });
     // The same bearer token as PACScribe's requests, so the hop carries as many bytes in.
     const gateway = client(gatewayServer, token, ca, 'stow');
@@ -914,14 +930,14 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     'Counted by the local stack around every SDK request to the stand-ins (`scripts/local/aws-call-trace.ts`): the',
     'mean calls one request makes, and how many of them are sequential (the longest chain of calls each started',
-    "after the previous one answered; a round trip is counted to the response's headers). Counted in a pass of",
-    `their own after the timed rounds (${TRACED_REQUESTS} requests per read row, ${TRACED_REQUESTS / 2} per rendering row, ${TRACED_REQUESTS} STOW requests, one upload session), marked for the trace: the timed rows run untraced.`,
+    "after the previous one answered; a round trip is counted to the response's headers). Counted in passes of",
+    `their own, marked for the trace: the read rows before the timed rounds (${TRACED_REQUESTS} requests per row, each after a few unmarked ones, so a warm function's; the ceiling replays what they sent), the rest after them (${TRACED_REQUESTS / 2} requests per rendering row, ${TRACED_REQUESTS} STOW requests, one upload session). The timed rows run untraced.`,
     '',
     ...awsCallTable(pacscribe.awsCallProfile),
     '',
     "## The stand-ins' ceiling",
     '',
-    `Each read row's stand-in operations, run straight against DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. The membership read and the audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON) in tables made from PACScribe's own definitions, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local); a search's append names each study and patient it returns, as PACScribe's record does; the index and metadata reads use synthetic items of 1 KB and 4 KB; STOW's index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
+    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${TRACED_REQUESTS} requests per row after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. Their writes (the audit append, now and then a request counter) go to tables made from PACScribe's own definitions, each put's sort key made unique, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local). STOW is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB, and its index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
     '',
     ...recipeTable,
     '',

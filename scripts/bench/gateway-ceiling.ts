@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { RecordedInvocations } from '../local/aws-call-trace';
 import type { RunningServer } from './servers';
 import { type StandInEndpoints, standInRecipes } from './stand-in-ceiling';
 
@@ -21,10 +22,10 @@ export interface GatewayCeilingConfig {
   /** PEM files of the stack's certificate and key. */
   certPath: string;
   keyPath: string;
-  /** A file holding the object the S3 rows read and STOW writes. */
+  /** A file holding the object STOW writes. */
   objectPath: string;
-  frameBytes: number;
-  searchReads: { dateRange: number; nameWildcard: number };
+  /** A file holding the read rows' recorded requests (RecordedInvocations), which the recipes replay. */
+  recordedPath: string;
 }
 
 /** The path and query the bench's client asks the gateway ceiling for one request of a row. */
@@ -37,8 +38,7 @@ async function serve(configFile: string) {
   const { recipes } = await standInRecipes(
     config.standIns,
     readFileSync(config.objectPath),
-    config.frameBytes,
-    config.searchReads,
+    JSON.parse(readFileSync(config.recordedPath, 'utf8')) as RecordedInvocations,
   );
   // Filler for answers that are not object bytes; the largest is a 100-study search.
   const filler = Buffer.alloc(4 * 1024 * 1024, 0x20);

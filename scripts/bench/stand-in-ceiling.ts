@@ -1,6 +1,14 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand as RawQueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BatchGetCommand,
@@ -17,23 +25,31 @@ import {
   auditTable,
   imagingTable,
   type TableDefinition,
+  tableDefinitions,
 } from '../../infra/data/table-definitions';
+import type { RecordedCall, RecordedInvocations } from '../local/aws-call-trace';
 import { createTableAs, localTableName } from '../local/bootstrap';
 
 /**
- * The stand-ins' own ceiling for each benchmark row (issue 12): the raw DynamoDB Local and s3rver
- * operations one PACScribe request of that row makes, in the same sequence (what the call trace shows:
- * the membership read beside the index read, then the audit write, beside the S3 read for pixel data),
- * run straight from this process with no PACScribe code between. A row's requests/s as a share of its
- * recipe's is what PACScribe keeps of what the stand-ins allow.
+ * The stand-ins' own ceiling for each benchmark row (issue 12): the DynamoDB Local and s3rver requests one
+ * PACScribe request of that row makes, in the same sequence, sent straight from this process with no
+ * PACScribe code between. A row's requests/s as a share of its recipe's is what PACScribe keeps of what the
+ * stand-ins allow.
  *
- * The membership read, the audit append and STOW's index write go to tables made from the same
- * definitions as PACScribe's (the audit table's index makes each append cost more than a plain put), with
- * copies of items the local stack itself stored: call it once the data set is stored. The copy of the audit table has no stream:
- * on this machine (2026-12-05), puts into stream-enabled tables created after a few thousand stream
- * records had been written fell from ~300/s to 12–60/s, while puts into tables without a stream held
- * ~400/s (the cause inside DynamoDB Local was not found, and PACScribe's own audit table, created at
- * start, did not show it), so a stream would make the ceiling depend on what ran before it.
+ * A read row replays what the local stack recorded for that row (scripts/local/aws-call-trace.ts): the
+ * very same DynamoDB requests (tables, indexes, projections, keys) and S3 reads, cycling through the
+ * recorded requests as the row's requests cycle through the data set, in the stages their timing shows
+ * (a call starts once every call that ended before it did has answered). Reads go to the stack's own
+ * tables and bucket; writes (the audit append, the request counter) go to copies of their tables made from
+ * PACScribe's definitions, with each put's sort key made unique, so the ceiling never touches the stack's
+ * audit trail. The copy of the audit table has no stream: on this machine (2026-12-05), puts into
+ * stream-enabled tables created after a few thousand stream records had been written fell from ~300/s to
+ * 12–60/s, while puts into tables without a stream held ~400/s (the cause inside DynamoDB Local was not
+ * found, and PACScribe's own audit table, created at start, did not show it), so a stream would make the
+ * ceiling depend on what ran before it.
+ *
+ * STOW is not replayed (its writes would store the same instance again): its recipe is the sequence the
+ * call trace shows, with copies of items the stack stored.
  */
 export interface StandInEndpoints {
   region: string;
@@ -64,10 +80,12 @@ export const SERIES_ROW = {
   requests: (rowRequests: number) => Math.max(4, Math.floor(rowRequests / 4)),
 };
 
+/** The label STOW's row carries (its recipe is built here, not replayed). */
+export const STOW_ROW = 'STOW c16';
+
 const TABLE = 'bench-stand-in-ceiling';
-/** Items of about the size PACScribe's index holds: a study, an instance's DICOM JSON. */
-const STUDY = 'x'.repeat(1_000);
-const METADATA = 'x'.repeat(4_000);
+/** An item of about the size of the subscription standing STOW reads. */
+const STANDING = 'x'.repeat(4_000);
 
 /** The local stack's own item whose partition key starts with `prefix`: the median size of the first 100. */
 async function liveItem(dynamo: DynamoDBDocumentClient, definition: TableDefinition, prefix: string) {
@@ -124,12 +142,38 @@ async function shapedTable(raw: DynamoDBClient, definition: TableDefinition): Pr
   return name;
 }
 
+/**
+ * Each call's stage: one more than the latest stage among the calls that had answered when it started.
+ * Calls of a stage run together; a stage starts when the one before it has answered.
+ */
+export function replayStages<T extends Pick<RecordedCall, 'start' | 'end'>>(calls: readonly T[]): T[][] {
+  const byStart = [...calls].sort((a, b) => a.start - b.start);
+  const stageOf = new Map<T, number>();
+  for (const call of byStart) {
+    const before = byStart.filter((other) => other !== call && other.end <= call.start);
+    stageOf.set(call, 1 + Math.max(-1, ...before.map((other) => stageOf.get(other) ?? 0)));
+  }
+  const count = 1 + Math.max(-1, ...stageOf.values());
+  return Array.from({ length: count }, (_, stage) => byStart.filter((call) => stageOf.get(call) === stage));
+}
+
+/** DynamoDB's operation name from a recorded call's X-Amz-Target (`DynamoDB_20120810.GetItem`). */
+const operationOf = (call: RecordedCall) => (call.target ?? '').split('.').pop() ?? '';
+
+/** Bucket, key and range of a recorded S3 GET (path-style, as the stack's client sends locally). */
+export function s3ReadOf(call: Pick<RecordedCall, 'method' | 'path' | 'range'>) {
+  if (call.method !== 'GET')
+    throw new Error(`the stand-in ceiling replays S3 reads only, not ${call.method}`);
+  const [bucket, ...key] = (call.path.split('?')[0] ?? '').slice(1).split('/').map(decodeURIComponent);
+  if (!bucket || key.length === 0) throw new Error(`not a path-style S3 object path: ${call.path}`);
+  return { Bucket: bucket, Key: key.join('/'), ...(call.range ? { Range: call.range } : {}) };
+}
+
 export async function standInRecipes(
   config: StandInEndpoints,
   objectBytes: Buffer,
-  frameBytes: number,
-  /** Studies the date-range and name searches read per request, on average (dicomweb.ts searchReads). */
-  searchReads: { dateRange: number; nameWildcard: number },
+  /** The read rows' requests as the local stack recorded them, by row label. */
+  recorded: RecordedInvocations,
 ) {
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const raw = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb, credentials });
@@ -160,23 +204,29 @@ export async function standInRecipes(
     .catch((error: unknown) => {
       if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
     });
-  const put = (pk: string, sk: string, body: string) =>
-    dynamo.send(new PutCommand({ TableName: TABLE, Item: { pk, sk, body } }));
-  // A partition per list size the rows read: 1 study, 2 series, 10 instances, and the studies searches read.
-  await put('instance', 'i', METADATA);
-  for (const count of new Set([1, 2, 10, searchReads.dateRange, searchReads.nameWildcard])) {
-    await Promise.all(
-      Array.from({ length: count }, (_, n) => put(`list-${count}`, String(n).padStart(4, '0'), STUDY)),
-    );
-  }
-  await Promise.all(
-    Array.from({ length: 10 }, (_, n) => put('metadata-10', String(n).padStart(4, '0'), METADATA)),
-  );
+  await dynamo.send(new PutCommand({ TableName: TABLE, Item: { pk: 'standing', sk: 's', body: STANDING } }));
   const memberTemplate = await liveItem(dynamo, accountsTable, 'USER#');
   const auditTemplate = await liveItem(dynamo, auditTable, 'ORG#');
   const instanceTemplates = await liveInstanceItems(dynamo);
   const imaging = await shapedTable(raw, imagingTable);
   const accounts = await shapedTable(raw, accountsTable);
+  /** Copies of the tables the recorded requests write to, by the stack's table name. */
+  const copies = new Map<string, { name: string; definition: TableDefinition }>();
+  for (const definition of tableDefinitions) {
+    const written = Object.values(recorded).some((invocations) =>
+      invocations.some((calls) =>
+        calls.some(
+          (call) =>
+            /^(PutItem|UpdateItem)$/.test(operationOf(call)) &&
+            (JSON.parse(call.body ?? '{}') as { TableName?: string }).TableName ===
+              localTableName(definition),
+        ),
+      ),
+    );
+    if (!written) continue;
+    const name = await shapedTable(raw, { ...definition, stream: undefined });
+    copies.set(localTableName(definition), { name, definition });
+  }
   const audit = await shapedTable(raw, { ...auditTable, stream: undefined });
   await dynamo.send(
     new PutCommand({
@@ -184,70 +234,7 @@ export async function standInRecipes(
       Item: { ...memberTemplate, pk: 'USER#bench-ceiling', sk: 'MEMBER' },
     }),
   );
-  const objectKey = 'bench-stand-in-ceiling/object';
-  await s3.send(new PutObjectCommand({ Bucket: config.imagingBucket, Key: objectKey, Body: objectBytes }));
 
-  const get = (pk: string, sk: string) => dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk, sk } }));
-  const query = (pk: string) =>
-    dynamo.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-      }),
-    );
-  // The audit append: a conditional put of a copy of a real record at a new chain position, as the audit
-  // trail's is, into a table with the audit table's index.
-  let appended = 0;
-  /** STOW requests made: each writes a study of its own. */
-  let stored = 0;
-  /**
-   * A search's record names every study and patient it discloses (record.objects, and the flattened
-   * studyUids and patientIds reviewers filter on): `disclosed` studies, each of its own patient, of the
-   * bench data set's UID length. Otherwise the copied record as it is.
-   */
-  const disclosures = new Map<number, Record<string, unknown>>();
-  const disclosing = (disclosed: number) => {
-    if (disclosed === 0) return {};
-    const made = disclosures.get(disclosed);
-    if (made) return made;
-    const uids = Array.from({ length: disclosed }, (_, n) => `2.25.${String(n).padStart(39, '7')}`);
-    const patients = uids.map((_, n) => `BENCH-${String(n).padStart(4, '0')}`);
-    const others = ((auditTemplate.objects ?? []) as { type?: string }[]).filter(
-      (object) => object.type !== 'study' && object.type !== 'patient',
-    );
-    // Made once per size: the ceiling's own process should spend no more per request than the put.
-    const attributes = {
-      objects: [
-        ...others,
-        ...uids.map((id) => ({ type: 'study', id })),
-        ...patients.map((id) => ({ type: 'patient', id })),
-      ],
-      studyUids: uids,
-      patientIds: patients,
-    };
-    disclosures.set(disclosed, attributes);
-    return attributes;
-  };
-  const auditPut = (index: number, disclosed = 0) => {
-    appended += 1;
-    // The process id keeps positions apart when the gateway ceiling's process appends to the same table.
-    const position = `${Date.now()}#${String(index % 16).padStart(2, '0')}#${process.pid}-${String(appended).padStart(12, '0')}`;
-    return dynamo.send(
-      new PutCommand({
-        TableName: audit,
-        Item: {
-          ...auditTemplate,
-          ...disclosing(disclosed),
-          pk: `ORG#bench-ceiling#CHAIN#${String(index % 16).padStart(2, '0')}`,
-          sk: `SEQ#${position}`,
-          gsi1pk: 'ORG#bench-ceiling',
-          gsi1sk: position,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  };
   const drain = async (body: unknown, sink?: Writable) => {
     // Chunk by chunk with backpressure, as a part goes out; a pipeline per part would leave its listeners
     // on the one response until it ends (10 parts of a series: Node's MaxListenersExceededWarning).
@@ -255,154 +242,186 @@ export async function standInRecipes(
       if (sink && !sink.write(chunk)) await once(sink, 'drain');
     }
   };
-  const s3Get = async (range?: number, sink?: Writable) => {
-    const { Body } = await s3.send(
-      new GetObjectCommand({
-        Bucket: config.imagingBucket,
-        Key: objectKey,
-        ...(range ? { Range: `bytes=${objectBytes.length - range}-${objectBytes.length - 1}` } : {}),
-      }),
-    );
-    await drain(Body, sink);
-  };
-  const member = () =>
-    dynamo.send(new GetCommand({ TableName: accounts, Key: { pk: 'USER#bench-ceiling', sk: 'MEMBER' } }));
-  const study = () => get('list-1', '0000');
-  /** A study search: the listing read beside the membership, then a record naming what it returns. */
-  const listRead =
-    (pk: string, disclosed: number): Recipe =>
-    async (index) => {
-      await Promise.all([member(), query(pk)]);
-      await auditPut(index, disclosed);
-    };
-  /** A search returns what it read, less the one read past the page (limit 100). */
-  const returned = (read: number) => Math.min(read, 100);
-  /** Series and instance lists and metadata also read their study (existence, current edits) beside. */
-  const studyListRead =
-    (pk: string): Recipe =>
-    async (index) => {
-      await Promise.all([member(), study(), query(pk)]);
-      await auditPut(index);
-    };
-  /** By row label (as the benchmark prints it) with a short description of the operations. */
-  const recipes: Record<string, RowRecipe> = {
-    'QIDO by PatientID': { operations: '[get ∥ query 1] → put', recipe: listRead('list-1', 1) },
-    'QIDO date range': {
-      operations: `[get ∥ query ${searchReads.dateRange}] → put naming ${returned(searchReads.dateRange)} studies`,
-      recipe: listRead(`list-${searchReads.dateRange}`, returned(searchReads.dateRange)),
-    },
-    'QIDO name wildcard': {
-      operations: `[get ∥ query ${searchReads.nameWildcard}] → put naming ${returned(searchReads.nameWildcard)} studies`,
-      recipe: listRead(`list-${searchReads.nameWildcard}`, returned(searchReads.nameWildcard)),
-    },
-    'QIDO series of a study': { operations: '[get ∥ get ∥ query 2] → put', recipe: studyListRead('list-2') },
-    'QIDO instances of a series': {
-      operations: '[get ∥ get ∥ query 10] → put',
-      recipe: studyListRead('list-10'),
-    },
-    'WADO series metadata': {
-      operations: '[get ∥ get ∥ query 10 × 4 KB] → put',
-      recipe: studyListRead('metadata-10'),
-    },
-    'WADO instance metadata': {
-      operations: '[get ∥ get 4 KB ∥ get] → put',
-      recipe: async (index) => {
-        await Promise.all([member(), get('instance', 'i'), study()]);
-        await auditPut(index);
-      },
-    },
-    'WADO frame (native)': {
-      operations: `[get ∥ get] → [put ∥ S3 range GET ${Math.round(frameBytes / 1024)} KiB]`,
-      recipe: async (index, sink) => {
-        await Promise.all([member(), get('instance', 'i')]);
-        await Promise.all([auditPut(index), s3Get(frameBytes, sink)]);
-      },
-    },
-    'WADO instance': {
-      objects: 1,
-      operations: `[get ∥ get ∥ get] → [put ∥ S3 GET ${Math.round(objectBytes.length / 1024)} KiB]`,
-      recipe: async (index, sink) => {
-        await Promise.all([member(), get('instance', 'i'), study()]);
-        await Promise.all([auditPut(index), s3Get(undefined, sink)]);
-      },
-    },
-    'WADO series (10 instances)': {
-      objects: SERIES_ROW.instances,
-      load: SERIES_ROW,
-      operations: `[get ∥ get ∥ query 10] → [put ∥ S3 GET ${Math.round(objectBytes.length / 1024)} KiB × ${1 + READ_AHEAD_PARTS}] → each next GET as a part goes out: ${SERIES_ROW.instances} in all, ${1 + READ_AHEAD_PARTS} at a time, sent in order`,
-      recipe: async (index, sink) => {
-        await Promise.all([member(), study(), query('list-10')]);
-        // As PACScribe sends a series: the reads run ahead of the part going out, the first waits for the audit.
-        const bodies: Promise<unknown>[] = [];
-        const open = (n: number) => {
-          bodies[n] ??= s3
-            .send(new GetObjectCommand({ Bucket: config.imagingBucket, Key: objectKey }))
-            .then(({ Body }) => Body);
-          return bodies[n];
+
+  /** Puts made into the copies: each one's sort key gets this process's next number, so none collide. */
+  let written = 0;
+  /** One recorded DynamoDB request sent again: reads as they were, writes into the copies. */
+  const sendDynamoDb = (call: RecordedCall): Promise<unknown> => {
+    const operation = operationOf(call);
+    const input = JSON.parse(call.body ?? '{}');
+    switch (operation) {
+      case 'GetItem':
+        return raw.send(new GetItemCommand(input));
+      case 'Query':
+        return raw.send(new RawQueryCommand(input));
+      case 'BatchGetItem':
+        return raw.send(new BatchGetItemCommand(input));
+      case 'PutItem':
+      case 'UpdateItem': {
+        const copy = copies.get(input.TableName);
+        if (!copy) throw new Error(`no copy of ${input.TableName} for the ceiling's ${operation}`);
+        if (operation === 'UpdateItem')
+          return raw.send(new UpdateItemCommand({ ...input, TableName: copy.name }));
+        const key = copy.definition.sortKey?.name ?? copy.definition.partitionKey.name;
+        written += 1;
+        const item = {
+          ...input.Item,
+          [key]: { S: `${input.Item[key].S}#ceiling-${process.pid}-${written}` },
         };
-        const audit = auditPut(index);
-        for (let n = 0; n < SERIES_ROW.instances; n += 1) {
-          for (let m = n; m <= Math.min(SERIES_ROW.instances - 1, n + READ_AHEAD_PARTS); m += 1) open(m);
-          const body = await open(n);
-          if (n === 0) await audit;
-          await drain(body, sink);
-        }
-      },
-    },
-    'STOW c16': {
-      operations: `[get ∥ get] → batch get of 3 → S3 PUT ${Math.round(objectBytes.length / 1024)} KiB → transaction of 4 puts (copies of an instance's study, series, SOP and INSTANCE items, in a study of their own) → put`,
-      recipe: async (index) => {
-        // The membership and the subscription's standing; then what PACScribe reads of the index (the
-        // resend, the study, the series), and only then the object's write; then the index write and the audit.
-        stored += 1;
-        const pk = `ORG#bench-ceiling#STUDY#stow-${process.pid}-${stored}`;
-        const copy = (item: Record<string, unknown>) => ({ ...item, pk });
-        await Promise.all([member(), get('instance', 'i')]);
-        await dynamo.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [imaging]: {
-                Keys: [instanceTemplates.sop, instanceTemplates.study, instanceTemplates.series].map(
-                  (item) => ({
-                    pk,
-                    sk: item.sk,
-                  }),
-                ),
-                ConsistentRead: true,
+        return raw.send(new PutItemCommand({ ...input, TableName: copy.name, Item: item }));
+      }
+      default:
+        throw new Error(`the stand-in ceiling does not replay DynamoDB's ${operation}`);
+    }
+  };
+
+  /**
+   * A recorded request replayed: DynamoDB's calls stage by stage; the S3 reads, from the stage the first
+   * started in, sent in order as parts go out (the next ones read ahead, as PACScribe's are), the first
+   * held until that stage's writes (the audit append) have answered.
+   */
+  const replay = (calls: readonly RecordedCall[]) => {
+    const stages = replayStages(calls);
+    const reads = calls.filter((call) => call.service === 's3').sort((a, b) => a.start - b.start);
+    const readsFrom = stages.findIndex((stage) => stage.some((call) => call.service === 's3'));
+    for (const call of calls) {
+      if (call.service !== 'dynamodb' && call.service !== 's3') {
+        throw new Error(`the stand-in ceiling does not replay ${call.service}`);
+      }
+      if (call.service === 's3') s3ReadOf(call);
+    }
+    return async (sink?: Writable) => {
+      let streaming: Promise<void> = Promise.resolve();
+      for (const [n, stage] of stages.entries()) {
+        const dynamoCalls = stage.filter((call) => call.service === 'dynamodb');
+        const answered = Promise.all(dynamoCalls.map(sendDynamoDb));
+        if (n === readsFrom) streaming = streamReads(reads, answered, sink);
+        await answered;
+      }
+      await streaming;
+    };
+  };
+  const streamReads = async (reads: readonly RecordedCall[], gate: Promise<unknown>, sink?: Writable) => {
+    const bodies: Promise<unknown>[] = [];
+    const open = (n: number) => {
+      const call = reads[n] as RecordedCall;
+      bodies[n] ??= s3.send(new GetObjectCommand(s3ReadOf(call))).then(({ Body }) => Body);
+      return bodies[n];
+    };
+    for (let n = 0; n < reads.length; n += 1) {
+      for (let m = n; m <= Math.min(reads.length - 1, n + READ_AHEAD_PARTS); m += 1) open(m);
+      const body = await open(n);
+      if (n === 0) await gate;
+      await drain(body, sink);
+    }
+  };
+
+  /** How a recorded request runs, in a line: `[GetItem accounts ∥ Query imaging/gsi2] → PutItem audit`. */
+  const described = (calls: readonly RecordedCall[]) =>
+    replayStages(calls)
+      .map((stage) => {
+        const names = stage.map((call) => {
+          if (call.service === 's3') return `S3 ${call.range ? 'range ' : ''}GET`;
+          const input = JSON.parse(call.body ?? '{}') as { TableName?: string; IndexName?: string };
+          const table = tableDefinitions.find((d) => localTableName(d) === input.TableName)?.logicalName;
+          return `${operationOf(call)} ${table ?? input.TableName}${input.IndexName ? `/${input.IndexName}` : ''}`;
+        });
+        return names.length > 1 ? `[${names.join(' ∥ ')}]` : (names[0] ?? '');
+      })
+      .join(' → ');
+
+  const recipes: Record<string, RowRecipe> = {};
+  for (const [label, invocations] of Object.entries(recorded)) {
+    if (label === STOW_ROW || invocations.length === 0) continue;
+    const replays = invocations.map(replay);
+    const objects = invocations[0]?.filter((call) => call.service === 's3' && !call.range).length ?? 0;
+    // The shape most of the recorded requests took (a request now and then also flushes its counters).
+    const shapes = new Map<string, number>();
+    for (const calls of invocations) shapes.set(described(calls), (shapes.get(described(calls)) ?? 0) + 1);
+    const [shape, count] = [...shapes].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    recipes[label] = {
+      operations: `${shape} (${count} of the ${invocations.length} recorded requests, replayed in turn)`,
+      recipe: (index, sink) => (replays[index % replays.length] as (sink?: Writable) => Promise<void>)(sink),
+      ...(objects > 0 ? { objects } : {}),
+      ...(objects > 1 ? { load: SERIES_ROW } : {}),
+    };
+  }
+
+  /** STOW requests made: each writes a study of its own. */
+  let stored = 0;
+  let appended = 0;
+  recipes[STOW_ROW] = {
+    operations: `[get ∥ get] → batch get of 3 → S3 PUT ${Math.round(objectBytes.length / 1024)} KiB → transaction of 4 puts (copies of an instance's study, series, SOP and INSTANCE items, in a study of their own) → put`,
+    recipe: async (index) => {
+      // The membership and the subscription's standing; then what PACScribe reads of the index (the
+      // resend, the study, the series), and only then the object's write; then the index write and the audit.
+      stored += 1;
+      const pk = `ORG#bench-ceiling#STUDY#stow-${process.pid}-${stored}`;
+      const copy = (item: Record<string, unknown>) => ({ ...item, pk });
+      await Promise.all([
+        dynamo.send(new GetCommand({ TableName: accounts, Key: { pk: 'USER#bench-ceiling', sk: 'MEMBER' } })),
+        dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: 'standing', sk: 's' } })),
+      ]);
+      await dynamo.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [imaging]: {
+              Keys: [instanceTemplates.sop, instanceTemplates.study, instanceTemplates.series].map(
+                (item) => ({
+                  pk,
+                  sk: item.sk,
+                }),
+              ),
+              ConsistentRead: true,
+            },
+          },
+        }),
+      );
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: config.imagingBucket,
+          Key: `bench-stand-in-ceiling/stow-${index % 256}`,
+          Body: objectBytes,
+        }),
+      );
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: imaging,
+                Item: copy(instanceTemplates.sop),
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-          }),
-        );
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: config.imagingBucket,
-            Key: `bench-stand-in-ceiling/stow-${index % 256}`,
-            Body: objectBytes,
-          }),
-        );
-        await dynamo.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: imaging,
-                  Item: copy(instanceTemplates.sop),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              { Put: { TableName: imaging, Item: copy(instanceTemplates.instance) } },
-              { Put: { TableName: imaging, Item: copy(instanceTemplates.series) } },
-              { Put: { TableName: imaging, Item: copy(instanceTemplates.study) } },
-            ],
-          }),
-        );
-        await auditPut(index + 1_000_000);
-      },
+            { Put: { TableName: imaging, Item: copy(instanceTemplates.instance) } },
+            { Put: { TableName: imaging, Item: copy(instanceTemplates.series) } },
+            { Put: { TableName: imaging, Item: copy(instanceTemplates.study) } },
+          ],
+        }),
+      );
+      // The audit append: a conditional put of a copy of a real record at a new chain position.
+      appended += 1;
+      const chain = String(index % 16).padStart(2, '0');
+      const position = `${Date.now()}#${chain}#${process.pid}-${String(appended).padStart(12, '0')}`;
+      await dynamo.send(
+        new PutCommand({
+          TableName: audit,
+          Item: {
+            ...auditTemplate,
+            pk: `ORG#bench-ceiling#CHAIN#${chain}`,
+            sk: `SEQ#${position}`,
+            gsi1pk: 'ORG#bench-ceiling',
+            gsi1sk: position,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     },
   };
   return {
     recipes,
-    /** Sizes of the copied items, for the report (JSON length, bytes). */
+    /** Sizes of the copied items STOW's recipe writes, for the report (JSON length, bytes). */
     copied: {
       member: JSON.stringify(memberTemplate).length,
       audit: JSON.stringify(auditTemplate).length,

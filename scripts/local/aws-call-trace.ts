@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { renameSync, writeFileSync } from 'node:fs';
-import type { ClientRequest } from 'node:http';
+import { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -18,16 +18,53 @@ import { performance } from 'node:perf_hooks';
 
 /** The request header that asks for a request's AWS calls to be counted when only marked ones are. */
 export const TRACE_HEADER = 'x-pacscribe-trace-aws-calls';
+/**
+ * On a marked request, names it (ASCII) for recording: the requests its calls sent are kept under
+ * that name, so the benchmark's stand-in ceiling can send the very same ones (scripts/bench/stand-in-ceiling.ts).
+ */
+export const RECORD_HEADER = 'x-pacscribe-record-aws-calls';
 interface Call {
   service: string;
   start: number;
   /** When the response's headers arrived: the round trip, not the body's transfer. */
   end: number;
+  /** On recorded invocations only: what was sent. */
+  request?: SentRequest;
 }
+
+/** An SDK request as it went out: enough to send it again. */
+export interface SentRequest {
+  method: string;
+  /** Path and query, as sent (S3's are path-style locally). */
+  path: string;
+  /** DynamoDB's operation (the X-Amz-Target header); S3's Range header. */
+  target?: string;
+  range?: string;
+  /** DynamoDB's JSON request body; other services' bodies are not kept. */
+  body?: string;
+}
+
+/** One recorded call: when it ran, relative to its invocation's first call, and what it sent. */
+export interface RecordedCall extends SentRequest {
+  service: string;
+  start: number;
+  end: number;
+}
+
+/** By recording name, each recorded invocation's calls in the order they started. */
+export type RecordedInvocations = Record<string, RecordedCall[][]>;
+
+/** Where the recordings of a trace go: beside its profile. */
+export const recordedInvocationsFile = (traceFile: string) =>
+  `${traceFile.replace(/\.json$/, '')}-recorded.json`;
+
+/** Invocations kept per recording name: enough to vary keys as the requests did, bounded in memory. */
+const RECORDED_PER_NAME = 50;
 
 interface Invocation {
   handler: string;
   calls: Call[];
+  recordAs?: string;
 }
 
 export interface HandlerCallProfile {
@@ -47,6 +84,7 @@ export interface HandlerCallProfile {
 
 const invocations = new AsyncLocalStorage<Invocation>();
 const inFlight = new WeakMap<ClientRequest, Call>();
+const recorded = new Map<string, RecordedCall[][]>();
 const totals = new Map<
   string,
   {
@@ -105,6 +143,7 @@ export function startAwsCallTrace(file: string, env: NodeJS.ProcessEnv = process
     const service = services.get(host);
     if (!service) return;
     const call: Call = { service, start: performance.now(), end: Number.NaN };
+    if (invocation.recordAs) call.request = sentRequest(service, request);
     invocation.calls.push(call);
     inFlight.set(request, call);
   };
@@ -114,10 +153,15 @@ export function startAwsCallTrace(file: string, env: NodeJS.ProcessEnv = process
   };
   diagnosticsChannel.subscribe('http.client.request.start', onStart);
   diagnosticsChannel.subscribe('http.client.response.finish', onResponse);
+  const releaseBodies = catchSentBodies();
   // Written aside and renamed, so a reader never sees half a file.
+  const writeAtomically = (target: string, content: unknown) => {
+    writeFileSync(`${target}.tmp`, `${JSON.stringify(content, null, 2)}\n`);
+    renameSync(`${target}.tmp`, target);
+  };
   const write = () => {
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(awsCallProfile(), null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
+    writeAtomically(file, awsCallProfile());
+    if (recorded.size > 0) writeAtomically(recordedInvocationsFile(file), recordedInvocations());
   };
   const timer = setInterval(write, 1000);
   timer.unref();
@@ -126,21 +170,57 @@ export function startAwsCallTrace(file: string, env: NodeJS.ProcessEnv = process
     write();
     diagnosticsChannel.unsubscribe('http.client.request.start', onStart);
     diagnosticsChannel.unsubscribe('http.client.response.finish', onResponse);
+    releaseBodies();
     installed = false;
+  };
+}
+
+/** What an SDK request sent, read as it starts (once its body has gone: Node publishes the start then). */
+function sentRequest(service: string, request: ClientRequest): SentRequest {
+  const target = request.getHeader('x-amz-target');
+  const range = request.getHeader('range');
+  const body = service === 'dynamodb' ? sentBodies.get(request) : undefined;
+  return {
+    method: request.method,
+    path: request.path,
+    ...(target ? { target: String(target) } : {}),
+    ...(range ? { range: String(range) } : {}),
+    ...(body !== undefined ? { body } : {}),
+  };
+}
+
+/** Bodies of requests made by recorded invocations, caught as they are ended (the SDK ends with its body). */
+const sentBodies = new WeakMap<ClientRequest, string>();
+
+/** Catches request bodies on ClientRequest's `end` while tracing is on; returns what puts it back. */
+function catchSentBodies(): () => void {
+  const prototype = ClientRequest.prototype;
+  const end = prototype.end;
+  prototype.end = function endCaught(this: ClientRequest, ...args: unknown[]) {
+    const [chunk] = args;
+    if (invocations.getStore()?.recordAs && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {
+      sentBodies.set(this, Buffer.from(chunk).toString());
+    }
+    return (end as (...endArgs: unknown[]) => ClientRequest).apply(this, args);
+  } as ClientRequest['end'];
+  return () => {
+    prototype.end = end;
   };
 }
 
 /**
  * Runs one invocation with its calls attributed to `handler`, then adds them to the profile; `marked`
- * says the request carried the TRACE_HEADER.
+ * says the request carried the TRACE_HEADER, and `recordAs` (a marked request's RECORD_HEADER) keeps
+ * what its calls sent under that name.
  */
 export async function tracedInvocation<T>(
   handler: string,
   run: () => Promise<T>,
   marked = false,
+  recordAs?: string,
 ): Promise<T> {
   if (!installed || (markedOnly && !marked)) return run();
-  const invocation: Invocation = { handler, calls: [] };
+  const invocation: Invocation = { handler, calls: [], ...(marked && recordAs ? { recordAs } : {}) };
   tracing += 1;
   try {
     return await invocations.run(invocation, run);
@@ -171,6 +251,23 @@ function record(invocation: Invocation): void {
   total.maxSequential = Math.max(total.maxSequential, sequential);
   for (const call of calls) total.byService.set(call.service, (total.byService.get(call.service) ?? 0) + 1);
   totals.set(invocation.handler, total);
+  if (invocation.recordAs) keepRecording(invocation.recordAs, calls);
+}
+
+function keepRecording(name: string, calls: readonly Call[]): void {
+  const kept = recorded.get(name) ?? [];
+  if (kept.length >= RECORDED_PER_NAME) return;
+  const first = Math.min(...calls.map((call) => call.start));
+  kept.push(
+    calls.flatMap(({ service, start, end, request }) =>
+      request ? [{ service, start: start - first, end: end - first, ...request }] : [],
+    ),
+  );
+  recorded.set(name, kept);
+}
+
+export function recordedInvocations(): RecordedInvocations {
+  return Object.fromEntries(recorded);
 }
 
 export function awsCallProfile(): Record<string, HandlerCallProfile> {

@@ -13,7 +13,7 @@ import {
   UNSUBSCRIBE_RATE_LIMIT,
 } from '../../infra/api/public-rate-limit';
 import { ACCESS_TOKEN_SCOPE } from '../../infra/api/route-environment';
-import { TRACE_HEADER, tracedInvocation } from './aws-call-trace';
+import { RECORD_HEADER, TRACE_HEADER, tracedInvocation } from './aws-call-trace';
 import { lambdaContext, loadHandler } from './lambda-registry';
 import { HttpResponseSink, isStreamingHandler } from './lambda-streaming';
 
@@ -281,6 +281,8 @@ export function createLocalApi(options: {
     // The deployed function's timeout, so a handler that budgets its time does so as it would in AWS.
     const context = lambdaContext(route.id, functionTimeoutSeconds(route) * 1000);
     const traceMarked = request.headers[TRACE_HEADER] === '1';
+    const recordAs = request.headers[RECORD_HEADER];
+    const recordName = typeof recordAs === 'string' ? recordAs : undefined;
     if (route.response === 'stream') {
       // API Gateway's STREAM transfer mode: the function writes status, headers and body as it goes.
       if (!isStreamingHandler(handler)) throw new Error(`${route.id} is not a streaming handler`);
@@ -288,6 +290,7 @@ export function createLocalApi(options: {
         route.id,
         () => handler(event, new HttpResponseSink(response), context),
         traceMarked,
+        recordName,
       );
       return null;
     }
@@ -295,6 +298,7 @@ export function createLocalApi(options: {
       route.id,
       () => handler(event, context),
       traceMarked,
+      recordName,
     )) as APIGatewayProxyResult;
   };
 

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   awsCallProfile,
+  recordedInvocations,
+  recordedInvocationsFile,
   sequentialRoundTrips,
   startAwsCallTrace,
   tracedInvocation,
@@ -87,5 +89,48 @@ describe('which invocations the trace counts', () => {
     const profile = awsCallProfile();
     expect(profile['only-unmarked']).toBeUndefined();
     expect(profile['only-marked']).toMatchObject({ invocations: 1, calls: 3, sequential: 2 });
+  });
+
+  /** A DynamoDB-style call: a POST with its operation in X-Amz-Target and its body sent by one `end`. */
+  const query = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(`${endpoint}/`, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'DynamoDB_20120810.Query' },
+      });
+      request.on('response', (response) => response.resume().on('end', resolve)).on('error', reject);
+      request.end(body);
+    });
+
+  it('keeps what a named marked request sent, and nothing of unnamed or unmarked ones', async () => {
+    const file = path.join(dir, 'recorded.json');
+    const stop = startAwsCallTrace(file, {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      PACSCRIBE_TRACE_AWS_CALLS_MARKED: '1',
+    });
+    try {
+      await tracedInvocation('search', () => query('{"TableName":"named"}').then(call), true, 'QIDO by name');
+      await tracedInvocation('search', () => query('{"TableName":"unnamed"}'), true);
+      await tracedInvocation('search', () => query('{"TableName":"unmarked"}'), false, 'QIDO by name');
+    } finally {
+      stop();
+    }
+    const recorded = recordedInvocations();
+    expect(Object.keys(recorded)).toEqual(['QIDO by name']);
+    const [calls] = recorded['QIDO by name'] ?? [];
+    expect(calls).toHaveLength(2);
+    expect(calls?.[0]).toMatchObject({
+      service: 'dynamodb',
+      method: 'POST',
+      path: '/',
+      target: 'DynamoDB_20120810.Query',
+      body: '{"TableName":"named"}',
+      start: 0,
+    });
+    // The second call started after the first answered: its times say so, relative to the first's start.
+    expect(calls?.[1]).toMatchObject({ method: 'GET', path: '/' });
+    expect(calls?.[1]?.start).toBeGreaterThanOrEqual(calls?.[0]?.end ?? Number.NaN);
+    expect(calls?.[1]).not.toHaveProperty('body');
+    expect(JSON.parse(readFileSync(recordedInvocationsFile(file), 'utf8'))).toEqual(recorded);
   });
 });

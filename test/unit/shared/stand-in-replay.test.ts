@@ -1,0 +1,50 @@
+import { replayStages, s3ReadOf } from '../../../scripts/bench/stand-in-ceiling';
+
+describe('the stand-in ceiling replays recorded requests in their stages', () => {
+  const call = (name: string, start: number, end: number) => ({ name, start, end });
+  const names = (stages: { name: string }[][]) => stages.map((stage) => stage.map((c) => c.name));
+
+  it('runs together what overlapped, and after what had answered before it started', () => {
+    // A warm search: the membership beside the index read, then the audit append.
+    expect(
+      names(replayStages([call('put', 21, 38), call('member', 0.03, 19.8), call('query', 0, 19.4)])),
+    ).toEqual([['query', 'member'], ['put']]);
+    // A cold function's first request: the membership alone, then the reads, then the audit beside the S3 read.
+    expect(
+      names(
+        replayStages([
+          call('member', 0, 10),
+          call('sop', 13, 25),
+          call('study', 13.1, 32),
+          call('put', 40, 79),
+          call('s3', 42, 105),
+        ]),
+      ),
+    ).toEqual([['member'], ['sop', 'study'], ['put', 's3']]);
+  });
+
+  it('puts a call after the latest stage of those that answered before it, not merely the first', () => {
+    // c started once b (the second stage) had answered: the third stage, though d was still running.
+    expect(
+      names(replayStages([call('a', 0, 10), call('b', 11, 20), call('c', 21, 30), call('d', 12, 40)])),
+    ).toEqual([['a'], ['b', 'd'], ['c']]);
+    expect(replayStages([])).toEqual([]);
+  });
+
+  it('reads the bucket, key and range of a path-style S3 GET, and refuses anything but a read', () => {
+    expect(
+      s3ReadOf({
+        method: 'GET',
+        path: '/pacscribe-local-imaging/org/8f6d/instances/84cc%2B9.dcm?x-id=GetObject',
+        range: 'bytes=788-525075',
+      }),
+    ).toEqual({
+      Bucket: 'pacscribe-local-imaging',
+      Key: 'org/8f6d/instances/84cc+9.dcm',
+      Range: 'bytes=788-525075',
+    });
+    expect(s3ReadOf({ method: 'GET', path: '/bucket/key' })).toEqual({ Bucket: 'bucket', Key: 'key' });
+    expect(() => s3ReadOf({ method: 'PUT', path: '/bucket/key' })).toThrow(/reads only/);
+    expect(() => s3ReadOf({ method: 'GET', path: '/bucket' })).toThrow(/path-style/);
+  });
+});
