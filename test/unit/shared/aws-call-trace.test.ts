@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   awsCallProfile,
+  RECORDED_NAMES,
   recordedInvocations,
   recordedInvocationsFile,
   sequentialRoundTrips,
@@ -132,5 +133,22 @@ describe('which invocations the trace counts', () => {
     expect(calls?.[1]?.start).toBeGreaterThanOrEqual(calls?.[0]?.end ?? Number.NaN);
     expect(calls?.[1]).not.toHaveProperty('body');
     expect(JSON.parse(readFileSync(recordedInvocationsFile(file), 'utf8'))).toEqual(recorded);
+  });
+
+  it('keeps a bounded number of names, whatever names requests carry', async () => {
+    const stop = startAwsCallTrace(path.join(dir, 'names.json'), {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      PACSCRIBE_TRACE_AWS_CALLS_MARKED: '1',
+    });
+    try {
+      for (let n = 0; n < RECORDED_NAMES + 5; n += 1) {
+        await tracedInvocation('search', () => query('{}'), true, `name ${n}`);
+      }
+    } finally {
+      stop();
+    }
+    // The earlier test's name is among them: the bound counts every name kept in this process.
+    expect(Object.keys(recordedInvocations())).toHaveLength(RECORDED_NAMES);
+    expect(recordedInvocations()['QIDO by name']).toHaveLength(1);
   });
 });
