@@ -5,6 +5,7 @@ import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dico
 import {
   type HandlerCallProfile,
   RECORD_HEADER,
+  RECORDED_PER_NAME,
   type RecordedInvocations,
   recordedInvocationsFile,
   TRACE_HEADER,
@@ -538,7 +539,8 @@ function gatewayRows(
 }
 
 /**
- * Each read row once more, a few requests each, marked for the local stack's AWS call trace and recorded
+ * Each read row once more, as many requests as the stack keeps per name (so the ceiling's keys spread over
+ * the data set nearly as the timed rows' do), marked for the local stack's AWS call trace and recorded
  * under the row's label: the calls they make are counted, and the stand-in ceiling sends the very same
  * requests. Each row first runs a few unmarked requests, so what is recorded is a warm function's path
  * (a function instance's first request by a member reads their membership before anything else:
@@ -554,7 +556,7 @@ async function recordingPass(
   const made = new Map<string, number>();
   for (const [label, warm] of readRows(unmarked, items)) {
     await warm(ignore, WARM_UP_REQUESTS / 2);
-    made.set(label, (await readRows(recording(label), items).get(label)?.(ignore, TRACED_REQUESTS)) ?? 0);
+    made.set(label, (await readRows(recording(label), items).get(label)?.(ignore, RECORDED_PER_NAME)) ?? 0);
   }
   // The stack writes its recordings every second.
   for (let waited = 0; ; waited += 250) {
@@ -931,13 +933,13 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     'Counted by the local stack around every SDK request to the stand-ins (`scripts/local/aws-call-trace.ts`): the',
     'mean calls one request makes, and how many of them are sequential (the longest chain of calls each started',
     "after the previous one answered; a round trip is counted to the response's headers). Counted in passes of",
-    `their own, marked for the trace: the read rows before the timed rounds (${TRACED_REQUESTS} requests per row, each after a few unmarked ones, so a warm function's; the ceiling replays what they sent), the rest after them (${TRACED_REQUESTS / 2} requests per rendering row, ${TRACED_REQUESTS} STOW requests, one upload session). The timed rows run untraced.`,
+    `their own, marked for the trace: the read rows before the timed rounds (${RECORDED_PER_NAME} requests per row, fewer for the series row, each after a few unmarked ones, so a warm function's; the ceiling replays what they sent), the rest after them (${TRACED_REQUESTS / 2} requests per rendering row, ${TRACED_REQUESTS} STOW requests, one upload session). The timed rows run untraced.`,
     '',
     ...awsCallTable(pacscribe.awsCallProfile),
     '',
     "## The stand-ins' ceiling",
     '',
-    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${TRACED_REQUESTS} requests per row after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. Their writes (the audit append, now and then a request counter) go to tables made from PACScribe's own definitions, each put's sort key made unique, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local). STOW is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB, and its index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
+    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${RECORDED_PER_NAME} requests per row, the most it keeps, fewer for the series row, after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. Their writes (the audit append, now and then a request counter) go to tables made from PACScribe's own definitions, each put's sort key made unique, so each append also writes the audit table's index (not its stream: puts into stream-enabled tables created later in the run slowed to 12–60/s in DynamoDB Local). STOW is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB, and its index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
     '',
     ...recipeTable,
     '',

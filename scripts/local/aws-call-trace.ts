@@ -63,7 +63,7 @@ export const recordedInvocationsFile = (traceFile: string) =>
  * in memory whatever a client sends. Recordings hold request bodies (keys, items), so only the benchmark
  * asks for them, over its synthetic data set; `npm start` runs without the trace.
  */
-const RECORDED_PER_NAME = 50;
+export const RECORDED_PER_NAME = 50;
 export const RECORDED_NAMES = 64;
 
 interface Invocation {
