@@ -763,15 +763,12 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     const recorded = await recordingPass(
       pacscribeClient,
       (label) =>
-        client(pacscribe, token, ca, 'upload-session', {
-          [TRACE_HEADER]: '1',
-          ...(label ? { [RECORD_HEADER]: label } : {}),
-        }),
+        client(pacscribe, token, ca, 'upload-session', { [TRACE_HEADER]: '1', [RECORD_HEADER]: label }),
       items,
       recordedInvocationsFile(pacscribe.awsCallProfile),
     );
-    // After the data set is stored: the ceiling copies a membership and an audit record the stack wrote.
-    // A native frame of the CT instances: 512 × 512 × 16 bit.
+    // After the data set is stored and recorded: STOW's recipe copies a membership and an audit record
+    // the stack wrote; the read rows replay what was recorded.
     standIns = await standInRecipes(pacscribe.config, objectBytes, recorded);
     gatewayServer = await startGatewayCeiling({
       standIns: pacscribe.config,
