@@ -131,10 +131,18 @@ function servicesByHost(env: NodeJS.ProcessEnv): Map<string, string> {
 
 let installed = false;
 let markedOnly = false;
-/** Traced invocations in flight: the storage is disabled when none is, so untraced ones pay nothing. */
+/**
+ * Traced invocations in flight. Only while one is does the trace listen (the HTTP client channels, the
+ * body catcher) and the storage run: untraced requests, such as the benchmark's timed rows, pay nothing.
+ */
 let tracing = 0;
+/** What starts listening when the first traced invocation begins; returns what stops it. */
+let listen: () => () => void = () => () => {};
+let stopListening: (() => void) | undefined;
+/** Whether anything was recorded since the profile was last written. */
+let changed = false;
 
-/** Subscribes to Node's HTTP client channels and writes the profile to `file` every second. */
+/** Subscribes to Node's HTTP client channels and writes the profile to `file` every second it changed. */
 export function startAwsCallTrace(file: string, env: NodeJS.ProcessEnv = process.env): () => void {
   if (installed) throw new Error('AWS call tracing is already on');
   installed = true;
@@ -156,26 +164,34 @@ export function startAwsCallTrace(file: string, env: NodeJS.ProcessEnv = process
     const call = inFlight.get((message as { request: ClientRequest }).request);
     if (call) call.end = performance.now();
   };
-  diagnosticsChannel.subscribe('http.client.request.start', onStart);
-  diagnosticsChannel.subscribe('http.client.response.finish', onResponse);
-  const releaseBodies = catchSentBodies();
+  listen = () => {
+    diagnosticsChannel.subscribe('http.client.request.start', onStart);
+    diagnosticsChannel.subscribe('http.client.response.finish', onResponse);
+    const releaseBodies = catchSentBodies();
+    return () => {
+      diagnosticsChannel.unsubscribe('http.client.request.start', onStart);
+      diagnosticsChannel.unsubscribe('http.client.response.finish', onResponse);
+      releaseBodies();
+    };
+  };
   // Written aside and renamed, so a reader never sees half a file.
   const writeAtomically = (target: string, content: unknown) => {
     writeFileSync(`${target}.tmp`, `${JSON.stringify(content, null, 2)}\n`);
     renameSync(`${target}.tmp`, target);
   };
   const write = () => {
+    changed = false;
     writeAtomically(file, awsCallProfile());
     if (recorded.size > 0) writeAtomically(recordedInvocationsFile(file), recordedInvocations());
   };
-  const timer = setInterval(write, 1000);
+  const timer = setInterval(() => changed && write(), 1000);
   timer.unref();
   return () => {
     clearInterval(timer);
     write();
-    diagnosticsChannel.unsubscribe('http.client.request.start', onStart);
-    diagnosticsChannel.unsubscribe('http.client.response.finish', onResponse);
-    releaseBodies();
+    stopListening?.();
+    stopListening = undefined;
+    listen = () => () => {};
     installed = false;
   };
 }
@@ -197,7 +213,7 @@ function sentRequest(service: string, request: ClientRequest): SentRequest {
 /** Bodies of requests made by recorded invocations, caught as they are ended (the SDK ends with its body). */
 const sentBodies = new WeakMap<ClientRequest, string>();
 
-/** Catches request bodies on ClientRequest's `end` while tracing is on; returns what puts it back. */
+/** Catches request bodies on ClientRequest's `end` while listening; returns what puts it back. */
 function catchSentBodies(): () => void {
   const prototype = ClientRequest.prototype;
   const end = prototype.end;
@@ -227,11 +243,16 @@ export async function tracedInvocation<T>(
   if (!installed || (markedOnly && !marked)) return run();
   const invocation: Invocation = { handler, calls: [], ...(marked && recordAs ? { recordAs } : {}) };
   tracing += 1;
+  if (tracing === 1) stopListening = listen();
   try {
     return await invocations.run(invocation, run);
   } finally {
     tracing -= 1;
-    if (tracing === 0) invocations.disable();
+    if (tracing === 0) {
+      invocations.disable();
+      stopListening?.();
+      stopListening = undefined;
+    }
     record(invocation);
   }
 }
@@ -256,6 +277,7 @@ function record(invocation: Invocation): void {
   total.maxSequential = Math.max(total.maxSequential, sequential);
   for (const call of calls) total.byService.set(call.service, (total.byService.get(call.service) ?? 0) + 1);
   totals.set(invocation.handler, total);
+  changed = true;
   if (invocation.recordAs) keepRecording(invocation.recordAs, calls);
 }
 

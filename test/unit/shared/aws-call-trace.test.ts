@@ -1,5 +1,6 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import http, { ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +91,39 @@ describe('which invocations the trace counts', () => {
     const profile = awsCallProfile();
     expect(profile['only-unmarked']).toBeUndefined();
     expect(profile['only-marked']).toMatchObject({ invocations: 1, calls: 3, sequential: 2 });
+  });
+
+  it('listens only while a traced invocation runs, so untraced requests pay nothing for the trace', async () => {
+    const originalEnd = ClientRequest.prototype.end;
+    const listening = () =>
+      diagnosticsChannel.hasSubscribers('http.client.request.start') ||
+      ClientRequest.prototype.end !== originalEnd;
+    const stop = startAwsCallTrace(path.join(dir, 'quiet.json'), {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      PACSCRIBE_TRACE_AWS_CALLS_MARKED: '1',
+    });
+    try {
+      expect(listening()).toBe(false);
+      await tracedInvocation('quiet-unmarked', async () => {
+        expect(listening()).toBe(false);
+        await call();
+      });
+      let during = false;
+      await tracedInvocation(
+        'quiet-marked',
+        async () => {
+          during = listening();
+          await call();
+        },
+        true,
+      );
+      expect(during).toBe(true);
+      expect(listening()).toBe(false);
+    } finally {
+      stop();
+    }
+    expect(awsCallProfile()['quiet-marked']).toMatchObject({ invocations: 1, calls: 1 });
+    expect(listening()).toBe(false);
   });
 
   /** A DynamoDB-style call: a POST with its operation in X-Amz-Target and its body sent by one `end`. */
