@@ -12,11 +12,33 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { LRUCache } from 'lru-cache';
 import { type Member, MemberSchema, type Organization, OrganizationSchema } from '#schemas/accounts/entities';
 import { type StaffMember, StaffMemberSchema } from '#schemas/accounts/staff';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { isActiveAdministrator } from '../core/membership-rules';
 import type { AccountsRepository, StaffRepository } from '../core/ports';
+
+/** Members a function instance remembers as parsed; each is about 1.5 KB with its key. */
+export const PARSED_MEMBERS_REMEMBERED = 1_000;
+const parsedMembers = new LRUCache<string, Member>({ max: PARSED_MEMBERS_REMEMBERED });
+
+/**
+ * A membership item parsed, remembered by its exact JSON: every authenticated request reads its member
+ * afresh (so a disable or a role change counts at once), and the schema's checks (the address, five
+ * instants) cost more CPU than the read's own decoding. Any changed attribute is a different key, so it
+ * is parsed afresh; a malformed item throws every time and is never remembered. (An attribute JSON could
+ * not show, such as a set, is one the schema refuses or drops.) Frozen, since requests share it.
+ */
+export function parsedMember(item: Record<string, unknown>): Member {
+  const key = JSON.stringify(item);
+  const remembered = parsedMembers.get(key);
+  if (remembered) return remembered;
+  const member = MemberSchema.parse(item);
+  Object.freeze(member.permissions);
+  parsedMembers.set(key, Object.freeze(member));
+  return member;
+}
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -220,7 +242,7 @@ export class DynamoAccountsRepository implements AccountsRepository, StaffReposi
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: memberKey(userId), ConsistentRead: true }),
     );
-    return Item ? MemberSchema.parse(Item) : null;
+    return Item ? parsedMember(Item) : null;
   }
 
   /** The member whose address this is, through its email claim; null for an unclaimed address. */

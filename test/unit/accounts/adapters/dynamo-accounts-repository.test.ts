@@ -76,6 +76,32 @@ describe('DynamoAccountsRepository', () => {
   });
 });
 
+describe('a membership read parses each distinct item once', () => {
+  it('answers a changed item with its own values, at once, and refuses a malformed one every time', async () => {
+    const item = { ...memberItem, userId: 'u-parsed', email: 'parsed@a.example' };
+    dynamo.on(GetCommand).resolves({ Item: item });
+    const first = await repository.getMember('u-parsed');
+    expect(first).toMatchObject({ userId: 'u-parsed', status: 'active', role: member.role });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first?.permissions)).toBe(true);
+    // The same stored item again: the same parsed member.
+    dynamo.on(GetCommand).resolves({ Item: { ...item } });
+    expect(await repository.getMember('u-parsed')).toBe(first);
+    // Disabled, and signed out everywhere: the next read says so.
+    dynamo.on(GetCommand).resolves({ Item: { ...item, status: 'disabled', tokensValidAfter: later } });
+    await expect(repository.getMember('u-parsed')).resolves.toMatchObject({
+      status: 'disabled',
+      tokensValidAfter: later,
+    });
+    dynamo.on(GetCommand).resolves({ Item: { ...item, permissions: [] } });
+    await expect(repository.getMember('u-parsed')).resolves.toMatchObject({ permissions: [] });
+    const malformed = { ...item, email: 'not an address' };
+    dynamo.on(GetCommand).resolves({ Item: malformed });
+    await expect(repository.getMember('u-parsed')).rejects.toThrow();
+    await expect(repository.getMember('u-parsed')).rejects.toThrow();
+  });
+});
+
 describe('DynamoAccountsRepository under contention', () => {
   it('retries a transaction cancelled only by another transaction in flight', async () => {
     dynamo
