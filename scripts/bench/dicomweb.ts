@@ -558,7 +558,14 @@ async function recordingPass(
     await warm(ignore, WARM_UP_REQUESTS / 2);
     made.set(label, (await readRows(recording(label), items).get(label)?.(ignore, RECORDED_PER_NAME)) ?? 0);
   }
-  // The stack writes its recordings every second.
+  return recordingsOf(recordedFile, made);
+}
+
+/** The stack's recordings once it has written `made` (requests by name); it writes them every second. */
+export async function recordingsOf(
+  recordedFile: string,
+  made: ReadonlyMap<string, number>,
+): Promise<RecordedInvocations> {
   for (let waited = 0; ; waited += 250) {
     const recorded = existsSync(recordedFile)
       ? (JSON.parse(readFileSync(recordedFile, 'utf8')) as RecordedInvocations)

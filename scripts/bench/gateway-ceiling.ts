@@ -72,6 +72,8 @@ async function serve(configFile: string) {
     },
   );
   server.keepAliveTimeout = 65_000;
+  // An orderly exit, so Node writes a CPU profile it was asked for.
+  process.once('SIGTERM', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     console.log(`gateway ceiling ready ${typeof address === 'object' ? address?.port : address}`);
@@ -81,6 +83,8 @@ async function serve(configFile: string) {
 /** Starts the gateway ceiling's server in its own Node process and waits until it listens. */
 export async function startGatewayCeiling(
   config: Omit<GatewayCeilingConfig, 'objectPath' | 'keyPath'> & { object: Buffer },
+  /** Node's own flags for the server's process (the profile's CPU sampling). */
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-gateway-ceiling-'));
   const objectPath = path.join(dir, 'object.dcm');
@@ -93,7 +97,7 @@ export async function startGatewayCeiling(
     keyPath: path.join(path.dirname(config.certPath), 'localhost.key'),
   };
   writeFileSync(configFile, JSON.stringify(serverConfig));
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, configFile], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, configFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {

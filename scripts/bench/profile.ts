@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { RECORD_HEADER, recordedInvocationsFile, TRACE_HEADER } from '../local/aws-call-trace';
 import { buildHandlerBundle } from '../local/lambda-registry';
 import {
   client,
@@ -10,10 +11,12 @@ import {
   load,
   pacscribeToken,
   percentile,
+  recordingsOf,
   STOW_HEADERS,
   stowBody,
 } from './dicomweb';
-import { auditWitnessPid, cpuSeconds, localS3Pid, startPacscribe } from './servers';
+import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
+import { auditWitnessPid, cpuSeconds, localS3Pid, type RunningServer, startPacscribe } from './servers';
 import { SERIES_ROW } from './stand-in-ceiling';
 
 /**
@@ -24,6 +27,12 @@ import { SERIES_ROW } from './stand-in-ceiling';
  * (cognito-local, the SES and Step Functions stand-ins), garbage collection and idle time. DynamoDB Local's
  * JVM, s3rver and the audit witness are processes of their own: their CPU time over the same window comes
  * from /proc.
+ *
+ * Each read row also runs, right after the stack's window, behind the gateway ceiling's bare HTTPS server
+ * (gateway-ceiling.ts) under the same sampling: the very stand-in requests the stack sent for that row
+ * (recorded in a marked pass first, as `npm run bench -- dicomweb` records them), answered with as many
+ * bytes. The report sets the two side by side, part by part, in CPU milliseconds per request: what the
+ * stack spends above that server is PACScribe's own work, and where it goes.
  */
 
 interface CallFrame {
@@ -36,7 +45,7 @@ interface ProfileNode {
   callFrame: CallFrame;
   children?: number[];
 }
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -94,6 +103,8 @@ function codeGroup(frame: CallFrame, moduleAt: (line: number) => string): string
     if (name.startsWith('@aws-lambda-powertools/')) return 'Powertools';
     return name;
   }
+  const bench = /scripts\/bench\/([^/]+)$/.exec(where);
+  if (bench) return `bare server (${bench[1]})`;
   const ours = /(functions|schemas|scripts\/local|infra)\/([^/]+)/.exec(where);
   if (ours)
     return ours[1] === 'scripts/local' ? `local stack (${ours[2]})` : `PACScribe ${ours[1]}/${ours[2]}`;
@@ -132,14 +143,15 @@ function chargedTo(
 function bucketOf(group: string): string {
   if (group.startsWith('PACScribe ')) return "PACScribe's code";
   if (group === 'AWS SDK') return 'AWS SDK';
-  if (group.startsWith('local stack')) return 'local stack (router, streaming)';
+  if (group.startsWith('local stack') || group.startsWith('bare server'))
+    return 'the server (the local router; the bare server)';
   if (group.includes('(stand-in)')) return 'in-process stand-ins';
   if (group.startsWith('Node')) return 'Node HTTP, TLS, other';
   if (group.startsWith('(')) return group === '(idle)' ? 'idle' : 'GC and V8';
   return 'libraries (zod, middy, JWT, Powertools, …)';
 }
 
-interface Window {
+export interface Window {
   label: string;
   from: number;
   to: number;
@@ -154,6 +166,95 @@ interface Window {
   witnessCpu: number;
 }
 
+/** A row's window behind the gateway ceiling's bare server. */
+export interface ServerWindow {
+  label: string;
+  from: number;
+  to: number;
+  requests: number;
+  /** The server process's CPU seconds over the window, from /proc. */
+  cpu: number;
+}
+
+/** Requests recorded per row for the bare server to replay (the stack keeps at most 50 per name). */
+const RECORDED_REQUESTS = 20;
+
+/** CPU milliseconds per request in each window, by bucket, from a profile's samples (idle left out). */
+export function cpuByBucket(
+  profile: CpuProfile,
+  windows: readonly { from: number; to: number; requests: number }[],
+  moduleAt: (line: number) => string,
+): Map<string, number>[] {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const byWindow = windows.map(() => new Map<string, number>());
+  let time = profile.startTime;
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0;
+    time += delta;
+    const at = windows.findIndex((window) => time >= window.from && time <= window.to);
+    if (at < 0) return;
+    const group = chargedTo(id, nodes, parents, moduleAt);
+    if (group === '(idle)') return;
+    const buckets = byWindow[at] as Map<string, number>;
+    const bucket = bucketOf(group);
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + delta / 1000 / (windows[at]?.requests || 1));
+  });
+  return byWindow;
+}
+
+/**
+ * Each read row's CPU per request in the stack and behind the bare server, part by part. The samples are
+ * spaced in wall time, and on two busy cores a process is sometimes waiting for a core while its sample
+ * is taken; so each side's parts are its /proc CPU shared out in proportion to its busy samples.
+ */
+export function againstTheBareServer(
+  stack: readonly Map<string, number>[],
+  stackWindows: readonly Window[],
+  bare: readonly Map<string, number>[],
+  bareWindows: readonly ServerWindow[],
+  buckets: readonly string[],
+): string[] {
+  const ms = (value: number) => value.toFixed(2);
+  const signed = (value: number) => `${value >= 0 ? '+' : '−'}${ms(Math.abs(value))}`;
+  const sum = (parts: Map<string, number>) => [...parts.values()].reduce((total, value) => total + value, 0);
+  const scaled = (parts: Map<string, number>, cpu: number, bucket: string) =>
+    ((parts.get(bucket) ?? 0) * cpu) / Math.max(sum(parts), Number.EPSILON);
+  return [
+    "## The stack against the gateway ceiling's bare server",
+    '',
+    `Right after the stack's window of each read row, the same row for as long behind the gateway ceiling's bare HTTPS server (\`scripts/bench/gateway-ceiling.ts\`, in its own process, sampled alike): it sends the very stand-in requests the stack sent for that row (${RECORDED_REQUESTS} recorded per row, replayed in turn) and answers with as many bytes, with no routing, token check, validation, handler, audit record or JSON of its own. CPU milliseconds per request from /proc, stack / bare server, then the same shared out over the parts in proportion to each side's busy samples (the sampling adds its own cost to both). What the stack spends above the server is PACScribe's own work.`,
+    '',
+    `| row | stack / server (difference) | ${buckets.join(' | ')} |`,
+    `|---|---|${buckets.map(() => '---').join('|')}|`,
+    ...bareWindows.flatMap((window, index) => {
+      const at = stackWindows.findIndex((candidate) => candidate.label === window.label);
+      const ours = stack[at];
+      const theirs = bare[index];
+      const stackWindow = stackWindows[at];
+      if (!ours || !theirs || !stackWindow) return [];
+      const stackCpu = (1000 * stackWindow.nodeCpu) / stackWindow.requests;
+      const serverCpu = (1000 * window.cpu) / window.requests;
+      const parts = buckets.map((bucket) => {
+        const [mine, its] = [scaled(ours, stackCpu, bucket), scaled(theirs, serverCpu, bucket)];
+        return `${ms(mine)} / ${ms(its)} (${signed(mine - its)})`;
+      });
+      return [
+        `| ${window.label} | ${ms(stackCpu)} / ${ms(serverCpu)} (${signed(stackCpu - serverCpu)}) | ${parts.join(' | ')} |`,
+      ];
+    }),
+    '',
+  ];
+}
+
+/** The newest CPU profile Node wrote in `dir`. */
+function profileIn(dir: string, whose: string): CpuProfile {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`${whose} wrote no CPU profile in ${dir}`);
+  return JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+}
+
 export async function benchProfile(options: { instances: number; seconds: number }) {
   const profileDir = mkdtempSync(path.join(tmpdir(), 'bench-profile-'));
   console.error(`Generating ${options.instances} CT instances…`);
@@ -162,9 +263,13 @@ export async function benchProfile(options: { instances: number; seconds: number
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=500'],
   });
   const windows: Window[] = [];
+  const serverProfileDir = mkdtempSync(path.join(tmpdir(), 'bench-profile-server-'));
+  const serverWindows: ServerWindow[] = [];
+  let server: RunningServer | undefined;
   try {
     const token = await pacscribeToken(pacscribe.config);
-    const c = client(pacscribe, token, readFileSync(pacscribe.config.caCertPath), 'upload-session');
+    const ca = readFileSync(pacscribe.config.caCertPath);
+    const c = client(pacscribe, token, ca, 'upload-session');
     // Each window's CPU: the stack's Node process from its profile and /proc, its children from /proc.
     const measured = async (label: string, run: () => Promise<{ requests: number; latencies: number[] }>) => {
       const pids = pacscribe.pids();
@@ -247,28 +352,79 @@ export async function benchProfile(options: { instances: number; seconds: number
         SERIES_ROW.concurrency,
       ],
     ];
+    // The stand-in requests of each row, recorded as the stack sends them (a warm function's), and the
+    // mean size of its answers, for the bare server to replay and send.
+    const answerBytes = new Map<string, number>();
+    const made = new Map<string, number>();
     for (const [label, url, headers, concurrency = 8] of rows) {
-      // A short warm-up outside the window, so the JIT's first compilations do not count.
-      await load(100, concurrency, async (i) =>
+      await load(20, concurrency, async (i) =>
         expectOk((await c.send('GET', url(pick(i)), { headers })).status, label),
       );
-      await measured(label, async () => {
-        const deadline = performance.now() + options.seconds * 1000;
-        let requests = 0;
-        const run = await load(1_000_000, concurrency, async (i) => {
-          if (performance.now() > deadline) return;
-          requests += 1;
-          expectOk((await c.send('GET', url(pick(i)), { headers })).status, label);
-        });
-        return { requests, latencies: run.latencies.slice(-requests) };
+      const marked = client(pacscribe, token, ca, 'upload-session', {
+        [TRACE_HEADER]: '1',
+        [RECORD_HEADER]: label,
+      });
+      let bytes = 0;
+      await load(RECORDED_REQUESTS, concurrency, async (i) => {
+        const answer = await marked.send('GET', url(pick(i)), { headers });
+        expectOk(answer.status, label);
+        bytes += answer.size;
+      });
+      answerBytes.set(label, bytes / RECORDED_REQUESTS);
+      made.set(label, RECORDED_REQUESTS);
+    }
+    const recordedPath = recordedInvocationsFile(pacscribe.awsCallProfile);
+    const recorded = await recordingsOf(recordedPath, made);
+    server = await startGatewayCeiling(
+      {
+        standIns: pacscribe.config,
+        certPath: pacscribe.config.caCertPath,
+        object: (items[0] as Instance).bytes,
+        recordedPath,
+      },
+      ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`, '--cpu-prof-interval=500'],
+    );
+    const bare = client(server, token, ca, 'stow');
+    const serverPid = server.pids()[0] ?? 0;
+    /** Runs `send` at the row's concurrency for the window's length; returns requests and latencies. */
+    const timed = async (concurrency: number, send: (i: number) => Promise<number>) => {
+      const deadline = performance.now() + options.seconds * 1000;
+      let requests = 0;
+      const run = await load(1_000_000, concurrency, async (i) => {
+        if (performance.now() > deadline) return;
+        requests += 1;
+        expectOk(await send(i), 'the row');
+      });
+      return { requests, latencies: run.latencies.slice(-requests) };
+    };
+    for (const [label, url, headers, concurrency = 8] of rows) {
+      const viaStack = async (i: number) => (await c.send('GET', url(pick(i)), { headers })).status;
+      // Rows that stream objects send them from storage; the rest answer with the stack's mean size.
+      const streams = recorded[label]?.some((calls) => calls.some((call) => call.service === 's3'));
+      const viaServer = async (i: number) =>
+        (await bare.send('GET', gatewayCeilingPath(label, i, streams ? 0 : (answerBytes.get(label) ?? 0))))
+          .status;
+      // A short warm-up outside each window, so the JIT's first compilations do not count.
+      await load(100, concurrency, viaStack);
+      await measured(label, () => timed(concurrency, viaStack));
+      await load(100, concurrency, viaServer);
+      const before = cpuSeconds(serverPid);
+      const from = monotonicMicros();
+      const { requests } = await timed(concurrency, viaServer);
+      serverWindows.push({
+        label,
+        from,
+        to: monotonicMicros(),
+        requests,
+        cpu: cpuSeconds(serverPid) - before,
       });
     }
   } finally {
+    await server?.stop();
     await pacscribe.stop();
   }
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`the local stack wrote no CPU profile in ${profileDir}`);
-  const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
+  const profile = profileIn(profileDir, 'the local stack');
   const moduleAt = bundleModules(await buildHandlerBundle());
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map<number, number>();
@@ -314,6 +470,13 @@ export async function benchProfile(options: { instances: number; seconds: number
       return `| ${window.label} | ${(window.requests / seconds).toFixed(1)} | ${window.p50.toFixed(1)} | ${((1000 * window.nodeCpu) / window.requests).toFixed(2)} | ${((1000 * window.jvmCpu) / window.requests).toFixed(2)} | ${((1000 * window.s3Cpu) / window.requests).toFixed(2)} | ${((1000 * window.witnessCpu) / window.requests).toFixed(2)} | ${buckets.map((bucket) => share(byBucket.get(bucket) ?? 0, all)).join(' | ')} |`;
     }),
     '',
+    ...againstTheBareServer(
+      cpuByBucket(profile, windows, moduleAt),
+      windows,
+      cpuByBucket(profileIn(serverProfileDir, "the gateway ceiling's server"), serverWindows, moduleAt),
+      serverWindows,
+      buckets.filter((bucket) => bucket !== 'idle'),
+    ),
     '## Heaviest functions (self time, all rows)',
     '',
     '| function — group | share |',
@@ -351,5 +514,5 @@ export async function benchProfile(options: { instances: number; seconds: number
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/bench-profile.md', `${report.join('\n')}\n`);
   console.log(report.join('\n'));
-  console.error(`The raw profile: ${path.join(profileDir, file)} (open it in Chrome's DevTools)`);
+  console.error(`The raw profile: ${path.join(profileDir, file ?? '')} (open it in Chrome's DevTools)`);
 }
