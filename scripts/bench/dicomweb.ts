@@ -64,35 +64,48 @@ export function client(
   return {
     server,
     largeUploads,
-    send: (method, url, options = {}) =>
-      new Promise((resolve, reject) => {
-        const request = (secure ? https : http).request(
-          `${server.baseUrl}${url}`,
-          {
-            method,
-            agent,
-            headers: {
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
-              ...headers,
-              ...options.headers,
+    send: (method, url, options = {}) => {
+      const attempt = (retried: boolean): Promise<{ status: number; size: number; body: Buffer }> =>
+        new Promise((resolve, reject) => {
+          const request = (secure ? https : http).request(
+            `${server.baseUrl}${url}`,
+            {
+              method,
+              agent,
+              headers: {
+                ...(token ? { authorization: `Bearer ${token}` } : {}),
+                ...headers,
+                ...options.headers,
+              },
             },
-          },
-          (response) => {
-            let size = 0;
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => {
-              size += chunk.length;
-              if (options.keepBody) chunks.push(chunk);
-            });
-            response.on('end', () =>
-              resolve({ status: response.statusCode ?? 0, size, body: Buffer.concat(chunks) }),
+            (response) => {
+              let size = 0;
+              const chunks: Buffer[] = [];
+              response.on('data', (chunk: Buffer) => {
+                size += chunk.length;
+                if (options.keepBody) chunks.push(chunk);
+              });
+              response.on('end', () =>
+                resolve({ status: response.statusCode ?? 0, size, body: Buffer.concat(chunks) }),
+              );
+            },
+          );
+          request.on('error', (error: NodeJS.ErrnoException) => {
+            // A kept-alive socket the server closed as the request went out (Node's documented race):
+            // a GET is sent once more. Anything else, and a second failure, fails the run.
+            if (!retried && request.reusedSocket && error.code === 'ECONNRESET' && method === 'GET') {
+              attempt(true).then(resolve, reject);
+              return;
+            }
+            reject(
+              new Error(`${server.name}: ${method} ${url.split('?')[0]}: ${error.message}`, { cause: error }),
             );
-          },
-        );
-        request.on('error', reject);
-        if (options.body) request.write(options.body);
-        request.end();
-      }),
+          });
+          if (options.body) request.write(options.body);
+          request.end();
+        });
+      return attempt(false);
+    },
   };
 }
 
