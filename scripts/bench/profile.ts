@@ -144,7 +144,7 @@ function bucketOf(group: string): string {
   if (group.startsWith('PACScribe ')) return "PACScribe's code";
   if (group === 'AWS SDK') return 'AWS SDK';
   if (group.startsWith('local stack') || group.startsWith('bare server'))
-    return 'the server (the local router; the bare server)';
+    return "the server (the local stack's router and streaming; the bare server)";
   if (group.includes('(stand-in)')) return 'in-process stand-ins';
   if (group.startsWith('Node')) return 'Node HTTP, TLS, other';
   if (group.startsWith('(')) return group === '(idle)' ? 'idle' : 'GC and V8';
@@ -248,11 +248,12 @@ export function againstTheBareServer(
   ];
 }
 
-/** The newest CPU profile Node wrote in `dir`. */
-function profileIn(dir: string, whose: string): CpuProfile {
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`${whose} wrote no CPU profile in ${dir}`);
-  return JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+/** The CPU profile Node wrote in `dir` (each process writes one, on exit). */
+function profileIn(dir: string, whose: string): { file: string; profile: CpuProfile } {
+  const name = readdirSync(dir).find((candidate) => candidate.endsWith('.cpuprofile'));
+  if (!name) throw new Error(`${whose} wrote no CPU profile in ${dir}`);
+  const file = path.join(dir, name);
+  return { file, profile: JSON.parse(readFileSync(file, 'utf8')) as CpuProfile };
 }
 
 export async function benchProfile(options: { instances: number; seconds: number }) {
@@ -423,8 +424,7 @@ export async function benchProfile(options: { instances: number; seconds: number
     await server?.stop();
     await pacscribe.stop();
   }
-  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-  const profile = profileIn(profileDir, 'the local stack');
+  const { file, profile } = profileIn(profileDir, 'the local stack');
   const moduleAt = bundleModules(await buildHandlerBundle());
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map<number, number>();
@@ -473,7 +473,11 @@ export async function benchProfile(options: { instances: number; seconds: number
     ...againstTheBareServer(
       cpuByBucket(profile, windows, moduleAt),
       windows,
-      cpuByBucket(profileIn(serverProfileDir, "the gateway ceiling's server"), serverWindows, moduleAt),
+      cpuByBucket(
+        profileIn(serverProfileDir, "the gateway ceiling's server").profile,
+        serverWindows,
+        moduleAt,
+      ),
       serverWindows,
       buckets.filter((bucket) => bucket !== 'idle'),
     ),
@@ -514,5 +518,5 @@ export async function benchProfile(options: { instances: number; seconds: number
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/bench-profile.md', `${report.join('\n')}\n`);
   console.log(report.join('\n'));
-  console.error(`The raw profile: ${path.join(profileDir, file ?? '')} (open it in Chrome's DevTools)`);
+  console.error(`The raw profile: ${file} (open it in Chrome's DevTools)`);
 }

@@ -46,7 +46,7 @@ describe('the profile sets the stack beside the bare server, part by part', () =
     // 1–4 ms: two SDK samples, one router, one bare server, over 2 requests.
     expect(Object.fromEntries(first ?? [])).toEqual({
       'AWS SDK': 1,
-      'the server (the local router; the bare server)': 1,
+      "the server (the local stack's router and streaming; the bare server)": 1,
     });
     // 5–8 ms: two idle (left out), one GC, one SDK, over 1 request.
     expect(Object.fromEntries(second ?? [])).toEqual({ 'GC and V8': 1, 'AWS SDK': 1 });

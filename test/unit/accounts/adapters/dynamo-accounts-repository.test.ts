@@ -77,7 +77,7 @@ describe('DynamoAccountsRepository', () => {
 });
 
 describe('a membership read parses each distinct item once', () => {
-  it('answers a changed item with its own values, at once, and refuses a malformed one every time', async () => {
+  it('[PP-06] answers a changed item (disabled, signed out, permissions taken) at once, and refuses a malformed one every time', async () => {
     const item = { ...memberItem, userId: 'u-parsed', email: 'parsed@a.example' };
     dynamo.on(GetCommand).resolves({ Item: item });
     const first = await repository.getMember('u-parsed');
