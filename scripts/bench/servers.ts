@@ -321,6 +321,10 @@ export function localArchiverHold(stackPids: () => number[]) {
   };
   /** Lets the witness run until it has used no CPU for ARCHIVER_IDLE_MS. */
   const catchUp = async () => {
+    // A run without its witness would report the stack's memory and CPU without it, and look better.
+    if (!processExists(witness)) {
+      throw new Error("the local stack's audit witness has exited (its log says how); the run cannot go on");
+    }
     signal('SIGCONT');
     const from = performance.now();
     let last = cpuSeconds(witness);
@@ -350,6 +354,16 @@ export function localArchiverHold(stackPids: () => number[]) {
     /** The witness's CPU seconds since it was found, and the wall seconds spent letting it catch up. */
     usage: () => ({ cpuSeconds: cpuSeconds(witness) - started, catchUpSeconds: catchUpMs / 1000 }),
   };
+}
+
+/** Whether a process is still there (signal 0 checks without touching it). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

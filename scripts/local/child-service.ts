@@ -45,17 +45,28 @@ export async function forkService<Config, Info>(
   if (child.pid && options.niceness !== undefined) setPriority(child.pid, options.niceness);
   // A message that cannot be sent (the child already gone) is reported, not thrown at the stack.
   child.on('error', (error) => console.error(`${options.name}:`, error.message));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  /** Running: started, and not told to stop. */
+  let serving = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // A service that goes away on its own leaves the stack without it: said loudly, with how it ended.
+      if (serving) console.error(`${options.name} exited unexpectedly (${signal ?? `code ${code}`})`);
+      serving = false;
+      resolve(code);
+    }),
+  );
   child.send({ type: 'start', config });
   const message = await Promise.race([
     new Promise<ChildMessage<Info>>((resolve) => child.once('message', resolve)),
     exited.then((code): ChildMessage<Info> => ({ type: 'failed', message: `exited with ${code}` })),
   ]);
   if (message.type !== 'ready') throw new Error(`${options.name} did not start: ${message.message}`);
+  serving = child.exitCode === null && child.signalCode === null;
   return {
     info: message.info,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      serving = false;
       child.send({ type: 'stop' });
       const killer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs);
       await exited;
@@ -97,4 +108,8 @@ export function serveAsChild<Config, Info>(
   process.on('disconnect', () => void finish());
   // Ctrl-C reaches the whole process group; the stack then stops its children itself.
   process.on('SIGINT', () => undefined);
+  // A hang-up is the stack's to answer, as Ctrl-C is: the kernel also sends one, with SIGCONT, to every
+  // process of a group left orphaned while one of them is stopped (the benchmark holds the witness with
+  // SIGSTOP), and by default it ends the process without a word. Gone with the stack all the same: above.
+  process.on('SIGHUP', () => undefined);
 }

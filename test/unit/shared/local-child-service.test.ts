@@ -42,6 +42,50 @@ describe('a local stand-in in a process of its own', () => {
     );
   });
 
+  it('says which service went away and how when it exits untold, and nothing when it is stopped', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const options = { name: 'echo service', stopGraceMs: 5_000 };
+      const stopped = await forkService<{ value: string }, { pid: number }>(
+        ECHO_SERVICE,
+        { value: 'a' },
+        options,
+      );
+      await stopped.stop();
+      const killed = await forkService<{ value: string }, { pid: number }>(
+        ECHO_SERVICE,
+        { value: 'b' },
+        options,
+      );
+      process.kill(killed.info.pid, 'SIGKILL');
+      for (let waited = 0; errors.mock.calls.length === 0 && waited < 5_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(errors.mock.calls).toEqual([['echo service exited unexpectedly (SIGKILL)']]);
+      await killed.stop();
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('outlives a hang-up while held still, as the kernel sends one to an orphaned group with a stopped process', async () => {
+    const service = await forkService<{ value: string }, { pid: number }>(
+      ECHO_SERVICE,
+      { value: 'configured' },
+      { name: 'echo service', stopGraceMs: 5_000 },
+    );
+    try {
+      process.kill(service.info.pid, 'SIGSTOP');
+      process.kill(service.info.pid, 'SIGHUP');
+      process.kill(service.info.pid, 'SIGCONT');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(alive(service.info.pid)).toBe(true);
+    } finally {
+      await service.stop();
+    }
+    expect(alive(service.info.pid)).toBe(false);
+  });
+
   it('refuses to start the stack when the service cannot start, saying which and why', async () => {
     await expect(
       forkService(
