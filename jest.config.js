@@ -15,6 +15,12 @@ const shared = {
   testEnvironment: 'node',
 };
 
+// The folders synthesized CDK apps leave in the temporary directory are removed after the run.
+const removesCdkOut = {
+  globalSetup: '<rootDir>/test/support/cdk-out-folders.ts',
+  globalTeardown: '<rootDir>/test/support/cdk-out-teardown.ts',
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
@@ -28,8 +34,9 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+      ...removesCdkOut,
     },
-    { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], ...removesCdkOut },
     {
       ...shared,
       displayName: 'integration',
