@@ -110,6 +110,7 @@ export function serveAsChild<Config, Info>(
   process.on('SIGINT', () => undefined);
   // A hang-up is the stack's to answer, as Ctrl-C is: the kernel also sends one, with SIGCONT, to every
   // process of a group left orphaned while one of them is stopped (the benchmark holds the witness with
-  // SIGSTOP), and by default it ends the process without a word. Gone with the stack all the same: above.
+  // SIGSTOP), and by default it ends the process without a word. The service still ends with the stack,
+  // through 'disconnect' above.
   process.on('SIGHUP', () => undefined);
 }
