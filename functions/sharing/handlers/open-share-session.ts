@@ -6,7 +6,6 @@ import {
   openShareSession,
   REDEMPTION_LIMITS,
   ShareUnavailableError,
-  withinSourceLimit,
 } from '../core/redemption';
 import { redemptionDeps } from '../deps';
 import { noteShare, recordShareAccess } from '../http/recipient-http';

@@ -1,13 +1,6 @@
-import type { Stack } from 'aws-cdk-lib';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
-import {
-  allowedStatementsOf,
-  type PolicyStatement,
-  propertyAt,
-  resourcesOf,
-  synthesizedApp,
-} from '../app-fixture';
+import { allowedStatementsOf, propertyAt, resourcesOf, synthesizedApp } from '../app-fixture';
 
 const app = () => synthesizedApp().stacks;
 const all = routes as readonly RouteDefinition[];

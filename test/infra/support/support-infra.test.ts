@@ -1,4 +1,3 @@
-import type { Stack } from 'aws-cdk-lib';
 import type { RouteDefinition } from '#functions/shared/http/route';
 import { routes } from '#functions/shared/routes';
 import {

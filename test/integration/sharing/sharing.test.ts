@@ -139,7 +139,7 @@ async function setShare(shareId: string, attributes: Record<string, unknown>) {
     new UpdateCommand({
       TableName: localConfig().tables.sharing,
       Key: { pk: `SHARE#${shareId}`, sk: 'SHARE' },
-      UpdateExpression: `SET ${names.map((name, i) => `#n${i} = :v${i}`).join(', ')}`,
+      UpdateExpression: `SET ${names.map((_name, i) => `#n${i} = :v${i}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#n${i}`, name])),
       ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, attributes[name]])),
     }),
