@@ -17,15 +17,16 @@ export function assertJavaAvailable(): void {
 /**
  * A capped heap and the serial collector: without them the JVM sizes itself to the machine and was the
  * largest part of the local stack's memory in the benchmark. Its old generation held 20–70 MiB under the
- * 20,000-instance benchmark (jstat), but a 384 MiB cap let the collector grow the heap towards it, to a
- * 576 MiB peak; at 192 the peak was 488 (docs/benchmark-dicomweb.md, stop 39).
+ * 20,000-instance benchmark (jstat), yet the read rounds grew the heap to whatever cap it had: the process
+ * peaked at 576 MiB resident with 384, at 488 with 192 (docs/benchmark-dicomweb.md, stop 39).
  */
 const DYNAMODB_JVM_OPTIONS = '-Xms64m -Xmx192m -XX:+UseSerialGC';
 
 /**
  * glibc gives threads that allocate at once arenas of their own, up to 8 per core, and keeps what each
- * once held: DynamoDB Local's 40–60 request threads allocate SQLite's native memory that way. With two,
- * its peak was 456.7 MiB against 488.4 in the run before (one run each, stop 39), at no CPU cost seen.
+ * once held: DynamoDB Local's 40–60 request threads allocate that way (most likely SQLite's native
+ * memory). With two, its peak was 456.7 MiB against 488.4 in the run before (one run each, stop 39), at
+ * no CPU cost seen.
  */
 const DYNAMODB_MALLOC_ARENAS = '2';
 
