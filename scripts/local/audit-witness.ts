@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AuditTableStream, STREAM_READ_LIMIT } from '../../functions/audit/adapters/audit-table-stream';
+import { AuditTableStream } from '../../functions/audit/adapters/audit-table-stream';
 import { KeyPairCheckpointSigner } from '../../functions/audit/adapters/key-pair-checkpoint-keys';
 import { S3AuditArchive } from '../../functions/audit/adapters/s3-audit-archive';
 import type { ChainedAuditRecord } from '../../functions/audit/core/archive';
@@ -13,7 +13,12 @@ import { S3RVER_NODE_FLAGS, startS3 } from './services/s3';
 
 /** How often the local witness looks for new audit records (AWS: the stream, within about a second). */
 const WITNESS_INTERVAL_MS = 2000;
-/** Records archived between checkpoints (AWS: the event source mapping's batch size). */
+/**
+ * Records read and archived at a time, then checkpointed (AWS: the event source mapping's batch size). It
+ * also bounds the read: DynamoDB Local returns up to 1,000 records a page whatever their size, where AWS
+ * stops a GetRecords page at 1 MB: a 100-study search's record names 202 objects, about 20 KB in the
+ * stream's JSON, so 1,000 of them are about 20 MB (an estimate), parsed and unmarshalled at once.
+ */
 const WITNESS_BATCH = 100;
 /**
  * The witness's niceness, the lowest there is: it runs on what the handlers and the stand-ins leave (19
@@ -23,6 +28,24 @@ const WITNESS_BATCH = 100;
 const WITNESS_NICENESS = 19;
 /** How long a stopping witness may take to finish its batch before it is killed. */
 const STOP_GRACE_MS = 15_000;
+
+/**
+ * Archives what the stream holds, a batch at a time: each read asks for one batch only, so the witness never
+ * holds more than a batch of records, and each batch ends with its checkpoints. Stops between batches once
+ * `stopped` says so.
+ */
+export async function archiveBacklog(
+  source: Pick<AuditTableStream, 'newRecords'>,
+  archiveBatch: (records: ChainedAuditRecord[]) => Promise<unknown>,
+  stopped: () => boolean,
+  batch = WITNESS_BATCH,
+): Promise<void> {
+  let records: ChainedAuditRecord[];
+  do {
+    records = await source.newRecords(batch);
+    if (records.length > 0) await archiveBatch(records);
+  } while (records.length === batch && !stopped());
+}
 
 export interface AuditWitnessConfig {
   endpoints: { dynamodb: string };
@@ -64,16 +87,13 @@ async function runAuditWitness(config: AuditWitnessConfig): Promise<() => Promis
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
-      // A bounded read at a time, so a long backlog (e.g. after the benchmark held the witness) is never all
-      // in memory; in batches, as the stream feeds the archiver in AWS, so stopping does not wait for it:
-      // each batch ends with its checkpoints, from which the next start resumes.
-      let records: ChainedAuditRecord[];
-      do {
-        records = await source.newRecords(STREAM_READ_LIMIT);
-        for (let start = 0; start < records.length && !stopped; start += WITNESS_BATCH) {
-          await archiveAndCheckpoint(deps, records.slice(start, start + WITNESS_BATCH));
-        }
-      } while (records.length === STREAM_READ_LIMIT && !stopped);
+      // A long backlog (e.g. after the benchmark held the witness) is never all in memory, and stopping does
+      // not wait for it: each batch ends with its checkpoints, from which the next start resumes.
+      await archiveBacklog(
+        source,
+        (records) => archiveAndCheckpoint(deps, records),
+        () => stopped,
+      );
     } catch (error) {
       if (!stopped) console.error('local audit witness:', error instanceof Error ? error.message : error);
     }
