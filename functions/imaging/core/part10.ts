@@ -140,6 +140,19 @@ function checkPreamble(bytes: Uint8Array): void {
   }
 }
 
+/**
+ * The file as it is stored: with its 128-byte preamble zeroed, so nothing it carried (a TIFF header, say)
+ * reaches a reader. A preamble that is already zero, as most are, costs no copy: a 32 MiB multi-frame file
+ * would otherwise be held twice while it is stored. The caller's bytes are never changed.
+ */
+function withZeroPreamble(input: Uint8Array): Buffer {
+  const view = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (view.subarray(0, 128).every((byte) => byte === 0)) return view;
+  const copy = Buffer.from(input);
+  copy.fill(0, 0, 128);
+  return copy;
+}
+
 /** (0002,0000) must come first, as explicit VR UL, and its group must end inside the file. */
 function checkFileMeta(bytes: Uint8Array): void {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -264,7 +277,8 @@ function checkPixels(dataSet: DataSet, limits: IngestLimits): ParsedInstance['pi
 
 /**
  * Reads one DICOM Part-10 file for ingest: rejects anything malformed or hostile with a reason, returns
- * the identifying and searchable attributes and a sanitized copy. Pixel data is never decoded here.
+ * the identifying and searchable attributes and the bytes to store (withZeroPreamble). Pixel data is never
+ * decoded here.
  */
 export function readPart10(input: Uint8Array, limits: IngestLimits = INGEST_LIMITS): ParsedInstance {
   try {
@@ -317,8 +331,7 @@ function readCheckedPart10(input: Uint8Array, limits: IngestLimits): ParsedInsta
     reject('inconsistent-identity', 'The file meta information and the data set name different instances.');
   }
   const pixels = checkPixels(dataSet, limits);
-  const sanitized = Buffer.from(input);
-  sanitized.fill(0, 0, 128);
+  const sanitized = withZeroPreamble(input);
   const integer = (tag: string) => {
     const value = text(dataSet, tag);
     return value !== null && /^[+-]?\d{1,10}$/.test(value) ? Number(value) : null;

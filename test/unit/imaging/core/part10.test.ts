@@ -181,6 +181,31 @@ describe('readPart10', () => {
 
     expect(parsed.sanitized.subarray(0, 128).every((byte) => byte === 0)).toBe(true);
     expect(parsed.sanitized.subarray(128)).toEqual(file.subarray(128));
+    // The caller's bytes stay as they came.
+    expect(file.subarray(0, 4).toString('latin1')).toBe('II*\0');
+  });
+
+  it('stores a file whose preamble is already zero as it came, without a copy of the whole file', () => {
+    const file = ctInstance();
+    expect(file.subarray(0, 128).every((byte) => byte === 0)).toBe(true);
+
+    const parsed = readPart10(file);
+
+    expect(parsed.sanitized.buffer).toBe(file.buffer);
+    expect(parsed.sanitized.byteOffset).toBe(file.byteOffset);
+    expect(parsed.sanitized.equals(file)).toBe(true);
+  });
+
+  it('zeroes a preamble from inside a larger buffer without touching the bytes around it', () => {
+    const file = Buffer.concat([Buffer.from('II*\0'), ctInstance().subarray(4)]);
+    const around = Buffer.concat([Buffer.from('before'), file, Buffer.from('after')]);
+    const part = around.subarray(6, 6 + file.length);
+
+    const parsed = readPart10(part);
+
+    expect(parsed.sanitized.subarray(0, 128).every((byte) => byte === 0)).toBe(true);
+    expect(parsed.sanitized.subarray(128)).toEqual(file.subarray(128));
+    expect(around.subarray(0, 10).toString('latin1')).toBe('beforeII*\0');
   });
 
   it('survives 3,000 mutated files: each is accepted or rejected with a reason, never crashes', () => {
