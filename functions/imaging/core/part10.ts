@@ -140,6 +140,8 @@ function checkPreamble(bytes: Uint8Array): void {
   }
 }
 
+const ZERO_PREAMBLE = Buffer.alloc(128);
+
 /**
  * The file as it is stored: with its 128-byte preamble zeroed, so nothing it carried (a TIFF header, say)
  * reaches a reader. A preamble that is already zero, as most are, costs no copy: a 32 MiB multi-frame file
@@ -147,9 +149,9 @@ function checkPreamble(bytes: Uint8Array): void {
  */
 function withZeroPreamble(input: Uint8Array): Buffer {
   const view = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (view.subarray(0, 128).every((byte) => byte === 0)) return view;
+  if (view.subarray(0, ZERO_PREAMBLE.length).equals(ZERO_PREAMBLE)) return view;
   const copy = Buffer.from(input);
-  copy.fill(0, 0, 128);
+  copy.fill(0, 0, ZERO_PREAMBLE.length);
   return copy;
 }
 

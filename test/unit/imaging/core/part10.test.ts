@@ -196,7 +196,7 @@ describe('readPart10', () => {
     expect(parsed.sanitized.equals(file)).toBe(true);
   });
 
-  it('zeroes a preamble from inside a larger buffer without touching the bytes around it', () => {
+  it('D2 zeroes a TIFF preamble of a part inside a larger buffer without touching the bytes around it', () => {
     const file = Buffer.concat([Buffer.from('II*\0'), ctInstance().subarray(4)]);
     const around = Buffer.concat([Buffer.from('before'), file, Buffer.from('after')]);
     const part = around.subarray(6, 6 + file.length);
