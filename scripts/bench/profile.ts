@@ -56,11 +56,17 @@ export interface CpuProfile {
 /** Microseconds on CLOCK_MONOTONIC, the clock V8's profiler stamps its samples with on Linux. */
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
-/** Module of each line of the handlers' bundle, from the `// path` comment esbuild writes above each module. */
-function bundleModules(code: string): (line: number) => string {
+/**
+ * Module of each line of the handlers' bundle, from the `// path` comment esbuild writes above each module.
+ * The path is relative to the project, so a `node_modules` linked from elsewhere (a git worktree's) reads
+ * `../../elsewhere/node_modules/…`: the part from `node_modules/` on names the package all the same.
+ */
+export function bundleModules(code: string): (line: number) => string {
   const starts: { line: number; module: string }[] = [];
   code.split('\n').forEach((text, index) => {
-    const match = /^\/\/ ((?:node_modules|functions|schemas|events|infra|scripts)\/\S+)$/.exec(text);
+    const match = /^\/\/ (?:\S*?\/)??((?:node_modules|functions|schemas|events|infra|scripts)\/\S+)$/.exec(
+      text,
+    );
     if (match?.[1]) starts.push({ line: index, module: match[1] });
   });
   return (line) => {
