@@ -3,11 +3,15 @@
  * tests and the benchmark. The old generation is capped because V8 otherwise lets garbage grow towards
  * 4 GB. The young generation is capped too: V8 grows it to 128 MiB for a busy process, which held about
  * 125 MiB more at peak; smaller, it is scavenged more often, which measured as more CPU per small answer
- * and less per large one (docs/benchmark-dicomweb.md, stop 35).
+ * and less per large one (docs/benchmark-dicomweb.md, stop 35). Between full collections the old
+ * generation may grow by as much again as it held after the last one: under a 100-study page's load V8's
+ * own tighter limit ran a full mark-compact every 1.2 s, and this cost the stack 0.2–1.5 ms of CPU per
+ * request more than the roomier one, for about 65 MiB (stop 41).
  */
 export const LOCAL_STACK_NODE_ARGS = [
   '--max-old-space-size=640',
   '--max-semi-space-size=8',
+  '--heap-growing-percent=100',
   '--import',
   'tsx',
   'scripts/local/start.ts',
