@@ -49,7 +49,7 @@ import { createTableAs, localTableName } from '../local/bootstrap';
  * ceiling depend on what ran before it. A copy made with its stream before the data set was stored did no
  * better (2026-12-06): DynamoDB Local then spent 9.6–11.4 ms of CPU per ceiling request against 3.3–5.0 per
  * PACScribe request. So the ceiling leaves out the stream record each of PACScribe's appends writes. In a
- * DynamoDB Local of its own a streamed put cost 0.4–1.0 ms more of its CPU than a plain one for a lookup's
+ * DynamoDB Local of its own a streamed put cost 0.4–1.4 ms more of its CPU than a plain one for a lookup's
  * record, 1.0–1.3 ms for a 100-study page's, and more as the stream grew; in the benchmark's rows, DynamoDB
  * Local's CPU per request under PACScribe stays within 0.0–0.3 ms of its CPU under this ceiling.
  *
