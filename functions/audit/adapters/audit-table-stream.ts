@@ -12,7 +12,8 @@ import type { ChainedAuditRecord } from '../core/archive';
 import type { ChainId } from '../core/hash-chain';
 import { fromItem } from './dynamo-audit-log';
 
-const CHAIN_PARTITION = /^ORG#(.+)#CHAIN#(\d{2})$/;
+/** The partitions chains live in; the witness reads nothing else of the table. */
+export const CHAIN_PARTITION = /^ORG#(.+)#CHAIN#(\d{2})$/;
 const chainKey = ({ orgId, chain }: ChainId) => `${orgId}#${chain}`;
 
 interface ShardCursor {

@@ -1,4 +1,5 @@
-import { replayStages, s3ReadOf } from '../../../scripts/bench/stand-in-ceiling';
+import { CHAIN_PARTITION } from '../../../functions/audit/adapters/audit-table-stream';
+import { ceilingAuditItem, replayStages, s3ReadOf } from '../../../scripts/bench/stand-in-ceiling';
 
 describe('the stand-in ceiling replays recorded requests in their stages', () => {
   const call = (name: string, start: number, end: number) => ({ name, start, end });
@@ -46,5 +47,32 @@ describe('the stand-in ceiling replays recorded requests in their stages', () =>
     expect(s3ReadOf({ method: 'GET', path: '/bucket/key' })).toEqual({ Bucket: 'bucket', Key: 'key' });
     expect(() => s3ReadOf({ method: 'PUT', path: '/bucket/key' })).toThrow(/reads only/);
     expect(() => s3ReadOf({ method: 'GET', path: '/bucket' })).toThrow(/path-style/);
+  });
+});
+
+describe("the stand-in ceiling's audit append", () => {
+  const record = {
+    pk: { S: 'ORG#8f6d#CHAIN#03' },
+    sk: { S: 'SEQ#000000000042' },
+    gsi1pk: { S: 'ORG#8f6d' },
+    gsi1sk: { S: '2026-12-07T01:00:00.000Z#03#000000000042' },
+    action: { S: 'searchStudies' },
+    objects: { L: [{ M: { type: { S: 'study' }, id: { S: '1.2.3' } } }] },
+  };
+
+  it('is a same-sized copy in partitions no chain, time-index query or witness reads', () => {
+    const copy = ceilingAuditItem(record, 'ceiling-1-1');
+    expect(CHAIN_PARTITION.test(String(record.pk.S))).toBe(true);
+    expect(CHAIN_PARTITION.test(String(copy.pk?.S))).toBe(false);
+    expect(copy.gsi1pk?.S).not.toBe(record.gsi1pk.S);
+    expect(copy.pk?.S?.length).toBe(record.pk.S.length);
+    expect(copy.gsi1pk?.S?.length).toBe(record.gsi1pk.S.length);
+    expect(copy.sk?.S).toBe('SEQ#000000000042#ceiling-1-1');
+    expect({ ...copy, pk: record.pk, sk: record.sk, gsi1pk: record.gsi1pk }).toEqual(record);
+  });
+
+  it('refuses an item that is not an organization record', () => {
+    expect(() => ceilingAuditItem({ ...record, pk: { S: 'CEL#8f6d#CHAIN#03' } }, 'x')).toThrow(/pk/);
+    expect(() => ceilingAuditItem({ ...record, gsi1pk: { N: '1' } }, 'x')).toThrow(/gsi1pk/);
   });
 });
