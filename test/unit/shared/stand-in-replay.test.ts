@@ -60,7 +60,7 @@ describe("the stand-in ceiling's audit append", () => {
     objects: { L: [{ M: { type: { S: 'study' }, id: { S: '1.2.3' } } }] },
   };
 
-  it('is a same-sized copy in partitions no chain, time-index query or witness reads', () => {
+  it('is a copy in partitions as long that no chain, time-index query or witness reads', () => {
     const copy = ceilingAuditItem(record, 'ceiling-1-1');
     expect(CHAIN_PARTITION.test(String(record.pk.S))).toBe(true);
     expect(CHAIN_PARTITION.test(String(copy.pk?.S))).toBe(false);
