@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { CHAIN_PARTITION } from '../functions/audit/adapters/audit-table-stream';
 import { DynamoAuditChainStore } from '../functions/audit/adapters/dynamo-audit-log';
 import {
   localKeyId,
@@ -193,8 +194,12 @@ async function query() {
 async function organizationsIn(client: DynamoDBDocumentClient, table: string): Promise<string[]> {
   const orgs = new Set<string>();
   const pages = paginateScan({ client }, { TableName: table, ProjectionExpression: 'pk' });
+  // Only chain partitions name an organization; anything else in the table (the benchmark ceiling's copies) is no trail.
   for await (const page of pages)
-    for (const item of page.Items ?? []) orgs.add(String(item.pk).replace(/^ORG#(.*)#CHAIN#\d+$/, '$1'));
+    for (const item of page.Items ?? []) {
+      const orgId = CHAIN_PARTITION.exec(String(item.pk))?.[1];
+      if (orgId) orgs.add(orgId);
+    }
   return [...orgs].sort();
 }
 

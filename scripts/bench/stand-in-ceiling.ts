@@ -153,8 +153,9 @@ const CEILING_AUDIT_PREFIX = 'CEL#';
 /**
  * A recorded audit append's item (DynamoDB JSON) made into the ceiling's copy for the stack's own audit
  * table: the same attributes, its partition and time-index partition moved from `ORG#…` to `CEL#…` (as
- * long), and its sort key made unique (a suffix of a few bytes). No chain read, time-index query or
- * witness looks there: they read `ORG#` partitions only, so the copies touch no organization's trail.
+ * long), and its sort key made unique (a suffix of a few bytes). No chain read, time-index query,
+ * witness or `npm run audit:verify` looks there: they read chain (`ORG#`) partitions only, so the copies
+ * touch no organization's trail.
  * The benchmark's stack is its own anyway, made for the run and removed after it.
  */
 export function ceilingAuditItem(
