@@ -683,6 +683,9 @@ export function buildHttpHandler<R extends RouteDefinition, T = never>(
         startAuditRecord,
         remainingTimeMs: () => context.getRemainingTimeInMillis(),
       });
+      // The handler has made its answer from the read: let the read's own objects go while the audit
+      // record is written, rather than hold them (a 100-study page's) until the request ends.
+      state.readAhead = undefined;
       if (!streaming) return toApiGatewayResult(result, state.requestId);
       const response = toStreamingResult(result, state.requestId, (error) =>
         logFailure('response stream aborted', error, { route: route.id, requestId: state.requestId }),

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { accountsRoutes } from '../../../../functions/accounts/routes';
 import { RequestAuditTrail } from '../../../../functions/audit/core/request-audit-trail';
@@ -150,6 +152,64 @@ describe('the read-ahead: a route’s first read beside the membership read', ()
     const response = await handler(event(), testContext());
 
     expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('what a request holds while its audit record is written', () => {
+  it('lets the read-ahead’s result go once the handler has answered, so a large page is not kept to the end', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const context = setup();
+    context.accounts.members.set('user-clin', member());
+    const runtime = await context.runtime();
+    let auditStarted = () => {};
+    const started = new Promise<void>((resolve) => {
+      auditStarted = resolve;
+    });
+    let releaseAudit = () => {};
+    const released = new Promise<void>((resolve) => {
+      releaseAudit = resolve;
+    });
+    let gating = false;
+    const auditor = runtime.auditor;
+    const gated: HttpRuntime = {
+      ...runtime,
+      auditor: {
+        record: async (request) => {
+          if (gating) {
+            auditStarted();
+            await released;
+          }
+          return auditor.record(request);
+        },
+      },
+    };
+    let page: WeakRef<object> | undefined;
+    const handler = buildHttpHandler(
+      route,
+      async ({ read }) => ok(await read()),
+      async () => gated,
+      async () => {
+        const studies = { studies: Array.from({ length: 100 }, (_, index) => ({ study: `study-${index}` })) };
+        page = new WeakRef(studies);
+        return studies;
+      },
+    );
+    // The first request makes the organization known, so the second reads ahead of authorization.
+    await handler(event(), testContext());
+    gating = true;
+
+    const answering = handler(event(), testContext());
+    await started;
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    const heldDuringAudit = page?.deref() !== undefined;
+    releaseAudit();
+    const response = await answering;
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).studies).toHaveLength(100);
+    expect(heldDuringAudit).toBe(false);
   });
 });
 
