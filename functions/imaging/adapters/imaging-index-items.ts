@@ -195,7 +195,8 @@ export function studyUpdate(
 
 /**
  * An optional text attribute: written only when present, so absent means null. A default rather than a
- * transform: zod runs a transform as a pipe, which made a 100-study page's parse allocate 1.6 times as much.
+ * transform: zod runs a transform as a pipe, which made parsing 100 study items allocate twice as much
+ * (345 KiB, 173 with defaults).
  */
 const OptionalText = z.string().nullable().default(null);
 const Count = z.number().int().nonnegative();
