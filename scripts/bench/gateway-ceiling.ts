@@ -4,6 +4,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RecordedInvocations } from '../local/aws-call-trace';
+import { CollectorTrace } from './collector-trace';
 import type { RunningServer } from './servers';
 import { type StandInEndpoints, standInRecipes } from './stand-in-ceiling';
 
@@ -85,7 +86,7 @@ export async function startGatewayCeiling(
   config: Omit<GatewayCeilingConfig, 'objectPath' | 'keyPath'> & { object: Buffer },
   /** Node's own flags for the server's process (the profile's CPU sampling). */
   nodeArgs: readonly string[] = [],
-): Promise<RunningServer> {
+): Promise<RunningServer & { collector?: CollectorTrace }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-gateway-ceiling-'));
   const objectPath = path.join(dir, 'object.dcm');
   writeFileSync(objectPath, config.object);
@@ -100,12 +101,19 @@ export async function startGatewayCeiling(
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, configFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const collector = nodeArgs.includes('--trace-gc-nvp') ? new CollectorTrace() : undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    let output = '';
+    let output: string | undefined = '';
     child.stdout?.on('data', (chunk: Buffer) => {
+      collector?.feed(chunk);
+      // Only the start's output is looked at (a collector's lines follow it all the run).
+      if (output === undefined) return;
       output += chunk;
       const ready = /gateway ceiling ready (\d+)/.exec(output);
-      if (ready) resolve(Number(ready[1]));
+      if (ready) {
+        resolve(Number(ready[1]));
+        output = undefined;
+      }
     });
     child.once('exit', (code) => reject(new Error(`the gateway ceiling exited (${code})`)));
   });
@@ -113,6 +121,7 @@ export async function startGatewayCeiling(
     name: 'Stand-ins + gateway hop',
     baseUrl: `https://localhost:${port}`,
     pids: () => [child.pid ?? 0].filter(Boolean),
+    ...(collector ? { collector } : {}),
     stop: () =>
       new Promise<void>((resolve) => {
         rmSync(dir, { recursive: true, force: true });

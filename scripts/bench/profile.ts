@@ -1,8 +1,15 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RECORD_HEADER, recordedInvocationsFile, TRACE_HEADER } from '../local/aws-call-trace';
 import { buildHandlerBundle } from '../local/lambda-registry';
+import {
+  COLLECTOR_TRACE_FLAGS,
+  type CollectorFigures,
+  type CollectorTrace,
+  collectorFigures,
+} from './collector-trace';
 import {
   client,
   dataset,
@@ -16,7 +23,7 @@ import {
   stowBody,
 } from './dicomweb';
 import { gatewayCeilingPath, startGatewayCeiling } from './gateway-ceiling';
-import { auditWitnessPid, cpuSeconds, localS3Pid, type RunningServer, startPacscribe } from './servers';
+import { auditWitnessPid, cpuSeconds, localS3Pid, startPacscribe } from './servers';
 import { SERIES_ROW } from './stand-in-ceiling';
 
 /**
@@ -33,6 +40,10 @@ import { SERIES_ROW } from './stand-in-ceiling';
  * (recorded in a marked pass first, as `npm run bench -- dicomweb` records them), answered with as many
  * bytes. The report sets the two side by side, part by part, in CPU milliseconds per request: what the
  * stack spends above that server is PACScribe's own work, and where it goes.
+ *
+ * Both processes also print a line per garbage collection (collector-trace.ts), and the report gives each
+ * window's: what a profile charges to "GC" is paid in proportion to what the young collections find
+ * alive, which the samples cannot show.
  */
 
 interface CallFrame {
@@ -170,6 +181,8 @@ export interface Window {
   s3Cpu: number;
   /** The audit witness (the archiver's stand-in). */
   witnessCpu: number;
+  /** What the stack's garbage collector did in the window. */
+  collector: CollectorFigures;
 }
 
 /** A row's window behind the gateway ceiling's bare server. */
@@ -180,6 +193,7 @@ export interface ServerWindow {
   requests: number;
   /** The server process's CPU seconds over the window, from /proc. */
   cpu: number;
+  collector: CollectorFigures;
 }
 
 /** Requests recorded per row for the bare server to replay (the stack keeps at most 50 per name). */
@@ -254,6 +268,55 @@ export function againstTheBareServer(
   ];
 }
 
+/** How long a window's last collection lines may take to come through the process's output pipe. */
+const COLLECTOR_LINES_SETTLE_MS = 250;
+
+/** The collections a process printed since it had printed `before`, once its last lines have arrived. */
+async function collectedSince(
+  trace: CollectorTrace | undefined,
+  before: number,
+  requests: number,
+): Promise<CollectorFigures> {
+  await sleep(COLLECTOR_LINES_SETTLE_MS);
+  return collectorFigures(trace?.collections.slice(before) ?? [], requests);
+}
+
+/**
+ * Each read row's garbage collection in the stack and behind the bare server: what the CPU profile's
+ * "GC and V8" part is made of. Bytes that survive a young collection are copied (and, the second time,
+ * promoted into the old generation, which full collections then have to mark and compact).
+ */
+export function collectorTable(
+  stackWindows: readonly Window[],
+  bareWindows: readonly ServerWindow[],
+): string[] {
+  const pair = (mine: string, theirs: string | undefined) => `${mine} / ${theirs ?? '–'}`;
+  const figures = (of: CollectorFigures) => [
+    String(of.young),
+    of.survivedKiB.toFixed(0),
+    of.promotedKiB.toFixed(0),
+    of.youngPauseMs.toFixed(2),
+    String(of.full),
+    of.fullPauseMs.toFixed(2),
+  ];
+  return [
+    '## What the garbage collector did',
+    '',
+    `Each window's collections, from the lines V8 prints under \`${COLLECTOR_TRACE_FLAGS.join(' ')}\` (stack / bare server; the STOW row has no bare server). Young collections find what is still alive in the young generation and copy it; what survives a second time is promoted to the old generation, which full mark-compacts then collect. Bytes and pauses are per request; collections are counts for the whole window. A window's lines are those printed between its start and ${COLLECTOR_LINES_SETTLE_MS} ms after its end.`,
+    '',
+    '| row | young collections | surviving them, KiB/request | promoted, KiB/request | their pauses, ms/request | full collections | their pauses, ms/request |',
+    '|---|---|---|---|---|---|---|',
+    ...stackWindows.map((window) => {
+      const bare = bareWindows.find((candidate) => candidate.label === window.label);
+      const theirs = bare ? figures(bare.collector) : [];
+      return `| ${window.label} | ${figures(window.collector)
+        .map((mine, index) => pair(mine, theirs[index]))
+        .join(' | ')} |`;
+    }),
+    '',
+  ];
+}
+
 /** The CPU profile Node wrote in `dir` (each process writes one, on exit). */
 function profileIn(dir: string, whose: string): { file: string; profile: CpuProfile } {
   const name = readdirSync(dir).find((candidate) => candidate.endsWith('.cpuprofile'));
@@ -267,12 +330,17 @@ export async function benchProfile(options: { instances: number; seconds: number
   console.error(`Generating ${options.instances} CT instances…`);
   const items = dataset(options.instances);
   const pacscribe = await startPacscribe({
-    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=500'],
+    nodeArgs: [
+      '--cpu-prof',
+      `--cpu-prof-dir=${profileDir}`,
+      '--cpu-prof-interval=500',
+      ...COLLECTOR_TRACE_FLAGS,
+    ],
   });
   const windows: Window[] = [];
   const serverProfileDir = mkdtempSync(path.join(tmpdir(), 'bench-profile-server-'));
   const serverWindows: ServerWindow[] = [];
-  let server: RunningServer | undefined;
+  let server: Awaited<ReturnType<typeof startGatewayCeiling>> | undefined;
   try {
     const token = await pacscribeToken(pacscribe.config);
     const ca = readFileSync(pacscribe.config.caCertPath);
@@ -289,10 +357,11 @@ export async function benchProfile(options: { instances: number; seconds: number
       const cpuOf = (group: number[]) => group.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
       const nodeBefore = cpuSeconds(nodePid);
       const [jvmBefore, othersBefore] = [cpuOf(jvms), cpuOf(others)];
+      const collectedBefore = pacscribe.collector?.collections.length ?? 0;
       const from = monotonicMicros();
       const { requests, latencies } = await run();
       const to = monotonicMicros();
-      windows.push({
+      const window = {
         label,
         from,
         to,
@@ -302,6 +371,10 @@ export async function benchProfile(options: { instances: number; seconds: number
         jvmCpu: cpuOf(jvms) - jvmBefore,
         s3Cpu: s3 ? cpuSeconds(s3) - s3Before : 0,
         witnessCpu: cpuOf(others) - othersBefore,
+      };
+      windows.push({
+        ...window,
+        collector: await collectedSince(pacscribe.collector, collectedBefore, requests),
       });
       console.error(`${label}: ${(requests / ((to - from) / 1e6)).toFixed(1)} requests/s`);
     };
@@ -389,7 +462,12 @@ export async function benchProfile(options: { instances: number; seconds: number
         object: (items[0] as Instance).bytes,
         recordedPath,
       },
-      ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`, '--cpu-prof-interval=500'],
+      [
+        '--cpu-prof',
+        `--cpu-prof-dir=${serverProfileDir}`,
+        '--cpu-prof-interval=500',
+        ...COLLECTOR_TRACE_FLAGS,
+      ],
     );
     const bare = client(server, token, ca, 'stow');
     const serverPid = server.pids()[0] ?? 0;
@@ -416,14 +494,18 @@ export async function benchProfile(options: { instances: number; seconds: number
       await measured(label, () => timed(concurrency, viaStack));
       await load(100, concurrency, viaServer);
       const before = cpuSeconds(serverPid);
+      const collectedBefore = server.collector?.collections.length ?? 0;
       const from = monotonicMicros();
       const { requests } = await timed(concurrency, viaServer);
+      const to = monotonicMicros();
+      const cpu = cpuSeconds(serverPid) - before;
       serverWindows.push({
         label,
         from,
-        to: monotonicMicros(),
+        to,
         requests,
-        cpu: cpuSeconds(serverPid) - before,
+        cpu,
+        collector: await collectedSince(server.collector, collectedBefore, requests),
       });
     }
   } finally {
@@ -487,6 +569,7 @@ export async function benchProfile(options: { instances: number; seconds: number
       serverWindows,
       buckets.filter((bucket) => bucket !== 'idle'),
     ),
+    ...collectorTable(windows, serverWindows),
     '## Heaviest functions (self time, all rows)',
     '',
     '| function — group | share |',

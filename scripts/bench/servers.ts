@@ -9,6 +9,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_STACK_NODE_ARGS } from '../local/node-args';
+import { CollectorTrace } from './collector-trace';
 
 export interface RunningServer {
   name: string;
@@ -127,6 +128,9 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
   };
 }
 
+/** What the local stack prints once it serves (scripts/local/start.ts). */
+const READY_LINE = 'PACScribe is ready';
+
 /** PACScribe's local stack in its own process, exactly as `npm start` runs it. */
 export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Promise<
   RunningServer & {
@@ -141,6 +145,8 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
     };
     /** Where the stack writes its per-route AWS call profile. */
     awsCallProfile: string;
+    /** The stack's garbage collections, when it was started with the collector's trace flags. */
+    collector?: CollectorTrace;
   }
 > {
   const root = path.resolve(__dirname, '../..');
@@ -175,17 +181,28 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
     },
   );
   let output = '';
+  let tail = '';
+  let ready = false;
   // Everything the stack prints, beside its data folder, for when a run fails.
   const log = createWriteStream(`${dataDir}.log`);
+  const collector = options.nodeArgs?.includes('--trace-gc-nvp') ? new CollectorTrace() : undefined;
   const capture = (chunk: Buffer) => {
     log.write(chunk);
+    // The start's output is kept for an error message; a collector's lines could fill it first, so
+    // readiness is looked for in what just arrived (with the end of what came before, for a cut line).
+    const seen = tail + chunk.toString();
+    ready ||= seen.includes(READY_LINE);
+    tail = seen.slice(-READY_LINE.length);
     if (output.length < 50_000) output += chunk;
   };
-  child.stdout?.on('data', capture);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    capture(chunk);
+    collector?.feed(chunk);
+  });
   child.stderr?.on('data', capture);
   console.error(`PACScribe's local stack logs to ${dataDir}.log`);
   const configPath = path.join(dataDir, 'local.json');
-  while (!(existsSync(configPath) && output.includes('PACScribe is ready'))) {
+  while (!(existsSync(configPath) && ready)) {
     if (child.exitCode !== null) throw new Error(`PACScribe did not start:\n${output}`);
     await sleep(100);
   }
@@ -215,6 +232,7 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
     },
     config,
     awsCallProfile: `${dataDir}-aws-calls.json`,
+    ...(collector ? { collector } : {}),
   };
 }
 

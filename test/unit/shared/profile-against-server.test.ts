@@ -1,3 +1,4 @@
+import { collectorFigures } from '../../../scripts/bench/collector-trace';
 import {
   againstTheBareServer,
   type CpuProfile,
@@ -54,7 +55,14 @@ describe('the profile sets the stack beside the bare server, part by part', () =
 
   it("shares each side's /proc CPU out over its parts, and gives the difference", () => {
     const stackWindow = { label: 'QIDO', requests: 100, nodeCpu: 0.3 } as Window;
-    const serverWindow: ServerWindow = { label: 'QIDO', from: 0, to: 1, requests: 100, cpu: 0.1 };
+    const serverWindow: ServerWindow = {
+      label: 'QIDO',
+      from: 0,
+      to: 1,
+      requests: 100,
+      cpu: 0.1,
+      collector: collectorFigures([], 100),
+    };
     const lines = againstTheBareServer(
       // Sampled busy 4 ms per request where /proc says 3: each part is three quarters of its samples.
       [
