@@ -57,6 +57,11 @@ export class CollectorTrace {
   }
 }
 
+/** A trace to feed a process's output, when its Node flags ask V8 to print its collections. */
+export function collectorTraceFor(nodeArgs: readonly string[] | undefined): CollectorTrace | undefined {
+  return COLLECTOR_TRACE_FLAGS.every((flag) => nodeArgs?.includes(flag)) ? new CollectorTrace() : undefined;
+}
+
 export interface CollectorFigures {
   young: number;
   /** Per request. */

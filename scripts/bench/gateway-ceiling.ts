@@ -4,7 +4,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RecordedInvocations } from '../local/aws-call-trace';
-import { CollectorTrace } from './collector-trace';
+import { type CollectorTrace, collectorTraceFor } from './collector-trace';
 import type { RunningServer } from './servers';
 import { type StandInEndpoints, standInRecipes } from './stand-in-ceiling';
 
@@ -101,7 +101,7 @@ export async function startGatewayCeiling(
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, configFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const collector = nodeArgs.includes('--trace-gc-nvp') ? new CollectorTrace() : undefined;
+  const collector = collectorTraceFor(nodeArgs);
   const port = await new Promise<number>((resolve, reject) => {
     let output: string | undefined = '';
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -9,7 +9,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_STACK_NODE_ARGS } from '../local/node-args';
-import { CollectorTrace } from './collector-trace';
+import { type CollectorTrace, collectorTraceFor } from './collector-trace';
 
 export interface RunningServer {
   name: string;
@@ -181,23 +181,23 @@ export async function startPacscribe(options: { nodeArgs?: string[] } = {}): Pro
     },
   );
   let output = '';
-  let tail = '';
+  let stdoutTail = '';
   let ready = false;
   // Everything the stack prints, beside its data folder, for when a run fails.
   const log = createWriteStream(`${dataDir}.log`);
-  const collector = options.nodeArgs?.includes('--trace-gc-nvp') ? new CollectorTrace() : undefined;
+  const collector = collectorTraceFor(options.nodeArgs);
   const capture = (chunk: Buffer) => {
     log.write(chunk);
-    // The start's output is kept for an error message; a collector's lines could fill it first, so
-    // readiness is looked for in what just arrived (with the end of what came before, for a cut line).
-    const seen = tail + chunk.toString();
-    ready ||= seen.includes(READY_LINE);
-    tail = seen.slice(-READY_LINE.length);
     if (output.length < 50_000) output += chunk;
   };
   child.stdout?.on('data', (chunk: Buffer) => {
     capture(chunk);
     collector?.feed(chunk);
+    // The start's output kept above could fill with the collector's lines first, so readiness is looked
+    // for in what just arrived on stdout (after the end of what came before, for a cut line).
+    const seen = stdoutTail + chunk.toString();
+    ready ||= seen.includes(READY_LINE);
+    stdoutTail = seen.slice(-READY_LINE.length);
   });
   child.stderr?.on('data', capture);
   console.error(`PACScribe's local stack logs to ${dataDir}.log`);

@@ -1,4 +1,10 @@
-import { CollectorTrace, collectorFigures, parseCollection } from '../../../scripts/bench/collector-trace';
+import {
+  COLLECTOR_TRACE_FLAGS,
+  CollectorTrace,
+  collectorFigures,
+  collectorTraceFor,
+  parseCollection,
+} from '../../../scripts/bench/collector-trace';
 import { collectorTable, type ServerWindow, type Window } from '../../../scripts/bench/profile';
 
 // Lines as Node 20's V8 prints them under --trace-gc --trace-gc-nvp (fields between left out).
@@ -35,6 +41,13 @@ describe('the collector trace reads what V8 printed of each collection', () => {
     trace.feed(Buffer.from(`${scavenge.slice(cut)}\n${markCompact}\n`));
     expect(trace.collections.map((collection) => collection.kind)).toEqual(['young', 'full']);
     expect(trace.collections[0]?.promotedBytes).toBe(89856);
+  });
+
+  it('is made only for a process started with both trace flags', () => {
+    expect(collectorTraceFor([...COLLECTOR_TRACE_FLAGS, '--cpu-prof'])).toBeInstanceOf(CollectorTrace);
+    expect(collectorTraceFor(['--trace-gc-nvp'])).toBeUndefined();
+    expect(collectorTraceFor(['--cpu-prof'])).toBeUndefined();
+    expect(collectorTraceFor(undefined)).toBeUndefined();
   });
 
   it('sums a window per request: bytes from young collections, pauses by kind', () => {
