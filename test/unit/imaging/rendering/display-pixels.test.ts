@@ -136,6 +136,96 @@ describe('display pixels', () => {
   });
 });
 
+describe('display pixels by table', () => {
+  /** A small deterministic generator, so a failing case can be replayed. */
+  const generator = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+
+  it('gives 8- and 16-bit frames the bytes the pixel-by-pixel mapping of 32-bit words gives', () => {
+    // 32-bit words are mapped pixel by pixel; the same stored values as 16-bit (or 8-bit) words go
+    // through the table of the words that occur. Every parameter the mapping reads is varied.
+    const random = generator(7);
+    const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)] as T;
+    for (let run = 0; run < 300; run += 1) {
+      const bitsAllocated = pick([8, 16] as const);
+      const bitsStored = 1 + Math.floor(random() * bitsAllocated);
+      const highBit = bitsStored - 1 + Math.floor(random() * (bitsAllocated - bitsStored + 1));
+      const rows = 1 + Math.floor(random() * 9);
+      const columns = 1 + Math.floor(random() * 9);
+      const module = grey({
+        rows,
+        columns,
+        bitsAllocated,
+        bitsStored,
+        highBit,
+        signed: random() < 0.5,
+        photometricInterpretation: pick(['MONOCHROME1', 'MONOCHROME2']),
+        rescaleSlope: pick([1, 2.5, -1, 0.001]),
+        rescaleIntercept: pick([0, -1024, 17.25]),
+        windows: random() < 0.3 ? [{ center: random() * 2000 - 500, width: 1 + random() * 3000 }] : [],
+        voiLutFunction: pick(['linear', 'linear-exact', 'sigmoid'] as const),
+      });
+      const window =
+        random() < 0.4
+          ? {
+              center: random() * 4000 - 1000,
+              width: 1 + random() * 4000,
+              function: pick(['linear', 'linear-exact', 'sigmoid'] as const),
+            }
+          : null;
+      // Whole words, high bits included: what lies outside BitsStored must be masked off.
+      const values = Array.from({ length: rows * columns }, () => Math.floor(random() * 2 ** bitsAllocated));
+      const littleEndian = random() < 0.7;
+      // An odd offset into the buffer cannot be viewed as 16-bit words in place.
+      const offset = pick([0, 1]);
+      const packed = new Uint8Array(offset + values.length * (bitsAllocated / 8));
+      const view = new DataView(packed.buffer);
+      values.forEach((value, index) => {
+        if (bitsAllocated === 8) packed[offset + index] = value;
+        else view.setUint16(offset + index * 2, value, littleEndian);
+      });
+      const wide = new DataView(new ArrayBuffer(values.length * 4));
+      values.forEach((value, index) => {
+        wide.setUint32(index * 4, value, true);
+      });
+      const byTable = displayPixels(
+        module,
+        frame([], { bytes: packed.subarray(offset), littleEndian }),
+        window,
+        null,
+      );
+      const byPixel = displayPixels(
+        { ...module, bitsAllocated: 32 },
+        frame([...new Uint8Array(wide.buffer)]),
+        window,
+        null,
+      );
+      expect({ run, data: [...byTable.data] }).toEqual({ run, data: [...byPixel.data] });
+    }
+  });
+
+  it('hands 8-bit interleaved RGB through as the bytes the sample-by-sample path makes of them', () => {
+    const rgb = { samplesPerPixel: 3, bitsStored: 8, highBit: 7, photometricInterpretation: 'RGB' };
+    const samples = Array.from({ length: 12 }, (_, index) => (index * 53) % 256);
+    const asBytes = displayPixels(
+      grey({ ...rgb, bitsAllocated: 8 }),
+      frame(samples, { photometricInterpretation: 'RGB' }),
+      null,
+      null,
+    );
+    const asWords = displayPixels(
+      grey({ ...rgb, bitsAllocated: 16 }),
+      frame(words(samples), { photometricInterpretation: 'RGB' }),
+      null,
+      null,
+    );
+    expect([...asBytes.data]).toEqual(samples);
+    expect([...asBytes.data]).toEqual([...asWords.data]);
+  });
+});
+
 describe('render options', () => {
   it('defaults quality to 90 and gives thumbnails a 128-pixel viewport unless one is asked for', () => {
     const options = renderOptions({}, 'image/jpeg');
