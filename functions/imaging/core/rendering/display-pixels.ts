@@ -165,18 +165,39 @@ function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow |
   return out;
 }
 
+/** Palette colour: each stored value through the red, green and blue tables, by a table of words as greyscale is. */
 function paletteColour(module: PixelModule, frame: DecodedFrame, palette: ResolvedPalette): Uint8Array {
   const count = module.rows * module.columns;
-  const read = sampleReader(module, frame);
-  const out = new Uint8Array(count * 3);
   const luts = [palette.red, palette.green, palette.blue];
-  for (let i = 0; i < count; i += 1) {
-    const value = read(i);
+  const colourOf = (value: number, out: Uint8Array, at: number) => {
     for (let c = 0; c < 3; c += 1) {
       const lut = luts[c] as ResolvedLut;
       const index = Math.min(Math.max(value - lut.firstMapped, 0), lut.entries - 1);
-      out[i * 3 + c] = lut.values[index] as number;
+      out[at + c] = lut.values[index] as number;
     }
+  };
+  const out = new Uint8Array(count * 3);
+  const words = rawWords(module, frame, count);
+  if (!words) {
+    const read = sampleReader(module, frame);
+    for (let i = 0; i < count; i += 1) colourOf(read(i), out, i * 3);
+    return out;
+  }
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i += 1) {
+    const word = words[i] as number;
+    if (word < low) low = word;
+    if (word > high) high = word;
+  }
+  const stored = storedValueOf(module);
+  const table = new Uint8Array(Math.max(0, high - low + 1) * 3);
+  for (let word = low; word <= high; word += 1) colourOf(stored(word), table, (word - low) * 3);
+  for (let i = 0; i < count; i += 1) {
+    const from = ((words[i] as number) - low) * 3;
+    out[i * 3] = table[from] as number;
+    out[i * 3 + 1] = table[from + 1] as number;
+    out[i * 3 + 2] = table[from + 2] as number;
   }
   return out;
 }

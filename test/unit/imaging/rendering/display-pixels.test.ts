@@ -143,6 +143,25 @@ describe('display pixels by table', () => {
     return seed / 2 ** 31;
   };
 
+  /** Words packed at an offset into their buffer (an odd one cannot be viewed as 16-bit words in place). */
+  const packed = (values: number[], bitsAllocated: 8 | 16, littleEndian: boolean, offset: number) => {
+    const bytes = new Uint8Array(offset + values.length * (bitsAllocated / 8));
+    const view = new DataView(bytes.buffer);
+    values.forEach((value, index) => {
+      if (bitsAllocated === 8) bytes[offset + index] = value;
+      else view.setUint16(offset + index * 2, value, littleEndian);
+    });
+    return frame([], { bytes: bytes.subarray(offset), littleEndian });
+  };
+  /** The same words as 32-bit ones, which are mapped pixel by pixel. */
+  const asWideWords = (values: number[]) => {
+    const wide = new DataView(new ArrayBuffer(values.length * 4));
+    values.forEach((value, index) => {
+      wide.setUint32(index * 4, value, true);
+    });
+    return frame([...new Uint8Array(wide.buffer)]);
+  };
+
   it('gives 8- and 16-bit frames the bytes the pixel-by-pixel mapping of 32-bit words gives', () => {
     // 32-bit words are mapped pixel by pixel; the same stored values as 16-bit (or 8-bit) words go
     // through the table of the words that occur. Every parameter the mapping reads is varied.
@@ -178,30 +197,43 @@ describe('display pixels by table', () => {
       // Whole words, high bits included: what lies outside BitsStored must be masked off.
       const values = Array.from({ length: rows * columns }, () => Math.floor(random() * 2 ** bitsAllocated));
       const littleEndian = random() < 0.7;
-      // An odd offset into the buffer cannot be viewed as 16-bit words in place.
-      const offset = pick([0, 1]);
-      const packed = new Uint8Array(offset + values.length * (bitsAllocated / 8));
-      const view = new DataView(packed.buffer);
-      values.forEach((value, index) => {
-        if (bitsAllocated === 8) packed[offset + index] = value;
-        else view.setUint16(offset + index * 2, value, littleEndian);
-      });
-      const wide = new DataView(new ArrayBuffer(values.length * 4));
-      values.forEach((value, index) => {
-        wide.setUint32(index * 4, value, true);
-      });
       const byTable = displayPixels(
         module,
-        frame([], { bytes: packed.subarray(offset), littleEndian }),
+        packed(values, bitsAllocated, littleEndian, pick([0, 1])),
         window,
         null,
       );
-      const byPixel = displayPixels(
-        { ...module, bitsAllocated: 32 },
-        frame([...new Uint8Array(wide.buffer)]),
-        window,
-        null,
-      );
+      const byPixel = displayPixels({ ...module, bitsAllocated: 32 }, asWideWords(values), window, null);
+      expect({ run, data: [...byTable.data] }).toEqual({ run, data: [...byPixel.data] });
+    }
+  });
+
+  it('maps palette colour by table to the bytes the pixel-by-pixel path gives', () => {
+    const random = generator(11);
+    for (let run = 0; run < 100; run += 1) {
+      const bitsAllocated: 8 | 16 = random() < 0.5 ? 8 : 16;
+      const bitsStored = 1 + Math.floor(random() * bitsAllocated);
+      const signed = random() < 0.3;
+      const module = grey({
+        rows: 3,
+        columns: 5,
+        bitsAllocated,
+        bitsStored,
+        highBit: bitsStored - 1,
+        signed,
+        photometricInterpretation: 'PALETTE COLOR',
+      });
+      const lut = () => {
+        const entries = 1 + Math.floor(random() * 300);
+        const firstMapped = Math.floor(random() * 200) - (signed ? 100 : 0);
+        const data = new Uint8Array(Array.from({ length: entries }, () => Math.floor(random() * 256)));
+        return resolveLut({ entries, firstMapped, bits: 8 }, data);
+      };
+      const palette = { red: lut(), green: lut(), blue: lut() };
+      const values = Array.from({ length: 15 }, () => Math.floor(random() * 2 ** bitsAllocated));
+      const byTable = displayPixels(module, packed(values, bitsAllocated, random() < 0.5, 1), null, palette);
+      // The packed frame's byte order does not change its values; the wide words are little endian.
+      const byPixel = displayPixels({ ...module, bitsAllocated: 32 }, asWideWords(values), null, palette);
       expect({ run, data: [...byTable.data] }).toEqual({ run, data: [...byPixel.data] });
     }
   });
