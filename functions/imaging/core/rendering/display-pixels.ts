@@ -81,6 +81,18 @@ function rawWords(module: PixelModule, frame: DecodedFrame, count: number): Uint
   return words;
 }
 
+/** The lowest and highest of the words (a table spans them). */
+function wordBounds(words: Uint8Array | Uint16Array): { low: number; high: number } {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] as number;
+    if (word < low) low = word;
+    if (word > high) high = word;
+  }
+  return { low, high };
+}
+
 /** PS3.3 C.11.2.1.2: the three VOI LUT functions, to 0…255. */
 function voiMapping(window: VoiWindow): (x: number) => number {
   const { center: c, width: w } = window;
@@ -183,13 +195,7 @@ function paletteColour(module: PixelModule, frame: DecodedFrame, palette: Resolv
     for (let i = 0; i < count; i += 1) colourOf(read(i), out, i * 3);
     return out;
   }
-  let low = Number.POSITIVE_INFINITY;
-  let high = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < count; i += 1) {
-    const word = words[i] as number;
-    if (word < low) low = word;
-    if (word > high) high = word;
-  }
+  const { low, high } = wordBounds(words);
   const stored = storedValueOf(module);
   const table = new Uint8Array(Math.max(0, high - low + 1) * 3);
   for (let word = low; word <= high; word += 1) colourOf(stored(word), table, (word - low) * 3);
@@ -229,8 +235,23 @@ function colour(module: PixelModule, frame: DecodedFrame): Uint8Array {
   }
   const out = new Uint8Array(count * 3);
   const scale = 2 ** Math.max(0, module.bitsStored - 8);
-  const read = sampleReader({ ...module, signed: false }, frame);
-  const sample = (index: number) => Math.min(255, Math.floor(read(index) / scale));
+  const unsigned = { ...module, signed: false };
+  const read = sampleReader(unsigned, frame);
+  const toByte = (value: number) => Math.min(255, Math.floor(value / scale));
+  // The frame's samples as 8-bit values through a table of the words that occur, as greyscale does;
+  // a sample past them (an odd-width YBR_FULL_422 row's last pair) is read as before.
+  const needed = photometric === 'YBR_FULL_422' ? count * 2 : count * 3;
+  const words = rawWords(unsigned, frame, needed);
+  let sample = (index: number) => toByte(read(index));
+  if (words) {
+    const { low, high } = wordBounds(words);
+    const stored = storedValueOf(unsigned);
+    const table = new Uint8Array(Math.max(0, high - low + 1));
+    for (let word = low; word <= high; word += 1) table[word - low] = toByte(stored(word));
+    const samples = new Uint8Array(needed);
+    for (let i = 0; i < needed; i += 1) samples[i] = table[(words[i] as number) - low] as number;
+    sample = (index) => (index < needed ? (samples[index] as number) : toByte(read(index)));
+  }
   if (photometric === 'YBR_FULL_422') {
     for (let row = 0; row < module.rows; row += 1) {
       for (let column = 0; column < module.columns; column += 2) {

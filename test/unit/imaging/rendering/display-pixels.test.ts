@@ -238,6 +238,49 @@ describe('display pixels by table', () => {
     }
   });
 
+  it('maps colour samples by table to the bytes the sample-by-sample path gives', () => {
+    const random = generator(13);
+    const photometrics = ['RGB', 'YBR_FULL', 'YBR_FULL_422'] as const;
+    for (let run = 0; run < 150; run += 1) {
+      const bitsAllocated: 8 | 16 = random() < 0.5 ? 8 : 16;
+      const bitsStored = 1 + Math.floor(random() * bitsAllocated);
+      const photometricInterpretation = photometrics[run % 3] as (typeof photometrics)[number];
+      // YBR_FULL_422 has two samples a pixel, and an even number of columns.
+      const columns = 2 * (1 + Math.floor(random() * 4));
+      const rows = 1 + Math.floor(random() * 4);
+      const perPixel = photometricInterpretation === 'YBR_FULL_422' ? 2 : 3;
+      const planarConfiguration: 0 | 1 = perPixel === 3 && random() < 0.5 ? 1 : 0;
+      const module = grey({
+        rows,
+        columns,
+        samplesPerPixel: 3,
+        bitsAllocated,
+        bitsStored,
+        highBit: bitsStored - 1 + Math.floor(random() * (bitsAllocated - bitsStored + 1)),
+        photometricInterpretation,
+        planarConfiguration,
+      });
+      const values = Array.from({ length: rows * columns * perPixel }, () =>
+        Math.floor(random() * 2 ** bitsAllocated),
+      );
+      const settings = { photometricInterpretation, planarConfiguration };
+      const littleEndian = random() < 0.5;
+      const byTable = displayPixels(
+        module,
+        { ...packed(values, bitsAllocated, littleEndian, 1), ...settings },
+        null,
+        null,
+      );
+      const byPixel = displayPixels(
+        { ...module, bitsAllocated: 32 },
+        { ...asWideWords(values), ...settings },
+        null,
+        null,
+      );
+      expect({ run, data: [...byTable.data] }).toEqual({ run, data: [...byPixel.data] });
+    }
+  });
+
   it('hands 8-bit interleaved RGB through as the bytes the sample-by-sample path makes of them', () => {
     const rgb = { samplesPerPixel: 3, bitsStored: 8, highBit: 7, photometricInterpretation: 'RGB' };
     const samples = Array.from({ length: 12 }, (_, index) => (index * 53) % 256);
