@@ -1,6 +1,13 @@
+import { once } from '../../shared/once';
 import type { DisplayImage } from '../core/rendering/display-pixels';
 import type { ImageEncoder } from '../core/rendering/ports';
 import type { RenderOptions } from '../core/rendering/render-options';
+
+/**
+ * sharp, loaded by the first render rather than at init (libvips takes a while to load), and only once:
+ * each dynamic import in the bundle copies the module's exports into a new namespace object.
+ */
+const loadSharp = /* @__PURE__ */ once(async () => (await import('sharp')).default);
 
 /** PNG and JPEG with sharp (libvips): crop, scale to fit the viewport, encode. */
 export class SharpImageEncoder implements ImageEncoder {
@@ -8,8 +15,7 @@ export class SharpImageEncoder implements ImageEncoder {
     image: DisplayImage,
     options: Pick<RenderOptions, 'mediaType' | 'quality' | 'viewport'>,
   ): Promise<Uint8Array> {
-    // Loaded by the first render rather than at init (libvips takes a while to load).
-    const { default: sharp } = await import('sharp');
+    const sharp = await loadSharp();
     let pipeline = sharp(image.data, {
       raw: { width: image.width, height: image.height, channels: image.channels },
     });
