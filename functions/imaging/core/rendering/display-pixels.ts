@@ -63,10 +63,17 @@ function sampleReader(module: PixelModule, frame: DecodedFrame): (index: number)
 }
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/**
+ * The most bytes of 16-bit words copied to read them as a typed array (big endian, or at an odd offset):
+ * RENDER_LIMITS' memory bound counts no copy of the frame beyond the codec's, so larger frames that
+ * cannot be viewed in place are read word by word instead.
+ */
+const WORD_COPY_LIMIT = 8 * 1024 * 1024;
 
 /**
  * The frame's raw 8- or 16-bit words as a typed array (viewed in place when the byte order and alignment
- * allow, else copied), or null when they are wider or the frame holds fewer than `count`.
+ * allow, else copied up to WORD_COPY_LIMIT), or null: wider words, larger copies, or a frame holding
+ * fewer than `count`.
  */
 function rawWords(module: PixelModule, frame: DecodedFrame, count: number): Uint8Array | Uint16Array | null {
   const { bytes } = frame;
@@ -75,6 +82,7 @@ function rawWords(module: PixelModule, frame: DecodedFrame, count: number): Uint
   if (frame.littleEndian === HOST_IS_LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {
     return new Uint16Array(bytes.buffer, bytes.byteOffset, count);
   }
+  if (count * 2 > WORD_COPY_LIMIT) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const words = new Uint16Array(count);
   for (let i = 0; i < count; i += 1) words[i] = view.getUint16(i * 2, frame.littleEndian);
@@ -238,8 +246,8 @@ function colour(module: PixelModule, frame: DecodedFrame): Uint8Array {
   const unsigned = { ...module, signed: false };
   const read = sampleReader(unsigned, frame);
   const toByte = (value: number) => Math.min(255, Math.floor(value / scale));
-  // The frame's samples as 8-bit values through a table of the words that occur, as greyscale does;
-  // a sample past them (an odd-width YBR_FULL_422 row's last pair) is read as before.
+  // Each sample as an 8-bit value through a table of the words that occur, as greyscale does; a sample
+  // past them (an odd-width YBR_FULL_422 row's last pair) is read as before.
   const needed = photometric === 'YBR_FULL_422' ? count * 2 : count * 3;
   const words = rawWords(unsigned, frame, needed);
   let sample = (index: number) => toByte(read(index));
@@ -248,9 +256,8 @@ function colour(module: PixelModule, frame: DecodedFrame): Uint8Array {
     const stored = storedValueOf(unsigned);
     const table = new Uint8Array(Math.max(0, high - low + 1));
     for (let word = low; word <= high; word += 1) table[word - low] = toByte(stored(word));
-    const samples = new Uint8Array(needed);
-    for (let i = 0; i < needed; i += 1) samples[i] = table[(words[i] as number) - low] as number;
-    sample = (index) => (index < needed ? (samples[index] as number) : toByte(read(index)));
+    sample = (index) =>
+      index < needed ? (table[(words[index] as number) - low] as number) : toByte(read(index));
   }
   if (photometric === 'YBR_FULL_422') {
     for (let row = 0; row < module.rows; row += 1) {

@@ -208,6 +208,17 @@ describe('display pixels by table', () => {
     }
   });
 
+  it('reads a big-endian frame too large to copy word by word, to the bytes its little-endian twin gives', () => {
+    // 2049 × 2048 16-bit words are 8 MiB and 4 KiB: more than is copied to read them as a typed array.
+    const module = grey({ rows: 2049, columns: 2048, bitsStored: 12, highBit: 11, signed: true });
+    const values = Array.from({ length: 2049 * 2048 }, (_, index) => (index * 37) % 4096);
+    const window = { center: 100, width: 1000, function: 'linear' as const };
+    const little = displayPixels(module, packed(values, 16, true, 0), window, null);
+    const big = displayPixels(module, packed(values, 16, false, 0), window, null);
+    expect(Buffer.from(big.data).equals(Buffer.from(little.data))).toBe(true);
+    expect(new Set(little.data).size).toBeGreaterThan(200);
+  });
+
   it('maps palette colour by table to the bytes the pixel-by-pixel path gives', () => {
     const random = generator(11);
     for (let run = 0; run < 100; run += 1) {
