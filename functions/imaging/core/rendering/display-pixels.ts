@@ -64,9 +64,9 @@ function sampleReader(module: PixelModule, frame: DecodedFrame): (index: number)
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /**
- * The most bytes of 16-bit words copied to read them as a typed array (big endian, or at an odd offset):
- * RENDER_LIMITS' memory bound counts no copy of the frame beyond the codec's, so larger frames that
- * cannot be viewed in place are read word by word instead.
+ * The most bytes of 16-bit words copied to read them as a typed array (big endian, or at an odd offset).
+ * RENDER_LIMITS' bound of under 300 MiB a render counts 288 without it: room for this, not for a copy of
+ * a whole frame, so larger frames that cannot be viewed in place are read word by word instead.
  */
 const WORD_COPY_LIMIT = 8 * 1024 * 1024;
 
