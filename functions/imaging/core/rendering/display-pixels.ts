@@ -101,6 +101,13 @@ function wordBounds(words: Uint8Array | Uint16Array): { low: number; high: numbe
   return { low, high };
 }
 
+/** A byte for each word from the lowest to the highest (index: word − low), each from `byteOf`. */
+function wordTable(bounds: { low: number; high: number }, byteOf: (word: number) => number): Uint8Array {
+  const table = new Uint8Array(Math.max(0, bounds.high - bounds.low + 1));
+  for (let word = bounds.low; word <= bounds.high; word += 1) table[word - bounds.low] = byteOf(word);
+  return table;
+}
+
 /** PS3.3 C.11.2.1.2: the three VOI LUT functions, to 0…255. */
 function voiMapping(window: VoiWindow): (x: number) => number {
   const { center: c, width: w } = window;
@@ -130,23 +137,8 @@ function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow |
   const words = rawWords(module, frame, count);
   const stored = storedValueOf(module);
   const read = sampleReader(module, frame);
-  // Bounds of the raw words; with no window, which words occur, whose modality values make the range.
-  let low = 0;
-  let high = -1;
-  let seen: Uint8Array | null = null;
   let chosen =
     window ?? (module.windows[0] ? { ...module.windows[0], function: module.voiLutFunction } : null);
-  if (words) {
-    low = Number.POSITIVE_INFINITY;
-    high = Number.NEGATIVE_INFINITY;
-    if (!chosen) seen = new Uint8Array(2 ** module.bitsAllocated);
-    for (let i = 0; i < count; i += 1) {
-      const word = words[i] as number;
-      if (word < low) low = word;
-      if (word > high) high = word;
-      if (seen) seen[word] = 1;
-    }
-  }
   if (!chosen) {
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
@@ -154,8 +146,11 @@ function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow |
       if (value < min) min = value;
       if (value > max) max = value;
     };
-    if (seen) {
-      for (let word = low; word <= high; word += 1) {
+    if (words) {
+      // Each word that occurs once: the same set of modality values as the pixels'.
+      const seen = new Uint8Array(2 ** module.bitsAllocated);
+      for (let i = 0; i < count; i += 1) seen[words[i] as number] = 1;
+      for (let word = 0; word < seen.length; word += 1) {
         if (seen[word]) consider(stored(word) * slope + intercept);
       }
     } else {
@@ -176,43 +171,37 @@ function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow |
   };
   const out = new Uint8Array(count);
   if (words) {
-    const table = new Uint8Array(Math.max(0, high - low + 1));
-    for (let word = low; word <= high; word += 1) table[word - low] = display(stored(word));
-    for (let i = 0; i < count; i += 1) out[i] = table[(words[i] as number) - low] as number;
+    const bounds = wordBounds(words);
+    const table = wordTable(bounds, (word) => display(stored(word)));
+    for (let i = 0; i < count; i += 1) out[i] = table[(words[i] as number) - bounds.low] as number;
     return out;
   }
   for (let i = 0; i < count; i += 1) out[i] = display(read(i));
   return out;
 }
 
-/** Palette colour: each stored value through the red, green and blue tables, by a table of words as greyscale is. */
+/** Palette colour: each stored value through the red, green and blue tables, by tables of words as greyscale is. */
 function paletteColour(module: PixelModule, frame: DecodedFrame, palette: ResolvedPalette): Uint8Array {
   const count = module.rows * module.columns;
   const luts = [palette.red, palette.green, palette.blue];
-  const colourOf = (value: number, out: Uint8Array, at: number) => {
-    for (let c = 0; c < 3; c += 1) {
-      const lut = luts[c] as ResolvedLut;
-      const index = Math.min(Math.max(value - lut.firstMapped, 0), lut.entries - 1);
-      out[at + c] = lut.values[index] as number;
-    }
-  };
+  const entry = (lut: ResolvedLut, value: number) =>
+    lut.values[Math.min(Math.max(value - lut.firstMapped, 0), lut.entries - 1)] as number;
   const out = new Uint8Array(count * 3);
   const words = rawWords(module, frame, count);
   if (!words) {
     const read = sampleReader(module, frame);
-    for (let i = 0; i < count; i += 1) colourOf(read(i), out, i * 3);
+    for (let i = 0; i < count; i += 1) {
+      const value = read(i);
+      for (let c = 0; c < 3; c += 1) out[i * 3 + c] = entry(luts[c] as ResolvedLut, value);
+    }
     return out;
   }
-  const { low, high } = wordBounds(words);
+  const bounds = wordBounds(words);
   const stored = storedValueOf(module);
-  const table = new Uint8Array(Math.max(0, high - low + 1) * 3);
-  for (let word = low; word <= high; word += 1) colourOf(stored(word), table, (word - low) * 3);
-  for (let i = 0; i < count; i += 1) {
-    const from = ((words[i] as number) - low) * 3;
-    out[i * 3] = table[from] as number;
-    out[i * 3 + 1] = table[from + 1] as number;
-    out[i * 3 + 2] = table[from + 2] as number;
-  }
+  luts.forEach((lut, c) => {
+    const table = wordTable(bounds, (word) => entry(lut, stored(word)));
+    for (let i = 0; i < count; i += 1) out[i * 3 + c] = table[(words[i] as number) - bounds.low] as number;
+  });
   return out;
 }
 
@@ -252,12 +241,11 @@ function colour(module: PixelModule, frame: DecodedFrame): Uint8Array {
   const words = rawWords(unsigned, frame, needed);
   let sample = (index: number) => toByte(read(index));
   if (words) {
-    const { low, high } = wordBounds(words);
+    const bounds = wordBounds(words);
     const stored = storedValueOf(unsigned);
-    const table = new Uint8Array(Math.max(0, high - low + 1));
-    for (let word = low; word <= high; word += 1) table[word - low] = toByte(stored(word));
+    const table = wordTable(bounds, (word) => toByte(stored(word)));
     sample = (index) =>
-      index < needed ? (table[(words[index] as number) - low] as number) : toByte(read(index));
+      index < needed ? (table[(words[index] as number) - bounds.low] as number) : toByte(read(index));
   }
   if (photometric === 'YBR_FULL_422') {
     for (let row = 0; row < module.rows; row += 1) {
