@@ -323,6 +323,39 @@ describe('the HTTP middleware stack', () => {
       expect(body(response).error.code).toBe('payload_too_large');
     });
 
+    it("decodes a binary body once and lets the event's base64 copy go, so a large upload is not held twice", async () => {
+      const { accounts, runtime } = setup();
+      accounts.members.set('user-clin', member());
+      const route = {
+        ...getMeRoute,
+        request: {
+          rawBody: { mediaType: 'application/octet-stream', description: 'probe' },
+          maxBodyBytes: 1024,
+        },
+      };
+      const bytes = Buffer.from(Array.from({ length: 600 }, (_unused, index) => index % 251));
+      const event = {
+        ...loadEvent('accounts/apigw/get-me.valid.json'),
+        body: bytes.toString('base64'),
+        isBase64Encoded: true,
+      };
+      const seen: { first: Buffer; second: Buffer; left: string | null }[] = [];
+      const handler = httpHandler(
+        route,
+        async ({ raw }) => {
+          const first = raw.body();
+          seen.push({ first, second: raw.body(), left: event.body });
+          return ok({});
+        },
+        runtime,
+      );
+
+      expect((await run(handler, event)).statusCode).toBe(200);
+      expect(seen[0]?.first).toEqual(bytes);
+      expect(seen[0]?.second).toBe(seen[0]?.first);
+      expect(seen[0]?.left).toBeNull();
+    });
+
     it('refuses other content types and compressed bodies with 415', async () => {
       const { runtime } = setup();
       const wrongType = loadEvent('accounts/apigw/signup.valid.json');
