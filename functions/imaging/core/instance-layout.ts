@@ -201,6 +201,9 @@ function pixelDataLayout(dataSet: DataSet, bytes: Uint8Array, pixels: PixelSumma
   // Bit-packed frames (BitsAllocated 1) may start mid-byte: they are only served as the whole instance.
   if (pixels.frameBits % 8 !== 0) return { vr, encapsulated, value, frames: null };
   const frameLength = pixels.frameBits / 8;
+  // A single frame that fills the value is the value: its bytes are hashed once, not twice.
+  if (pixels.frames === 1 && frameLength === value.length)
+    return { vr, encapsulated, value, frames: [{ ...value }] };
   const frames: StoredRange[] = [];
   for (let frame = 0; frame < pixels.frames; frame += 1) {
     const offset = element.dataOffset + frame * frameLength;

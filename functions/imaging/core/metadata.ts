@@ -54,10 +54,16 @@ function convert(
 /**
  * The instance's attributes as DICOM JSON (PS3.18 F.2), computed once at ingest from a file that already
  * passed the bounded reader. Pixel data and binary values over 1 KiB are bulk data: without links they
- * carry only their VR.
+ * carry only their VR. dcmjs stops at the pixel data's tag, so only the bytes before its value (`headerEnd`,
+ * when known) are copied for it: a CT slice is then a few KB instead of half a megabyte.
  */
-export function dicomJsonMetadata(file: Buffer, links: BulkDataLinks | null = null): DicomJsonMetadata {
-  const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+export function dicomJsonMetadata(
+  file: Buffer,
+  links: BulkDataLinks | null = null,
+  headerEnd: number = file.byteLength,
+): DicomJsonMetadata {
+  const end = Math.min(headerEnd, file.byteLength);
+  const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + end) as ArrayBuffer;
   const options = { untilTag: PIXEL_DATA_TAG, includeUntilTagValue: false };
   let message: ReturnType<typeof dcmjs.data.DicomMessage.readFile>;
   try {
@@ -82,6 +88,15 @@ export function bulkDataUri(
   return `/dicomweb/studies/${ids.studyInstanceUid}/series/${ids.seriesInstanceUid}/instances/${ids.sopInstanceUid}/bulkdata/${path}`;
 }
 
+/**
+ * Where the attributes dcmjs reads end: the pixel data's value (native), or its first frame, which follows
+ * the tag and the offset table (encapsulated). Without pixel data, or frames that could not be mapped, the
+ * whole file.
+ */
+export function metadataHeaderEnd(layout: InstanceLayout): number | undefined {
+  return layout.pixelData?.value?.offset ?? layout.pixelData?.frames?.[0]?.offset;
+}
+
 /** Metadata of a parsed instance, with a BulkDataURI for pixel data and each recorded bulk data value. */
 export function instanceMetadata(
   parsed: Pick<
@@ -94,7 +109,7 @@ export function instanceMetadata(
     served: new Set(layout.bulkData.map((value) => value.path)),
     uri: (path) => bulkDataUri(parsed, path),
   };
-  const metadata = dicomJsonMetadata(parsed.sanitized, links);
+  const metadata = dicomJsonMetadata(parsed.sanitized, links, metadataHeaderEnd(layout));
   if (layout.pixelData) {
     metadata[PIXEL_DATA_TAG] = { vr: layout.pixelData.vr, BulkDataURI: bulkDataUri(parsed, PIXEL_DATA_TAG) };
   }

@@ -50,6 +50,30 @@ describe('instance layout, recorded at ingest without decoding', () => {
     expect(pixelData?.value?.digest).toBe(digest(slice(file, pixelData?.value as never)));
   });
 
+  it('gives a single native frame the range and digest of the value it fills, and only its own bytes when the value is padded', () => {
+    const filled = ctInstance({
+      rows: 8,
+      columns: 6,
+      extra: { PixelData: [nativeFrame(8, 6, 0).slice().buffer] },
+    });
+    const padded = ctInstance({
+      rows: 8,
+      columns: 6,
+      extra: { PixelData: [new Uint8Array([...nativeFrame(8, 6, 0), 1, 2, 3, 4]).buffer] },
+    });
+
+    const whole = layoutOf(filled).pixelData;
+    const trailing = layoutOf(padded).pixelData;
+
+    expect(whole?.frames).toEqual([whole?.value]);
+    expect(whole?.frames?.[0]?.digest).toBe(digest(nativeFrame(8, 6, 0)));
+    expect(trailing?.value?.length).toBe(8 * 6 * 2 + 4);
+    expect(trailing?.frames).toHaveLength(1);
+    expect(trailing?.frames?.[0]).toMatchObject({ offset: trailing?.value?.offset, length: 8 * 6 * 2 });
+    expect(trailing?.frames?.[0]?.digest).toBe(digest(nativeFrame(8, 6, 0)));
+    expect(trailing?.value?.digest).toBe(digest(nativeFrame(8, 6, 0), Buffer.from([1, 2, 3, 4])));
+  });
+
   it('maps encapsulated fragments to frames through the basic offset table; the digest covers the bitstream', () => {
     const bitstreams = [fakeBitstream(101, 1), fakeBitstream(64, 2), fakeBitstream(333, 3)];
     const file = multiFrameInstance({ bitstreams });
