@@ -606,8 +606,10 @@ function validateRequest(route: RouteDefinition): HttpMiddleware {
   };
 }
 
+/** Bodies already decoded, by event: a read-ahead and the handler each make a RawRequest of one event. */
+const decodedBodies = new WeakMap<APIGatewayProxyEvent, Buffer>();
+
 function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawRequest {
-  let decoded: Buffer | undefined;
   return {
     header: (name) => headerValue(event, name),
     queryParameters: Object.fromEntries(
@@ -618,8 +620,10 @@ function rawRequest(event: APIGatewayProxyEvent, maxBodyBytes: number): RawReque
     // Decoded once. The event's base64 text (a third larger than the bytes) is then let go: a STOW body
     // would otherwise be held twice for the whole request, and outlive young collections.
     body: () => {
-      if (decoded) return decoded;
-      decoded = decodeBody(event, maxBodyBytes);
+      const known = decodedBodies.get(event);
+      if (known) return known;
+      const decoded = decodeBody(event, maxBodyBytes);
+      decodedBodies.set(event, decoded);
       event.body = null;
       return decoded;
     },

@@ -93,6 +93,42 @@ describe('the read-ahead: a route’s first read beside the membership read', ()
     expect(context.log).toEqual(['read org-a', 'membership read']);
   });
 
+  it('gives the read-ahead and the handler the same body bytes, decoded once', async () => {
+    const context = setup();
+    context.accounts.members.set('user-clin', member());
+    const bytes = Buffer.from('a body the read-ahead and the handler both read');
+    const probe: RouteDefinition = {
+      ...route,
+      request: {
+        rawBody: { mediaType: 'application/octet-stream', description: 'probe' },
+        maxBodyBytes: 1024,
+      },
+    };
+    const bodies: Buffer[] = [];
+    const handler = buildHttpHandler<RouteDefinition, Record<string, never>>(
+      probe,
+      async ({ raw, read }) => {
+        await read();
+        bodies.push(raw.body());
+        return ok({});
+      },
+      context.runtime,
+      async ({ raw }) => {
+        bodies.push(raw.body());
+        return {};
+      },
+    );
+    const withBody = () => ({ ...event(), body: bytes.toString('base64'), isBase64Encoded: true });
+    await handler(withBody(), testContext());
+    bodies.length = 0;
+
+    // The second request of a member already seen: its read starts beside the membership read.
+    expect((await handler(withBody(), testContext())).statusCode).toBe(200);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toEqual(bytes);
+    expect(bodies[1]).toBe(bodies[0]);
+  });
+
   it('[PP-06] gives a member disabled since their last request exactly the 401 it gave before, and nothing read', async () => {
     const context = setup();
     context.accounts.members.set('user-clin', member());
