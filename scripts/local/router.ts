@@ -159,6 +159,31 @@ export function localPreflight(
  * The local stand-in for API Gateway: the same route table, the same Cognito check the authorizer
  * makes, the same proxy event shape, and the same Lambda handlers. TLS 1.2 is the floor.
  */
+/** Binary bodies up to this size are gathered in one buffer kept for the next. */
+const REUSED_BODY_BUFFER_LIMIT = 8 * 1024 * 1024;
+let reusedBodyBuffer = Buffer.alloc(0);
+
+/**
+ * The event's body as API Gateway hands it to a function: text as is, anything else in base64 (null when
+ * empty). A binary body's chunks are gathered in a buffer kept from one request to the next (gathering and
+ * encoding run without a pause, so concurrent requests cannot share it mid-way), not in a new copy of the
+ * whole upload each time: what a STOW allocates outside V8's heap is what sets how often V8 collects it.
+ */
+export function eventBody(chunks: readonly Buffer[], isText: boolean): string | null {
+  const size = chunks.reduce((total, chunk) => total + chunk.length, 0);
+  if (size === 0) return null;
+  if (isText) return Buffer.concat(chunks, size).toString('utf8');
+  if (size > REUSED_BODY_BUFFER_LIMIT) return Buffer.concat(chunks, size).toString('base64');
+  if (reusedBodyBuffer.length < size) {
+    reusedBodyBuffer = Buffer.allocUnsafeSlow(
+      Math.min(REUSED_BODY_BUFFER_LIMIT, Math.max(size, 2 * reusedBodyBuffer.length)),
+    );
+  }
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(reusedBodyBuffer, at);
+  return reusedBodyBuffer.toString('base64', 0, size);
+}
+
 export function createLocalApi(options: {
   key: string;
   cert: string;
@@ -182,7 +207,7 @@ export function createLocalApi(options: {
   /** A buffered result to send, or null once a streaming function has written the response itself. */
   const dispatch = async (
     request: IncomingMessage,
-    body: Buffer,
+    chunks: Buffer[],
     requestId: string,
     response: ServerResponse,
   ): Promise<APIGatewayProxyResult | null> => {
@@ -202,7 +227,7 @@ export function createLocalApi(options: {
       };
     }
     const pages = mountedPages(options.localPages ?? [], url.pathname);
-    if (pages) return pages(method, url, body, request.headers);
+    if (pages) return pages(method, url, Buffer.concat(chunks), request.headers);
     const matches = compiled
       .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match);
@@ -260,8 +285,8 @@ export function createLocalApi(options: {
       multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
       pathParameters: names.length ? pathParameters : null,
       stageVariables: null,
-      body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
-      isBase64Encoded: body.length > 0 && !isText,
+      body: eventBody(chunks, isText),
+      isBase64Encoded: !isText && chunks.some((chunk) => chunk.length > 0),
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
@@ -277,6 +302,8 @@ export function createLocalApi(options: {
         authorizer: null,
       },
     } as unknown as APIGatewayProxyEvent;
+    // The event carries the body now: the received bytes are let go for the rest of the request.
+    chunks.length = 0;
     const handler = await loadHandler(route.handler);
     // The deployed function's timeout, so a handler that budgets its time does so as it would in AWS.
     const context = lambdaContext(route.id, functionTimeoutSeconds(route) * 1000);
@@ -331,7 +358,7 @@ export function createLocalApi(options: {
       });
       request.on('end', () => {
         if (size > MAX_REQUEST_BYTES) return;
-        dispatch(request, Buffer.concat(chunks), requestId, response)
+        dispatch(request, chunks, requestId, response)
           .then((result) => result && reply(result))
           .catch((error: unknown) => {
             console.error('local API: function failed', error instanceof Error ? error.name : error);
