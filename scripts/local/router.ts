@@ -155,10 +155,6 @@ export function localPreflight(
   return { statusCode: 204, headers: corsPreflightHeaders(origin, rule), body: '' };
 }
 
-/**
- * The local stand-in for API Gateway: the same route table, the same Cognito check the authorizer
- * makes, the same proxy event shape, and the same Lambda handlers. TLS 1.2 is the floor.
- */
 /** Binary bodies up to this size are gathered in one buffer kept for the next. */
 const REUSED_BODY_BUFFER_LIMIT = 8 * 1024 * 1024;
 let reusedBodyBuffer = Buffer.alloc(0);
@@ -184,6 +180,10 @@ export function eventBody(chunks: readonly Buffer[], isText: boolean): string | 
   return reusedBodyBuffer.toString('base64', 0, size);
 }
 
+/**
+ * The local stand-in for API Gateway: the same route table, the same Cognito check the authorizer
+ * makes, the same proxy event shape, and the same Lambda handlers. TLS 1.2 is the floor.
+ */
 export function createLocalApi(options: {
   key: string;
   cert: string;
