@@ -275,6 +275,7 @@ export function createLocalApi(options: {
       if (value === null) return gatewayError(400, 'invalid_request', 'The path is not valid.', requestId);
       pathParameters[name] = value;
     }
+    const body = eventBody(chunks, isText);
     const event = {
       resource: route.path,
       path: url.pathname,
@@ -285,8 +286,8 @@ export function createLocalApi(options: {
       multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
       pathParameters: names.length ? pathParameters : null,
       stageVariables: null,
-      body: eventBody(chunks, isText),
-      isBase64Encoded: !isText && chunks.some((chunk) => chunk.length > 0),
+      body,
+      isBase64Encoded: body !== null && !isText,
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
