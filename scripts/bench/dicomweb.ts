@@ -28,7 +28,7 @@ import {
   startOrthanc,
   startPacscribe,
 } from './servers';
-import { type RowRecipe, SERIES_ROW, standInRecipes } from './stand-in-ceiling';
+import { type RowRecipe, SERIES_ROW, STOW_ROW, standInRecipes } from './stand-in-ceiling';
 
 export interface Instance {
   study: string;
@@ -317,30 +317,54 @@ async function renderingWorkloads(
   }
 }
 
-/** STOW rows, once per server: they also load the data set the read rows use. */
+/**
+ * Loads the data set the read rows use, once per server: STOW c1 is timed here (the first 50 instances,
+ * one at a time); the rest go in at concurrency 16, untimed, as STOW c16 is timed in the rounds.
+ */
 async function storeWorkloads(c: Client, dataset: Instance[], record: Record_, sizes?: ResponseSizes) {
   const serial = dataset.slice(0, 50);
-  const parallel = dataset.slice(50);
-  let storedBytes = 0;
-  const store = async (item: Instance) => {
-    const body = stowBody(item.bytes);
-    storedBytes += body.length;
-    const response = await c.send('POST', '/studies', { body, headers: STOW_HEADERS });
-    expectOk(response.status, 'STOW');
-    noteSize(sizes, 'STOW c16', response.size);
-  };
-  const megabytes = () => {
-    const value = storedBytes / 1024 / 1024;
-    storedBytes = 0;
-    return value;
-  };
-  const s1 = await load(serial.length, 1, (i) => store(serial[i] as Instance));
-  record('STOW c1', 'instances/s', true, serial.length / s1.seconds);
-  record('STOW c1 ', 'MB/s', true, megabytes() / s1.seconds);
-  const s16 = await load(parallel.length, 16, (i) => store(parallel[i] as Instance));
-  record('STOW c16', 'instances/s', true, parallel.length / s16.seconds);
-  record('STOW c16 ', 'MB/s', true, megabytes() / s16.seconds);
+  let bytes = 0;
+  const stored = await load(serial.length, 1, async (i) => {
+    const sent = await stowInstance(c, serial[i] as Instance, sizes);
+    bytes += sent;
+  });
+  record('STOW c1', 'instances/s', true, serial.length / stored.seconds);
+  record('STOW c1 ', 'MB/s', true, bytes / 1024 / 1024 / stored.seconds);
+  const rest = dataset.slice(50);
+  await load(rest.length, 16, (i) => stowInstance(c, rest[i] as Instance, sizes));
 }
+
+/** One instance in one STOW request; returns the request body's bytes. */
+async function stowInstance(c: Client, item: Instance, sizes?: ResponseSizes) {
+  const body = stowBody(item.bytes);
+  const response = await c.send('POST', '/studies', { body, headers: STOW_HEADERS });
+  expectOk(response.status, 'STOW');
+  noteSize(sizes, STOW_ROW, response.size);
+  return body.length;
+}
+
+/**
+ * STOW c16 as a row of the rounds: each run stores instances made for it just before (studies of 20
+ * instances in two series, as the data set's; new UIDs every run), so every request is a new instance's.
+ */
+export function stowRow(c: Client, sizes?: ResponseSizes): RowRun {
+  return async (record, requests) => {
+    // Made before the clock starts, whatever the count (above PREPARED_INSTANCES a data set's are lazy).
+    const fresh = dataset(requests).map((item) => ({ ...item }));
+    let bytes = 0;
+    const run = await load(fresh.length, 16, async (i) => {
+      // Added once the request is done: `bytes += await …` would add to the total read before the await.
+      const sent = await stowInstance(c, fresh[i] as Instance, sizes);
+      bytes += sent;
+    });
+    record(STOW_ROW, 'instances/s', true, fresh.length / run.seconds);
+    record(`${STOW_ROW} `, 'MB/s', true, bytes / 1024 / 1024 / run.seconds);
+    return fresh.length;
+  };
+}
+
+/** A participant's rows in the order they run: the read rows, then STOW c16. */
+const withStow = (rows: Map<string, RowRun>, stow: RowRun) => new Map([...rows, [STOW_ROW, stow]]);
 
 const pickFrom = (dataset: Instance[]) => (i: number) => dataset[(i * 7919) % dataset.length] as Instance;
 
@@ -512,7 +536,14 @@ function recordCeiling(
 function ceilingRows(recipes: Record<string, RowRecipe>, objectMegabytes: number): Map<string, RowRun> {
   const rows = new Map<string, RowRun>();
   for (const [label, { recipe, objects, load: shape }] of Object.entries(recipes)) {
-    if (label.startsWith('STOW')) continue;
+    if (label === STOW_ROW) {
+      rows.set(label, async (record, requests) => {
+        const run = await load(requests, 16, recipe);
+        record(STOW_ROW, 'instances/s', true, requests / run.seconds);
+        return requests;
+      });
+      continue;
+    }
     rows.set(label, async (record, requests) => {
       const count = shape?.requests(requests) ?? requests;
       const run = await load(count, shape?.concurrency ?? 8, recipe);
@@ -532,11 +563,31 @@ function gatewayRows(
   gateway: Client,
   recipes: Record<string, RowRecipe>,
   sizes: ResponseSizes,
-  objectMegabytes: number,
+  stowObject: Buffer,
 ): Map<string, RowRun> {
+  const objectMegabytes = stowObject.length / 1024 / 1024;
   const rows = new Map<string, RowRun>();
   for (const [label, { objects, load: shape }] of Object.entries(recipes)) {
-    if (label.startsWith('STOW')) continue;
+    if (label === STOW_ROW) {
+      // The gateway server runs STOW's recipe on the request; the client sends a STOW body of the same size.
+      rows.set(label, async (record, requests) => {
+        const body = stowBody(stowObject);
+        const run = await load(requests, 16, async (i) =>
+          expectOk(
+            (
+              await gateway.send('POST', gatewayCeilingPath(label, i, meanSize(sizes, label)), {
+                body,
+                headers: STOW_HEADERS,
+              })
+            ).status,
+            `${label} (gateway ceiling)`,
+          ),
+        );
+        record(STOW_ROW, 'instances/s', true, requests / run.seconds);
+        return requests;
+      });
+      continue;
+    }
     rows.set(label, async (record, requests) => {
       // Rows that stream objects send them from storage; the rest answer with PACScribe's mean size.
       const bytes = objects ? 0 : meanSize(sizes, label);
@@ -800,29 +851,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     });
     // The same bearer token as PACScribe's requests, so the hop carries as many bytes in.
     const gateway = client(gatewayServer, token, ca, 'stow');
-    const stow = standIns.recipes['STOW c16'];
-    if (stow) {
-      // A rate: 2,000 requests at most, whatever the data set's size.
-      const count = Math.min(2_000, Math.max(1, items.length - 50));
-      const run = await archiver.quiet(() => load(count, 16, stow.recipe));
-      recorder(rows, CEILING)('STOW c16', 'instances/s', true, count / run.seconds);
-      const body = stowBody(objectBytes);
-      const hop = await archiver.quiet(() =>
-        load(count, 16, async (i) =>
-          expectOk(
-            (
-              await gateway.send('POST', gatewayCeilingPath('STOW c16', i, meanSize(sizes, 'STOW c16')), {
-                body,
-                headers: STOW_HEADERS,
-              })
-            ).status,
-            'STOW c16 (gateway ceiling)',
-          ),
-        ),
-      );
-      recorder(rows, GATEWAY)('STOW c16', 'instances/s', true, count / hop.seconds);
-    }
-    // Rounds of every read row, each row run against every participant back to back (seconds apart), so
+    // Rounds of every read row and of STOW c16, each row run against every participant back to back (seconds apart), so
     // that drift on this machine (the JIT, compaction, the VM's neighbours) falls on both sides of each
     // comparison and a row near 1.0 is not decided by noise; who runs first rotates by round.
     // The process that serves PACScribe's rows and the one that serves the gateway ceiling's make the same
@@ -830,19 +859,23 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     const stackPids = pacscribe.pids();
     const standInPids = { dynamodb: localDynamoDbPid(stackPids), s3: localS3Pid(stackPids) };
     const participants: { name: string; rows: Map<string, RowRun>; serving?: number }[] = [
-      { name: pacscribe.name, rows: readRows(pacscribeClient, items, sizes), serving: stackPids[0] },
-      { name: orthanc.name, rows: readRows(orthancClient, items) },
+      {
+        name: pacscribe.name,
+        rows: withStow(readRows(pacscribeClient, items, sizes), stowRow(pacscribeClient, sizes)),
+        serving: stackPids[0],
+      },
+      { name: orthanc.name, rows: withStow(readRows(orthancClient, items), stowRow(orthancClient)) },
       { name: CEILING, rows: ceilingRows(standIns.recipes, objectBytes.length / 1024 / 1024) },
       {
         name: GATEWAY,
-        rows: gatewayRows(gateway, standIns.recipes, sizes, objectBytes.length / 1024 / 1024),
+        rows: gatewayRows(gateway, standIns.recipes, sizes, objectBytes),
         serving: gatewayServer.pids()[0],
       },
     ];
     const labels = [...(participants[0]?.rows.keys() ?? [])];
     // An untimed round first, in the timed rounds' order: every process's JIT and connections are warm
     // before round 1, and the gateway ceiling knows PACScribe's response sizes.
-    console.error('Read rows, a warm-up round (untimed)…');
+    console.error('Read rows and STOW c16, a warm-up round (untimed)…');
     const untimed: Record_ = () => {};
     for (const label of labels) {
       for (const p of participants) await p.rows.get(label)?.(untimed, WARM_UP_REQUESTS);
@@ -850,7 +883,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     for (let round = 0; round < options.repeats; round += 1) {
       const order = rotated(participants, round);
       console.error(
-        `Read rows, round ${round + 1} of ${options.repeats}: ${order.map((p) => p.name).join(', then ')}, row by row…`,
+        `Read rows and STOW c16, round ${round + 1} of ${options.repeats}: ${order.map((p) => p.name).join(', then ')}, row by row…`,
       );
       await archiver.quiet(async () => {
         for (const label of labels) {
@@ -890,7 +923,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     await orthanc.stop();
   }
   const names = [pacscribe.name, orthanc.name];
-  /** A row's own ceiling runs (STOW), or those of the stand-in row of the same label and unit. */
+  /** A row's own ceiling runs (STOW c16's), or those of the stand-in row of the same label and unit. */
   const ceilingOf = (row: Row, ceiling: string): number[] => {
     if (row.values[ceiling]?.length) return row.values[ceiling];
     const suffix = row.unit === 'MB/s' ? ' ' : row.unit === 'p50 ms' ? ' p50' : '';
@@ -941,7 +974,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   const report = [
     `# DICOMweb benchmark (${new Date().toISOString()})`,
     '',
-    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8, read rows run in ${options.repeats} timed rounds after an untimed warm-up round of ${WARM_UP_REQUESTS} requests per row; in each round every row runs against PACScribe, Orthanc, the stand-ins and the stand-ins behind the gateway's hop back to back, who goes first rotating by round (median and min–max spread of each side's runs; the ratios and percentages are each round's pair, then their median and range over the rounds). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.${options.instances > PREPARED_INSTANCES ? ` Above ${PREPARED_INSTANCES} instances each file is made while it is stored, so the STOW rows include that work and compare only with each other.` : ''}`,
+    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8; STOW c1 is timed once per server while the data set is stored (the rest of it goes in at concurrency 16, untimed); the read rows and STOW c16 (${options.requests} new instances per run at concurrency 16, made before the clock starts, in studies of 20 as the data set's) run in ${options.repeats} timed rounds after an untimed warm-up round of ${WARM_UP_REQUESTS} requests per row; in each round every row runs against PACScribe, Orthanc, the stand-ins and the stand-ins behind the gateway's hop back to back, who goes first rotating by round (median and min–max spread of each side's runs; the ratios and percentages are each round's pair, then their median and range over the rounds). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.${options.instances > PREPARED_INSTANCES ? ` Above ${PREPARED_INSTANCES} instances each file of the data set is made while it is stored, so STOW c1 includes that work and compares only with itself.` : ''}`,
     '',
     ...table,
     '',
@@ -962,7 +995,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     "## The stand-ins' ceiling",
     '',
-    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${RECORDED_PER_NAME} requests per row, the most it keeps, fewer for the series row, after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. The audit append goes into the stack's own audit table, so it writes the table's index and its stream record as PACScribe's appends do: a copy of the recorded record in partitions no chain, time-index query or witness reads (\`CEL#…\` for \`ORG#…\`, as long), its sort key made unique by a short suffix. Other writes (now and then a request counter) go to tables made from PACScribe's own definitions. STOW is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB, and its index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
+    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${RECORDED_PER_NAME} requests per row, the most it keeps, fewer for the series row, after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. The audit append goes into the stack's own audit table, so it writes the table's index and its stream record as PACScribe's appends do: a copy of the recorded record in partitions no chain, time-index query or witness reads (\`CEL#…\` for \`ORG#…\`, as long), its sort key made unique by a short suffix. Other writes (now and then a request counter) go to tables made from PACScribe's own definitions. STOW c16's ceiling runs in the same rounds (${options.requests} requests at concurrency 16 each), but is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB, and its index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
     '',
     ...recipeTable,
     '',
