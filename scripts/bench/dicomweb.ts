@@ -284,40 +284,6 @@ async function largeFileWorkloads(
 }
 
 /**
- * Rendered frames and thumbnails of the CT instances. Orthanc's DICOMweb plugin has no /thumbnail: its
- * row is /rendered with the same 128×128 viewport PACScribe's thumbnails use.
- */
-async function renderingWorkloads(
-  c: Client,
-  pick: (i: number) => Instance,
-  record: (label: string, unit: string, higherIsBetter: boolean, value: number) => void,
-  requests: number,
-) {
-  const instancePath = (item: Instance) =>
-    `/studies/${item.study}/series/${item.series}/instances/${item.sop}`;
-  const rendered: [string, (item: Instance) => string, string][] = [
-    ['Rendered frame (JPEG)', (item) => `${instancePath(item)}/frames/1/rendered`, 'image/jpeg'],
-    ['Rendered frame (PNG)', (item) => `${instancePath(item)}/frames/1/rendered`, 'image/png'],
-    [
-      'Thumbnail (JPEG, 128×128)',
-      (item) =>
-        c.server.name.startsWith('Orthanc')
-          ? `${instancePath(item)}/rendered?viewport=128,128`
-          : `${instancePath(item)}/thumbnail`,
-      'image/jpeg',
-    ],
-  ];
-  for (const [label, url, accept] of rendered) {
-    const run = await load(requests, 8, async (i) =>
-      expectOk((await c.send('GET', url(pick(i)), { headers: { accept } })).status, label),
-    );
-    record(label, 'p50 ms', false, percentile(run.latencies, 50));
-    record(`${label} `, 'p95 ms', false, percentile(run.latencies, 95));
-    record(`${label}  `, 'requests/s', true, requests / run.seconds);
-  }
-}
-
-/**
  * Loads the data set the read rows use, once per server: STOW c1 is timed here (the first 50 instances,
  * one at a time); the rest go in at concurrency 16, untimed, as STOW c16 is timed in the rounds.
  */
@@ -365,8 +331,6 @@ export function stowRow(c: Client, sizes?: ResponseSizes): RowRun {
 
 /** A participant's rows in the order they run: the read rows, then STOW c16. */
 const withStow = (rows: Map<string, RowRun>, stow: RowRun) => new Map([...rows, [STOW_ROW, stow]]);
-
-const pickFrom = (dataset: Instance[]) => (i: number) => dataset[(i * 7919) % dataset.length] as Instance;
 
 /** Response bytes by row label: the gateway ceiling answers each row with as many as PACScribe. */
 type ResponseSizes = Map<string, number[]>;
@@ -473,8 +437,45 @@ function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<st
       return requests;
     });
   }
+  // Rendered frames and thumbnails. Orthanc's DICOMweb plugin has no /thumbnail: its row is /rendered
+  // with the same 128×128 viewport PACScribe's thumbnails use.
+  const instancePath = (item: Instance) =>
+    `/studies/${item.study}/series/${item.series}/instances/${item.sop}`;
+  const rendered: Record<RenderedRow, [(item: Instance) => string, string]> = {
+    'Rendered frame (JPEG)': [(item) => `${instancePath(item)}/frames/1/rendered`, 'image/jpeg'],
+    'Rendered frame (PNG)': [(item) => `${instancePath(item)}/frames/1/rendered`, 'image/png'],
+    'Thumbnail (JPEG, 128×128)': [
+      (item) =>
+        c.server.name.startsWith('Orthanc')
+          ? `${instancePath(item)}/rendered?viewport=128,128`
+          : `${instancePath(item)}/thumbnail`,
+      'image/jpeg',
+    ],
+  };
+  for (const label of RENDERED_ROWS) {
+    const [url, accept] = rendered[label];
+    rows.set(label, async (record, requests) => {
+      const run = await load(requests, 8, async (i) => {
+        const response = await c.send('GET', url(pick(i)), { headers: { accept } });
+        expectOk(response.status, label);
+        noteSize(sizes, label, response.size);
+      });
+      record(label, 'p50 ms', false, percentile(run.latencies, 50));
+      record(`${label} `, 'p95 ms', false, percentile(run.latencies, 95));
+      record(`${label}  `, 'requests/s', true, requests / run.seconds);
+      return requests;
+    });
+  }
   return rows;
 }
+
+/**
+ * Rows whose answer is an image made from the frame PACScribe reads: the gateway ceiling reads the frame
+ * as PACScribe does and answers with as many bytes as PACScribe's image, not with the frame.
+ */
+const RENDERED_ROWS = ['Rendered frame (JPEG)', 'Rendered frame (PNG)', 'Thumbnail (JPEG, 128×128)'] as const;
+type RenderedRow = (typeof RENDERED_ROWS)[number];
+const isRendered = (label: string) => (RENDERED_ROWS as readonly string[]).includes(label);
 
 /** CPU milliseconds per request, by row, participant and process, one figure per round. */
 type CpuByRow = Map<string, Map<string, Record<string, number[]>>>;
@@ -589,11 +590,15 @@ function gatewayRows(
       continue;
     }
     rows.set(label, async (record, requests) => {
-      // Rows that stream objects send them from storage; the rest answer with PACScribe's mean size.
-      const bytes = objects ? 0 : meanSize(sizes, label);
+      // Rows that stream objects send them from storage; the rest, rendered images included (their frame
+      // is read and dropped), answer with PACScribe's mean size.
+      const rendered = isRendered(label);
+      const bytes = objects && !rendered ? 0 : meanSize(sizes, label);
       const count = shape?.requests(requests) ?? requests;
+      const path = (i: number) =>
+        gatewayCeilingPath(label, i, bytes, rendered ? 'drop-objects' : 'stream-objects');
       const run = await load(count, shape?.concurrency ?? 8, async (i) =>
-        expectOk((await gateway.send('GET', gatewayCeilingPath(label, i, bytes))).status, label),
+        expectOk((await gateway.send('GET', path(i))).status, label),
       );
       recordCeiling(record, label, run, count, objects ? objects * objectMegabytes : null);
       return count;
@@ -641,14 +646,10 @@ export async function recordingsOf(
 }
 
 /**
- * The rendering and store routes, a few requests each, marked for the local stack's AWS call trace
- * (the read routes' were counted in the recording pass). The rendering rows run unmarked first, as the
- * read rows do, so what is counted is a warm function's path: this pass comes before their timed run.
+ * The store routes, a few requests each, marked for the local stack's AWS call trace (the read and
+ * rendering routes' were counted in the recording pass).
  */
-async function tracedPass(unmarked: Client, traced: Client, items: Instance[]) {
-  const ignore: Record_ = () => {};
-  await renderingWorkloads(unmarked, pickFrom(items), ignore, WARM_UP_REQUESTS / 2);
-  await renderingWorkloads(traced, pickFrom(items), ignore, TRACED_REQUESTS / 2);
+async function tracedPass(traced: Client) {
   const study = testUid();
   const series = testUid();
   const files = Array.from({ length: TRACED_REQUESTS }, () =>
@@ -851,9 +852,10 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     });
     // The same bearer token as PACScribe's requests, so the hop carries as many bytes in.
     const gateway = client(gatewayServer, token, ca, 'stow');
-    // Rounds of every read row and of STOW c16, each row run against every participant back to back (seconds apart), so
-    // that drift on this machine (the JIT, compaction, the VM's neighbours) falls on both sides of each
-    // comparison and a row near 1.0 is not decided by noise; who runs first rotates by round.
+    // Rounds of every read row (rendering included) and of STOW c16, each row run against every participant
+    // back to back (seconds apart), so that drift on this machine (the JIT, compaction, the VM's
+    // neighbours) falls on both sides of each comparison and a row near 1.0 is not decided by noise; who
+    // runs first rotates by round.
     // The process that serves PACScribe's rows and the one that serves the gateway ceiling's make the same
     // stand-in calls for a row; their CPU per request, beside the stand-ins', is PACScribe's own cost.
     const stackPids = pacscribe.pids();
@@ -898,15 +900,10 @@ export async function benchDicomweb(options: { instances: number; requests: numb
       });
     }
     console.error('Counting AWS calls per route: a pass marked for the trace…');
-    await tracedPass(
-      pacscribeClient,
-      client(pacscribe, token, ca, 'upload-session', { [TRACE_HEADER]: '1' }),
-      items,
-    );
+    await tracedPass(client(pacscribe, token, ca, 'upload-session', { [TRACE_HEADER]: '1' }));
     for (const c of clients) {
-      console.error(`Rendering and large files against ${c.server.name}…`);
+      console.error(`Large files against ${c.server.name}…`);
       const record = recorder(rows, c.server.name);
-      await archiver.quiet(() => renderingWorkloads(c, pickFrom(items), record, options.requests));
       const { peakByProcess } = await archiver.quiet(() =>
         largeFileWorkloads(c, large, record, options.requests),
       );
@@ -974,13 +971,13 @@ export async function benchDicomweb(options: { instances: number; requests: numb
   const report = [
     `# DICOMweb benchmark (${new Date().toISOString()})`,
     '',
-    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8; STOW c1 is timed once per server while the data set is stored (the rest of it goes in at concurrency 16, untimed); the read rows and STOW c16 (${options.requests} new instances per run at concurrency 16, made before the clock starts, in studies of 20 as the data set's) run in ${options.repeats} timed rounds after an untimed warm-up round of ${WARM_UP_REQUESTS} requests per row; in each round every row runs against PACScribe, Orthanc, the stand-ins and the stand-ins behind the gateway's hop back to back, who goes first rotating by round (median and min–max spread of each side's runs; the ratios and percentages are each round's pair, then their median and range over the rounds). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.${options.instances > PREPARED_INSTANCES ? ` Above ${PREPARED_INSTANCES} instances each file of the data set is made while it is stored, so STOW c1 includes that work and compares only with itself.` : ''}`,
+    `${options.instances} CT instances of 512×512×16 bit (${(items[0]?.bytes.length ?? 0) / 1024} KiB each), one instance per STOW request; ${options.requests} requests per query row at concurrency 8; STOW c1 is timed once per server while the data set is stored (the rest of it goes in at concurrency 16, untimed); the read rows (rendered frames and thumbnails among them) and STOW c16 (${options.requests} new instances per run at concurrency 16, made before the clock starts, in studies of 20 as the data set's) run in ${options.repeats} timed rounds after an untimed warm-up round of ${WARM_UP_REQUESTS} requests per row; in each round every row runs against PACScribe, Orthanc, the stand-ins and the stand-ins behind the gateway's hop back to back, who goes first rotating by round (median and min–max spread of each side's runs; the ratios and percentages are each round's pair, then their median and range over the rounds). Both servers on this machine, loopback only; PACScribe's figure includes its local AWS stand-ins (DynamoDB Local, s3rver), which set its ceiling on byte-heavy rows.${options.instances > PREPARED_INSTANCES ? ` Above ${PREPARED_INSTANCES} instances each file of the data set is made while it is stored, so STOW c1 includes that work and compares only with itself.` : ''}`,
     '',
     ...table,
     '',
     archiverLine(archiverUsage),
     '',
-    `PACScribe's peak server memory by process (each process's own peak up to the rendering phase; the peaks need not coincide, so their sum, the row above, can exceed what the stack held at any one moment): ${pacscribePeakByProcess.map(({ process, mib }) => `${process} ${mib.toFixed(1)} MiB`).join(', ')}.`,
+    `PACScribe's peak server memory by process (each process's own peak up to the last phase, rendering one large file; the peaks need not coincide, so their sum, the row above, can exceed what the stack held at any one moment): ${pacscribePeakByProcess.map(({ process, mib }) => `${process} ${mib.toFixed(1)} MiB`).join(', ')}.`,
     '',
     `Large files: ${LARGE_FILES} multi-frame images of ${LARGE_FRAMES} frames (${(large[0]?.bytes.length ?? 0) / 1024 / 1024} MiB each); PACScribe stores them through an upload session (presigned part uploads, then asynchronous ingest, polled every 50 ms), Orthanc through one STOW-RS request each.`,
     '',
@@ -989,13 +986,13 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     'Counted by the local stack around every SDK request to the stand-ins (`scripts/local/aws-call-trace.ts`): the',
     'mean calls one request makes, and how many of them are sequential (the longest chain of calls each started',
     "after the previous one answered; a round trip is counted to the response's headers). Counted in passes of",
-    `their own, marked for the trace: the read rows before the timed rounds (${RECORDED_PER_NAME} requests per row, fewer for the series row, each after a few unmarked ones, so a warm function's; the ceiling replays what they sent), the rest after them (${TRACED_REQUESTS / 2} requests per rendering row, each after ${WARM_UP_REQUESTS / 2} unmarked ones, ${TRACED_REQUESTS} STOW requests, one upload session). The timed rows run untraced.`,
+    `their own, marked for the trace: the read and rendering rows before the timed rounds (${RECORDED_PER_NAME} requests per row, fewer for the series row, each after a few unmarked ones, so a warm function's; the ceiling replays what they sent), the store routes after them (${TRACED_REQUESTS} STOW requests, one upload session). The timed rows run untraced.`,
     '',
     ...awsCallTable(pacscribe.awsCallProfile),
     '',
     "## The stand-ins' ceiling",
     '',
-    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${RECORDED_PER_NAME} requests per row, the most it keeps, fewer for the series row, after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. The audit append goes into the stack's own audit table, so it writes the table's index and its stream record as PACScribe's appends do: a copy of the recorded record in partitions no chain, time-index query or witness reads (\`CEL#…\` for \`ORG#…\`, as long), its sort key made unique by a short suffix. Other writes (now and then a request counter) go to tables made from PACScribe's own definitions. STOW c16's ceiling runs in the same rounds (${options.requests} requests at concurrency 16 each), but is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB, and its index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
+    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${RECORDED_PER_NAME} requests per row, the most it keeps, fewer for the series row, after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. The audit append goes into the stack's own audit table, so it writes the table's index and its stream record as PACScribe's appends do: a copy of the recorded record in partitions no chain, time-index query or witness reads (\`CEL#…\` for \`ORG#…\`, as long), its sort key made unique by a short suffix. Other writes (now and then a request counter) go to tables made from PACScribe's own definitions. A rendered row's ceiling reads the frame as PACScribe does and renders nothing: what PACScribe keeps of it is what decoding, windowing and encoding the image leave. Behind the gateway's hop it drops the frame's bytes and answers with as many as PACScribe's image. STOW c16's ceiling runs in the same rounds (${options.requests} requests at concurrency 16 each), but is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB, and its index write is a transaction of copies of one stored instance's four index items (${standIns?.copied.instanceItems} bytes as JSON in all) into a table made from the imaging index's definition, each request in a study of its own, so the ceiling has none of the contention of a study's instances arriving at once.`,
     '',
     ...recipeTable,
     '',

@@ -29,9 +29,22 @@ export interface GatewayCeilingConfig {
   recordedPath: string;
 }
 
-/** The path and query the bench's client asks the gateway ceiling for one request of a row. */
-export const gatewayCeilingPath = (label: string, index: number, responseBytes: number) =>
-  `/${encodeURIComponent(label)}?i=${index}&bytes=${Math.round(responseBytes)}`;
+/**
+ * The path and query the bench's client asks the gateway ceiling for one request of a row. A row's
+ * object reads are streamed as the answer, or (rendered images, made from the frame read) read and
+ * dropped, the answer then `responseBytes` of filler.
+ */
+export const gatewayCeilingPath = (
+  label: string,
+  index: number,
+  responseBytes: number,
+  objects: 'stream-objects' | 'drop-objects' = 'stream-objects',
+) =>
+  `/${encodeURIComponent(label)}?i=${index}&bytes=${Math.round(responseBytes)}${objects === 'drop-objects' ? '&objects=drop' : ''}`;
+
+/** Where a request's object reads go: into the answer, or (asked with `drop-objects`) nowhere. */
+export const objectSink = <T>(url: URL, response: T): T | undefined =>
+  url.searchParams.get('objects') === 'drop' ? undefined : response;
 
 /** The server, run in its own process (this file's entry point), as the local stack runs in its own. */
 async function serve(configFile: string) {
@@ -62,7 +75,7 @@ async function serve(configFile: string) {
           response.writeHead(413).end();
           return;
         }
-        recipe(index, response).then(
+        recipe(index, objectSink(url, response)).then(
           () => (response.headersSent ? response.end() : response.end(filler.subarray(0, bytes))),
           (error: unknown) => {
             console.error(error);
