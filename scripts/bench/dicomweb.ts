@@ -45,7 +45,13 @@ export interface Client {
   send(
     method: string,
     url: string,
-    options?: { body?: Buffer; headers?: Record<string, string>; keepBody?: boolean },
+    options?: {
+      body?: Buffer;
+      headers?: Record<string, string>;
+      keepBody?: boolean;
+      /** Sending it twice does what sending it once does (a STOW of one instance): retried as a GET is. */
+      idempotent?: boolean;
+    },
   ): Promise<{ status: number; size: number; body: Buffer }>;
 }
 
@@ -92,8 +98,10 @@ export function client(
           );
           request.on('error', (error: NodeJS.ErrnoException) => {
             // A kept-alive socket the server closed as the request went out (Node's documented race):
-            // a GET is sent once more. Anything else, and a second failure, fails the run.
-            if (!retried && request.reusedSocket && error.code === 'ECONNRESET' && method === 'GET') {
+            // a GET, or a request marked idempotent, is sent once more. Anything else, and a second
+            // failure, fails the run.
+            const repeatable = method === 'GET' || options.idempotent === true;
+            if (!retried && request.reusedSocket && error.code === 'ECONNRESET' && repeatable) {
               attempt(true).then(resolve, reject);
               return;
             }
@@ -303,7 +311,8 @@ async function storeWorkloads(c: Client, dataset: Instance[], record: Record_, s
 /** One instance in one STOW request; returns the request body's bytes. */
 async function stowInstance(c: Client, item: Instance, sizes?: ResponseSizes) {
   const body = stowBody(item.bytes);
-  const response = await c.send('POST', '/studies', { body, headers: STOW_HEADERS });
+  // An instance stored again is acknowledged, not stored twice (PACScribe and Orthanc alike).
+  const response = await c.send('POST', '/studies', { body, headers: STOW_HEADERS, idempotent: true });
   expectOk(response.status, 'STOW');
   noteSize(sizes, STOW_ROW, response.size);
   return body.length;
@@ -317,6 +326,8 @@ export function stowRow(c: Client, sizes?: ResponseSizes): RowRun {
   return async (record, requests) => {
     // Made before the clock starts, whatever the count (above PREPARED_INSTANCES a data set's are lazy).
     const fresh = dataset(requests).map((item) => ({ ...item }));
+    // Making them held the event loop for seconds: the sockets' news (a server's close) is heard first.
+    await new Promise((resolve) => setImmediate(resolve));
     let bytes = 0;
     const run = await load(fresh.length, 16, async (i) => {
       // Added once the request is done: `bytes += await …` would add to the total read before the await.
@@ -579,6 +590,8 @@ function gatewayRows(
               await gateway.send('POST', gatewayCeilingPath(label, i, meanSize(sizes, label)), {
                 body,
                 headers: STOW_HEADERS,
+                // A second run of the recipe writes one more set of copies, as a second request would.
+                idempotent: true,
               })
             ).status,
             `${label} (gateway ceiling)`,
