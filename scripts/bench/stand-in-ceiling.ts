@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import {
@@ -10,17 +11,13 @@ import {
   QueryCommand as RawQueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateScan,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DynamoImagingIndex } from '../../functions/imaging/adapters/dynamo-imaging-index';
+import { S3ObjectStore } from '../../functions/imaging/adapters/s3-object-store';
+import { instanceMetadata } from '../../functions/imaging/core/metadata';
 import { READ_AHEAD_PARTS } from '../../functions/imaging/core/multipart-writer';
+import { readPart10 } from '../../functions/imaging/core/part10';
 import {
   accountsTable,
   auditTable,
@@ -54,7 +51,8 @@ import { createTableAs, localTableName } from '../local/bootstrap';
  * from PACScribe's definitions, with each put's sort key made unique.
  *
  * STOW is not replayed (its writes would store the same instance again): its recipe is the sequence the
- * call trace shows, with copies of items the stack stored.
+ * call trace shows, its membership read and audit append with copies of items the stack stored, its index
+ * and object writes through PACScribe's own adapters (see the recipe).
  */
 export interface StandInEndpoints {
   region: string;
@@ -89,8 +87,20 @@ export const SERIES_ROW = {
 export const STOW_ROW = 'STOW c16';
 
 const TABLE = 'bench-stand-in-ceiling';
+/** The organization STOW's ceiling stores for, in its copy of the imaging table. */
+const STOW_ORG = 'bench-ceiling';
 /** An item of about the size of the subscription standing STOW reads. */
 const STANDING = 'x'.repeat(4_000);
+
+/**
+ * The UIDs of the `n`th instance STOW's ceiling stores in a process: studies of 20 instances in two
+ * series of 10, as the benchmark's data set's, named apart from every other process's.
+ */
+export function stowCeilingUids(pid: number, n: number) {
+  const study = `ceiling.${pid}.${Math.floor(n / 20)}`;
+  const series = `${study}.${n % 2}`;
+  return { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: `${series}.${n}` };
+}
 
 /** The local stack's own item whose partition key starts with `prefix`: the median size of the first 100. */
 async function liveItem(dynamo: DynamoDBDocumentClient, definition: TableDefinition, prefix: string) {
@@ -110,32 +120,6 @@ async function liveItem(dynamo: DynamoDBDocumentClient, definition: TableDefinit
   const item = bySize[Math.floor(bySize.length / 2)];
   if (!item) throw new Error(`no ${prefix} item in ${localTableName(definition)} to copy`);
   return item;
-}
-
-/**
- * One stored instance's four index items as the local stack wrote them: its study, its series, and its
- * SOP and INSTANCE items (the INSTANCE item holds the DICOM JSON). Copies are what STOW's ceiling writes.
- */
-async function liveInstanceItems(dynamo: DynamoDBDocumentClient) {
-  const study = await liveItem(dynamo, imagingTable, 'ORG#');
-  const { Items = [] } = await dynamo.send(
-    new QueryCommand({
-      TableName: localTableName(imagingTable),
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': study.pk },
-    }),
-  );
-  const first = (prefix: string) => {
-    const item = Items.find((candidate) => String(candidate.sk).startsWith(prefix));
-    if (!item) throw new Error(`no ${prefix} item in the study ${String(study.pk)} to copy`);
-    return item;
-  };
-  return {
-    study: first('STUDY'),
-    series: first('SERIES#'),
-    sop: first('SOP#'),
-    instance: first('INSTANCE#'),
-  };
 }
 
 /** A table shaped like one of PACScribe's (keys, indexes), for the ceiling's own writes. */
@@ -206,7 +190,10 @@ export async function standInRecipes(
 ) {
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const raw = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb, credentials });
-  const dynamo = DynamoDBDocumentClient.from(raw);
+  // Marshalled as PACScribe's own client does (functions/shared/aws/clients.ts): STOW's index items are its.
+  const dynamo = DynamoDBDocumentClient.from(raw, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
   const s3 = new S3Client({
     region: config.region,
     endpoint: config.endpoints.s3,
@@ -236,7 +223,6 @@ export async function standInRecipes(
   await dynamo.send(new PutCommand({ TableName: TABLE, Item: { pk: 'standing', sk: 's', body: STANDING } }));
   const memberTemplate = await liveItem(dynamo, accountsTable, 'USER#');
   const auditTemplate = await liveItem(dynamo, auditTable, 'ORG#');
-  const instanceTemplates = await liveInstanceItems(dynamo);
   const imaging = await shapedTable(raw, imagingTable);
   const accounts = await shapedTable(raw, accountsTable);
   /** Copies of the tables the recorded requests write to, by the stack's table name. */
@@ -396,59 +382,58 @@ export async function standInRecipes(
     };
   }
 
-  /** STOW requests made: each writes a study of its own. */
+  /**
+   * STOW's index read and write and its object write are PACScribe's own adapters' (the same requests it
+   * sends), into a copy of the imaging table and the stack's bucket, for a ceiling organization whose
+   * studies get 20 instances in two series, as the data set's: most index writes update a study and a
+   * series that exist, and concurrent ones contend for them as PACScribe's do.
+   */
+  const stowIndex = new DynamoImagingIndex(dynamo, imaging);
+  const stowObjects = new S3ObjectStore(s3, config.imagingBucket);
+  const template = readPart10(objectBytes);
+  const templateMetadata = JSON.stringify(instanceMetadata(template));
+  const templateSha256 = createHash('sha256').update(template.sanitized).digest();
   let stored = 0;
   let appended = 0;
   recipes[STOW_ROW] = {
-    operations: `[get ∥ get] → batch get of 3 → S3 PUT ${Math.round(objectBytes.length / 1024)} KiB → transaction of 4 puts (copies of an instance's study, series, SOP and INSTANCE items, in a study of their own) → put`,
+    operations: `[get ∥ get] → batch get of 3 → S3 PUT ${Math.round(objectBytes.length / 1024)} KiB → transaction of 2 puts and 2 updates (PACScribe's index and object store adapters, studies of 20 instances in two series) → put`,
     recipe: async (index) => {
+      const uids = stowCeilingUids(process.pid, stored);
+      stored += 1;
       // The membership and the subscription's standing; then what PACScribe reads of the index (the
       // resend, the study, the series), and only then the object's write; then the index write and the audit.
-      stored += 1;
-      const pk = `ORG#bench-ceiling#STUDY#stow-${process.pid}-${stored}`;
-      const copy = (item: Record<string, unknown>) => ({ ...item, pk });
       await Promise.all([
         dynamo.send(new GetCommand({ TableName: accounts, Key: { pk: 'USER#bench-ceiling', sk: 'MEMBER' } })),
         dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: 'standing', sk: 's' } })),
       ]);
-      await dynamo.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [imaging]: {
-              Keys: [instanceTemplates.sop, instanceTemplates.study, instanceTemplates.series].map(
-                (item) => ({
-                  pk,
-                  sk: item.sk,
-                }),
-              ),
-              ConsistentRead: true,
-            },
-          },
-        }),
+      const context = await stowIndex.storeContext(
+        STOW_ORG,
+        uids.studyInstanceUid,
+        uids.seriesInstanceUid,
+        uids.sopInstanceUid,
       );
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: config.imagingBucket,
-          Key: `bench-stand-in-ceiling/stow-${index % 256}`,
-          Body: objectBytes,
-        }),
+      const objectKey = `bench-stand-in-ceiling/stow-${index % 256}`;
+      await stowObjects.put(objectKey, template.sanitized, templateSha256.toString('base64'));
+      const added = await stowIndex.addInstance(
+        {
+          orgId: STOW_ORG,
+          ...uids,
+          sopClassUid: template.sopClassUid,
+          transferSyntaxUid: template.transferSyntaxUid,
+          objectKey,
+          sha256: templateSha256.toString('hex'),
+          sizeBytes: template.sanitized.length,
+          instanceNumber: template.attributes.instanceNumber,
+          rows: template.pixels?.rows ?? null,
+          columns: template.pixels?.columns ?? null,
+          frames: template.pixels?.frames ?? null,
+          storedAt: new Date().toISOString(),
+        },
+        { ...template, ...uids },
+        templateMetadata,
+        !context.seriesExists,
       );
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: imaging,
-                Item: copy(instanceTemplates.sop),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: imaging, Item: copy(instanceTemplates.instance) } },
-            { Put: { TableName: imaging, Item: copy(instanceTemplates.series) } },
-            { Put: { TableName: imaging, Item: copy(instanceTemplates.study) } },
-          ],
-        }),
-      );
+      if (added !== 'added') throw new Error(`the ceiling's STOW index write answered ${added}`);
       // The audit append: a conditional put of a copy of a real record at a new chain position.
       appended += 1;
       const chain = String(index % 16).padStart(2, '0');
@@ -474,11 +459,7 @@ export async function standInRecipes(
     copied: {
       member: JSON.stringify(memberTemplate).length,
       audit: JSON.stringify(auditTemplate).length,
-      instanceItems: Object.values(instanceTemplates).reduce(
-        (sum, item) =>
-          sum + JSON.stringify(item, (_key, value) => (value instanceof Set ? [...value] : value)).length,
-        0,
-      ),
+      metadata: templateMetadata.length,
     },
     close: () => {
       raw.destroy();

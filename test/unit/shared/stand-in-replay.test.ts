@@ -1,5 +1,10 @@
 import { CHAIN_PARTITION } from '../../../functions/audit/adapters/audit-table-stream';
-import { ceilingAuditItem, replayStages, s3ReadOf } from '../../../scripts/bench/stand-in-ceiling';
+import {
+  ceilingAuditItem,
+  replayStages,
+  s3ReadOf,
+  stowCeilingUids,
+} from '../../../scripts/bench/stand-in-ceiling';
 
 describe('the stand-in ceiling replays recorded requests in their stages', () => {
   const call = (name: string, start: number, end: number) => ({ name, start, end });
@@ -74,5 +79,27 @@ describe("the stand-in ceiling's audit append", () => {
   it('refuses an item that is not an organization record', () => {
     expect(() => ceilingAuditItem({ ...record, pk: { S: 'CEL#8f6d#CHAIN#03' } }, 'x')).toThrow(/pk/);
     expect(() => ceilingAuditItem({ ...record, gsi1pk: { N: '1' } }, 'x')).toThrow(/gsi1pk/);
+  });
+});
+
+describe("the stand-in ceiling's STOW", () => {
+  it('stores studies of 20 instances in two series of 10, as the data set does, each instance new', () => {
+    const made = Array.from({ length: 60 }, (_, n) => stowCeilingUids(4242, n));
+    const count = (key: 'studyInstanceUid' | 'seriesInstanceUid') => {
+      const counts = new Map<string, number>();
+      for (const uids of made) counts.set(uids[key], (counts.get(uids[key]) ?? 0) + 1);
+      return [...counts.values()];
+    };
+    expect(count('studyInstanceUid')).toEqual([20, 20, 20]);
+    expect(count('seriesInstanceUid')).toEqual([10, 10, 10, 10, 10, 10]);
+    expect(new Set(made.map((uids) => uids.sopInstanceUid)).size).toBe(60);
+    for (const uids of made)
+      expect(uids.seriesInstanceUid.startsWith(`${uids.studyInstanceUid}.`)).toBe(true);
+  });
+
+  it("names its instances apart from another process's (the gateway ceiling's server runs it too)", () => {
+    const ours = new Set(Array.from({ length: 40 }, (_, n) => stowCeilingUids(100, n).studyInstanceUid));
+    const theirs = Array.from({ length: 40 }, (_, n) => stowCeilingUids(1001, n).studyInstanceUid);
+    expect(theirs.some((study) => ours.has(study))).toBe(false);
   });
 });
