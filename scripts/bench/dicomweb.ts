@@ -320,12 +320,13 @@ async function stowInstance(c: Client, item: Instance, sizes?: ResponseSizes) {
 
 /**
  * STOW c16 as a row of the rounds: each run stores instances made for it just before (studies of 20
- * instances in two series, as the data set's; new UIDs every run), so every request is a new instance's.
+ * instances in two series, as the data set's; new UIDs every run), so every request is a new instance's,
+ * for patients of their own (roundStudyFacts).
  */
 export function stowRow(c: Client, sizes?: ResponseSizes): RowRun {
   return async (record, requests) => {
     // Made before the clock starts, whatever the count (above PREPARED_INSTANCES a data set's are lazy).
-    const fresh = dataset(requests).map((item) => ({ ...item }));
+    const fresh = dataset(requests, roundStudyFacts).map((item) => ({ ...item }));
     // Making them held the event loop for seconds: the sockets' news (a server's close) is heard first.
     await new Promise((resolve) => setImmediate(resolve));
     let bytes = 0;
@@ -714,6 +715,15 @@ const studyFacts = (s: number) => ({
   patientName: `Bench^Patient${s}`,
   studyDate: `2026${String((s % 12) + 1).padStart(2, '0')}${String((s % 27) + 1).padStart(2, '0')}`,
 });
+/**
+ * The s-th study STOW c16 stores in the rounds: patients, names and a date none of the read rows' searches
+ * match, so what the rounds add leaves the read rows' answers as they were.
+ */
+export const roundStudyFacts = (s: number) => ({
+  patientId: `BENCH-STOW-${String(s).padStart(4, '0')}`,
+  patientName: `Stow^Patient${s}`,
+  studyDate: '20250615',
+});
 /** The date range and the name pattern's start of the i-th search, and the results each asks for. */
 const SEARCH_LIMIT = 100;
 const dateRangeOf = (i: number) => ({
@@ -730,12 +740,12 @@ export const PREPARED_INSTANCES = 4_000;
  * up front; above, each is made when read and not kept (20,000 instances would hold 10 GB), so the STOW
  * rows then include the client's making of each file and are not comparable with smaller runs.
  */
-export function dataset(count: number): Instance[] {
+export function dataset(count: number, facts: typeof studyFacts = studyFacts): Instance[] {
   const items: Instance[] = [];
   for (let s = 0; s * PER_STUDY < count; s += 1) {
     const study = testUid();
     const series = [testUid(), testUid()];
-    const { patientId, patientName, studyDate } = studyFacts(s);
+    const { patientId, patientName, studyDate } = facts(s);
     for (let i = 0; i < PER_STUDY && items.length < count; i += 1) {
       const sop = testUid();
       const seriesUid = series[i % 2] as string;

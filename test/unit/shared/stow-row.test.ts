@@ -16,11 +16,12 @@ function fakeServer() {
   return { client, bodies };
 }
 
-/** The SOP Instance UID of the one part of a STOW body. */
-const sopOf = (body: Buffer) => {
+/** The one part of a STOW body, parsed. */
+const partOf = (body: Buffer) => {
   const file = body.subarray(body.indexOf('\r\n\r\n') + 4, body.lastIndexOf('\r\n--'));
-  return dicomParser.parseDicom(new Uint8Array(file)).string('x00080018');
+  return dicomParser.parseDicom(new Uint8Array(file));
 };
+const sopOf = (body: Buffer) => partOf(body).string('x00080018');
 
 describe('the STOW c16 row of the benchmark rounds', () => {
   it('reports megabytes per second from every request it sent, concurrent ones included', async () => {
@@ -44,5 +45,17 @@ describe('the STOW c16 row of the benchmark rounds', () => {
     const instances = new Set(bodies.map(sopOf));
     expect(instances.has(undefined)).toBe(false);
     expect(instances.size).toBe(20);
+  });
+
+  it("stores studies no read row's search finds, so the rounds leave the read rows' answers as they were", async () => {
+    const { client, bodies } = fakeServer();
+    await stowRow(client)(() => {}, 45);
+    for (const body of bodies) {
+      const part = partOf(body);
+      // The read rows ask for the data set's patients (BENCH-0000…), names (Bench^Patient…) and 2026 dates.
+      expect(part.string('x00100020')).toMatch(/^BENCH-STOW-/);
+      expect(part.string('x00100010')?.startsWith('Bench^Patient')).toBe(false);
+      expect(part.string('x00080020')?.startsWith('2026')).toBe(false);
+    }
   });
 });
