@@ -1,6 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import {
+  type RenderOptions,
+  renderOptions,
+  thumbnailOptions,
+} from '../../functions/imaging/core/rendering/render-options';
 import { ctInstance, multiFrameInstance, testUid } from '../../test/support/dicom-files';
 import {
   type HandlerCallProfile,
@@ -472,10 +477,15 @@ function readRows(c: Client, dataset: Instance[], sizes?: ResponseSizes): Map<st
 
 /**
  * Rows whose answer is an image made from the frame PACScribe reads: the gateway ceiling reads the frame
- * as PACScribe does and answers with as many bytes as PACScribe's image, not with the frame.
+ * as PACScribe does and renders it with the options PACScribe's route gives these requests.
  */
 const RENDERED_ROWS = ['Rendered frame (JPEG)', 'Rendered frame (PNG)', 'Thumbnail (JPEG, 128×128)'] as const;
 type RenderedRow = (typeof RENDERED_ROWS)[number];
+export const RENDERED_OPTIONS: Record<RenderedRow, RenderOptions> = {
+  'Rendered frame (JPEG)': renderOptions({}, 'image/jpeg'),
+  'Rendered frame (PNG)': renderOptions({}, 'image/png'),
+  'Thumbnail (JPEG, 128×128)': thumbnailOptions(renderOptions({}, 'image/jpeg')),
+};
 const isRendered = (label: string) => (RENDERED_ROWS as readonly string[]).includes(label);
 
 /** CPU milliseconds per request, by row, participant and process, one figure per round. */
@@ -593,13 +603,12 @@ function gatewayRows(
       continue;
     }
     rows.set(label, async (record, requests) => {
-      // Rows that stream objects send them from storage; the rest, rendered images included (their frame
-      // is read and dropped), answer with PACScribe's mean size.
-      const rendered = isRendered(label);
-      const bytes = objects && !rendered ? 0 : meanSize(sizes, label);
+      // Rows that stream objects send them from storage; rendered rows render the frame they read; the
+      // rest answer with PACScribe's mean size.
+      const render = isRendered(label) ? { render: RENDERED_OPTIONS[label as RenderedRow] } : undefined;
+      const bytes = objects || render ? 0 : meanSize(sizes, label);
       const count = shape?.requests(requests) ?? requests;
-      const path = (i: number) =>
-        gatewayCeilingPath(label, i, bytes, rendered ? 'drop-objects' : 'stream-objects');
+      const path = (i: number) => gatewayCeilingPath(label, i, bytes, render ?? 'stream-objects');
       const run = await load(count, shape?.concurrency ?? 8, async (i) =>
         expectOk((await gateway.send('GET', path(i))).status, label),
       );
@@ -1004,7 +1013,7 @@ export async function benchDicomweb(options: { instances: number; requests: numb
     '',
     "## The stand-ins' ceiling",
     '',
-    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${RECORDED_PER_NAME} requests per row, the most it keeps, fewer for the series row, after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. The audit append goes into the stack's own audit table, so it writes the table's index and its stream record as PACScribe's appends do: a copy of the recorded record in partitions no chain, time-index query or witness reads (\`CEL#…\` for \`ORG#…\`, as long), its sort key made unique by a short suffix. Other writes (now and then a request counter) go to tables made from PACScribe's own definitions. A rendered row's ceiling reads the frame as PACScribe does and renders nothing: what PACScribe keeps of it is what decoding, windowing and encoding the image leave. Behind the gateway's hop it drops the frame's bytes and answers with as many as PACScribe's image. STOW c16's ceiling runs in the same rounds (${options.requests} requests at concurrency 16 each), but is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB; its index read and write and its object write are PACScribe's own adapters' (\`DynamoImagingIndex\`, \`S3ObjectStore\`: the same requests), for one stored instance's file and DICOM JSON (${standIns?.copied.metadata} bytes) under new UIDs, into a table made from the imaging index's definition, for a ceiling organization whose studies get 20 instances in two series as the data set's do, so most index writes update a study and a series that exist and concurrent ones contend for them as PACScribe's do.`,
+    `Each read row's stand-in requests, sent straight to DynamoDB Local and s3rver from the benchmark's process at the row's concurrency (in each of the ${options.repeats} rounds, right beside the servers' runs of the same row; \`scripts/bench/stand-in-ceiling.ts\`). "PACScribe % of ceiling" above is, in each round, PACScribe's rate over the ceiling's rate of the same row seconds apart; the table gives the median of those rounds and their range. A read row's requests are the ones PACScribe itself sent for that row, recorded by the stack in the marked pass before the rounds (${RECORDED_PER_NAME} requests per row, the most it keeps, fewer for the series row, after a few unmarked ones, so a warm function's path; \`scripts/local/aws-call-trace.ts\`) and replayed in turn, in the stages their timing showed: the same tables, indexes, projections, keys and object ranges, read from the stack's own tables and bucket. The audit append goes into the stack's own audit table, so it writes the table's index and its stream record as PACScribe's appends do: a copy of the recorded record in partitions no chain, time-index query or witness reads (\`CEL#…\` for \`ORG#…\`, as long), its sort key made unique by a short suffix. Other writes (now and then a request counter) go to tables made from PACScribe's own definitions. A rendered row's plain ceiling reads the frame as PACScribe does and renders nothing: what PACScribe keeps of it is what windowing and encoding the image, and PACScribe's own handling, leave. Behind the gateway's hop it also renders the frame it read, as PACScribe does (PACScribe's display mapping and image encoder, with the options PACScribe's route gives the row's requests, the pixel module read once from a file of the data set; \`ceilingRenderer\`), and answers with the image: the gap to that column is PACScribe's own handling of a rendered request, the rendering itself left out. STOW c16's ceiling runs in the same rounds (${options.requests} requests at concurrency 16 each), but is not replayed (its writes would store the same instance again): its membership read and audit append use copies of items the stack stored (${standIns?.copied.member} and ${standIns?.copied.audit} bytes as JSON), its standing read a synthetic item of 4 KB; its index read and write and its object write are PACScribe's own adapters' (\`DynamoImagingIndex\`, \`S3ObjectStore\`: the same requests), for one stored instance's file and DICOM JSON (${standIns?.copied.metadata} bytes) under new UIDs, into a table made from the imaging index's definition, for a ceiling organization whose studies get 20 instances in two series as the data set's do, so most index writes update a study and a series that exist and concurrent ones contend for them as PACScribe's do.`,
     '',
     ...recipeTable,
     '',

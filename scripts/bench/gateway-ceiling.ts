@@ -1,9 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { build, stop as stopEsbuild } from 'esbuild';
+import { instanceMetadata } from '../../functions/imaging/core/metadata';
+import { readPart10 } from '../../functions/imaging/core/part10';
+import { pixelModuleOf } from '../../functions/imaging/core/rendering/pixel-module';
+import type { RenderOptions } from '../../functions/imaging/core/rendering/render-options';
+import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
+import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import type { RecordedInvocations } from '../local/aws-call-trace';
+import { type ImageRenderer, imageRenderer } from './ceiling-image-renderer';
 import { type CollectorTrace, collectorTraceFor } from './collector-trace';
 import type { RunningServer } from './servers';
 import { type StandInEndpoints, standInRecipes } from './stand-in-ceiling';
@@ -23,28 +33,96 @@ export interface GatewayCeilingConfig {
   /** PEM files of the stack's certificate and key. */
   certPath: string;
   keyPath: string;
-  /** A file holding the object STOW writes. */
+  /** A file holding the object STOW writes: a file of the data set, whose pixel module rendered rows use. */
   objectPath: string;
   /** A file holding the read rows' recorded requests (RecordedInvocations), which the recipes replay. */
   recordedPath: string;
 }
 
 /**
- * The path and query the bench's client asks the gateway ceiling for one request of a row. A row's
- * object reads are streamed as the answer, or (rendered images, made from the frame read) read and
- * dropped, the answer then `responseBytes` of filler.
+ * What the gateway ceiling answers a request with: the row's object reads streamed (or, for a row without
+ * any, `responseBytes` of filler); or, for rendered images, the frame read rendered as PACScribe renders
+ * it with these options.
  */
+export type CeilingAnswer = 'stream-objects' | { render: RenderOptions };
+
+/** The path and query the bench's client asks the gateway ceiling for one request of a row. */
 export const gatewayCeilingPath = (
   label: string,
   index: number,
   responseBytes: number,
-  objects: 'stream-objects' | 'drop-objects' = 'stream-objects',
+  answer: CeilingAnswer = 'stream-objects',
 ) =>
-  `/${encodeURIComponent(label)}?i=${index}&bytes=${Math.round(responseBytes)}${objects === 'drop-objects' ? '&objects=drop' : ''}`;
+  `/${encodeURIComponent(label)}?i=${index}&bytes=${Math.round(responseBytes)}${
+    answer === 'stream-objects' ? '' : `&render=${encodeURIComponent(JSON.stringify(answer.render))}`
+  }`;
 
-/** Where a request's object reads go: into the answer, or (asked with `drop-objects`) nowhere. */
-export const objectSink = <T>(url: URL, response: T): T | undefined =>
-  url.searchParams.get('objects') === 'drop' ? undefined : response;
+/** What a request asked of its answer (see gatewayCeilingPath). */
+export function ceilingAnswerOf(url: URL): CeilingAnswer {
+  const render = url.searchParams.get('render');
+  return render === null ? 'stream-objects' : { render: JSON.parse(render) as RenderOptions };
+}
+
+/**
+ * A rendered row's work past its stand-in reads, as PACScribe's rendering does it for a native frame
+ * (ceiling-image-renderer.ts), the pixel module taken once from a file of the data set (every file of it
+ * has the same). PACScribe's own share is what it adds: routing, the token, the index records' parsing,
+ * the frame's digest check, the audit record.
+ */
+export function ceilingRenderer(
+  dataSetFile: Buffer,
+  renderer: typeof imageRenderer = imageRenderer,
+): ImageRenderer {
+  const file = readPart10(dataSetFile);
+  const module = pixelModuleOf(instanceMetadata(file));
+  if (file.layout.pixelData?.encapsulated !== false || module.samplesPerPixel !== 1) {
+    throw new Error("The gateway ceiling renders the data set's native greyscale frames only.");
+  }
+  return renderer(module);
+}
+
+/**
+ * ceiling-image-renderer.ts bundled as the local stack bundles its handlers (HANDLER_BUNDLE_OPTIONS,
+ * unminified as lambda-registry.ts builds them), so the ceiling's rendering runs the code the stack's
+ * does, the same way: run through tsx instead, the same rendering took 10–35 % more CPU.
+ */
+export async function bundledImageRenderer(): Promise<typeof imageRenderer> {
+  try {
+    const result = await build({
+      ...HANDLER_BUNDLE_OPTIONS,
+      entryPoints: [path.join(__dirname, 'ceiling-image-renderer.ts')],
+      sourcemap: false,
+      minify: false,
+      write: false,
+      logLevel: 'silent',
+      absWorkingDir: PROJECT_ROOT,
+    });
+    // Inside the project, so that what the bundle leaves external (sharp) resolves from node_modules.
+    const dir = path.join(PROJECT_ROOT, '.pacscribe', `ceiling-renderer-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'renderer.cjs');
+    writeFileSync(file, result.outputFiles[0]?.text ?? '');
+    try {
+      return (createRequire(__filename)(file) as { imageRenderer: typeof imageRenderer }).imageRenderer;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await stopEsbuild();
+  }
+}
+
+/** Collects what a recipe streams, for the renderer. */
+function collector() {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  return { sink, bytes: () => Buffer.concat(chunks) };
+}
 
 /** The server, run in its own process (this file's entry point), as the local stack runs in its own. */
 async function serve(configFile: string) {
@@ -54,6 +132,7 @@ async function serve(configFile: string) {
     readFileSync(config.objectPath),
     JSON.parse(readFileSync(config.recordedPath, 'utf8')) as RecordedInvocations,
   );
+  const render = ceilingRenderer(readFileSync(config.objectPath), await bundledImageRenderer());
   // Filler for answers that are not object bytes; the largest is a 100-study search.
   const filler = Buffer.alloc(4 * 1024 * 1024, 0x20);
   const server = https.createServer(
@@ -75,12 +154,21 @@ async function serve(configFile: string) {
           response.writeHead(413).end();
           return;
         }
-        recipe(index, objectSink(url, response)).then(
+        const answer = ceilingAnswerOf(url);
+        const failed = (error: unknown) => {
+          console.error(error);
+          response.destroy();
+        };
+        if (typeof answer === 'object') {
+          const frame = collector();
+          recipe(index, frame.sink)
+            .then(() => render(frame.bytes(), answer.render))
+            .then((image) => response.end(image), failed);
+          return;
+        }
+        recipe(index, response).then(
           () => (response.headersSent ? response.end() : response.end(filler.subarray(0, bytes))),
-          (error: unknown) => {
-            console.error(error);
-            response.destroy();
-          },
+          failed,
         );
       });
     },
