@@ -1,5 +1,5 @@
 import { SharpImageEncoder } from '../../functions/imaging/adapters/sharp-image-encoder';
-import { displayPixels } from '../../functions/imaging/core/rendering/display-pixels';
+import { displayForViewport } from '../../functions/imaging/core/rendering/display-pixels';
 import type { PixelModule } from '../../functions/imaging/core/rendering/pixel-module';
 import type { RenderOptions } from '../../functions/imaging/core/rendering/render-options';
 
@@ -15,7 +15,7 @@ export function imageRenderer(module: PixelModule): ImageRenderer {
   const encoder = new SharpImageEncoder();
   return (frame, options) =>
     encoder.encode(
-      displayPixels(
+      displayForViewport(
         module,
         {
           bytes: frame,
@@ -26,6 +26,7 @@ export function imageRenderer(module: PixelModule): ImageRenderer {
         },
         options.window,
         null,
+        options.viewport,
       ),
       options,
     );

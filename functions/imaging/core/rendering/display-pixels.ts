@@ -1,5 +1,5 @@
 import type { PixelModule } from './pixel-module';
-import type { VoiWindow } from './render-options';
+import type { Viewport, VoiWindow } from './render-options';
 
 /** Pixels as a decoder (or the file, for native data) yields them: samples of BitsAllocated bits. */
 export interface DecodedFrame {
@@ -123,6 +123,39 @@ function voiMapping(window: VoiWindow): (x: number) => number {
 const clampByte = (value: number) => (value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value));
 
 /**
+ * The VOI window a greyscale frame is shown with: the request's, else the instance's first, else the
+ * range of the frame's modality values.
+ */
+function greyscaleWindow(module: PixelModule, frame: DecodedFrame, window: VoiWindow | null): VoiWindow {
+  const chosen =
+    window ?? (module.windows[0] ? { ...module.windows[0], function: module.voiLutFunction } : null);
+  if (chosen) return chosen;
+  const count = module.rows * module.columns;
+  const slope = module.rescaleSlope;
+  const intercept = module.rescaleIntercept;
+  const words = rawWords(module, frame, count);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  const consider = (value: number) => {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  };
+  if (words) {
+    // Each word that occurs once: the same set of modality values as the pixels'.
+    const stored = storedValueOf(module);
+    const seen = new Uint8Array(2 ** module.bitsAllocated);
+    for (let i = 0; i < count; i += 1) seen[words[i] as number] = 1;
+    for (let word = 0; word < seen.length; word += 1) {
+      if (seen[word]) consider(stored(word) * slope + intercept);
+    }
+  } else {
+    const read = sampleReader(module, frame);
+    for (let i = 0; i < count; i += 1) consider(read(i) * slope + intercept);
+  }
+  return { center: (min + max) / 2, width: Math.max(max - min, Number.EPSILON), function: 'linear-exact' };
+}
+
+/**
  * Greyscale: stored value → modality value (rescale) → VOI window → 8 bits, inverted for MONOCHROME1.
  * Without a window, the range of the frame's modality values is the window.
  *
@@ -137,32 +170,7 @@ function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow |
   const words = rawWords(module, frame, count);
   const stored = storedValueOf(module);
   const read = sampleReader(module, frame);
-  let chosen =
-    window ?? (module.windows[0] ? { ...module.windows[0], function: module.voiLutFunction } : null);
-  if (!chosen) {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    const consider = (value: number) => {
-      if (value < min) min = value;
-      if (value > max) max = value;
-    };
-    if (words) {
-      // Each word that occurs once: the same set of modality values as the pixels'.
-      const seen = new Uint8Array(2 ** module.bitsAllocated);
-      for (let i = 0; i < count; i += 1) seen[words[i] as number] = 1;
-      for (let word = 0; word < seen.length; word += 1) {
-        if (seen[word]) consider(stored(word) * slope + intercept);
-      }
-    } else {
-      for (let i = 0; i < count; i += 1) consider(read(i) * slope + intercept);
-    }
-    chosen = {
-      center: (min + max) / 2,
-      width: Math.max(max - min, Number.EPSILON),
-      function: 'linear-exact',
-    };
-  }
-  const map = voiMapping(chosen);
+  const map = voiMapping(greyscaleWindow(module, frame, window));
   const invert = module.photometricInterpretation === 'MONOCHROME1';
   // Truncated, as dcmtk does, after the MONOCHROME1 inversion.
   const display = (storedValue: number) => {
@@ -178,6 +186,63 @@ function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow |
   }
   for (let i = 0; i < count; i += 1) out[i] = display(read(i));
   return out;
+}
+
+/**
+ * A greyscale frame of 8- or 16-bit words reduced `factor` times in each direction: each pixel the mean
+ * stored value of its factor × factor box (at the right and bottom edges, of the pixels the box holds),
+ * rounded, as 16-bit words of the same signedness. Null for wider words.
+ */
+function reducedGreyscale(
+  module: PixelModule,
+  frame: DecodedFrame,
+  factor: number,
+): { module: PixelModule; frame: DecodedFrame } | null {
+  const words = rawWords(module, frame, module.rows * module.columns);
+  if (!words || module.bitsStored > 16) return null;
+  const rows = Math.ceil(module.rows / factor);
+  const columns = Math.ceil(module.columns / factor);
+  const bounds = wordBounds(words);
+  const stored = storedValueOf(module);
+  // Most frames' words are their stored values (unsigned, nothing above BitsStored): summed as they are.
+  const asStored =
+    !module.signed && module.highBit + 1 === module.bitsStored && bounds.high < 2 ** module.bitsStored;
+  const storedOf = new Int32Array(asStored ? 0 : Math.max(0, bounds.high - bounds.low + 1));
+  for (let word = bounds.low; !asStored && word <= bounds.high; word += 1) {
+    storedOf[word - bounds.low] = stored(word);
+  }
+  const out = new Uint16Array(rows * columns);
+  const sums = new Float64Array(columns);
+  for (let row = 0; row < rows; row += 1) {
+    sums.fill(0);
+    const top = row * factor;
+    const bottom = Math.min(top + factor, module.rows);
+    for (let y = top; y < bottom; y += 1) {
+      const line = y * module.columns;
+      for (let column = 0; column < columns; column += 1) {
+        const end = line + Math.min((column + 1) * factor, module.columns);
+        let sum = 0;
+        let at = line + column * factor;
+        if (asStored) for (; at < end; at += 1) sum += words[at] as number;
+        else for (; at < end; at += 1) sum += storedOf[(words[at] as number) - bounds.low] as number;
+        sums[column] = (sums[column] as number) + sum;
+      }
+    }
+    for (let column = 0; column < columns; column += 1) {
+      const width = Math.min(factor, module.columns - column * factor);
+      // Two's complement for a negative mean: read back as such with 16 stored bits, signed.
+      out[row * columns + column] = Math.round((sums[column] as number) / (width * (bottom - top))) & 0xffff;
+    }
+  }
+  return {
+    module: { ...module, rows, columns, bitsAllocated: 16, bitsStored: 16, highBit: 15 },
+    frame: {
+      bytes: new Uint8Array(out.buffer),
+      littleEndian: HOST_IS_LITTLE_ENDIAN,
+      photometricInterpretation: frame.photometricInterpretation,
+      planarConfiguration: 0,
+    },
+  };
 }
 
 /** Palette colour: each stored value through the red, green and blue tables, by tables of words as greyscale is. */
@@ -289,6 +354,31 @@ export function displayPixels(
   if (module.samplesPerPixel === 3) return { ...size, channels: 3, data: colour(module, frame) };
   if (palette) return { ...size, channels: 3, data: paletteColour(module, frame, palette) };
   return { ...size, channels: 1, data: greyscale(module, frame, window) };
+}
+
+/**
+ * The display image for a viewport (PS3.18 §8.3.5.1.3). A greyscale frame the viewport shrinks at least
+ * twofold is first reduced by the whole factor (reducedGreyscale), averaging stored values before the
+ * VOI window as dcmtk's scaling averages modality values before its VOI transform, and keeps the whole
+ * frame's window; the encoder scales what is left. A 512×512 thumbnail then windows 16,384 pixels rather
+ * than 262,144 and the encoder scales nothing. Colour, palette and regions go through displayPixels.
+ */
+export function displayForViewport(
+  module: PixelModule,
+  frame: DecodedFrame,
+  window: VoiWindow | null,
+  palette: ResolvedPalette | null,
+  viewport: Viewport | null,
+): DisplayImage {
+  if (viewport && !viewport.region && !palette && module.samplesPerPixel !== 3) {
+    const factor = Math.floor(Math.max(module.columns / viewport.width, module.rows / viewport.height));
+    const reduced = factor >= 2 ? reducedGreyscale(module, frame, factor) : null;
+    if (reduced) {
+      const data = greyscale(reduced.module, reduced.frame, greyscaleWindow(module, frame, window));
+      return { width: reduced.module.columns, height: reduced.module.rows, channels: 1, data };
+    }
+  }
+  return displayPixels(module, frame, window, palette);
 }
 
 /** Palette LUT data as 8-bit display values: 16-bit entries keep their high byte. */

@@ -9,7 +9,7 @@ import type { DicomJsonMetadata } from '../metadata';
 import type { OutgoingPart } from '../multipart-writer';
 import type { StoredInstance } from '../ports';
 import { instancePath, openRange, RETRIEVE_LIMITS, type RetrieveLimits } from '../retrieve';
-import { displayPixels, type ResolvedPalette, resolveLut } from './display-pixels';
+import { displayForViewport, type ResolvedPalette, resolveLut } from './display-pixels';
 import { type PaletteLut, type PixelModule, pixelModuleOf } from './pixel-module';
 import type { RenderDeps } from './ports';
 import { RENDER_LIMITS, type RenderLimits, type RenderOptions } from './render-options';
@@ -189,7 +189,10 @@ export async function renderFrame(
   if (module.photometricInterpretation === 'PALETTE COLOR' && !palette) {
     throw new NotAcceptableError('The palette of this instance is incomplete.');
   }
-  return deps.encoder.encode(displayPixels(module, decoded, options.window, palette), options);
+  return deps.encoder.encode(
+    displayForViewport(module, decoded, options.window, palette, options.viewport),
+    options,
+  );
 }
 
 /** One part per target, each rendered only when the response reaches it. */

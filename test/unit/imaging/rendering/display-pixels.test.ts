@@ -1,5 +1,6 @@
 import {
   type DecodedFrame,
+  displayForViewport,
   displayPixels,
   resolveLut,
 } from '../../../../functions/imaging/core/rendering/display-pixels';
@@ -309,6 +310,116 @@ describe('display pixels by table', () => {
     );
     expect([...asBytes.data]).toEqual(samples);
     expect([...asBytes.data]).toEqual([...asWords.data]);
+  });
+});
+
+describe('display pixels for a viewport', () => {
+  /** An n×n frame of 16-bit words, each from the pixel's row and column. */
+  const square = (n: number, valueAt: (row: number, column: number) => number) =>
+    Array.from({ length: n * n }, (_, i) => valueAt(Math.floor(i / n), i % n));
+  const viewport = (width: number, height = width) => ({ width, height, region: null });
+
+  it.each(['MONOCHROME2', 'MONOCHROME1'])(
+    "%s: windows the means of the boxes a twofold-or-more viewport shrinks, with the whole frame's window",
+    (photometric) => {
+      // Quadrants of 4×4: 100, 1100, 2100, and 3000/4000 alternating (mean 3500).
+      const values = square(8, (row, column) =>
+        row < 4 ? (column < 4 ? 100 : 1100) : column < 4 ? 2100 : (row + column) % 2 ? 4000 : 3000,
+      );
+      const module = grey({ rows: 8, columns: 8, photometricInterpretation: photometric });
+      const source = frame(words(values), { photometricInterpretation: photometric });
+
+      const shown = displayForViewport(module, source, null, null, viewport(2));
+
+      // The frame's range is 100–4000: the means are shown in it, not in their own 100–3500.
+      const wholeWindow = { center: 2050, width: 3900, function: 'linear-exact' as const };
+      const means = displayPixels(
+        grey({ photometricInterpretation: photometric }),
+        frame(words([100, 1100, 2100, 3500]), { photometricInterpretation: photometric }),
+        wholeWindow,
+        null,
+      );
+      expect([shown.width, shown.height, shown.channels]).toEqual([2, 2, 1]);
+      expect([...shown.data]).toEqual([...means.data]);
+      const ownRange = displayPixels(
+        grey({ photometricInterpretation: photometric }),
+        frame(words([100, 1100, 2100, 3500]), { photometricInterpretation: photometric }),
+        null,
+        null,
+      );
+      expect([...shown.data]).not.toEqual([...ownRange.data]);
+    },
+  );
+
+  it("averages signed stored values, rescaled after, and the request's window wins", () => {
+    // 12 stored bits, signed: -1000 and -1002 average to -1001; 500 and 503 to 501.5, rounded to 502.
+    const module = grey({ rows: 4, columns: 4, bitsStored: 12, highBit: 11, signed: true, rescaleSlope: 2 });
+    const values = square(4, (row, column) =>
+      column < 2 ? ((row + column) % 2 ? -1000 : -1002) & 0xfff : (row + column) % 2 ? 500 : 503,
+    );
+    const window = { center: 0, width: 4000, function: 'linear' as const };
+
+    const shown = displayForViewport(module, frame(words(values)), window, null, viewport(2));
+
+    const means = displayPixels(
+      grey({ bitsStored: 12, highBit: 11, signed: true, rescaleSlope: 2 }),
+      frame(words([-1001 & 0xfff, 502, -1001 & 0xfff, 502])),
+      window,
+      null,
+    );
+    expect([...shown.data]).toEqual([...means.data]);
+    expect(shown.data[0]).toBeLessThan(shown.data[1] as number);
+  });
+
+  it('averages what an edge box holds when the factor does not divide the frame', () => {
+    // 5×5 into 2×2: a factor of 2, so 3×3 boxes, the last column and row one pixel wide.
+    const values = square(5, (row, column) => (column === 4 ? 4000 : row === 4 ? 2000 : 1000));
+    const window = { center: 2048, width: 4096, function: 'linear' as const };
+
+    const shown = displayForViewport(
+      grey({ rows: 5, columns: 5 }),
+      frame(words(values)),
+      window,
+      null,
+      viewport(2),
+    );
+
+    const means = displayPixels(
+      grey({ rows: 3, columns: 3 }),
+      frame(words([1000, 1000, 4000, 1000, 1000, 4000, 2000, 2000, 4000])),
+      window,
+      null,
+    );
+    expect([shown.width, shown.height]).toEqual([3, 3]);
+    expect([...shown.data]).toEqual([...means.data]);
+  });
+
+  it('leaves less than twofold, regions, colour and palettes to the whole frame', () => {
+    const module = grey({ rows: 8, columns: 8 });
+    const source = frame(words(square(8, (row, column) => row * 8 + column)));
+    const whole = displayPixels(module, source, null, null);
+    for (const asked of [
+      viewport(5),
+      { width: 2, height: 2, region: { left: 0, top: 0, width: 8, height: 8 } },
+    ]) {
+      const shown = displayForViewport(module, source, null, null, asked);
+      expect([shown.width, shown.height]).toEqual([8, 8]);
+      expect([...shown.data]).toEqual([...whole.data]);
+    }
+    expect(displayForViewport(module, source, null, null, null).data).toEqual(whole.data);
+    const rgb = grey({
+      rows: 2,
+      columns: 2,
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      highBit: 7,
+    });
+    const samples = frame(
+      Array.from({ length: 12 }, (_, i) => i * 20),
+      { photometricInterpretation: 'RGB' },
+    );
+    expect(displayForViewport(rgb, samples, null, null, viewport(1)).width).toBe(2);
   });
 });
 
