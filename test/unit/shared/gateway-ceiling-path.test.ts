@@ -1,7 +1,4 @@
-import { SharpImageEncoder } from '../../../functions/imaging/adapters/sharp-image-encoder';
-import { WasmFrameDecoder } from '../../../functions/imaging/adapters/wasm-frame-decoder';
 import { readPart10 } from '../../../functions/imaging/core/part10';
-import type { RenderDeps } from '../../../functions/imaging/core/rendering/ports';
 import { renderFrame } from '../../../functions/imaging/core/rendering/render';
 import { RENDERED_OPTIONS } from '../../../scripts/bench/dicomweb';
 import {
@@ -11,7 +8,7 @@ import {
   gatewayCeilingPath,
 } from '../../../scripts/bench/gateway-ceiling';
 import { ctInstance } from '../../support/dicom-files';
-import { MemoryImaging } from '../../support/imaging-fakes';
+import { memoryRendering } from '../../support/rendering-fakes';
 
 describe("the gateway ceiling's request path", () => {
   const asked = (path: string) => new URL(path, 'https://localhost');
@@ -39,12 +36,7 @@ describe("the gateway ceiling's request path", () => {
 });
 
 describe("the gateway ceiling's rendering", () => {
-  const imaging = new MemoryImaging();
-  const deps: RenderDeps = {
-    ...imaging.deps,
-    decoder: new WasmFrameDecoder(),
-    encoder: new SharpImageEncoder(),
-  };
+  const { imaging, deps } = memoryRendering();
 
   it.each(Object.entries(RENDERED_OPTIONS))(
     '%s: the image PACScribe renders from the same stored frame, byte for byte',

@@ -4,12 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Transcoder } from 'dcmjs-codecs';
 import sharp from 'sharp';
-import { SharpImageEncoder } from '../../../../functions/imaging/adapters/sharp-image-encoder';
-import { codecsReady, WasmFrameDecoder } from '../../../../functions/imaging/adapters/wasm-frame-decoder';
-import type { RenderDeps } from '../../../../functions/imaging/core/rendering/ports';
+import { codecsReady } from '../../../../functions/imaging/adapters/wasm-frame-decoder';
 import { renderFrame } from '../../../../functions/imaging/core/rendering/render';
 import type { RenderOptions, VoiWindow } from '../../../../functions/imaging/core/rendering/render-options';
-import { MemoryImaging } from '../../../support/imaging-fakes';
+import { memoryRendering } from '../../../support/rendering-fakes';
 
 /**
  * Renders real sample files of every transfer syntax PACScribe decodes and compares each pixel with
@@ -226,12 +224,7 @@ afterAll(() => {
 });
 
 describe('rendering matches dcmtk', () => {
-  const imaging = new MemoryImaging();
-  const deps: RenderDeps = {
-    ...imaging.deps,
-    decoder: new WasmFrameDecoder(),
-    encoder: new SharpImageEncoder(),
-  };
+  const { imaging, deps } = memoryRendering();
 
   it.each(CASES)('$name ($syntax)', async (testCase) => {
     const instance = imaging.store(readFileSync(testCase.file()));
@@ -266,12 +259,7 @@ describe('rendering matches dcmtk', () => {
 });
 
 describe('images a viewport shrinks match dcmtk scaling them', () => {
-  const imaging = new MemoryImaging();
-  const deps: RenderDeps = {
-    ...imaging.deps,
-    decoder: new WasmFrameDecoder(),
-    encoder: new SharpImageEncoder(),
-  };
+  const { imaging, deps } = memoryRendering();
 
   // dcmtk scales modality values before its VOI transform (+i 3: bilinear); PACScribe averages each box
   // of stored values before the window (display-pixels.ts, displayForViewport). Sharp scaling the
