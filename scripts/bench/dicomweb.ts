@@ -486,7 +486,8 @@ export const RENDERED_OPTIONS: Record<RenderedRow, RenderOptions> = {
   'Rendered frame (PNG)': renderOptions({}, 'image/png'),
   'Thumbnail (JPEG, 128×128)': thumbnailOptions(renderOptions({}, 'image/jpeg')),
 };
-const isRendered = (label: string) => (RENDERED_ROWS as readonly string[]).includes(label);
+const isRendered = (label: string): label is RenderedRow =>
+  (RENDERED_ROWS as readonly string[]).includes(label);
 
 /** CPU milliseconds per request, by row, participant and process, one figure per round. */
 type CpuByRow = Map<string, Map<string, Record<string, number[]>>>;
@@ -605,7 +606,7 @@ function gatewayRows(
     rows.set(label, async (record, requests) => {
       // Rows that stream objects send them from storage; rendered rows render the frame they read; the
       // rest answer with PACScribe's mean size.
-      const render = isRendered(label) ? { render: RENDERED_OPTIONS[label as RenderedRow] } : undefined;
+      const render = isRendered(label) ? { render: RENDERED_OPTIONS[label] } : undefined;
       const bytes = objects || render ? 0 : meanSize(sizes, label);
       const count = shape?.requests(requests) ?? requests;
       const path = (i: number) => gatewayCeilingPath(label, i, bytes, render ?? 'stream-objects');

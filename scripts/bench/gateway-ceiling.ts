@@ -1,18 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { build, stop as stopEsbuild } from 'esbuild';
 import { instanceMetadata } from '../../functions/imaging/core/metadata';
 import { readPart10 } from '../../functions/imaging/core/part10';
 import { pixelModuleOf } from '../../functions/imaging/core/rendering/pixel-module';
 import type { RenderOptions } from '../../functions/imaging/core/rendering/render-options';
-import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
-import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import type { RecordedInvocations } from '../local/aws-call-trace';
+import { loadBundle, localBundle } from '../local/local-bundle';
 import { type ImageRenderer, imageRenderer } from './ceiling-image-renderer';
 import { type CollectorTrace, collectorTraceFor } from './collector-trace';
 import type { RunningServer } from './servers';
@@ -82,34 +79,15 @@ export function ceilingRenderer(
 }
 
 /**
- * ceiling-image-renderer.ts bundled as the local stack bundles its handlers (HANDLER_BUNDLE_OPTIONS,
- * unminified as lambda-registry.ts builds them), so the ceiling's rendering runs the code the stack's
- * does, the same way: run through tsx instead, the same rendering took 10–35 % more CPU.
+ * ceiling-image-renderer.ts bundled as the local stack bundles its handlers (local-bundle.ts), so the
+ * ceiling's rendering runs the code the stack's does, the same way: run through tsx instead, the same
+ * rendering took 10–35 % more CPU.
  */
 export async function bundledImageRenderer(): Promise<typeof imageRenderer> {
-  try {
-    const result = await build({
-      ...HANDLER_BUNDLE_OPTIONS,
-      entryPoints: [path.join(__dirname, 'ceiling-image-renderer.ts')],
-      sourcemap: false,
-      minify: false,
-      write: false,
-      logLevel: 'silent',
-      absWorkingDir: PROJECT_ROOT,
-    });
-    // Inside the project, so that what the bundle leaves external (sharp) resolves from node_modules.
-    const dir = path.join(PROJECT_ROOT, '.pacscribe', `ceiling-renderer-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'renderer.cjs');
-    writeFileSync(file, result.outputFiles[0]?.text ?? '');
-    try {
-      return (createRequire(__filename)(file) as { imageRenderer: typeof imageRenderer }).imageRenderer;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  } finally {
-    await stopEsbuild();
-  }
+  const loaded = await loadBundle<{ imageRenderer: typeof imageRenderer }>('ceiling-renderer', () =>
+    localBundle({ entryPoints: [path.join(__dirname, 'ceiling-image-renderer.ts')] }),
+  );
+  return loaded.imageRenderer;
 }
 
 /** Collects what a recipe streams, for the renderer. */

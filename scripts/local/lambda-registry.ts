@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { build, stop as stopEsbuild } from 'esbuild';
-import { HANDLER_BUNDLE_OPTIONS } from '../../infra/shared/esbuild-options';
 import { PROJECT_ROOT } from '../../infra/shared/project-root';
 import { installLambdaStreamingShim } from './lambda-streaming';
+import { loadBundle, localBundle } from './local-bundle';
 
 export { PROJECT_ROOT };
 
@@ -15,11 +13,6 @@ installLambdaStreamingShim();
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 type HandlerModules = Readonly<Record<string, { handler?: LambdaHandler }>>;
-
-// Inside the project, so that modules the bundle leaves external (sharp, a native module Lambda gets from
-// its layer) resolve from the project's node_modules.
-const bundleDir = path.join(PROJECT_ROOT, '.pacscribe', `bundle-${process.pid}`);
-const requireBundle = createRequire(__filename);
 
 /** Every module under functions/<context>/handlers, named as routes and workflows name them. */
 function handlerModules(): string[] {
@@ -48,38 +41,13 @@ export async function buildHandlerBundle(): Promise<string> {
     ...modules.map((module, index) => `import * as m${index} from './functions/${module}';`),
     `export const modules = { ${modules.map((module, index) => `${JSON.stringify(module)}: m${index}`).join(', ')} };`,
   ].join('\n');
-  const result = await build({
-    // As CDK bundles each function (infra/shared/esbuild-options.ts), with two local overrides.
-    ...HANDLER_BUNDLE_OPTIONS,
+  return localBundle({
     stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'local-handlers.ts' },
-    // No source map: Node parses a map into ~20 times its size the first time any error's stack is
-    // read (288 MB for this bundle). Unminified instead, so stack traces stay readable and the bundle
-    // keeps a `// functions/…` comment above each module (the benchmark's profiler reads them).
-    sourcemap: false,
-    minify: false,
-    write: false,
-    logLevel: 'silent',
-    absWorkingDir: PROJECT_ROOT,
   });
-  const code = result.outputFiles[0]?.text;
-  if (!code) throw new Error('bundling the handlers produced no output');
-  return code;
 }
 
 async function bundleAll(): Promise<HandlerModules> {
-  try {
-    const code = await buildHandlerBundle();
-    mkdirSync(bundleDir, { recursive: true });
-    const file = path.join(bundleDir, 'handlers.cjs');
-    writeFileSync(file, code);
-    const loaded = (requireBundle(file) as { modules: HandlerModules }).modules;
-    // Loaded: the file is no longer needed, and one is written per process.
-    rmSync(bundleDir, { recursive: true, force: true });
-    return loaded;
-  } finally {
-    // esbuild's service process holds ~250 MB and is not needed again.
-    await stopEsbuild();
-  }
+  return (await loadBundle<{ modules: HandlerModules }>('handlers', buildHandlerBundle)).modules;
 }
 
 let bundled: Promise<HandlerModules> | undefined;
