@@ -263,7 +263,7 @@ function greyscaleWindow(
  * Without a window, the range of the frame's modality values is the window.
  *
  * A pixel's display value depends on its raw word alone, so 8- and 16-bit frames are mapped through a
- * table of the words that occur (a 512×512 CT frame: about 10 ms pixel by pixel, under 1 ms by table); wider
+ * table of the words that occur (a 512×512 CT frame: about 10 ms pixel by pixel, about 1 ms by table); wider
  * words are mapped pixel by pixel. Both apply the same functions, so the bytes are the same.
  */
 function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow | null): Uint8Array {
