@@ -158,12 +158,14 @@ function frameWords(module: PixelModule, frame: DecodedFrame): FrameWords | null
   return words ? { words, ...wordBounds(words) } : null;
 }
 
+/** Whether each word is its own stored value (unsigned, nothing above BitsStored), as in most frames. */
+const wordsAreStoredValues = (module: PixelModule, { high }: FrameWords) =>
+  !module.signed && module.highBit + 1 === module.bitsStored && high < 2 ** module.bitsStored;
+
 /** The lowest and highest stored value among the words. */
-function storedBounds(module: PixelModule, { words, low, high }: FrameWords): { low: number; high: number } {
-  // Most frames' words are their stored values (unsigned, nothing above BitsStored): the bounds are theirs.
-  if (!module.signed && module.highBit + 1 === module.bitsStored && high < 2 ** module.bitsStored) {
-    return { low, high };
-  }
+function storedBounds(module: PixelModule, source: FrameWords): { low: number; high: number } {
+  const { words, low, high } = source;
+  if (wordsAreStoredValues(module, source)) return { low, high };
   // Else each word that occurs once: masking and the sign reorder them.
   const stored = storedValueOf(module);
   const seen = new Uint8Array(Math.max(0, high - low + 1));
@@ -298,17 +300,16 @@ function greyscale(module: PixelModule, frame: DecodedFrame, window: VoiWindow |
 function reducedGreyscale(
   module: PixelModule,
   frame: DecodedFrame,
-  bounds: FrameWords | null,
+  bounds: FrameWords,
   factor: number,
 ): { module: PixelModule; frame: DecodedFrame } | null {
-  if (!bounds || module.bitsStored > 16) return null;
+  if (module.bitsStored > 16) return null;
   const { words } = bounds;
   const rows = Math.ceil(module.rows / factor);
   const columns = Math.ceil(module.columns / factor);
   const stored = storedValueOf(module);
-  // Most frames' words are their stored values (unsigned, nothing above BitsStored): summed as they are.
-  const asStored =
-    !module.signed && module.highBit + 1 === module.bitsStored && bounds.high < 2 ** module.bitsStored;
+  // Words that are their stored values are summed as they are; others through a table of them.
+  const asStored = wordsAreStoredValues(module, bounds);
   const storedOf = new Int32Array(asStored ? 0 : Math.max(0, bounds.high - bounds.low + 1));
   for (let word = bounds.low; !asStored && word <= bounds.high; word += 1) {
     storedOf[word - bounds.low] = stored(word);
